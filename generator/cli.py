@@ -1,0 +1,150 @@
+"""``ipreg``: the command line. It resolves today, paths and the policy once, then dispatches.
+
+Exit codes: 0 no error (warnings allowed), 1 errors found (or a fatal problem, shown without
+traceback), 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from generator import __version__
+from generator.findings import Finding
+from generator.loader import Loaded, load_file
+from generator.policy import Policy, PolicyError, load_policy
+from generator.registry import Registry, build_registry
+
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # China has no daylight saving time
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad arguments or configuration: exit code 2."""
+
+
+def resolve_today(option: str | None, environ: dict[str, str] | os._Environ[str]) -> date:
+    """--today, else IPREG_TODAY, else the current date in Asia/Shanghai."""
+    for source, value in (("--today", option), ("IPREG_TODAY", environ.get("IPREG_TODAY"))):
+        if value:
+            try:
+                if len(value) != 10:
+                    raise ValueError(value)
+                return date.fromisoformat(value)
+            except ValueError:
+                raise UsageError(f"{source} 的值 {value!r} 不是有效日期：请写作 YYYY-MM-DD，如 2026-01-31") from None
+    return datetime.now(SHANGHAI).date()
+
+
+def discover(paths: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Finding]]:
+    """Record files under the given paths (directories: their *.yaml / *.yml files, sorted)."""
+    files: list[tuple[Path, str]] = []
+    notes: list[Finding] = []
+    for arg in paths:
+        path = Path(arg)
+        if path.is_dir():
+            for child in sorted(path.iterdir()):
+                display = (path / child.name).as_posix()
+                if child.name.startswith(".") or child.is_dir():
+                    continue
+                if child.suffix in (".yaml", ".yml"):
+                    files.append((child, display))
+                else:
+                    notes.append(Finding(display, 1, 1, "warning", "file.name", f"{child.name} 不是 .yaml 文件，未检查：记录文件应命名为 <统一社会信用代码>.yaml"))
+        elif path.is_file():
+            files.append((path, path.as_posix()))
+        else:
+            raise UsageError(f"找不到 {arg}：请给出记录文件或 records/ 目录")
+    return files, notes
+
+
+def _common(parser: argparse.ArgumentParser, paths: bool = True) -> None:
+    if paths:
+        parser.add_argument("paths", nargs="*", default=["records"], metavar="PATH", help="记录文件或目录（默认 records/）")
+    parser.add_argument("--policy", default="policy.yml", help="政策参数文件（默认 policy.yml）")
+    parser.add_argument("--today", help="按此日期计算（YYYY-MM-DD），优先于环境变量 IPREG_TODAY")
+    parser.add_argument("--debug", action="store_true", help="出现内部错误时显示完整调用栈")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ipreg", description="西平县知识产权强企备案登记簿：检查记录、查看状态、生成公开站点。")
+    parser.add_argument("--version", action="version", version=f"ipreg {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = sub.add_parser("check", help="检查记录（格式、校验码、备案条件、有效期）")
+    _common(check)
+    check.add_argument("--format", choices=("text", "json", "github"), default="text")
+    check.add_argument("-v", "--verbose", action="store_true", help="同时显示“提示”级别的信息")
+
+    st = sub.add_parser("status", help="列出每家企业在今天的状态")
+    _common(st)
+    st.add_argument("--format", choices=("table", "json", "csv"), default="table")
+
+    explain = sub.add_parser("explain", help="逐条说明一家企业的检查结果和依据")
+    _common(explain, paths=False)
+    explain.add_argument("file", metavar="FILE", help="记录文件，如 records/91411721MA00000154.yaml")
+
+    due = sub.add_parser("due", help="工作清单：即将届满的有效期、保留资格期和逾期未复核的企业")
+    _common(due)
+    due.add_argument("--within", type=int, default=90, metavar="DAYS", help="未来多少天内（默认 90）")
+    due.add_argument("--format", choices=("table", "json"), default="table")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _dispatch(args)
+    except UsageError as exc:
+        print(f"ipreg: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except PolicyError as exc:
+        print(f"ipreg: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("ipreg: 已中断", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for clerks
+        if getattr(args, "debug", False):
+            raise
+        print(f"ipreg: 内部错误（{type(exc).__name__}: {exc}）。这是程序的问题，不是您的记录的问题；"
+              "请把这条信息报告给维护人员，加 --debug 可看详细信息。", file=sys.stderr)
+        return EXIT_FINDINGS
+
+
+def _context(args: argparse.Namespace) -> tuple[Policy, date]:
+    today = resolve_today(args.today, os.environ)
+    return load_policy(Path(args.policy)), today
+
+
+def _registry(args: argparse.Namespace, paths: Sequence[str]) -> Registry:
+    policy, today = _context(args)
+    files, notes = discover(paths)
+    documents: list[Loaded] = [load_file(path, display) for path, display in files]
+    return build_registry(documents, policy, today, notes)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from generator import commands
+
+    if args.command == "check":
+        return commands.check(_registry(args, args.paths), args.format, args.verbose)
+    if args.command == "status":
+        return commands.status(_registry(args, args.paths), args.format)
+    if args.command == "due":
+        if args.within < 0:
+            raise UsageError("--within 不能为负数")
+        return commands.due(_registry(args, args.paths), args.within, args.format)
+    if args.command == "explain":
+        target = Path(args.file)
+        if not target.is_file():
+            raise UsageError(f"找不到记录文件 {args.file}")
+        registry = _registry(args, [target.parent.as_posix() or "."])
+        return commands.explain(registry, target)
+    raise UsageError(f"未知命令 {args.command}")
+

@@ -1,0 +1,145 @@
+"""What each subcommand prints, given a Registry built by the CLI. Returns the exit code."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+import unicodedata
+from pathlib import Path
+
+from generator.lifecycle import CAUSE_ZH, STATUS_ZH
+from generator.registry import Entry, Registry
+from generator.report import SEVERITY_ZH, format_github, format_json, format_text, summary_markdown, text_line
+from generator.rules import CATALOGUE
+from generator.worklist import DUE_KIND_ZH, STATUS_FIELDS, due_items, status_rows
+
+CATEGORY_ZH = {"advantage": "优势企业", "reserve": "储备企业"}
+
+
+def _exit(registry: Registry) -> int:
+    return 1 if registry.errors else 0
+
+
+def check(registry: Registry, fmt: str, verbose: bool) -> int:
+    if fmt == "json":
+        print(format_json(registry), end="")
+    elif fmt == "github":
+        print(format_github(registry, verbose), end="")
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(summary_markdown(registry))
+    else:
+        print(format_text(registry, verbose), end="")
+    return _exit(registry)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for row in [header, *rows]:
+        lines.append("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _problems_note(registry: Registry) -> str:
+    skipped = [e.file for e in registry.entries if e.record is None]
+    if not skipped:
+        return ""
+    return f"注意：{len(skipped)} 个文件有格式错误，未列入（运行 ipreg check 查看）：{'、'.join(skipped)}\n"
+
+
+def status(registry: Registry, fmt: str) -> int:
+    rows = status_rows(registry)
+    if fmt == "json":
+        print(json.dumps({"today": registry.today.isoformat(), "enterprises": rows}, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(STATUS_FIELDS), lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "listed": "true" if row["listed"] else "false"})
+        print(buffer.getvalue(), end="")
+    else:
+        header = ["统一社会信用代码", "企业名称", "类别", "状态", "公开", "有效期起", "有效期至", "保留资格至", "禁止申请至"]
+        table = [[r["uscc"], r["name"], CATEGORY_ZH[r["category"]], STATUS_ZH[r["status"]], "是" if r["listed"] else "否",
+                  r["term_start"] or "-", r["term_end"] or "-", r["grace_until"] or "-", r["ban_until"] or "-"] for r in rows]
+        print(f"{registry.today} 的状态（{len(rows)} 家）：")
+        print(_table(header, table), end="")
+        print(_problems_note(registry), end="", file=sys.stderr)
+    return 0 if all(e.record is not None for e in registry.entries) else 1
+
+
+def due(registry: Registry, within: int, fmt: str) -> int:
+    items = due_items(registry, within)
+    if fmt == "json":
+        print(json.dumps({"today": registry.today.isoformat(), "within_days": within, "items": [i.as_dict() for i in items]},
+                         ensure_ascii=False, indent=2))
+        return 0
+    if not items:
+        print(f"{registry.today} 起 {within} 天内没有到期事项，也没有逾期未复核的企业。")
+        return 0
+    print(f"工作清单（{registry.today} 起 {within} 天内，及逾期未复核）：")
+    rows = [[i.date.isoformat(), DUE_KIND_ZH[i.kind], STATUS_ZH[i.status], i.uscc, i.name, i.file] for i in items]
+    print(_table(["日期", "事项", "状态", "统一社会信用代码", "企业名称", "文件"], rows), end="")
+    return 0
+
+
+_MARK = {True: "✔", False: "✘", None: "－"}
+
+
+def explain(registry: Registry, target: Path) -> int:
+    entry = next((e for e in registry.entries if Path(e.file).resolve() == target.resolve()), None)
+    if entry is None:
+        print(f"{target} 不是记录文件（应为 .yaml）")
+        return 2
+    print(_explain_text(entry, registry), end="")
+    return 1 if any(f.severity == "error" for f in entry.findings) else 0
+
+
+def _explain_text(entry: Entry, registry: Registry) -> str:
+    out: list[str] = []
+    record, st = entry.record, entry.status
+    if record is None or st is None:
+        out.append(f"文件：{entry.file}")
+        out.append("这个文件有格式错误，备案条件无法核对。请先修改以下问题：")
+        out += ["  " + text_line(f) for f in entry.findings]
+        return "\n".join(out) + "\n"
+    out.append(f"企业：{record.name}（{record.uscc}），{CATEGORY_ZH[record.category]}")
+    out.append(f"文件：{entry.file}")
+    listed = "列入公开名单" if st.listed else "不列入公开名单"
+    out.append(f"状态：{registry.today} 为“{st.status_zh}”（{st.status}），{listed}")
+    if st.term_start:
+        out.append(f"本期：{st.term_start} 至 {st.term_end}" + (f"；保留资格至 {st.grace_until}" if st.grace_until else ""))
+    if st.cause:
+        out.append(f"撤销：{st.ended_on} 起，原因：{CAUSE_ZH[st.cause]}" + (f"；{st.ban_until} 前不得申请备案" if st.ban_until else ""))
+    if st.next_deadline:
+        kind = DUE_KIND_ZH.get(st.deadline_kind or "", "禁止申请期届满")
+        out.append(f"下一个期限：{st.next_deadline}（{kind}）")
+    basis = "现行决定日期" if st.decision else "申报中，按今天"
+    out.append(f"备案条件按 {entry.on}（{basis}）评估：")
+    out.append("")
+    for outcome in entry.outcomes:
+        severity = outcome.effective_severity()
+        mark = _MARK[outcome.ok] if outcome.ok is not False else ("✘" if severity == "error" else "⚠")
+        if outcome.severity == "info":
+            mark = "ℹ"
+        article = CATALOGUE[outcome.rule].article or ""
+        out.append(f"{mark} [{outcome.rule}] {article}：{outcome.message}")
+    other = [f for f in entry.findings if not f.rule.startswith("art")]
+    if other:
+        out.append("")
+        out.append("格式与数据检查：")
+        out += ["  " + text_line(f) for f in other]
+    errors = sum(f.severity == "error" for f in entry.findings)
+    warnings = sum(f.severity == "warning" for f in entry.findings)
+    out.append("")
+    out.append(f"结论：{errors} 个{SEVERITY_ZH['error']}，{warnings} 个{SEVERITY_ZH['warning']}。")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,143 @@
+"""Identifiers: USCC (GB 32100-2015 + GB 11714-1997), CN patent application numbers, trademarks.
+
+The *shape* of each identifier is a pattern in ``schemas/enterprise.schema.json``; this module
+checks what a pattern cannot: check characters and the agreement of a patent's type digit.
+Every function here is pure and returns ``None`` when the identifier is fine, or a Chinese
+explanation of what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+
+from stdnum.cn import uscc as stdnum_uscc
+from stdnum.exceptions import ValidationError
+
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def org_code_check(body8: str) -> str:
+    """GB 11714-1997 check character for the 8-character organisation-code body.
+
+    Letters count with their ASCII value minus 55 (A=10 ... Z=35), not their USCC index.
+    """
+    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(body8, _ORG_WEIGHTS))
+    value = 11 - total % 11
+    return {10: "X", 11: "0"}.get(value, str(value))
+
+
+def uscc_final_check(first17: str) -> str:
+    """GB 32100-2015 check character (position 18).
+
+    python-stdnum computes it; it refuses codes whose first 8 characters are not digits
+    (authorities A, N, Y exist in the standard), so those use the same formula here.
+    """
+    if first17[:8].isdigit():
+        return str(stdnum_uscc.calc_check_digit(first17))
+    total = sum(USCC_ALPHABET.index(c) * pow(3, i, 31) for i, c in enumerate(first17))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def uscc_problem(code: str) -> str | None:
+    """Why ``code`` is not a valid USCC, or None. Both check characters must hold."""
+    if len(code) != 18 or any(c not in USCC_ALPHABET for c in code):
+        return f"统一社会信用代码 {code} 应为 18 位，只含数字和大写字母（不含 I、O、Z、S、V）"
+    org = org_code_check(code[8:16])
+    if code[16] != org:
+        return (
+            f"统一社会信用代码 {code} 第 17 位（组织机构代码校验码）应为 {org}，"
+            f"实为 {code[16]}：请核对营业执照"
+        )
+    try:
+        valid = stdnum_uscc.validate(code) == code if code[:8].isdigit() else None
+    except ValidationError:
+        valid = False
+    expected = uscc_final_check(code[:17])
+    if valid is False or code[17] != expected:
+        return (
+            f"统一社会信用代码 {code} 第 18 位校验码应为 {expected}，"
+            f"实为 {code[17]}：请核对营业执照"
+        )
+    return None
+
+
+def division_code(code: str) -> str:
+    """Positions 3-8: the GB/T 2260 code of the registering authority (e.g. 411721 西平县)."""
+    return code[2:8]
+
+
+# -- patents -------------------------------------------------------------------------------
+
+_PATENT_RE = re.compile(r"^(?:ZL|CN)?(?P<digits>\d{12}|\d{8})\.(?P<check>[0-9X])$")
+_W12 = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
+_W8 = (2, 3, 4, 5, 6, 7, 8, 9)
+PATENT_TYPE_DIGITS: dict[str, frozenset[str]] = {
+    "invention": frozenset("18"),
+    "utility_model": frozenset("29"),
+    "design": frozenset("3"),
+}
+PATENT_TYPE_ZH = {"invention": "发明", "utility_model": "实用新型", "design": "外观设计"}
+
+
+def patent_check(digits: str) -> str:
+    """Check character of a CN application number (12 or 8 digits): weighted sum mod 11."""
+    weights = _W12 if len(digits) == 12 else _W8
+    rest = sum(int(d) * w for d, w in zip(digits, weights)) % 11
+    return "X" if rest == 10 else str(rest)
+
+
+def patent_parts(number: str) -> tuple[int, str] | None:
+    """(filing year, type digit) of an application number, or None if it is malformed."""
+    match = _PATENT_RE.match(number)
+    if match is None:
+        return None
+    digits = match["digits"]
+    if len(digits) == 12:
+        return int(digits[:4]), digits[4]
+    yy = int(digits[:2])
+    return (1900 + yy if yy >= 85 else 2000 + yy), digits[2]
+
+
+def patent_problem(number: str, patent_type: str | None = None) -> str | None:
+    """Why ``number`` is not a valid application number of ``patent_type``, or None."""
+    match = _PATENT_RE.match(number)
+    if match is None:
+        return (
+            f"专利申请号 {number} 格式不对：应为 12 位数字加“.”和校验位（如 202010566088.9），"
+            "或 2003 年以前的 8 位数字加校验位，可带 ZL 或 CN 前缀"
+        )
+    digits, check = match["digits"], match["check"]
+    expected = patent_check(digits)
+    if check != expected:
+        return f"专利申请号 {number} 的校验位应为 {expected}，实为 {check}：请核对专利证书"
+    if patent_type in PATENT_TYPE_DIGITS:
+        parts = patent_parts(number)
+        assert parts is not None
+        type_digit = parts[1]
+        if type_digit not in PATENT_TYPE_DIGITS[patent_type]:
+            allowed = "或".join(sorted(PATENT_TYPE_DIGITS[patent_type]))
+            return (
+                f"专利申请号 {number} 的类型位是 {type_digit}，与专利类型"
+                f"“{PATENT_TYPE_ZH[patent_type]}”不符（应为 {allowed}）"
+            )
+    return None
+
+
+# -- trademarks ----------------------------------------------------------------------------
+
+_TRADEMARK_RE = re.compile(r"^(?:G\d{4,9}|[1-9]\d{0,8})$")
+
+
+def trademark_problem(number: str) -> str | None:
+    """Why ``number`` is not a trademark registration number, or None.
+
+    Domestic numbers are sequential integers without check digit; Madrid registrations are
+    written ``G`` + the international registration number.
+    """
+    if _TRADEMARK_RE.match(number):
+        return None
+    return (
+        f"商标注册号 {number} 格式不对：应只写数字（如 12345678，不写“第”“号”），"
+        "马德里国际注册写 G 加数字（如 G1234567）"
+    )

@@ -1,0 +1,328 @@
+"""The one strict YAML door (design.md sections 1-2, style rule 5).
+
+Bytes -> (data, positions, findings). Refused with a finding, never an exception: text that
+is not UTF-8, duplicate keys, anchors/aliases and merge keys, explicit tags, non-string keys,
+several documents, a document that is not a mapping, nesting deeper than ``MAX_DEPTH``.
+Dates stay strings (the schema checks them); every value keeps its line and column, and every
+plain scalar its raw text so that "quote it" messages can quote what the clerk typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import ScalarNode
+
+from generator.findings import Finding
+
+PathKey = tuple[str | int, ...]
+
+MAX_DEPTH = 64
+_Parser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_TAG = "tag:yaml.org,2002:"
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """What the clerk typed for one scalar: its raw text, whether unquoted, and YAML's type."""
+
+    raw: str
+    plain: bool
+    kind: str  # str, int, float, bool, null, timestamp
+
+
+@dataclass
+class Positions:
+    """1-based (line, column) of every value and mapping key, by path from the root."""
+
+    values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    scalars: dict[PathKey, Scalar] = field(default_factory=dict)
+
+    def at(self, path: PathKey) -> tuple[int, int]:
+        """Position of the value at ``path``, or of its nearest recorded ancestor."""
+        for end in range(len(path), -1, -1):
+            found = self.values.get(tuple(path[:end]))
+            if found is not None:
+                return found
+        return (1, 1)
+
+    def key_at(self, path: PathKey) -> tuple[int, int]:
+        """Position of the key that names ``path`` (falls back to the value)."""
+        return self.keys.get(tuple(path)) or self.at(path)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One file after the YAML door. ``data`` is None when the file could not be read."""
+
+    file: str
+    data: dict[str, Any] | None
+    positions: Positions
+    findings: tuple[Finding, ...]
+
+
+def load_file(path: Path, display: str | None = None) -> Loaded:
+    """Read ``path`` through the door; ``display`` is the name used in findings."""
+    name = display if display is not None else path.as_posix()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return _fail(name, 1, 1, "yaml.syntax", f"无法读取文件：{exc.strerror or exc}")
+    return load_bytes(raw, name)
+
+
+def load_bytes(raw: bytes, file: str) -> Loaded:
+    """Decode UTF-8 (BOM and CRLF allowed) and parse; any other encoding is a finding."""
+    text_or_finding = _decode(raw, file)
+    if isinstance(text_or_finding, Finding):
+        return Loaded(file, None, Positions(), (text_or_finding,))
+    return load_text(text_or_finding, file)
+
+
+def load_text(text: str, file: str) -> Loaded:
+    builder = _Builder(file)
+    try:
+        builder.run(yaml.parse(text, Loader=_Parser))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        builder.add(line, col, "yaml.syntax", _explain_syntax(exc))
+        builder.broken = True
+    except yaml.YAMLError as exc:
+        builder.add(1, 1, "yaml.syntax", f"YAML 语法错误：{exc}")
+        builder.broken = True
+    return builder.result()
+
+
+def _fail(file: str, line: int, col: int, rule: str, message: str) -> Loaded:
+    return Loaded(file, None, Positions(), (Finding(file, line, col, "error", rule, message),))
+
+
+def _line_of(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1
+
+
+def _decode(raw: bytes, file: str) -> str | Finding:
+    def err(line: int, message: str) -> Finding:
+        return Finding(file, line, 1, "error", "yaml.syntax", message)
+
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return err(1, "文件是 UTF-16 编码：请用编辑器“另存为 UTF-8”后再提交")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        return err(
+            _line_of(raw, nul),
+            "文件含有 NUL 字节：它可能是 UTF-16 编码或二进制文件，请另存为 UTF-8 文本",
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        hint = "请用编辑器“另存为 UTF-8”后再提交"
+        try:
+            raw.decode("gb18030")
+            hint = "它看起来是 GBK/GB18030 编码，" + hint
+        except UnicodeDecodeError:
+            pass
+        return err(_line_of(raw, exc.start), f"文件不是 UTF-8 编码（第 {exc.start + 1} 字节起无法解码）：{hint}")
+    return text
+
+
+_SYNTAX_HINTS = (
+    ("cannot start any token", "这里有制表符（Tab）或 YAML 不能识别的字符：缩进只能用空格，值中的特殊字符请加引号"),
+    ("found unexpected end of stream", "引号没有闭合：请检查引号是否成对"),
+    ("while scanning a quoted scalar", "引号没有闭合：请检查引号是否成对"),
+    ("mapping values are not allowed", "这里不能出现“冒号+空格”：值中含有冒号时请给整个值加引号，或检查缩进"),
+    ("could not find expected ':'", "缺少冒号“:”，或上一行的缩进不对"),
+    ("did not find expected key", "缩进不对：同一层的字段要左对齐，列表项以“- ”开头"),
+    ("did not find expected '-' indicator", "缩进不对：列表项要以“- ”开头并左对齐"),
+    ("control characters are not allowed", "文件含有不可见的控制字符：请删除后再提交"),
+    ("special characters are not allowed", "文件含有不可见的特殊字符：请删除后再提交"),
+    ("exceeded maximum nesting depth", "嵌套层数过深：登记表不会有这么深的结构，请检查括号和缩进"),
+    ("found duplicate anchor", "锚点重复：本登记簿不允许使用锚点（&）"),
+)
+
+
+def _explain_syntax(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or ""
+    for needle, message in _SYNTAX_HINTS:
+        if needle in problem or needle in (exc.context or ""):
+            return message
+    return f"YAML 语法错误：{problem or exc.context or exc}"
+
+
+_EXPECT_KEY = object()
+_BAD_KEY = object()
+
+
+@dataclass
+class _Frame:
+    kind: str  # "map" or "seq"
+    container: Any
+    path: PathKey | None  # None: built only to be thrown away
+    role: str
+    line: int
+    col: int
+    key: object = _EXPECT_KEY
+
+
+class _Builder:
+    """Builds plain Python data from parser events with an explicit stack (no recursion)."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.findings: list[Finding] = []
+        self.positions = Positions()
+        self.frames: list[_Frame] = []
+        self.root: Any = None
+        self.has_root = False
+        self.broken = False
+
+    def add(self, line: int, col: int, rule: str, message: str) -> None:
+        self.findings.append(Finding(self.file, line, col, "error", rule, message))
+
+    def result(self) -> Loaded:
+        data: dict[str, Any] | None = None
+        if not self.broken:
+            if not self.has_root or self.root is None:
+                self.add(1, 1, "yaml.syntax", "文件为空：请按模板填写企业信息（ipreg new 可生成模板）")
+            elif not isinstance(self.root, dict):
+                what = "列表" if isinstance(self.root, list) else "单个值"
+                self.add(1, 1, "yaml.syntax", f"文件顶层是{what}，应为“字段: 值”的映射（如 name: 某某有限公司）")
+            else:
+                data = self.root
+        return Loaded(self.file, data, self.positions, tuple(self.findings))
+
+    def run(self, events: Iterator[yaml.Event]) -> None:
+        documents = 0
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    line, col = _mark(event)
+                    self.add(line, col, "yaml.syntax", "一个文件只能有一个 YAML 文档：请删除多余的“---”和后面的内容")
+                    return
+            elif isinstance(event, yaml.ScalarEvent):
+                self.scalar(event)
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if not self.start(event):
+                    return
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                frame = self.frames.pop()
+                self.complete(frame.container, frame.role, frame.path, frame.line, frame.col, None)
+            elif isinstance(event, yaml.AliasEvent):
+                line, col = _mark(event)
+                self.add(line, col, "yaml.alias", f"不允许使用别名 *{event.anchor}：请把内容直接写出来")
+                role, path = self.role()
+                self.complete(None, role, path, line, col, None)
+
+    def role(self) -> tuple[str, PathKey | None]:
+        if not self.frames:
+            return "root", ()
+        top = self.frames[-1]
+        if top.kind == "seq":
+            return "item", None if top.path is None else top.path + (len(top.container),)
+        if top.key is _EXPECT_KEY:
+            return "key", None
+        if top.path is None or top.key is _BAD_KEY:
+            return "value", None
+        assert isinstance(top.key, str)
+        return "value", top.path + (top.key,)
+
+    def common(self, event: Any, path: PathKey | None) -> tuple[int, int]:
+        line, col = _mark(event)
+        if event.anchor is not None:
+            self.add(line, col, "yaml.alias", f"不允许使用锚点 &{event.anchor}：请把内容直接写出来")
+        tag = getattr(event, "tag", None)
+        if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
+            self.add(line, col, "yaml.type", f"不允许使用 YAML 标签 {tag}：请删除它，只写值本身")
+        if path is not None:
+            self.positions.values[path] = (line, col)
+        return line, col
+
+    def start(self, event: Any) -> bool:
+        role, path = self.role()
+        line, col = self.common(event, path)
+        if len(self.frames) >= MAX_DEPTH:
+            self.add(line, col, "yaml.syntax", f"嵌套超过 {MAX_DEPTH} 层：登记表不会有这么深的结构，请检查缩进")
+            self.broken = True
+            return False
+        kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
+        container: Any = {} if kind == "map" else []
+        self.frames.append(_Frame(kind, container, path, role, line, col))
+        return True
+
+    def scalar(self, event: yaml.ScalarEvent) -> None:
+        role, path = self.role()
+        line, col = self.common(event, path)
+        plain = bool(event.implicit[0])
+        kind, value = _construct(event)
+        if path is not None:
+            self.positions.scalars[path] = Scalar(event.value, plain, kind)
+        self.complete(value, role, path, line, col, kind)
+
+    def complete(self, value: Any, role: str, path: PathKey | None, line: int, col: int, kind: str | None) -> None:
+        if role == "root":
+            self.root, self.has_root = value, True
+            return
+        top = self.frames[-1]
+        if role == "item":
+            top.container.append(value)
+        elif role == "key":
+            top.key = self.key(top, value, kind, line, col)
+        else:
+            if top.key is not _BAD_KEY:
+                top.container[top.key] = value
+            top.key = _EXPECT_KEY
+
+    def key(self, top: _Frame, value: Any, kind: str | None, line: int, col: int) -> object:
+        if kind == "merge":
+            self.add(line, col, "yaml.alias", "不允许使用合并键 <<：请把字段逐个写出来")
+            return _BAD_KEY
+        if kind is None or not isinstance(value, str):
+            shown = value if kind is not None else "（列表或映射）"
+            self.add(line, col, "yaml.type", f"字段名 {shown} 不是文字：字段名应为英文小写，如 name；若确需此名请加引号")
+            return _BAD_KEY
+        if value in top.container:
+            first = self.positions.keys.get((top.path or ()) + (value,), (top.line, top.col))
+            self.add(line, col, "yaml.duplicate-key", f"字段 {value} 重复出现（第一次在第 {first[0]} 行）：请删除或合并其中一个")
+            return _BAD_KEY
+        if top.path is not None:
+            self.positions.keys[top.path + (value,)] = (line, col)
+        return value
+
+
+def _mark(event: Any) -> tuple[int, int]:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _construct(event: yaml.ScalarEvent) -> tuple[str, Any]:
+    """(kind, value) of a scalar. Timestamps stay text: the schema checks dates."""
+    if event.tag is not None and event.tag != "!":
+        return "str", event.value
+    tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
+    kind = tag[len(_TAG):] if tag.startswith(_TAG) else "str"
+    node = ScalarNode(tag, event.value)
+    try:
+        if kind == "null":
+            return kind, None
+        if kind == "bool":
+            return kind, _CONSTRUCTOR.construct_yaml_bool(node)
+        if kind == "int":
+            return kind, _CONSTRUCTOR.construct_yaml_int(node)
+        if kind == "float":
+            return kind, _CONSTRUCTOR.construct_yaml_float(node)
+    except (ValueError, TypeError):
+        return "str", event.value
+    if kind in ("merge", "timestamp"):
+        return kind, event.value
+    return "str", event.value

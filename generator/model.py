@@ -1,0 +1,247 @@
+"""Frozen dataclasses for a record, built only after the schema has passed (str -> date)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from generator.loader import Positions
+
+EVENT_TYPES = ("filed", "review_passed", "review_failed", "review_absent", "revoked", "withdrawn")
+HONOR_TYPES = ("specialized_new", "little_giant", "high_tech", "tech_sme", "patent_award", "well_known_trademark")
+DECISIONS = ("filed", "review_passed")
+
+
+def _d(value: Any) -> date:
+    return date.fromisoformat(value)
+
+
+def _od(value: Any) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+@dataclass(frozen=True)
+class Patent:
+    index: int
+    number: str
+    type: str
+    title: str
+    granted: date
+    ended: date | None
+    core: bool
+
+    def valid_on(self, day: date) -> bool:
+        return self.granted <= day and (self.ended is None or day < self.ended)
+
+
+@dataclass(frozen=True)
+class Trademark:
+    index: int
+    number: str
+    name: str
+    nice_class: int
+    registered: date
+    expires: date
+    main_business: bool
+    well_known: bool
+
+    def valid_on(self, day: date) -> bool:
+        return self.registered <= day <= self.expires
+
+
+@dataclass(frozen=True)
+class Honor:
+    index: int
+    type: str
+    certificate: str | None
+    awarded: date
+    expires: date | None
+
+    def valid_on(self, day: date) -> bool:
+        return self.awarded <= day and (self.expires is None or day <= self.expires)
+
+
+@dataclass(frozen=True)
+class Infringement:
+    index: int
+    date: date
+    kind: str
+    authority: str
+    document: str | None
+
+
+@dataclass(frozen=True)
+class AbnormalApplication:
+    index: int
+    notified: date
+    rectified: date | None
+
+
+@dataclass(frozen=True)
+class Dishonesty:
+    index: int
+    list: str
+    listed: date
+    removed: date | None
+    credit_repair_certificate: str | None
+
+    def listed_on(self, day: date) -> bool:
+        return self.listed <= day and (self.removed is None or day < self.removed)
+
+
+@dataclass(frozen=True)
+class Standard:
+    version: str
+    status: str
+    certificate: str | None
+    since: date
+
+
+@dataclass(frozen=True)
+class IPManagement:
+    leader: str
+    managers: int
+    budget: int
+    agencies: tuple[str, ...]
+    policies: tuple[str, ...]
+    standard: Standard
+
+
+@dataclass(frozen=True)
+class FinanceYear:
+    index: int
+    year: int
+    revenue: int
+    patent_revenue: int
+
+
+@dataclass(frozen=True)
+class TrainingYear:
+    index: int
+    year: int
+    management_rd_total: int
+    management_rd_trained: int
+    employees_total: int
+    employees_trained: int
+
+
+@dataclass(frozen=True)
+class Event:
+    index: int
+    date: date
+    type: str
+    document: str | None = None
+    certificate: str | None = None
+    valid_until: date | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    """One enterprise. ``file`` and ``positions`` let every rule point at a line."""
+
+    file: str
+    positions: Positions
+    uscc: str
+    name: str
+    established: date
+    legal_person: bool
+    industry_code: str
+    industry_name: str
+    main_products: tuple[str, ...]
+    category: str
+    compliance_industrial: bool
+    compliance_environmental: bool
+    events: tuple[Event, ...]
+    address: str | None = None
+    website: str | None = None
+    recommendation: str | None = None
+    patents: tuple[Patent, ...] = ()
+    trademarks: tuple[Trademark, ...] = ()
+    copyrights: tuple[tuple[str, str], ...] = ()
+    trade_secret_measures: bool | None = None
+    infringements: tuple[Infringement, ...] = ()
+    abnormal_applications: tuple[AbnormalApplication, ...] = ()
+    dishonesty: tuple[Dishonesty, ...] = ()
+    honors: tuple[Honor, ...] = ()
+    ip_management: IPManagement | None = None
+    finance: tuple[FinanceYear, ...] = ()
+    training: tuple[TrainingYear, ...] = ()
+
+    def at(self, *path: str | int) -> tuple[int, int]:
+        return self.positions.at(tuple(path))
+
+    def finance_for(self, year: int) -> FinanceYear | None:
+        return next((f for f in self.finance if f.year == year), None)
+
+    def training_for(self, year: int) -> TrainingYear | None:
+        return next((t for t in self.training if t.year == year), None)
+
+
+def build_record(data: dict[str, Any], file: str, positions: Positions) -> Record:
+    """Typed record from data that has passed the enterprise schema."""
+    conduct = data.get("conduct") or {}
+    ipm = data.get("ip_management")
+    management = None
+    if ipm is not None:
+        std = ipm["standard"]
+        management = IPManagement(
+            ipm["leader"], ipm["managers"], ipm["budget"], tuple(ipm.get("agencies", ())),
+            tuple(ipm.get("policies", ())),
+            Standard(std["version"], std["status"], std.get("certificate"), _d(std["since"])),
+        )
+    return Record(
+        file=file,
+        positions=positions,
+        uscc=data["uscc"],
+        name=data["name"],
+        established=_d(data["established"]),
+        legal_person=data["legal_person"],
+        industry_code=data["industry"]["code"],
+        industry_name=data["industry"]["name"],
+        main_products=tuple(data["main_products"]),
+        category=data["category"],
+        compliance_industrial=data["compliance"]["industrial_policy"],
+        compliance_environmental=data["compliance"]["environmental"],
+        events=tuple(
+            Event(i, _d(e["date"]), e["type"], e.get("document"), e.get("certificate"), _od(e.get("valid_until")), e.get("note"))
+            for i, e in enumerate(data["events"])
+        ),
+        address=data.get("address"),
+        website=data.get("website"),
+        recommendation=data.get("recommendation"),
+        patents=tuple(
+            Patent(i, p["number"], p["type"], p["title"], _d(p["granted"]), _od(p.get("ended")), bool(p.get("core", False)))
+            for i, p in enumerate(data.get("patents", ()))
+        ),
+        trademarks=tuple(
+            Trademark(i, t["number"], t["name"], t["class"], _d(t["registered"]), _d(t["expires"]),
+                      bool(t.get("main_business", False)), bool(t.get("well_known", False)))
+            for i, t in enumerate(data.get("trademarks", ()))
+        ),
+        copyrights=tuple((c["number"], c["title"]) for c in data.get("copyrights", ())),
+        trade_secret_measures=data.get("trade_secret_measures"),
+        infringements=tuple(
+            Infringement(i, _d(x["date"]), x["kind"], x["authority"], x.get("document"))
+            for i, x in enumerate(conduct.get("infringements", ()))
+        ),
+        abnormal_applications=tuple(
+            AbnormalApplication(i, _d(x["notified"]), _od(x.get("rectified")))
+            for i, x in enumerate(conduct.get("abnormal_patent_applications", ()))
+        ),
+        dishonesty=tuple(
+            Dishonesty(i, x["list"], _d(x["listed"]), _od(x.get("removed")), x.get("credit_repair_certificate"))
+            for i, x in enumerate(conduct.get("dishonesty", ()))
+        ),
+        honors=tuple(
+            Honor(i, h["type"], h.get("certificate"), _d(h["awarded"]), _od(h.get("expires")))
+            for i, h in enumerate(data.get("honors", ()))
+        ),
+        ip_management=management,
+        finance=tuple(FinanceYear(i, f["year"], f["revenue"], f["patent_revenue"]) for i, f in enumerate(data.get("finance", ()))),
+        training=tuple(
+            TrainingYear(i, t["year"], t["management_rd_total"], t["management_rd_trained"], t["employees_total"], t["employees_trained"])
+            for i, t in enumerate(data.get("training", ()))
+        ),
+    )

@@ -1,0 +1,355 @@
+"""Eligibility (Art. 4-6) and lifecycle (Art. 8) rules: one small pure function per rule id.
+
+Each function takes a Context and yields Outcomes, passed or failed, with the figures behind
+them, so ``ipreg explain`` can show every rule and ``ipreg check`` only the failures.
+Thresholds come from ``ctx.policy``; the evaluation date is ``ctx.on``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from fractions import Fraction
+
+from generator import ids
+from generator.dates import anniversary, within_last_years
+from generator.model import Record
+from generator.rules.base import Context, Outcome, yuan
+
+Rule = Callable[[Context], Iterator[Outcome]]
+HONOR_ZH = {
+    "specialized_new": "省级专精特新企业",
+    "little_giant": "国家级专精特新“小巨人”企业",
+    "high_tech": "高新技术企业",
+    "tech_sme": "科技型中小企业",
+    "patent_award": "省级以上专利奖",
+    "well_known_trademark": "驰名商标",
+}
+
+
+def art4_henan(ctx: Context) -> Iterator[Outcome]:
+    """第四条第一项：在河南省内依法注册成立（代码第 3、4 位为省级区划代码 41）。"""
+    code = ids.division_code(ctx.record.uscc)
+    ok = code.startswith(ctx.policy.province_code)
+    verdict = "在" if ok else "不在"
+    yield Outcome("art4.henan", ok, f"登记机关区划代码 {code}，{verdict}河南省（{ctx.policy.province_code}）内", ("uscc",))
+
+
+def art4_jurisdiction(ctx: Context) -> Iterator[Outcome]:
+    """第七条：筛选辖区内企业。登记机关不是西平县（411721）的，须核实其在县内经营。"""
+    code = ids.division_code(ctx.record.uscc)
+    if code == ctx.policy.county_code:
+        yield Outcome("art4.jurisdiction", True, f"登记机关区划代码 {code}，为本县", ("uscc",))
+    else:
+        yield Outcome("art4.jurisdiction", False, f"登记机关区划代码 {code}，不是本县（{ctx.policy.county_code}）：请核实企业在本县经营", ("uscc",))
+
+
+def art4_legal_person(ctx: Context) -> Iterator[Outcome]:
+    """第四条第一项：具有独立法人资格；代码以 91 开头（市场监管部门登记的企业）。"""
+    rec = ctx.record
+    if not rec.legal_person:
+        yield Outcome("art4.legal-person", False, "legal_person 为 false：不具有独立法人资格", ("legal_person",))
+    elif not rec.uscc.startswith("91"):
+        yield Outcome("art4.legal-person", False, f"代码以 {rec.uscc[:2]} 开头，不是市场监管部门登记的企业（应以 91 开头）", ("uscc",))
+    else:
+        yield Outcome("art4.legal-person", True, "具有独立法人资格，代码以 91 开头", ("legal_person",))
+
+
+def art4_operating_years(ctx: Context) -> Iterator[Outcome]:
+    """第四条第一项：连续生产经营 3 年以上（成立日的 3 周年不晚于评估日）。"""
+    n = ctx.policy.operating_years
+    since = anniversary(ctx.record.established, n)
+    ok = since <= ctx.on
+    word = "已满" if ok else "未满"
+    yield Outcome("art4.operating-years", ok, f"{ctx.record.established} 成立，至 {ctx.on} {word} {n} 年（{since} 满 {n} 年）", ("established",))
+
+
+def art4_compliance(ctx: Context) -> Iterator[Outcome]:
+    """第四条第二项：符合国家、省产业发展政策和环保要求。"""
+    rec = ctx.record
+    missing = [name for name, flag in (("产业政策", rec.compliance_industrial), ("环保要求", rec.compliance_environmental)) if not flag]
+    if missing:
+        yield Outcome("art4.compliance", False, f"不符合{'和'.join(missing)}", ("compliance",))
+    else:
+        yield Outcome("art4.compliance", True, "符合产业政策和环保要求", ("compliance",))
+
+
+def art4_owns_ip(ctx: Context) -> Iterator[Outcome]:
+    """第四条第三项：拥有与生产经营相关的专利、注册商标（评估日有效）。"""
+    patents = sum(p.valid_on(ctx.on) for p in ctx.record.patents)
+    marks = sum(t.valid_on(ctx.on) for t in ctx.record.trademarks)
+    ok = patents + marks > 0
+    yield Outcome("art4.owns-ip", ok, f"{ctx.on} 有效专利 {patents} 件、有效注册商标 {marks} 件", ("patents",) if not ok else ())
+
+
+def art4_infringement(ctx: Context) -> Iterator[Outcome]:
+    """第四条第四项：近三年无行政和司法程序认定的侵犯知识产权行为。"""
+    n = ctx.policy.lookback_years
+    recent = [x for x in ctx.record.infringements if within_last_years(x.date, n, ctx.on)]
+    for x in recent:
+        kind = "行政" if x.kind == "administrative" else "司法"
+        yield Outcome("art4.infringement", False, f"{x.date} 被{x.authority}{kind}认定侵犯知识产权，在 {ctx.on} 前 {n} 年内",
+                      ("conduct", "infringements", x.index))
+    if not recent:
+        yield Outcome("art4.infringement", True, f"{ctx.on} 前 {n} 年内无侵权认定")
+
+
+def art4_abnormal_patent(ctx: Context) -> Iterator[Outcome]:
+    """第四条第四项：无非正常专利申请，或已整改到位（整改日不晚于评估日）。"""
+    open_cases = [a for a in ctx.record.abnormal_applications
+                  if a.notified <= ctx.on and (a.rectified is None or a.rectified > ctx.on)]
+    for a in open_cases:
+        yield Outcome("art4.abnormal-patent", False, f"{a.notified} 被通报非正常专利申请，至 {ctx.on} 未整改到位",
+                      ("conduct", "abnormal_patent_applications", a.index))
+    if not open_cases:
+        yield Outcome("art4.abnormal-patent", True, f"至 {ctx.on} 无未整改的非正常专利申请")
+
+
+def art4_dishonesty(ctx: Context) -> Iterator[Outcome]:
+    """第四条第四项：未列入严重违法失信名单；提供信用修复证明的，综合评估（警告）。"""
+    listed = [x for x in ctx.record.dishonesty if x.listed_on(ctx.on)]
+    for x in listed:
+        path = ("conduct", "dishonesty", x.index)
+        if x.credit_repair_certificate:
+            yield Outcome("art4.dishonesty", False, f"{x.listed} 列入{x.list}，已提供信用修复证明 {x.credit_repair_certificate}：须综合评估",
+                          path, severity="warning")
+        else:
+            yield Outcome("art4.dishonesty", False, f"{x.listed} 列入{x.list}，{ctx.on} 仍在名单中", path)
+    if not listed:
+        yield Outcome("art4.dishonesty", True, f"{ctx.on} 不在严重违法失信名单中")
+
+
+def art4_preference(ctx: Context) -> Iterator[Outcome]:
+    """第四条第五项：专精特新、高新技术企业等称号和专利奖、驰名商标，同等条件下倾斜（提示）。"""
+    valid = [h for h in ctx.record.honors if h.valid_on(ctx.on)]
+    if valid:
+        names = "、".join(dict.fromkeys(HONOR_ZH[h.type] for h in valid))
+        yield Outcome("art4.preference", None, f"{ctx.on} 有效的倾斜称号：{names}", ("honors",), severity="info")
+    else:
+        yield Outcome("art4.preference", True, f"{ctx.on} 无有效的倾斜称号")
+
+
+def art5_system(ctx: Context) -> Iterator[Outcome]:
+    """第五条第一项：有分管领导和知识产权管理人员，设有专项经费。"""
+    ipm = ctx.record.ip_management
+    if ipm is None:
+        yield Outcome("art5.system", False, "缺少 ip_management（知识产权管理），无法核对工作体系")
+        return
+    gaps = []
+    if not ipm.leader.strip():
+        gaps.append("没有分管领导")
+    if ipm.managers < 1:
+        gaps.append("没有知识产权管理人员")
+    if ipm.budget <= 0:
+        gaps.append("没有专项经费")
+    facts = f"分管领导：{ipm.leader}；管理人员 {ipm.managers} 人；专项经费 {yuan(ipm.budget)} 元"
+    yield Outcome("art5.system", not gaps, f"{'、'.join(gaps)}（{facts}）" if gaps else facts, ("ip_management",))
+
+
+def art5_standard(ctx: Context) -> Iterator[Outcome]:
+    """第五条第二项：实施 GB/T 29490（2023 版替代 2013 版）；2013 版认证过渡期后提示核实。"""
+    ipm = ctx.record.ip_management
+    if ipm is None:
+        yield Outcome("art5.standard", False, "缺少 ip_management.standard（贯标情况）")
+        return
+    std = ipm.standard
+    path = ("ip_management", "standard")
+    label = f"GB/T 29490-{std.version}"
+    if std.status == "implementing" or std.since > ctx.on:
+        yield Outcome("art5.standard", False, f"{label} 在 {ctx.on} 尚未实施完成（状态 {std.status}，起始 {std.since}）", path)
+        return
+    cutoff = ctx.policy.standard_2013_until
+    if std.version == "2013" and std.status == "certified" and ctx.on > cutoff:
+        yield Outcome("art5.standard", False, f"依据 {label} 的认证证书在 {cutoff} 过渡期后应已换版或暂停：请核实", path, severity="warning")
+        return
+    yield Outcome("art5.standard", True, f"{label} {'已认证' if std.status == 'certified' else '已实施'}（{std.since} 起）", path)
+
+
+def _creation_metrics(rec: Record, on: date, lookback: int) -> tuple[int, int]:
+    year_end = date(on.year - 1, 12, 31)
+    recent = sum(p.type == "invention" and within_last_years(p.granted, lookback, on) for p in rec.patents)
+    return recent, sum(p.valid_on(year_end) for p in rec.patents)
+
+
+def art5_creation(ctx: Context) -> Iterator[Outcome]:
+    """第五条第三项：拥有支撑主要产品的有效专利；近三年发明授权量和上年底有效专利量同行业排名（提示）。"""
+    core = [p for p in ctx.record.patents if p.core and p.valid_on(ctx.on)]
+    if core:
+        yield Outcome("art5.creation", True, f"{ctx.on} 有效的核心专利 {len(core)} 件（{core[0].number} 等）", ("patents",))
+    else:
+        yield Outcome("art5.creation", False, f"{ctx.on} 没有有效的核心专利（core: true，支撑主要产品）", ("patents",))
+    n = ctx.policy.lookback_years
+    mine = _creation_metrics(ctx.record, ctx.on, n)
+    others = [_creation_metrics(p, ctx.on, n) for p in ctx.peers if p.uscc != ctx.record.uscc]
+    rank_recent = 1 + sum(o[0] > mine[0] for o in others)
+    rank_valid = 1 + sum(o[1] > mine[1] for o in others)
+    total = len(others) + 1
+    yield Outcome("art5.creation", None,
+                  f"同行业（{ctx.record.industry_code} {ctx.record.industry_name}）{total} 家中：近 {n} 年发明专利授权 {mine[0]} 件，"
+                  f"排第 {rank_recent}；截至 {ctx.on.year - 1} 年底有效专利 {mine[1]} 件，排第 {rank_valid}",
+                  ("industry",), severity="info")
+
+
+def art5_trademark(ctx: Context) -> Iterator[Outcome]:
+    """第五条第三项：拥有与主营产品（业务）相关的有效注册商标。"""
+    marks = [t for t in ctx.record.trademarks if t.main_business and t.valid_on(ctx.on)]
+    if marks:
+        yield Outcome("art5.trademark", True, f"{ctx.on} 有效的主营业务商标 {len(marks)} 件（第 {marks[0].number} 号等）", ("trademarks",))
+    else:
+        yield Outcome("art5.trademark", False, f"{ctx.on} 没有有效的主营业务商标（main_business: true）", ("trademarks",))
+
+
+def _finance(ctx: Context, rule: str) -> tuple[int, Outcome | None, tuple[str | int, ...]]:
+    year = ctx.on.year - 1
+    row = ctx.record.finance_for(year)
+    if row is None:
+        return year, Outcome(rule, False, f"缺少 {year} 年财务数据（finance），无法核对", ("finance",)), ()
+    return year, None, ("finance", row.index)
+
+
+def art5_revenue(ctx: Context) -> Iterator[Outcome]:
+    """第五条第五项：上年营业收入 300 万元以上（含 300 万元）。"""
+    year, missing, path = _finance(ctx, "art5.revenue")
+    if missing:
+        yield missing
+        return
+    row = ctx.record.finance_for(year)
+    assert row is not None
+    minimum = ctx.policy.revenue_min
+    ok = row.revenue >= minimum
+    word = "不低于" if ok else "低于"
+    yield Outcome("art5.revenue", ok, f"{year}年营业收入 {yuan(row.revenue)} 元，{word} {yuan(minimum)} 元", path + ("revenue",))
+
+
+def _percent(value: Fraction) -> str:
+    return f"{float(value):.1f}%"
+
+
+def art5_patent_revenue_share(ctx: Context) -> Iterator[Outcome]:
+    """第五条第五项：专利相关产品与服务收入占营业收入 20% 以上。"""
+    year, missing, path = _finance(ctx, "art5.patent-revenue-share")
+    if missing:
+        yield missing
+        return
+    row = ctx.record.finance_for(year)
+    assert row is not None
+    need = ctx.policy.patent_revenue_share_percent
+    if row.revenue == 0:
+        yield Outcome("art5.patent-revenue-share", False, f"{year}年营业收入为 0，无法计算专利相关收入占比", path + ("revenue",))
+        return
+    share = Fraction(row.patent_revenue * 100, row.revenue)
+    ok = share >= need
+    word = "不低于" if ok else "低于"
+    yield Outcome("art5.patent-revenue-share", ok,
+                  f"{year}年专利相关收入 {yuan(row.patent_revenue)} 元，占营业收入 {_percent(share)}，{word} {_percent(need)}",
+                  path + ("patent_revenue",))
+
+
+def _training(ctx: Context, rule: str, group: str) -> Iterator[Outcome]:
+    year = ctx.on.year - 1
+    row = ctx.record.training_for(year)
+    if row is None:
+        yield Outcome(rule, False, f"缺少 {year} 年培训数据（training），无法核对", ("training",))
+        return
+    if group == "management_rd":
+        total, trained, label, need = row.management_rd_total, row.management_rd_trained, "管理层及研发人员", ctx.policy.training_management_percent
+    else:
+        total, trained, label, need = row.employees_total, row.employees_trained, "员工", ctx.policy.training_employees_percent
+    path = ("training", row.index, f"{group}_trained")
+    if total == 0:
+        yield Outcome(rule, False, f"{year}年{label}总数为 0，无法计算培训率", path)
+        return
+    rate = Fraction(trained * 100, total)
+    ok = rate >= need
+    word = "达到" if ok else "低于"
+    yield Outcome(rule, ok, f"{year}年{label}培训 {trained}/{total} 人，培训率 {_percent(rate)}，{word} {_percent(need)}", path)
+
+
+def art5_training_management(ctx: Context) -> Iterator[Outcome]:
+    """第五条第六项：管理层及研发人员培训率 80% 以上。"""
+    return _training(ctx, "art5.training-management", "management_rd")
+
+
+def art5_training_employees(ctx: Context) -> Iterator[Outcome]:
+    """第五条第六项：员工培训率 60% 以上。"""
+    return _training(ctx, "art5.training-employees", "employees")
+
+
+def art6_reserve(ctx: Context) -> Iterator[Outcome]:
+    """第六条：储备企业须说明其在行业内工作特色明显、成效显著的推荐理由。"""
+    if ctx.record.category != "reserve":
+        yield Outcome("art6.reserve", None, "优势企业，不适用第六条")
+    elif ctx.record.recommendation and ctx.record.recommendation.strip():
+        yield Outcome("art6.reserve", True, "储备企业，已填写推荐理由；第五条的问题降为警告", ("recommendation",))
+    else:
+        yield Outcome("art6.reserve", False, "储备企业（category: reserve）须填写推荐理由 recommendation", ("category",))
+
+
+def _event_problems(ctx: Context, rule: str) -> Iterator[Outcome]:
+    for problem in ctx.status.problems:
+        if problem.rule == rule:
+            yield Outcome(rule, False, problem.message, ("events", problem.event_index))
+
+
+def art8_ban(ctx: Context) -> Iterator[Outcome]:
+    """第八条第五项：因重大违法违规被取消资格的企业，三年内不得申请备案。"""
+    found = list(_event_problems(ctx, "art8.ban"))
+    yield from found or [Outcome("art8.ban", True, "没有在禁止期内的备案")]
+
+
+def art8_term_mismatch(ctx: Context) -> Iterator[Outcome]:
+    """第八条第一项：有效期三年；证书印明的有效期（valid_until）为准，与计算结果不同时提示核对。"""
+    found = list(_event_problems(ctx, "art8.term-mismatch"))
+    yield from found or [Outcome("art8.term-mismatch", True, "各期有效期与计算结果一致")]
+
+
+def art8_lapsed(ctx: Context) -> Iterator[Outcome]:
+    """第八条第二、三项：有效期满后一年内应有复核结果；逾期未录入的提示工作人员录入。"""
+    st = ctx.status
+    if st.status == "lapsed":
+        yield Outcome("art8.lapsed", False,
+                      f"有效期 {st.term_end} 届满，复核期限 {st.review_deadline} 已过，仍无复核结果："
+                      "请录入复核结果（review_passed / review_failed / review_absent）", ("events",))
+    else:
+        yield Outcome("art8.lapsed", True, f"当前状态：{st.status_zh}")
+
+
+ELIGIBILITY: dict[str, Rule] = {
+    "art4.henan": art4_henan,
+    "art4.jurisdiction": art4_jurisdiction,
+    "art4.legal-person": art4_legal_person,
+    "art4.operating-years": art4_operating_years,
+    "art4.compliance": art4_compliance,
+    "art4.owns-ip": art4_owns_ip,
+    "art4.infringement": art4_infringement,
+    "art4.abnormal-patent": art4_abnormal_patent,
+    "art4.dishonesty": art4_dishonesty,
+    "art4.preference": art4_preference,
+    "art5.system": art5_system,
+    "art5.standard": art5_standard,
+    "art5.creation": art5_creation,
+    "art5.trademark": art5_trademark,
+    "art5.revenue": art5_revenue,
+    "art5.patent-revenue-share": art5_patent_revenue_share,
+    "art5.training-management": art5_training_management,
+    "art5.training-employees": art5_training_employees,
+    "art6.reserve": art6_reserve,
+    "art8.ban": art8_ban,
+    "art8.lapsed": art8_lapsed,
+    "art8.term-mismatch": art8_term_mismatch,
+}
+
+
+def evaluate(ctx: Context) -> list[Outcome]:
+    """Every eligibility outcome of one record; art5 failures of a reserve enterprise are warnings."""
+    outcomes: list[Outcome] = []
+    for rule_id, rule in ELIGIBILITY.items():
+        if rule_id.startswith("art5.") and ctx.record.category == "reserve":
+            outcomes.extend(
+                Outcome(o.rule, o.ok, o.message + "（储备企业，第六条：仅提示）", o.path, "warning")
+                if o.ok is False and o.effective_severity() == "error" else o
+                for o in rule(ctx)
+            )
+        else:
+            outcomes.extend(rule(ctx))
+    return outcomes

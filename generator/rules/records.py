@@ -1,0 +1,135 @@
+"""Record-level rules that need no policy: identifiers, file name, event order, consistency.
+
+Identifier checks read the raw data, so they run even when the schema found other problems
+in the same file; the rest read the typed Record.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import PurePath
+from typing import Any
+
+from generator import ids
+from generator.findings import Finding
+from generator.lifecycle import Status
+from generator.loader import Loaded, PathKey
+from generator.model import Record
+
+_USCC_SHAPE = re.compile(r"^[0-9A-HJ-NP-RTUWXY]{2}[0-9]{6}[0-9A-HJ-NP-RTUWXY]{10}$")
+_PATENT_SHAPE = re.compile(r"^(ZL|CN)?([0-9]{12}|[0-9]{8})\.[0-9X]$")
+
+
+def _finding(loaded: Loaded, path: PathKey, rule: str, message: str) -> Finding:
+    line, col = loaded.positions.at(path)
+    return Finding(loaded.file, line, col, "error", rule, message)
+
+
+def identifier_findings(loaded: Loaded) -> Iterator[Finding]:
+    """uscc.checksum, file.name and patent.number on whatever well-shaped values are present.
+
+    Malformed shapes are the schema's patterns (reported under the same rule ids there).
+    """
+    data = loaded.data
+    if data is None:
+        return
+    uscc = data.get("uscc")
+    if isinstance(uscc, str) and _USCC_SHAPE.match(uscc):
+        problem = ids.uscc_problem(uscc)
+        if problem:
+            yield _finding(loaded, ("uscc",), "uscc.checksum", problem)
+        stem = PurePath(loaded.file).name
+        if stem != f"{uscc}.yaml":
+            yield _finding(loaded, ("uscc",), "file.name", f"文件名应为 {uscc}.yaml（与统一社会信用代码一致），实为 {stem}")
+    patents = data.get("patents")
+    if isinstance(patents, list):
+        for i, patent in enumerate(patents):
+            if not isinstance(patent, dict):
+                continue
+            number, kind = patent.get("number"), patent.get("type")
+            if isinstance(number, str) and _PATENT_SHAPE.match(number):
+                problem = ids.patent_problem(number, kind if isinstance(kind, str) else None)
+                if problem:
+                    yield _finding(loaded, ("patents", i, "number"), "patent.number", problem)
+
+
+def event_findings(record: Record, status: Status, today: date) -> Iterator[Finding]:
+    """events.order (date order, and what the lifecycle replay refused) and events.future."""
+    previous: date | None = None
+    for event in record.events:
+        line, col = record.at("events", event.index, "date")
+        if previous is not None and event.date < previous:
+            yield Finding(record.file, line, col, "error", "events.order", f"事件日期 {event.date} 早于上一个事件 {previous}：事件须按日期从早到晚排列")
+        if event.date > today:
+            yield Finding(record.file, line, col, "error", "events.future", f"事件日期 {event.date} 晚于今天（{today}）：只能录入已经发生的决定")
+        previous = event.date if previous is None else max(previous, event.date)
+    for problem in status.problems:
+        if problem.rule == "events.order":
+            line, col = record.at("events", problem.event_index, "type")
+            yield Finding(record.file, line, col, "error", "events.order", problem.message)
+
+
+def consistency_findings(record: Record) -> Iterator[Finding]:
+    """data.consistency: figures and dates that contradict each other within one record."""
+    for path, message in _inconsistencies(record):
+        line, col = record.at(*path)
+        yield Finding(record.file, line, col, "error", "data.consistency", message)
+
+
+def _inconsistencies(rec: Record) -> Iterator[tuple[PathKey, str]]:
+    yield from _duplicates(rec)
+    for f in rec.finance:
+        if f.patent_revenue > f.revenue:
+            yield ("finance", f.index, "patent_revenue"), f"{f.year}年专利相关收入 {f.patent_revenue:,} 元大于营业收入 {f.revenue:,} 元"
+    for t in rec.training:
+        if t.management_rd_trained > t.management_rd_total:
+            yield ("training", t.index, "management_rd_trained"), f"{t.year}年管理层及研发人员受训 {t.management_rd_trained} 人，多于总数 {t.management_rd_total} 人"
+        if t.employees_trained > t.employees_total:
+            yield ("training", t.index, "employees_trained"), f"{t.year}年员工受训 {t.employees_trained} 人，多于员工总数 {t.employees_total} 人"
+        if t.management_rd_total > t.employees_total:
+            yield ("training", t.index, "management_rd_total"), f"{t.year}年管理层及研发人员 {t.management_rd_total} 人，多于员工总数 {t.employees_total} 人"
+    for p in rec.patents:
+        parts = ids.patent_parts(p.number)
+        if parts is not None and p.granted.year < parts[0]:
+            yield ("patents", p.index, "granted"), f"专利 {p.number} 于 {parts[0]} 年申请，授权日 {p.granted} 却更早"
+        if p.ended is not None and p.ended < p.granted:
+            yield ("patents", p.index, "ended"), f"专利 {p.number} 的终止日 {p.ended} 早于授权日 {p.granted}"
+    for m in rec.trademarks:
+        if m.expires < m.registered:
+            yield ("trademarks", m.index, "expires"), f"商标第 {m.number} 号的有效期至 {m.expires} 早于注册日 {m.registered}"
+    for h in rec.honors:
+        if h.expires is not None and h.expires < h.awarded:
+            yield ("honors", h.index, "expires"), f"称号的有效期至 {h.expires} 早于获得日期 {h.awarded}"
+    for d in rec.dishonesty:
+        if d.removed is not None and d.removed < d.listed:
+            yield ("conduct", "dishonesty", d.index, "removed"), f"移出名单日期 {d.removed} 早于列入日期 {d.listed}"
+    for a in rec.abnormal_applications:
+        if a.rectified is not None and a.rectified < a.notified:
+            yield ("conduct", "abnormal_patent_applications", a.index, "rectified"), f"整改日期 {a.rectified} 早于通报日期 {a.notified}"
+    for e in rec.events:
+        if e.valid_until is not None and e.valid_until < e.date:
+            yield ("events", e.index, "valid_until"), f"有效期至 {e.valid_until} 早于事件日期 {e.date}"
+        if e.date < rec.established:
+            yield ("events", e.index, "date"), f"事件日期 {e.date} 早于企业成立日期 {rec.established}"
+
+
+def _duplicates(rec: Record) -> Iterator[tuple[PathKey, str]]:
+    groups: list[tuple[str, list[tuple[Any, PathKey]]]] = [
+        ("财务年度", [(f.year, ("finance", f.index, "year")) for f in rec.finance]),
+        ("培训年度", [(t.year, ("training", t.index, "year")) for t in rec.training]),
+        ("专利申请号", [(_patent_key(p.number), ("patents", p.index, "number")) for p in rec.patents]),
+        ("商标注册号", [(m.number, ("trademarks", m.index, "number")) for m in rec.trademarks]),
+    ]
+    for label, items in groups:
+        seen: dict[Any, PathKey] = {}
+        for key, path in items:
+            if key in seen:
+                yield path, f"{label} {key} 重复出现（另见第 {rec.at(*seen[key])[0]} 行）：请合并"
+            else:
+                seen[key] = path
+
+
+def _patent_key(number: str) -> str:
+    return number.removeprefix("ZL").removeprefix("CN")

@@ -1,0 +1,200 @@
+"""JSON Schema owns shape: schemas/*.json -> validator; jsonschema errors -> Findings.
+
+Each error becomes one Chinese message at the line and column of the offending value (or
+key). Pattern errors on identifiers carry the identifier's own rule id (``uscc.checksum``,
+``patent.number``, ``trademark.number``); a plain scalar that YAML turned into a number or a
+boolean where text belongs is ``yaml.type`` with a "quote it" hint.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from generator import ids
+from generator.dates import parse_iso
+from generator.findings import Finding
+from generator.loader import Loaded, PathKey, Positions
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+ENTERPRISE_SCHEMA = SCHEMA_DIR / "enterprise.schema.json"
+POLICY_SCHEMA = SCHEMA_DIR / "policy.schema.json"
+
+TYPE_ZH = {
+    "string": "文字",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "true 或 false",
+    "object": "“字段: 值”的映射",
+    "array": "列表（每项以“- ”开头）",
+    "null": "空值",
+}
+KIND_ZH = {"int": "整数", "float": "小数", "bool": "布尔值", "null": "空值"}
+
+
+@lru_cache(maxsize=None)
+def load_schema(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
+        schema: dict[str, Any] = json.load(handle)
+    return schema
+
+
+@lru_cache(maxsize=None)
+def validator_for(path: Path) -> Draft202012Validator:
+    schema = load_schema(path)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def field_schema(schema: dict[str, Any], path: PathKey) -> dict[str, Any]:
+    """The (sub)schema that describes the value at ``path``; $refs followed."""
+    defs = schema.get("$defs", {})
+    node = schema
+    for part in path:
+        if isinstance(part, int):
+            node = node.get("items", {})
+        else:
+            node = node.get("properties", {}).get(part, {})
+    ref = node.get("$ref", "")
+    if ref.startswith("#/$defs/"):
+        node = {**defs.get(ref[8:], {}), **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
+
+
+def dotted(path: PathKey) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "（整个文件）"
+
+
+def _ident_rule(path: PathKey) -> str:
+    if path == ("uscc",):
+        return "uscc.checksum"
+    if len(path) == 3 and path[0] == "patents" and path[2] == "number":
+        return "patent.number"
+    if len(path) == 3 and path[0] == "trademarks" and path[2] == "number":
+        return "trademark.number"
+    return "schema"
+
+
+def schema_findings(loaded: Loaded, schema_path: Path = ENTERPRISE_SCHEMA) -> list[Finding]:
+    """Every schema problem of one loaded document, one finding per place, in file order."""
+    if loaded.data is None:
+        return []
+    schema = load_schema(schema_path)
+    translator = _Translator(loaded.file, loaded.positions, schema)
+    errors = sorted(validator_for(schema_path).iter_errors(loaded.data), key=lambda e: [str(p) for p in e.absolute_path])
+    seen: set[tuple[PathKey, str]] = set()
+    findings: list[Finding] = []
+    for error in errors:
+        for finding_path, finding in translator.translate(error):
+            key = (finding_path, finding.rule if error.validator in ("required", "additionalProperties") else "")
+            if finding.rule in ("schema", "yaml.type") and error.validator not in ("required", "additionalProperties"):
+                key = (finding_path, "value")
+            if key in seen:
+                continue
+            seen.add(key)
+            findings.append(finding)
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+class _Translator:
+    def __init__(self, file: str, positions: Positions, schema: dict[str, Any]) -> None:
+        self.file, self.positions, self.schema = file, positions, schema
+
+    def make(self, path: PathKey, rule: str, message: str, at_key: bool = False) -> tuple[PathKey, Finding]:
+        line, col = self.positions.key_at(path) if at_key else self.positions.at(path)
+        return path, Finding(self.file, line, col, "error", rule, message)
+
+    def label(self, path: PathKey) -> str:
+        title = field_schema(self.schema, path).get("title")
+        where = dotted(path)
+        return f"{title}（{where}）" if title else where
+
+    def translate(self, error: ValidationError) -> Iterator[tuple[PathKey, Finding]]:
+        path: PathKey = tuple(error.absolute_path)
+        kind = str(error.validator)
+        value = error.instance
+        if kind == "additionalProperties" and isinstance(value, dict):
+            known = list(error.schema.get("properties", {}))
+            for key in value:
+                if key not in known:
+                    close = difflib.get_close_matches(str(key), known, n=1)
+                    hint = f"是不是 {close[0]}？" if close else f"允许的字段：{'、'.join(known)}"
+                    yield self.make(path + (key,), "schema", f"未知字段 {key}（在 {dotted(path)} 中）：{hint}", at_key=True)
+        elif kind == "required" and isinstance(value, dict):
+            for key in error.validator_value:
+                if key not in value:
+                    title = field_schema(self.schema, path + (key,)).get("title", key)
+                    yield self.make(path + (key,), "schema", f"缺少必填字段 {key}（{title}），在 {dotted(path)} 中")
+        elif kind == "type":
+            yield self.make(path, *self.type_message(path, value, error.validator_value))
+        elif kind in ("pattern", "format"):
+            yield self.make(path, *self.format_message(path, value))
+        elif kind == "enum":
+            allowed = [str(v) for v in error.validator_value]
+            close = difflib.get_close_matches(str(value), allowed, n=1)
+            hint = f"是不是 {close[0]}？" if close else f"应为 {'、'.join(allowed)} 之一"
+            yield self.make(path, "schema", f"{self.label(path)} 的值 {value} 不在允许范围：{hint}")
+        elif kind in ("minimum", "maximum"):
+            word = "小于" if kind == "minimum" else "大于"
+            yield self.make(path, "schema", f"{self.label(path)} 为 {value}，不能{word} {error.validator_value}")
+        elif kind == "minLength":
+            yield self.make(path, "schema", f"{self.label(path)} 不能为空")
+        elif kind == "maxLength":
+            yield self.make(path, "schema", f"{self.label(path)} 过长（{len(value)} 字），最多 {error.validator_value} 字")
+        elif kind == "minItems":
+            yield self.make(path, "schema", f"{self.label(path)} 至少要填写 {error.validator_value} 项")
+        elif kind == "uniqueItems":
+            yield self.make(path, "schema", f"{self.label(path)} 有重复的项")
+        else:
+            yield self.make(path, "schema", f"{self.label(path)}：{error.message}")
+
+    def type_message(self, path: PathKey, value: Any, expected: Any) -> tuple[str, str]:
+        want = expected if isinstance(expected, str) else expected[0]
+        scalar = self.positions.scalars.get(path)
+        label = self.label(path)
+        if want == "string" and scalar is not None and scalar.plain and scalar.kind in ("int", "float", "bool"):
+            return "yaml.type", (
+                f"{label} 写的是 {scalar.raw}，YAML 把它读成了{KIND_ZH[scalar.kind]}"
+                f"（{json.dumps(value, ensure_ascii=False)}）：编号和文字请加引号，写成 \"{scalar.raw}\""
+            )
+        if value is None:
+            return "schema", f"{label} 没有填写值：应为{TYPE_ZH.get(want, want)}"
+        if want == "integer" and isinstance(value, str):
+            return "schema", f"{label} 应为整数，实为文字 {value}：不写逗号、单位和引号，如 3000000"
+        if want == "boolean" and scalar is not None:
+            return "schema", f"{label} 应为 true 或 false，实为 {scalar.raw}"
+        actual = "列表" if isinstance(value, list) else "映射" if isinstance(value, dict) else f"{value}"
+        return "schema", f"{label} 应为{TYPE_ZH.get(want, want)}，实为{actual}"
+
+    def format_message(self, path: PathKey, value: Any) -> tuple[str, str]:
+        rule = _ident_rule(path)
+        text = str(value)
+        if rule == "uscc.checksum":
+            return rule, ids.uscc_problem(text) or f"统一社会信用代码 {text} 格式不对"
+        if rule == "patent.number":
+            return rule, ids.patent_problem(text) or f"专利申请号 {text} 格式不对"
+        if rule == "trademark.number":
+            return rule, ids.trademark_problem(text) or f"商标注册号 {text} 格式不对"
+        node = field_schema(self.schema, path)
+        label = self.label(path)
+        if node.get("format") == "date":
+            if len(text) == 10 and parse_iso(text) is None and text[:4].isdigit():
+                return "schema", f"{label} 的日期 {text} 不存在：请核对月份和天数，写作 YYYY-MM-DD，如 2024-03-15"
+            if parse_iso(text) is None:
+                return "schema", f"{label} 的日期 {text} 格式不对：请写作 YYYY-MM-DD，如 2024-03-15"
+            return "schema", f"{label} 的日期 {text} 超出范围：应在 1949-01-01 至 2100-12-31 之间"
+        if path == ("website",):
+            return "schema", f"{label} {text} 不是有效网址：应以 http:// 或 https:// 开头，不含空格"
+        if path == ("industry", "code"):
+            return "schema", f"{label} {text} 格式不对：应为门类字母加两位大类代码，如 C35"
+        return "schema", f"{label} 的值 {text} 格式不对：{node.get('description', '')}"

@@ -1,0 +1,68 @@
+"""Staff views computed from a Registry: the status table and the worklist of deadlines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from generator.registry import Registry
+
+STATUS_FIELDS = ("uscc", "name", "category", "status", "listed", "term_start", "term_end", "grace_until", "ban_until", "file")
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+def status_rows(registry: Registry) -> list[dict[str, Any]]:
+    """One row per record that passed the schema, sorted by USCC (design.md section 5)."""
+    rows = []
+    for record, st in registry.records():
+        rows.append({
+            "uscc": record.uscc,
+            "name": record.name,
+            "category": record.category,
+            "status": st.status,
+            "listed": st.listed,
+            "term_start": _iso(st.term_start),
+            "term_end": _iso(st.term_end),
+            "grace_until": _iso(st.grace_until),
+            "ban_until": _iso(st.ban_until),
+            "file": record.file,
+        })
+    return sorted(rows, key=lambda r: (r["uscc"], r["file"]))
+
+
+DUE_KIND_ZH = {
+    "term_end": "有效期届满",
+    "review_deadline": "复核期限届满",
+    "grace_end": "保留资格期届满",
+    "lapsed": "逾期未复核，须录入结果",
+}
+
+
+@dataclass(frozen=True)
+class DueItem:
+    date: date
+    kind: str
+    uscc: str
+    name: str
+    status: str
+    file: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"date": self.date.isoformat(), "kind": self.kind, "uscc": self.uscc, "name": self.name,
+                "status": self.status, "file": self.file}
+
+
+def due_items(registry: Registry, within_days: int) -> list[DueItem]:
+    """Deadlines from today through today + ``within_days``, and every lapsed record, by date."""
+    horizon = registry.today + timedelta(days=within_days)
+    items = []
+    for record, st in registry.records():
+        if st.status == "lapsed" and st.review_deadline is not None:
+            items.append(DueItem(st.review_deadline, "lapsed", record.uscc, record.name, st.status, record.file))
+        elif st.listed and st.next_deadline is not None and st.deadline_kind and st.next_deadline <= horizon:
+            items.append(DueItem(st.next_deadline, st.deadline_kind, record.uscc, record.name, st.status, record.file))
+    return sorted(items, key=lambda i: (i.date, i.uscc))
