@@ -9,6 +9,7 @@ plain scalar its raw text so that "quote it" messages can quote what the clerk t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,7 +94,11 @@ def load_text(text: str, file: str) -> Loaded:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        builder.add(line, col, "yaml.syntax", _explain_syntax(exc))
+        quote = _unclosed_quote(text, line)
+        if quote is not None:
+            builder.add(quote[0], quote[1], "yaml.syntax", "引号没有闭合：这一行的值以引号开头，但没有以同样的引号结尾")
+        else:
+            builder.add(line, col, "yaml.syntax", _explain_syntax(exc))
         builder.broken = True
     except yaml.YAMLError as exc:
         builder.add(1, 1, "yaml.syntax", f"YAML 语法错误：{exc}")
@@ -151,6 +156,22 @@ _SYNTAX_HINTS = (
 )
 
 
+_VALUE_START = re.compile(r"^\s*(?:-\s+)?(?:[^\s#'\"][^:#]*:\s+)?(?P<q>[\"'])")
+
+
+def _unclosed_quote(text: str, upto: int) -> tuple[int, int] | None:
+    """The first line up to ``upto`` whose value opens a quote it never closes (a likely cause)."""
+    for number, line in enumerate(text.splitlines()[:upto], start=1):
+        match = _VALUE_START.match(line)
+        if match is None:
+            continue
+        quote, rest = match["q"], line[match.end():]
+        body = rest.replace("\\\\", "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
+        if quote not in body:
+            return number, match.start("q") + 1
+    return None
+
+
 def _explain_syntax(exc: yaml.MarkedYAMLError) -> str:
     problem = exc.problem or ""
     for needle, message in _SYNTAX_HINTS:
@@ -196,7 +217,8 @@ class _Builder:
                 self.add(1, 1, "yaml.syntax", "文件为空：请按模板填写企业信息（ipreg new 可生成模板）")
             elif not isinstance(self.root, dict):
                 what = "列表" if isinstance(self.root, list) else "单个值"
-                self.add(1, 1, "yaml.syntax", f"文件顶层是{what}，应为“字段: 值”的映射（如 name: 某某有限公司）")
+                line, col = self.positions.values.get((), (1, 1))
+                self.add(line, col, "yaml.syntax", f"文件顶层是{what}，应为“字段: 值”的映射（如 name: 某某有限公司）")
             else:
                 data = self.root
         return Loaded(self.file, data, self.positions, tuple(self.findings))
@@ -209,6 +231,7 @@ class _Builder:
                 if documents > 1:
                     line, col = _mark(event)
                     self.add(line, col, "yaml.syntax", "一个文件只能有一个 YAML 文档：请删除多余的“---”和后面的内容")
+                    self.broken = True
                     return
             elif isinstance(event, yaml.ScalarEvent):
                 self.scalar(event)
@@ -222,6 +245,8 @@ class _Builder:
                 line, col = _mark(event)
                 self.add(line, col, "yaml.alias", f"不允许使用别名 *{event.anchor}：请把内容直接写出来")
                 role, path = self.role()
+                if path is not None:
+                    self.positions.values[path] = (line, col)
                 self.complete(None, role, path, line, col, None)
 
     def role(self) -> tuple[str, PathKey | None]:

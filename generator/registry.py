@@ -63,7 +63,8 @@ def build_registry(documents: Sequence[Loaded], policy: Policy, today: date, ext
     """Check every document and the registry as a whole."""
     stage: list[tuple[Loaded, list[Finding], Record | None, Status | None]] = []
     for loaded in documents:
-        findings = list(loaded.findings) + schema_findings(loaded)
+        reported = {(f.line, f.column) for f in loaded.findings}
+        findings = list(loaded.findings) + [f for f in schema_findings(loaded) if (f.line, f.column) not in reported]
         record = None
         if loaded.data is not None and not findings:
             record = build_record(loaded.data, loaded.file, loaded.positions)

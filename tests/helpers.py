@@ -1,0 +1,69 @@
+"""Shared test helpers: load case files the way the CLI does and read their expectations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from generator.loader import Loaded, load_bytes
+from generator.policy import default_policy
+from generator.registry import Registry, build_registry
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = Path(__file__).resolve().parent / "cases"
+DEFAULT_TODAY = date(2026, 11, 25)
+_USCC_LINE = re.compile(rb'^uscc:\s*"?([0-9A-Z]+)"?', re.M)
+
+
+@dataclass(frozen=True)
+class Expectation:
+    rule: str
+    line: int | None  # None: any line
+
+
+def header_lines(path: Path) -> list[str]:
+    sidecar = path.with_suffix(".expect")
+    raw = sidecar.read_bytes() if sidecar.exists() else path.read_bytes()
+    return [line for line in raw.decode("utf-8", "replace").splitlines() if line.startswith("#")]
+
+
+def expectations(path: Path) -> list[Expectation]:
+    found = []
+    for line in header_lines(path):
+        if line.startswith("# expect: "):
+            rule, at = line[len("# expect: "):].rsplit("@", 1)
+            found.append(Expectation(rule.strip(), None if at.strip() == "*" else int(at)))
+    return found
+
+
+def display_name(path: Path) -> str:
+    """The name the case stands for in records/: ``# as:``, else records/<its USCC>.yaml."""
+    for line in header_lines(path):
+        if line.startswith("# as: "):
+            return line[len("# as: "):].strip()
+    match = _USCC_LINE.search(path.read_bytes())
+    return f"records/{match.group(1).decode()}.yaml" if match else f"records/{path.name}"
+
+
+def case_today(path: Path) -> date:
+    for line in header_lines(path):
+        if line.startswith("# today: "):
+            return date.fromisoformat(line[len("# today: "):].strip())
+    return DEFAULT_TODAY
+
+
+def load_case(path: Path) -> list[Loaded]:
+    files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+    return [load_bytes(f.read_bytes(), display_name(f)) for f in files]
+
+
+def check_case(path: Path, today: date | None = None) -> Registry:
+    first = path if path.is_file() else sorted(path.glob("*.yaml"))[0]
+    return build_registry(load_case(path), default_policy(), today or case_today(first))
+
+
+def record_text(**changes: str) -> str:
+    """The valid advantage case with text replacements (old=new given as pairs in a dict)."""
+    return (CASES / "valid" / "advantage.yaml").read_text(encoding="utf-8")

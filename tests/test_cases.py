@@ -1,0 +1,66 @@
+"""Tests as data: every file under tests/cases/ is a case, collected automatically.
+
+valid/*.yaml must produce no error and no warning; invalid/<rule>/* must produce the findings
+named by its ``# expect: rule@line`` lines, and no error or warning of any other rule.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.rules import CATALOGUE
+from generator.rules.eligibility import ELIGIBILITY
+from tests.helpers import CASES, check_case, expectations
+
+VALID = sorted((CASES / "valid").glob("*.yaml"))
+INVALID = sorted(p for p in (CASES / "invalid").glob("*/*") if p.suffix == ".yaml" or p.is_dir())
+
+
+def _id(path: Path) -> str:
+    return f"{path.parent.name}/{path.stem}"
+
+
+@pytest.mark.parametrize("path", VALID, ids=_id)
+def test_valid_case_has_no_problem(path: Path) -> None:
+    registry = check_case(path)
+    assert [f for f in registry.findings if f.severity != "info"] == []
+    assert all(e.record is not None for e in registry.entries)
+
+
+@pytest.mark.parametrize("path", INVALID, ids=_id)
+def test_invalid_case_fires_its_rule(path: Path) -> None:
+    files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+    expected = [e for f in files for e in expectations(f)]
+    assert expected, f"{path} has no '# expect:' line"
+    assert any(e.rule == path.parent.name for e in expected), "a case must expect the rule of its folder"
+    registry = check_case(path)
+    got = [(f.rule, f.line) for f in registry.findings]
+    for e in expected:
+        assert any(rule == e.rule and (e.line is None or line == e.line) for rule, line in got), (e, got)
+    allowed = {e.rule for e in expected}
+    surprises = [f for f in registry.findings if f.severity != "info" and f.rule not in allowed]
+    assert surprises == []
+    for f in registry.findings:
+        assert f.message and f.file.startswith("records/") and f.line >= 1 and f.column >= 1
+
+
+def test_every_rule_has_a_failing_case() -> None:
+    have = {p.name for p in (CASES / "invalid").iterdir() if p.is_dir() and any(p.iterdir())}
+    assert set(CATALOGUE) - have == set()
+
+
+def test_every_eligibility_rule_passes_in_some_valid_case() -> None:
+    passed = set()
+    for path in VALID:
+        for entry in check_case(path).entries:
+            passed |= {o.rule for o in entry.outcomes if o.ok is True}
+    # art4.preference passes (no honors) and art6.reserve passes (reserve with a recommendation)
+    assert {r for r in CATALOGUE if r.startswith("art")} - passed == set()
+
+
+def test_eligibility_registry_ids_are_catalogued() -> None:
+    assert set(ELIGIBILITY) <= set(CATALOGUE)
+    for rule_id, func in ELIGIBILITY.items():
+        assert func.__doc__ and ("第" in func.__doc__), rule_id

@@ -1,0 +1,209 @@
+"""Art. 8 lifecycle: every status, the day before/on/after each boundary, leap days, invariants."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.dates import anniversary, period_end
+from generator.lifecycle import LISTED, STATUSES, Status, replay
+from generator.model import EVENT_TYPES, Event
+from generator.policy import default_policy
+
+POLICY = default_policy()
+D = date.fromisoformat
+
+
+def events(*pairs: tuple[str, str], **extra: str) -> list[Event]:
+    out = []
+    for i, (day, kind) in enumerate(pairs):
+        valid_until = extra.get(f"valid_until_{i}")
+        out.append(Event(i, D(day), kind, valid_until=D(valid_until) if valid_until else None))
+    return out
+
+
+def at(today: str, *pairs: tuple[str, str], **extra: str) -> Status:
+    return replay(events(*pairs, **extra), POLICY, D(today))
+
+
+FILED = ("2024-03-15", "filed")  # term ends 2027-03-14
+
+
+@pytest.mark.parametrize("today,expected", [
+    ("2024-03-14", "pending"),        # the day before filing: the event is in the future
+    ("2024-03-15", "valid"),
+    ("2026-12-13", "valid"),          # 91 days before the term end
+    ("2026-12-14", "review_due"),     # 90 days before
+    ("2027-03-14", "review_due"),     # the term end
+    ("2027-03-15", "under_review"),   # the day after
+    ("2028-03-14", "under_review"),   # last day of the one-year review window
+    ("2028-03-15", "lapsed"),
+])
+def test_term_boundaries(today: str, expected: str) -> None:
+    st_ = at(today, FILED)
+    assert st_.status == expected
+    assert st_.listed is (expected in LISTED)
+
+
+def test_valid_fields() -> None:
+    st_ = at("2025-01-01", FILED)
+    assert (st_.term_start, st_.term_end, st_.next_deadline, st_.deadline_kind) == (D("2024-03-15"), D("2027-03-14"), D("2027-03-14"), "term_end")
+    assert st_.grace_until is None and st_.ban_until is None
+
+
+def test_lapsed_has_no_deadline_but_keeps_its_window() -> None:
+    st_ = at("2030-01-01", FILED)
+    assert st_.status == "lapsed" and st_.review_deadline == D("2028-03-14") and st_.next_deadline is None
+
+
+@pytest.mark.parametrize("today,expected", [("2028-03-30", "conditional"), ("2028-03-31", "conditional"), ("2028-04-01", "revoked")])
+def test_grace_boundaries(today: str, expected: str) -> None:
+    st_ = at(today, FILED, ("2027-04-01", "review_failed"))
+    assert st_.status == expected
+    assert st_.grace_until == D("2028-03-31")
+    if expected == "revoked":
+        assert st_.cause == "grace_expired" and st_.ended_on == D("2028-04-01") and st_.ban_until is None
+
+
+def test_review_passed_inside_grace_starts_new_term() -> None:
+    st_ = at("2028-05-01", FILED, ("2027-04-01", "review_failed"), ("2028-03-31", "review_passed"))
+    assert st_.status == "valid"
+    assert (st_.term_start, st_.term_end, st_.grace_until) == (D("2028-03-31"), D("2031-03-30"), None)
+
+
+def test_review_passed_after_expiry_restarts_validity() -> None:
+    st_ = at("2027-06-01", FILED, ("2027-05-20", "review_passed"))
+    assert st_.status == "valid" and st_.term_end == D("2030-05-19")
+    assert st_.terms == ((D("2024-03-15"), D("2027-03-14")), (D("2027-05-20"), D("2030-05-19")))
+
+
+def test_second_failure_revokes() -> None:
+    st_ = at("2027-09-01", FILED, ("2027-04-01", "review_failed"), ("2027-08-01", "review_failed"))
+    assert st_.status == "revoked" and st_.cause == "review_failed_twice" and st_.ended_on == D("2027-08-01")
+
+
+def test_failure_after_new_term_is_a_first_failure_again() -> None:
+    st_ = at("2030-06-01", FILED, ("2027-04-01", "review_failed"), ("2027-08-01", "review_passed"), ("2030-05-01", "review_failed"))
+    assert st_.status == "conditional" and st_.grace_until == D("2031-04-30")
+
+
+@pytest.mark.parametrize("kind,cause", [("review_absent", "review_absent"), ("withdrawn", "withdrawn"), ("revoked", "revoked")])
+def test_terminal_events(kind: str, cause: str) -> None:
+    st_ = at("2026-01-01", FILED, ("2025-06-01", kind))
+    assert st_.status == "revoked" and not st_.listed and st_.cause == cause and st_.ended_on == D("2025-06-01")
+    assert (st_.ban_until is not None) is (kind == "revoked")
+
+
+@pytest.mark.parametrize("today,has_deadline", [("2028-05-31", True), ("2028-06-01", False)])
+def test_ban_until_and_its_deadline(today: str, has_deadline: bool) -> None:
+    st_ = at(today, FILED, ("2025-06-01", "revoked"))
+    assert st_.ban_until == D("2028-05-31")
+    assert (st_.deadline_kind == "ban_end") is has_deadline
+
+
+@pytest.mark.parametrize("refiled,banned", [("2028-05-31", True), ("2028-06-01", False), ("2025-06-02", True)])
+def test_filing_inside_ban(refiled: str, banned: bool) -> None:
+    st_ = at("2028-07-01", FILED, ("2025-06-01", "revoked"), (refiled, "filed"))
+    assert [p.rule for p in st_.problems] == (["art8.ban"] if banned else [])
+    assert st_.listed and st_.term_start == D(refiled)
+
+
+def test_withdrawn_sets_no_ban_and_allows_refiling() -> None:
+    st_ = at("2026-01-01", FILED, ("2025-06-01", "withdrawn"), ("2025-07-01", "filed"))
+    assert st_.problems == () and st_.status == "valid" and st_.term_start == D("2025-07-01")
+
+
+def test_refiling_after_lapse_starts_new_cycle() -> None:
+    st_ = at("2029-01-01", FILED, ("2028-06-01", "filed"))
+    assert st_.problems == () and st_.status == "valid"
+
+
+def test_filing_twice_in_a_term_is_refused() -> None:
+    st_ = at("2026-01-01", FILED, ("2025-01-01", "filed"))
+    assert [p.rule for p in st_.problems] == ["events.order"] and st_.term_start == D("2024-03-15")
+
+
+@pytest.mark.parametrize("kind", ["review_passed", "review_failed", "review_absent", "revoked", "withdrawn"])
+def test_cycle_must_start_with_filed(kind: str) -> None:
+    st_ = at("2026-01-01", ("2024-03-15", kind))
+    assert st_.status == "pending" and [p.rule for p in st_.problems] == ["events.order"]
+
+
+def test_review_after_revocation_is_refused() -> None:
+    st_ = at("2026-01-01", FILED, ("2025-01-01", "withdrawn"), ("2025-02-01", "review_passed"))
+    assert st_.status == "revoked" and [p.rule for p in st_.problems] == ["events.order"]
+
+
+@pytest.mark.parametrize("today,expected", [("2027-02-28", "review_due"), ("2027-03-01", "under_review")])
+def test_leap_day_start(today: str, expected: str) -> None:
+    st_ = at(today, ("2024-02-29", "filed"))
+    assert st_.term_end == D("2027-02-28") and st_.status == expected
+
+
+def test_term_ending_on_leap_day() -> None:
+    st_ = at("2028-02-29", ("2025-03-01", "filed"))
+    assert st_.term_end == D("2028-02-29") and st_.status == "review_due"
+    assert at("2028-03-01", ("2025-03-01", "filed")).status == "under_review"
+
+
+@pytest.mark.parametrize("today,expected", [("2025-02-28", "conditional"), ("2025-03-01", "revoked")])
+def test_failure_on_leap_day(today: str, expected: str) -> None:
+    st_ = at(today, ("2021-03-01", "filed"), ("2024-02-29", "review_failed"))
+    assert st_.grace_until == D("2025-02-28") and st_.status == expected
+
+
+def test_printed_valid_until_wins_and_warns() -> None:
+    st_ = at("2027-03-15", FILED, valid_until_0="2027-03-15")
+    assert st_.term_end == D("2027-03-15") and st_.status == "review_due"
+    assert [p.rule for p in st_.problems] == ["art8.term-mismatch"]
+    assert at("2025-01-01", FILED, valid_until_0="2027-03-14").problems == ()
+
+
+# -- property-based invariants --------------------------------------------------------------
+
+_days = st.integers(min_value=0, max_value=365 * 12)
+_event_lists = st.lists(st.tuples(_days, st.sampled_from(EVENT_TYPES)), max_size=8)
+BASE_DAY = date(2015, 1, 1)
+
+
+def _events(raw: list[tuple[int, str]]) -> list[Event]:
+    ordered = sorted(raw)
+    return [Event(i, BASE_DAY + timedelta(days=d), kind) for i, (d, kind) in enumerate(ordered)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_event_lists, st.integers(min_value=0, max_value=365 * 20))
+def test_status_is_total_and_listed_matches(raw: list[tuple[int, str]], offset: int) -> None:
+    today = BASE_DAY + timedelta(days=offset)
+    result = replay(_events(raw), POLICY, today)
+    assert result.status in STATUSES
+    assert result.listed is (result.status in {"valid", "review_due", "under_review", "conditional"})
+    if result.term_start is not None and result.term_end is not None:
+        assert result.term_end == period_end(result.term_start, POLICY.validity_years)
+        assert result.term_start <= result.term_end
+
+
+@settings(max_examples=300, deadline=None)
+@given(_event_lists, st.integers(0, 365 * 6), st.integers(1, 365 * 6))
+def test_never_returns_to_valid_without_new_events(raw: list[tuple[int, str]], gap: int, later: int) -> None:
+    evs = _events(raw)
+    start = (evs[-1].date if evs else BASE_DAY) + timedelta(days=gap)
+    first = replay(evs, POLICY, start)
+    second = replay(evs, POLICY, start + timedelta(days=later))
+    if first.status != "valid":
+        assert second.status != "valid"
+    order = ["pending", "valid", "review_due", "under_review", "lapsed"]
+    if first.status in order and second.status in order:
+        assert order.index(second.status) >= order.index(first.status)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(date(2000, 1, 1), date(2080, 12, 31)), st.integers(0, 365 * 5))
+def test_term_end_within_validity_years(start: date, offset: int) -> None:
+    result = replay([Event(0, start, "filed")], POLICY, start + timedelta(days=offset))
+    assert result.term_end is not None
+    assert start < result.term_end < anniversary(start, POLICY.validity_years)
+    assert (result.term_end - start).days < 366 * POLICY.validity_years
