@@ -1,0 +1,223 @@
+"""The command-line contract of design.md section 5: formats, JSON shapes, exit codes, today."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from tests.helpers import CASES, ROOT
+
+TODAY = "2026-11-25"
+
+
+def run(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if k not in ("IPREG_TODAY", "GITHUB_STEP_SUMMARY")}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    """A scratch registry: policy.yml and an empty records/ folder."""
+    shutil.copy(ROOT / "policy.yml", tmp_path / "policy.yml")
+    (tmp_path / "records").mkdir()
+    return tmp_path
+
+
+def add_case(repo: Path, case: str, name: str | None = None) -> Path:
+    source = CASES / case
+    from tests.helpers import display_name
+
+    target = repo / (name or display_name(source))
+    target.write_bytes(source.read_bytes())
+    return target
+
+
+def test_sample_records_pass() -> None:
+    result = run("check", "--today", TODAY)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 个错误" in result.stdout
+
+
+def test_json_shape(repo: Path) -> None:
+    add_case(repo, "invalid/art5.revenue/below-threshold.yaml")
+    result = run("check", "--format", "json", "--today", TODAY, cwd=repo)
+    assert result.returncode == 1
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"today", "records", "errors", "warnings", "findings"}
+    assert payload["today"] == TODAY and payload["records"] == 1 and payload["errors"] == 1
+    finding = next(f for f in payload["findings"] if f["rule"] == "art5.revenue")
+    assert set(finding) == {"file", "line", "column", "severity", "rule", "article", "message"}
+    assert finding["file"] == "records/91411721MA00000154.yaml"
+    assert finding["severity"] == "error" and finding["article"] == "第五条第五项"
+    assert finding["message"] == "2024年营业收入 2,999,999 元，低于 3,000,000 元"
+    assert isinstance(finding["line"], int) and isinstance(finding["column"], int)
+
+
+def test_text_format_place_first(repo: Path) -> None:
+    add_case(repo, "invalid/art5.revenue/below-threshold.yaml")
+    result = run("check", "--today", TODAY, cwd=repo)
+    line = next(x for x in result.stdout.splitlines() if "[art5.revenue]" in x)
+    assert re.fullmatch(r"records/91411721MA00000154\.yaml:\d+:\d+: error \[art5\.revenue\] 2024年营业收入 2,999,999 元，低于 3,000,000 元（第五条第五项）", line)
+
+
+def test_github_format_and_summary(repo: Path, tmp_path: Path) -> None:
+    target = add_case(repo, "invalid/patent.number/check-digit.yaml")
+    summary = tmp_path / "summary.md"
+    result = run("check", "--format", "github", "--today", TODAY, cwd=repo, env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.returncode == 1
+    [line] = [x for x in result.stdout.splitlines() if "patent.number" in x]
+    expected_line = next(i for i, text in enumerate(target.read_text(encoding="utf-8").splitlines(), 1) if "ZL202010566088.8" in text)
+    assert line.startswith(f"::error file=records/91411721MA00000154.yaml,line={expected_line},title=[patent.number]::")
+    assert "校验位应为 9" in line
+    text = summary.read_text(encoding="utf-8")
+    assert "| 文件 | 行 | 级别 | 规则 | 说明 |" in text and "`patent.number`" in text
+
+
+def test_github_escapes_newlines_and_percent() -> None:
+    from datetime import date
+
+    from generator.findings import Finding
+    from generator.policy import default_policy
+    from generator.registry import Registry
+    from generator.report import format_github
+
+    finding = Finding("records/a,b.yaml", 3, 1, "warning", "schema", "100% 错误\n第二行")
+    out = format_github(Registry(date(2026, 1, 1), default_policy(), (), (finding,)))
+    assert out == "::warning file=records/a%2Cb.yaml,line=3,title=[schema]::100%25 错误%0A第二行\n"
+
+
+def test_today_resolution_order(repo: Path) -> None:
+    add_case(repo, "valid/advantage.yaml")
+    env_only = run("check", "--format", "json", cwd=repo, env={"IPREG_TODAY": "2026-01-02"})
+    assert json.loads(env_only.stdout)["today"] == "2026-01-02"
+    both = run("check", "--format", "json", "--today", "2026-03-04", cwd=repo, env={"IPREG_TODAY": "2026-01-02"})
+    assert json.loads(both.stdout)["today"] == "2026-03-04"
+
+
+@pytest.mark.parametrize("args,env", [
+    (["check", "--today", "2026-02-30"], {}),
+    (["check", "--today", "yesterday"], {}),
+    (["check"], {"IPREG_TODAY": "2026/01/01"}),
+    (["check", "no-such-dir"], {}),
+    (["check", "--format", "xml"], {}),
+    (["check", "--policy", "missing.yml"], {}),
+    (["frobnicate"], {}),
+    (["due", "--within", "-1"], {}),
+])
+def test_usage_errors_exit_2(repo: Path, args: list[str], env: dict[str, str]) -> None:
+    result = run(*args, cwd=repo, env=env)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.strip()
+
+
+def test_invalid_policy_is_a_configuration_error(repo: Path) -> None:
+    (repo / "policy.yml").write_text("validity_years: three\n", encoding="utf-8")
+    result = run("check", "--today", TODAY, cwd=repo)
+    assert result.returncode == 2 and "policy.yml:1:" in result.stderr and "整数" in result.stderr
+
+
+def test_policy_values_are_used(repo: Path) -> None:
+    add_case(repo, "valid/advantage.yaml")
+    text = (repo / "policy.yml").read_text(encoding="utf-8").replace("revenue_min: 3000000", "revenue_min: 6000000")
+    (repo / "policy.yml").write_text(text, encoding="utf-8")
+    result = run("check", "--today", TODAY, cwd=repo)
+    assert result.returncode == 1 and "低于 6,000,000 元" in result.stdout
+
+
+def test_all_files_reported_in_one_run(repo: Path) -> None:
+    add_case(repo, "invalid/art5.revenue/below-threshold.yaml", "records/a.yaml")
+    add_case(repo, "invalid/yaml.syntax/tab-indent.yaml", "records/b.yaml")
+    (repo / "records" / "notes.txt").write_text("x", encoding="utf-8")
+    result = run("check", "--format", "json", "--today", TODAY, cwd=repo)
+    payload = json.loads(result.stdout)
+    files = {f["file"] for f in payload["findings"]}
+    assert {"records/a.yaml", "records/b.yaml", "records/notes.txt"} <= files
+    assert payload["records"] == 2
+
+
+def test_status_json_shape() -> None:
+    result = run("status", "--format", "json", "--today", TODAY)
+    assert result.returncode == 0
+    payload = json.loads(result.stdout)
+    assert payload["today"] == TODAY
+    rows = payload["enterprises"]
+    assert [r["uscc"] for r in rows] == sorted(r["uscc"] for r in rows)
+    for row in rows:
+        assert set(row) == {"uscc", "name", "category", "status", "listed", "term_start", "term_end", "grace_until", "ban_until", "file"}
+    pending = next(r for r in rows if r["status"] == "pending")
+    assert pending["term_start"] is None and pending["listed"] is False
+    statuses = {r["status"] for r in rows}
+    assert statuses == {"pending", "valid", "review_due", "under_review", "conditional", "lapsed", "revoked"}
+
+
+def test_status_csv_and_table() -> None:
+    csv_out = run("status", "--format", "csv", "--today", TODAY).stdout.splitlines()
+    assert csv_out[0] == "uscc,name,category,status,listed,term_start,term_end,grace_until,ban_until,file"
+    table = run("status", "--today", TODAY).stdout
+    assert "待复核" in table and "保留资格" in table
+
+
+def test_due_worklist_sorted() -> None:
+    result = run("due", "--within", "120", "--format", "json", "--today", TODAY)
+    items = json.loads(result.stdout)["items"]
+    assert [i["date"] for i in items] == sorted(i["date"] for i in items)
+    kinds = {i["kind"] for i in items}
+    assert {"lapsed", "term_end", "grace_end"} <= kinds
+    text = run("due", "--today", TODAY).stdout
+    assert "逾期未复核" in text
+
+
+def test_explain_lists_every_rule() -> None:
+    from generator.rules.eligibility import ELIGIBILITY
+
+    result = run("explain", "records/91411721MA45A010X6.yaml", "--today", TODAY)
+    assert result.returncode == 0
+    for rule_id in ELIGIBILITY:
+        assert f"[{rule_id}]" in result.stdout
+    assert "第五条第五项" in result.stdout and "有效" in result.stdout
+
+
+def test_explain_broken_file(repo: Path) -> None:
+    target = add_case(repo, "invalid/yaml.syntax/tab-indent.yaml")
+    result = run("explain", str(target.relative_to(repo)), "--today", TODAY, cwd=repo)
+    assert result.returncode == 1 and "格式错误" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_internal_error_has_no_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator import commands
+
+    def boom(*_: object) -> int:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(commands, "check", boom)
+    monkeypatch.chdir(ROOT)
+    assert main(["check", "--today", TODAY]) == 1
+    err = capsys.readouterr().err
+    assert "内部错误" in err and "Traceback" not in err
+
+
+YAML_CLASSES = sorted(p for p in (CASES / "invalid").glob("yaml.*/*.yaml"))
+
+
+@pytest.mark.parametrize("case", YAML_CLASSES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_bad_input_classes_through_the_cli(repo: Path, case: Path) -> None:
+    """Each bad-input class: exit 1, its rule id at its line, a Chinese message, no traceback."""
+    from tests.helpers import expectations
+
+    target = add_case(repo, str(case.relative_to(CASES)))
+    result = run("check", "--format", "json", "--today", TODAY, str(target.relative_to(repo)), cwd=repo)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and result.stderr == ""
+    payload = json.loads(result.stdout)
+    for e in expectations(case):
+        assert any(f["rule"] == e.rule and (e.line is None or f["line"] == e.line) for f in payload["findings"]), (e, payload)
+    assert all(re.search(r"[\u4e00-\u9fff]", f["message"]) for f in payload["findings"])

@@ -1,0 +1,101 @@
+"""The strict YAML door: positions, refusals, and survival on hostile sizes."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from generator.loader import MAX_DEPTH, load_bytes, load_text
+
+
+def rules(text: str) -> list[tuple[str, int]]:
+    return [(f.rule, f.line) for f in load_text(text, "t.yaml").findings]
+
+
+def test_positions_for_every_value_and_key() -> None:
+    loaded = load_text("a:\n  b:\n    - x\n    - {c: 1}\n", "t.yaml")
+    assert loaded.data == {"a": {"b": ["x", {"c": 1}]}}
+    assert loaded.positions.at(("a", "b", 1, "c")) == (4, 11)
+    assert loaded.positions.key_at(("a", "b")) == (2, 3)
+    assert loaded.positions.at(("a", "b", 0)) == (3, 7)
+    assert loaded.positions.at(("a", "missing", 3)) == loaded.positions.at(("a",))
+
+
+def test_dates_stay_text_and_raw_scalars_are_kept() -> None:
+    loaded = load_text("d: 2024-02-29\nn: 202010566088.9\nq: '12'\n", "t.yaml")
+    assert loaded.data == {"d": "2024-02-29", "n": 202010566088.9, "q": "12"}
+    scalar = loaded.positions.scalars[("n",)]
+    assert (scalar.raw, scalar.plain, scalar.kind) == ("202010566088.9", True, "float")
+    assert loaded.positions.scalars[("q",)].plain is False
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("a: 1\na: 2\n", [("yaml.duplicate-key", 2)]),
+    ("a:\n  - {b: 1, b: 2}\n", [("yaml.duplicate-key", 2)]),
+    ("a: &x 1\nb: *x\n", [("yaml.alias", 1), ("yaml.alias", 2)]),
+    ("<<: {a: 1}\n", [("yaml.alias", 1)]),
+    ("a: !!binary aGk=\n", [("yaml.type", 1)]),
+    ("a: !!python/object:os.system x\n", [("yaml.type", 1)]),
+    ("? [1, 2]\n: x\n", [("yaml.type", 1)]),
+    ("1: x\n", [("yaml.type", 1)]),
+    ("a: 1\n---\nb: 1\n", [("yaml.syntax", 2)]),
+    ("x\n", [("yaml.syntax", 1)]),
+    ("\n\n- a\n", [("yaml.syntax", 3)]),
+])
+def test_refusals(text: str, expected: list[tuple[str, int]]) -> None:
+    assert rules(text) == expected
+
+
+def test_alias_bomb_is_refused_without_expanding() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}]" for i in range(1, 10)]
+    start = time.perf_counter()
+    found = load_text("\n".join(lines) + "\n", "bomb.yaml").findings
+    assert time.perf_counter() - start < 2
+    assert found and all(f.rule == "yaml.alias" for f in found)
+
+
+def test_deep_nesting_is_a_finding_not_a_crash() -> None:
+    for text in ["x: " + "[" * 10_000 + "]" * 10_000 + "\n", "".join("  " * i + f"k{i}:\n" for i in range(MAX_DEPTH + 5)) + "  " * (MAX_DEPTH + 5) + "v: 1\n"]:
+        loaded = load_text(text, "deep.yaml")
+        assert loaded.data is None
+        assert [f.rule for f in loaded.findings] == ["yaml.syntax"]
+
+
+def test_huge_inputs_load() -> None:
+    big_value = "a: " + "x" * 5_000_000 + "\n"
+    assert load_text(big_value, "big.yaml").findings == ()
+    many = "a:\n" + "".join(f"  - {i}\n" for i in range(50_000))
+    start = time.perf_counter()
+    loaded = load_text(many, "many.yaml")
+    assert loaded.findings == () and loaded.data is not None and len(loaded.data["a"]) == 50_000
+    assert time.perf_counter() - start < 5
+
+
+@pytest.mark.parametrize("raw,needle", [
+    ("名称: 测试\n".encode("gbk"), "GBK"),
+    ("a: 1\n".encode("utf-16"), "UTF-16"),
+    (b"a: 1\x00\n", "NUL"),
+    (b"a: \xff\xfe\xfd\n", "UTF-8"),
+])
+def test_encodings(raw: bytes, needle: str) -> None:
+    [finding] = load_bytes(raw, "enc.yaml").findings
+    assert finding.rule == "yaml.syntax" and needle in finding.message
+
+
+def test_bom_and_crlf_are_fine() -> None:
+    loaded = load_bytes(b"\xef\xbb\xbfa: 1\r\nb: \xe4\xb8\xad\r\n", "ok.yaml")
+    assert loaded.findings == () and loaded.data == {"a": 1, "b": "中"}
+
+
+@pytest.mark.parametrize("text,line", [
+    ("a: 1\n\tb: 2\n", 2),
+    ("a: \"open\nb: 2\nc: \"x\"\n", 1),
+    ("a: 'open\nb: 2\n", 1),
+    ("a: b: c\n", 1),
+])
+def test_syntax_errors_point_at_the_line(text: str, line: int) -> None:
+    [finding] = load_text(text, "s.yaml").findings
+    assert (finding.rule, finding.line) == ("yaml.syntax", line)
+    assert "YAML" in finding.message or "引号" in finding.message or "冒号" in finding.message or "Tab" in finding.message
