@@ -109,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ipreg: 已中断", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for clerks
+    except Exception as exc:
         if getattr(args, "debug", False):
             raise
         print(f"ipreg: 内部错误（{type(exc).__name__}: {exc}）。这是程序的问题，不是您的记录的问题；"

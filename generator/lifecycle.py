@@ -9,7 +9,7 @@ the events (a cycle that does not start with ``filed``, a filing inside a ban, a
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Protocol
 
@@ -165,32 +165,30 @@ class _Replay:
 
     def result(self, today: date) -> Status:
         self.settle(today)
-        common = dict(
-            term_start=self.term_start, term_end=self.term_end, decision=self.decision,
-            terms=tuple(self.terms), graces=tuple(self.graces), bans=tuple(self.bans), problems=tuple(self.problems),
-        )
         if self.phase == "none":
             return Status("pending", False, problems=tuple(self.problems))
+        base = Status(
+            "pending", False, term_start=self.term_start, term_end=self.term_end, decision=self.decision,
+            review_deadline=self.review_deadline(), terms=tuple(self.terms), graces=tuple(self.graces),
+            bans=tuple(self.bans), problems=tuple(self.problems),
+        )
         if self.phase == "ended":
             ban = self.ban_until if self.cause == "revoked" else None
-            active_ban = ban is not None and today <= ban
-            return Status(
-                "revoked", False, grace_until=self.grace_until, ban_until=ban, ended_on=self.ended_on, cause=self.cause,
-                next_deadline=ban if active_ban else None, deadline_kind="ban_end" if active_ban else None, **common,
-            )
+            active = ban is not None and today <= ban
+            return replace(base, status="revoked", grace_until=self.grace_until, ban_until=ban, ended_on=self.ended_on,
+                           cause=self.cause, next_deadline=ban if active else None, deadline_kind="ban_end" if active else None)
         if self.phase == "grace":
-            return Status("conditional", True, grace_until=self.grace_until, next_deadline=self.grace_until,
-                          deadline_kind="grace_end", **common)
-        assert self.term_end is not None
-        deadline = self.review_deadline()
+            return replace(base, status="conditional", listed=True, grace_until=self.grace_until,
+                           next_deadline=self.grace_until, deadline_kind="grace_end")
+        assert self.term_end is not None and base.review_deadline is not None
         if today <= self.term_end:
             due = (self.term_end - today).days <= self.policy.review_notice_days
-            return Status("review_due" if due else "valid", True, review_deadline=deadline,
-                          next_deadline=self.term_end, deadline_kind="term_end", **common)
-        if deadline is not None and today <= deadline:
-            return Status("under_review", True, review_deadline=deadline, next_deadline=deadline,
-                          deadline_kind="review_deadline", **common)
-        return Status("lapsed", False, review_deadline=deadline, **common)
+            return replace(base, status="review_due" if due else "valid", listed=True,
+                           next_deadline=self.term_end, deadline_kind="term_end")
+        if today <= base.review_deadline:
+            return replace(base, status="under_review", listed=True,
+                           next_deadline=base.review_deadline, deadline_kind="review_deadline")
+        return replace(base, status="lapsed")
 
 
 def status(record: HasEvents, policy: Policy, today: date) -> Status:
@@ -205,4 +203,4 @@ def replay(events: Iterable[Event], policy: Policy, today: date) -> Status:
     return state.result(today)
 
 
-__all__ = ["LISTED", "STATUSES", "STATUS_ZH", "CAUSE_ZH", "EventProblem", "Status", "status", "replay", "anniversary"]
+__all__ = ["CAUSE_ZH", "LISTED", "STATUSES", "STATUS_ZH", "EventProblem", "Status", "anniversary", "replay", "status"]

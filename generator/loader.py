@@ -334,7 +334,7 @@ def _construct(event: yaml.ScalarEvent) -> tuple[str, Any]:
     """(kind, value) of a scalar. Timestamps stay text: the schema checks dates."""
     if event.tag is not None and event.tag != "!":
         return "str", event.value
-    tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
+    tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
     kind = tag[len(_TAG):] if tag.startswith(_TAG) else "str"
     node = ScalarNode(tag, event.value)
     try:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+
+Day = date  # alias for classes that have a field named `date`
 from typing import Any
 
 from generator.loader import Positions
@@ -65,7 +67,7 @@ class Honor:
 @dataclass(frozen=True)
 class Infringement:
     index: int
-    date: date
+    date: Day
     kind: str
     authority: str
     document: str | None
@@ -129,11 +131,11 @@ class TrainingYear:
 @dataclass(frozen=True)
 class Event:
     index: int
-    date: date
+    date: Day
     type: str
     document: str | None = None
     certificate: str | None = None
-    valid_until: date | None = None
+    valid_until: Day | None = None
     note: str | None = None
 
 

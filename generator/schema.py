@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -39,14 +39,14 @@ TYPE_ZH = {
 KIND_ZH = {"int": "整数", "float": "小数", "bool": "布尔值", "null": "空值"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(path: Path) -> dict[str, Any]:
     with path.open(encoding="utf-8") as handle:
         schema: dict[str, Any] = json.load(handle)
     return schema
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator_for(path: Path) -> Draft202012Validator:
     schema = load_schema(path)
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
@@ -122,37 +122,39 @@ class _Translator:
     def translate(self, error: ValidationError) -> Iterator[tuple[PathKey, Finding]]:
         path: PathKey = tuple(error.absolute_path)
         kind = str(error.validator)
-        value = error.instance
+        value: Any = error.instance
+        schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
+        expected: Any = error.validator_value
         if kind == "additionalProperties" and isinstance(value, dict):
-            known = list(error.schema.get("properties", {}))
+            known = list(schema.get("properties", {}))
             for key in value:
                 if key not in known:
                     close = difflib.get_close_matches(str(key), known, n=1)
                     hint = f"是不是 {close[0]}？" if close else f"允许的字段：{'、'.join(known)}"
                     yield self.make(path + (key,), "schema", f"未知字段 {key}（在 {dotted(path)} 中）：{hint}", at_key=True)
         elif kind == "required" and isinstance(value, dict):
-            for key in error.validator_value:
+            for key in expected:
                 if key not in value:
                     title = field_schema(self.schema, path + (key,)).get("title", key)
                     yield self.make(path + (key,), "schema", f"缺少必填字段 {key}（{title}），在 {dotted(path)} 中")
         elif kind == "type":
-            yield self.make(path, *self.type_message(path, value, error.validator_value))
+            yield self.make(path, *self.type_message(path, value, expected))
         elif kind in ("pattern", "format"):
             yield self.make(path, *self.format_message(path, value))
         elif kind == "enum":
-            allowed = [str(v) for v in error.validator_value]
+            allowed = [str(v) for v in expected]
             close = difflib.get_close_matches(str(value), allowed, n=1)
             hint = f"是不是 {close[0]}？" if close else f"应为 {'、'.join(allowed)} 之一"
             yield self.make(path, "schema", f"{self.label(path)} 的值 {value} 不在允许范围：{hint}")
         elif kind in ("minimum", "maximum"):
             word = "小于" if kind == "minimum" else "大于"
-            yield self.make(path, "schema", f"{self.label(path)} 为 {value}，不能{word} {error.validator_value}")
+            yield self.make(path, "schema", f"{self.label(path)} 为 {value}，不能{word} {expected}")
         elif kind == "minLength":
             yield self.make(path, "schema", f"{self.label(path)} 不能为空")
         elif kind == "maxLength":
-            yield self.make(path, "schema", f"{self.label(path)} 过长（{len(value)} 字），最多 {error.validator_value} 字")
+            yield self.make(path, "schema", f"{self.label(path)} 过长（{len(value)} 字），最多 {expected} 字")
         elif kind == "minItems":
-            yield self.make(path, "schema", f"{self.label(path)} 至少要填写 {error.validator_value} 项")
+            yield self.make(path, "schema", f"{self.label(path)} 至少要填写 {expected} 项")
         elif kind == "uniqueItems":
             yield self.make(path, "schema", f"{self.label(path)} 有重复的项")
         else:
