@@ -92,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     _common(due)
     due.add_argument("--within", type=int, default=90, metavar="DAYS", help="未来多少天内（默认 90）")
     due.add_argument("--format", choices=("table", "json"), default="table")
+
+    build = sub.add_parser("build", help="检查记录并生成公开站点（mkdocs --strict），成功后才替换旧站点")
+    _common(build, paths=False)
+    build.add_argument("--site-dir", default="site", help="站点输出目录（默认 site）")
+    build.add_argument("--config", default="mkdocs.yml", help="MkDocs 配置文件（默认 mkdocs.yml）")
     return parser
 
 
@@ -146,5 +151,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             raise UsageError(f"找不到记录文件 {args.file}")
         registry = _registry(args, [target.parent.as_posix() or "."])
         return commands.explain(registry, target)
+    if args.command == "build":
+        config = Path(args.config)
+        if not config.is_file():
+            raise UsageError(f"找不到 {args.config}：请在登记簿根目录运行")
+        return commands.build(_registry(args, ["records"]), config, Path(args.site_dir))
     raise UsageError(f"未知命令 {args.command}")
 

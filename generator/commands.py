@@ -143,3 +143,22 @@ def _explain_text(entry: Entry, registry: Registry) -> str:
     out.append("")
     out.append(f"结论：{errors} 个{SEVERITY_ZH['error']}，{warnings} 个{SEVERITY_ZH['warning']}。")
     return "\n".join(out) + "\n"
+
+
+def build(registry: Registry, config: Path, site_dir: Path) -> int:
+    """Check first (errors stop the build with the same messages as ``ipreg check``), then build."""
+    from generator.site.build import SiteError, build_site
+
+    if registry.errors:
+        print(format_text(registry), end="")
+        print(f"站点未生成，{site_dir}/ 保持不变。", file=sys.stderr)
+        return 1
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    try:
+        build_site(config, site_dir, registry)
+    except SiteError as exc:
+        print(f"ipreg: {exc}\n{site_dir}/ 保持不变。", file=sys.stderr)
+        return 1
+    listed = sum(st.listed for _, st in registry.records())
+    print(f"站点已生成：{site_dir}/（{registry.today}，公开名单 {listed} 家，警告 {registry.warnings} 个）")
+    return 0

@@ -1,0 +1,249 @@
+"""The generator core of the site: Registry -> pages (Markdown) and data files, as plain data.
+
+Nothing here knows MkDocs: ``build_content`` returns a SiteContent whose pages could be written
+to a folder for any other static-site engine. Record text goes through ``escape.md`` (Jinja's
+``finalize``) everywhere; Mermaid diagrams contain no record text but USCCs and dates.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from generator.dates import anniversary
+from generator.lifecycle import STATUS_ZH, STATUSES
+from generator.registry import Registry
+from generator.rules import ARTICLE_ANCHORS, CATALOGUE
+from generator.site import exports
+from generator.site.escape import md, rel, safe_url
+from generator.site.measures import measures_markdown
+from generator.site.public import CATEGORY_ZH, EVENT_ZH, PUBLIC_FIELDS, PublicEnterprise, honor_zh, published
+from generator.worklist import DUE_KIND_ZH
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+PUBLISHED_STATUSES = tuple(s for s in STATUSES if s != "pending")
+
+
+@dataclass(frozen=True)
+class SiteContent:
+    """Generated Markdown pages (by source path), fragments for hand-written pages, data files."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    fragments: dict[str, str] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+def _finalize(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    return md(value)
+
+
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, finalize=_finalize,
+                      undefined=StrictUndefined, keep_trailing_newline=True)
+    env.globals.update(category_zh=CATEGORY_ZH, event_zh=EVENT_ZH, honor_zh=honor_zh, badge=badge)
+    return env
+
+
+def badge(status: str) -> Markup:
+    return Markup(f'<span class="ipreg-badge ipreg-{status}">{STATUS_ZH[status]}</span>')
+
+
+def _linker(page: str) -> Any:
+    return lambda target: Markup(rel(page, target))
+
+
+def rule_link(rule_id: str, page: str) -> Markup:
+    """A rule id as a link to its article on the policy page (plain code when it has none)."""
+    article = CATALOGUE[rule_id].article
+    anchor = ARTICLE_ANCHORS.get(article or "")
+    if anchor is None:
+        return Markup(f"<code>{md(rule_id)}</code>")
+    return Markup(f'<a href="{rel(page, "policy/")}#{anchor}"><code>{md(rule_id)}</code></a>')
+
+
+def build_content(registry: Registry, measures: str, schema: dict[str, Any], site_url: str) -> SiteContent:
+    """Every generated page, fragment and data file for ``registry`` on ``registry.today``."""
+    env = environment()
+    today = registry.today
+    items = published(registry)
+    content = SiteContent()
+    content.pages["list.md"] = env.get_template("list.md.j2").render(
+        today=today, items=[e for e in items if e.status.listed], link=_linker("list/"))
+    for e in items:
+        content.pages[f"enterprises/{e.uscc}.md"] = _enterprise_page(env, e, today)
+    content.pages["timeline.md"] = _timeline_page(env, items, today)
+    content.pages["history.md"] = _history_page(env, items)
+    content.pages["policy.md"] = "---\nhide:\n  - navigation\n---\n\n# 政策原文：西平县知识产权强企培育备案管理办法\n\n" + measures_markdown(measures)
+    content.fragments.update(_home_fragments(items, today))
+    content.fragments["field-reference"] = field_reference(schema)
+    content.fragments["rule-reference"] = rule_reference("guide/")
+    content.fragments["public-fields"] = public_fields()
+    content.files["data/enterprises.json"] = exports.enterprises_json(items, today)
+    content.files["data/enterprises.csv"] = exports.enterprises_csv(items)
+    content.files["data/reviews.ics"] = exports.reviews_ics(items, today, site_url)
+    content.files["data/changes.xml"] = exports.changes_atom(items, today, site_url)
+    return content
+
+
+def _enterprise_page(env: Environment, e: PublicEnterprise, today: date) -> str:
+    st = e.status
+    if st.listed:
+        sentence = f"列入 {today} 的公开名单。"
+    elif st.status == "lapsed":
+        sentence = f"有效期满一年仍无复核结果，{today} 不在公开名单中。"
+    else:
+        sentence = f"已于 {st.ended_on} 撤销（{e.cause_zh}），不在公开名单中。"
+    return env.get_template("enterprise.md.j2").render(
+        e=e, d=e.data, today=today, status_sentence=sentence, website=safe_url(e.data["website"]),
+        deadline_zh=DUE_KIND_ZH.get(st.deadline_kind or "", "禁止申请期届满"),
+        diagram=enterprise_diagram(e), link=_linker(e.page),
+    )
+
+
+def _mermaid(lines: list[str]) -> Markup:
+    return Markup("```mermaid\n" + "\n".join(lines) + "\n```\n")
+
+
+def enterprise_diagram(e: PublicEnterprise) -> Markup:
+    """A Mermaid gantt of the terms, grace periods and bans (no record text, only dates)."""
+    st = e.status
+    lines = ["gantt", "    dateFormat YYYY-MM-DD", "    axisFormat %Y-%m", "    title 有效期、保留资格期与禁止申请期"]
+    lines.append("    section 有效期")
+    for i, (start, end) in enumerate(st.terms, 1):
+        lines.append(f"    第{i}期 :{'active, ' if st.listed and i == len(st.terms) else ''}t{i}, {start}, {end}")
+    if st.graces:
+        lines.append("    section 保留资格")
+        lines += [f"    保留资格 :crit, g{i}, {start}, {end}" for i, (start, end) in enumerate(st.graces, 1)]
+    if st.bans:
+        lines.append("    section 禁止申请")
+        lines += [f"    禁止申请 :crit, b{i}, {start}, {end}" for i, (start, end) in enumerate(st.bans, 1)]
+    return _mermaid(lines)
+
+
+@dataclass(frozen=True)
+class _Row:
+    day: date
+    kind: str
+    e: PublicEnterprise
+
+
+def _timeline_page(env: Environment, items: list[PublicEnterprise], today: date) -> str:
+    horizon = anniversary(today, 2)
+    rows: list[_Row] = []
+    for e in items:
+        if not e.status.listed:
+            continue
+        if e.status.term_end and today <= e.status.term_end <= horizon and e.status.status != "conditional":
+            rows.append(_Row(e.status.term_end, "有效期届满", e))
+        if e.status.grace_until and today <= e.status.grace_until <= horizon and e.status.status == "conditional":
+            rows.append(_Row(e.status.grace_until, "保留资格期届满", e))
+    rows.sort(key=lambda r: (r.day, r.e.uscc))
+    months: dict[str, list[_Row]] = {}
+    for r in rows:
+        months.setdefault(f"{r.day.year}年{r.day.month}月", []).append(r)
+    lines = ["gantt", "    dateFormat YYYY-MM-DD", "    axisFormat %Y-%m", "    title 24 个月内届满（按统一社会信用代码）"]
+    for month, month_rows in months.items():
+        lines.append(f"    section {month}")
+        for i, r in enumerate(month_rows):
+            start = r.e.status.term_start if r.kind == "有效期届满" else r.e.status.graces[-1][0]
+            lines.append(f"    {r.e.uscc} :{'crit, ' if r.kind != '有效期届满' else ''}{r.e.uscc[-6:]}{i}, {start}, {r.day}")
+    return env.get_template("timeline.md.j2").render(
+        today=today, horizon=horizon, months=list(months.items()), diagram=_mermaid(lines), link=_linker("timeline/"))
+
+
+@dataclass(frozen=True)
+class _HistoryRow:
+    day: date | None
+    reason: str | None
+    document: str | None
+    e: PublicEnterprise
+
+
+def _history_page(env: Environment, items: list[PublicEnterprise]) -> str:
+    rows = []
+    for e in items:
+        st = e.status
+        if st.status == "revoked":
+            ending = next((ev for ev in reversed(e.data["events"]) if ev["type"] in ("revoked", "withdrawn", "review_absent", "review_failed")), None)
+            document = ending["document"] if ending and st.cause != "grace_expired" else None
+            rows.append(_HistoryRow(st.ended_on, e.cause_zh, document, e))
+        elif st.status == "lapsed":
+            rows.append(_HistoryRow(st.review_deadline, e.cause_zh, None, e))
+    rows.sort(key=lambda r: (r.day or date.min, r.e.uscc), reverse=True)
+    return env.get_template("history.md.j2").render(items=rows, link=_linker("history/"))
+
+
+def _table(header: list[str], rows: list[list[Markup]]) -> str:
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f'<table class="ipreg-table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n'
+
+
+def _home_fragments(items: list[PublicEnterprise], today: date) -> dict[str, str]:
+    counts = Counter(e.status.status for e in items)
+    listed = sum(e.status.listed for e in items)
+    status_rows = [[badge(s), Markup(str(counts.get(s, 0)))] for s in PUBLISHED_STATUSES]
+    out = {"status-counts": f"截至 **{today}**，公开名单中共 **{listed}** 家企业。\n\n" + _table(["状态", "企业数"], status_rows)}
+    soon = sorted((e for e in items if e.status.listed and e.status.next_deadline and (e.status.next_deadline - today).days <= 90),
+                  key=lambda e: (e.status.next_deadline or today, e.uscc))
+    upcoming = [[md(e.status.next_deadline), md(DUE_KIND_ZH[e.status.deadline_kind or "term_end"]),
+                 Markup(f'<a href="{rel("", e.page)}">{md(e.name)}</a>'), badge(e.status.status)] for e in soon]
+    out["upcoming"] = _table(["日期", "事项", "企业", "状态"], upcoming) if upcoming else "90 天内没有届满的有效期或保留资格期。\n"
+    events = sorted(((ev["date"], e, ev) for e in items for ev in e.data["events"]), key=lambda x: (x[0], x[1].uscc), reverse=True)[:10]
+    recent = [[md(day), md(EVENT_ZH[ev["type"]]), Markup(f'<a href="{rel("", e.page)}">{md(e.name)}</a>'), md(ev["document"] or "—")]
+              for day, e, ev in events]
+    out["recent-decisions"] = _table(["日期", "决定", "企业", "文号"], recent) if recent else "暂无。\n"
+    return out
+
+
+def field_reference(schema: dict[str, Any]) -> str:
+    """The record format, generated from the enterprise schema's Chinese titles and descriptions."""
+    rows: list[list[Markup]] = []
+    required_top = set(schema.get("required", []))
+    defs = schema.get("$defs", {})
+
+    def walk(props: dict[str, Any], prefix: str, required: set[str]) -> None:
+        for name, spec in props.items():
+            ref = spec.get("$ref", "")
+            resolved = {**defs.get(ref.rsplit("/", 1)[-1], {}), **spec} if ref else spec
+            path = f"{prefix}{name}"
+            kind = resolved.get("type", "")
+            rows.append([Markup(f"<code>{md(path)}</code>"), md(resolved.get("title", "")), md("是" if name in required else "否"),
+                         md(_type_zh(resolved)), md(resolved.get("description", ""))])
+            if kind == "object":
+                walk(resolved.get("properties", {}), path + ".", set(resolved.get("required", [])))
+            elif kind == "array" and resolved.get("items", {}).get("type") == "object":
+                item = resolved["items"]
+                walk(item.get("properties", {}), path + "[].", set(item.get("required", [])))
+
+    walk(schema.get("properties", {}), "", required_top)
+    return _table(["字段", "名称", "必填", "类型", "说明"], rows)
+
+
+def _type_zh(spec: dict[str, Any]) -> str:
+    if "enum" in spec:
+        return "取值：" + " / ".join(str(v) for v in spec["enum"])
+    if spec.get("format") == "date":
+        return "日期"
+    return {"string": "文字", "integer": "整数", "number": "数字", "boolean": "true/false", "object": "映射", "array": "列表"}.get(spec.get("type", ""), "")
+
+
+def rule_reference(page: str) -> str:
+    rows = [[rule_link(r.id, page), md(r.article or "—"), md({"error": "错误", "warning": "警告", "info": "提示"}[r.severity]), md(r.summary)]
+            for r in CATALOGUE.values()]
+    return _table(["规则", "依据", "级别", "检查内容"], rows)
+
+
+def public_fields() -> str:
+    rows = [[Markup(f"<code>{md(k)}</code>"), md(v)] for k, v in PUBLIC_FIELDS.items()]
+    return _table(["字段", "说明"], rows)

@@ -1,0 +1,56 @@
+"""The measures' text -> Markdown with an anchor per chapter, article and item.
+
+Anchors: ``art4`` for 第四条 and ``art4-1`` for its first item, matching
+``generator.rules.ARTICLE_ANCHORS`` so every rule id can link to its article.
+"""
+
+from __future__ import annotations
+
+import re
+
+from generator.site.escape import md
+
+_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_CHAPTER = re.compile(r"^第(?P<n>[一二三四五六七八九十]+)章\s*(?P<title>.*)$")
+_ARTICLE = re.compile(r"^第(?P<n>[一二三四五六七八九十]+)条\s*(?P<text>.*)$")
+_ITEM = re.compile(r"^(?P<n>\d+)[.．、]\s*(?P<text>.*)$")
+
+
+def chinese_number(text: str) -> int:
+    """一..九十九 as an int (enough for article numbers)."""
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + _NUMERALS[text[1]]
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return _NUMERALS[tens] * 10 + (_NUMERALS[ones] if ones else 0)
+    return _NUMERALS[text]
+
+
+def measures_markdown(text: str) -> str:
+    """Markdown of the measures: chapters as h2, articles as h3, items as anchored paragraphs."""
+    out: list[str] = []
+    article = 0
+    lines = [line.strip() for line in text.splitlines()]
+    title_done = False
+    for line in lines:
+        if not line:
+            continue
+        if chapter := _CHAPTER.match(line):
+            out.append(f"## 第{chapter['n']}章 {md(chapter['title'].strip())} {{#chapter{chinese_number(chapter['n'])}}}\n")
+        elif art := _ARTICLE.match(line):
+            article = chinese_number(art["n"])
+            out.append(f"### 第{art['n']}条 {{#art{article}}}\n")
+            if art["text"].strip():
+                out.append(f"{md(art['text'].strip())}\n")
+        elif (item := _ITEM.match(line)) and article:
+            anchor = f"art{article}-{item['n']}"
+            out.append(f"<p id=\"{anchor}\"><a class=\"ipreg-item\" href=\"#{anchor}\">{item['n']}.</a> {md(item['text'].strip())}</p>\n")
+        elif not title_done and line.endswith("办法"):
+            title_done = True
+        elif line.startswith("附件"):
+            continue
+        else:
+            out.append(f"{md(line)}\n")
+    return "\n".join(out)

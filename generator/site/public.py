@@ -1,0 +1,121 @@
+"""The public allow-list (design.md section 2): the only fields that reach the site and open data.
+
+Everything not named here (finance, training, budget, management, conduct details, notes, the
+printed valid_until of events, copyrights, ...) is private and never leaves this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from generator.lifecycle import CAUSE_ZH, STATUS_ZH, Status
+from generator.model import Record
+from generator.registry import Registry
+from generator.rules.eligibility import HONOR_ZH
+
+# Field name -> Chinese label, in the order of the open data. The site's /data/ page lists them.
+PUBLIC_FIELDS: dict[str, str] = {
+    "uscc": "统一社会信用代码",
+    "name": "企业名称",
+    "industry": "所属行业（代码和名称）",
+    "main_products": "主营产品（服务）",
+    "address": "企业地址",
+    "website": "企业网站",
+    "category": "备案类别",
+    "status": "状态（按生成日期计算）",
+    "listed": "是否列入公开名单",
+    "term_start": "本期有效期起",
+    "term_end": "本期有效期至",
+    "grace_until": "保留资格至",
+    "ban_until": "禁止申请至",
+    "next_deadline": "下一个期限",
+    "honors": "荣誉称号（类型、获得日期、有效期至）",
+    "valid_patents": "有效专利件数（发明、实用新型、外观设计）",
+    "valid_trademarks": "有效注册商标件数",
+    "events": "备案事件（日期、类型、文号、证书编号）",
+    "url": "企业页面地址（相对站点根目录）",
+}
+CATEGORY_ZH = {"advantage": "知识产权优势企业", "reserve": "储备企业"}
+EVENT_ZH = {
+    "filed": "备案确定",
+    "review_passed": "复核通过",
+    "review_failed": "复核未通过",
+    "review_absent": "未参加复核",
+    "revoked": "取消资格",
+    "withdrawn": "企业申请退出",
+}
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+@dataclass(frozen=True)
+class PublicEnterprise:
+    """One published enterprise: its public fields and its status on the build date."""
+
+    data: dict[str, Any]
+    status: Status
+
+    @property
+    def uscc(self) -> str:
+        return str(self.data["uscc"])
+
+    @property
+    def name(self) -> str:
+        return str(self.data["name"])
+
+    @property
+    def page(self) -> str:
+        return f"enterprises/{self.uscc}/"
+
+    @property
+    def status_zh(self) -> str:
+        return STATUS_ZH[self.status.status]
+
+    @property
+    def cause_zh(self) -> str | None:
+        if self.status.status == "lapsed":
+            return "有效期满一年仍无复核结果"
+        return CAUSE_ZH.get(self.status.cause or "")
+
+
+def public_enterprise(record: Record, st: Status, today: date) -> PublicEnterprise:
+    """The allow-listed view of one record on ``today``."""
+    counts = {kind: sum(p.type == kind and p.valid_on(today) for p in record.patents) for kind in ("invention", "utility_model", "design")}
+    data: dict[str, Any] = {
+        "uscc": record.uscc,
+        "name": record.name,
+        "industry": {"code": record.industry_code, "name": record.industry_name},
+        "main_products": list(record.main_products),
+        "address": record.address,
+        "website": record.website,
+        "category": record.category,
+        "status": st.status,
+        "listed": st.listed,
+        "term_start": _iso(st.term_start),
+        "term_end": _iso(st.term_end),
+        "grace_until": _iso(st.grace_until),
+        "ban_until": _iso(st.ban_until),
+        "next_deadline": _iso(st.next_deadline),
+        "honors": [{"type": h.type, "awarded": h.awarded.isoformat(), "expires": _iso(h.expires)} for h in record.honors],
+        "valid_patents": counts,
+        "valid_trademarks": sum(t.valid_on(today) for t in record.trademarks),
+        "events": [{"date": e.date.isoformat(), "type": e.type, "document": e.document, "certificate": e.certificate}
+                   for e in record.events if e.date <= today],
+        "url": f"enterprises/{record.uscc}/",
+    }
+    assert list(data) == list(PUBLIC_FIELDS)
+    return PublicEnterprise(data, st)
+
+
+def published(registry: Registry) -> list[PublicEnterprise]:
+    """Every enterprise that has been filed (pending records are not published), by USCC."""
+    out = [public_enterprise(r, st, registry.today) for r, st in registry.records() if st.status != "pending"]
+    return sorted(out, key=lambda p: p.uscc)
+
+
+def honor_zh(kind: str) -> str:
+    return HONOR_ZH[kind]
