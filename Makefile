@@ -1,12 +1,12 @@
 # 两条命令即可（全新机器只需 Python 3.11、pip、git、make）：
-#   make site   用 records/ 中的记录检查登记簿（以后生成公开站点）
-#   make test   运行全部测试
+#   make site   检查 records/ 中的记录并生成公开站点到 site/
+#   make test   运行全部测试（端到端测试需要 Debian 的 chromium：apt-get install chromium）
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: site check test lock clean
+.PHONY: site check serve test lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,10 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $@
 
 site: $(STAMP)
-	$(BIN)/ipreg check
+	$(BIN)/ipreg build
+
+serve: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
 
 check: $(STAMP)
 	$(BIN)/ipreg check

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -27,7 +27,7 @@ class UsageError(Exception):
     """Bad arguments or configuration: exit code 2."""
 
 
-def resolve_today(option: str | None, environ: dict[str, str] | os._Environ[str]) -> date:
+def resolve_today(option: str | None, environ: Mapping[str, str]) -> date:
     """--today, else IPREG_TODAY, else the current date in Asia/Shanghai."""
     for source, value in (("--today", option), ("IPREG_TODAY", environ.get("IPREG_TODAY"))):
         if value:

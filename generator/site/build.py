@@ -10,11 +10,10 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from collections.abc import Iterator
 
 from generator.loader import load_file
 from generator.policy import PolicyError, load_policy
@@ -66,7 +65,7 @@ class _WarningCollector(logging.Handler):
 
 def today_epoch(day: date) -> int:
     """SOURCE_DATE_EPOCH for ``day``: MkDocs then dates the sitemap by the build date, not the clock."""
-    return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp())
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
 
 
 @contextmanager

@@ -7,6 +7,8 @@ to a folder for any other static-site engine. Record text goes through ``escape.
 
 from __future__ import annotations
 
+import html
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -106,8 +108,14 @@ def _enterprise_page(env: Environment, e: PublicEnterprise, today: date) -> str:
     return env.get_template("enterprise.md.j2").render(
         e=e, d=e.data, today=today, status_sentence=sentence, website=safe_url(e.data["website"]),
         deadline_zh=DUE_KIND_ZH.get(st.deadline_kind or "", "禁止申请期届满"),
-        diagram=enterprise_diagram(e), link=_linker(e.page),
+        diagram=enterprise_diagram(e), link=_linker(e.page), meta_title=front_matter_title(e.name),
     )
+
+
+def front_matter_title(text: str) -> Markup:
+    """A page title for YAML front matter. Material prints ``page.meta.title`` unescaped into
+    ``<title>`` and the header, so it is HTML-escaped here, then quoted as a JSON (= YAML) string."""
+    return Markup(json.dumps(html.escape(text.replace("\n", " "), quote=True)))
 
 
 def _mermaid(lines: list[str]) -> Markup:

@@ -9,7 +9,7 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from icalendar import Alarm, Calendar, Event
@@ -79,7 +79,7 @@ def reviews_ics(items: list[PublicEnterprise], today: date, site_url: str) -> by
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "西平县知识产权强企复核时间表")
     cal.add("x-wr-timezone", "Asia/Shanghai")
-    stamp = datetime(today.year, today.month, today.day, tzinfo=timezone.utc)
+    stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
     for item in items:
         if not item.status.listed:
             continue
@@ -130,7 +130,6 @@ def changes_atom(items: list[PublicEnterprise], today: date, site_url: str) -> b
             parts.append(f"证书编号：{event['certificate']}")
         sub(entry, "summary", "；".join(parts))
     ET.indent(feed)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8") + b"\n"
+    body: bytes = ET.tostring(feed, encoding="utf-8")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"
 
-
-__all__ = ["enterprises_json", "enterprises_csv", "reviews_ics", "changes_atom", "CATEGORY_ZH"]

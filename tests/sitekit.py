@@ -1,0 +1,119 @@
+"""Build the site from fixture records in a scratch copy of the repository (shared by site tests)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.ids import org_code_check, uscc_final_check
+from tests.helpers import CASES, ROOT
+
+TODAY = "2026-11-25"
+BASE = (CASES / "valid" / "advantage.yaml").read_text(encoding="utf-8")
+FILED_EVENT = "events:\n  - date: 2025-06-10\n    type: filed\n    document: 西市监〔2025〕31号\n"
+
+
+def make_uscc(body: str, division: str = "411721") -> str:
+    first = "91" + division + body + org_code_check(body)
+    return first + uscc_final_check(first)
+
+
+HOSTILE_NAME = "<script>alert('x')</script> & *强调* | [链接](javascript:alert(1)) `代码` {{ 7*7 }} {% raw %} ~~删~~ <b>粗</b>"
+PRIVATE_MARKERS = {
+    "revenue": "7777777123",
+    "patent_revenue": "2333333123",
+    "budget": "4242421",
+    "leader": "MARKERLEADER副总",
+    "agency": "MARKERAGENCY代理所",
+    "recommendation": "MARKERRECOMMEND推荐",
+    "note": "MARKERNOTE备注",
+    "authority": "MARKERAUTHORITY机关",
+    "patent_title": "MARKERPATENT专利名",
+    "trademark_name": "MARKERTM商标名",
+    "honor_certificate": "MARKERHONORCERT",
+    "standard_certificate": "MARKERSTDCERT",
+    "copyright": "MARKERCOPYRIGHT著作",
+    "dishonesty_list": "MARKERLIST名单",
+}
+
+
+@dataclass(frozen=True)
+class Fixture:
+    uscc: str
+    name: str
+    text: str
+
+
+def _record(uscc: str, name: str, events: str = FILED_EVENT, extra: tuple[tuple[str, str], ...] = ()) -> Fixture:
+    text = BASE.replace('"91411721MA00000154"', f'"{uscc}"').replace("西平县测试示例机械有限公司", name).replace(FILED_EVENT, events)
+    for old, new in extra:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return Fixture(uscc, name, text)
+
+
+def fixtures() -> dict[str, Fixture]:
+    m = PRIVATE_MARKERS
+    private = (
+        ("revenue: 5000000", f"revenue: {m['revenue']}"),
+        ("patent_revenue: 1500000", f"patent_revenue: {m['patent_revenue']}"),
+        ("budget: 200000", f"budget: {m['budget']}"),
+        ("leader: 副总经理", f"leader: {m['leader']}"),
+        ("agencies: []", f"agencies: [{m['agency']}]"),
+        ("title: 一种脱粒滚筒", f"title: {m['patent_title']}"),
+        ("name: 测试牌", f"name: {m['trademark_name']}"),
+        ("    since: 2024-06-01", f"    certificate: {m['standard_certificate']}\n    since: 2024-06-01"),
+        ("conduct:\n", f"copyrights:\n  - number: 软著登字第1号\n    title: {m['copyright']}\nhonors:\n  - type: high_tech\n    certificate: {m['honor_certificate']}\n    awarded: 2023-11-20\n    expires: 2026-11-19\nconduct:\n"),
+        ("  infringements: []", f"  infringements:\n    - date: 2019-01-01\n      kind: administrative\n      authority: {m['authority']}"),
+        ("  dishonesty: []", f"  dishonesty:\n    - list: {m['dishonesty_list']}\n      listed: 2018-01-01\n      removed: 2019-01-01"),
+        ("category: advantage", f"category: reserve\nrecommendation: {m['recommendation']}"),
+        ("    document: 西市监〔2025〕31号\n", f"    document: 西市监〔2025〕31号\n    note: {m['note']}\n"),
+    )
+    return {
+        "machine": _record("91411721MA00000154", "西平县测试示例机械有限公司"),
+        "hostile": _record(make_uscc("MA0HT001"), HOSTILE_NAME, extra=(
+            ("  - 玉米脱粒机", "  - \"<img src=x onerror=alert(1)> | `x` [y](z)\""),
+            ("category: advantage", "address: \"</td><td>{{ config }} & | <i>\"\ncategory: advantage"),
+            ("    document: 西市监〔2025〕31号", "    document: \"西市监〔2025〕<b>31</b>号 | [x](javascript:y)\""),
+        )),
+        "private": _record(make_uscc("MA0PR001"), "西平县测试示例隐私字段有限公司", extra=private),
+        "pending": _record(make_uscc("MA0PD001"), "西平县测试示例申报中绝密有限公司", events="events: []\n",
+                           extra=(("  - year: 2024\n    revenue", "  - year: 2025\n    revenue"), ("  - year: 2024\n    management", "  - year: 2025\n    management"))),
+        "revoked": _record(make_uscc("MA0RE001"), "西平县测试示例已撤销有限公司",
+                           events=FILED_EVENT + "  - date: 2026-01-15\n    type: revoked\n    document: 西市监〔2026〕2号\n"),
+        "conditional": _record(make_uscc("MA0CD001"), "西平县测试示例保留资格有限公司",
+                               events="events:\n  - date: 2025-06-10\n    type: filed\n  - date: 2026-06-01\n    type: review_failed\n    document: 西市监〔2026〕20号\n"),
+    }
+
+
+LINKED = ("mkdocs.yml", "docs", "overrides", "schemas", "texts", "generator")
+
+
+def scratch_repo(target: Path, records: dict[str, Fixture] | None = None) -> Path:
+    """A folder that looks like the repository, with its own records/ and policy.yml."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in LINKED:
+        link = target / name
+        if not link.exists():
+            link.symlink_to(ROOT / name)
+    shutil.copy(ROOT / "policy.yml", target / "policy.yml")
+    folder = target / "records"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    for fixture in (records or fixtures()).values():
+        (folder / f"{fixture.uscc}.yaml").write_text(fixture.text, encoding="utf-8")
+    return target
+
+
+def ipreg(repo: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full = {k: v for k, v in os.environ.items() if k != "IPREG_TODAY"}
+    full.update(env or {})
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=repo, env=full, capture_output=True, text=True, timeout=300, check=False)
+
+
+def build(repo: Path, site: str = "site", today: str = TODAY) -> subprocess.CompletedProcess[str]:
+    return ipreg(repo, "build", "--today", today, "--site-dir", site)

@@ -1,0 +1,235 @@
+"""The public site built from fixture records: membership, privacy, escaping, open data, atomicity."""
+
+from __future__ import annotations
+
+import csv
+import html
+import gzip
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from datetime import date, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+from jsonschema import Draft202012Validator
+
+from tests.helpers import ROOT
+from tests.sitekit import HOSTILE_NAME, PRIVATE_MARKERS, Fixture, build, fixtures, scratch_repo
+
+FIX = fixtures()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    repo = scratch_repo(tmp_path_factory.mktemp("repo"))
+    result = build(repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return repo / "site"
+
+
+def all_text(site: Path) -> dict[str, bytes]:
+    out = {}
+    for path in site.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            out[path.relative_to(site).as_posix()] = gzip.decompress(data) if path.suffix == ".gz" else data
+    return out
+
+
+class _Text(HTMLParser):
+    def __init__(self, tag: str) -> None:
+        super().__init__()
+        self.tag, self.depth, self.chunks = tag, 0, []  # type: ignore[var-annotated]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == self.tag:
+            self.depth += 1
+        elif tag == "a" and self.depth:
+            self.depth += 100  # skip the permalink anchor
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.depth >= 100:
+            self.depth -= 100
+        elif tag == self.tag and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth and self.depth < 100:
+            self.chunks.append(data)
+
+
+def text_of(html_text: str, tag: str) -> str:
+    parser = _Text(tag)
+    parser.feed(html_text)
+    return "".join(parser.chunks)
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path / "index.html").read_text(encoding="utf-8")
+
+
+def test_list_membership_follows_status(site: Path) -> None:
+    html_text = page(site, "list")
+    table = html_text[html_text.index("<tbody>"):html_text.index("</tbody>")]
+    listed = {"machine", "hostile", "private", "conditional"}
+    for key, fixture in FIX.items():
+        assert (fixture.uscc in table) is (key in listed), key
+
+
+def test_every_filed_enterprise_has_a_page_and_pending_appears_nowhere(site: Path) -> None:
+    for key, fixture in FIX.items():
+        assert (site / "enterprises" / fixture.uscc / "index.html").exists() is (key != "pending"), key
+    pending = FIX["pending"]
+    for name, data in all_text(site).items():
+        assert pending.uscc.encode() not in data, name
+        assert pending.name.encode() not in data, name
+
+
+def test_private_values_appear_nowhere(site: Path) -> None:
+    files = all_text(site)
+    assert "search/search_index.json" in files and "sitemap.xml.gz" in files and "data/enterprises.json" in files
+    for marker in PRIVATE_MARKERS.values():
+        leaks = [name for name, data in files.items() if marker.encode() in data]
+        assert leaks == [], marker
+    # the private fixture itself is published (so the test would notice a leak)
+    assert FIX["private"].uscc.encode() in files["data/enterprises.json"]
+
+
+def test_hostile_text_renders_literally(site: Path) -> None:
+    hostile = FIX["hostile"]
+    html_text = page(site, f"enterprises/{hostile.uscc}")
+    assert text_of(html_text, "h1") == HOSTILE_NAME
+    assert "<script>alert" not in html_text and "<img src=x" not in html_text and "<b>粗" not in html_text
+    assert "javascript:" not in re.findall(r'href="([^"]*)"', html_text).__str__()
+    assert "49" not in text_of(html_text, "h1")
+    title = re.search(r"<title>(.*?)</title>", html_text, re.S)
+    assert title and "<script>" not in title.group(1) and "&lt;script&gt;" in title.group(1)
+    listing = page(site, "list")
+    row = next(line for line in listing.splitlines() if hostile.uscc in line)
+    assert row.count("<td>") == 5 and row.count("<td ") == 1  # the | in the name did not add a cell
+    assert "<script>alert" not in listing
+
+
+def test_no_javascript_links_anywhere(site: Path) -> None:
+    for name, data in all_text(site).items():
+        if name.endswith(".html"):
+            hrefs = re.findall(rb'href="([^"]*)"', data)
+            assert not [h for h in hrefs if h.lower().startswith(b"javascript")], name
+
+
+def test_open_data_json_validates(site: Path) -> None:
+    payload = json.loads((site / "data/enterprises.json").read_text(encoding="utf-8"))
+    schema = json.loads((site / "data/enterprises.schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    assert list(validator.iter_errors(payload)) == []
+    assert payload["today"] == "2026-11-25" and payload["count"] == 5
+    statuses = {e["uscc"]: e["status"] for e in payload["enterprises"]}
+    assert statuses[FIX["revoked"].uscc] == "revoked" and statuses[FIX["conditional"].uscc] == "conditional"
+    assert (site / "data/record.schema.json").read_bytes() == (ROOT / "schemas/enterprise.schema.json").read_bytes()
+
+
+def test_csv_has_bom_and_parses(site: Path) -> None:
+    raw = (site / "data/enterprises.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["统一社会信用代码", "企业名称"]
+    assert len(rows) == 6 and all(len(r) == len(rows[0]) for r in rows)
+    by_code = {r[0]: r for r in rows[1:]}
+    assert by_code[FIX["hostile"].uscc][1] == HOSTILE_NAME
+
+
+def test_ics_parses_with_unique_uids_and_reminders(site: Path) -> None:
+    cal = Calendar.from_ical((site / "data/reviews.ics").read_bytes())
+    events = list(cal.walk("VEVENT"))
+    uids = [str(e["UID"]) for e in events]
+    assert len(uids) == len(set(uids)) and len(uids) >= 5
+    term = next(e for e in events if FIX["machine"].uscc in str(e["UID"]) and str(e["UID"]).startswith("term-end"))
+    assert term.decoded("DTSTART") == date(2028, 6, 9)
+    triggers = sorted(a.decoded("TRIGGER") for a in term.walk("VALARM"))
+    assert triggers == [timedelta(days=-30), timedelta(days=-7)]
+    grace = [e for e in events if str(e["UID"]).startswith("grace-end") and FIX["conditional"].uscc in str(e["UID"])]
+    assert grace and grace[0].decoded("DTSTART") == date(2027, 5, 31)
+    assert not [e for e in events if FIX["revoked"].uscc in str(e["UID"])]
+
+
+def test_atom_feed_parses_newest_first(site: Path) -> None:
+    root = ET.fromstring((site / "data/changes.xml").read_bytes())
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    updated = [e.findtext("a:updated", namespaces=ns) for e in root.findall("a:entry", ns)]
+    assert updated and updated == sorted(updated, reverse=True)
+    ids = [e.findtext("a:id", namespaces=ns) for e in root.findall("a:entry", ns)]
+    assert len(ids) == len(set(ids))
+
+
+def test_enterprise_page_content(site: Path) -> None:
+    html_text = page(site, f"enterprises/{FIX['conditional'].uscc}")
+    assert 'class="mermaid"' in html_text and "gantt" in html_text
+    assert "保留资格至" in html_text and "2027-05-31" in html_text.replace("&#45;", "-")
+    revoked = page(site, f"enterprises/{FIX['revoked'].uscc}")
+    assert "取消资格" in revoked and "禁止申请" in revoked
+
+
+def test_history_and_timeline(site: Path) -> None:
+    history = page(site, "history")
+    assert FIX["revoked"].uscc in history and FIX["machine"].uscc not in history
+    timeline = page(site, "timeline").replace("&#45;", "-")
+    assert "2027年5月" in timeline and FIX["conditional"].uscc in timeline and "reviews.ics" in timeline
+
+
+def test_rule_ids_link_to_their_articles(site: Path) -> None:
+    guide = page(site, "guide")
+    policy = page(site, "policy")
+    anchors = set(re.findall(r'href="\.\./policy/#(art[\d-]+)"', guide))
+    assert {"art4-1", "art5-5", "art8-5"} <= anchors
+    for anchor in anchors:
+        assert f'id="{anchor}"' in policy, anchor
+    for chapter in ("第一章", "第八条"):
+        assert chapter in policy
+
+
+def test_home_and_data_pages(site: Path) -> None:
+    home = page(site, "")
+    assert "ipreg:" not in home and "公开名单中共" in home
+    data_page = html.unescape(page(site, "data"))
+    assert "uscc" in data_page and "valid_patents" in data_page and "revenue" not in data_page
+
+
+def test_build_is_reproducible(tmp_path: Path, site: Path) -> None:
+    repo = scratch_repo(tmp_path / "again")
+    assert build(repo).returncode == 0
+    first, second = all_text(site), all_text(repo / "site")
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_failed_build_leaves_the_old_site(tmp_path: Path) -> None:
+    repo = scratch_repo(tmp_path / "repo", {"machine": FIX["machine"]})
+    assert build(repo).returncode == 0
+    before = all_text(repo / "site")
+    bad = Fixture(FIX["machine"].uscc, "x", FIX["machine"].text.replace("revenue: 5000000", "revenue: 10"))
+    (repo / "records" / f"{bad.uscc}.yaml").write_text(bad.text, encoding="utf-8")
+    result = build(repo)
+    assert result.returncode == 1 and "[art5.revenue]" in result.stdout and "保持不变" in result.stderr
+    assert all_text(repo / "site") == before
+    assert [p.name for p in repo.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_strict_failure_halfway_leaves_the_old_site(tmp_path: Path) -> None:
+    repo = scratch_repo(tmp_path / "repo", {"machine": FIX["machine"]})
+    assert build(repo).returncode == 0
+    before = all_text(repo / "site")
+    (repo / "docs").unlink()  # a docs/ whose page links to a missing page: --strict fails during the build
+    docs = repo / "docs"
+    import shutil
+
+    shutil.copytree(ROOT / "docs", docs)
+    (docs / "index.md").write_text((ROOT / "docs/index.md").read_text(encoding="utf-8") + "\n[坏链接](missing.md)\n", encoding="utf-8")
+    result = build(repo)
+    assert result.returncode == 1 and "missing.md" in result.stderr
+    assert all_text(repo / "site") == before
+    assert [p.name for p in repo.iterdir() if p.name.startswith(".site")] == []
