@@ -190,6 +190,9 @@ def test_rule_ids_link_to_their_articles(site: Path) -> None:
         assert f'id="{anchor}"' in policy, anchor
     for chapter in ("第一章", "第八条"):
         assert chapter in policy
+    checks = page(site, "checks")  # hand-written: rule ids in `code` become links too
+    assert 'href="../policy/#art5-5"><code>art5.revenue</code></a>' in checks
+    assert 'href="../policy/#art8-5"><code>art8.ban</code></a>' in checks
 
 
 def test_home_and_data_pages(site: Path) -> None:

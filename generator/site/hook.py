@@ -15,10 +15,12 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
+from generator.rules import ARTICLE_ANCHORS, CATALOGUE
 from generator.site import build as site_build
 from generator.site.content import SiteContent
 
 _MARKER = re.compile(r"<!--\s*ipreg:([a-z-]+)\s*-->")
+_RULE_CODE = re.compile(r"(?<![`\[])`(" + "|".join(re.escape(r) for r in CATALOGUE) + r")`(?!`)")
 _state: dict[str, SiteContent] = {}
 
 
@@ -52,4 +54,15 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str
             raise PluginError(f"{page.file.src_uri}：未知的生成区块 ipreg:{name}")
         return fragments[name]
 
-    return _MARKER.sub(fill, markdown)
+    return link_rule_ids(_MARKER.sub(fill, markdown), page.file.src_uri)
+
+
+def link_rule_ids(markdown: str, src_uri: str) -> str:
+    """Every rule id written as `code` in a hand-written page becomes a link to its article."""
+    policy = "../" * src_uri.count("/") + "policy.md"
+
+    def link(match: re.Match[str]) -> str:
+        anchor = ARTICLE_ANCHORS.get(CATALOGUE[match.group(1)].article or "")
+        return f"[`{match.group(1)}`]({policy}#{anchor})" if anchor else match.group(0)
+
+    return _RULE_CODE.sub(link, markdown)
