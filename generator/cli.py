@@ -15,7 +15,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.findings import Finding
-from generator.loader import Loaded, load_file
+from generator.loader import Loaded, load_bytes, load_file
 from generator.policy import Policy, PolicyError, load_policy
 from generator.registry import Registry, build_registry
 
@@ -93,6 +93,17 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("--within", type=int, default=90, metavar="DAYS", help="未来多少天内（默认 90）")
     due.add_argument("--format", choices=("table", "json"), default="table")
 
+    diff = sub.add_parser("diff", help="与另一个提交相比：哪些企业进入或离开名单、状态变化、新增期限")
+    _common(diff, paths=False)
+    diff.add_argument("base", metavar="BASE_REF", help="比较的基准提交，如 origin/main")
+    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+
+    new = sub.add_parser("new", help="为新企业生成带中文注释的记录模板 records/<代码>.yaml（不会覆盖已有文件）")
+    new.add_argument("--uscc", required=True, help="统一社会信用代码（18 位）")
+    new.add_argument("--name", required=True, help="企业名称（营业执照上的全称）")
+    new.add_argument("--records", default="records", help="记录目录（默认 records）")
+    new.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
     build = sub.add_parser("build", help="检查记录并生成公开站点（mkdocs --strict），成功后才替换旧站点")
     _common(build, paths=False)
     build.add_argument("--site-dir", default="site", help="站点输出目录（默认 site）")
@@ -134,6 +145,31 @@ def _registry(args: argparse.Namespace, paths: Sequence[str]) -> Registry:
     return build_registry(documents, policy, today, notes)
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from generator import commands, gitsource
+    from generator.policy import policy_from_loaded
+
+    policy, today = _context(args)
+    cwd = Path.cwd()
+    try:
+        commit = gitsource.resolve(args.base, cwd)
+        before_files = gitsource.records_at(commit, "records", cwd)
+        base_policy_raw = gitsource.file_at(commit, "policy.yml", cwd)
+    except gitsource.GitError as exc:
+        raise UsageError(str(exc)) from None
+    base_policy = policy
+    if base_policy_raw is not None:
+        try:
+            base_policy = policy_from_loaded(load_bytes(base_policy_raw, f"{args.base}:policy.yml"))
+        except PolicyError:
+            pass  # an invalid old policy: compare under today's policy
+    files, notes = discover(["records"])
+    after_files = {display: path.read_bytes() for path, display in files}
+    before = build_registry(gitsource.load_all(before_files), base_policy, today)
+    after = build_registry([load_bytes(data, name) for name, data in after_files.items()], policy, today, notes)
+    return commands.diff(args.base, before, after, before_files, after_files, args.format)
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     from generator import commands
 
@@ -151,6 +187,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             raise UsageError(f"找不到记录文件 {args.file}")
         registry = _registry(args, [target.parent.as_posix() or "."])
         return commands.explain(registry, target)
+    if args.command == "diff":
+        return _diff(args)
+    if args.command == "new":
+        return commands.new(args.uscc, args.name, Path(args.records))
     if args.command == "build":
         config = Path(args.config)
         if not config.is_file():

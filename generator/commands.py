@@ -162,3 +162,37 @@ def build(registry: Registry, config: Path, site_dir: Path) -> int:
     listed = sum(st.listed for _, st in registry.records())
     print(f"站点已生成：{site_dir}/（{registry.today}，公开名单 {listed} 家，警告 {registry.warnings} 个）")
     return 0
+
+
+def diff(base: str, before: Registry, after: Registry, before_files: dict[str, bytes], after_files: dict[str, bytes], fmt: str) -> int:
+    from generator import diff as diffing
+
+    result = diffing.compare(base, before, after, before_files, after_files)
+    formatter = {"markdown": diffing.format_markdown, "json": diffing.format_json}.get(fmt, diffing.format_text)
+    print(formatter(result), end="")
+    return 0
+
+
+def new(uscc: str, name: str, records: Path) -> int:
+    """Write a commented template for a new enterprise; never overwrite an existing file."""
+    from generator import ids
+    from generator.template import render_template
+
+    code = uscc.strip().upper()
+    problem = ids.uscc_problem(code)
+    if problem:
+        print(f"ipreg: {problem}；未生成文件。", file=sys.stderr)
+        return 2
+    if not name.strip():
+        print("ipreg: 企业名称不能为空；未生成文件。", file=sys.stderr)
+        return 2
+    target = records / f"{code}.yaml"
+    try:
+        records.mkdir(parents=True, exist_ok=True)
+        with target.open("x", encoding="utf-8", newline="\n") as handle:
+            handle.write(render_template(code, name.strip()))
+    except FileExistsError:
+        print(f"ipreg: {target} 已存在，没有覆盖。要修改这家企业，请直接编辑该文件。", file=sys.stderr)
+        return 1
+    print(f"已生成 {target}：请把其中所有“待填写”替换为实际内容，然后运行 ipreg check {target}")
+    return 0

@@ -8,7 +8,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from generator.loader import load_file
+from generator.loader import Loaded, load_file
 from generator.schema import POLICY_SCHEMA, load_schema, schema_findings
 
 
@@ -63,7 +63,11 @@ def load_policy(path: Path) -> Policy:
     """Read and validate ``path``; raises PolicyError with Chinese messages on any problem."""
     if not path.is_file():
         raise PolicyError(f"找不到政策参数文件 {path}：请在登记簿根目录运行，或用 --policy 指定")
-    loaded = load_file(path)
+    return policy_from_loaded(load_file(path))
+
+
+def policy_from_loaded(loaded: Loaded) -> Policy:
+    """Validate a loaded policy.yml; raises PolicyError with Chinese messages on any problem."""
     problems = list(loaded.findings) + schema_findings(loaded, POLICY_SCHEMA)
     if problems or loaded.data is None:
         lines = [f"{p.file}:{p.line}:{p.column}: {p.message}" for p in problems]

@@ -18,7 +18,7 @@ from generator.model import Record, build_record
 from generator.policy import Policy
 from generator.rules.base import Context, Outcome
 from generator.rules.eligibility import evaluate
-from generator.rules.records import consistency_findings, event_findings, identifier_findings
+from generator.rules.records import consistency_findings, event_findings, identifier_findings, placeholder_findings
 from generator.schema import schema_findings
 
 
@@ -65,6 +65,8 @@ def build_registry(documents: Sequence[Loaded], policy: Policy, today: date, ext
     for loaded in documents:
         reported = {(f.line, f.column) for f in loaded.findings}
         findings = list(loaded.findings) + [f for f in schema_findings(loaded) if (f.line, f.column) not in reported]
+        reported |= {(f.line, f.column) for f in findings}
+        findings += [f for f in placeholder_findings(loaded) if (f.line, f.column) not in reported]
         record = None
         if loaded.data is not None and not findings:
             record = build_record(loaded.data, loaded.file, loaded.positions)

@@ -23,7 +23,10 @@ from generator.dates import parse_iso
 from generator.findings import Finding
 from generator.loader import Loaded, PathKey, Positions
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+# In the repository (and editable installs) the schemas live in schemas/ beside the package; an
+# installed wheel carries the same files as the package generator.schemas.
+_PACKAGED = Path(__file__).resolve().parent / "schemas"
+SCHEMA_DIR = _PACKAGED if (_PACKAGED / "enterprise.schema.json").is_file() else Path(__file__).resolve().parent.parent / "schemas"
 ENTERPRISE_SCHEMA = SCHEMA_DIR / "enterprise.schema.json"
 POLICY_SCHEMA = SCHEMA_DIR / "policy.schema.json"
 
@@ -65,6 +68,13 @@ def field_schema(schema: dict[str, Any], path: PathKey) -> dict[str, Any]:
     if ref.startswith("#/$defs/"):
         node = {**defs.get(ref[8:], {}), **{k: v for k, v in node.items() if k != "$ref"}}
     return node
+
+
+PLACEHOLDER = "待填写"  # what ``ipreg new`` writes where a clerk must fill something in
+
+
+def placeholder_message(label: str) -> str:
+    return f"{label} 还没有填写：请把模板中的“{PLACEHOLDER}”换成实际内容"
 
 
 def dotted(path: PathKey) -> str:
@@ -123,6 +133,9 @@ class _Translator:
         path: PathKey = tuple(error.absolute_path)
         kind = str(error.validator)
         value: Any = error.instance
+        if isinstance(value, str) and PLACEHOLDER in value:
+            yield self.make(path, "schema", placeholder_message(self.label(path)))
+            return
         schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
         expected: Any = error.validator_value
         if kind == "additionalProperties" and isinstance(value, dict):
@@ -172,7 +185,8 @@ class _Translator:
         if value is None:
             return "schema", f"{label} 没有填写值：应为{TYPE_ZH.get(want, want)}"
         if want == "integer" and isinstance(value, str):
-            return "schema", f"{label} 应为整数，实为文字 {value}：不写逗号、单位和引号，如 3000000"
+            example = "，如 3000000" if ("收入" in label or "经费" in label) else ""
+            return "schema", f"{label} 应为整数，实为文字 {value}：不写逗号、单位和引号{example}"
         if want == "boolean" and scalar is not None:
             return "schema", f"{label} 应为 true 或 false，实为 {scalar.raw}"
         actual = "列表" if isinstance(value, list) else "映射" if isinstance(value, dict) else f"{value}"

@@ -90,7 +90,7 @@ def fixtures() -> dict[str, Fixture]:
     }
 
 
-LINKED = ("mkdocs.yml", "docs", "overrides", "schemas", "texts", "generator")
+LINKED = ("mkdocs.yml", "docs", "overrides", "schemas", "texts", "generator", "CONTRIBUTING.md")
 
 
 def scratch_repo(target: Path, records: dict[str, Fixture] | None = None) -> Path:

@@ -17,6 +17,7 @@ from generator.findings import Finding
 from generator.lifecycle import Status
 from generator.loader import Loaded, PathKey
 from generator.model import Record
+from generator.schema import ENTERPRISE_SCHEMA, PLACEHOLDER, dotted, field_schema, load_schema, placeholder_message
 
 _USCC_SHAPE = re.compile(r"^[0-9A-HJ-NP-RTUWXY]{2}[0-9]{6}[0-9A-HJ-NP-RTUWXY]{10}$")
 _PATENT_SHAPE = re.compile(r"^(ZL|CN)?([0-9]{12}|[0-9]{8})\.[0-9X]$")
@@ -53,6 +54,22 @@ def identifier_findings(loaded: Loaded) -> Iterator[Finding]:
                 problem = ids.patent_problem(number, kind if isinstance(kind, str) else None)
                 if problem:
                     yield _finding(loaded, ("patents", i, "number"), "patent.number", problem)
+
+
+def placeholder_findings(loaded: Loaded) -> Iterator[Finding]:
+    """Template placeholders (``待填写``) left in text fields that the schema would accept."""
+    if loaded.data is None:
+        return
+    stack: list[tuple[PathKey, Any]] = [((), loaded.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((path + (k,), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((path + (i,), v) for i, v in enumerate(value))
+        elif isinstance(value, str) and PLACEHOLDER in value:
+            label = field_schema(load_schema(ENTERPRISE_SCHEMA), path).get("title") or dotted(path)
+            yield _finding(loaded, path, "schema", placeholder_message(f"{label}（{dotted(path)}）"))
 
 
 def event_findings(record: Record, status: Status, today: date) -> Iterator[Finding]:

@@ -18,7 +18,9 @@ from pathlib import Path
 from generator.loader import load_file
 from generator.policy import PolicyError, load_policy
 from generator.registry import Registry, build_registry
+from generator.schema import PLACEHOLDER
 from generator.site.content import SiteContent, build_content
+from generator.template import render_template
 
 PRELOADED: Registry | None = None  # the Registry ``ipreg build`` checked, reused by the hook
 
@@ -46,6 +48,7 @@ def site_content(root: Path, registry: Registry, site_url: str) -> SiteContent:
     measures = (root / "texts" / "measures.txt").read_text(encoding="utf-8")
     schema = json.loads((root / "schemas" / "enterprise.schema.json").read_text(encoding="utf-8"))
     content = build_content(registry, measures, schema, site_url)
+    content.files["data/record-template.yaml"] = render_template(PLACEHOLDER, PLACEHOLDER).encode("utf-8")
     for name, target in (("enterprise.schema.json", "data/record.schema.json"),
                          ("public-enterprises.schema.json", "data/enterprises.schema.json")):
         content.files[target] = (root / "schemas" / name).read_bytes()

@@ -1,0 +1,55 @@
+"""Read the records and policy of another commit through git (for ``ipreg diff``)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from generator.loader import Loaded, load_bytes
+
+
+class GitError(Exception):
+    """git could not answer (not a repository, unknown ref): a usage error."""
+
+
+def _git(args: list[str], cwd: Path) -> bytes:
+    try:
+        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise GitError(f"无法运行 git：{exc}") from None
+    if result.returncode != 0:
+        raise GitError(result.stderr.decode("utf-8", "replace").strip() or f"git {' '.join(args)} 失败")
+    return result.stdout
+
+
+def resolve(ref: str, cwd: Path) -> str:
+    try:
+        return _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd).decode().strip()
+    except GitError:
+        raise GitError(f"找不到提交 {ref}：请给出分支名、标签或提交号（如 origin/main）") from None
+
+
+def records_at(commit: str, folder: str, cwd: Path) -> dict[str, bytes]:
+    """path -> bytes of every *.yaml / *.yml file directly in ``folder`` at ``commit``."""
+    listing = _git(["ls-tree", "-z", "--name-only", f"{commit}:{folder}"], cwd) if _exists(commit, folder, cwd) else b""
+    out: dict[str, bytes] = {}
+    for name in sorted(n for n in listing.decode("utf-8").split("\0") if n):
+        if name.endswith((".yaml", ".yml")):
+            out[f"{folder}/{name}"] = _git(["show", f"{commit}:{folder}/{name}"], cwd)
+    return out
+
+
+def file_at(commit: str, path: str, cwd: Path) -> bytes | None:
+    return _git(["show", f"{commit}:{path}"], cwd) if _exists(commit, path, cwd) else None
+
+
+def _exists(commit: str, path: str, cwd: Path) -> bool:
+    try:
+        _git(["cat-file", "-e", f"{commit}:{path}"], cwd)
+        return True
+    except GitError:
+        return False
+
+
+def load_all(files: dict[str, bytes]) -> list[Loaded]:
+    return [load_bytes(data, path) for path, data in sorted(files.items())]

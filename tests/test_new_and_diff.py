@@ -1,0 +1,114 @@
+"""ipreg new (a template that passes once filled) and ipreg diff (between two commits)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from generator.schema import PLACEHOLDER
+from tests.helpers import ROOT
+from tests.sitekit import fixtures, ipreg
+
+TODAY = "2026-11-25"
+FILLED = {
+    "established": "2015-03-01", "code": "C35", "name": "专用设备制造业", "-": "玉米脱粒机", "number": ["\"ZL202010566088.9\"", "\"12345678\""],
+    "title": "一种脱粒滚筒", "granted": "2022-04-12", "class": "7", "registered": "2019-05-14", "expires": "2029-05-13",
+    "leader": "副总经理", "managers": "2", "budget": "200000", "since": "2024-06-01", "year": ["2025", "2025"],
+    "revenue": "5000000", "patent_revenue": "1500000", "management_rd_total": "20", "management_rd_trained": "18",
+    "employees_total": "100", "employees_trained": "70",
+}
+
+
+def fill(text: str) -> str:
+    """What a clerk does: replace every placeholder with a real value, line by line."""
+    queues = {k: (list(v) if isinstance(v, list) else [v]) for k, v in FILLED.items()}
+    out = []
+    for line in text.splitlines(keepends=True):
+        if PLACEHOLDER in line and not line.lstrip().startswith("#"):
+            key = line.split(":")[0].strip().lstrip("- ").strip() if ":" in line.split("#")[0] else "-"
+            values = queues[key]
+            value = values.pop(0) if len(values) > 1 else values[0]
+            line = line.replace(f'"{PLACEHOLDER}"', value) if f'"{PLACEHOLDER}"' in line else line.replace(PLACEHOLDER, value, 1)
+        out.append(line)
+    return "".join(out)
+
+
+def scratch(tmp_path: Path) -> Path:
+    shutil.copy(ROOT / "policy.yml", tmp_path / "policy.yml")
+    return tmp_path
+
+
+def test_new_writes_a_template_that_passes_once_filled(tmp_path: Path) -> None:
+    repo = scratch(tmp_path)
+    result = ipreg(repo, "new", "--uscc", "91411721MA00000154", "--name", "西平县测试示例\"引号\"机械有限公司")
+    assert result.returncode == 0, result.stderr
+    target = repo / "records" / "91411721MA00000154.yaml"
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../schemas/enterprise.schema.json\n")
+    unfilled = ipreg(repo, "check", "--format", "json", "--today", TODAY)
+    assert unfilled.returncode == 1
+    assert any("还没有填写" in f["message"] for f in json.loads(unfilled.stdout)["findings"])
+    target.write_text(fill(text), encoding="utf-8")
+    filled = ipreg(repo, "check", "--today", TODAY)
+    assert filled.returncode == 0, filled.stdout
+    status = json.loads(ipreg(repo, "status", "--format", "json", "--today", TODAY).stdout)["enterprises"][0]
+    assert status["status"] == "pending" and status["name"] == "西平县测试示例\"引号\"机械有限公司"
+
+
+def test_new_refuses_bad_code_and_existing_file(tmp_path: Path) -> None:
+    repo = scratch(tmp_path)
+    bad = ipreg(repo, "new", "--uscc", "91411721MA00000155", "--name", "x")
+    assert bad.returncode == 2 and "校验码" in bad.stderr and not (repo / "records" / "91411721MA00000155.yaml").exists()
+    assert ipreg(repo, "new", "--uscc", "91411721MA00000154", "--name", "甲").returncode == 0
+    before = (repo / "records" / "91411721MA00000154.yaml").read_bytes()
+    again = ipreg(repo, "new", "--uscc", "91411721MA00000154", "--name", "乙")
+    assert again.returncode == 1 and "已存在" in again.stderr
+    assert (repo / "records" / "91411721MA00000154.yaml").read_bytes() == before
+
+
+def git(repo: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+           "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+
+def test_diff_between_two_commits(tmp_path: Path) -> None:
+    fx = fixtures()
+    repo = scratch(tmp_path)
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "records").mkdir()
+    keep, leaving, changing = fx["machine"], fx["private"], fx["conditional"]
+    for f in (keep, leaving, changing):
+        (repo / "records" / f"{f.uscc}.yaml").write_text(f.text, encoding="utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "base")
+    # the change: one enterprise is revoked, one passes its review, one new enterprise is filed
+    revoked = leaving.text + "  - date: 2026-09-01\n    type: revoked\n    document: 西市监〔2026〕30号\n"
+    (repo / "records" / f"{leaving.uscc}.yaml").write_text(revoked, encoding="utf-8")
+    passed = changing.text + "  - date: 2026-11-20\n    type: review_passed\n    document: 西市监〔2026〕40号\n"
+    (repo / "records" / f"{changing.uscc}.yaml").write_text(passed, encoding="utf-8")
+    newcomer = fx["revoked"].text.replace("  - date: 2026-01-15\n    type: revoked\n    document: 西市监〔2026〕2号\n", "")
+    newcomer = newcomer.replace("date: 2025-06-10", "date: 2024-01-02")
+    (repo / "records" / f"{fx['revoked'].uscc}.yaml").write_text(newcomer, encoding="utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "change")
+    result = ipreg(repo, "diff", "HEAD~1", "--format", "json", "--today", TODAY)
+    assert result.returncode == 0, result.stderr
+    d = json.loads(result.stdout)
+    assert [e["uscc"] for e in d["entered"]] == [fx["revoked"].uscc]
+    assert [e["uscc"] for e in d["left"]] == [leaving.uscc]
+    changed = {c["uscc"]: (c["before"], c["after"]) for c in d["changed"]}
+    assert changed == {leaving.uscc: ("valid", "revoked"), changing.uscc: ("conditional", "valid"),
+                       fx["revoked"].uscc: (None, "review_due")}
+    assert [x["uscc"] for x in d["deadlines"]] == [fx["revoked"].uscc]  # its term ends 2027-01-01, within 90 days
+    files = {r["file"]: r["change"] for r in d["records"]}
+    assert files == {f"records/{leaving.uscc}.yaml": "modified", f"records/{changing.uscc}.yaml": "modified",
+                     f"records/{fx['revoked'].uscc}.yaml": "added"}
+    markdown = ipreg(repo, "diff", "HEAD~1", "--format", "markdown", "--today", TODAY).stdout
+    assert "| 文件 | 企业 | 改动 | 修改前状态 | 修改后状态 | 错误 | 警告 |" in markdown and "离开公开名单" in markdown
+    assert "保留资格 → 有效" in markdown
+    bad = ipreg(repo, "diff", "no-such-ref", "--today", TODAY)
+    assert bad.returncode == 2 and "找不到提交" in bad.stderr
