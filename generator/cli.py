@@ -49,12 +49,17 @@ def discover(paths: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Finding
         if path.is_dir():
             for child in sorted(path.iterdir()):
                 display = (path / child.name).as_posix()
+                if child.is_symlink():
+                    notes.append(Finding(display, 1, 1, "error", "file.name", f"{child.name} 是符号链接，未读取：记录必须是 records/ 中的普通文件"))
+                    continue
                 if child.name.startswith(".") or child.is_dir():
                     continue
                 if child.suffix in (".yaml", ".yml"):
                     files.append((child, display))
                 else:
                     notes.append(Finding(display, 1, 1, "warning", "file.name", f"{child.name} 不是 .yaml 文件，未检查：记录文件应命名为 <统一社会信用代码>.yaml"))
+        elif path.is_symlink():
+            notes.append(Finding(path.as_posix(), 1, 1, "error", "file.name", f"{arg} 是符号链接，未读取：记录必须是普通文件"))
         elif path.is_file():
             files.append((path, path.as_posix()))
         else:

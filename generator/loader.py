@@ -27,6 +27,7 @@ _Parser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _TAG = "tag:yaml.org,2002:"
+_FIRST_CHARS = frozenset(c for c in _RESOLVER.yaml_implicit_resolvers if c is not None)
 
 
 @dataclass(frozen=True)
@@ -138,8 +139,14 @@ def _decode(raw: bytes, file: str) -> str | Finding:
         except UnicodeDecodeError:
             pass
         return err(_line_of(raw, exc.start), f"文件不是 UTF-8 编码（第 {exc.start + 1} 字节起无法解码）：{hint}")
+    control = _CONTROL.search(text)
+    if control is not None:
+        return err(text.count("\n", 0, control.start()) + 1,
+                   f"文件含有不可见的控制字符（U+{ord(control.group()):04X}）：它常来自从网页或表格复制的内容，请删除后再提交")
     return text
 
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\ufffe\uffff]")
 
 _SYNTAX_HINTS = (
     ("cannot start any token", "这里有制表符（Tab）或 YAML 不能识别的字符：缩进只能用空格，值中的特殊字符请加引号"),
@@ -290,6 +297,9 @@ class _Builder:
         line, col = self.common(event, path)
         plain = bool(event.implicit[0])
         kind, value = _construct(event)
+        surprise = _yaml11_surprise(kind, event.value, value) if plain and event.tag is None else None
+        if surprise:
+            self.add(line, col, "yaml.type", surprise)
         if path is not None:
             self.positions.scalars[path] = Scalar(event.value, plain, kind)
         self.complete(value, role, path, line, col, kind)
@@ -325,6 +335,24 @@ class _Builder:
         return value
 
 
+_DECIMAL = re.compile(r"^-?(0|[1-9][0-9]*)$")
+_FLOAT = re.compile(r"^-?(0|[1-9][0-9]*)\.[0-9]+$")
+
+
+def _yaml11_surprise(kind: str, raw: str, value: Any) -> str | None:
+    """YAML 1.1 reads some plain words and numbers in ways a clerk would not expect."""
+    if kind == "bool" and raw not in ("true", "false"):
+        shown = "true" if value else "false"
+        return f"YAML 会把 {raw} 读成布尔值 {shown}：若是文字请加引号写成 \"{raw}\"；若表示是/否请写 true 或 false"
+    if kind == "int" and not _DECIMAL.match(raw):
+        return f"YAML 会把 {raw} 读成数字 {value}：若是编号或文字请加引号写成 \"{raw}\"；若是数字请写成普通十进制数"
+    if kind == "float" and not _FLOAT.match(raw):
+        return f"{raw} 不是普通的数字写法（YAML 会读成 {value}）：若是编号或文字请加引号；若是数字请写成如 12.5 的形式"
+    if kind == "null" and raw not in ("", "~", "null"):
+        return f"YAML 会把 {raw} 读成空值：若是文字请加引号写成 \"{raw}\""
+    return None
+
+
 def _mark(event: Any) -> tuple[int, int]:
     mark = event.start_mark
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -334,6 +362,8 @@ def _construct(event: yaml.ScalarEvent) -> tuple[str, Any]:
     """(kind, value) of a scalar. Timestamps stay text: the schema checks dates."""
     if event.tag is not None and event.tag != "!":
         return "str", event.value
+    if not event.implicit[0] or (event.value and event.value[0] not in _FIRST_CHARS):
+        return "str", event.value  # quoted, or a plain scalar no implicit type can start with
     tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
     kind = tag[len(_TAG):] if tag.startswith(_TAG) else "str"
     node = ScalarNode(tag, event.value)

@@ -77,6 +77,26 @@ def placeholder_message(label: str) -> str:
     return f"{label} 还没有填写：请把模板中的“{PLACEHOLDER}”换成实际内容"
 
 
+def _prune(data: Any, schema: dict[str, Any], defs: dict[str, Any]) -> Any:
+    """``data`` with every list cut to one item past its schema's maxItems.
+
+    The list is an error either way (maxItems reports it); validating 50,000 more items
+    would only make a hostile file slow.
+    """
+    ref = schema.get("$ref", "")
+    if ref.startswith("#/$defs/"):
+        schema = defs.get(ref[8:], {})
+    if isinstance(data, list):
+        limit = schema.get("maxItems")
+        items = data[: limit + 1] if isinstance(limit, int) and len(data) > limit + 1 else data
+        item_schema = schema.get("items", {})
+        return [_prune(x, item_schema, defs) for x in items] if isinstance(item_schema, dict) and item_schema else items
+    if isinstance(data, dict):
+        props = schema.get("properties", {})
+        return {k: _prune(v, props[k], defs) if k in props else v for k, v in data.items()}
+    return data
+
+
 def dotted(path: PathKey) -> str:
     out = ""
     for part in path:
@@ -99,8 +119,9 @@ def schema_findings(loaded: Loaded, schema_path: Path = ENTERPRISE_SCHEMA) -> li
     if loaded.data is None:
         return []
     schema = load_schema(schema_path)
-    translator = _Translator(loaded.file, loaded.positions, schema)
-    errors = sorted(validator_for(schema_path).iter_errors(loaded.data), key=lambda e: [str(p) for p in e.absolute_path])
+    translator = _Translator(loaded.file, loaded.positions, schema, loaded.data)
+    data = _prune(loaded.data, schema, schema.get("$defs", {}))
+    errors = sorted(validator_for(schema_path).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     seen: set[tuple[PathKey, str]] = set()
     findings: list[Finding] = []
     for error in errors:
@@ -117,8 +138,15 @@ def schema_findings(loaded: Loaded, schema_path: Path = ENTERPRISE_SCHEMA) -> li
 
 
 class _Translator:
-    def __init__(self, file: str, positions: Positions, schema: dict[str, Any]) -> None:
-        self.file, self.positions, self.schema = file, positions, schema
+    def __init__(self, file: str, positions: Positions, schema: dict[str, Any], data: Any) -> None:
+        self.file, self.positions, self.schema, self.data = file, positions, schema, data
+
+    def original(self, path: PathKey) -> Any:
+        """The value at ``path`` in the document as loaded (before pruning long lists)."""
+        node = self.data
+        for part in path:
+            node = node[part]
+        return node
 
     def make(self, path: PathKey, rule: str, message: str, at_key: bool = False) -> tuple[PathKey, Finding]:
         line, col = self.positions.key_at(path) if at_key else self.positions.at(path)
@@ -166,6 +194,8 @@ class _Translator:
             yield self.make(path, "schema", f"{self.label(path)} 不能为空")
         elif kind == "maxLength":
             yield self.make(path, "schema", f"{self.label(path)} 过长（{len(value)} 字），最多 {expected} 字")
+        elif kind == "maxItems":
+            yield self.make(path, "schema", f"{self.label(path)} 有 {len(self.original(path))} 项，最多 {expected} 项：请检查是否重复粘贴")
         elif kind == "minItems":
             yield self.make(path, "schema", f"{self.label(path)} 至少要填写 {expected} 项")
         elif kind == "uniqueItems":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -22,7 +23,7 @@ def make_uscc(body: str, division: str = "411721") -> str:
     return first + uscc_final_check(first)
 
 
-HOSTILE_NAME = "<script>alert('x')</script> & *强调* | [链接](javascript:alert(1)) `代码` {{ 7*7 }} {% raw %} ~~删~~ <b>粗</b>"
+HOSTILE_NAME = "<script>alert('x')</script> & *强调* | [链接](javascript:alert(1)) `代码` {{ 7*7 }} {% raw %} ~~删~~ <b>粗</b> %%{init: {}}%% A-->B ::: ```mermaid"
 PRIVATE_MARKERS = {
     "revenue": "7777777123",
     "patent_revenue": "2333333123",
@@ -49,7 +50,8 @@ class Fixture:
 
 
 def _record(uscc: str, name: str, events: str = FILED_EVENT, extra: tuple[tuple[str, str], ...] = ()) -> Fixture:
-    text = BASE.replace('"91411721MA00000154"', f'"{uscc}"').replace("西平县测试示例机械有限公司", name).replace(FILED_EVENT, events)
+    quoted = json.dumps(name, ensure_ascii=False)
+    text = BASE.replace('"91411721MA00000154"', f'"{uscc}"').replace("name: 西平县测试示例机械有限公司", f"name: {quoted}").replace(FILED_EVENT, events)
     for old, new in extra:
         assert old in text, old
         text = text.replace(old, new, 1)
