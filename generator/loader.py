@@ -91,7 +91,7 @@ def load_bytes(raw: bytes, file: str) -> Loaded:
 def load_text(text: str, file: str) -> Loaded:
     builder = _Builder(file)
     try:
-        builder.run(yaml.parse(text, Loader=_Parser))
+        builder.run(_events(text))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -105,6 +105,20 @@ def load_text(text: str, file: str) -> Loaded:
         builder.add(1, 1, "yaml.syntax", f"YAML 语法错误：{exc}")
         builder.broken = True
     return builder.result()
+
+
+def _events(text: str) -> Iterator[yaml.Event]:
+    parser = _Parser(text)
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None:
+                return
+            yield event
+            if isinstance(event, yaml.StreamEndEvent):
+                return
+    finally:
+        parser.dispose()
 
 
 def _fail(file: str, line: int, col: int, rule: str, message: str) -> Loaded:

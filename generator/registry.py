@@ -16,6 +16,7 @@ from generator.lifecycle import Status, status
 from generator.loader import Loaded, PathKey
 from generator.model import Record, build_record
 from generator.policy import Policy
+from generator.ranking import Ranking
 from generator.rules.base import Context, Outcome
 from generator.rules.eligibility import evaluate
 from generator.rules.records import consistency_findings, event_findings, identifier_findings, placeholder_findings
@@ -77,10 +78,7 @@ def build_registry(documents: Sequence[Loaded], policy: Policy, today: date, ext
             findings.extend(consistency_findings(record))
         stage.append((loaded, findings, record, st))
 
-    peers: dict[str, list[Record]] = defaultdict(list)
-    for _, _, record, _ in stage:
-        if record is not None:
-            peers[record.industry_code].append(record)
+    ranking = Ranking.of((record for _, _, record, _ in stage if record is not None), policy.lookback_years)
     duplicates = _duplicate_findings(documents)
 
     entries = []
@@ -89,7 +87,7 @@ def build_registry(documents: Sequence[Loaded], policy: Policy, today: date, ext
         on = None
         if record is not None and st is not None:
             on = st.decision or today
-            ctx = Context(record, policy, today, on, st, tuple(peers[record.industry_code]))
+            ctx = Context(record, policy, today, on, st, ranking)
             outcomes = evaluate(ctx)
             findings.extend(o.finding(record) for o in outcomes if o.notable)
         findings.extend(duplicates.get(loaded.file, ()))

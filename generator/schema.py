@@ -15,8 +15,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # jsonschema is imported only when a document fails the compiled validator
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 from generator import ids
 from generator.dates import parse_iso
@@ -51,8 +54,18 @@ def load_schema(path: Path) -> dict[str, Any]:
 
 @cache
 def validator_for(path: Path) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     schema = load_schema(path)
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+@cache
+def fast_validator_for(path: Path) -> Any:
+    """jsonschema-rs, compiled once: about a hundred times faster than jsonschema on a valid record."""
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(load_schema(path), validate_formats=True)
 
 
 def field_schema(schema: dict[str, Any], path: PathKey) -> dict[str, Any]:
@@ -118,6 +131,8 @@ def schema_findings(loaded: Loaded, schema_path: Path = ENTERPRISE_SCHEMA) -> li
     """Every schema problem of one loaded document, one finding per place, in file order."""
     if loaded.data is None:
         return []
+    if fast_validator_for(schema_path).is_valid(loaded.data):
+        return []  # the compiled validator agrees; the detailed messages are only built for failures
     schema = load_schema(schema_path)
     translator = _Translator(loaded.file, loaded.positions, schema, loaded.data)
     data = _prune(loaded.data, schema, schema.get("$defs", {}))

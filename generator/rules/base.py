@@ -10,6 +10,7 @@ from generator.lifecycle import Status
 from generator.loader import PathKey
 from generator.model import Record
 from generator.policy import Policy
+from generator.ranking import Ranking
 from generator.rules import CATALOGUE
 
 
@@ -22,7 +23,7 @@ class Context:
     today: date
     on: date
     status: Status
-    peers: tuple[Record, ...] = ()  # records of the same industry, this one included
+    ranking: Ranking | None = None  # the registry's industries, for the Art. 5(3) ranking
 
 
 @dataclass(frozen=True)

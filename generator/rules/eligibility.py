@@ -8,12 +8,11 @@ Thresholds come from ``ctx.policy``; the evaluation date is ``ctx.on``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
 from fractions import Fraction
 
 from generator import ids
 from generator.dates import anniversary, within_last_years
-from generator.model import Record
+from generator.ranking import Ranking
 from generator.rules.base import Context, Outcome, yuan
 
 Rule = Callable[[Context], Iterator[Outcome]]
@@ -165,12 +164,6 @@ def art5_standard(ctx: Context) -> Iterator[Outcome]:
     yield Outcome("art5.standard", True, f"{label} {'已认证' if std.status == 'certified' else '已实施'}（{std.since} 起）", path)
 
 
-def _creation_metrics(rec: Record, on: date, lookback: int) -> tuple[int, int]:
-    year_end = date(on.year - 1, 12, 31)
-    recent = sum(p.type == "invention" and within_last_years(p.granted, lookback, on) for p in rec.patents)
-    return recent, sum(p.valid_on(year_end) for p in rec.patents)
-
-
 def art5_creation(ctx: Context) -> Iterator[Outcome]:
     """第五条第三项：拥有支撑主要产品的有效专利；近三年发明授权量和上年底有效专利量同行业排名（提示）。"""
     core = [p for p in ctx.record.patents if p.core and p.valid_on(ctx.on)]
@@ -179,14 +172,11 @@ def art5_creation(ctx: Context) -> Iterator[Outcome]:
     else:
         yield Outcome("art5.creation", False, f"{ctx.on} 没有有效的核心专利（core: true，支撑主要产品）", ("patents",))
     n = ctx.policy.lookback_years
-    mine = _creation_metrics(ctx.record, ctx.on, n)
-    others = [_creation_metrics(p, ctx.on, n) for p in ctx.peers if p.uscc != ctx.record.uscc]
-    rank_recent = 1 + sum(o[0] > mine[0] for o in others)
-    rank_valid = 1 + sum(o[1] > mine[1] for o in others)
-    total = len(others) + 1
+    ranking = ctx.ranking or Ranking.of([ctx.record], n)
+    r = ranking.rank(ctx.record, ctx.on)
     yield Outcome("art5.creation", None,
-                  f"同行业（{ctx.record.industry_code} {ctx.record.industry_name}）{total} 家中：近 {n} 年发明专利授权 {mine[0]} 件，"
-                  f"排第 {rank_recent}；截至 {ctx.on.year - 1} 年底有效专利 {mine[1]} 件，排第 {rank_valid}",
+                  f"同行业（{ctx.record.industry_code} {ctx.record.industry_name}）{r.peers} 家中：近 {n} 年发明专利授权 {r.recent} 件，"
+                  f"排第 {r.recent_rank}；截至 {ctx.on.year - 1} 年底有效专利 {r.valid} 件，排第 {r.valid_rank}",
                   ("industry",), severity="info")
 
 

@@ -58,7 +58,7 @@ def identifier_findings(loaded: Loaded) -> Iterator[Finding]:
 
 def placeholder_findings(loaded: Loaded) -> Iterator[Finding]:
     """Template placeholders (``待填写``) left in text fields that the schema would accept."""
-    if loaded.data is None:
+    if loaded.data is None or not any(PLACEHOLDER in s.raw for s in loaded.positions.scalars.values()):
         return
     stack: list[tuple[PathKey, Any]] = [((), loaded.data)]
     while stack:
