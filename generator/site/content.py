@@ -119,7 +119,7 @@ def front_matter_title(text: str) -> Markup:
 
 
 def _mermaid(lines: list[str]) -> Markup:
-    return Markup("```mermaid\n" + "\n".join(lines) + "\n```\n")
+    return Markup('<div data-search-exclude markdown>\n\n```mermaid\n' + "\n".join(lines) + "\n```\n\n</div>\n")
 
 
 def enterprise_diagram(e: PublicEnterprise) -> Markup:
@@ -194,7 +194,7 @@ def _history_page(env: Environment, items: list[PublicEnterprise]) -> str:
 def _table(header: list[str], rows: list[list[Markup]]) -> str:
     head = "".join(f"<th>{h}</th>" for h in header)
     body = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f'<table class="ipreg-table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n'
+    return f'<table class="ipreg-table" data-search-exclude>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n'
 
 
 def _home_fragments(items: list[PublicEnterprise], today: date) -> dict[str, str]:

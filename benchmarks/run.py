@@ -1,0 +1,156 @@
+"""Benchmarks: ipreg check vs check-jsonschema, ipreg build vs plain mkdocs build, at several sizes.
+
+    .venv/bin/python -m benchmarks.run --sizes 100,1000,10000 [--write docs/benchmarks.md]
+
+Every figure is one whole-process run (wall time, peak resident memory of that process), on
+synthetic records from benchmarks/synth.py written to a temporary folder. The plain MkDocs
+build gets exactly the pages the generator produced, written to a folder, with the same
+mkdocs.yml minus the hook: the difference is the generator's overhead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from benchmarks.synth import write_registry
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+TODAY = "2026-11-25"
+LINKED = ("mkdocs.yml", "docs", "overrides", "schemas", "texts", "generator", "CONTRIBUTING.md")
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_mb: float
+    returncode: int
+
+
+def measure(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Wall time and peak RSS (ru_maxrss of the child) of one command."""
+    full = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, env=full, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(elapsed, usage.ru_maxrss / 1024, proc.returncode)
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def scratch(base: Path, count: int, errors: float) -> Path:
+    repo = write_registry(base, count, errors)
+    for name in LINKED:
+        (repo / name).symlink_to(ROOT / name)
+    return repo
+
+
+def plain_mkdocs_tree(repo: Path, out: Path) -> Path:
+    """The generated pages written to a folder, and a mkdocs.yml without the hook."""
+    from generator.cli import discover
+    from generator.loader import load_file
+    from generator.policy import load_policy
+    from generator.registry import build_registry
+    from generator.site.build import site_content
+    from generator.site.hook import link_rule_ids
+
+    files, notes = discover([str(repo / "records")])
+    registry = build_registry([load_file(p, d) for p, d in files], load_policy(repo / "policy.yml"), date.fromisoformat(TODAY), notes)
+    content = site_content(repo, registry, "https://example.invalid/")
+    docs = out / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    marker = re.compile(r"<!--\s*ipreg:([a-z-]+)\s*-->")
+    for page in docs.glob("*.md"):
+        text = marker.sub(lambda m: content.fragments[m.group(1)], page.read_text(encoding="utf-8"))
+        page.write_text(link_rule_ids(text, page.name), encoding="utf-8")
+    for path, text in content.pages.items():
+        (docs / path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / path).write_text(text, encoding="utf-8")
+    for path, data in content.files.items():
+        (docs / path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / path).write_bytes(data)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("hooks:\n  - generator/site/hook.py\n", "")
+    (out / "mkdocs.yml").write_text(config, encoding="utf-8")
+    for name in ("overrides", "CONTRIBUTING.md"):
+        (out / name).symlink_to(ROOT / name)
+    return out
+
+
+def bench(count: int, build: bool, errors: float) -> dict[str, object]:
+    row: dict[str, object] = {"n": count}
+    with tempfile.TemporaryDirectory(prefix=f"ipreg-bench-{count}-") as tmp:
+        base = Path(tmp)
+        repo = scratch(base / "repo", count, errors)
+        files = sorted(str(p) for p in (repo / "records").glob("*.yaml"))
+        row["record_kb"] = round(sum(Path(f).stat().st_size for f in files) / len(files) / 1024, 1)
+        check = measure([str(BIN / "ipreg"), "check", "--today", TODAY, "--format", "json"], repo)
+        cjs = measure([str(BIN / "check-jsonschema"), "--schemafile", str(ROOT / "schemas/enterprise.schema.json"), *files], repo)
+        row.update(check_s=check.seconds, check_mb=check.peak_mb, cjs_s=cjs.seconds, cjs_mb=cjs.peak_mb, ratio=cjs.seconds / check.seconds)
+        if build:
+            good = scratch(base / "good", count, 0.0)
+            built = measure([str(BIN / "ipreg"), "build", "--today", TODAY], good)
+            site = good / "site"
+            row.update(build_s=built.seconds, build_mb=built.peak_mb, build_ok=built.returncode == 0,
+                       site_mb=folder_size(site) / 2**20, index_kb=(site / "search/search_index.json").stat().st_size / 1024)
+            pages = sorted((site / "enterprises").glob("*/index.html"))
+            row["page_kb"] = max(p.stat().st_size for p in pages) / 1024 if pages else 0
+            plain = plain_mkdocs_tree(good, base / "plain")
+            mk = measure([str(BIN / "mkdocs"), "build", "-q", "-d", str(base / "plain-site")], plain)
+            row.update(mkdocs_s=mk.seconds, mkdocs_mb=mk.peak_mb, overhead=built.seconds / mk.seconds)
+    return row
+
+
+def table(rows: list[dict[str, object]]) -> str:
+    def f(value: object, digits: int = 2) -> str:
+        return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+
+    lines = ["| 记录数 | 平均大小 KB | ipreg check s | 峰值 MB | check-jsonschema s | 峰值 MB | 倍数 | ipreg build s | 峰值 MB | 站点 MB | 搜索索引 KB | 每家索引 KB | 最大企业页 KB | 纯 mkdocs build s | build/mkdocs |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        per = (float(r["index_kb"]) / int(r["n"])) if "index_kb" in r else None  # type: ignore[arg-type]
+        lines.append("| " + " | ".join(f(x) for x in (
+            r["n"], r["record_kb"], r["check_s"], r["check_mb"], r["cjs_s"], r["cjs_mb"], r["ratio"],
+            r.get("build_s", "—"), r.get("build_mb", "—"), r.get("site_mb", "—"), r.get("index_kb", "—"),
+            per if per is not None else "—", r.get("page_kb", "—"), r.get("mkdocs_s", "—"), r.get("overhead", "—"))) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--build-up-to", type=int, default=10000, help="skip the site build above this size")
+    parser.add_argument("--errors", type=float, default=0.05, help="share of invalid records for the check runs")
+    parser.add_argument("--write", type=Path, help="also write the Markdown table to this file")
+    parser.add_argument("--json", type=Path, help="also write the raw figures as JSON")
+    args = parser.parse_args()
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        rows.append(bench(size, size <= args.build_up_to, args.errors))
+        print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
+    machine = f"{platform.processor() or platform.machine()}，{os.cpu_count()} 核，Python {platform.python_version()}，{platform.platform()}"
+    text = table(rows)
+    print(text)
+    if args.json:
+        args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+    if args.write:
+        args.write.write_text(f"<!-- 由 benchmarks/run.py 生成 -->\n机器：{machine}\n\n命令：`.venv/bin/python -m benchmarks.run --sizes {args.sizes} --write {args.write}`\n\n{text}", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
