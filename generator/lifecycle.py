@@ -74,6 +74,11 @@ class Status:
     def status_zh(self) -> str:
         return STATUS_ZH[self.status]
 
+    def dates(self) -> dict[str, str | None]:
+        """term_start, term_end, grace_until and ban_until as YYYY-MM-DD (None when absent)."""
+        return {name: (value.isoformat() if value else None) for name, value in (
+            ("term_start", self.term_start), ("term_end", self.term_end), ("grace_until", self.grace_until), ("ban_until", self.ban_until))}
+
 
 @dataclass
 class _Replay:

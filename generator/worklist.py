@@ -11,10 +11,6 @@ from generator.registry import Registry
 STATUS_FIELDS = ("uscc", "name", "category", "status", "listed", "term_start", "term_end", "grace_until", "ban_until", "file")
 
 
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d is not None else None
-
-
 def status_rows(registry: Registry) -> list[dict[str, Any]]:
     """One row per record that passed the schema, sorted by USCC (design.md section 5)."""
     rows = []
@@ -25,10 +21,7 @@ def status_rows(registry: Registry) -> list[dict[str, Any]]:
             "category": record.category,
             "status": st.status,
             "listed": st.listed,
-            "term_start": _iso(st.term_start),
-            "term_end": _iso(st.term_end),
-            "grace_until": _iso(st.grace_until),
-            "ban_until": _iso(st.ban_until),
+            **st.dates(),
             "file": record.file,
         })
     return sorted(rows, key=lambda r: (r["uscc"], r["file"]))

@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from generator import ids
 from generator.dates import anniversary, within_last_years
+from generator.model import FinanceYear
 from generator.ranking import Ranking
 from generator.rules.base import Context, Outcome, yuan
 
@@ -189,26 +190,23 @@ def art5_trademark(ctx: Context) -> Iterator[Outcome]:
         yield Outcome("art5.trademark", False, f"{ctx.on} 没有有效的主营业务商标（main_business: true）", ("trademarks",))
 
 
-def _finance(ctx: Context, rule: str) -> tuple[int, Outcome | None, tuple[str | int, ...]]:
+def _finance_row(ctx: Context, rule: str) -> FinanceYear | Outcome:
+    """The finance row of the year before D, or the failing outcome that says it is missing."""
     year = ctx.on.year - 1
     row = ctx.record.finance_for(year)
-    if row is None:
-        return year, Outcome(rule, False, f"缺少 {year} 年财务数据（finance），无法核对", ("finance",)), ()
-    return year, None, ("finance", row.index)
+    return row if row is not None else Outcome(rule, False, f"缺少 {year} 年财务数据（finance），无法核对", ("finance",))
 
 
 def art5_revenue(ctx: Context) -> Iterator[Outcome]:
     """第五条第五项：上年营业收入 300 万元以上（含 300 万元）。"""
-    year, missing, path = _finance(ctx, "art5.revenue")
-    if missing:
-        yield missing
+    row = _finance_row(ctx, "art5.revenue")
+    if isinstance(row, Outcome):
+        yield row
         return
-    row = ctx.record.finance_for(year)
-    assert row is not None
     minimum = ctx.policy.revenue_min
     ok = row.revenue >= minimum
     word = "不低于" if ok else "低于"
-    yield Outcome("art5.revenue", ok, f"{year}年营业收入 {yuan(row.revenue)} 元，{word} {yuan(minimum)} 元", path + ("revenue",))
+    yield Outcome("art5.revenue", ok, f"{row.year}年营业收入 {yuan(row.revenue)} 元，{word} {yuan(minimum)} 元", ("finance", row.index, "revenue"))
 
 
 def _percent(value: Fraction) -> str:
@@ -217,13 +215,12 @@ def _percent(value: Fraction) -> str:
 
 def art5_patent_revenue_share(ctx: Context) -> Iterator[Outcome]:
     """第五条第五项：专利相关产品与服务收入占营业收入 20% 以上。"""
-    year, missing, path = _finance(ctx, "art5.patent-revenue-share")
-    if missing:
-        yield missing
+    row = _finance_row(ctx, "art5.patent-revenue-share")
+    if isinstance(row, Outcome):
+        yield row
         return
-    row = ctx.record.finance_for(year)
-    assert row is not None
     need = ctx.policy.patent_revenue_share_percent
+    year, path = row.year, ("finance", row.index)
     if row.revenue == 0:
         yield Outcome("art5.patent-revenue-share", False, f"{year}年营业收入为 0，无法计算专利相关收入占比", path + ("revenue",))
         return
