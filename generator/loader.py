@@ -163,6 +163,14 @@ def _decode(raw: bytes, file: str) -> str | Finding:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\ufffe\uffff]")
 
 _SYNTAX_HINTS = (
+    ("tab character", "这里有制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格"),
+    ("did not find expected node content", "这里缺少值，或者缩进、括号不对"),
+    ("did not find expected ',' or ']'", "方括号 [ ] 没有闭合，或其中缺少逗号"),
+    ("did not find expected ',' or '}'", "花括号 { } 没有闭合，或其中缺少逗号"),
+    ("block sequence entries are not allowed", "列表项“- ”的位置不对：请检查缩进"),
+    ("found unknown escape character", "双引号中的反斜杠 \\ 有特殊含义：请写成 \\\\，或改用单引号"),
+    ("found undefined tag handle", "不允许使用 YAML 标签（以 ! 开头）：请删除它，只写值本身"),
+    ("found unexpected ':'", "这里不能出现冒号：值中含有冒号时请给整个值加引号"),
     ("cannot start any token", "这里有制表符（Tab）或 YAML 不能识别的字符：缩进只能用空格，值中的特殊字符请加引号"),
     ("found unexpected end of stream", "引号没有闭合：请检查引号是否成对"),
     ("while scanning a quoted scalar", "引号没有闭合：请检查引号是否成对"),

@@ -16,27 +16,24 @@ from generator.lifecycle import Status, status
 from generator.loader import Loaded, PathKey
 from generator.model import Record, build_record
 from generator.policy import Policy
-from generator.ranking import Ranking
+from generator.ranking import Ranking, RankInput
+from generator.rules import CATALOGUE
 from generator.rules.base import Context, Outcome
-from generator.rules.eligibility import evaluate
+from generator.rules.eligibility import evaluate, ranking_outcome
 from generator.rules.records import consistency_findings, event_findings, identifier_findings, placeholder_findings
 from generator.schema import schema_findings
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One file: what was loaded, the typed record (when the schema passed) and its results."""
+    """One file: the typed record (when the schema passed) and its results."""
 
-    loaded: Loaded
+    file: str
     record: Record | None
     status: Status | None
     on: date | None  # evaluation date D of the eligibility rules
     outcomes: tuple[Outcome, ...]
     findings: tuple[Finding, ...]
-
-    @property
-    def file(self) -> str:
-        return self.loaded.file
 
 
 @dataclass(frozen=True)
@@ -60,61 +57,90 @@ class Registry:
                 yield entry.record, entry.status
 
 
+@dataclass(frozen=True)
+class Local:
+    """What one file yields on its own, before the registry-wide checks.
+
+    ``lite()`` drops the record and status (and with them every position): what is left is
+    small, picklable and enough for ``ipreg check``, so it is what worker processes return
+    and what the check cache keeps.
+    """
+
+    file: str
+    findings: tuple[Finding, ...]  # all but registry.duplicate and the ranking note
+    outcomes: tuple[Outcome, ...]  # eligibility, all but the ranking note
+    keys: tuple[tuple[str, str, int, int], ...]  # (kind, value, line, column) for registry.duplicate
+    rank: RankInput | None
+    record: Record | None = None
+    status: Status | None = None
+    on: date | None = None
+
+    def lite(self) -> Local:
+        return Local(self.file, self.findings, self.outcomes, self.keys, self.rank, None, None, self.on)
+
+
+def check_local(loaded: Loaded, policy: Policy, today: date) -> Local:
+    """Every check that needs only this file (and the policy and today)."""
+    reported = {(f.line, f.column) for f in loaded.findings}
+    findings = list(loaded.findings) + [f for f in schema_findings(loaded) if (f.line, f.column) not in reported]
+    reported |= {(f.line, f.column) for f in findings}
+    findings += [f for f in placeholder_findings(loaded) if (f.line, f.column) not in reported]
+    record = None
+    if loaded.data is not None and not findings:
+        record = build_record(loaded.data, loaded.file, loaded.positions)
+    findings.extend(identifier_findings(loaded))
+    keys = tuple((kind, value, *loaded.positions.at(path)) for kind, value, path in _keys(loaded.data))
+    if record is None:
+        return Local(loaded.file, tuple(findings), (), keys, None)
+    st = status(record, policy, today)
+    findings.extend(event_findings(record, st, today))
+    findings.extend(consistency_findings(record))
+    on = st.decision or today
+    outcomes = evaluate(Context(record, policy, today, on, st))
+    findings.extend(o.finding(record) for o in outcomes if o.notable)
+    return Local(loaded.file, tuple(findings), tuple(outcomes), keys, RankInput.of(record, on), record, st, on)
+
+
 def build_registry(documents: Sequence[Loaded], policy: Policy, today: date, extra: Iterable[Finding] = ()) -> Registry:
     """Check every document and the registry as a whole."""
-    stage: list[tuple[Loaded, list[Finding], Record | None, Status | None]] = []
-    for loaded in documents:
-        reported = {(f.line, f.column) for f in loaded.findings}
-        findings = list(loaded.findings) + [f for f in schema_findings(loaded) if (f.line, f.column) not in reported]
-        reported |= {(f.line, f.column) for f in findings}
-        findings += [f for f in placeholder_findings(loaded) if (f.line, f.column) not in reported]
-        record = None
-        if loaded.data is not None and not findings:
-            record = build_record(loaded.data, loaded.file, loaded.positions)
-        findings.extend(identifier_findings(loaded))
-        st = status(record, policy, today) if record is not None else None
-        if record is not None and st is not None:
-            findings.extend(event_findings(record, st, today))
-            findings.extend(consistency_findings(record))
-        stage.append((loaded, findings, record, st))
+    return assemble([check_local(loaded, policy, today) for loaded in documents], policy, today, extra)
 
-    ranking = Ranking.of((record for _, _, record, _ in stage if record is not None), policy.lookback_years)
-    duplicates = _duplicate_findings(documents)
 
+def assemble(locals_: Sequence[Local], policy: Policy, today: date, extra: Iterable[Finding] = ()) -> Registry:
+    """The registry-wide checks (duplicates, the Art. 5(3) ranking) on top of each file's own."""
+    ranking = Ranking.of((local.rank for local in locals_ if local.rank is not None), policy.lookback_years)
+    duplicates = _duplicate_findings(locals_)
+    article = CATALOGUE["art5.creation"].article
     entries = []
-    for loaded, findings, record, st in stage:
-        outcomes: list[Outcome] = []
-        on = None
-        if record is not None and st is not None:
-            on = st.decision or today
-            ctx = Context(record, policy, today, on, st, ranking)
-            outcomes = evaluate(ctx)
-            findings.extend(o.finding(record) for o in outcomes if o.notable)
-        findings.extend(duplicates.get(loaded.file, ()))
+    for local in locals_:
+        findings = list(local.findings) + duplicates.get(local.file, [])
+        outcomes = list(local.outcomes)
+        if local.rank is not None:
+            note = ranking_outcome(local.rank, ranking)
+            at = max((i + 1 for i, o in enumerate(outcomes) if o.rule == "art5.creation"), default=len(outcomes))
+            outcomes.insert(at, note)
+            findings.append(Finding(local.file, local.rank.line, local.rank.column, "info", note.rule, note.message, article))
         findings.sort(key=Finding.sort_key)
-        entries.append(Entry(loaded, record, st, on, tuple(outcomes), tuple(findings)))
+        entries.append(Entry(local.file, local.record, local.status, local.on, tuple(outcomes), tuple(findings)))
     everything = sorted([f for e in entries for f in e.findings] + list(extra), key=Finding.sort_key)
     return Registry(today, policy, tuple(entries), tuple(everything))
 
 
-def _duplicate_findings(documents: Sequence[Loaded]) -> dict[str, list[Finding]]:
+def _duplicate_findings(locals_: Sequence[Local]) -> dict[str, list[Finding]]:
     """registry.duplicate: one USCC in two files, or one certificate number used twice."""
-    seen: dict[tuple[str, str], list[tuple[Loaded, PathKey]]] = defaultdict(list)
-    for loaded in documents:
-        for kind, value, path in _keys(loaded.data):
-            seen[(kind, value)].append((loaded, path))
+    seen: dict[tuple[str, str], list[tuple[str, int, int]]] = defaultdict(list)
+    for local in locals_:
+        for kind, value, line, col in local.keys:
+            seen[(kind, value)].append((local.file, line, col))
     out: dict[str, list[Finding]] = defaultdict(list)
     for (kind, value), places in seen.items():
         if len(places) < 2:
             continue
-        for loaded, path in places:
-            others = "、".join(
-                f"{o.file}:{o.positions.at(p)[0]}" for o, p in places if (o.file, p) != (loaded.file, path)
-            )
-            line, col = loaded.positions.at(path)
+        for file, line, col in places:
+            others = "、".join(f"{f}:{ln}" for f, ln, c in places if (f, ln, c) != (file, line, col))
             label = "统一社会信用代码" if kind == "uscc" else "证书编号"
-            out[loaded.file].append(Finding(loaded.file, line, col, "error", "registry.duplicate",
-                                            f"{label} {value} 重复出现（另见 {others}）：一家企业只能有一个文件，一个证书编号只能用一次"))
+            out[file].append(Finding(file, line, col, "error", "registry.duplicate",
+                                     f"{label} {value} 重复出现（另见 {others}）：一家企业只能有一个文件，一个证书编号只能用一次"))
     return out
 
 

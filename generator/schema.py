@@ -112,7 +112,7 @@ def dotted(path: PathKey) -> str:
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out or "（整个文件）"
+    return out or "文件顶层"
 
 
 def _ident_rule(path: PathKey) -> str:

@@ -10,7 +10,7 @@ from benchmarks.synth import write_registry
 from generator.cli import PARALLEL_FROM, discover, load_all
 from generator.model import Patent
 from generator.policy import default_policy
-from generator.ranking import _Figures, metrics
+from generator.ranking import RankInput, _Figures, metrics
 from generator.registry import build_registry
 from generator.report import format_json
 
@@ -31,6 +31,11 @@ class _Rec:
         self.patents = patents
 
 
+def _input(patents: tuple[Patent, ...], on: date) -> RankInput:
+    return RankInput("f", "C35", "x", on, tuple(sorted(p.granted for p in patents if p.type == "invention")),
+                     tuple((p.granted, p.ended) for p in patents), 1, 1)
+
+
 def test_ranking_figures_by_bisection_match_the_definition() -> None:
     rng = random.Random(5)
     for _ in range(2000):
@@ -40,4 +45,4 @@ def test_ranking_figures_by_bisection_match_the_definition() -> None:
             for i in range(rng.randrange(8)))
         on = date(2024, 2, 29) if rng.random() < 0.2 else date(2018, 1, 1) + timedelta(days=rng.randrange(3000))
         record = _Rec(patents)
-        assert _Figures(record, 3).at(on) == metrics(record, on, 3)  # type: ignore[arg-type]
+        assert _Figures(_input(patents, on), 3).at(on) == metrics(record, on, 3)  # type: ignore[arg-type]

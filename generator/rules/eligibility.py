@@ -13,7 +13,7 @@ from fractions import Fraction
 from generator import ids
 from generator.dates import anniversary, within_last_years
 from generator.model import FinanceYear
-from generator.ranking import Ranking
+from generator.ranking import Ranking, RankInput
 from generator.rules.base import Context, Outcome, yuan
 
 Rule = Callable[[Context], Iterator[Outcome]]
@@ -172,13 +172,18 @@ def art5_creation(ctx: Context) -> Iterator[Outcome]:
         yield Outcome("art5.creation", True, f"{ctx.on} 有效的核心专利 {len(core)} 件（{core[0].number} 等）", ("patents",))
     else:
         yield Outcome("art5.creation", False, f"{ctx.on} 没有有效的核心专利（core: true，支撑主要产品）", ("patents",))
-    n = ctx.policy.lookback_years
-    ranking = ctx.ranking or Ranking.of([ctx.record], n)
-    r = ranking.rank(ctx.record, ctx.on)
-    yield Outcome("art5.creation", None,
-                  f"同行业（{ctx.record.industry_code} {ctx.record.industry_name}）{r.peers} 家中：近 {n} 年发明专利授权 {r.recent} 件，"
-                  f"排第 {r.recent_rank}；截至 {ctx.on.year - 1} 年底有效专利 {r.valid} 件，排第 {r.valid_rank}",
-                  ("industry",), severity="info")
+    if ctx.ranking is not None:
+        yield ranking_outcome(RankInput.of(ctx.record, ctx.on), ctx.ranking)
+
+
+def ranking_outcome(item: RankInput, ranking: Ranking) -> Outcome:
+    """第五条第三项：近三年发明专利授权量、截至上年底有效专利量在同行业中的排名（提示）。"""
+    n = ranking.lookback
+    r = ranking.rank(item)
+    return Outcome("art5.creation", None,
+                   f"同行业（{item.industry_code} {item.industry_name}）{r.peers} 家中：近 {n} 年发明专利授权 {r.recent} 件，"
+                   f"排第 {r.recent_rank}；截至 {item.on.year - 1} 年底有效专利 {r.valid} 件，排第 {r.valid_rank}",
+                   ("industry",), severity="info")
 
 
 def art5_trademark(ctx: Context) -> Iterator[Outcome]:
