@@ -47,15 +47,17 @@ def discover(paths: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Finding
     for arg in paths:
         path = Path(arg)
         if path.is_dir():
-            for child in sorted(path.iterdir()):
+            with os.scandir(path) as scan:
+                children = sorted(scan, key=lambda e: e.name)
+            for child in children:
                 display = (path / child.name).as_posix()
                 if child.is_symlink():
                     notes.append(Finding(display, 1, 1, "error", "file.name", f"{child.name} 是符号链接，未读取：记录必须是 records/ 中的普通文件"))
                     continue
                 if child.name.startswith(".") or child.is_dir():
                     continue
-                if child.suffix in (".yaml", ".yml"):
-                    files.append((child, display))
+                if child.name.endswith((".yaml", ".yml")):
+                    files.append((Path(child.path), display))
                 else:
                     notes.append(Finding(display, 1, 1, "warning", "file.name", f"{child.name} 不是 .yaml 文件，未检查：记录文件应命名为 <统一社会信用代码>.yaml"))
         elif path.is_symlink():
@@ -85,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(check)
     check.add_argument("--format", choices=("text", "json", "github"), default="text")
     check.add_argument("-v", "--verbose", action="store_true", help="同时显示“提示”级别的信息")
+    check.add_argument("--no-cache", action="store_true", help="不使用 .ipreg-cache/ 中按文件内容保存的检查结果")
 
     st = sub.add_parser("status", help="列出每家企业在今天的状态")
     _common(st)
@@ -162,6 +165,17 @@ def _load_one(item: tuple[Path, str]) -> Loaded:
     return load_file(item[0], item[1])
 
 
+def _check_registry(args: argparse.Namespace) -> Registry:
+    """``ipreg check``: each file's own results from the content cache or worker processes."""
+    from generator.checkcache import check_files
+    from generator.registry import assemble
+
+    policy, today = _context(args)
+    files, notes = discover(args.paths)
+    cache = None if args.no_cache else Path(os.environ.get("IPREG_CACHE_DIR", ".ipreg-cache"))
+    return assemble(check_files(files, policy, today, cache, args.jobs), policy, today, notes)
+
+
 def _registry(args: argparse.Namespace, paths: Sequence[str]) -> Registry:
     policy, today = _context(args)
     files, notes = discover(paths)
@@ -198,7 +212,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     from generator import commands
 
     if args.command == "check":
-        return commands.check(_registry(args, args.paths), args.format, args.verbose)
+        return commands.check(_check_registry(args), args.format, args.verbose)
     if args.command == "status":
         return commands.status(_registry(args, args.paths), args.format)
     if args.command == "due":

@@ -1,9 +1,10 @@
 """Art. 5(3) ranking within an industry, without comparing every pair of records.
 
-For an evaluation date D, each record of the industry is measured once (invention patents
-granted in the last N years up to D; valid patents at the end of D's previous year) and the
-sorted figures are kept, so every record evaluated on the same D is ranked by bisection.
-Decisions come in batches (one notice files many enterprises), so distinct dates are few.
+For an evaluation date D, the figures of every record of the industry (invention patents
+granted in the last N years up to D; valid patents at the end of D's previous year) are
+computed once, by bisection on each record's sorted grant dates, and kept sorted, so each
+record evaluated on the same D is ranked by bisection too. Decisions come in batches (one
+notice files many enterprises), so the distinct dates, and the work, stay small.
 """
 
 from __future__ import annotations
@@ -14,27 +15,40 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from generator.dates import anniversary, within_last_years
+from generator.dates import ONE_DAY, anniversary, within_last_years
 from generator.model import Record
 
 
 def metrics(record: Record, on: date, lookback: int) -> tuple[int, int]:
-    """(invention patents granted in the last ``lookback`` years up to ``on``, valid patents at the end of last year)."""
+    """The definition: (invention patents granted in the last ``lookback`` years up to ``on``,
+    valid patents at the end of the previous year). The ranking computes the same by bisection."""
     year_end = date(on.year - 1, 12, 31)
     recent = sum(p.type == "invention" and within_last_years(p.granted, lookback, on) for p in record.patents)
     return recent, sum(p.valid_on(year_end) for p in record.patents)
 
 
+def window_start(on: date, years: int) -> date:
+    """The last day X with anniversary(X, years) <= on: grants up to it are out of the window."""
+    try:
+        candidate = on.replace(year=on.year - years)
+    except ValueError:  # 29 February: the same day does not exist N years earlier
+        candidate = date(on.year - years, 2, 28)
+    while anniversary(candidate + ONE_DAY, years) <= on:  # 29 February rolls to 1 March
+        candidate += ONE_DAY
+    return candidate
+
+
 @dataclass(frozen=True)
 class RankInput:
-    """What the ranking needs of one record (small enough to cache): its industry, D and patents."""
+    """What the ranking needs of one record (small enough to cache). Dates are ordinals."""
 
     key: str  # file name: unique within a registry
     industry_code: str
     industry_name: str
     on: date
-    inventions: tuple[date, ...]  # grant dates of invention patents, sorted
-    patents: tuple[tuple[date, date | None], ...]  # (granted, ended) of every patent
+    inventions: tuple[int, ...]  # grant dates of invention patents, sorted
+    granted: tuple[int, ...]  # grant dates of all patents, sorted
+    ended: tuple[int, ...]  # end dates of the patents that ended, sorted
     line: int  # where the ranking note points (the industry key)
     column: int
 
@@ -42,26 +56,16 @@ class RankInput:
     def of(cls, record: Record, on: date) -> RankInput:
         line, column = record.positions.key_at(("industry",))
         return cls(record.file, record.industry_code, record.industry_name, on,
-                   tuple(sorted(p.granted for p in record.patents if p.type == "invention")),
-                   tuple((p.granted, p.ended) for p in record.patents), line, column)
+                   tuple(sorted(p.granted.toordinal() for p in record.patents if p.type == "invention")),
+                   tuple(sorted(p.granted.toordinal() for p in record.patents)),
+                   tuple(sorted(p.ended.toordinal() for p in record.patents if p.ended)), line, column)
 
+    def recent(self, on: int, threshold: int) -> int:
+        return bisect_right(self.inventions, on) - bisect_right(self.inventions, threshold)
 
-class _Figures:
-    """One record's patents, indexed so each date costs a bisection instead of a scan."""
-
-    def __init__(self, item: RankInput, lookback: int) -> None:
-        self.item, self.lookback = item, lookback
-        self.valid_at_year_end: dict[int, int] = {}
-
-    def at(self, on: date) -> tuple[int, int]:
-        grants = self.item.inventions
-        granted = bisect_right(grants, on)
-        expired = bisect_right(grants, on, key=lambda g: anniversary(g, self.lookback))  # anniversary <= on
-        year = on.year - 1
-        if year not in self.valid_at_year_end:
-            end = date(year, 12, 31)
-            self.valid_at_year_end[year] = sum(g <= end and (e is None or end < e) for g, e in self.item.patents)
-        return granted - min(expired, granted), self.valid_at_year_end[year]
+    def valid_at(self, day: int) -> int:
+        """Patents granted on or before ``day`` that had not ended by then (an end is never before its grant)."""
+        return bisect_right(self.granted, day) - bisect_right(self.ended, day)
 
 
 @dataclass(frozen=True)
@@ -77,8 +81,8 @@ class Rank:
 class Ranking:
     lookback: int
     industries: dict[str, list[RankInput]] = field(default_factory=lambda: defaultdict(list))
-    _figures: dict[str, _Figures] = field(default_factory=dict)
-    _sorted: dict[tuple[str, date], tuple[list[int], list[int]]] = field(default_factory=dict)
+    _recent: dict[tuple[str, date], list[int]] = field(default_factory=dict)
+    _valid: dict[tuple[str, int], tuple[dict[str, int], list[int]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, items: Iterable[RankInput], lookback: int) -> Ranking:
@@ -87,17 +91,21 @@ class Ranking:
             ranking.industries[item.industry_code].append(item)
         return ranking
 
-    def _of(self, item: RankInput) -> _Figures:
-        if item.key not in self._figures:
-            self._figures[item.key] = _Figures(item, self.lookback)
-        return self._figures[item.key]
-
     def rank(self, item: RankInput) -> Rank:
+        peers = self.industries.get(item.industry_code) or [item]
+        on, threshold = item.on.toordinal(), window_start(item.on, self.lookback).toordinal()
         key = (item.industry_code, item.on)
-        if key not in self._sorted:
-            figures = [self._of(peer).at(item.on) for peer in self.industries.get(item.industry_code, [item])]
-            self._sorted[key] = (sorted(f[0] for f in figures), sorted(f[1] for f in figures))
-        recent_sorted, valid_sorted = self._sorted[key]
-        recent, valid = self._of(item).at(item.on)
-        peers = len(recent_sorted)
-        return Rank(peers, recent, 1 + peers - bisect_right(recent_sorted, recent), valid, 1 + peers - bisect_right(valid_sorted, valid))
+        if key not in self._recent:
+            self._recent[key] = sorted([p.recent(on, threshold) for p in peers])
+        year = item.on.year - 1
+        ykey = (item.industry_code, year)
+        if ykey not in self._valid:
+            end = date(year, 12, 31).toordinal()
+            counts = {p.key: p.valid_at(end) for p in peers}
+            self._valid[ykey] = (counts, sorted(counts.values()))
+        recent_sorted = self._recent[key]
+        counts, valid_sorted = self._valid[ykey]
+        recent = item.recent(on, threshold)
+        valid = counts.get(item.key, item.valid_at(date(year, 12, 31).toordinal()))
+        n = len(recent_sorted)
+        return Rank(n, recent, 1 + n - bisect_right(recent_sorted, recent), valid, 1 + n - bisect_right(valid_sorted, valid))

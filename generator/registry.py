@@ -61,9 +61,9 @@ class Registry:
 class Local:
     """What one file yields on its own, before the registry-wide checks.
 
-    ``lite()`` drops the record and status (and with them every position): what is left is
-    small, picklable and enough for ``ipreg check``, so it is what worker processes return
-    and what the check cache keeps.
+    ``lite()`` drops the record, status and outcomes (and with them every position): what is
+    left is small, picklable and enough for ``ipreg check``, so it is what worker processes
+    return and what the check cache keeps.
     """
 
     file: str
@@ -76,7 +76,7 @@ class Local:
     on: date | None = None
 
     def lite(self) -> Local:
-        return Local(self.file, self.findings, self.outcomes, self.keys, self.rank, None, None, self.on)
+        return Local(self.file, self.findings, (), self.keys, self.rank, None, None, self.on)
 
 
 def check_local(loaded: Loaded, policy: Policy, today: date) -> Local:

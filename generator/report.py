@@ -42,7 +42,8 @@ def format_json(registry: Registry) -> str:
         "warnings": registry.warnings,
         "findings": [f.as_dict() for f in registry.findings],
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    indent = 2 if len(registry.findings) < 2000 else None  # the C encoder only runs without indentation
+    return json.dumps(payload, ensure_ascii=False, indent=indent) + "\n"
 
 
 def _escape_data(value: str) -> str:

@@ -10,7 +10,7 @@ from benchmarks.synth import write_registry
 from generator.cli import PARALLEL_FROM, discover, load_all
 from generator.model import Patent
 from generator.policy import default_policy
-from generator.ranking import RankInput, _Figures, metrics
+from generator.ranking import RankInput, metrics, window_start
 from generator.registry import build_registry
 from generator.report import format_json
 
@@ -32,17 +32,29 @@ class _Rec:
 
 
 def _input(patents: tuple[Patent, ...], on: date) -> RankInput:
-    return RankInput("f", "C35", "x", on, tuple(sorted(p.granted for p in patents if p.type == "invention")),
-                     tuple((p.granted, p.ended) for p in patents), 1, 1)
+    return RankInput("f", "C35", "x", on, tuple(sorted(p.granted.toordinal() for p in patents if p.type == "invention")),
+                     tuple(sorted(p.granted.toordinal() for p in patents)), tuple(sorted(p.ended.toordinal() for p in patents if p.ended)), 1, 1)
 
 
 def test_ranking_figures_by_bisection_match_the_definition() -> None:
     rng = random.Random(5)
     for _ in range(2000):
         patents = tuple(
-            Patent(i, "x", rng.choice(["invention", "utility_model", "design"]), "t", date(2015, 1, 1) + timedelta(days=rng.randrange(4000)),
-                   date(2016, 1, 1) + timedelta(days=rng.randrange(4000)) if rng.random() < 0.3 else None, False)
-            for i in range(rng.randrange(8)))
+            Patent(i, "x", rng.choice(["invention", "utility_model", "design"]), "t", granted,
+                   granted + timedelta(days=rng.randrange(4000)) if rng.random() < 0.3 else None, False)
+            for i, granted in enumerate(date(2015, 1, 1) + timedelta(days=rng.randrange(4000)) for _ in range(rng.randrange(8))))
         on = date(2024, 2, 29) if rng.random() < 0.2 else date(2018, 1, 1) + timedelta(days=rng.randrange(3000))
         record = _Rec(patents)
-        assert _Figures(_input(patents, on), 3).at(on) == metrics(record, on, 3)  # type: ignore[arg-type]
+        item = _input(patents, on)
+        figures = (item.recent(on.toordinal(), window_start(on, 3).toordinal()), item.valid_at(date(on.year - 1, 12, 31).toordinal()))
+        assert figures == metrics(record, on, 3)  # type: ignore[arg-type]
+
+
+def test_window_start_is_the_last_day_out_of_the_window() -> None:
+    from generator.dates import anniversary
+
+    day = date(2018, 1, 1)
+    while day < date(2030, 1, 1):
+        start = window_start(day, 3)
+        assert anniversary(start, 3) <= day < anniversary(start + timedelta(days=1), 3)
+        day += timedelta(days=1)
