@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from generator.findings import Finding
 from generator.lifecycle import Status, status
-from generator.loader import Loaded, PathKey
+from generator.loader import Loaded, PathKey, Positions
 from generator.model import Record, build_record
 from generator.policy import Policy
 from generator.ranking import Ranking, RankInput
@@ -55,6 +55,12 @@ class Registry:
         for entry in self.entries:
             if entry.record is not None and entry.status is not None:
                 yield entry.record, entry.status
+
+    def without_positions(self) -> Registry:
+        """The same registry with the line map of every record dropped: what the site needs, in far less memory."""
+        empty = Positions()
+        entries = tuple(replace(e, record=replace(e.record, positions=empty)) if e.record is not None else e for e in self.entries)
+        return replace(self, entries=entries)
 
 
 @dataclass(frozen=True)

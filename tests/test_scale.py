@@ -58,3 +58,46 @@ def test_window_start_is_the_last_day_out_of_the_window() -> None:
         start = window_start(day, 3)
         assert anniversary(start, 3) <= day < anniversary(start + timedelta(days=1), 3)
         day += timedelta(days=1)
+
+
+def _check(repo: Path, cache: Path, *extra: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "IPREG_CACHE_DIR": str(cache)}
+    env.pop("IPREG_TODAY", None)
+    result = subprocess.run([sys.executable, "-m", "generator", "check", "--format", "json", "--today", "2026-11-25", *extra],
+                            cwd=repo, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert result.stderr == ""
+    return result.stdout
+
+
+def test_cache_gives_the_output_of_a_full_check(tmp_path: Path) -> None:
+    repo = write_registry(tmp_path / "repo", 60, errors=0.2, seed=11)
+    cache = tmp_path / "cache"
+    full = _check(repo, cache, "--no-cache")
+    assert not cache.exists()
+    assert _check(repo, cache) == full  # cold: computes and writes the cache
+    assert len(list(cache.glob("check-*.pickle"))) == 1
+    assert _check(repo, cache) == full  # warm: everything from the cache
+    one = sorted((repo / "records").glob("*.yaml"))[7]
+    one.write_text(one.read_text(encoding="utf-8").replace("legal_person: true", "legal_person: false"), encoding="utf-8")
+    changed = _check(repo, cache)
+    assert changed != full and "art4.legal-person" in changed
+    assert changed == _check(repo, cache, "--no-cache")
+    (cache / next(cache.glob("check-*.pickle")).name).write_bytes(b"not a pickle")  # a damaged cache is rebuilt
+    assert _check(repo, cache) == changed
+
+
+def test_cache_on_the_hostile_corpus(tmp_path: Path) -> None:
+    from tests.helpers import CASES
+
+    from tests.helpers import ROOT
+
+    cache = tmp_path / "cache"
+    policy = ("--policy", str(ROOT / "policy.yml"), ".")
+    full = _check(CASES / "hostile", cache, "--no-cache", *policy)
+    assert '"rule": "yaml.alias"' in full or '"rule":"yaml.alias"' in full
+    assert _check(CASES / "hostile", cache, *policy) == full
+    assert _check(CASES / "hostile", cache, *policy) == full
