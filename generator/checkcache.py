@@ -38,8 +38,16 @@ def fingerprint(policy: Policy, today: date) -> str:
     return digest.hexdigest()[:24]
 
 
-def check_files(files: Sequence[tuple[Path, str]], policy: Policy, today: date, cache_dir: Path | None, jobs: int | None) -> list[Local]:
-    """Each file's own results, from the cache where its bytes are unchanged."""
+def check_files(files: Sequence[tuple[Path, str]], policy: Policy, today: date, cache_dir: Path | None, jobs: int | None,
+                keep_records: bool = False) -> list[Local]:
+    """Each file's own results, from the cache where its bytes are unchanged.
+
+    With ``keep_records`` (status, worklist, site) nothing is cached and every result keeps its
+    typed record, without the line map: findings are computed while the file is loaded, and the
+    loaded document is dropped right after, so memory grows by records, not by parse trees.
+    """
+    if keep_records:
+        cache_dir = None
     store_path = cache_dir / f"check-{fingerprint(policy, today)}.pickle" if cache_dir else None
     store = _read(store_path)
     results: list[Local | None] = [None] * len(files)
@@ -49,7 +57,7 @@ def check_files(files: Sequence[tuple[Path, str]], policy: Policy, today: date, 
         try:
             raw = path.read_bytes()
         except OSError:
-            results[i] = check_local(load_file(path, display), policy, today).lite()  # the loader words the error
+            results[i] = _shrink(check_local(load_file(path, display), policy, today), keep_records)  # the loader words the error
             continue
         key = display + "\0" + hashlib.sha256(raw).hexdigest()
         keys[i] = key
@@ -58,29 +66,33 @@ def check_files(files: Sequence[tuple[Path, str]], policy: Policy, today: date, 
             results[i] = cached
         else:
             todo.append((i, display, raw))
-    for (i, _, _), local in zip(todo, _compute(todo, policy, today, jobs)):
+    for (i, _, _), local in zip(todo, _compute(todo, policy, today, jobs, keep_records)):
         results[i] = local
     if store_path is not None and (todo or len(store) != len(files)):
         _write(store_path, {k: r for k, r in zip(keys, results) if k is not None and r is not None})
     return [r for r in results if r is not None]
 
 
-def _compute(todo: list[tuple[int, str, bytes]], policy: Policy, today: date, jobs: int | None) -> list[Local]:
+def _shrink(local: Local, keep_records: bool) -> Local:
+    return local.without_positions() if keep_records else local.lite()
+
+
+def _compute(todo: list[tuple[int, str, bytes]], policy: Policy, today: date, jobs: int | None, keep_records: bool) -> list[Local]:
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers <= 1 or len(todo) < PARALLEL_FROM:
-        return [check_local(load_bytes(raw, display), policy, today).lite() for _, display, raw in todo]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(policy, today)) as pool:
+        return [_shrink(check_local(load_bytes(raw, display), policy, today), keep_records) for _, display, raw in todo]
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(policy, today, keep_records)) as pool:
         return list(pool.map(_check_one, [(display, raw) for _, display, raw in todo], chunksize=32))
 
 
-def _init(policy: Policy, today: date) -> None:
-    _worker["policy"], _worker["today"] = policy, today
+def _init(policy: Policy, today: date, keep_records: bool) -> None:
+    _worker["policy"], _worker["today"], _worker["keep"] = policy, today, keep_records
 
 
 def _check_one(item: tuple[str, bytes]) -> Local:
     policy, today = _worker["policy"], _worker["today"]
     assert isinstance(policy, Policy) and isinstance(today, date)
-    return check_local(load_bytes(item[1], item[0]), policy, today).lite()
+    return _shrink(check_local(load_bytes(item[1], item[0]), policy, today), bool(_worker["keep"]))
 
 
 def _read(path: Path | None) -> dict[str, Local]:

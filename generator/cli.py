@@ -15,7 +15,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.findings import Finding
-from generator.loader import Loaded, load_bytes, load_file
+from generator.loader import load_bytes
 from generator.policy import Policy, PolicyError, load_policy
 from generator.registry import Registry, build_registry
 
@@ -147,24 +147,6 @@ def _context(args: argparse.Namespace) -> tuple[Policy, date]:
     return load_policy(Path(args.policy)), today
 
 
-PARALLEL_FROM = 400  # below this many files, starting worker processes costs more than it saves
-
-
-def load_all(files: Sequence[tuple[Path, str]], jobs: int | None = None) -> list[Loaded]:
-    """Load every file, in worker processes when there are many (same results, same order)."""
-    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
-    if workers <= 1 or len(files) < PARALLEL_FROM:
-        return [load_file(path, display) for path, display in files]
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_load_one, files, chunksize=64))
-
-
-def _load_one(item: tuple[Path, str]) -> Loaded:
-    return load_file(item[0], item[1])
-
-
 def _check_registry(args: argparse.Namespace) -> Registry:
     """``ipreg check``: each file's own results from the content cache or worker processes."""
     from generator.checkcache import check_files
@@ -177,10 +159,13 @@ def _check_registry(args: argparse.Namespace) -> Registry:
 
 
 def _registry(args: argparse.Namespace, paths: Sequence[str]) -> Registry:
+    """Records and statuses for status, due, explain and build (no cache; line maps dropped once used)."""
+    from generator.checkcache import check_files
+    from generator.registry import assemble
+
     policy, today = _context(args)
     files, notes = discover(paths)
-    documents = load_all(files, getattr(args, "jobs", None))
-    return build_registry(documents, policy, today, notes)
+    return assemble(check_files(files, policy, today, None, getattr(args, "jobs", None), keep_records=True), policy, today, notes)
 
 
 def _diff(args: argparse.Namespace) -> int:

@@ -153,16 +153,14 @@ def build(registry: Registry, config: Path, site_dir: Path) -> int:
         print(format_text(registry), end="")
         print(f"站点未生成，{site_dir}/ 保持不变。", file=sys.stderr)
         return 1
-    light = registry.without_positions()
-    del registry  # the line maps are only needed for findings: free them before MkDocs runs
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
-        build_site(config, site_dir, light)
+        build_site(config, site_dir, registry)
     except SiteError as exc:
         print(f"ipreg: {exc}\n{site_dir}/ 保持不变。", file=sys.stderr)
         return 1
-    listed = sum(st.listed for _, st in light.records())
-    print(f"站点已生成：{site_dir}/（{light.today}，公开名单 {listed} 家，警告 {light.warnings} 个）")
+    listed = sum(st.listed for _, st in registry.records())
+    print(f"站点已生成：{site_dir}/（{registry.today}，公开名单 {listed} 家，警告 {registry.warnings} 个）")
     return 0
 
 

@@ -56,12 +56,6 @@ class Registry:
             if entry.record is not None and entry.status is not None:
                 yield entry.record, entry.status
 
-    def without_positions(self) -> Registry:
-        """The same registry with the line map of every record dropped: what the site needs, in far less memory."""
-        empty = Positions()
-        entries = tuple(replace(e, record=replace(e.record, positions=empty)) if e.record is not None else e for e in self.entries)
-        return replace(self, entries=entries)
-
 
 @dataclass(frozen=True)
 class Local:
@@ -83,6 +77,12 @@ class Local:
 
     def lite(self) -> Local:
         return Local(self.file, self.findings, (), self.keys, self.rank, None, None, self.on)
+
+    def without_positions(self) -> Local:
+        """Keeps the record for status, worklist and site, without its line map (most of its memory)."""
+        if self.record is None:
+            return self
+        return replace(self, record=replace(self.record, positions=Positions()))
 
 
 def check_local(loaded: Loaded, policy: Policy, today: date) -> Local:

@@ -7,23 +7,30 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from benchmarks.synth import write_registry
-from generator.cli import PARALLEL_FROM, discover, load_all
+from generator.checkcache import PARALLEL_FROM, check_files
+from generator.cli import discover
+from generator.loader import load_file
 from generator.model import Patent
 from generator.policy import default_policy
 from generator.ranking import RankInput, metrics, window_start
-from generator.registry import build_registry
+from generator.registry import assemble, build_registry
 from generator.report import format_json
 
 TODAY = date(2026, 11, 25)
 
 
-def test_parallel_loading_gives_identical_findings(tmp_path: Path) -> None:
+def test_parallel_and_compact_paths_give_identical_findings(tmp_path: Path) -> None:
     repo = write_registry(tmp_path, PARALLEL_FROM + 20, errors=0.1, seed=3)
     files, notes = discover([str(repo / "records")])
-    serial = build_registry(load_all(files, jobs=1), default_policy(), TODAY, notes)
-    parallel = build_registry(load_all(files, jobs=2), default_policy(), TODAY, notes)
-    assert serial.errors > 0
-    assert format_json(serial) == format_json(parallel)
+    policy = default_policy()
+    plain = build_registry([load_file(p, d) for p, d in files], policy, TODAY, notes)
+    assert plain.errors > 0
+    for jobs in (1, 2):
+        for keep in (False, True):
+            other = assemble(check_files(files, policy, TODAY, None, jobs, keep_records=keep), policy, TODAY, notes)
+            assert format_json(other) == format_json(plain), (jobs, keep)
+            if keep:
+                assert [s.status for _, s in other.records()] == [s.status for _, s in plain.records()]
 
 
 class _Rec:
@@ -91,9 +98,7 @@ def test_cache_gives_the_output_of_a_full_check(tmp_path: Path) -> None:
 
 
 def test_cache_on_the_hostile_corpus(tmp_path: Path) -> None:
-    from tests.helpers import CASES
-
-    from tests.helpers import ROOT
+    from tests.helpers import CASES, ROOT
 
     cache = tmp_path / "cache"
     policy = ("--policy", str(ROOT / "policy.yml"), ".")
