@@ -12,7 +12,6 @@ import hashlib
 import os
 import pickle
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -81,6 +80,8 @@ def _compute(todo: list[tuple[int, str, bytes]], policy: Policy, today: date, jo
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers <= 1 or len(todo) < PARALLEL_FROM:
         return [_shrink(check_local(load_bytes(raw, display), policy, today), keep_records) for _, display, raw in todo]
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(policy, today, keep_records)) as pool:
         return list(pool.map(_check_one, [(display, raw) for _, display, raw in todo], chunksize=32))
 
