@@ -12,6 +12,7 @@ import hashlib
 import os
 import pickle
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -37,39 +38,76 @@ def fingerprint(policy: Policy, today: date) -> str:
     return digest.hexdigest()[:24]
 
 
+@dataclass
+class Store:
+    """The cache file: each file's results by (name, content digest), the last seen (mtime, size, digest)
+    of each name (so unchanged files are not read again, as git's index does), and the ranking notes of
+    each industry by a digest of its inputs."""
+
+    results: dict[str, Local] = field(default_factory=dict)
+    stats: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    notes: dict[str, dict[str, str]] = field(default_factory=dict)
+    loaded: tuple[int, int, int] = (0, 0, 0)  # sizes as read: unchanged sizes and no new results mean nothing to write
+
+
 def check_files(files: Sequence[tuple[Path, str]], policy: Policy, today: date, cache_dir: Path | None, jobs: int | None,
-                keep_records: bool = False) -> list[Local]:
+                keep_records: bool = False, store: Store | None = None) -> list[Local]:
     """Each file's own results, from the cache where its bytes are unchanged.
 
     With ``keep_records`` (status, worklist, site) nothing is cached and every result keeps its
     typed record, without the line map: findings are computed while the file is loaded, and the
     loaded document is dropped right after, so memory grows by records, not by parse trees.
+    ``store``, when given, receives the cache contents so the caller can add ranking notes.
     """
     if keep_records:
         cache_dir = None
     store_path = cache_dir / f"check-{fingerprint(policy, today)}.pickle" if cache_dir else None
-    store = _read(store_path)
+    old = _read(store_path)
+    new = store if store is not None else Store()
+    new.notes = old.notes
     results: list[Local | None] = [None] * len(files)
     keys: list[str | None] = [None] * len(files)
     todo: list[tuple[int, str, bytes]] = []
     for i, (path, display) in enumerate(files):
+        name = os.fspath(path)
         try:
-            raw = path.read_bytes()
+            info = os.stat(name)
+            seen = old.stats.get(display) if store_path else None
+            if seen is not None and seen[0] == info.st_mtime_ns and seen[1] == info.st_size and display + "\0" + seen[2] in old.results:
+                digest, raw = seen[2], None
+            else:
+                with open(name, "rb") as handle:
+                    raw = handle.read()
+                digest = hashlib.sha256(raw).hexdigest()
         except OSError:
             results[i] = _shrink(check_local(load_file(path, display), policy, today), keep_records)  # the loader words the error
             continue
-        key = display + "\0" + hashlib.sha256(raw).hexdigest()
+        key = display + "\0" + digest
         keys[i] = key
-        cached = store.get(key)
+        new.stats[display] = (info.st_mtime_ns, info.st_size, digest)
+        cached = old.results.get(key)
         if cached is not None:
             results[i] = cached
-        else:
+        elif raw is not None:
             todo.append((i, display, raw))
     for (i, _, _), local in zip(todo, _compute(todo, policy, today, jobs, keep_records)):
         results[i] = local
-    if store_path is not None and (todo or len(store) != len(files)):
-        _write(store_path, {k: r for k, r in zip(keys, results) if k is not None and r is not None})
+    new.results = {k: r for k, r in zip(keys, results) if k is not None and r is not None}
+    if store_path is not None:
+        new.stats = {d: s for d, s in new.stats.items() if d + "\0" + s[2] in new.results}
+        unchanged = not todo and new.results.keys() == old.results.keys() and new.stats == old.stats
+        new.loaded = (len(old.results), len(old.stats), len(old.notes)) if unchanged else (-1, -1, -1)
     return [r for r in results if r is not None]
+
+
+def save(cache_dir: Path | None, policy: Policy, today: date, store: Store) -> None:
+    """Write the cache unless nothing in it changed since it was read."""
+    if cache_dir is None:
+        return
+    if store.loaded == (len(store.results), len(store.stats), len(store.notes)):
+        return
+    store.loaded = (0, 0, 0)
+    _write(cache_dir / f"check-{fingerprint(policy, today)}.pickle", store)
 
 
 def _shrink(local: Local, keep_records: bool) -> Local:
@@ -96,18 +134,18 @@ def _check_one(item: tuple[str, bytes]) -> Local:
     return _shrink(check_local(load_bytes(item[1], item[0]), policy, today), bool(_worker["keep"]))
 
 
-def _read(path: Path | None) -> dict[str, Local]:
+def _read(path: Path | None) -> Store:
     if path is None or not path.is_file():
-        return {}
+        return Store()
     try:
         with path.open("rb") as handle:
             store = pickle.load(handle)
-        return store if isinstance(store, dict) else {}
+        return store if isinstance(store, Store) else Store()
     except Exception:  # noqa: BLE001 - a damaged cache is simply rebuilt
-        return {}
+        return Store()
 
 
-def _write(path: Path, store: dict[str, Local]) -> None:
+def _write(path: Path, store: Store) -> None:
     """Best effort: a read-only checkout just runs without a cache."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -49,8 +49,10 @@ def discover(paths: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Finding
         if path.is_dir():
             with os.scandir(path) as scan:
                 children = sorted(scan, key=lambda e: e.name)
+            base = path.as_posix()
+            prefix = "" if base == "." else base.rstrip("/") + "/"
             for child in children:
-                display = (path / child.name).as_posix()
+                display = prefix + child.name
                 if child.is_symlink():
                     notes.append(Finding(display, 1, 1, "error", "file.name", f"{child.name} 是符号链接，未读取：记录必须是 records/ 中的普通文件"))
                     continue
@@ -149,13 +151,17 @@ def _context(args: argparse.Namespace) -> tuple[Policy, date]:
 
 def _check_registry(args: argparse.Namespace) -> Registry:
     """``ipreg check``: each file's own results from the content cache or worker processes."""
-    from generator.checkcache import check_files
+    from generator.checkcache import Store, check_files, save
     from generator.registry import assemble
 
     policy, today = _context(args)
     files, notes = discover(args.paths)
     cache = None if args.no_cache else Path(os.environ.get("IPREG_CACHE_DIR", ".ipreg-cache"))
-    return assemble(check_files(files, policy, today, cache, args.jobs), policy, today, notes)
+    store = Store()
+    locals_ = check_files(files, policy, today, cache, args.jobs, store=store)
+    registry = assemble(locals_, policy, today, notes, store.notes if cache else None)
+    save(cache, policy, today, store)
+    return registry
 
 
 def _registry(args: argparse.Namespace, paths: Sequence[str]) -> Registry:

@@ -5,6 +5,8 @@ Pure: it receives loaded documents, the policy and ``today``; reading files is t
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -112,9 +114,14 @@ def build_registry(documents: Sequence[Loaded], policy: Policy, today: date, ext
     return assemble([check_local(loaded, policy, today) for loaded in documents], policy, today, extra)
 
 
-def assemble(locals_: Sequence[Local], policy: Policy, today: date, extra: Iterable[Finding] = ()) -> Registry:
-    """The registry-wide checks (duplicates, the Art. 5(3) ranking) on top of each file's own."""
-    ranking = Ranking.of((local.rank for local in locals_ if local.rank is not None), policy.lookback_years)
+def assemble(locals_: Sequence[Local], policy: Policy, today: date, extra: Iterable[Finding] = (),
+             notes: dict[str, dict[str, str]] | None = None) -> Registry:
+    """The registry-wide checks (duplicates, the Art. 5(3) ranking) on top of each file's own.
+
+    ``notes`` (optional, updated in place) keeps the ranking notes of each industry under a digest
+    of that industry's inputs, so an unchanged industry is not ranked again.
+    """
+    messages = _ranking_notes([local.rank for local in locals_ if local.rank is not None], policy.lookback_years, notes)
     duplicates = _duplicate_findings(locals_)
     article = CATALOGUE["art5.creation"].article
     entries = []
@@ -122,7 +129,7 @@ def assemble(locals_: Sequence[Local], policy: Policy, today: date, extra: Itera
         findings = list(local.findings) + duplicates.get(local.file, [])
         outcomes = list(local.outcomes)
         if local.rank is not None:
-            note = ranking_outcome(local.rank, ranking)
+            note = Outcome("art5.creation", None, messages[local.rank.key], ("industry",), severity="info")
             at = max((i + 1 for i, o in enumerate(outcomes) if o.rule == "art5.creation"), default=len(outcomes))
             outcomes.insert(at, note)
             findings.append(Finding(local.file, local.rank.line, local.rank.column, "info", note.rule, note.message, article))
@@ -130,6 +137,24 @@ def assemble(locals_: Sequence[Local], policy: Policy, today: date, extra: Itera
         entries.append(Entry(local.file, local.record, local.status, local.on, tuple(outcomes), tuple(findings)))
     everything = sorted([f for e in entries for f in e.findings] + list(extra), key=Finding.sort_key)
     return Registry(today, policy, tuple(entries), tuple(everything))
+
+
+def _ranking_notes(items: list[RankInput], lookback: int, cache: dict[str, dict[str, str]] | None) -> dict[str, str]:
+    """file -> the ranking note of its record, computed per industry (or taken from ``cache``)."""
+    ranking = Ranking.of(items, lookback)
+    out: dict[str, str] = {}
+    for members in ranking.industries.values():
+        digest = ""
+        if cache is not None:
+            digest = hashlib.sha256(pickle.dumps((lookback, sorted(members, key=lambda m: m.key)), protocol=4)).hexdigest()
+            if digest in cache:
+                out.update(cache[digest])
+                continue
+        found = {m.key: ranking_outcome(m, ranking).message for m in members}
+        if cache is not None:
+            cache[digest] = found
+        out.update(found)
+    return out
 
 
 def _duplicate_findings(locals_: Sequence[Local]) -> dict[str, list[Finding]]:

@@ -93,8 +93,14 @@ def test_cache_gives_the_output_of_a_full_check(tmp_path: Path) -> None:
     changed = _check(repo, cache)
     assert changed != full and "art4.legal-person" in changed
     assert changed == _check(repo, cache, "--no-cache")
+    # a patent of another record changes the ranking notes of its whole industry
+    other = sorted((repo / "records").glob("*.yaml"))[20]
+    text = other.read_text(encoding="utf-8")
+    other.write_text(text.replace("    type: invention\n", "    type: invention\n", 1).replace("    granted: 20", "    granted: 19", 1), encoding="utf-8")
+    ranked = _check(repo, cache)
+    assert ranked == _check(repo, cache, "--no-cache") and ranked != changed
     (cache / next(cache.glob("check-*.pickle")).name).write_bytes(b"not a pickle")  # a damaged cache is rebuilt
-    assert _check(repo, cache) == changed
+    assert _check(repo, cache) == ranked
 
 
 def test_cache_on_the_hostile_corpus(tmp_path: Path) -> None:
