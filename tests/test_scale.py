@@ -86,7 +86,7 @@ def test_cache_gives_the_output_of_a_full_check(tmp_path: Path) -> None:
     full = _check(repo, cache, "--no-cache")
     assert not cache.exists()
     assert _check(repo, cache) == full  # cold: computes and writes the cache
-    assert len(list(cache.glob("check-*.pickle"))) == 1
+    assert len(list(cache.glob("check-*.cache"))) == 1
     assert _check(repo, cache) == full  # warm: everything from the cache
     one = sorted((repo / "records").glob("*.yaml"))[7]
     one.write_text(one.read_text(encoding="utf-8").replace("legal_person: true", "legal_person: false"), encoding="utf-8")
@@ -99,7 +99,7 @@ def test_cache_gives_the_output_of_a_full_check(tmp_path: Path) -> None:
     other.write_text(text.replace("    type: invention\n", "    type: invention\n", 1).replace("    granted: 20", "    granted: 19", 1), encoding="utf-8")
     ranked = _check(repo, cache)
     assert ranked == _check(repo, cache, "--no-cache") and ranked != changed
-    (cache / next(cache.glob("check-*.pickle")).name).write_bytes(b"not a pickle")  # a damaged cache is rebuilt
+    (cache / next(cache.glob("check-*.cache")).name).write_bytes(b"not a pickle")  # a damaged cache is rebuilt
     assert _check(repo, cache) == ranked
 
 
