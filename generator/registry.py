@@ -21,7 +21,7 @@ from generator.policy import Policy
 from generator.ranking import Ranking, RankInput
 from generator.rules import CATALOGUE
 from generator.rules.base import Context, Outcome
-from generator.rules.eligibility import evaluate, ranking_outcome
+from generator.rules.eligibility import evaluate, ranking_message, ranking_note
 from generator.rules.records import consistency_findings, event_findings, identifier_findings, placeholder_findings
 from generator.schema import schema_findings
 
@@ -129,7 +129,7 @@ def assemble(locals_: Sequence[Local], policy: Policy, today: date, extra: Itera
         findings = list(local.findings) + duplicates.get(local.file, [])
         outcomes = list(local.outcomes)
         if local.rank is not None:
-            note = Outcome("art5.creation", None, messages[local.rank.key], ("industry",), severity="info")
+            note = ranking_note(messages[local.rank.key])
             at = max((i + 1 for i, o in enumerate(outcomes) if o.rule == "art5.creation"), default=len(outcomes))
             outcomes.insert(at, note)
             findings.append(Finding(local.file, local.rank.line, local.rank.column, "info", note.rule, note.message, article))
@@ -150,7 +150,7 @@ def _ranking_notes(items: list[RankInput], lookback: int, cache: dict[str, dict[
             if digest in cache:
                 out.update(cache[digest])
                 continue
-        found = {m.key: ranking_outcome(m, ranking).message for m in members}
+        found = {m.key: ranking_message(m, ranking) for m in members}
         if cache is not None:
             cache[digest] = found
         out.update(found)

@@ -14,7 +14,7 @@ from generator.registry import Registry, build_registry
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
 DEFAULT_TODAY = date(2026, 11, 25)
-_USCC_LINE = re.compile(rb'^uscc:\s*"?([0-9A-Z]+)"?', re.M)
+_USCC_LINE = re.compile(rb'^uscc:\s*"?([0-9A-Z]+)"?', re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,3 @@ def check_case(path: Path, today: date | None = None) -> Registry:
     first = path if path.is_file() else sorted(path.glob("*.yaml"))[0]
     return build_registry(load_case(path), default_policy(), today or case_today(first))
 
-
-def record_text(**changes: str) -> str:
-    """The valid advantage case with text replacements (old=new given as pairs in a dict)."""
-    return (CASES / "valid" / "advantage.yaml").read_text(encoding="utf-8")

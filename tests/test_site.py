@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import html
 import gzip
+import html
 import io
 import json
 import re
@@ -106,7 +106,7 @@ def test_hostile_text_renders_literally(site: Path) -> None:
     assert "<script>alert" not in html_text and "<img src=x" not in html_text and "<b>粗" not in html_text
     assert "javascript:" not in re.findall(r'href="([^"]*)"', html_text).__str__()
     assert "49" not in text_of(html_text, "h1")
-    title = re.search(r"<title>(.*?)</title>", html_text, re.S)
+    title = re.search(r"<title>(.*?)</title>", html_text, re.DOTALL)
     assert title and "<script>" not in title.group(1) and "&lt;script&gt;" in title.group(1)
     listing = page(site, "list")
     row = next(line for line in listing.splitlines() if hostile.uscc in line)

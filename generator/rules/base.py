@@ -10,7 +10,6 @@ from generator.lifecycle import Status
 from generator.loader import PathKey
 from generator.model import Record
 from generator.policy import Policy
-from generator.ranking import Ranking
 from generator.rules import CATALOGUE
 
 
@@ -23,7 +22,6 @@ class Context:
     today: date
     on: date
     status: Status
-    ranking: Ranking | None = None  # the registry's industries, for the Art. 5(3) ranking
 
 
 @dataclass(frozen=True)

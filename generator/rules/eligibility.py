@@ -172,18 +172,20 @@ def art5_creation(ctx: Context) -> Iterator[Outcome]:
         yield Outcome("art5.creation", True, f"{ctx.on} 有效的核心专利 {len(core)} 件（{core[0].number} 等）", ("patents",))
     else:
         yield Outcome("art5.creation", False, f"{ctx.on} 没有有效的核心专利（core: true，支撑主要产品）", ("patents",))
-    if ctx.ranking is not None:
-        yield ranking_outcome(RankInput.of(ctx.record, ctx.on), ctx.ranking)
+    # the ranking within the industry needs the whole registry: registry.assemble adds it (ranking_note)
 
 
-def ranking_outcome(item: RankInput, ranking: Ranking) -> Outcome:
-    """第五条第三项：近三年发明专利授权量、截至上年底有效专利量在同行业中的排名（提示）。"""
+def ranking_message(item: RankInput, ranking: Ranking) -> str:
+    """第五条第三项：近三年发明专利授权量、截至上年底有效专利量在同行业中的排名。"""
     n = ranking.lookback
     r = ranking.rank(item)
-    return Outcome("art5.creation", None,
-                   f"同行业（{item.industry_code} {item.industry_name}）{r.peers} 家中：近 {n} 年发明专利授权 {r.recent} 件，"
-                   f"排第 {r.recent_rank}；截至 {item.on.year - 1} 年底有效专利 {r.valid} 件，排第 {r.valid_rank}",
-                   ("industry",), severity="info")
+    return (f"同行业（{item.industry_code} {item.industry_name}）{r.peers} 家中：近 {n} 年发明专利授权 {r.recent} 件，"
+            f"排第 {r.recent_rank}；截至 {item.on.year - 1} 年底有效专利 {r.valid} 件，排第 {r.valid_rank}")
+
+
+def ranking_note(message: str) -> Outcome:
+    """The ranking as an information note of art5.creation, at the record's industry."""
+    return Outcome("art5.creation", None, message, ("industry",), severity="info")
 
 
 def art5_trademark(ctx: Context) -> Iterator[Outcome]:
