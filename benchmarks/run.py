@@ -74,15 +74,15 @@ def scratch(base: Path, count: int, errors: float) -> Path:
 def plain_mkdocs_tree(repo: Path, out: Path) -> Path:
     """The generated pages written to a folder, and a mkdocs.yml without the hook."""
     from generator.cli import discover
-    from generator.loader import load_file
     from generator.policy import load_policy
-    from generator.registry import build_registry
-    from generator.site.build import site_content
+    from generator.site.build import gather, site_content
+    from generator.site.exports import open_data
     from generator.site.hook import link_rule_ids
 
     files, notes = discover([str(repo / "records")])
-    registry = build_registry([load_file(p, d) for p, d in files], load_policy(repo / "policy.yml"), date.fromisoformat(TODAY), notes)
-    content = site_content(repo, registry, "https://example.invalid/")
+    site = gather(files, load_policy(repo / "policy.yml"), date.fromisoformat(TODAY), notes)
+    content = site_content(repo, site)
+    content.files.update(open_data(site.items, site.registry.today, "https://example.invalid/"))
     docs = out / "docs"
     shutil.copytree(ROOT / "docs", docs)
     marker = re.compile(r"<!--\s*ipreg:([a-z-]+)\s*-->")

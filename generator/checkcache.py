@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -53,16 +53,36 @@ class Store:
     loaded: tuple[int, int, int] = (0, 0, 0)  # sizes as read: unchanged sizes and no new results mean nothing to write
 
 
+Derive = Callable[[Local, date], Any]
+
+
+@dataclass(frozen=True)
+class _Keep:
+    """What each result keeps beyond its findings (sent to worker processes)."""
+
+    records: bool = False
+    derive: Derive | None = None
+
+    def shrink(self, local: Local, today: date) -> Local:
+        if self.derive is not None:
+            local = replace(local, extra=self.derive(local, today))
+        return local.without_positions() if self.records else local.lite()
+
+
 def check_files(files: Sequence[tuple[Path, str]], policy: Policy, today: date, cache_dir: Path | None, jobs: int | None,
-                keep_records: bool = False, store: Store | None = None) -> list[Local]:
+                keep_records: bool = False, store: Store | None = None, derive: Derive | None = None) -> list[Local]:
     """Each file's own results, from the cache where its bytes are unchanged.
 
-    With ``keep_records`` (status, worklist, site) nothing is cached and every result keeps its
+    With ``keep_records`` (status, worklist, explain) nothing is cached and every result keeps its
     typed record, without the line map: findings are computed while the file is loaded, and the
     loaded document is dropped right after, so memory grows by records, not by parse trees.
+    ``derive`` (a module-level function, so worker processes can run it) is called with each
+    full result where it is computed, and what it returns is kept as ``Local.extra`` while the
+    record itself is dropped: the site renders its pages this way, in parallel. No cache then either.
     ``store``, when given, receives the cache contents so the caller can add ranking notes.
     """
-    if keep_records:
+    keep = _Keep(keep_records, derive)
+    if keep_records or derive is not None:
         cache_dir = None
     store_path = cache_dir / f"check-{fingerprint(policy, today)}.cache" if cache_dir else None
     old = _read(store_path)
@@ -83,7 +103,7 @@ def check_files(files: Sequence[tuple[Path, str]], policy: Policy, today: date, 
                     raw = handle.read()
                 digest = hashlib.sha256(raw).hexdigest()
         except OSError:
-            results[i] = _shrink(check_local(load_file(path, display), policy, today), keep_records)  # the loader words the error
+            results[i] = keep.shrink(check_local(load_file(path, display), policy, today), today)  # the loader words the error
             continue
         key = display + "\0" + digest
         keys[i] = key
@@ -93,7 +113,7 @@ def check_files(files: Sequence[tuple[Path, str]], policy: Policy, today: date, 
             results[i] = cached
         elif raw is not None:
             todo.append((i, display, raw))
-    for (i, _, _), local in zip(todo, _compute(todo, policy, today, jobs, keep_records)):
+    for (i, _, _), local in zip(todo, _compute(todo, policy, today, jobs, keep)):
         results[i] = local
     new.results = {k: r for k, r in zip(keys, results) if k is not None and r is not None}
     if store_path is not None:
@@ -114,28 +134,24 @@ def save(cache_dir: Path | None, policy: Policy, today: date, store: Store) -> N
     _write(cache_dir / f"check-{fingerprint(policy, today)}.cache", store)
 
 
-def _shrink(local: Local, keep_records: bool) -> Local:
-    return local.without_positions() if keep_records else local.lite()
-
-
-def _compute(todo: list[tuple[int, str, bytes]], policy: Policy, today: date, jobs: int | None, keep_records: bool) -> list[Local]:
+def _compute(todo: list[tuple[int, str, bytes]], policy: Policy, today: date, jobs: int | None, keep: _Keep) -> list[Local]:
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers <= 1 or len(todo) < PARALLEL_FROM:
-        return [_shrink(check_local(load_bytes(raw, display), policy, today), keep_records) for _, display, raw in todo]
+        return [keep.shrink(check_local(load_bytes(raw, display), policy, today), today) for _, display, raw in todo]
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(policy, today, keep_records)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(policy, today, keep)) as pool:
         return list(pool.map(_check_one, [(display, raw) for _, display, raw in todo], chunksize=32))
 
 
-def _init(policy: Policy, today: date, keep_records: bool) -> None:
-    _worker["policy"], _worker["today"], _worker["keep"] = policy, today, keep_records
+def _init(policy: Policy, today: date, keep: _Keep) -> None:
+    _worker["policy"], _worker["today"], _worker["keep"] = policy, today, keep
 
 
 def _check_one(item: tuple[str, bytes]) -> Local:
-    policy, today = _worker["policy"], _worker["today"]
-    assert isinstance(policy, Policy) and isinstance(today, date)
-    return _shrink(check_local(load_bytes(item[1], item[0]), policy, today), bool(_worker["keep"]))
+    policy, today, keep = _worker["policy"], _worker["today"], _worker["keep"]
+    assert isinstance(policy, Policy) and isinstance(today, date) and isinstance(keep, _Keep)
+    return keep.shrink(check_local(load_bytes(item[1], item[0]), policy, today), today)
 
 
 def _encode(local: Local) -> tuple[Any, ...]:

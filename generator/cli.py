@@ -12,12 +12,16 @@ import sys
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.findings import Finding
 from generator.loader import load_bytes
 from generator.policy import Policy, PolicyError, load_policy
 from generator.registry import Registry, build_registry
+
+if TYPE_CHECKING:
+    from generator.site.build import SiteInput
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # China has no daylight saving time
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -174,6 +178,15 @@ def _registry(args: argparse.Namespace, paths: Sequence[str]) -> Registry:
     return assemble(check_files(files, policy, today, None, getattr(args, "jobs", None), keep_records=True), policy, today, notes)
 
 
+def _site_input(args: argparse.Namespace) -> SiteInput:
+    """``ipreg build``: check records/ and render each published enterprise's page where it is checked."""
+    from generator.site.build import gather
+
+    policy, today = _context(args)
+    files, notes = discover(["records"])
+    return gather(files, policy, today, notes, getattr(args, "jobs", None))
+
+
 def _diff(args: argparse.Namespace) -> int:
     from generator import commands, gitsource
     from generator.policy import policy_from_loaded
@@ -224,6 +237,6 @@ def _dispatch(args: argparse.Namespace) -> int:
         config = Path(args.config)
         if not config.is_file():
             raise UsageError(f"找不到 {args.config}：请在登记簿根目录运行")
-        return commands.build(_registry(args, ["records"]), config, Path(args.site_dir))
+        return commands.build(_site_input(args), config, Path(args.site_dir))
     raise UsageError(f"未知命令 {args.command}")
 

@@ -9,12 +9,16 @@ import os
 import sys
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.lifecycle import CAUSE_ZH, STATUS_ZH
 from generator.registry import Entry, Registry
 from generator.report import SEVERITY_ZH, format_github, format_json, format_text, summary_markdown, text_line
 from generator.rules import CATALOGUE
 from generator.worklist import DUE_KIND_ZH, STATUS_FIELDS, due_items, status_rows
+
+if TYPE_CHECKING:
+    from generator.site.build import SiteInput
 
 CATEGORY_ZH = {"advantage": "优势企业", "reserve": "储备企业"}
 
@@ -145,21 +149,21 @@ def _explain_text(entry: Entry, registry: Registry) -> str:
     return "\n".join(out) + "\n"
 
 
-def build(registry: Registry, config: Path, site_dir: Path) -> int:
+def build(site: SiteInput, config: Path, site_dir: Path) -> int:
     """Check first (errors stop the build with the same messages as ``ipreg check``), then build."""
     from generator.site.build import SiteError, build_site
 
+    registry, listed = site.registry, site.listed
     if registry.errors:
         print(format_text(registry), end="")
         print(f"站点未生成，{site_dir}/ 保持不变。", file=sys.stderr)
         return 1
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
-        build_site(config, site_dir, registry)
+        build_site(config, site_dir, site)
     except SiteError as exc:
         print(f"ipreg: {exc}\n{site_dir}/ 保持不变。", file=sys.stderr)
         return 1
-    listed = sum(st.listed for _, st in registry.records())
     print(f"站点已生成：{site_dir}/（{registry.today}，公开名单 {listed} 家，警告 {registry.warnings} 个）")
     return 0
 

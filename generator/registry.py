@@ -76,9 +76,10 @@ class Local:
     record: Record | None = None
     status: Status | None = None
     on: date | None = None
+    extra: Any = None  # what a caller derived from the record where it was checked (the site: page and public data)
 
     def lite(self) -> Local:
-        return Local(self.file, self.findings, (), self.keys, self.rank, None, None, self.on)
+        return Local(self.file, self.findings, (), self.keys, self.rank, None, None, self.on, self.extra)
 
     def without_positions(self) -> Local:
         """Keeps the record for status, worklist and site, without its line map (most of its memory)."""

@@ -6,6 +6,8 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+
 from benchmarks.synth import write_registry
 from generator.checkcache import PARALLEL_FROM, check_files
 from generator.cli import discover
@@ -15,6 +17,11 @@ from generator.policy import default_policy
 from generator.ranking import RankInput, metrics, window_start
 from generator.registry import assemble, build_registry
 from generator.report import format_json
+from generator.site import build as site_build
+from generator.site.build import OpenData, SiteError, gather
+from generator.site.content import enterprise_page
+from generator.site.exports import open_data
+from generator.site.public import public_enterprise
 
 TODAY = date(2026, 11, 25)
 
@@ -31,6 +38,26 @@ def test_parallel_and_compact_paths_give_identical_findings(tmp_path: Path) -> N
             assert format_json(other) == format_json(plain), (jobs, keep)
             if keep:
                 assert [s.status for _, s in other.records()] == [s.status for _, s in plain.records()]
+        site = gather(files, policy, TODAY, notes, jobs)  # the build's path: pages rendered where records are checked
+        assert format_json(site.registry) == format_json(plain), jobs
+        expected = sorted((public_enterprise(r, st, TODAY) for r, st in plain.records() if st.status != "pending"), key=lambda e: e.uscc)
+        assert site.items == expected and len(expected) > PARALLEL_FROM // 2
+        assert site.pages == {f"enterprises/{e.uscc}.md": enterprise_page(e, TODAY) for e in expected}
+
+
+def test_open_data_made_on_the_side_equals_open_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = write_registry(tmp_path, 30, errors=0.0, seed=4)
+    files, notes = discover([str(repo / "records")])
+    site = gather(files, default_policy(), TODAY, notes)
+    assert site.registry.errors == 0 and site.items
+    assert OpenData(site.items, TODAY, "https://x.invalid/").result() == open_data(site.items, TODAY, "https://x.invalid/")
+
+    def broken(*args: object) -> dict[str, bytes]:
+        raise ValueError("坏了")
+
+    monkeypatch.setattr(site_build, "open_data", broken)
+    with pytest.raises(SiteError, match="开放数据文件生成失败：ValueError: 坏了"):
+        OpenData(site.items, TODAY, "https://x.invalid/").result()
 
 
 class _Rec:

@@ -10,26 +10,57 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Iterator, Mapping
+import sys
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
-from generator.loader import load_file
-from generator.policy import PolicyError, load_policy
-from generator.registry import Registry, build_registry
+from generator.findings import Finding
+from generator.policy import Policy, PolicyError, load_policy
+from generator.registry import Registry, assemble
 from generator.schema import PLACEHOLDER
-from generator.site.content import SiteContent, build_content
+from generator.site.content import SiteContent, build_content, site_part
+from generator.site.exports import open_data
+from generator.site.public import PublicEnterprise
 from generator.template import render_template
 
-PRELOADED: Registry | None = None  # the Registry ``ipreg build`` checked, reused by the hook
+PRELOADED: SiteInput | None = None  # what ``ipreg build`` checked, taken over by the hook
 
 
 class SiteError(Exception):
     """The site could not be built (message in Chinese)."""
 
 
-def load_registry(root: Path, environ: Mapping[str, str]) -> Registry:
+@dataclass(frozen=True)
+class SiteInput:
+    """What the site is made of: every file's findings, the published enterprises (by USCC) and their pages."""
+
+    registry: Registry  # findings only: records are dropped once their pages are rendered
+    items: list[PublicEnterprise]
+    pages: dict[str, str]  # enterprises/<USCC>.md -> Markdown
+
+    @property
+    def listed(self) -> int:
+        return sum(e.status.listed for e in self.items)
+
+
+def gather(files: Sequence[tuple[Path, str]], policy: Policy, today: date, notes: Sequence[Finding] = (),
+           jobs: int | None = None) -> SiteInput:
+    """Check every file and render each published enterprise's page where its record is checked
+    (in worker processes for a large registry), keeping only findings, public data and pages."""
+    from generator.checkcache import check_files
+
+    locals_ = check_files(files, policy, today, None, jobs, derive=site_part)
+    registry = assemble(locals_, policy, today, notes)
+    parts: list[tuple[PublicEnterprise, str]] = sorted((local.extra for local in locals_ if local.extra is not None),
+                                                       key=lambda part: part[0].uscc)
+    return SiteInput(registry, [e for e, _ in parts], {f"enterprises/{e.uscc}.md": page for e, page in parts})
+
+
+def load_input(root: Path, environ: Mapping[str, str]) -> SiteInput:
     """For ``mkdocs build/serve`` run directly: records/ and policy.yml next to mkdocs.yml."""
     from generator.cli import UsageError, discover, resolve_today
 
@@ -39,20 +70,76 @@ def load_registry(root: Path, environ: Mapping[str, str]) -> Registry:
         files, notes = discover([str(root / "records")])
     except (UsageError, PolicyError) as exc:
         raise SiteError(str(exc)) from None
-    documents = [load_file(path, Path(display).relative_to(root).as_posix() if Path(display).is_absolute() else display)
-                 for path, display in files]
-    return build_registry(documents, policy, today, notes)
+    files = [(path, Path(display).relative_to(root).as_posix() if Path(display).is_absolute() else display) for path, display in files]
+    return gather(files, policy, today, notes)
 
 
-def site_content(root: Path, registry: Registry, site_url: str) -> SiteContent:
+def take_preloaded() -> SiteInput | None:
+    """The input ``ipreg build`` checked, handed over once (the hook then owns it)."""
+    global PRELOADED
+    found, PRELOADED = PRELOADED, None
+    return found
+
+
+def site_content(root: Path, site: SiteInput) -> SiteContent:
     measures = (root / "texts" / "measures.txt").read_text(encoding="utf-8")
     schema = json.loads((root / "schemas" / "enterprise.schema.json").read_text(encoding="utf-8"))
-    content = build_content(registry, measures, schema, site_url)
+    content = build_content(site.items, site.pages, site.registry.today, measures, schema)
     content.files["data/record-template.yaml"] = render_template(PLACEHOLDER, PLACEHOLDER).encode("utf-8")
     for name, target in (("enterprise.schema.json", "data/record.schema.json"),
                          ("public-enterprises.schema.json", "data/enterprises.schema.json")):
         content.files[target] = (root / "schemas" / name).read_bytes()
     return content
+
+
+class OpenData:
+    """The open data files (OPEN_DATA), made in a forked child process while MkDocs renders the
+    pages (the calendar alone takes seconds for a large registry); made here and now where
+    fork is not available. ``result()`` waits for them; ``stop()`` ends the child if still running."""
+
+    def __init__(self, items: list[PublicEnterprise], today: date, site_url: str) -> None:
+        self._ready: dict[str, bytes] | None = None
+        self._process: Any = None
+        if sys.platform != "linux":
+            self._ready = open_data(items, today, site_url)
+            return
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")  # the child inherits the items: nothing is pickled on the way in
+        self._conn, child = context.Pipe(duplex=False)
+        self._process = context.Process(target=_open_data_child, args=(child, items, today, site_url), daemon=True)
+        self._process.start()
+        child.close()
+
+    def result(self) -> dict[str, bytes]:
+        if self._ready is None:
+            try:
+                outcome, payload = self._conn.recv()
+            except (EOFError, OSError):
+                outcome, payload = "error", "子进程意外退出"
+            finally:
+                self.stop()
+            if outcome != "ok":
+                raise SiteError(f"开放数据文件生成失败：{payload}")
+            self._ready = payload
+        return self._ready
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._conn.close()
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process.join()
+            self._process = None
+
+
+def _open_data_child(conn: Any, items: list[PublicEnterprise], today: date, site_url: str) -> None:
+    try:
+        conn.send(("ok", open_data(items, today, site_url)))
+    except BaseException as exc:  # noqa: BLE001 - reported by the parent, in Chinese, as a failed build
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
 
 
 class _WarningCollector(logging.Handler):
@@ -85,7 +172,7 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = old
 
 
-def build_site(config_file: Path, site_dir: Path, registry: Registry) -> None:
+def build_site(config_file: Path, site_dir: Path, site: SiteInput) -> None:
     """Build into a temporary sibling of ``site_dir`` and swap it in only on success."""
     global PRELOADED
     from mkdocs.commands.build import build
@@ -96,13 +183,15 @@ def build_site(config_file: Path, site_dir: Path, registry: Registry) -> None:
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     temp = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
     shutil.rmtree(temp, ignore_errors=True)
-    epoch = str(today_epoch(registry.today))
-    PRELOADED = registry
+    today = site.registry.today
+    epoch = str(today_epoch(today))
+    PRELOADED = site
+    del site  # the hook takes it over and drops the records' data once the pages are made
     warnings = _WarningCollector()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(warnings)
     try:
-        with _environment({"IPREG_TODAY": registry.today.isoformat(), "SOURCE_DATE_EPOCH": epoch}):
+        with _environment({"IPREG_TODAY": today.isoformat(), "SOURCE_DATE_EPOCH": epoch}):
             config = load_config(str(config_file), site_dir=str(temp), strict=True)
             build(config)
         _swap(temp, site_dir)

@@ -1,12 +1,14 @@
 """The generator core of the site: Registry -> pages (Markdown) and data files, as plain data.
 
 Nothing here knows MkDocs: ``build_content`` returns a SiteContent whose pages could be written
-to a folder for any other static-site engine. Record text goes through ``escape.md`` (Jinja's
+to a folder for any other static-site engine. Enterprise pages are rendered one record at a time
+by ``site_part``, which ``ipreg build`` runs in the worker processes that check the records. Record text goes through ``escape.md`` (Jinja's
 ``finalize``) everywhere; Mermaid diagrams contain no record text but USCCs and dates.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 from collections import Counter
@@ -20,12 +22,11 @@ from markupsafe import Markup
 
 from generator.dates import anniversary
 from generator.lifecycle import STATUS_ZH, STATUSES
-from generator.registry import Registry
+from generator.registry import Local
 from generator.rules import ARTICLE_ANCHORS, CATALOGUE
-from generator.site import exports
 from generator.site.escape import md, rel, safe_url
 from generator.site.measures import measures_markdown
-from generator.site.public import CATEGORY_ZH, EVENT_ZH, PUBLIC_FIELDS, PublicEnterprise, honor_zh, published
+from generator.site.public import CATEGORY_ZH, EVENT_ZH, PUBLIC_FIELDS, PublicEnterprise, honor_zh, public_enterprise
 from generator.worklist import DUE_KIND_ZH
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -34,7 +35,7 @@ PUBLISHED_STATUSES = tuple(s for s in STATUSES if s != "pending")
 
 @dataclass(frozen=True)
 class SiteContent:
-    """Generated Markdown pages (by source path), fragments for hand-written pages, data files."""
+    """Generated Markdown pages (by source path), fragments for hand-written pages, static files."""
 
     pages: dict[str, str] = field(default_factory=dict)
     fragments: dict[str, str] = field(default_factory=dict)
@@ -49,6 +50,7 @@ def _finalize(value: Any) -> Any:
     return md(value)
 
 
+@functools.cache
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, finalize=_finalize,
                       undefined=StrictUndefined, keep_trailing_newline=True)
@@ -73,16 +75,25 @@ def rule_link(rule_id: str, page: str) -> Markup:
     return Markup(f'<a href="{rel(page, "policy/")}#{anchor}"><code>{md(rule_id)}</code></a>')
 
 
-def build_content(registry: Registry, measures: str, schema: dict[str, Any], site_url: str) -> SiteContent:
-    """Every generated page, fragment and data file for ``registry`` on ``registry.today``."""
+def site_part(local: Local, today: date) -> tuple[PublicEnterprise, str] | None:
+    """The public view of one checked record and its page; None when it is not published
+    (pending, or not a valid record). Runs where the record is checked, in a worker process."""
+    if local.record is None or local.status is None or local.status.status == "pending":
+        return None
+    e = public_enterprise(local.record, local.status, today)
+    return e, enterprise_page(e, today)
+
+
+def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: date, measures: str, schema: dict[str, Any]) -> SiteContent:
+    """Every generated page and fragment, given the published enterprises (by USCC) and their pages.
+
+    The open data files come from ``exports.open_data``; the site builds them on the side.
+    """
     env = environment()
-    today = registry.today
-    items = published(registry)
     content = SiteContent()
     content.pages["list.md"] = env.get_template("list.md.j2").render(
         today=today, items=[e for e in items if e.status.listed], link=_linker("list/"))
-    for e in items:
-        content.pages[f"enterprises/{e.uscc}.md"] = _enterprise_page(env, e, today)
+    content.pages.update(pages)
     content.pages["timeline.md"] = _timeline_page(env, items, today)
     content.pages["history.md"] = _history_page(env, items)
     content.pages["policy.md"] = "---\nhide:\n  - navigation\n---\n\n# 政策原文：西平县知识产权强企培育备案管理办法\n\n" + measures_markdown(measures)
@@ -90,14 +101,10 @@ def build_content(registry: Registry, measures: str, schema: dict[str, Any], sit
     content.fragments["field-reference"] = field_reference(schema)
     content.fragments["rule-reference"] = rule_reference("guide/")
     content.fragments["public-fields"] = public_fields()
-    content.files["data/enterprises.json"] = exports.enterprises_json(items, today)
-    content.files["data/enterprises.csv"] = exports.enterprises_csv(items)
-    content.files["data/reviews.ics"] = exports.reviews_ics(items, today, site_url)
-    content.files["data/changes.xml"] = exports.changes_atom(items, today, site_url)
     return content
 
 
-def _enterprise_page(env: Environment, e: PublicEnterprise, today: date) -> str:
+def enterprise_page(e: PublicEnterprise, today: date) -> str:
     st = e.status
     if st.listed:
         sentence = f"列入 {today} 的公开名单。"
@@ -105,7 +112,7 @@ def _enterprise_page(env: Environment, e: PublicEnterprise, today: date) -> str:
         sentence = f"有效期满一年仍无复核结果，{today} 不在公开名单中。"
     else:
         sentence = f"已于 {st.ended_on} 撤销（{e.cause_zh}），不在公开名单中。"
-    return env.get_template("enterprise.md.j2").render(
+    return environment().get_template("enterprise.md.j2").render(
         e=e, d=e.data, today=today, status_sentence=sentence, website=safe_url(e.data["website"]),
         deadline_zh=DUE_KIND_ZH.get(st.deadline_kind or "", "禁止申请期届满"),
         diagram=enterprise_diagram(e), link=_linker(e.page), meta_title=front_matter_title(e.name),

@@ -16,8 +16,19 @@ from icalendar import Alarm, Calendar, Event
 
 from generator.site.public import CATEGORY_ZH, EVENT_ZH, PublicEnterprise, honor_zh
 
+OPEN_DATA = ("data/enterprises.json", "data/enterprises.csv", "data/reviews.ics", "data/changes.xml")
 CST = timezone(timedelta(hours=8))
 UID_DOMAIN = "ipreg.xiping.invalid"
+
+
+def open_data(items: list[PublicEnterprise], today: date, site_url: str) -> dict[str, bytes]:
+    """Every file of OPEN_DATA for the published enterprises (by USCC) on ``today``."""
+    return {
+        "data/enterprises.json": enterprises_json(items, today),
+        "data/enterprises.csv": enterprises_csv(items),
+        "data/reviews.ics": reviews_ics(items, today, site_url),
+        "data/changes.xml": changes_atom(items, today, site_url),
+    }
 
 
 def enterprises_json(items: list[PublicEnterprise], today: date) -> bytes:

@@ -1,12 +1,15 @@
 """MkDocs hook (listed in mkdocs.yml): asks generator.site.content for pages and data files.
 
-Thin on purpose: it resolves ``today`` and the paths once, reuses the Registry that
-``ipreg build`` already checked when there is one, and turns the generated content into MkDocs
-files. Hand-written pages in docs/ get generated blocks where they write ``<!-- ipreg:NAME -->``.
+Thin on purpose: it resolves ``today`` and the paths once, takes over what ``ipreg build``
+already checked when there is one, and turns the generated content into MkDocs files. The open
+data files are made on the side (``OpenData``) while MkDocs renders the pages, and filled in just
+before MkDocs copies the static files. Hand-written pages in docs/ get generated blocks where
+they write ``<!-- ipreg:NAME -->``.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from pathlib import Path
@@ -17,22 +20,29 @@ from mkdocs.structure.files import File, Files
 
 from generator.rules import ARTICLE_ANCHORS, CATALOGUE
 from generator.site import build as site_build
-from generator.site.content import SiteContent
+from generator.site.exports import OPEN_DATA
 
 _MARKER = re.compile(r"<!--\s*ipreg:([a-z-]+)\s*-->")
 _RULE_CODE = re.compile(r"(?<![`\[])`(" + "|".join(re.escape(r) for r in CATALOGUE) + r")`(?!`)")
-_state: dict[str, SiteContent] = {}
+_state: dict[str, Any] = {}
 
 
 def on_config(config: Any) -> Any:
+    _stop()
     root = Path(config.config_file_path).resolve().parent
+    preloaded = site_build.take_preloaded()
     try:
-        registry = site_build.PRELOADED or site_build.load_registry(root, os.environ)
+        site = preloaded or site_build.load_input(root, os.environ)
+        if site.registry.errors:
+            raise PluginError(f"记录有 {site.registry.errors} 个错误，站点未生成：请先运行 ipreg check 并修改")
+        _state["content"] = site_build.site_content(root, site)
+        _state["data"] = site_build.OpenData(site.items, site.registry.today, config.site_url or "")
     except site_build.SiteError as exc:
         raise PluginError(str(exc)) from None
-    if registry.errors:
-        raise PluginError(f"记录有 {registry.errors} 个错误，站点未生成：请先运行 ipreg check 并修改")
-    _state["content"] = site_build.site_content(root, registry, config.site_url or "")
+    if preloaded is not None:  # a one-off ``ipreg build``: what is left lives to the end, keep it out of MkDocs' collections
+        del site, preloaded
+        gc.collect()
+        gc.freeze()
     return config
 
 
@@ -42,11 +52,41 @@ def on_files(files: Files, config: Any) -> Files:
         files.append(File.generated(config, path, content=text))
     for path, data in sorted(content.files.items()):
         files.append(File.generated(config, path, content=data))
+    for path in OPEN_DATA:
+        files.append(File.generated(config, path, content=b""))  # filled in by on_env
     return files
 
 
+def on_env(env: Any, config: Any, files: Files) -> Any:
+    try:
+        data = _state["data"].result()
+    except site_build.SiteError as exc:
+        raise PluginError(str(exc)) from None
+    for path, payload in data.items():
+        file = files.get_file_from_path(path)
+        assert file is not None
+        file.content_bytes = payload
+    return env
+
+
+def on_build_error(error: Exception) -> None:
+    _stop()
+
+
+def on_shutdown() -> None:
+    _stop()
+
+
+def _stop() -> None:
+    data = _state.pop("data", None)
+    if data is not None:
+        data.stop()
+
+
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
-    fragments = _state["content"].fragments
+    if page.file.generated_by is not None:
+        return markdown  # generated pages link their rule ids themselves and have no blocks to fill
+    fragments: dict[str, str] = _state["content"].fragments
 
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)

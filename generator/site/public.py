@@ -12,7 +12,6 @@ from typing import Any
 
 from generator.lifecycle import CAUSE_ZH, STATUS_ZH, Status
 from generator.model import Record
-from generator.registry import Registry
 from generator.rules.eligibility import HONOR_ZH
 
 # Field name -> Chinese label, in the order of the open data. The site's /data/ page lists them.
@@ -106,12 +105,6 @@ def public_enterprise(record: Record, st: Status, today: date) -> PublicEnterpri
     }
     assert list(data) == list(PUBLIC_FIELDS)
     return PublicEnterprise(data, st)
-
-
-def published(registry: Registry) -> list[PublicEnterprise]:
-    """Every enterprise that has been filed (pending records are not published), by USCC."""
-    out = [public_enterprise(r, st, registry.today) for r, st in registry.records() if st.status != "pending"]
-    return sorted(out, key=lambda p: p.uscc)
 
 
 def honor_zh(kind: str) -> str:
