@@ -19,7 +19,7 @@ from typing import Any
 
 import generator
 from generator.findings import Finding
-from generator.loader import load_bytes, load_file
+from generator.loader import Loaded, load_bytes, load_file
 from generator.policy import Policy
 from generator.ranking import RankInput
 from generator.registry import Local, check_local
@@ -88,14 +88,16 @@ def check_files(files: Sequence[tuple[Path, str]], policy: Policy, today: date, 
     old = _read(store_path)
     new = store if store is not None else Store()
     new.notes, new.loaded = old.notes, old.loaded
+    if store_path is None:  # nothing to look up: each file is read where it is checked
+        return _compute([(i, display, path) for i, (path, display) in enumerate(files)], policy, today, jobs, keep)
     results: list[Local | None] = [None] * len(files)
     keys: list[str | None] = [None] * len(files)
-    todo: list[tuple[int, str, bytes]] = []
+    todo: list[tuple[int, str, bytes | Path]] = []
     for i, (path, display) in enumerate(files):
         name = os.fspath(path)
         try:
             info = os.stat(name)
-            seen = old.stats.get(display) if store_path else None
+            seen = old.stats.get(display)
             if seen is not None and seen[0] == info.st_mtime_ns and seen[1] == info.st_size and display + "\0" + seen[2] in old.results:
                 digest, raw = seen[2], None
             else:
@@ -116,11 +118,10 @@ def check_files(files: Sequence[tuple[Path, str]], policy: Policy, today: date, 
     for (i, _, _), local in zip(todo, _compute(todo, policy, today, jobs, keep)):
         results[i] = local
     new.results = {k: r for k, r in zip(keys, results) if k is not None and r is not None}
-    if store_path is not None:
-        new.stats = {d: s for d, s in new.stats.items() if d + "\0" + s[2] in new.results}
-        unchanged = not todo and new.results.keys() == old.results.keys() and new.stats == old.stats
-        if not unchanged:
-            new.loaded = (-1, -1, -1)
+    new.stats = {d: s for d, s in new.stats.items() if d + "\0" + s[2] in new.results}
+    unchanged = not todo and new.results.keys() == old.results.keys() and new.stats == old.stats
+    if not unchanged:
+        new.loaded = (-1, -1, -1)
     return [r for r in results if r is not None]
 
 
@@ -134,24 +135,30 @@ def save(cache_dir: Path | None, policy: Policy, today: date, store: Store) -> N
     _write(cache_dir / f"check-{fingerprint(policy, today)}.cache", store)
 
 
-def _compute(todo: list[tuple[int, str, bytes]], policy: Policy, today: date, jobs: int | None, keep: _Keep) -> list[Local]:
+def _load(source: bytes | Path, display: str) -> Loaded:
+    return load_bytes(source, display) if isinstance(source, bytes) else load_file(source, display)
+
+
+def _compute(todo: list[tuple[int, str, bytes | Path]], policy: Policy, today: date, jobs: int | None, keep: _Keep) -> list[Local]:
+    """The results of ``todo`` (index, display name, bytes or path to read), in its order."""
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers <= 1 or len(todo) < PARALLEL_FROM:
-        return [keep.shrink(check_local(load_bytes(raw, display), policy, today), today) for _, display, raw in todo]
+        return [keep.shrink(check_local(_load(source, display), policy, today), today) for _, display, source in todo]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(policy, today, keep)) as pool:
-        return list(pool.map(_check_one, [(display, raw) for _, display, raw in todo], chunksize=32))
+        chunk = max(16, min(512, len(todo) // (workers * 8)))  # big chunks cost less to pass around; eight per worker keep them even
+        return list(pool.map(_check_one, [(display, source) for _, display, source in todo], chunksize=chunk))
 
 
 def _init(policy: Policy, today: date, keep: _Keep) -> None:
     _worker["policy"], _worker["today"], _worker["keep"] = policy, today, keep
 
 
-def _check_one(item: tuple[str, bytes]) -> Local:
+def _check_one(item: tuple[str, bytes | Path]) -> Local:
     policy, today, keep = _worker["policy"], _worker["today"], _worker["keep"]
     assert isinstance(policy, Policy) and isinstance(today, date) and isinstance(keep, _Keep)
-    return keep.shrink(check_local(load_bytes(item[1], item[0]), policy, today), today)
+    return keep.shrink(check_local(_load(item[1], item[0]), policy, today), today)
 
 
 def _encode(local: Local) -> tuple[Any, ...]:
