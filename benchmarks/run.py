@@ -147,18 +147,27 @@ def bench(count: int, build: bool, errors: float, repeat: int = 1) -> dict[str, 
     return row
 
 
+BEGIN, END = "<!-- 由 benchmarks/run.py 生成 -->", "<!-- 生成结束 -->"
+
+
 def table(rows: list[dict[str, object]]) -> str:
     def f(value: object, digits: int = 2) -> str:
         return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
 
-    lines = ["| 记录数 | 平均大小 KB | ipreg check s（冷） | 峰值 MB | 改一个文件后再查 s | check-jsonschema s | 峰值 MB | 倍数 | ipreg build s | 峰值 MB | 站点 MB | 搜索索引 KB | 每家索引 KB | 最大企业页 KB | 纯 mkdocs build s | build/mkdocs |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| 记录数 | 平均大小 KB | ipreg check s（冷） | 峰值 MB | 改一个文件后再查 s | check-jsonschema s | 峰值 MB | 倍数 | ipreg build s | 峰值 MB | 站点 MB | 搜索索引 KB | 每家索引 KB | 每家增量 KB | 最大企业页 KB | 纯 mkdocs build s | build/mkdocs | 各次之比 |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    previous: dict[str, object] | None = None
     for r in rows:
         per = (float(r["index_kb"]) / int(r["n"])) if "index_kb" in r else None  # type: ignore[arg-type]
+        slope = None  # what each enterprise added to the index since the previous size: the fixed pages cancel out
+        if per is not None and previous is not None and "index_kb" in previous:
+            slope = (float(r["index_kb"]) - float(previous["index_kb"])) / (int(r["n"]) - int(previous["n"]))  # type: ignore[arg-type]
+        previous = r
         lines.append("| " + " | ".join(f(x) for x in (
             r["n"], r["record_kb"], r["check_s"], r["check_mb"], r["warm_s"], r["cjs_s"], r["cjs_mb"], r["ratio"],
             r.get("build_s", "—"), r.get("build_mb", "—"), r.get("site_mb", "—"), r.get("index_kb", "—"),
-            per if per is not None else "—", r.get("page_kb", "—"), r.get("mkdocs_s", "—"), r.get("overhead", "—"))) + " |")
+            per if per is not None else "—", slope if slope is not None else "—", r.get("page_kb", "—"), r.get("mkdocs_s", "—"), r.get("overhead", "—"),
+            " / ".join(f"{x:.2f}" for x in r.get("build_ratios", ())) or "—")) + " |")  # type: ignore[attr-defined]
     return "\n".join(lines) + "\n"
 
 
@@ -170,9 +179,10 @@ def main() -> None:
     parser.add_argument("--write", type=Path, help="also write the Markdown table to this file")
     parser.add_argument("--json", type=Path, help="also write the raw figures as JSON")
     parser.add_argument("--repeat", type=int, default=3, help="runs of the warm re-check and of each build (medians are reported)")
+    parser.add_argument("--from-json", type=Path, help="measure nothing: print (and --write) the table of a saved --json file")
     args = parser.parse_args()
-    rows = []
-    for size in (int(s) for s in args.sizes.split(",")):
+    rows = json.loads(args.from_json.read_text(encoding="utf-8")) if args.from_json else []
+    for size in () if args.from_json else (int(s) for s in args.sizes.split(",")):
         rows.append(bench(size, size <= args.build_up_to, args.errors, args.repeat))
         print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
     machine = f"{platform.processor() or platform.machine()}，{os.cpu_count()} 核，Python {platform.python_version()}，{platform.platform()}"
@@ -181,7 +191,12 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
     if args.write:
-        args.write.write_text(f"<!-- 由 benchmarks/run.py 生成 -->\n机器：{machine}\n\n命令：`.venv/bin/python -m benchmarks.run --sizes {args.sizes} --repeat {args.repeat} --write {args.write}`\n\n{text}", encoding="utf-8")
+        block = (f"{BEGIN}\n机器：{machine}\n\n命令：`.venv/bin/python -m benchmarks.run --sizes {args.sizes} --repeat {args.repeat} "
+                 f"--write {args.write}`\n\n{text}{END}\n")
+        old = args.write.read_text(encoding="utf-8") if args.write.exists() else ""
+        if BEGIN in old and END in old:  # keep the hand-written text around the generated block
+            block = old[:old.index(BEGIN)] + block + old[old.index(END) + len(END) + 1:]
+        args.write.write_text(block, encoding="utf-8")
 
 
 if __name__ == "__main__":
