@@ -236,3 +236,34 @@ def test_strict_failure_halfway_leaves_the_old_site(tmp_path: Path) -> None:
     assert result.returncode == 1 and "missing.md" in result.stderr
     assert all_text(repo / "site") == before
     assert [p.name for p in repo.iterdir() if p.name.startswith(".site")] == []
+
+
+def _with_list_page_size(repo: Path, value: str) -> None:
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "ipreg_list_page_size: 500" in config
+    (repo / "mkdocs.yml").unlink()
+    (repo / "mkdocs.yml").write_text(config.replace("ipreg_list_page_size: 500", f"ipreg_list_page_size: {value}"), encoding="utf-8")
+
+
+def test_long_list_is_paginated(tmp_path: Path) -> None:
+    repo = scratch_repo(tmp_path / "repo")
+    _with_list_page_size(repo, "3")  # four enterprises are listed: pages of 3 and 1
+    result = build(repo)
+    assert result.returncode == 0, result.stdout + result.stderr  # --strict: every pager link resolves
+    first, second = page(repo / "site", "list"), page(repo / "site", "list/2")
+    assert not (repo / "site" / "list" / "3").exists()
+    assert "第 1 页，共 2 页" in first and "第 2 页，共 2 页" in second
+    assert '<a href="../list/2/">2</a>' in first and '<a href="../../list/">1</a>' in second
+    assert 'href="../../enterprises/' in second and 'href="../../history/"' in second
+    tables = [p[p.index("<tbody>"):p.index("</tbody>")] for p in (first, second)]
+    listed = sorted(f.uscc for k, f in FIX.items() if k in {"machine", "hostile", "private", "conditional"})
+    assert [sum(table.count(uscc) > 0 for table in tables) for uscc in listed] == [1, 1, 1, 1]  # each on exactly one page
+    assert [u for u in listed if u in tables[0]] == listed[:3]  # in USCC order
+
+
+def test_bad_list_page_size_fails_in_chinese(tmp_path: Path) -> None:
+    repo = scratch_repo(tmp_path / "repo", {"machine": FIX["machine"]})
+    _with_list_page_size(repo, "0")
+    result = build(repo)
+    assert result.returncode == 1 and "ipreg_list_page_size 应为正整数" in result.stderr
+    assert not (repo / "site").exists()

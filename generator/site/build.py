@@ -22,7 +22,7 @@ from generator.findings import Finding
 from generator.policy import Policy, PolicyError, load_policy
 from generator.registry import Registry, assemble
 from generator.schema import PLACEHOLDER
-from generator.site.content import SiteContent, build_content, site_part
+from generator.site.content import LIST_PAGE_SIZE, SiteContent, build_content, site_part
 from generator.site.exports import open_data
 from generator.site.public import PublicEnterprise
 from generator.template import render_template
@@ -81,10 +81,10 @@ def take_preloaded() -> SiteInput | None:
     return found
 
 
-def site_content(root: Path, site: SiteInput) -> SiteContent:
+def site_content(root: Path, site: SiteInput, list_page_size: int = LIST_PAGE_SIZE) -> SiteContent:
     measures = (root / "texts" / "measures.txt").read_text(encoding="utf-8")
     schema = json.loads((root / "schemas" / "enterprise.schema.json").read_text(encoding="utf-8"))
-    content = build_content(site.items, site.pages, site.registry.today, measures, schema)
+    content = build_content(site.items, site.pages, site.registry.today, measures, schema, list_page_size)
     content.files["data/record-template.yaml"] = render_template(PLACEHOLDER, PLACEHOLDER).encode("utf-8")
     for name, target in (("enterprise.schema.json", "data/record.schema.json"),
                          ("public-enterprises.schema.json", "data/enterprises.schema.json")):

@@ -30,6 +30,8 @@ from generator.site.public import CATEGORY_ZH, EVENT_ZH, PUBLIC_FIELDS, PublicEn
 from generator.worklist import DUE_KIND_ZH
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+LIST_PAGE_SIZE = 500  # default rows per list page (mkdocs.yml extra.ipreg_list_page_size): a page stays light however large the registry
+GANTT_MAX_ROWS = 60  # beyond this a bar per enterprise is unreadable (and Mermaid refuses diagrams over 50,000 characters)
 PUBLISHED_STATUSES = tuple(s for s in STATUSES if s != "pending")
 
 
@@ -84,15 +86,15 @@ def site_part(local: Local, today: date) -> tuple[PublicEnterprise, str] | None:
     return e, enterprise_page(e, today)
 
 
-def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: date, measures: str, schema: dict[str, Any]) -> SiteContent:
+def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: date, measures: str, schema: dict[str, Any],
+                  list_page_size: int = LIST_PAGE_SIZE) -> SiteContent:
     """Every generated page and fragment, given the published enterprises (by USCC) and their pages.
 
     The open data files come from ``exports.open_data``; the site builds them on the side.
     """
     env = environment()
     content = SiteContent()
-    content.pages["list.md"] = env.get_template("list.md.j2").render(
-        today=today, items=[e for e in items if e.status.listed], link=_linker("list/"))
+    content.pages.update(list_pages(env, [e for e in items if e.status.listed], today, list_page_size))
     content.pages.update(pages)
     content.pages["timeline.md"] = _timeline_page(env, items, today)
     content.pages["history.md"] = _history_page(env, items)
@@ -102,6 +104,24 @@ def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: d
     content.fragments["rule-reference"] = rule_reference("guide/")
     content.fragments["public-fields"] = public_fields()
     return content
+
+
+def list_pages(env: Environment, listed: list[PublicEnterprise], today: date, size: int = LIST_PAGE_SIZE) -> dict[str, str]:
+    """The public list: list.md, and list/2.md, list/3.md ... when more than ``size`` enterprises are listed
+    (each page a slice in USCC order, with a pager; search and the CSV cover the whole list)."""
+    chunks = [listed[i:i + size] for i in range(0, len(listed), size)] or [[]]
+    sources = ["list.md"] + [f"list/{n}.md" for n in range(2, len(chunks) + 1)]
+    out = {}
+    for number, (source, chunk) in enumerate(zip(sources, chunks), 1):
+        url = "list/" if number == 1 else f"list/{number}/"
+        links = [f'<strong aria-current="page">{n}</strong>' if n == number else f'<a href="{rel(url, "list/" if n == 1 else f"list/{n}/")}">{n}</a>'
+                 for n in range(1, len(chunks) + 1)]
+        pager = Markup('<nav class="ipreg-pager" aria-label="名单分页">' + " · ".join(links) + "</nav>")
+        out[source] = env.get_template("list.md.j2").render(
+            today=today, items=chunk, total=len(listed), number=number, pages=len(chunks), pager=pager, size=size,
+            first=chunk[0].uscc if chunk else "", last=chunk[-1].uscc if chunk else "",
+            root=Markup("../" * source.count("/")), link=_linker(url))
+    return out
 
 
 def enterprise_page(e: PublicEnterprise, today: date) -> str:
@@ -166,14 +186,31 @@ def _timeline_page(env: Environment, items: list[PublicEnterprise], today: date)
     months: dict[str, list[_Row]] = {}
     for r in rows:
         months.setdefault(f"{r.day.year}年{r.day.month}月", []).append(r)
-    lines = ["gantt", "    dateFormat YYYY-MM-DD", "    axisFormat %Y-%m", "    title 24 个月内届满（按统一社会信用代码）"]
-    for month, month_rows in months.items():
-        lines.append(f"    section {month}")
-        for i, r in enumerate(month_rows):
-            start = r.e.status.term_start if r.kind == "有效期届满" else r.e.status.graces[-1][0]
-            lines.append(f"    {r.e.uscc} :{'crit, ' if r.kind != '有效期届满' else ''}{r.e.uscc[-6:]}{i}, {start}, {r.day}")
+    if len(rows) <= GANTT_MAX_ROWS:
+        lines = ["gantt", "    dateFormat YYYY-MM-DD", "    axisFormat %Y-%m", "    title 24 个月内届满（按统一社会信用代码）"]
+        for month, month_rows in months.items():
+            lines.append(f"    section {month}")
+            for i, r in enumerate(month_rows):
+                start = r.e.status.term_start if r.kind == "有效期届满" else r.e.status.graces[-1][0]
+                lines.append(f"    {r.e.uscc} :{'crit, ' if r.kind != '有效期届满' else ''}{r.e.uscc[-6:]}{i}, {start}, {r.day}")
+    else:
+        lines = _monthly_bars(rows, today, horizon)
     return env.get_template("timeline.md.j2").render(
         today=today, horizon=horizon, months=list(months.items()), diagram=_mermaid(lines), link=_linker("timeline/"))
+
+
+def _monthly_bars(rows: list[_Row], today: date, horizon: date) -> list[str]:
+    """A bar chart of how many terms and grace periods end in each month up to ``horizon`` (empty months too)."""
+    counts = Counter((r.day.year, r.day.month) for r in rows)
+    months = []
+    year, month = today.year, today.month
+    while (year, month) <= (horizon.year, horizon.month):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    labels = ", ".join(f'"{y}-{m:02d}"' for y, m in months)
+    bars = ", ".join(str(counts.get(ym, 0)) for ym in months)
+    return ['%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#e53935"}}}}%%', "xychart-beta horizontal", f'    title "每月届满的有效期和保留资格期（共 {len(rows)} 项）"', f"    x-axis [{labels}]",
+            f'    y-axis "项数" 0 --> {max(counts.values())}', f"    bar [{bars}]"]
 
 
 @dataclass(frozen=True)

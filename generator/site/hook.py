@@ -20,6 +20,7 @@ from mkdocs.structure.files import File, Files
 
 from generator.rules import ARTICLE_ANCHORS, CATALOGUE
 from generator.site import build as site_build
+from generator.site.content import LIST_PAGE_SIZE
 from generator.site.exports import OPEN_DATA
 
 _MARKER = re.compile(r"<!--\s*ipreg:([a-z-]+)\s*-->")
@@ -35,7 +36,7 @@ def on_config(config: Any) -> Any:
         site = preloaded or site_build.load_input(root, os.environ)
         if site.registry.errors:
             raise PluginError(f"记录有 {site.registry.errors} 个错误，站点未生成：请先运行 ipreg check 并修改")
-        _state["content"] = site_build.site_content(root, site)
+        _state["content"] = site_build.site_content(root, site, _list_page_size(config))
         _state["data"] = site_build.OpenData(site.items, site.registry.today, config.site_url or "")
     except site_build.SiteError as exc:
         raise PluginError(str(exc)) from None
@@ -44,6 +45,14 @@ def on_config(config: Any) -> Any:
         gc.collect()
         gc.freeze()
     return config
+
+
+def _list_page_size(config: Any) -> int:
+    """``extra.ipreg_list_page_size`` in mkdocs.yml: rows per page of the public list."""
+    value = (config.extra or {}).get("ipreg_list_page_size", LIST_PAGE_SIZE)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise PluginError(f"mkdocs.yml 中 extra.ipreg_list_page_size 应为正整数（名单每页行数），现在是 {value!r}")
+    return value
 
 
 def on_files(files: Files, config: Any) -> Files:
