@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from benchmarks.synth import write_registry
 
@@ -108,8 +109,8 @@ def median_run(runs: list[Run]) -> Run:
     return sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
 
 
-def bench(count: int, build: bool, errors: float, repeat: int = 1) -> dict[str, object]:
-    row: dict[str, object] = {"n": count}
+def bench(count: int, build: bool, errors: float, repeat: int = 1) -> dict[str, Any]:
+    row: dict[str, Any] = {"n": count}
     with tempfile.TemporaryDirectory(prefix=f"ipreg-bench-{count}-") as tmp:
         base = Path(tmp)
         repo = scratch(base / "repo", count, errors)
@@ -150,24 +151,24 @@ def bench(count: int, build: bool, errors: float, repeat: int = 1) -> dict[str, 
 BEGIN, END = "<!-- 由 benchmarks/run.py 生成 -->", "<!-- 生成结束 -->"
 
 
-def table(rows: list[dict[str, object]]) -> str:
+def table(rows: list[dict[str, Any]]) -> str:
     def f(value: object, digits: int = 2) -> str:
         return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
 
     lines = ["| 记录数 | 平均大小 KB | ipreg check s（冷） | 峰值 MB | 改一个文件后再查 s | check-jsonschema s | 峰值 MB | 倍数 | ipreg build s | 峰值 MB | 站点 MB | 搜索索引 KB | 每家索引 KB | 每家增量 KB | 最大企业页 KB | 纯 mkdocs build s | build/mkdocs | 各次之比 |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    previous: dict[str, object] | None = None
+    previous: dict[str, Any] | None = None
     for r in rows:
-        per = (float(r["index_kb"]) / int(r["n"])) if "index_kb" in r else None  # type: ignore[arg-type]
+        per = (float(r["index_kb"]) / int(r["n"])) if "index_kb" in r else None
         slope = None  # what each enterprise added to the index since the previous size: the fixed pages cancel out
         if per is not None and previous is not None and "index_kb" in previous:
-            slope = (float(r["index_kb"]) - float(previous["index_kb"])) / (int(r["n"]) - int(previous["n"]))  # type: ignore[arg-type]
+            slope = (float(r["index_kb"]) - float(previous["index_kb"])) / (int(r["n"]) - int(previous["n"]))
         previous = r
         lines.append("| " + " | ".join(f(x) for x in (
             r["n"], r["record_kb"], r["check_s"], r["check_mb"], r["warm_s"], r["cjs_s"], r["cjs_mb"], r["ratio"],
             r.get("build_s", "—"), r.get("build_mb", "—"), r.get("site_mb", "—"), r.get("index_kb", "—"),
             per if per is not None else "—", slope if slope is not None else "—", r.get("page_kb", "—"), r.get("mkdocs_s", "—"), r.get("overhead", "—"),
-            " / ".join(f"{x:.2f}" for x in r.get("build_ratios", ())) or "—")) + " |")  # type: ignore[attr-defined]
+            " / ".join(f"{x:.2f}" for x in r.get("build_ratios", ())) or "—")) + " |")
     return "\n".join(lines) + "\n"
 
 

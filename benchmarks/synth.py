@@ -12,6 +12,7 @@ import argparse
 import random
 import re
 import shutil
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -95,7 +96,7 @@ def record(index: int, rng: random.Random, batches: list[date]) -> tuple[str, st
     return code, "\n".join(lines) + "\n"
 
 
-MUTATIONS = [
+MUTATIONS: list[tuple[str, Callable[[str, str], str]]] = [
     ("uscc.checksum", lambda t, c: t.replace(f'uscc: "{c}"', f'uscc: "{c[:-1]}{"0" if c[-1] != "0" else "1"}"')),
     ("art5.revenue", lambda t, c: re.sub(r"(?m)^    revenue: \d+$", "    revenue: 2000000", re.sub(r"(?m)^    patent_revenue: \d+$", "    patent_revenue: 500000", t))),
     ("yaml.type", lambda t, c: re.sub(r'number: "(\d+)"', r"number: \1", t, count=1)),

@@ -60,6 +60,6 @@ def load_case(path: Path) -> list[Loaded]:
 
 
 def check_case(path: Path, today: date | None = None) -> Registry:
-    first = path if path.is_file() else sorted(path.glob("*.yaml"))[0]
+    first = path if path.is_file() else min(path.glob("*.yaml"))
     return build_registry(load_case(path), default_policy(), today or case_today(first))
 

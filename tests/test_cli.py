@@ -21,7 +21,7 @@ TODAY = "2026-11-25"
 def run(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if k not in ("IPREG_TODAY", "GITHUB_STEP_SUMMARY")}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=60, check=False)
 
 
 @pytest.fixture()

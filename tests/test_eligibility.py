@@ -172,7 +172,7 @@ def test_standard(version: str, status: str, since: str, filed: str, expected: s
 
 
 def test_creation_needs_a_valid_core_patent() -> None:
-    assert [o.ok for o in outcomes("art5.creation")][0] is True
+    assert next(o.ok for o in outcomes("art5.creation")) is True
     assert verdict("art5.creation", ("    granted: 2022-04-12\n", "    granted: 2022-04-12\n    ended: 2025-06-10\n")) == "error"
     assert verdict("art5.creation", ("    core: true\n", "")) == "error"
 
@@ -189,7 +189,7 @@ def test_creation_ranks_within_industry() -> None:
     third = BASE.replace('"91411721MA00000154"', '"93411721MA0000023Q"').replace("code: C35", "code: C13")
     docs = [load_text(BASE, FILE), load_text(other, "records/91411721MA9XP0Q72X.yaml"), load_text(third, "records/93411721MA0000023Q.yaml")]
     registry = build_registry(docs, default_policy(), TODAY)
-    first = [o for o in registry.entries[0].outcomes if o.rule == "art5.creation" and o.severity == "info"][0]
+    first = next(o for o in registry.entries[0].outcomes if o.rule == "art5.creation" and o.severity == "info")
     assert "2 家中" in first.message and "排第 2" in first.message
 
 
