@@ -221,3 +221,12 @@ def test_bad_input_classes_through_the_cli(repo: Path, case: Path) -> None:
     for e in expectations(case):
         assert any(f["rule"] == e.rule and (e.line is None or f["line"] == e.line) for f in payload["findings"]), (e, payload)
     assert all(re.search(r"[\u4e00-\u9fff]", f["message"]) for f in payload["findings"])
+
+
+def test_check_path_imports_no_site_machinery() -> None:
+    """Pre-commit speed: ``ipreg check`` loads neither MkDocs, Jinja, icalendar nor (for valid records) jsonschema."""
+    probe = ("import sys\nfrom generator.cli import main\ncode = main(['check', '--no-cache', '--today', '2026-11-25'])\n"
+             "print(code, sorted({m.split('.')[0] for m in sys.modules} & {'mkdocs', 'material', 'jinja2', 'icalendar', 'jsonschema'}))")
+    env = {k: v for k, v in os.environ.items() if k != "IPREG_TODAY"}
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert result.stdout.splitlines()[-1] == "0 []", result.stdout + result.stderr

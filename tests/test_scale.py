@@ -50,7 +50,9 @@ def test_open_data_made_on_the_side_equals_open_data(tmp_path: Path, monkeypatch
     files, notes = discover([str(repo / "records")])
     site = gather(files, default_policy(), TODAY, notes)
     assert site.registry.errors == 0 and site.items
-    assert OpenData(site.items, TODAY, "https://x.invalid/").result() == open_data(site.items, TODAY, "https://x.invalid/")
+    expected = open_data(site.items, TODAY, "https://x.invalid/")
+    assert OpenData(site.items, TODAY, "https://x.invalid/").result() == expected  # a forked child
+    assert OpenData(site.items, TODAY, "https://x.invalid/", background=False).result() == expected  # mkdocs serve
 
     def broken(*args: object) -> dict[str, bytes]:
         raise ValueError("坏了")

@@ -94,13 +94,14 @@ def site_content(root: Path, site: SiteInput, list_page_size: int = LIST_PAGE_SI
 
 class OpenData:
     """The open data files (OPEN_DATA), made in a forked child process while MkDocs renders the
-    pages (the calendar alone takes seconds for a large registry); made here and now where
-    fork is not available. ``result()`` waits for them; ``stop()`` ends the child if still running."""
+    pages (the calendar alone takes seconds for a large registry); made here and now when not
+    ``background`` (``mkdocs serve`` runs threads, which do not mix with fork) or where fork is not
+    available. ``result()`` waits for them; ``stop()`` ends the child if still running."""
 
-    def __init__(self, items: list[PublicEnterprise], today: date, site_url: str) -> None:
+    def __init__(self, items: list[PublicEnterprise], today: date, site_url: str, background: bool = True) -> None:
         self._ready: dict[str, bytes] | None = None
         self._process: Any = None
-        if sys.platform != "linux":
+        if not background or sys.platform != "linux":
             self._ready = open_data(items, today, site_url)
             return
         import multiprocessing

@@ -37,7 +37,7 @@ def on_config(config: Any) -> Any:
         if site.registry.errors:
             raise PluginError(f"记录有 {site.registry.errors} 个错误，站点未生成：请先运行 ipreg check 并修改")
         _state["content"] = site_build.site_content(root, site, _list_page_size(config))
-        _state["data"] = site_build.OpenData(site.items, site.registry.today, config.site_url or "")
+        _state["data"] = site_build.OpenData(site.items, site.registry.today, config.site_url or "", background=preloaded is not None)
     except site_build.SiteError as exc:
         raise PluginError(str(exc)) from None
     if preloaded is not None:  # a one-off ``ipreg build``: what is left lives to the end, keep it out of MkDocs' collections
