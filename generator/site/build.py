@@ -186,8 +186,7 @@ def build_site(config_file: Path, site_dir: Path, site: SiteInput) -> None:
     shutil.rmtree(temp, ignore_errors=True)
     today = site.registry.today
     epoch = str(today_epoch(today))
-    PRELOADED = site
-    del site  # the hook takes it over and drops the records' data once the pages are made
+    PRELOADED = site  # taken over by the hook (records were dropped in the workers: only public data and pages)
     warnings = _WarningCollector()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(warnings)

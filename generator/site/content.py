@@ -1,9 +1,10 @@
-"""The generator core of the site: Registry -> pages (Markdown) and data files, as plain data.
+"""The generator core of the site: published enterprises -> pages (Markdown) and fragments, as plain data.
 
 Nothing here knows MkDocs: ``build_content`` returns a SiteContent whose pages could be written
 to a folder for any other static-site engine. Enterprise pages are rendered one record at a time
-by ``site_part``, which ``ipreg build`` runs in the worker processes that check the records. Record text goes through ``escape.md`` (Jinja's
-``finalize``) everywhere; Mermaid diagrams contain no record text but USCCs and dates.
+by ``site_part``, which ``ipreg build`` runs in the worker processes that check the records.
+Record text goes through ``escape.md`` (Jinja's ``finalize``) everywhere; Mermaid diagrams
+contain no record text but USCCs, dates and counts.
 """
 
 from __future__ import annotations

@@ -40,8 +40,7 @@ def on_config(config: Any) -> Any:
         _state["data"] = site_build.OpenData(site.items, site.registry.today, config.site_url or "", background=preloaded is not None)
     except site_build.SiteError as exc:
         raise PluginError(str(exc)) from None
-    if preloaded is not None:  # a one-off ``ipreg build``: what is left lives to the end, keep it out of MkDocs' collections
-        del site, preloaded
+    if preloaded is not None:  # a one-off ``ipreg build``: what exists now lives to the end, keep it out of MkDocs' collections
         gc.collect()
         gc.freeze()
     return config
