@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -170,3 +171,34 @@ def test_large_registry_pages_stay_light(tmp_path: Path) -> None:
     small = build_content(site.items[:6], {}, TODAY, measures, {})
     assert "gantt" in small.pages["timeline.md"] and "xychart" not in small.pages["timeline.md"]
     assert not any(p.startswith("list/") for p in small.pages)
+
+
+def test_compiled_schema_gate_agrees_with_jsonschema(tmp_path: Path) -> None:
+    """schema_findings asks jsonschema-rs first and builds jsonschema's messages only when it says invalid:
+    on the whole case corpus, synthetic records with errors and retyped values, both must give the same verdict."""
+    import copy
+
+    from generator.loader import load_bytes
+    from generator.schema import ENTERPRISE_SCHEMA, fast_validator_for, validator_for
+    from tests.helpers import CASES
+
+    fast, slow = fast_validator_for(ENTERPRISE_SCHEMA), validator_for(ENTERPRISE_SCHEMA)
+    repo = write_registry(tmp_path, 200, errors=0.5, seed=21)
+    paths = sorted(CASES.rglob("*.yaml")) + sorted((repo / "records").glob("*.yaml"))
+    documents = [d for d in (load_bytes(p.read_bytes(), p.name).data for p in paths) if d is not None]
+    rng = random.Random(9)
+    replacements = [None, "", "x", -1, 0, 10**12, 1.5, True, [], {}, ["x"], {"a": 1}, "2024-02-30", "2024-02-29", "1948-12-31"]
+    for base in documents[:200]:
+        for _ in range(10):
+            doc = copy.deepcopy(base)
+            node: Any = doc
+            while isinstance(node, (dict, list)) and node and rng.random() < 0.7:
+                key = rng.choice(list(node)) if isinstance(node, dict) else rng.randrange(len(node))
+                if not isinstance(node[key], (dict, list)) or not node[key]:
+                    node[key] = rng.choice(replacements)
+                    break
+                node = node[key]
+            documents.append(doc)
+    verdicts = [(fast.is_valid(d), not any(True for _ in slow.iter_errors(d))) for d in documents]
+    assert len(documents) > 2000 and sum(v for v, _ in verdicts) > 100 and sum(not v for v, _ in verdicts) > 100
+    assert [i for i, (a, b) in enumerate(verdicts) if a != b] == []
