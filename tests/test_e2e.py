@@ -129,3 +129,49 @@ def test_hostile_name_is_text_not_markup(browser: Browser, base_url: str) -> Non
     page.wait_for_timeout(500)
     assert dialogs == []
     page.close()
+
+
+@pytest.fixture(scope="module")
+def large_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A synthetic registry large enough for a paginated list (pages of 50) and a timeline bar chart."""
+    from benchmarks.run import scratch
+    from tests.helpers import ROOT
+
+    repo = scratch(tmp_path_factory.mktemp("e2e-large") / "repo", 200, 0.0)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("ipreg_list_page_size: 500", "ipreg_list_page_size: 50")
+    (repo / "mkdocs.yml").unlink()
+    (repo / "mkdocs.yml").write_text(config, encoding="utf-8")
+    result = build(repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    handler = functools.partial(_Quiet, directory=str(repo / "site"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_paginated_list_pager_leads_to_the_next_rows(browser: Browser, large_url: str) -> None:
+    page = browser.new_page()
+    page.goto(large_url + "list/")
+    first = page.locator("table.ipreg-table tbody tr td:nth-child(2)").all_text_contents()
+    assert len(first) == 50
+    page.locator("nav.ipreg-pager a", has_text="2").first.click()
+    page.wait_for_url("**/list/2/")
+    second = page.locator("table.ipreg-table tbody tr td:nth-child(2)").all_text_contents()
+    assert 0 < len(second) <= 50 and not set(first) & set(second) and max(first) < min(second)
+    assert page.locator("nav.ipreg-pager strong").first.text_content() == "2"
+    page.close()
+
+
+def test_large_timeline_draws_a_bar_chart(browser: Browser, large_url: str) -> None:
+    page = browser.new_page()
+    page.add_init_script(OPEN_SHADOW)
+    page.goto(large_url + "timeline/")
+    svg = page.locator(".mermaid svg")
+    svg.first.wait_for(timeout=20_000)
+    texts = page.locator(".mermaid svg text").evaluate_all("els => els.map(e => e.textContent.trim())")
+    assert any(t.startswith("每月届满的有效期和保留资格期") for t in texts), texts
+    assert not any("Maximum text size" in t or "Syntax error" in t for t in texts)
+    assert page.locator(".mermaid svg rect").count() >= 25  # a bar per month
+    page.close()
