@@ -51,6 +51,7 @@ class Store:
     stats: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     notes: dict[str, dict[str, str]] = field(default_factory=dict)
     loaded: tuple[int, int, int] = (0, 0, 0)  # sizes as read: unchanged sizes and no new results mean nothing to write
+    encoded: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # results as read, written back without encoding again
 
 
 Derive = Callable[[Local, date], Any]
@@ -87,7 +88,7 @@ def check_files(files: Sequence[tuple[Path, str]], policy: Policy, today: date, 
     store_path = cache_dir / f"check-{fingerprint(policy, today)}.cache" if cache_dir else None
     old = _read(store_path)
     new = store if store is not None else Store()
-    new.notes, new.loaded = old.notes, old.loaded
+    new.notes, new.loaded, new.encoded = old.notes, old.loaded, old.encoded
     if store_path is None:  # nothing to look up: each file is read where it is checked
         return _compute([(i, display, path) for i, (path, display) in enumerate(files)], policy, today, jobs, keep)
     results: list[Local | None] = [None] * len(files)
@@ -185,7 +186,7 @@ def _read(path: Path | None) -> Store:
         return Store()
     try:
         results, stats, notes = marshal.loads(path.read_bytes())
-        store = Store({k: _decode(v) for k, v in results.items()}, stats, notes)
+        store = Store({k: _decode(v) for k, v in results.items()}, stats, notes, encoded=results)
         store.loaded = (len(store.results), len(store.stats), len(store.notes))
         return store
     except Exception:  # noqa: BLE001 - a damaged cache is simply rebuilt
@@ -200,7 +201,8 @@ def _write(path: Path, store: Store) -> None:
             if old != path:
                 old.unlink(missing_ok=True)
         temp = path.with_suffix(f".tmp-{os.getpid()}")
-        temp.write_bytes(marshal.dumps(({k: _encode(v) for k, v in store.results.items()}, store.stats, store.notes)))
+        encoded = store.encoded  # same key (name and content digest), same results: reuse what was read
+        temp.write_bytes(marshal.dumps(({k: encoded.get(k) or _encode(v) for k, v in store.results.items()}, store.stats, store.notes)))
         os.replace(temp, path)
     except (OSError, ValueError):
         pass
