@@ -113,10 +113,10 @@ def list_pages(env: Environment, listed: list[PublicEnterprise], today: date, si
     chunks = [listed[i:i + size] for i in range(0, len(listed), size)] or [[]]
     sources = ["list.md"] + [f"list/{n}.md" for n in range(2, len(chunks) + 1)]
     out = {}
-    for number, (source, chunk) in enumerate(zip(sources, chunks), 1):
-        url = "list/" if number == 1 else f"list/{number}/"
-        links = [f'<strong aria-current="page">{n}</strong>' if n == number else f'<a href="{rel(url, "list/" if n == 1 else f"list/{n}/")}">{n}</a>'
-                 for n in range(1, len(chunks) + 1)]
+    urls = ["list/"] + [f"list/{n}/" for n in range(2, len(chunks) + 1)]
+    for number, (source, url, chunk) in enumerate(zip(sources, urls, chunks), 1):
+        links = [f'<strong aria-current="page">{n}</strong>' if n == number else f'<a href="{rel(url, target)}">{n}</a>'
+                 for n, target in enumerate(urls, 1)]
         pager = Markup('<nav class="ipreg-pager" aria-label="名单分页">' + " · ".join(links) + "</nav>")
         out[source] = env.get_template("list.md.j2").render(
             today=today, items=chunk, total=len(listed), number=number, pages=len(chunks), pager=pager, size=size,
@@ -210,8 +210,12 @@ def _monthly_bars(rows: list[_Row], today: date, horizon: date) -> list[str]:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     labels = ", ".join(f'"{y}-{m:02d}"' for y, m in months)
     bars = ", ".join(str(counts.get(ym, 0)) for ym in months)
-    return ['%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#e53935"}}}}%%', "xychart-beta horizontal", f'    title "每月届满的有效期和保留资格期（共 {len(rows)} 项）"', f"    x-axis [{labels}]",
-            f'    y-axis "项数" 0 --> {max(counts.values())}', f"    bar [{bars}]"]
+    return ['%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#e53935"}}}}%%',
+            "xychart-beta horizontal",
+            f'    title "每月届满的有效期和保留资格期（共 {len(rows)} 项）"',
+            f"    x-axis [{labels}]",
+            f'    y-axis "项数" 0 --> {max(counts.values())}',
+            f"    bar [{bars}]"]
 
 
 @dataclass(frozen=True)
