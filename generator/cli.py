@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -126,9 +128,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM: unwinds like Ctrl-C so that half-written files are removed."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _terminate) if threading.current_thread() is threading.main_thread() else None
     try:
         return _dispatch(args)
     except UsageError as exc:
@@ -140,12 +151,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ipreg: 已中断", file=sys.stderr)
         return 130
+    except Terminated:
+        print("ipreg: 已终止", file=sys.stderr)
+        return 143
     except Exception as exc:
         if getattr(args, "debug", False):
             raise
         print(f"ipreg: 内部错误（{type(exc).__name__}: {exc}）。这是程序的问题，不是您的记录的问题；"
               "请把这条信息报告给维护人员，加 --debug 可看详细信息。", file=sys.stderr)
         return EXIT_FINDINGS
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _context(args: argparse.Namespace) -> tuple[Policy, date]:
@@ -234,9 +251,15 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "new":
         return commands.new(args.uscc, args.name, Path(args.records))
     if args.command == "build":
+        from generator.site.sitedir import SiteDirError, check_target
+
         config = Path(args.config)
         if not config.is_file():
             raise UsageError(f"找不到 {args.config}：请在登记簿根目录运行")
-        return commands.build(_site_input(args), config, Path(args.site_dir))
+        try:
+            target = check_target(Path(args.site_dir), Path(os.path.abspath(config)).parent)
+        except SiteDirError as exc:
+            raise UsageError(str(exc)) from None
+        return commands.build(_site_input(args), config, target)
     raise UsageError(f"未知命令 {args.command}")
 

@@ -1,7 +1,8 @@
 """``ipreg build``: check, build with MkDocs --strict into a fresh folder, then swap it in.
 
-The old site is replaced only when the new one is complete; a failed or interrupted build
-leaves it untouched and removes the half-written folder.
+The old site is replaced only when the new one is complete (``sitedir``: only a folder ipreg
+built, in one atomic exchange); a failed or interrupted build leaves it untouched and removes the
+half-written folder, and a killed one leaves a marked folder that the next build removes.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -22,6 +24,7 @@ from generator.findings import Finding
 from generator.policy import Policy, PolicyError, load_policy
 from generator.registry import Registry, assemble
 from generator.schema import PLACEHOLDER
+from generator.site import sitedir
 from generator.site.content import LIST_PAGE_SIZE, SiteContent, build_content, site_part
 from generator.site.exports import open_data
 from generator.site.public import PublicEnterprise
@@ -135,6 +138,7 @@ class OpenData:
 
 
 def _open_data_child(conn: Any, items: list[PublicEnterprise], today: date, site_url: str) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stop() ends the child at once; the parent's handler is for the parent
     try:
         conn.send(("ok", open_data(items, today, site_url)))
     except BaseException as exc:  # noqa: BLE001 - reported by the parent, in Chinese, as a failed build
@@ -174,16 +178,16 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
 
 
 def build_site(config_file: Path, site_dir: Path, site: SiteInput) -> None:
-    """Build into a temporary sibling of ``site_dir`` and swap it in only on success."""
+    """Build into a marked temporary sibling of ``site_dir`` and swap it in only on success.
+
+    ``site_dir`` must have passed ``sitedir.check_target`` (the CLI does it before checking records)."""
     global PRELOADED
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    temp = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
-    shutil.rmtree(temp, ignore_errors=True)
+    site_dir = Path(os.path.abspath(site_dir))
+    temp = sitedir.temp_for(site_dir)
     today = site.registry.today
     epoch = str(today_epoch(today))
     PRELOADED = site  # taken over by the hook (records were dropped in the workers: only public data and pages)
@@ -194,7 +198,7 @@ def build_site(config_file: Path, site_dir: Path, site: SiteInput) -> None:
         with _environment({"IPREG_TODAY": today.isoformat(), "SOURCE_DATE_EPOCH": epoch}):
             config = load_config(str(config_file), site_dir=str(temp), strict=True)
             build(config)
-        _swap(temp, site_dir)
+        sitedir.swap(temp, site_dir)
     except MkDocsException as exc:
         details = "".join(f"\n  {m}" for m in warnings.messages)
         raise SiteError(f"站点生成失败（mkdocs --strict）：{exc}{details}") from None
@@ -202,19 +206,3 @@ def build_site(config_file: Path, site_dir: Path, site: SiteInput) -> None:
         PRELOADED = None
         logger.removeHandler(warnings)
         shutil.rmtree(temp, ignore_errors=True)
-
-
-def _swap(new: Path, target: Path) -> None:
-    """Replace ``target`` by ``new`` with two renames; the old site survives until the last one."""
-    old = target.parent / f".{target.name}.old-{os.getpid()}"
-    if target.exists():
-        os.replace(target, old)
-    try:
-        os.replace(new, target)
-    except BaseException:
-        if old.exists():
-            os.replace(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
