@@ -1,9 +1,12 @@
 """The fast path of ``ipreg check``: a cache keyed by file content, and worker processes.
 
-Each file's own results (``registry.Local``, without its positions) are kept in one marshal file per
-(code, schemas, policy, today) fingerprint under ``.ipreg-cache/``; a file is checked again only
-when its bytes or its name changed. The registry-wide checks (duplicates, ranking) always run on
-the whole set, so the output is exactly that of the uncached path.
+Each file's own results (``registry.Local``, without its positions) are kept in one file per
+(code, schemas, policy, today) fingerprint in the user's cache folder (``cache_dir``), never in the
+repository, so a checkout cannot bring a cache with it. A result is reused only for the same name and
+the same content digest: every file is read and hashed on every run (10,000 records take tens of
+milliseconds). The cache file carries a digest of its payload and is checked for shape when read: a
+damaged or foreign cache is treated as empty. The registry-wide checks (duplicates, ranking) always
+run on the whole set, so the output is exactly that of the uncached path.
 """
 
 from __future__ import annotations
@@ -11,22 +14,39 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import generator
-from generator.findings import Finding
-from generator.loader import Loaded, load_bytes, load_file
+from generator.findings import SEVERITY_ORDER, Finding
+from generator.loader import Loaded, load_bytes, load_file, read_bytes
 from generator.policy import Policy
 from generator.ranking import RankInput
 from generator.registry import Local, check_local
 from generator.schema import SCHEMA_DIR
 
 PARALLEL_FROM = 400  # below this many files to check, starting worker processes costs more than it saves
+MAGIC = b"ipreg-check-cache 2\n"
 _worker: dict[str, object] = {}
+
+
+def cache_dir(environ: Mapping[str, str], repository: Path) -> Path:
+    """Where ``ipreg check`` keeps its cache for ``repository``: ``IPREG_CACHE_DIR`` if set, else the user's
+    cache folder (XDG_CACHE_HOME, ~/.cache, or %LOCALAPPDATA% on Windows), one sub-folder per repository path."""
+    explicit = environ.get("IPREG_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    if sys.platform == "win32" and environ.get("LOCALAPPDATA"):
+        base = Path(environ["LOCALAPPDATA"]) / "ipreg" / "cache"
+    else:
+        home = Path(environ["HOME"]) if environ.get("HOME") else Path.home()
+        base = Path(environ.get("XDG_CACHE_HOME") or home / ".cache") / "ipreg"
+    key = hashlib.sha256(os.fsencode(os.path.abspath(repository))).hexdigest()[:16]
+    return base / key
 
 
 def fingerprint(policy: Policy, today: date) -> str:
@@ -43,14 +63,12 @@ def fingerprint(policy: Policy, today: date) -> str:
 
 @dataclass
 class Store:
-    """The cache file: each file's results by (name, content digest), the last seen (mtime, size, digest)
-    of each name (so unchanged files are not read again, as git's index does), and the ranking notes of
-    each industry by a digest of its inputs."""
+    """The cache file: each file's results by (name, content digest), and the ranking notes of each
+    industry by a digest of its inputs."""
 
     results: dict[str, Local] = field(default_factory=dict)
-    stats: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     notes: dict[str, dict[str, str]] = field(default_factory=dict)
-    loaded: tuple[int, int, int] = (0, 0, 0)  # sizes as read: unchanged sizes and no new results mean nothing to write
+    loaded: tuple[int, int] = (0, 0)  # sizes as read: unchanged sizes and no new results mean nothing to write
     encoded: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # results as read, written back without encoding again
 
 
@@ -95,34 +113,23 @@ def check_files(files: Sequence[tuple[Path, str]], policy: Policy, today: date, 
     keys: list[str | None] = [None] * len(files)
     todo: list[tuple[int, str, bytes | Path]] = []
     for i, (path, display) in enumerate(files):
-        name = os.fspath(path)
         try:
-            info = os.stat(name)
-            seen = old.stats.get(display)
-            if seen is not None and seen[0] == info.st_mtime_ns and seen[1] == info.st_size and display + "\0" + seen[2] in old.results:
-                digest, raw = seen[2], None
-            else:
-                with open(name, "rb") as handle:
-                    raw = handle.read()
-                digest = hashlib.sha256(raw).hexdigest()
+            raw = read_bytes(path)
         except OSError:
             results[i] = keep.shrink(check_local(load_file(path, display), policy, today), today)  # the loader words the error
             continue
-        key = display + "\0" + digest
+        key = display + "\0" + hashlib.sha256(raw).hexdigest()
         keys[i] = key
-        new.stats[display] = (info.st_mtime_ns, info.st_size, digest)
         cached = old.results.get(key)
         if cached is not None:
             results[i] = cached
-        elif raw is not None:
+        else:
             todo.append((i, display, raw))
     for (i, _, _), local in zip(todo, _compute(todo, policy, today, jobs, keep)):
         results[i] = local
     new.results = {k: r for k, r in zip(keys, results) if k is not None and r is not None}
-    new.stats = {d: s for d, s in new.stats.items() if d + "\0" + s[2] in new.results}
-    unchanged = not todo and new.results.keys() == old.results.keys() and new.stats == old.stats
-    if not unchanged:
-        new.loaded = (-1, -1, -1)
+    if todo or new.results.keys() != old.results.keys():
+        new.loaded = (-1, -1)
     return [r for r in results if r is not None]
 
 
@@ -130,9 +137,9 @@ def save(cache_dir: Path | None, policy: Policy, today: date, store: Store) -> N
     """Write the cache unless nothing in it changed since it was read."""
     if cache_dir is None:
         return
-    if store.loaded == (len(store.results), len(store.stats), len(store.notes)):
+    if store.loaded == (len(store.results), len(store.notes)):
         return
-    store.loaded = (0, 0, 0)
+    store.loaded = (0, 0)
     _write(cache_dir / f"check-{fingerprint(policy, today)}.cache", store)
 
 
@@ -170,31 +177,61 @@ def _encode(local: Local) -> tuple[Any, ...]:
             None if local.on is None else local.on.toordinal())
 
 
-def _decode(item: tuple[Any, ...]) -> Local:
+def _decode(item: Any) -> Local:
+    """One cached result, its shape checked field by field (TypeError/ValueError otherwise)."""
     file, findings, keys, rank, on = item
+    _expect(isinstance(file, str) and isinstance(findings, tuple) and isinstance(keys, tuple))
+    decoded = []
+    for f in findings:
+        path, line, column, severity, rule, message, article = f
+        _expect(isinstance(path, str) and type(line) is int and type(column) is int and severity in SEVERITY_ORDER
+                and isinstance(rule, str) and isinstance(message, str) and (article is None or isinstance(article, str)))
+        decoded.append(Finding(path, line, column, severity, rule, message, article))
+    for kind, value, line, column in keys:
+        _expect(isinstance(kind, str) and isinstance(value, str) and type(line) is int and type(column) is int)
     rank_input = None
     if rank is not None:
         key, code, name, day, inventions, granted, ended, line, column = rank
+        _expect(isinstance(key, str) and isinstance(code, str) and isinstance(name, str) and type(line) is int and type(column) is int
+                and all(isinstance(x, tuple) and all(type(v) is int for v in x) for x in (inventions, granted, ended)))
         rank_input = RankInput(key, code, name, date.fromordinal(day), inventions, granted, ended, line, column)
-    return Local(file, tuple(Finding(*f) for f in findings), (), keys, rank_input, None, None,
-                 None if on is None else date.fromordinal(on))
+    return Local(file, tuple(decoded), (), keys, rank_input, None, None, None if on is None else date.fromordinal(on))
+
+
+def _expect(condition: bool) -> None:
+    if not condition:
+        raise TypeError("cache entry of the wrong shape")
 
 
 def _read(path: Path | None) -> Store:
-    """marshal, not pickle: the cache is plain tuples and loads about three times faster."""
+    """marshal, not pickle: the cache is plain tuples and loads about three times faster. Anything but an
+    intact cache of the expected shape (a bit flip, a truncated write, another version) reads as empty."""
     if path is None or not path.is_file():
         return Store()
     try:
-        results, stats, notes = marshal.loads(path.read_bytes())
-        store = Store({k: _decode(v) for k, v in results.items()}, stats, notes, encoded=results)
-        store.loaded = (len(store.results), len(store.stats), len(store.notes))
+        blob = path.read_bytes()
+        head, digest, payload = blob[:len(MAGIC)], blob[len(MAGIC):len(MAGIC) + 32], blob[len(MAGIC) + 32:]
+        if head != MAGIC or hashlib.sha256(payload).digest() != digest:
+            return Store()
+        results, notes = marshal.loads(payload)
+        if not (isinstance(results, dict) and isinstance(notes, dict)) or not all(map(_is_note_set, notes.items())):
+            return Store()
+        store = Store({k: _decode(v) for k, v in results.items() if isinstance(k, str)}, notes, encoded=results)
+        if len(store.results) != len(results):
+            return Store()
+        store.loaded = (len(store.results), len(store.notes))
         return store
     except Exception:  # noqa: BLE001 - a damaged cache is simply rebuilt
         return Store()
 
 
+def _is_note_set(item: tuple[Any, Any]) -> bool:
+    digest, found = item
+    return isinstance(digest, str) and isinstance(found, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in found.items())
+
+
 def _write(path: Path, store: Store) -> None:
-    """Best effort: a read-only checkout just runs without a cache."""
+    """Best effort, atomic: a read-only home folder just runs without a cache."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         for old in path.parent.glob("check-*.cache"):
@@ -202,7 +239,8 @@ def _write(path: Path, store: Store) -> None:
                 old.unlink(missing_ok=True)
         temp = path.with_suffix(f".tmp-{os.getpid()}")
         encoded = store.encoded  # same key (name and content digest), same results: reuse what was read
-        temp.write_bytes(marshal.dumps(({k: encoded.get(k) or _encode(v) for k, v in store.results.items()}, store.stats, store.notes)))
+        payload = marshal.dumps(({k: encoded.get(k) or _encode(v) for k, v in store.results.items()}, store.notes))
+        temp.write_bytes(MAGIC + hashlib.sha256(payload).digest() + payload)
         os.replace(temp, path)
     except (OSError, ValueError):
         pass

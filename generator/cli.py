@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import stat
 import sys
 import threading
 from collections.abc import Mapping, Sequence
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.findings import Finding
-from generator.loader import load_bytes
+from generator.loader import load_bytes, read_bytes
 from generator.policy import Policy, PolicyError, load_policy
 from generator.registry import Registry, build_registry
 
@@ -47,34 +48,70 @@ def resolve_today(option: str | None, environ: Mapping[str, str]) -> date:
 
 
 def discover(paths: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Finding]]:
-    """Record files under the given paths (directories: their *.yaml / *.yml files, sorted)."""
+    """Record files under the given paths, sorted; anything else there is an error, never skipped in silence.
+
+    A folder holds records only: ``<USCC>.yaml`` regular files (and an empty ``.gitkeep``). Symbolic
+    links, sub-folders, FIFOs and devices, other names (``X.yml``, ``X.YAML``, ``X.yaml.txt``, dotfiles)
+    and names that are not UTF-8 are each an error (``file.name``) and are never followed or read."""
     files: list[tuple[Path, str]] = []
     notes: list[Finding] = []
+
+    def refuse(display: str, why: str) -> None:
+        notes.append(Finding(display, 1, 1, "error", "file.name", why))
+
     for arg in paths:
         path = Path(arg)
-        if path.is_dir():
-            with os.scandir(path) as scan:
-                children = sorted(scan, key=lambda e: e.name)
+        shown = _printable(arg)
+        try:
+            info = os.lstat(path)
+        except OSError:
+            raise UsageError(f"找不到 {shown}：请给出记录文件或 records/ 目录") from None
+        if stat.S_ISLNK(info.st_mode):
+            refuse(path.as_posix() if shown == arg else shown, f"{shown} 是符号链接，未读取：记录和 records/ 目录都必须是普通文件和目录")
+        elif stat.S_ISREG(info.st_mode):
+            files.append((path, path.as_posix() if shown == arg else shown))
+        elif not stat.S_ISDIR(info.st_mode):
+            refuse(shown, f"{shown} 不是普通文件（可能是管道或设备），未读取")
+        else:
             base = path.as_posix()
             prefix = "" if base == "." else base.rstrip("/") + "/"
+            with os.scandir(path) as scan:
+                children = sorted(scan, key=lambda e: e.name)
             for child in children:
-                display = prefix + child.name
-                if child.is_symlink():
-                    notes.append(Finding(display, 1, 1, "error", "file.name", f"{child.name} 是符号链接，未读取：记录必须是 records/ 中的普通文件"))
+                name = _printable(child.name)
+                display = prefix + name
+                problem = _not_a_record(child, name)
+                if problem == "":
                     continue
-                if child.name.startswith(".") or child.is_dir():
-                    continue
-                if child.name.endswith((".yaml", ".yml")):
+                if problem is None:
                     files.append((Path(child.path), display))
                 else:
-                    notes.append(Finding(display, 1, 1, "warning", "file.name", f"{child.name} 不是 .yaml 文件，未检查：记录文件应命名为 <统一社会信用代码>.yaml"))
-        elif path.is_symlink():
-            notes.append(Finding(path.as_posix(), 1, 1, "error", "file.name", f"{arg} 是符号链接，未读取：记录必须是普通文件"))
-        elif path.is_file():
-            files.append((path, path.as_posix()))
-        else:
-            raise UsageError(f"找不到 {arg}：请给出记录文件或 records/ 目录")
+                    refuse(display, problem)
     return files, notes
+
+
+def _printable(name: str) -> str:
+    """A file name as it can be printed on one line: bytes that are not UTF-8 as U+FFFD, control characters as \\xNN."""
+    shown = os.fsencode(name).decode("utf-8", "replace")
+    return shown if shown.isprintable() else "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in shown)
+
+
+def _not_a_record(child: os.DirEntry[str], name: str) -> str | None:
+    """Why a folder entry is not a record file (None: it is one; "": an allowed empty .gitkeep)."""
+    if name != child.name:
+        return f"文件名 {name} 含有不是 UTF-8 的字符或不可见字符，未读取：请把文件改名为 <统一社会信用代码>.yaml"
+    if child.is_symlink():
+        return f"{name} 是符号链接，未读取：记录必须是 records/ 中的普通文件"
+    if child.is_dir(follow_symlinks=False):
+        return f"{name} 是子目录，其中的文件不会被检查也不会公开：记录必须直接放在 records/ 中，其他资料请放到 records/ 以外"
+    if not child.is_file(follow_symlinks=False):
+        return f"{name} 不是普通文件（可能是管道或设备），未读取"
+    if name == ".gitkeep" and child.stat(follow_symlinks=False).st_size == 0:
+        return ""  # keeps an empty records/ folder in git
+    if name.startswith(".") or not name.endswith(".yaml"):
+        return (f"{name} 不是记录文件，不会被检查也不会公开：记录文件应命名为 <统一社会信用代码>.yaml（扩展名小写 .yaml），"
+                "其他文件请放到 records/ 以外")
+    return None
 
 
 def _common(parser: argparse.ArgumentParser, paths: bool = True) -> None:
@@ -95,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(check)
     check.add_argument("--format", choices=("text", "json", "github"), default="text")
     check.add_argument("-v", "--verbose", action="store_true", help="同时显示“提示”级别的信息")
-    check.add_argument("--no-cache", action="store_true", help="不使用 .ipreg-cache/ 中按文件内容保存的检查结果")
+    check.add_argument("--no-cache", action="store_true", help="不使用按文件内容保存的检查结果（缓存在用户缓存目录，如 ~/.cache/ipreg/，不在仓库中）")
 
     st = sub.add_parser("status", help="列出每家企业在今天的状态")
     _common(st)
@@ -172,12 +209,12 @@ def _context(args: argparse.Namespace) -> tuple[Policy, date]:
 
 def _check_registry(args: argparse.Namespace) -> Registry:
     """``ipreg check``: each file's own results from the content cache or worker processes."""
-    from generator.checkcache import Store, check_files, save
+    from generator.checkcache import Store, cache_dir, check_files, save
     from generator.registry import assemble
 
     policy, today = _context(args)
     files, notes = discover(args.paths)
-    cache = None if args.no_cache else Path(os.environ.get("IPREG_CACHE_DIR", ".ipreg-cache"))
+    cache = None if args.no_cache else cache_dir(os.environ, Path.cwd())
     store = Store()
     locals_ = check_files(files, policy, today, cache, args.jobs, store=store)
     registry = assemble(locals_, policy, today, notes, store.notes if cache else None)
@@ -223,7 +260,7 @@ def _diff(args: argparse.Namespace) -> int:
         except PolicyError:
             pass  # an invalid old policy: compare under today's policy
     files, notes = discover(["records"])
-    after_files = {display: path.read_bytes() for path, display in files}
+    after_files = {display: read_bytes(path) for path, display in files}
     before = build_registry(gitsource.load_all(before_files), base_policy, today)
     after = build_registry([load_bytes(data, name) for name, data in after_files.items()], policy, today, notes)
     return commands.diff(args.base, before, after, before_files, after_files, args.format)

@@ -7,6 +7,7 @@ from typing import Literal
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+_VISIBLE = {0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"} | {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F] if c not in (0x0A, 0x0D, 0x09)}
 
 
 @dataclass(frozen=True, order=True)
@@ -20,6 +21,10 @@ class Finding:
     rule: str
     message: str
     article: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.message.isprintable():  # a value quoted in a message must not start a new line of output
+            object.__setattr__(self, "message", self.message.translate(_VISIBLE))
 
     def sort_key(self) -> tuple[str, int, int, int, str]:
         return (self.file, self.line, self.column, SEVERITY_ORDER[self.severity], self.rule)

@@ -12,13 +12,13 @@ class GitError(Exception):
     """git could not answer (not a repository, unknown ref): a usage error."""
 
 
-def _git(args: list[str], cwd: Path) -> bytes:
+def _git(args: list[str | bytes], cwd: Path) -> bytes:
     try:
         result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise GitError(f"无法运行 git：{exc}") from None
     if result.returncode != 0:
-        raise GitError(result.stderr.decode("utf-8", "replace").strip() or f"git {' '.join(args)} 失败")
+        raise GitError(result.stderr.decode("utf-8", "replace").strip() or f"git {args[0]!s} 失败")
     return result.stdout
 
 
@@ -30,12 +30,15 @@ def resolve(ref: str, cwd: Path) -> str:
 
 
 def records_at(commit: str, folder: str, cwd: Path) -> dict[str, bytes]:
-    """path -> bytes of every *.yaml / *.yml file directly in ``folder`` at ``commit``."""
+    """path -> bytes of every record file (``*.yaml``) directly in ``folder`` at ``commit``.
+
+    Names are read as bytes: one that is not UTF-8 is shown with U+FFFD and still read by its bytes."""
     listing = _git(["ls-tree", "-z", "--name-only", f"{commit}:{folder}"], cwd) if _exists(commit, folder, cwd) else b""
     out: dict[str, bytes] = {}
-    for name in sorted(n for n in listing.decode("utf-8").split("\0") if n):
-        if name.endswith((".yaml", ".yml")):
-            out[f"{folder}/{name}"] = _git(["show", f"{commit}:{folder}/{name}"], cwd)
+    for name in sorted(n for n in listing.split(b"\0") if n):
+        if name.endswith(b".yaml") and not name.startswith(b"."):
+            shown = f"{folder}/{name.decode('utf-8', 'replace')}"
+            out[shown] = _git(["show", f"{commit}:{folder}/".encode() + name], cwd)
     return out
 
 

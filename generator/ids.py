@@ -69,7 +69,7 @@ def division_code(code: str) -> str:
 
 # -- patents -------------------------------------------------------------------------------
 
-_PATENT_RE = re.compile(r"^(?:ZL|CN)?(?P<digits>\d{12}|\d{8})\.(?P<check>[0-9X])$")
+_PATENT_RE = re.compile(r"^(?:ZL|CN)?(?P<digits>[0-9]{12}|[0-9]{8})\.(?P<check>[0-9X])\Z")
 _W12 = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
 _W8 = (2, 3, 4, 5, 6, 7, 8, 9)
 PATENT_TYPE_DIGITS: dict[str, frozenset[str]] = {
@@ -126,7 +126,7 @@ def patent_problem(number: str, patent_type: str | None = None) -> str | None:
 
 # -- trademarks ----------------------------------------------------------------------------
 
-_TRADEMARK_RE = re.compile(r"^(?:G\d{4,9}|[1-9]\d{0,8})$")
+_TRADEMARK_RE = re.compile(r"^(?:G[0-9]{4,9}|[1-9][0-9]{0,8})\Z")
 
 
 def trademark_problem(number: str) -> str | None:

@@ -22,6 +22,8 @@ from generator.findings import Finding
 PathKey = tuple[str | int, ...]
 
 MAX_DEPTH = 64
+MAX_BYTES = 1_048_576  # a real record is about 4 KB; past 1 MB a file is refused unread
+MAX_NUMBER_CHARS = 40  # no amount, count or year needs more; longer "numbers" are refused before YAML builds them
 _Parser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -72,14 +74,23 @@ def load_file(path: Path, display: str | None = None) -> Loaded:
     """Read ``path`` through the door; ``display`` is the name used in findings."""
     name = display if display is not None else path.as_posix()
     try:
-        raw = path.read_bytes()
+        raw = read_bytes(path)
     except OSError as exc:
         return _fail(name, 1, 1, "yaml.syntax", f"无法读取文件：{exc.strerror or exc}")
     return load_bytes(raw, name)
 
 
+def read_bytes(path: Path | str) -> bytes:
+    """A file's bytes, at most one past MAX_BYTES (enough for ``load_bytes`` to refuse it)."""
+    with open(path, "rb") as handle:
+        return handle.read(MAX_BYTES + 1)
+
+
 def load_bytes(raw: bytes, file: str) -> Loaded:
-    """Decode UTF-8 (BOM and CRLF allowed) and parse; any other encoding is a finding."""
+    """Decode UTF-8 (BOM and CRLF allowed) and parse; any other encoding, or more than MAX_BYTES, is a finding."""
+    if len(raw) > MAX_BYTES:
+        return _fail(file, 1, 1, "yaml.syntax", f"文件超过 {MAX_BYTES // 1_048_576} MB，未读取：一家企业的记录通常只有几 KB，"
+                     "请检查是否误粘贴了大段内容或放错了文件")
     text_or_finding = _decode(raw, file)
     if isinstance(text_or_finding, Finding):
         return Loaded(file, None, Positions(), (text_or_finding,))
@@ -143,11 +154,13 @@ def _decode(raw: bytes, file: str) -> str | Finding:
     control = _CONTROL.search(text)
     if control is not None:
         return err(text.count("\n", 0, control.start()) + 1,
-                   f"文件含有不可见的控制字符（U+{ord(control.group()):04X}）：它常来自从网页或表格复制的内容，请删除后再提交")
+                   f"文件含有不可见的控制字符或格式字符（U+{ord(control.group()):04X}）：它常来自从网页或表格复制的内容，请删除后再提交")
     return text
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\ufffe\uffff]")
+_INVISIBLE = "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"  # zero-width and bidi controls
+_CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\ufffe\uffff{_INVISIBLE}]")
+_CONTROL_VALUE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\ufffe\uffff{_INVISIBLE}]")  # after escapes: tab and newline only
 
 _SYNTAX_HINTS = (
     ("tab character", "这里有制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格"),
@@ -343,6 +356,11 @@ class _Builder:
                 self.add(line, col, "yaml.type", surprise)
         else:
             kind, value = "str", raw  # quoted, tagged, or a plain scalar no implicit type can start with
+            if event.style == '"':
+                control = _CONTROL_VALUE.search(raw)
+                if control is not None:  # a YAML escape such as "\x1b" or "\u200b" made it
+                    self.add(line, col, "yaml.syntax", f"引号中的转义写法产生了不可见的控制字符或格式字符（U+{ord(control.group()):04X}）："
+                             "它会破坏网页、日历和订阅文件，请删除这个转义")
         if path is not None:
             self.positions.values[path] = (line, col)
             self.positions.scalars[path] = Scalar(raw, plain, kind)
@@ -417,10 +435,14 @@ _PLAIN_LIMIT = 50_000
 def _resolve_plain(event: yaml.ScalarEvent) -> tuple[str, Any, str | None]:
     """A plain scalar's (kind, value, YAML 1.1 surprise): a function of its text alone, so remembered."""
     kind, value = _construct(event)
+    if kind == "long":
+        return "str", event.value, (f"{event.value[:20]}…… 是一个 {len(event.value)} 个字符长的数字写法：金额、人数和年份不会这么长，"
+                                    "请检查是否误粘贴；若是编号或文字请加引号")
     resolved = (kind, value, _yaml11_surprise(kind, event.value, value))
-    if len(_PLAIN) >= _PLAIN_LIMIT:
-        _PLAIN.clear()
-    _PLAIN[event.value] = resolved
+    if len(event.value) <= MAX_NUMBER_CHARS:
+        if len(_PLAIN) >= _PLAIN_LIMIT:
+            _PLAIN.clear()
+        _PLAIN[event.value] = resolved
     return resolved
 
 
@@ -432,6 +454,8 @@ def _construct(event: yaml.ScalarEvent) -> tuple[str, Any]:
         return "str", event.value  # quoted, or a plain scalar no implicit type can start with
     tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
     kind = tag[len(_TAG):] if tag.startswith(_TAG) else "str"
+    if kind in ("int", "float") and len(event.value) > MAX_NUMBER_CHARS:
+        return "long", event.value  # never built: huge integers are slow (sexagesimal) or refused by Python's str()
     node = ScalarNode(tag, event.value)
     try:
         if kind == "null":

@@ -23,7 +23,7 @@ from generator.rules import CATALOGUE
 from generator.rules.base import Context, Outcome
 from generator.rules.eligibility import evaluate, ranking_message, ranking_note
 from generator.rules.records import consistency_findings, event_findings, identifier_findings, placeholder_findings
-from generator.schema import schema_findings
+from generator.schema import MAX_FINDINGS, counted_schema_findings
 
 
 @dataclass(frozen=True)
@@ -89,9 +89,22 @@ class Local:
 
 
 def check_local(loaded: Loaded, policy: Policy, today: date) -> Local:
-    """Every check that needs only this file (and the policy and today)."""
+    """Every check that needs only this file (and the policy and today).
+
+    A fault in the checks themselves becomes an ``internal.error`` finding of this file alone:
+    the other files are still checked and reported."""
+    try:
+        return _check_local(loaded, policy, today)
+    except Exception as exc:  # noqa: BLE001 - reported as a finding, never a traceback
+        message = (f"检查这个文件时程序出现内部错误（{type(exc).__name__}）：这是程序的问题，不一定是记录的问题；"
+                   "其他文件照常检查。请把这条信息报告给维护人员")
+        return Local(loaded.file, (Finding(loaded.file, 1, 1, "error", "internal.error", message),), (), (), None)
+
+
+def _check_local(loaded: Loaded, policy: Policy, today: date) -> Local:
     reported = {(f.line, f.column) for f in loaded.findings}
-    findings = list(loaded.findings) + [f for f in schema_findings(loaded) if (f.line, f.column) not in reported]
+    found, omitted = counted_schema_findings(loaded)
+    findings = list(loaded.findings) + [f for f in found if (f.line, f.column) not in reported]
     reported |= {(f.line, f.column) for f in findings}
     findings += [f for f in placeholder_findings(loaded) if (f.line, f.column) not in reported]
     record = None
@@ -100,7 +113,7 @@ def check_local(loaded: Loaded, policy: Policy, today: date) -> Local:
     findings.extend(identifier_findings(loaded))
     keys = tuple((kind, value, *loaded.positions.at(path)) for kind, value, path in _keys(loaded.data))
     if record is None:
-        return Local(loaded.file, tuple(findings), (), keys, None)
+        return Local(loaded.file, _capped(findings, omitted), (), keys, None)
     st = status(record, policy, today)
     findings.extend(event_findings(record, st, today))
     findings.extend(consistency_findings(record))
@@ -108,6 +121,19 @@ def check_local(loaded: Loaded, policy: Policy, today: date) -> Local:
     outcomes = evaluate(Context(record, policy, today, on, st))
     findings.extend(o.finding(record) for o in outcomes if o.notable)
     return Local(loaded.file, tuple(findings), tuple(outcomes), keys, RankInput.of(record, on), record, st, on)
+
+
+def _capped(findings: list[Finding], omitted: int) -> tuple[Finding, ...]:
+    """At most MAX_FINDINGS findings of one file, then one line saying how many more there are."""
+    if len(findings) <= MAX_FINDINGS and not omitted:
+        return tuple(findings)
+    findings.sort(key=Finding.sort_key)
+    shown, rest = findings[:MAX_FINDINGS], findings[MAX_FINDINGS:]
+    first = rest[0] if rest else shown[-1]
+    more = len(rest) + omitted
+    shown.append(Finding(first.file, first.line, first.column, "error", first.rule,
+                         f"另有 {more} 个问题未逐条列出（每个文件最多列出 {MAX_FINDINGS} 个）：请先改正上面的问题，再重新检查"))
+    return tuple(shown)
 
 
 def build_registry(documents: Sequence[Loaded], policy: Policy, today: date, extra: Iterable[Finding] = ()) -> Registry:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:  # jsonschema is imported only when a document fails the compiled validator
     from jsonschema import Draft202012Validator
@@ -50,12 +51,49 @@ def load_schema(path: Path) -> dict[str, Any]:
     return schema
 
 
+ONE_LINE = r"^\S(?:.*\S)?$"  # the schema's pattern for names and other one-line public text
+
+
 @cache
 def validator_for(path: Path) -> Draft202012Validator:
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, validators
 
-    schema = load_schema(path)
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    strict = validators.extend(Draft202012Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]
+    return strict(load_schema(path), format_checker=Draft202012Validator.FORMAT_CHECKER)  # type: ignore[no-any-return]
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    """JSON Schema's ``pattern`` with ECMA-262's ``$`` (end of input), as jsonschema-rs and editors read it."""
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and ecma_regex(pattern).search(instance) is None:
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def ecma_regex(pattern: str) -> re.Pattern[str]:
+    """``pattern`` read as ECMA-262 (and jsonschema-rs) reads it, for Python's re: outside a character class
+    ``$`` becomes ``\\Z`` (Python's ``$`` also matches before a final newline: ``"X\\n"`` would pass ``^X$``) and ``.``
+    excludes every line terminator (Python's matches ``\\r``); ``\\d`` is ASCII only."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            pair = pattern[i:i + 2]
+            out.append("0-9" if pair == r"\d" and in_class else "[0-9]" if pair == r"\d" else pair)
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            char = r"\Z"
+        elif char == ".":
+            char = "[^\n\r\u2028\u2029]"
+        out.append(char)
+        i += 1
+    return re.compile("".join(out))
 
 
 @cache
@@ -125,20 +163,42 @@ def _ident_rule(path: PathKey) -> str:
     return "schema"
 
 
+MAX_FINDINGS = 50  # per file: past this, "另有 K 个问题" instead of thousands of lines
+
+
 def schema_findings(loaded: Loaded, schema_path: Path = ENTERPRISE_SCHEMA) -> list[Finding]:
     """Every schema problem of one loaded document, one finding per place, in file order."""
+    return counted_schema_findings(loaded, schema_path)[0]
+
+
+def counted_schema_findings(loaded: Loaded, schema_path: Path = ENTERPRISE_SCHEMA, limit: int = MAX_FINDINGS) -> tuple[list[Finding], int]:
+    """The first ``limit`` schema findings (in validation order, then sorted) and how many more there are.
+
+    A hostile file (a hundred thousand unknown keys) costs no more than a bad one: the rest are counted,
+    not worded. If the compiled validator refuses a document that jsonschema accepts (their regular
+    expressions differ), the document is still refused, with a general message."""
     if loaded.data is None:
-        return []
-    if fast_validator_for(schema_path).is_valid(loaded.data):
-        return []  # the compiled validator agrees; the detailed messages are only built for failures
+        return [], 0
     schema = load_schema(schema_path)
+    floats = _float_integers(loaded, schema)
+    if fast_validator_for(schema_path).is_valid(loaded.data):
+        return floats, 0  # the compiled validator agrees; the detailed messages are only built for failures
     translator = _Translator(loaded.file, loaded.positions, schema, loaded.data)
     data = _prune(loaded.data, schema, schema.get("$defs", {}))
     errors = sorted(validator_for(schema_path).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     seen: set[tuple[PathKey, str]] = set()
-    findings: list[Finding] = []
+    findings: list[Finding] = list(floats)
+    omitted = 0
     for error in errors:
+        if len(findings) >= limit:
+            omitted += _size(error)
+            continue
+        produced = 0
         for finding_path, finding in translator.translate(error):
+            produced += 1
+            if len(findings) >= limit:
+                omitted += max(_size(error) - produced + 1, 1)
+                break
             key = (finding_path, finding.rule if error.validator in ("required", "additionalProperties") else "")
             if finding.rule in ("schema", "yaml.type") and error.validator not in ("required", "additionalProperties"):
                 key = (finding_path, "value")
@@ -146,8 +206,38 @@ def schema_findings(loaded: Loaded, schema_path: Path = ENTERPRISE_SCHEMA) -> li
                 continue
             seen.add(key)
             findings.append(finding)
+    if not findings and not omitted:
+        line, col = loaded.positions.at(())
+        findings.append(Finding(loaded.file, line, col, "error", "schema",
+                                "记录不符合 schemas/enterprise.schema.json（两个校验器结论不一致）：请检查各字段中的空白、换行和特殊字符"))
     findings.sort(key=Finding.sort_key)
-    return findings
+    return findings, omitted
+
+
+def _size(error: ValidationError) -> int:
+    """How many findings an error would make, counted without wording them."""
+    instance, expected = error.instance, cast(Any, error.validator_value)
+    if error.validator == "additionalProperties" and isinstance(instance, dict):
+        known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        return sum(key not in known for key in instance)
+    if error.validator == "required" and isinstance(instance, dict):
+        return sum(key not in instance for key in expected)
+    return 1
+
+
+def _float_integers(loaded: Loaded, schema: dict[str, Any]) -> list[Finding]:
+    """Integers written with a decimal point (``8050000.00``, ``2024.0``): JSON Schema counts 1.0 as an
+    integer, so both validators let them through; amounts, counts and years are whole numbers here."""
+    out = []
+    translator = _Translator(loaded.file, loaded.positions, schema, loaded.data)
+    for path, scalar in loaded.positions.scalars.items():
+        if scalar.kind != "float" or field_schema(schema, path).get("type") != "integer":
+            continue
+        value = translator.original(path)
+        if isinstance(value, float) and value.is_integer():
+            out.append(translator.make(path, "schema", f"{translator.label(path)} 写的是 {scalar.raw}，应为整数："
+                                       f"请去掉小数点和后面的 0，写成 {int(value)}")[1])
+    return out
 
 
 class _Translator:
@@ -252,8 +342,10 @@ class _Translator:
             if parse_iso(text) is None:
                 return "schema", f"{label} 的日期 {text} 格式不对：请写作 YYYY-MM-DD，如 2024-03-15"
             return "schema", f"{label} 的日期 {text} 超出范围：应在 1949-01-01 至 2100-12-31 之间"
+        if node.get("pattern") == ONE_LINE:
+            return "schema", f"{label} 不能是空白，也不能有换行或首尾空格：请写成一行"
         if path == ("website",):
-            return "schema", f"{label} {text} 不是有效网址：应以 http:// 或 https:// 开头，不含空格"
+            return "schema", f"{label} {text} 不是有效网址：应以 http:// 或 https:// 开头，不含空格、换行、引号、尖括号和反斜杠"
         if path == ("industry", "code"):
             return "schema", f"{label} {text} 格式不对：应为门类字母加两位大类代码，如 C35"
         return "schema", f"{label} 的值 {text} 格式不对：{node.get('description', '')}"

@@ -48,7 +48,7 @@ def test_invalid_case_fires_its_rule(path: Path) -> None:
 
 def test_every_rule_has_a_failing_case() -> None:
     have = {p.name for p in (CASES / "invalid").iterdir() if p.is_dir() and any(p.iterdir())}
-    assert set(CATALOGUE) - have == set()
+    assert set(CATALOGUE) - have == {"internal.error"}  # no record may cause it: tests/test_hostile.py provokes it
 
 
 def test_every_eligibility_rule_passes_in_some_valid_case() -> None:

@@ -92,7 +92,7 @@ def test_github_escapes_newlines_and_percent() -> None:
 
     finding = Finding("records/a,b.yaml", 3, 1, "warning", "schema", "100% 错误\n第二行")
     out = format_github(Registry(date(2026, 1, 1), default_policy(), (), (finding,)))
-    assert out == "::warning file=records/a%2Cb.yaml,line=3,title=[schema]::100%25 错误%0A第二行\n"
+    assert out == "::warning file=records/a%2Cb.yaml,line=3,title=[schema]::100%25 错误\\n第二行\n"  # a finding is one line
 
 
 def test_today_resolution_order(repo: Path) -> None:

@@ -20,12 +20,11 @@ from generator.policy import default_policy
 from generator.registry import Registry, build_registry
 from generator.report import format_github, format_json, format_text
 from generator.schema import ENTERPRISE_SCHEMA
-from tests.helpers import CASES, ROOT
+from tests.helpers import CASES
 
 TODAY = date(2026, 11, 25)
 POLICY = default_policy()
-SOURCES = [p.read_bytes() for p in sorted((CASES / "valid").glob("*.yaml")) if not p.name.startswith("crlf")]
-SOURCES += [p.read_bytes() for p in sorted((ROOT / "records").glob("*.yaml"))[:4]]
+SOURCES = [p.read_bytes() for p in sorted((CASES / "valid").glob("*.yaml")) if not p.name.startswith("crlf")]  # never the live records/
 REQUIRED = json.loads(ENTERPRISE_SCHEMA.read_text(encoding="utf-8"))["required"]
 FILE = "records/91411721MA00000154.yaml"
 
@@ -67,7 +66,7 @@ def _as_strings(node: Any) -> Any:
 
 sources = st.sampled_from(SOURCES)
 LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
-fuzz = settings(max_examples=20_000 if LONG else 40)
+fuzz = settings(max_examples=20_000 if LONG else int(os.environ.get("FUZZ_EXAMPLES", "40")))
 
 
 @fuzz
@@ -142,3 +141,79 @@ def test_many_files_at_once_never_crash(raws: list[bytes]) -> None:
     registry = build_registry(docs, POLICY, TODAY)
     assert registry.errors >= 1  # file names do not match their codes
     format_json(registry)
+
+
+def _with_literal(raw: bytes, data: st.DataObject, kinds: tuple[type, ...]) -> tuple[bytes, tuple[Any, ...], Any] | None:
+    """The record with one leaf of a type in ``kinds`` replaced by a marker, to be swapped for raw YAML text."""
+    record = _as_strings(yaml.safe_load(raw.decode("utf-8-sig")))
+    leaves = [(p, v) for p, v in _leaves(record) if type(v) in kinds]
+    if not leaves:
+        return None
+    path, old = data.draw(st.sampled_from(leaves))
+    target = record
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = "MUTATION_MARKER"
+    return _dump(record), path, old
+
+
+INVISIBLE = [*(chr(c) for c in range(0x20) if c not in (0x09, 0x0A)), "\x7f", "\x85", "\x9b", "\ufffe", "\uffff",
+             "\u200b", "\u200e", "\u202e", "\u2066", "\u2069", "\ufeff"]
+
+
+@fuzz
+@given(sources, st.data())
+def test_control_characters_from_escapes_are_refused(raw: bytes, data: st.DataObject) -> None:
+    """A control, zero-width or bidi character written as a YAML escape ("\\x1b", "\\u202e") in any string."""
+    found = _with_literal(raw, data, (str,))
+    assert found is not None
+    text, path, old = found
+    char = data.draw(st.sampled_from(INVISIBLE))
+    at = data.draw(st.integers(0, len(old)))
+    escaped = json.dumps(old[:at] + char + old[at:], ensure_ascii=True)  # a JSON string is a YAML double-quoted scalar
+    registry = check(text.replace(b"MUTATION_MARKER", escaped.encode()), _name(raw))
+    assert registry.errors >= 1, (path, escaped)
+    assert all(f.message.isprintable() for f in registry.findings)  # nothing invisible reaches a message
+
+
+def _huge(kind: str, digits: int) -> str:
+    if kind == "hex":
+        return "0x" + "f" * digits
+    if kind == "octal":
+        return "0" + "7" * digits
+    if kind == "binary":
+        return "0b" + "1" * digits
+    if kind == "sexagesimal":
+        return "1" + ":59" * (digits // 3 + 1)
+    if kind == "float":
+        return "9" * digits + ".5"
+    return "9" * digits
+
+
+@fuzz
+@given(sources, st.data(), st.sampled_from(["hex", "octal", "binary", "sexagesimal", "decimal", "float"]), st.integers(41, 20_000))
+def test_huge_numbers_are_refused_quickly(raw: bytes, data: st.DataObject, kind: str, digits: int) -> None:
+    import time
+
+    found = _with_literal(raw, data, (int, str))
+    assert found is not None
+    text, path, _ = found
+    start = time.perf_counter()
+    registry = check(text.replace(b"MUTATION_MARKER", _huge(kind, digits).encode()), _name(raw))
+    assert registry.errors >= 1 and time.perf_counter() - start < 1.0
+    assert any(f.rule == "yaml.type" and "字符长的数字写法" in f.message for f in registry.findings), path
+
+
+@fuzz
+@given(sources, st.data(), st.sampled_from([".0", ".00", ".000", "e0"]))
+def test_integers_written_as_floats_are_reported_at_their_line(raw: bytes, data: st.DataObject, suffix: str) -> None:
+    found = _with_literal(raw, data, (int,))
+    if found is None:
+        return
+    text, path, old = found
+    written = f"{old}.0e0" if suffix == "e0" else f"{old}{suffix}"
+    mutated = text.replace(b"MUTATION_MARKER", written.encode())
+    registry = check(mutated, _name(raw))
+    line = mutated[:mutated.index(written.encode())].count(b"\n") + 1
+    assert any(f.line == line and f.severity == "error" for f in registry.findings), (path, written)
+    assert not any(f"{old}.0年" in f.message for f in registry.findings)

@@ -92,7 +92,7 @@ def test_check_jsonschema_accepts_sample_records() -> None:
     """A second, independent validator agrees with our schema on the sample records."""
     exe = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent))
     assert exe, "check-jsonschema is in the lock file"
-    records = sorted(str(p) for p in (ROOT / "records").glob("*.yaml"))
+    records = sorted(str(p) for p in (ROOT / "tests" / "cases" / "valid").glob("*.yaml"))  # never the live records/
     result = subprocess.run([exe, "--schemafile", str(ENTERPRISE_SCHEMA), *records], capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -111,3 +111,37 @@ def test_policy_yml_holds_xiping_values_equal_to_schema_defaults() -> None:
     loaded = load_file(ROOT / "policy.yml")
     assert loaded.data is not None
     assert set(loaded.data) == set(json.loads(POLICY_SCHEMA.read_text(encoding="utf-8"))["properties"])
+
+
+def _string_paths(node: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    if isinstance(node, dict):
+        return [p for k, v in node.items() for p in _string_paths(v, path + (k,))]
+    if isinstance(node, list):
+        return [p for i, v in enumerate(node) for p in _string_paths(v, path + (i,))]
+    return [path] if isinstance(node, str) else []
+
+
+def test_validators_agree_on_trailing_newlines_and_spaces() -> None:
+    """Python's re lets ``$`` match before a final newline, jsonschema-rs does not: the detailed validator reads
+    ``$`` as ECMA-262 does, so both give the same verdict for every string of every case with a newline added."""
+    import copy
+
+    from generator.schema import fast_validator_for, validator_for
+    from tests.helpers import CASES
+
+    fast, slow = fast_validator_for(ENTERPRISE_SCHEMA), validator_for(ENTERPRISE_SCHEMA)
+    documents = [d for d in (load_file(p).data for p in sorted(CASES.rglob("*.yaml")) if p.stat().st_size < 100_000) if d is not None]
+    checked = refused = 0
+    for base in documents:
+        for path in _string_paths(base):
+            for change in (lambda v: v + "\n", lambda v: "\n" + v, lambda v: v + " ", lambda v: v + "\n\n"):
+                doc = copy.deepcopy(base)
+                node = doc
+                for part in path[:-1]:
+                    node = node[part]
+                node[path[-1]] = change(node[path[-1]])
+                verdict = fast.is_valid(doc)
+                assert verdict == (not any(True for _ in slow.iter_errors(doc))), (path, node[path[-1]])
+                checked += 1
+                refused += not verdict
+    assert checked > 2000 and refused > 500

@@ -39,6 +39,7 @@ CATALOGUE: dict[str, RuleInfo] = dict([
     _r("events.future", None, "error", "事件日期不得晚于今天"),
     _r("registry.duplicate", None, "error", "同一统一社会信用代码或证书编号不得出现两次"),
     _r("data.consistency", None, "error", "数据前后一致（受训人数不超过总人数、到期不早于开始等）"),
+    _r("internal.error", None, "error", "程序内部错误：这个文件未能检查完，其他文件照常检查（请报告维护人员）"),
     _r("art4.henan", "第四条第一项", "error", "在河南省内依法注册（代码第 3、4 位为 41）"),
     _r("art4.jurisdiction", "第七条", "warning", "登记机关为西平县（411721），否则须核实在辖区经营"),
     _r("art4.legal-person", "第四条第一项", "error", "具有独立法人资格，代码以 91 开头（市场监管登记的企业）"),

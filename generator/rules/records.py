@@ -19,8 +19,8 @@ from generator.loader import Loaded, PathKey
 from generator.model import Record
 from generator.schema import ENTERPRISE_SCHEMA, PLACEHOLDER, dotted, field_schema, load_schema, placeholder_message
 
-_USCC_SHAPE = re.compile(r"^[0-9A-HJ-NP-RTUWXY]{2}[0-9]{6}[0-9A-HJ-NP-RTUWXY]{10}$")
-_PATENT_SHAPE = re.compile(r"^(ZL|CN)?([0-9]{12}|[0-9]{8})\.[0-9X]$")
+_USCC_SHAPE = re.compile(r"^[0-9A-HJ-NP-RTUWXY]{2}[0-9]{6}[0-9A-HJ-NP-RTUWXY]{10}\Z")
+_PATENT_SHAPE = re.compile(r"^(ZL|CN)?([0-9]{12}|[0-9]{8})\.[0-9X]\Z")
 
 
 def _finding(loaded: Loaded, path: PathKey, rule: str, message: str) -> Finding:

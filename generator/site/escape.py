@@ -13,7 +13,7 @@ import string
 from markupsafe import Markup
 
 _REPLACE = {c: f"&#{ord(c)};" for c in string.punctuation}
-_SAFE_URL = re.compile(r"^https?://[^\s\"'<>`\\]+$")
+_SAFE_URL = re.compile(r"^https?://[^\s\"'<>`\\]+\Z")
 
 
 def md(text: object) -> Markup:
