@@ -22,6 +22,7 @@ from generator.ranking import Ranking, RankInput
 from generator.rules import CATALOGUE
 from generator.rules.base import Context, Outcome
 from generator.rules.eligibility import evaluate, ranking_message, ranking_note
+from generator.rules.personal import personal_findings
 from generator.rules.records import consistency_findings, event_findings, identifier_findings, placeholder_findings
 from generator.schema import MAX_FINDINGS, counted_schema_findings
 
@@ -111,6 +112,7 @@ def _check_local(loaded: Loaded, policy: Policy, today: date) -> Local:
     if loaded.data is not None and not findings:
         record = build_record(loaded.data, loaded.file, loaded.positions)
     findings.extend(identifier_findings(loaded))
+    findings.extend(personal_findings(loaded))
     keys = tuple((kind, value, *loaded.positions.at(path)) for kind, value, path in _keys(loaded.data))
     if record is None:
         return Local(loaded.file, _capped(findings, omitted), (), keys, None)

@@ -23,7 +23,7 @@ def make_uscc(body: str, division: str = "411721") -> str:
     return first + uscc_final_check(first)
 
 
-HOSTILE_NAME = "<script>alert('x')</script> & *强调* | [链接](javascript:alert(1)) `代码` {{ 7*7 }} {% raw %} ~~删~~ <b>粗</b> %%{init: {}}%% A-->B ::: ```mermaid"
+HOSTILE_NAME = "<script>alert('x')</script> & *强调* | [链接](javascript:alert(1)) `代码` {{ 7*7 }} {% raw %} ~~删~~ <b>粗</b> %%{init: {}}%% A-->B ::: ```mermaid __config __search"
 PRIVATE_MARKERS = {
     "revenue": "7777777123",
     "patent_revenue": "2333333123",
@@ -55,6 +55,8 @@ def _record(uscc: str, name: str, events: str = FILED_EVENT, extra: tuple[tuple[
     for old, new in extra:
         assert old in text, old
         text = text.replace(old, new, 1)
+    # values of their own, not the examples the schema and the guide show, so a privacy scan can tell them apart
+    text = text.replace('number: "12345678"', 'number: "27364518"').replace("leader: 副总经理", "leader: 分管知识产权的副总经理")
     return Fixture(uscc, name, text)
 
 

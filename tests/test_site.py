@@ -106,6 +106,9 @@ def test_hostile_text_renders_literally(site: Path) -> None:
     assert "<script>alert" not in html_text and "<img src=x" not in html_text and "<b>粗" not in html_text
     assert "javascript:" not in re.findall(r'href="([^"]*)"', html_text).__str__()
     assert "49" not in text_of(html_text, "h1")
+    ids = re.findall(r'\bid="([^"]*)"', html_text)
+    assert ids.count("__config") == 1 and 'id="__config" type="application/json"' in html_text  # Material's, not the name's
+    assert not [i for i in ids if "config" in i and i != "__config"] and 'id="enterprise"' in html_text
     title = re.search(r"<title>(.*?)</title>", html_text, re.DOTALL)
     assert title and "<script>" not in title.group(1) and "&lt;script&gt;" in title.group(1)
     listing = page(site, "list")
@@ -190,9 +193,10 @@ def test_rule_ids_link_to_their_articles(site: Path) -> None:
         assert f'id="{anchor}"' in policy, anchor
     for chapter in ("第一章", "第八条"):
         assert chapter in policy
-    checks = page(site, "checks")  # hand-written: rule ids in `code` become links too
-    assert 'href="../policy/#art5-5"><code>art5.revenue</code></a>' in checks
-    assert 'href="../policy/#art8-5"><code>art8.ban</code></a>' in checks
+    # hand-written text (the guide shows CONTRIBUTING.md): rule ids in `code` become links too
+    assert 'href="../policy/#art5-5"><code>art5.revenue</code></a>' in guide
+    assert 'href="../policy/#art8-5"><code>art8.ban</code></a>' in guide
+    assert not (site / "checks").exists() and not (site / "benchmarks").exists()  # staff documents stay in the repository
 
 
 def test_home_and_data_pages(site: Path) -> None:
@@ -267,3 +271,48 @@ def test_bad_list_page_size_fails_in_chinese(tmp_path: Path) -> None:
     result = build(repo)
     assert result.returncode == 1 and "ipreg_list_page_size 应为正整数" in result.stderr
     assert not (repo / "site").exists()
+
+
+_PUBLIC_PATHS = re.compile(r"^(uscc|name|industry\..*|main_products\[\d+\]|address|website|category|"
+                           r"honors\[\d+\]\.(type|awarded|expires)|events\[\d+\]\.(date|type|document|certificate))$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _non_public_values(text: str) -> set[str]:
+    """Every value of a record outside the allow-list that could identify it: texts of 4 characters or more
+    (not enumerated words or dates), amounts of 5 digits or more (plain and with thousands separators)."""
+    import yaml
+
+    found: set[str] = set()
+    stack: list[tuple[str, object]] = [("", yaml.load(text, Loader=yaml.BaseLoader))]  # every scalar as written
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            stack += [(f"{path}.{k}".lstrip("."), v) for k, v in node.items()]
+        elif isinstance(node, list):
+            stack += [(f"{path}[{i}]", v) for i, v in enumerate(node)]
+        elif isinstance(node, str) and not _PUBLIC_PATHS.match(path):
+            if node.isdigit() and len(node) >= 5:
+                found |= {node, f"{int(node):,}"}
+            elif len(node) >= 4 and not _DATE.match(node) and not re.fullmatch(r"[a-z_0-9]+|true|false", node):
+                found.add(node)
+    return found
+
+
+def _decoded(name: str, data: bytes) -> str:
+    text = data.decode("utf-8", "replace")
+    if name.endswith(".json"):
+        text += json.dumps(json.loads(text), ensure_ascii=False)  # the search index escapes CJK as \uXXXX
+    return text + html.unescape(text)
+
+
+def test_no_non_public_value_of_any_record_and_no_pending_applicant_anywhere(site: Path) -> None:
+    """Every page, the search index, the sitemap and the open data, against every record's non-public values."""
+    texts = {name: _decoded(name, data) for name, data in all_text(site).items()}
+    assert {"search/search_index.json", "sitemap.xml", "guide/index.html", "data/enterprises.json"} <= set(texts)
+    public = {v for f in FIX.values() for v in (f.name, f.uscc)} | {"西平县测试示例机械有限公司"}
+    needles = {v for f in FIX.values() for v in _non_public_values(f.text)} - public
+    needles |= {FIX["pending"].name, FIX["pending"].uscc}
+    assert len(needles) > 30 and PRIVATE_MARKERS["revenue"] in needles
+    leaks = sorted((needle, name) for name, text in texts.items() for needle in needles if needle in text)
+    assert leaks == [], "\n".join(f"{n} in {p}" for n, p in leaks)

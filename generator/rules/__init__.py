@@ -39,6 +39,7 @@ CATALOGUE: dict[str, RuleInfo] = dict([
     _r("events.future", None, "error", "事件日期不得晚于今天"),
     _r("registry.duplicate", None, "error", "同一统一社会信用代码或证书编号不得出现两次"),
     _r("data.consistency", None, "error", "数据前后一致（受训人数不超过总人数、到期不早于开始等）"),
+    _r("privacy.personal", None, "error", "记录中不得有电话号码、身份证号码、电子邮件地址或“联系人某某”等个人信息（本登记簿的约定）"),
     _r("internal.error", None, "error", "程序内部错误：这个文件未能检查完，其他文件照常检查（请报告维护人员）"),
     _r("art4.henan", "第四条第一项", "error", "在河南省内依法注册（代码第 3、4 位为 41）"),
     _r("art4.jurisdiction", "第七条", "warning", "登记机关为西平县（411721），否则须核实在辖区经营"),

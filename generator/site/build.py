@@ -15,7 +15,7 @@ import signal
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ class SiteInput:
     registry: Registry  # findings only: records are dropped once their pages are rendered
     items: list[PublicEnterprise]
     pages: dict[str, str]  # enterprises/<USCC>.md -> Markdown
+    secrets: dict[str, str] = field(default_factory=dict)  # what no hand-written page may show -> where it comes from
 
     @property
     def listed(self) -> int:
@@ -58,9 +59,10 @@ def gather(files: Sequence[tuple[Path, str]], policy: Policy, today: date, notes
 
     locals_ = check_files(files, policy, today, None, jobs, derive=site_part)
     registry = assemble(locals_, policy, today, notes)
-    parts: list[tuple[PublicEnterprise, str]] = sorted((local.extra for local in locals_ if local.extra is not None),
+    parts: list[tuple[PublicEnterprise, str]] = sorted((local.extra[0] for local in locals_ if local.extra and local.extra[0]),
                                                        key=lambda part: part[0].uscc)
-    return SiteInput(registry, [e for e, _ in parts], {f"enterprises/{e.uscc}.md": page for e, page in parts})
+    hidden = {needle: where for local in locals_ if local.extra for needle, where in local.extra[1]}
+    return SiteInput(registry, [e for e, _ in parts], {f"enterprises/{e.uscc}.md": page for e, page in parts}, hidden)
 
 
 def load_input(root: Path, environ: Mapping[str, str]) -> SiteInput:
@@ -89,6 +91,8 @@ def site_content(root: Path, site: SiteInput, list_page_size: int = LIST_PAGE_SI
     schema = json.loads((root / "schemas" / "enterprise.schema.json").read_text(encoding="utf-8"))
     content = build_content(site.items, site.pages, site.registry.today, measures, schema, list_page_size)
     content.files["data/record-template.yaml"] = render_template(PLACEHOLDER, PLACEHOLDER).encode("utf-8")
+    guide = (root / "CONTRIBUTING.md").read_text(encoding="utf-8")  # the filing guide, written once (its title is the page's)
+    content.fragments["contributing"] = guide.split("\n", 1)[1] if guide.startswith("# ") else guide
     for name, target in (("enterprise.schema.json", "data/record.schema.json"),
                          ("public-enterprises.schema.json", "data/enterprises.schema.json")):
         content.files[target] = (root / "schemas" / name).read_bytes()

@@ -27,6 +27,7 @@ from generator.registry import Local
 from generator.rules import ARTICLE_ANCHORS, CATALOGUE
 from generator.site.escape import md, rel, safe_url
 from generator.site.measures import measures_markdown
+from generator.site.privacy import Secret, secrets
 from generator.site.public import CATEGORY_ZH, EVENT_ZH, PUBLIC_FIELDS, PublicEnterprise, honor_zh, public_enterprise
 from generator.worklist import DUE_KIND_ZH
 
@@ -78,13 +79,17 @@ def rule_link(rule_id: str, page: str) -> Markup:
     return Markup(f'<a href="{rel(page, "policy/")}#{anchor}"><code>{md(rule_id)}</code></a>')
 
 
-def site_part(local: Local, today: date) -> tuple[PublicEnterprise, str] | None:
-    """The public view of one checked record and its page; None when it is not published
-    (pending, or not a valid record). Runs where the record is checked, in a worker process."""
-    if local.record is None or local.status is None or local.status.status == "pending":
-        return None
+def site_part(local: Local, today: date) -> tuple[tuple[PublicEnterprise, str] | None, tuple[Secret, ...]]:
+    """The public view of one checked record and its page (None when it is not published: pending, or not
+    a valid record), and the values no hand-written page may show (``privacy.secrets``). Runs where the
+    record is checked, in a worker process."""
+    if local.record is None or local.status is None:
+        return None, ()
+    hidden = secrets(local.record, local.status)
+    if local.status.status == "pending":
+        return None, hidden
     e = public_enterprise(local.record, local.status, today)
-    return e, enterprise_page(e, today)
+    return (e, enterprise_page(e, today)), hidden
 
 
 def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: date, measures: str, schema: dict[str, Any],

@@ -22,8 +22,11 @@ from generator.rules import ARTICLE_ANCHORS, CATALOGUE
 from generator.site import build as site_build
 from generator.site.content import LIST_PAGE_SIZE
 from generator.site.exports import OPEN_DATA
+from generator.site.privacy import find
 
 _MARKER = re.compile(r"<!--\s*ipreg:([a-z-]+)\s*-->")
+HAND_WRITTEN = frozenset({"contributing"})  # fragments that are hand-written text, searched like the pages
+_SNIPPET = re.compile(r"^[ \t]*-{1,}8<-{1,}", re.MULTILINE)  # pymdownx.snippets' include syntax
 _RULE_CODE = re.compile(r"(?<![`\[])`(" + "|".join(re.escape(r) for r in CATALOGUE) + r")`(?!`)")
 _state: dict[str, Any] = {}
 
@@ -37,6 +40,7 @@ def on_config(config: Any) -> Any:
         if site.registry.errors:
             raise PluginError(f"记录有 {site.registry.errors} 个错误，站点未生成：请先运行 ipreg check 并修改")
         _state["content"] = site_build.site_content(root, site, _list_page_size(config))
+        _state["secrets"] = site.secrets
         _state["data"] = site_build.OpenData(site.items, site.registry.today, config.site_url or "", background=preloaded is not None)
     except site_build.SiteError as exc:
         raise PluginError(str(exc)) from None
@@ -95,12 +99,22 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str
     if page.file.generated_by is not None:
         return markdown  # generated pages link their rule ids themselves and have no blocks to fill
     fragments: dict[str, str] = _state["content"].fragments
+    if _SNIPPET.search(markdown):
+        raise PluginError(f"{page.file.src_uri}：含有文件包含语法“--8<--”。本站不允许页面包含其他文件（它可能把记录中的非公开信息发布出去）；"
+                          "需要的内容请直接写在页面中，或由程序以 <!-- ipreg:名称 --> 生成")
 
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in fragments:
             raise PluginError(f"{page.file.src_uri}：未知的生成区块 ipreg:{name}")
         return fragments[name]
+
+    hand_written = markdown + "".join(fragments[n] for n in _MARKER.findall(markdown) if n in HAND_WRITTEN)
+    leaks = find(hand_written, _state["secrets"])
+    if leaks:
+        where = "；".join(f"“{needle}”（{origin}）" for needle, origin in leaks[:5])
+        raise PluginError(f"{page.file.src_uri}：手写页面含有记录中的非公开信息或申报中的企业，站点未生成：{where}。"
+                          "公开站点只能显示公开字段（见开放数据页），请从页面中删除这些内容")
 
     return link_rule_ids(_MARKER.sub(fill, markdown), page.file.src_uri)
 
