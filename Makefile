@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-*
 	touch $@
@@ -27,11 +27,16 @@ check: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# 重新生成锁定文件（升级依赖时用）：在全新虚拟环境中安装 pyproject.toml 声明的依赖后冻结版本
+# 重新生成锁定文件（升级依赖时用）：在全新虚拟环境中安装 pyproject.toml 声明的依赖，冻结版本，
+# 再用 pip-tools 为每个版本取得所有发行文件的 sha256（make 安装时 --require-hashes 逐一核对）
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check --upgrade setuptools '.[test]'
-	.venv-lock/bin/python -m pip freeze --exclude-editable --all | grep -v -E '^(pip|xiping-ipreg)( |==)' > requirements.lock
+	.venv-lock/bin/python -m pip freeze --exclude-editable --all | grep -v -E '^(pip|xiping-ipreg)( |==)' > .venv-lock/pins.in
+	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check pip-tools
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --no-header --no-annotate --strip-extras \
+	  --no-emit-index-url --no-emit-find-links -o .venv-lock/requirements.lock .venv-lock/pins.in
+	head -n 2 requirements.lock > .venv-lock/header && cat .venv-lock/header .venv-lock/requirements.lock > requirements.lock
 	rm -rf .venv-lock
 
 clean:

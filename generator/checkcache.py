@@ -40,13 +40,16 @@ def cache_dir(environ: Mapping[str, str], repository: Path) -> Path:
     explicit = environ.get("IPREG_CACHE_DIR")
     if explicit:
         return Path(explicit)
-    if sys.platform == "win32" and environ.get("LOCALAPPDATA"):
-        base = Path(environ["LOCALAPPDATA"]) / "ipreg" / "cache"
-    else:
-        home = Path(environ["HOME"]) if environ.get("HOME") else Path.home()
-        base = Path(environ.get("XDG_CACHE_HOME") or home / ".cache") / "ipreg"
     key = hashlib.sha256(os.fsencode(os.path.abspath(repository))).hexdigest()[:16]
-    return base / key
+    return user_cache(environ) / key
+
+
+def user_cache(environ: Mapping[str, str]) -> Path:
+    """ipreg's folder in the user's cache: XDG_CACHE_HOME or ~/.cache, %LOCALAPPDATA% on Windows."""
+    if sys.platform == "win32" and environ.get("LOCALAPPDATA"):
+        return Path(environ["LOCALAPPDATA"]) / "ipreg" / "cache"
+    home = Path(environ["HOME"]) if environ.get("HOME") else Path.home()
+    return Path(environ.get("XDG_CACHE_HOME") or home / ".cache") / "ipreg"
 
 
 def fingerprint(policy: Policy, today: date) -> str:

@@ -11,6 +11,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.cells import spreadsheet_cell
 from generator.lifecycle import CAUSE_ZH, STATUS_ZH
 from generator.registry import Entry, Registry
 from generator.report import SEVERITY_ZH, format_github, format_json, format_text, summary_markdown, text_line
@@ -69,7 +70,7 @@ def status(registry: Registry, fmt: str) -> int:
         writer = csv.DictWriter(buffer, fieldnames=list(STATUS_FIELDS), lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({**row, "listed": "true" if row["listed"] else "false"})
+            writer.writerow({k: spreadsheet_cell(v) for k, v in {**row, "listed": "true" if row["listed"] else "false"}.items()})
         print(buffer.getvalue(), end="")
     else:
         header = ["统一社会信用代码", "企业名称", "类别", "状态", "公开", "有效期起", "有效期至", "保留资格至", "禁止申请至"]

@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from generator.cells import markdown_cell
 from generator.lifecycle import STATUS_ZH, Status
 from generator.model import Record
 from generator.registry import Registry
@@ -94,29 +95,25 @@ def _zh(status: str | None) -> str:
 _CHANGE_ZH = {"added": "新增", "modified": "修改", "deleted": "删除"}
 
 
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def format_markdown(diff: Diff) -> str:
-    lines = [f"## 本次修改的影响（与 {_cell(diff.base)} 相比，按 {diff.today} 计算）", ""]
+    lines = [f"## 本次修改的影响（与 {markdown_cell(diff.base)} 相比，按 {diff.today} 计算）", ""]
     if diff.records:
         lines += ["| 文件 | 企业 | 改动 | 修改前状态 | 修改后状态 | 错误 | 警告 |", "|---|---|---|---|---|---|---|"]
         for r in diff.records:
-            lines.append(f"| {_cell(r.file)} | {_cell(r.name or '—')} | {_CHANGE_ZH[r.change]} | {_zh(r.before)} | {_zh(r.after)} | {r.errors} | {r.warnings} |")
+            lines.append(f"| {markdown_cell(r.file)} | {markdown_cell(r.name or '—')} | {_CHANGE_ZH[r.change]} | {_zh(r.before)} | {_zh(r.after)} | {r.errors} | {r.warnings} |")
     else:
         lines.append("没有修改记录文件。")
     lines.append("")
     for title, items in (("进入公开名单", diff.entered), ("离开公开名单", diff.left)):
-        lines.append(f"**{title}**：" + ("、".join(f"{_cell(i['name'])}（{i['uscc']}）" for i in items) if items else "无"))
+        lines.append(f"**{title}**：" + ("、".join(f"{markdown_cell(i['name'])}（{i['uscc']}）" for i in items) if items else "无"))
         lines.append("")
     if diff.changed:
         lines += ["**状态变化**：", ""]
-        lines += [f"- {_cell(c['name'])}（{c['uscc']}）：{_zh(c['before'])} → {_zh(c['after'])}" for c in diff.changed]
+        lines += [f"- {markdown_cell(c['name'])}（{c['uscc']}）：{_zh(c['before'])} → {_zh(c['after'])}" for c in diff.changed]
         lines.append("")
     if diff.deadlines:
         lines += [f"**{DEADLINE_WINDOW_DAYS} 天内新增的期限**：", ""]
-        lines += [f"- {d['date']} {DUE_KIND_ZH[d['kind']]}：{_cell(d['name'])}（{d['uscc']}）" for d in diff.deadlines]
+        lines += [f"- {d['date']} {DUE_KIND_ZH[d['kind']]}：{markdown_cell(d['name'])}（{d['uscc']}）" for d in diff.deadlines]
         lines.append("")
     return "\n".join(lines) + "\n"
 

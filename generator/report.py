@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from generator.cells import markdown_cell
 from generator.findings import Finding
 from generator.registry import Registry
 
@@ -67,10 +68,6 @@ def format_github(registry: Registry, verbose: bool = False) -> str:
     return "\n".join(out) + ("\n" if out else "")
 
 
-def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def summary_markdown(registry: Registry) -> str:
     """The job summary: a count line and a table of errors and warnings."""
     lines = [
@@ -84,5 +81,5 @@ def summary_markdown(registry: Registry) -> str:
         lines += ["| 文件 | 行 | 级别 | 规则 | 说明 |", "|---|---|---|---|---|"]
         for f in shown:
             article = f"（{f.article}）" if f.article else ""
-            lines.append(f"| {_cell(f.file)} | {f.line} | {SEVERITY_ZH[f.severity]} | `{f.rule}` | {_cell(f.message + article)} |")
+            lines.append(f"| {markdown_cell(f.file)} | {f.line} | {SEVERITY_ZH[f.severity]} | `{f.rule}` | {markdown_cell(f.message + article)} |")
     return "\n".join(lines) + "\n"

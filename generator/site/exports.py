@@ -10,10 +10,10 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Any
 
 from icalendar import Alarm, Calendar, Event
 
+from generator.cells import spreadsheet_cell
 from generator.site.public import CATEGORY_ZH, EVENT_ZH, PublicEnterprise, honor_zh
 
 OPEN_DATA = ("data/enterprises.json", "data/enterprises.csv", "data/reviews.ics", "data/changes.xml")
@@ -40,12 +40,6 @@ CSV_COLUMNS = ["统一社会信用代码", "企业名称", "行业代码", "行�
                "有效期至", "保留资格至", "禁止申请至", "有效发明专利", "有效实用新型", "有效外观设计", "有效注册商标", "荣誉称号", "地址", "网站"]
 
 
-def _cell(value: Any) -> str:
-    """Text for a spreadsheet cell; a leading = + - @ would be taken as a formula, so it is quoted."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def enterprises_csv(items: list[PublicEnterprise]) -> bytes:
     """UTF-8 with BOM (Excel opens it as UTF-8), Chinese headers, CRLF line ends."""
     buffer = io.StringIO()
@@ -54,7 +48,7 @@ def enterprises_csv(items: list[PublicEnterprise]) -> bytes:
     for item in items:
         d = item.data
         honors = "；".join(f"{honor_zh(h['type'])}（{h['awarded']}）" for h in d["honors"])
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([spreadsheet_cell(v) for v in (
             d["uscc"], d["name"], d["industry"]["code"], d["industry"]["name"], "；".join(d["main_products"]),
             CATEGORY_ZH[d["category"]], item.status_zh, "是" if d["listed"] else "否", d["term_start"], d["term_end"],
             d["grace_until"], d["ban_until"], d["valid_patents"]["invention"], d["valid_patents"]["utility_model"],

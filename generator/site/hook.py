@@ -33,6 +33,7 @@ _state: dict[str, Any] = {}
 
 def on_config(config: Any) -> Any:
     _stop()
+    _quiet_jieba(os.environ)
     root = Path(config.config_file_path).resolve().parent
     preloaded = site_build.take_preloaded()
     try:
@@ -48,6 +49,26 @@ def on_config(config: Any) -> Any:
         gc.collect()
         gc.freeze()
     return config
+
+
+def _quiet_jieba(environ: Any) -> None:
+    """jieba (the search plugin's Chinese word splitter) keeps its dictionary cache in ipreg's folder of the user's
+    cache, not a /tmp/jieba.cache shared by everyone, and prints nothing (it logs four English lines per build)."""
+    try:
+        import jieba  # type: ignore[import-untyped]
+    except ImportError:
+        return
+    import logging
+
+    from generator.checkcache import user_cache
+
+    jieba.setLogLevel(logging.WARNING)
+    folder = Path(environ.get("IPREG_CACHE_DIR") or user_cache(environ)) / "jieba"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        jieba.dt.tmp_dir = str(folder)
+    except OSError:
+        pass  # no writable cache folder: jieba builds its dictionary in memory each time
 
 
 def _list_page_size(config: Any) -> int:

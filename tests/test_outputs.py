@@ -1,0 +1,79 @@
+"""Staff-facing outputs: spreadsheet formulas, Markdown cells, a quiet build, a lock file with hashes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from generator.cells import markdown_cell, spreadsheet_cell
+from tests.helpers import ROOT
+from tests.sitekit import _record, build, fixtures, make_uscc, scratch_repo
+
+
+def test_spreadsheet_cells_never_start_a_formula() -> None:
+    for text in ("=cmd|' /C calc'!A0", "+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1"):
+        assert spreadsheet_cell(text).startswith("'"), text
+    assert spreadsheet_cell("西平县") == "西平县" and spreadsheet_cell(None) == ""
+
+
+def test_status_csv_guards_formulas(tmp_path: Path) -> None:
+    name = "=HYPERLINK(\"http://x.invalid\",\"点击\")有限公司"
+    formula = _record(make_uscc("MA0FM001"), name)
+    repo = scratch_repo(tmp_path / "repo", {"formula": formula})
+    result = subprocess.run([sys.executable, "-m", "generator", "status", "--format", "csv", "--today", "2026-11-25"],
+                            cwd=repo, capture_output=True, text=True, timeout=120, check=False)
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and rows[0]["name"] == "'" + name
+
+
+def test_markdown_cells_stay_in_their_cell_and_line() -> None:
+    cell = markdown_cell("a\r\nb\u2028c\\|d <b>")
+    assert "\n" not in cell and "\r" not in cell and "\u2028" not in cell
+    assert cell == "a b c\\\\\\|d &lt;b&gt;"
+    row = "| " + markdown_cell("x\\") + " | y |"
+    assert len(re.findall(r"(?<!\\)(?:\\\\)*\|", row)) == 3  # the trailing backslash does not swallow the cell's end
+
+
+def test_diff_markdown_escapes_names(tmp_path: Path) -> None:
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    odd = _record(make_uscc("MA0MD001"), "西平县测试示例\\|伪造列 有限公司\\")
+    repo = scratch_repo(tmp_path / "repo", {"machine": fixtures()["machine"]})
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "records", "policy.yml"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], cwd=repo, check=True)
+    (repo / "records" / f"{odd.uscc}.yaml").write_text(odd.text, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "generator", "diff", "HEAD", "--format", "markdown", "--today", "2026-11-25"],
+                            cwd=repo, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if odd.uscc in line and line.startswith("|"))
+    assert len(re.findall(r"(?<!\\)(?:\\\\)*\|", row)) == 8  # seven cells, whatever the name holds
+
+
+def test_build_is_quiet_and_keeps_jiebas_cache_in_ipregs_folder(tmp_path: Path) -> None:
+    repo = scratch_repo(tmp_path / "repo", {"machine": fixtures()["machine"]})
+    home = tmp_path / "home"
+    env = {k: v for k, v in os.environ.items() if k not in ("IPREG_TODAY", "IPREG_CACHE_DIR", "XDG_CACHE_HOME")}
+    env.update(HOME=str(home), TMPDIR=str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    result = subprocess.run([sys.executable, "-m", "generator", "build", "--today", "2026-11-25"], cwd=repo, env=env,
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "" and "jieba" not in result.stdout.lower() and "prefix dict" not in result.stdout.lower()
+    assert list((tmp_path / "tmp").iterdir()) == []  # nothing in the shared temporary folder
+    assert (home / ".cache" / "ipreg" / "jieba" / "jieba.cache").is_file()
+    assert build(repo).returncode == 0
+
+
+def test_lock_file_pins_every_package_with_hashes() -> None:
+    text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    requirements = [line for line in text.splitlines() if line[:1].isalnum()]
+    entries = re.findall(r"^([A-Za-z0-9][^\s=]*==[^\s\\]+)((?: \\\n +--hash=sha256:[0-9a-f]{64})+)$", text, re.MULTILINE)
+    assert len(requirements) >= 50 and len(entries) == len(requirements)  # every requirement pinned, with its hashes
+    assert any(pin.startswith("mkdocs==1.") for pin, _ in entries)  # mkdocs<2
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "--require-hashes -r requirements.lock" in makefile
