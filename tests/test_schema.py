@@ -145,3 +145,25 @@ def test_validators_agree_on_trailing_newlines_and_spaces() -> None:
                 checked += 1
                 refused += not verdict
     assert checked > 2000 and refused > 500
+
+
+BAD_URLS = ['https://example.com/"onmouseover="x', "https://example.com/<script>", "https://example.com/\nhttps://evil.invalid/",
+            "javascript:alert(1)", "data:text/html,x", "ftp://example.com/", "https://exa mple.com/", "https://example.com/`x`",
+            "https://example.com/\\x", "https://example.com/\n"]
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+def test_published_schemas_refuse_what_the_site_would_not_link(url: str) -> None:
+    """The schema itself refuses a website the site would drop (today's checker and every editor agree)."""
+    import jsonschema_rs
+
+    from generator.schema import validator_for
+    from generator.site.escape import safe_url
+
+    record = json.loads(ENTERPRISE_SCHEMA.read_text(encoding="utf-8"))["properties"]["website"]
+    public = json.loads((ROOT / "schemas" / "public-enterprises.schema.json").read_text(encoding="utf-8"))
+    published = public["properties"]["enterprises"]["items"]["properties"]["website"]
+    for schema in (record, published):
+        assert not jsonschema_rs.validator_for(schema).is_valid(url)
+    assert any(list(e.absolute_path) == ["website"] for e in validator_for(ENTERPRISE_SCHEMA).iter_errors({"website": url}))
+    assert safe_url(url) is None
