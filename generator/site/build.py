@@ -191,7 +191,10 @@ def build_site(config_file: Path, site_dir: Path, site: SiteInput) -> None:
     from mkdocs.exceptions import MkDocsException
 
     site_dir = Path(os.path.abspath(site_dir))
-    temp = sitedir.temp_for(site_dir)
+    try:
+        temp = sitedir.temp_for(site_dir)
+    except OSError as exc:
+        raise SiteError(f"无法在 {site_dir.parent} 中建立临时目录（{exc.strerror or exc}）：请检查目录权限，或换一个 --site-dir") from None
     today = site.registry.today
     epoch = str(today_epoch(today))
     PRELOADED = site  # taken over by the hook (records were dropped in the workers: only public data and pages)

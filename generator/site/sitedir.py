@@ -83,11 +83,11 @@ def _tracked(root: Path, target: Path) -> str | None:
 
 def temp_for(target: Path) -> Path:
     """A fresh temporary sibling of ``target``, marked as ipreg's from its first moment."""
-    temp = target.parent / f".{target.name}.building-{os.getpid()}"
     remove_stale(target)
-    if temp.exists():
-        shutil.rmtree(temp)
-    temp.mkdir(parents=True)
+    temp = target.parent / f".{target.name}.building-{os.getpid()}"
+    if temp.exists() and (is_site(temp) or not any(temp.iterdir())):
+        shutil.rmtree(temp)  # ours, from an earlier run of this process
+    temp.mkdir(parents=True)  # anything else there is not ours: mkdir fails and the build stops, touching nothing
     (temp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     return temp
 
