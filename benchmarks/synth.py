@@ -73,7 +73,8 @@ def record(index: int, rng: random.Random, batches: list[date]) -> tuple[str, st
                   f"    registered: {filed.year - 5}-05-14", f"    expires: {filed.year + 8}-05-13"]
         if k == 0:
             lines.append("    main_business: true")
-    lines += ["trade_secret_measures: true", "conduct:", "  infringements: []", "  abnormal_patent_applications: []", "  dishonesty: []",
+    lines += ["trade_secret_measures: true", "industry_standing:", "  scope: county", f"  basis: 县内{industry[1]}发明专利授权量前列（合成{index}）",
+              "conduct:", "  infringements: []", "  abnormal_patent_applications: []", "  dishonesty: []",
               "honors:", "  - type: high_tech", f'    certificate: "GR{filed.year - 1}41{index:06d}"', f"    awarded: {filed.year - 1}-11-20",
               f"    expires: {filed.year + 2}-11-19", "ip_management:", "  leader: 副总经理", f"  managers: {1 + rng.randrange(4)}",
               f"  budget: {100_000 + rng.randrange(50) * 10_000}", "  agencies: [驻马店合成知识产权代理事务所]",

@@ -12,16 +12,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.cells import spreadsheet_cell
-from generator.lifecycle import CAUSE_ZH, STATUS_ZH
+from generator.labels import CATEGORY_ZH, CAUSE_ZH, DUE_KIND_ZH, SEVERITY_ZH, STATUS_ZH
 from generator.registry import Entry, Registry
-from generator.report import SEVERITY_ZH, format_github, format_json, format_text, summary_markdown, text_line
+from generator.report import format_github, format_json, format_text, summary_markdown, text_line
 from generator.rules import CATALOGUE
-from generator.worklist import DUE_KIND_ZH, STATUS_FIELDS, due_items, status_rows
+from generator.worklist import STATUS_FIELDS, due_items, status_rows
 
 if TYPE_CHECKING:
     from generator.site.build import SiteInput
 
-CATEGORY_ZH = {"advantage": "优势企业", "reserve": "储备企业"}
 
 
 def _exit(registry: Registry) -> int:
@@ -124,11 +123,10 @@ def _explain_text(entry: Entry, registry: Registry) -> str:
     if st.term_start:
         out.append(f"本期：{st.term_start} 至 {st.term_end}" + (f"；保留资格至 {st.grace_until}" if st.grace_until else ""))
     if st.cause:
-        out.append(f"撤销：{st.ended_on} 起，原因：{CAUSE_ZH[st.cause]}" + (f"；{st.ban_until} 前不得申请备案" if st.ban_until else ""))
-    if st.next_deadline:
-        kind = DUE_KIND_ZH.get(st.deadline_kind or "", "禁止申请期届满")
-        out.append(f"下一个期限：{st.next_deadline}（{kind}）")
-    basis = "现行决定日期" if st.decision else "申报中，按今天"
+        out.append(f"{st.status_zh}：{st.ended_on} 起，原因：{CAUSE_ZH[st.cause]}" + (f"；{st.ban_until}（含）前不得申请备案" if st.ban_until else ""))
+    if st.next_deadline and st.next_deadline_kind:
+        out.append(f"下一个期限：{st.next_deadline}（{DUE_KIND_ZH[st.next_deadline_kind]}）")
+    basis = "申报日期" if st.status == "pending" else "现行决定日期"
     out.append(f"备案条件按 {entry.on}（{basis}）评估：")
     out.append("")
     for outcome in entry.outcomes:

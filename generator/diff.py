@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.cells import markdown_cell
-from generator.lifecycle import STATUS_ZH, Status
+from generator.labels import CHANGE_ZH, DUE_KIND_ZH, STATUS_ZH
+from generator.lifecycle import Status
 from generator.model import Record
 from generator.registry import Registry
-from generator.worklist import DUE_KIND_ZH, due_items
+from generator.worklist import due_items
 
 DEADLINE_WINDOW_DAYS = 90
 
@@ -92,7 +93,6 @@ def _zh(status: str | None) -> str:
     return STATUS_ZH[status] if status else "—"
 
 
-_CHANGE_ZH = {"added": "新增", "modified": "修改", "deleted": "删除"}
 
 
 def format_markdown(diff: Diff) -> str:
@@ -100,7 +100,7 @@ def format_markdown(diff: Diff) -> str:
     if diff.records:
         lines += ["| 文件 | 企业 | 改动 | 修改前状态 | 修改后状态 | 错误 | 警告 |", "|---|---|---|---|---|---|---|"]
         for r in diff.records:
-            lines.append(f"| {markdown_cell(r.file)} | {markdown_cell(r.name or '—')} | {_CHANGE_ZH[r.change]} | {_zh(r.before)} | {_zh(r.after)} | {r.errors} | {r.warnings} |")
+            lines.append(f"| {markdown_cell(r.file)} | {markdown_cell(r.name or '—')} | {CHANGE_ZH[r.change]} | {_zh(r.before)} | {_zh(r.after)} | {r.errors} | {r.warnings} |")
     else:
         lines.append("没有修改记录文件。")
     lines.append("")
@@ -121,7 +121,7 @@ def format_markdown(diff: Diff) -> str:
 def format_text(diff: Diff) -> str:
     lines = [f"与 {diff.base} 相比（按 {diff.today} 计算）："]
     for r in diff.records:
-        lines.append(f"  {_CHANGE_ZH[r.change]} {r.file}：{_zh(r.before)} → {_zh(r.after)}，{r.errors} 个错误，{r.warnings} 个警告")
+        lines.append(f"  {CHANGE_ZH[r.change]} {r.file}：{_zh(r.before)} → {_zh(r.after)}，{r.errors} 个错误，{r.warnings} 个警告")
     lines.append("进入公开名单：" + ("、".join(f"{i['name']}（{i['uscc']}）" for i in diff.entered) or "无"))
     lines.append("离开公开名单：" + ("、".join(f"{i['name']}（{i['uscc']}）" for i in diff.left) or "无"))
     for c in diff.changed:

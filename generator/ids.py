@@ -13,6 +13,8 @@ import re
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import ValidationError
 
+from generator.labels import PATENT_TYPE_ZH
+
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -77,7 +79,6 @@ PATENT_TYPE_DIGITS: dict[str, frozenset[str]] = {
     "utility_model": frozenset("29"),
     "design": frozenset("3"),
 }
-PATENT_TYPE_ZH = {"invention": "发明", "utility_model": "实用新型", "design": "外观设计"}
 
 
 def patent_check(digits: str) -> str:

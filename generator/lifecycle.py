@@ -1,54 +1,49 @@
-"""Art. 8: the lifecycle of a filing, computed by ``status(record, policy, today)``.
+"""Art. 8: the lifecycle of a filing, computed by ``status(record, policy, today)`` (design.md section 3, revision 2).
 
 Pure: the same events, policy and ``today`` always give the same Status. Events dated after
-``today`` are ignored here (``events.future`` reports them). Problems found while replaying
-the events (a cycle that does not start with ``filed``, a filing inside a ban, a printed
-``valid_until`` that differs from the computed end) are returned as data for the rules layer.
+``today`` are ignored here (``events.future`` reports them). Problems found while replaying the
+events (an event that cannot follow the one before, a filing inside a ban, a review result too
+early, a printed ``valid_until`` that differs from the computed end) are returned as data for
+the rules layer.
+
+Phases of a cycle: ``pending`` (applied, no decision yet), ``term``, ``grace`` (after a failed
+review, Art. 8(3)), ``lapsed`` (a deadline passed with no result: this registry's convention) and
+``ended`` (revoked or withdrawn). The calendar alone moves ``term`` and ``grace`` to ``lapsed``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Protocol
 
-from generator.dates import ONE_DAY, anniversary, period_end
+from generator.dates import ONE_DAY, period_end
+from generator.findings import Severity
+from generator.labels import CAUSE_ZH, STATUS_ZH
 from generator.model import Event
 from generator.policy import Policy
 
-STATUSES = ("pending", "valid", "review_due", "under_review", "conditional", "lapsed", "revoked")
-LISTED = frozenset({"valid", "review_due", "under_review", "conditional"})
-STATUS_ZH = {
-    "pending": "申报中",
-    "valid": "有效",
-    "review_due": "待复核",
-    "under_review": "复核中",
-    "conditional": "保留资格",
-    "lapsed": "逾期未复核",
-    "revoked": "已撤销",
-}
-CAUSE_ZH = {
-    "revoked": "重大违法违规，取消资格",
-    "withdrawn": "企业申请退出",
-    "review_absent": "未参加复核",
-    "review_failed_twice": "复核仍未通过",
-    "grace_expired": "保留资格期满未通过复核",
-}
+STATUSES = ("pending", "valid", "review_due", "under_review", "conditional", "lapsed", "revoked", "withdrawn")
+REVIEW_RESULTS = frozenset({"review_passed", "review_failed", "review_absent"})
 
 
 class HasEvents(Protocol):
     @property
     def events(self) -> tuple[Event, ...]: ...
 
+    @property
+    def category(self) -> str: ...
+
 
 @dataclass(frozen=True)
 class EventProblem:
     """Something wrong with one event, found while replaying the lifecycle."""
 
-    rule: str  # events.order, art8.ban, art8.term-mismatch
+    rule: str  # events.order, art8.ban, art8.term-mismatch, art8.early-review
     event_index: int
     message: str
+    severity: Severity = "error"
 
 
 @dataclass(frozen=True)
@@ -59,12 +54,13 @@ class Status:
     term_end: date | None = None
     grace_until: date | None = None
     ban_until: date | None = None
-    review_deadline: date | None = None  # last day of the under_review window
+    review_deadline: date | None = None  # last day of the under_review window (= term_end when review_pending_years is 0)
     next_deadline: date | None = None
-    deadline_kind: str | None = None  # term_end, review_deadline, grace_end, ban_end
-    ended_on: date | None = None  # first day of `revoked` for the current cycle
-    cause: str | None = None  # why the cycle ended (CAUSE_ZH keys)
+    next_deadline_kind: str | None = None  # term_end, review_deadline, grace_until, ban_until
+    ended_on: date | None = None  # first day of the status revoked, withdrawn or lapsed
+    cause: str | None = None  # why the cycle ended or lapsed (labels.CAUSE_ZH keys)
     decision: date | None = None  # the decision in force: latest filed / review_passed
+    applied: date | None = None  # the application of the current cycle
     terms: tuple[tuple[date, date], ...] = ()
     graces: tuple[tuple[date, date], ...] = ()
     bans: tuple[tuple[date, date], ...] = ()
@@ -83,16 +79,18 @@ class Status:
 @dataclass
 class _Replay:
     policy: Policy
-    phase: str = "none"  # none, term, grace, ended
+    validity_years: int
+    phase: str = "none"  # none, pending, term, grace, lapsed, ended
     term_start: date | None = None
     term_end: date | None = None
-    grace_from: date | None = None
     grace_until: date | None = None
     ended_on: date | None = None
+    ended_as: str | None = None  # revoked, withdrawn
     cause: str | None = None
     revoked_on: date | None = None
     ban_until: date | None = None
     decision: date | None = None
+    applied: date | None = None
     terms: list[tuple[date, date]] = field(default_factory=list)
     graces: list[tuple[date, date]] = field(default_factory=list)
     bans: list[tuple[date, date]] = field(default_factory=list)
@@ -104,108 +102,150 @@ class _Replay:
         return period_end(self.term_end + ONE_DAY, self.policy.review_pending_years)
 
     def settle(self, day: date) -> None:
-        """Apply what the calendar alone does by ``day``: a grace period that ran out."""
-        if self.phase == "grace" and self.grace_until is not None and day > self.grace_until:
-            self.end(self.grace_until + ONE_DAY, "grace_expired")
+        """Apply what the calendar alone does by ``day``: a review deadline or a grace period that ran out."""
+        deadline = self.review_deadline()
+        if self.phase == "term" and deadline is not None and day > deadline:
+            self.lapse(deadline + ONE_DAY, "review_overdue")
+        elif self.phase == "grace" and self.grace_until is not None and day > self.grace_until:
+            self.lapse(self.grace_until + ONE_DAY, "grace_expired")
 
-    def end(self, day: date, cause: str) -> None:
-        self.phase, self.ended_on, self.cause = "ended", day, cause
+    def lapse(self, day: date, cause: str) -> None:
+        self.phase, self.ended_on, self.cause = "lapsed", day, cause
+
+    def end(self, day: date, as_: str, cause: str) -> None:
+        self.phase, self.ended_on, self.ended_as, self.cause = "ended", day, as_, cause
+
+    def problem(self, rule: str, event: Event, message: str, severity: Severity = "error") -> None:
+        self.problems.append(EventProblem(rule, event.index, message, severity))
+
+    def in_ban(self, day: date) -> bool:
+        return self.revoked_on is not None and self.ban_until is not None and self.revoked_on <= day <= self.ban_until
 
     def start_term(self, event: Event) -> None:
-        computed = period_end(event.date, self.policy.validity_years)
-        end = event.valid_until or computed
-        if event.valid_until is not None and event.valid_until != computed:
-            self.problems.append(EventProblem(
-                "art8.term-mismatch", event.index,
-                f"证书印明有效期至 {event.valid_until}，按{event.date}起 {self.policy.validity_years} 年计算应至 {computed}："
-                "以证书为准，请核对",
-            ))
+        years = self.validity_years
+        computed = period_end(event.date, years)
+        end = computed
+        if event.valid_until is not None and event.valid_until < computed:
+            end = event.valid_until
+            self.problem("art8.term-mismatch", event,
+                         f"证书印明有效期至 {event.valid_until}，早于按 {event.date} 起 {years} 年计算的 {computed}：以证书为准，请核对", "warning")
+        elif event.valid_until is not None and event.valid_until > computed:
+            self.problem("art8.term-mismatch", event,
+                         f"证书印明有效期至 {event.valid_until}，晚于按 {event.date} 起 {years} 年计算的 {computed}："
+                         f"有效期最长 {years} 年，请核对证书（按 {computed} 计）")
         self.phase, self.term_start, self.term_end, self.decision = "term", event.date, end, event.date
-        self.grace_from = self.grace_until = self.ended_on = self.cause = None
+        self.grace_until = self.ended_on = self.ended_as = self.cause = None
         self.terms.append((event.date, end))
 
     def apply(self, event: Event) -> None:
         self.settle(event.date)
         kind = event.type
-        if kind == "filed":
-            self.filed(event)
-            return
-        if self.phase in ("none", "ended"):
-            why = "尚未备案" if self.phase == "none" else "本轮资格已结束（撤销或退出），需先重新备案"
-            self.problems.append(EventProblem("events.order", event.index, f"{event.date} 的 {kind} 事件无效：{why}；每轮的第一个事件必须是 filed"))
-            return
-        if kind == "review_passed":
-            self.start_term(event)
-        elif kind == "review_failed":
-            if self.phase == "grace":
-                self.end(event.date, "review_failed_twice")
-            else:
-                self.phase, self.grace_from = "grace", event.date
-                self.grace_until = period_end(event.date, self.policy.grace_years)
-                self.graces.append((event.date, self.grace_until))
-        elif kind == "review_absent":
-            self.end(event.date, "review_absent")
-        elif kind == "withdrawn":
-            self.end(event.date, "withdrawn")
+        if kind in ("applied", "filed"):
+            self.application(event)
+        elif kind in REVIEW_RESULTS:
+            self.review(event)
         elif kind == "revoked":
-            self.end(event.date, "revoked")
-            self.revoked_on = event.date
-            self.ban_until = period_end(event.date, self.policy.ban_years)
-            self.bans.append((event.date, self.ban_until))
+            self.revoke(event)
+        elif kind == "withdrawn":
+            self.withdraw(event)
 
-    def filed(self, event: Event) -> None:
-        lapsed = self.phase == "term" and (deadline := self.review_deadline()) is not None and event.date > deadline
-        if self.phase in ("term", "grace") and not lapsed:
-            self.problems.append(EventProblem(
-                "events.order", event.index,
-                f"{event.date} 又有 filed 事件，但当时资格仍在有效期或复核期内：续期请用 review_passed",
-            ))
+    def refuse(self, event: Event, why: str) -> None:
+        self.problem("events.order", event, f"{event.date} 的 {event.type} 事件不能出现在这里：{why}")
+
+    def application(self, event: Event) -> None:
+        """applied / filed: the start of a cycle (filed may follow applied)."""
+        if self.phase in ("term", "grace"):
+            self.refuse(event, "当时资格仍在有效期或保留资格期内，续期请用 review_passed")
             return
-        if self.revoked_on is not None and self.ban_until is not None and self.revoked_on < event.date <= self.ban_until:
-            self.problems.append(EventProblem(
-                "art8.ban", event.index,
-                f"{self.revoked_on} 被取消资格，{self.ban_until} 前不得申请备案，{event.date} 的备案无效（第八条第五项）",
-            ))
+        if event.type == "applied" and self.phase == "pending":
+            self.refuse(event, "本轮已经申报，尚无备案决定")
+            return
+        if self.in_ban(event.date):
+            self.problem("art8.ban", event, f"{self.revoked_on} 被取消资格，{self.ban_until}（含）前不得申请备案："
+                         f"{event.date} 的{'申报' if event.type == 'applied' else '备案'}无效，资格仍为已撤销（第八条第五项）")
+            return
+        if event.type == "applied":
+            self.phase, self.applied, self.ended_on, self.ended_as, self.cause = "pending", event.date, None, None, None
+            self.term_start = self.term_end = self.grace_until = self.decision = None
+            return
+        if self.phase != "pending":
+            self.applied = None
         self.start_term(event)
+
+    def review(self, event: Event) -> None:
+        if self.phase not in ("term", "grace", "lapsed"):
+            self.refuse(event, "没有待复核的有效期（尚未备案，或资格已撤销、已退出）")
+            return
+        assert self.term_end is not None
+        earliest = self.term_end - timedelta(days=self.policy.review_early_days)
+        if self.phase in ("term", "grace") and event.date < earliest:
+            self.problem("art8.early-review", event, f"复核结果日期 {event.date} 早于有效期届满日 {self.term_end} 前 "
+                         f"{self.policy.review_early_days} 天（{earliest}）：复核在有效期届满前后进行，请核对日期")
+        if event.type == "review_passed":
+            self.start_term(event)
+        elif event.type == "review_absent":
+            self.end(event.date, "revoked", "review_absent" if self.phase != "lapsed" else "review_absent_lapsed")
+        elif self.phase == "term":
+            self.phase = "grace"
+            self.grace_until = max(self.term_end, period_end(event.date, self.policy.grace_years))
+            self.graces.append((event.date, self.grace_until))
+        else:
+            self.end(event.date, "revoked", "review_failed_twice" if self.phase == "grace" else "review_failed_lapsed")
+
+    def revoke(self, event: Event) -> None:
+        if self.phase in ("none", "pending") or self.ended_as == "revoked":
+            self.refuse(event, "没有可以取消的资格（尚未备案，或已经撤销）")
+            return
+        self.end(event.date, "revoked", "revoked")
+        self.revoked_on, self.ban_until = event.date, period_end(event.date, self.policy.ban_years)
+        self.bans.append((event.date, self.ban_until))
+
+    def withdraw(self, event: Event) -> None:
+        if self.phase in ("none", "ended"):
+            self.refuse(event, "没有可以退出的申报或资格（尚未申报，或已经撤销、退出）")
+            return
+        self.end(event.date, "withdrawn", "withdrawn")
 
     def result(self, today: date) -> Status:
         self.settle(today)
-        if self.phase == "none":
-            return Status("pending", False, problems=tuple(self.problems))
+        deadline = self.review_deadline()
         base = Status(
-            "pending", False, term_start=self.term_start, term_end=self.term_end, decision=self.decision,
-            review_deadline=self.review_deadline(), terms=tuple(self.terms), graces=tuple(self.graces),
-            bans=tuple(self.bans), problems=tuple(self.problems),
+            "pending", False, term_start=self.term_start, term_end=self.term_end, grace_until=self.grace_until, decision=self.decision,
+            applied=self.applied, review_deadline=deadline, ended_on=self.ended_on, cause=self.cause, terms=tuple(self.terms),
+            graces=tuple(self.graces), bans=tuple(self.bans), problems=tuple(self.problems),
         )
-        if self.phase == "ended":
-            ban = self.ban_until if self.cause == "revoked" else None
-            active = ban is not None and today <= ban
-            return replace(base, status="revoked", grace_until=self.grace_until, ban_until=ban, ended_on=self.ended_on,
-                           cause=self.cause, next_deadline=ban if active else None, deadline_kind="ban_end" if active else None)
+        if self.phase in ("none", "pending"):
+            return base
+        if self.phase in ("ended", "lapsed"):
+            status = (self.ended_as or "revoked") if self.phase == "ended" else "lapsed"
+            ban = self.ban_until if status == "revoked" and self.cause == "revoked" else None
+            active = ban if ban is not None and today <= ban else None
+            return replace(base, status=status, ban_until=ban, next_deadline=active, next_deadline_kind="ban_until" if active else None)
         if self.phase == "grace":
-            return replace(base, status="conditional", listed=True, grace_until=self.grace_until,
-                           next_deadline=self.grace_until, deadline_kind="grace_end")
-        assert self.term_end is not None and base.review_deadline is not None
+            return replace(base, status="conditional", listed=True, next_deadline=self.grace_until, next_deadline_kind="grace_until")
+        assert self.term_end is not None and deadline is not None
         if today <= self.term_end:
             due = (self.term_end - today).days <= self.policy.review_notice_days
-            return replace(base, status="review_due" if due else "valid", listed=True,
-                           next_deadline=self.term_end, deadline_kind="term_end")
-        if today <= base.review_deadline:
-            return replace(base, status="under_review", listed=True,
-                           next_deadline=base.review_deadline, deadline_kind="review_deadline")
-        return replace(base, status="lapsed")
+            return replace(base, status="review_due" if due else "valid", listed=True, next_deadline=self.term_end,
+                           next_deadline_kind="term_end")
+        return replace(base, status="under_review", listed=True, next_deadline=deadline, next_deadline_kind="review_deadline")
+
+
+def validity_years(policy: Policy, category: str) -> int:
+    """Art. 8(1) names three years for 优势企业; reserve enterprises use ``reserve_validity_years`` (this registry's convention)."""
+    return policy.reserve_validity_years if category == "reserve" else policy.validity_years
 
 
 def status(record: HasEvents, policy: Policy, today: date) -> Status:
     """Status of ``record`` on ``today`` under ``policy`` (design.md section 3)."""
-    return replay(record.events, policy, today)
+    return replay(record.events, policy, today, record.category)
 
 
-def replay(events: Iterable[Event], policy: Policy, today: date) -> Status:
-    state = _Replay(policy)
+def replay(events: Iterable[Event], policy: Policy, today: date, category: str = "advantage") -> Status:
+    state = _Replay(policy, validity_years(policy, category))
     for event in sorted((e for e in events if e.date <= today), key=lambda e: (e.date, e.index)):
         state.apply(event)
     return state.result(today)
 
 
-__all__ = ["CAUSE_ZH", "LISTED", "STATUSES", "STATUS_ZH", "EventProblem", "Status", "anniversary", "replay", "status"]
+__all__ = ["CAUSE_ZH", "STATUSES", "STATUS_ZH", "EventProblem", "Status", "replay", "status", "validity_years"]

@@ -10,9 +10,8 @@ from typing import Any
 
 from generator.loader import Positions
 
-EVENT_TYPES = ("filed", "review_passed", "review_failed", "review_absent", "revoked", "withdrawn")
+EVENT_TYPES = ("applied", "filed", "review_passed", "review_failed", "review_absent", "revoked", "withdrawn")
 HONOR_TYPES = ("specialized_new", "little_giant", "high_tech", "tech_sme", "patent_award", "well_known_trademark")
-DECISIONS = ("filed", "review_passed")
 
 
 def _d(value: Any) -> date:
@@ -111,6 +110,15 @@ class IPManagement:
 
 
 @dataclass(frozen=True)
+class IndustryStanding:
+    """Art. 5(3) 领先: the bureau's finding that the enterprise leads its industry, and its basis."""
+
+    scope: str  # county | province
+    basis: str
+    document: str | None
+
+
+@dataclass(frozen=True)
 class FinanceYear:
     index: int
     year: int
@@ -168,6 +176,8 @@ class Record:
     dishonesty: tuple[Dishonesty, ...] = ()
     honors: tuple[Honor, ...] = ()
     ip_management: IPManagement | None = None
+    industry_standing: IndustryStanding | None = None
+    conduct_given: bool = True  # False: the record has no `conduct` at all (never read as "nothing to report")
     finance: tuple[FinanceYear, ...] = ()
     training: tuple[TrainingYear, ...] = ()
 
@@ -184,6 +194,7 @@ class Record:
 def build_record(data: dict[str, Any], file: str, positions: Positions) -> Record:
     """Typed record from data that has passed the enterprise schema."""
     conduct = data.get("conduct") or {}
+    standing = data.get("industry_standing")
     ipm = data.get("ip_management")
     management = None
     if ipm is not None:
@@ -241,6 +252,8 @@ def build_record(data: dict[str, Any], file: str, positions: Positions) -> Recor
             for i, h in enumerate(data.get("honors", ()))
         ),
         ip_management=management,
+        industry_standing=None if standing is None else IndustryStanding(standing["scope"], standing["basis"], standing.get("document")),
+        conduct_given="conduct" in data,
         finance=tuple(FinanceYear(i, f["year"], f["revenue"], f["patent_revenue"]) for i, f in enumerate(data.get("finance", ()))),
         training=tuple(
             TrainingYear(i, t["year"], t["management_rd_total"], t["management_rd_trained"], t["employees_total"], t["employees_trained"])

@@ -21,14 +21,19 @@ class Policy:
     name: str
     issuer: str
     validity_years: int
+    reserve_validity_years: int
     review_notice_days: int
+    review_early_days: int
     review_pending_years: int
     grace_years: int
     ban_years: int
     province_code: str
     county_code: str
+    legal_person_prefixes: tuple[str, ...]
     operating_years: int
     lookback_years: int
+    recent_years_mode: str
+    finance_year_offset: int
     revenue_min: int
     patent_revenue_share_percent: Fraction
     training_management_percent: Fraction
@@ -51,6 +56,8 @@ def policy_from_mapping(values: dict[str, Any]) -> Policy:
             value = Fraction(str(value))
         elif f.name == "standard_2013_until":
             value = date.fromisoformat(value)
+        elif f.name == "legal_person_prefixes":
+            value = tuple(value)
         converted[f.name] = value
     return Policy(**converted)
 

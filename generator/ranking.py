@@ -9,22 +9,14 @@ notice files many enterprises), so the distinct dates, and the work, stay small.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from generator.dates import ONE_DAY, anniversary, within_last_years
+from generator.dates import ONE_DAY, anniversary
 from generator.model import Record
-
-
-def metrics(record: Record, on: date, lookback: int) -> tuple[int, int]:
-    """The definition: (invention patents granted in the last ``lookback`` years up to ``on``,
-    valid patents at the end of the previous year). The ranking computes the same by bisection."""
-    year_end = date(on.year - 1, 12, 31)
-    recent = sum(p.type == "invention" and within_last_years(p.granted, lookback, on) for p in record.patents)
-    return recent, sum(p.valid_on(year_end) for p in record.patents)
 
 
 def window_start(on: date, years: int) -> date:
@@ -75,6 +67,8 @@ class Rank:
     recent_rank: int
     valid: int
     valid_rank: int
+    recent_ties: int = 1  # peers with the same figure, this one included
+    valid_ties: int = 1
 
 
 @dataclass
@@ -108,4 +102,6 @@ class Ranking:
         recent = item.recent(on, threshold)
         valid = counts.get(item.key, item.valid_at(date(year, 12, 31).toordinal()))
         n = len(recent_sorted)
-        return Rank(n, recent, 1 + n - bisect_right(recent_sorted, recent), valid, 1 + n - bisect_right(valid_sorted, valid))
+        return Rank(n, recent, 1 + n - bisect_right(recent_sorted, recent), valid, 1 + n - bisect_right(valid_sorted, valid),
+                    max(1, bisect_right(recent_sorted, recent) - bisect_left(recent_sorted, recent)),
+                    max(1, bisect_right(valid_sorted, valid) - bisect_left(valid_sorted, valid)))

@@ -119,10 +119,20 @@ def _check_local(loaded: Loaded, policy: Policy, today: date) -> Local:
     st = status(record, policy, today)
     findings.extend(event_findings(record, st, today))
     findings.extend(consistency_findings(record))
-    on = st.decision or today
-    outcomes = evaluate(Context(record, policy, today, on, st))
+    on = evaluation_date(st)
+    if on is None:  # pending without an application date (events.applied says so): nothing to evaluate against
+        return Local(loaded.file, tuple(findings), (), keys, None, record, st, None)
+    # a revoked or withdrawn cycle has no decision in force: only the Art. 8 rules still speak
+    outcomes = evaluate(Context(record, policy, today, on, st), lifecycle_only=st.status in ("revoked", "withdrawn"))
     findings.extend(o.finding(record) for o in outcomes if o.notable)
-    return Local(loaded.file, tuple(findings), tuple(outcomes), keys, RankInput.of(record, on), record, st, on)
+    rank = None if st.status in ("revoked", "withdrawn") else RankInput.of(record, on)
+    return Local(loaded.file, tuple(findings), tuple(outcomes), keys, rank, record, st, on)
+
+
+def evaluation_date(st: Status) -> date | None:
+    """D of the eligibility rules (design.md section 4): the date of the decision in force, or for a pending cycle
+    its application date. Never today: a check gives the same answer on 31 December and on 1 January."""
+    return st.applied if st.status == "pending" else st.decision
 
 
 def _capped(findings: list[Finding], omitted: int) -> tuple[Finding, ...]:
@@ -152,14 +162,14 @@ def assemble(locals_: Sequence[Local], policy: Policy, today: date, extra: Itera
     """
     messages = _ranking_notes([local.rank for local in locals_ if local.rank is not None], policy.lookback_years, notes)
     duplicates = _duplicate_findings(locals_)
-    article = CATALOGUE["art5.creation"].article
+    article = CATALOGUE["art5.leading"].article
     entries = []
     for local in locals_:
         findings = list(local.findings) + duplicates.get(local.file, [])
         outcomes = list(local.outcomes)
         if local.rank is not None:
             note = ranking_note(messages[local.rank.key])
-            at = max((i + 1 for i, o in enumerate(outcomes) if o.rule == "art5.creation"), default=len(outcomes))
+            at = max((i + 1 for i, o in enumerate(outcomes) if o.rule == "art5.leading"), default=len(outcomes))
             outcomes.insert(at, note)
             findings.append(Finding(local.file, local.rank.line, local.rank.column, "info", note.rule, note.message, article))
         findings.sort(key=Finding.sort_key)

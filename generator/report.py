@@ -7,9 +7,8 @@ from collections.abc import Sequence
 
 from generator.cells import markdown_cell
 from generator.findings import Finding
+from generator.labels import SEVERITY_ZH
 from generator.registry import Registry
-
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def visible(findings: Sequence[Finding], verbose: bool) -> list[Finding]:

@@ -48,7 +48,11 @@ trademarks:                   # 注册商标，一个注册号一项
     expires: 待填写           # 有效期至
     main_business: true       # 用于主营产品（业务）；不是则删除此行
 
-conduct:                      # 第四条第四项；没有则保留空列表 []
+trade_secret_measures: true   # 第五条第四项：是否采取商业秘密保护措施（true 或 false，须明确填写）
+industry_standing:            # 第五条第三项：本地区或省内同行业领先（备案机关的认定）
+  scope: county               # county 本地区（县内）/ province 省内
+  basis: 待填写               # 认定依据，如 县内同行业发明专利授权量第一（某年统计）
+conduct:                      # 第四条第四项；没有则保留空列表 []，表示“无”（有备案决定后必须填写）
   infringements: []           # 侵权认定：- {date: 日期, kind: administrative/judicial, authority: 机关, document: 文书编号}
   abnormal_patent_applications: []   # 非正常专利申请：- {notified: 通报日期, rectified: 整改日期}
   dishonesty: []              # 严重违法失信名单：- {list: 名单, listed: 列入日期, removed: 移出日期}
@@ -58,14 +62,14 @@ ip_management:                # 第五条第一、二项
   leader: 待填写              # 分管领导的职务，如 副总经理（不写姓名）
   managers: 待填写            # 知识产权管理人员人数
   budget: 待填写              # 年度知识产权专项经费（元）
-  agencies: []                # 合作的知识产权服务机构名称
+  agencies: [待填写]          # 利用的知识产权服务（中介）机构名称，可写多个；没有则写 []（会提示核实）
   policies: [management, incentive, constraint]   # 已建立的管理、激励、约束制度
   standard:
     version: "2023"           # GB/T 29490 版本："2013" 或 "2023"
-    status: implemented       # implementing 正在实施 / implemented 已实施 / certified 已认证
+    status: implemented       # implementing 正在开展实施 / implemented 已实施 / certified 已认证（须加 certificate: 证书编号）
     since: 待填写             # 开始实施或取得认证的日期
 
-finance:                      # 第五条第五项：至少填写备案决定前一年度
+finance:                      # 第五条第五项：申报日期（备案后为决定日期）前一年度
   - year: 待填写              # 年度，如 2025
     revenue: 待填写           # 营业收入（元）
     patent_revenue: 待填写    # 专利相关产品与服务收入（元）
@@ -76,7 +80,10 @@ training:                     # 第五条第六项：同一年度的培训人数
     employees_total: 待填写         # 员工人数
     employees_trained: 待填写       # 其中受训人数
 
-events: []                    # 申报中。备案决定下发后改为：
+events:                       # 按日期从早到晚；第一条是申报
+  - date: 待填写              # 申报日期，如 2026-01-05（申报中的备案条件按此日期评估）
+    type: applied             # 申报（不公开）
+# 备案决定下发后在下面加：
 #  - date: 2026-01-15         # 决定日期
 #    type: filed              # 备案确定
 #    document: 西市监〔2026〕1号

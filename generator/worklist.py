@@ -8,7 +8,8 @@ from typing import Any
 
 from generator.registry import Registry
 
-STATUS_FIELDS = ("uscc", "name", "category", "status", "listed", "term_start", "term_end", "grace_until", "ban_until", "file")
+STATUS_FIELDS = ("uscc", "name", "category", "status", "listed", "term_start", "term_end", "grace_until", "ban_until",
+                 "review_deadline", "next_deadline", "next_deadline_kind", "cause", "file")
 
 
 def status_rows(registry: Registry) -> list[dict[str, Any]]:
@@ -22,17 +23,17 @@ def status_rows(registry: Registry) -> list[dict[str, Any]]:
             "status": st.status,
             "listed": st.listed,
             **st.dates(),
+            "review_deadline": _iso(st.review_deadline),
+            "next_deadline": _iso(st.next_deadline),
+            "next_deadline_kind": st.next_deadline_kind,
+            "cause": st.cause,
             "file": record.file,
         })
     return sorted(rows, key=lambda r: (r["uscc"], r["file"]))
 
 
-DUE_KIND_ZH = {
-    "term_end": "有效期届满",
-    "review_deadline": "复核期限届满",
-    "grace_end": "保留资格期届满",
-    "lapsed": "逾期未复核，须录入结果",
-}
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,14 @@ class DueItem:
 
 
 def due_items(registry: Registry, within_days: int) -> list[DueItem]:
-    """Deadlines from today through today + ``within_days``, and every lapsed record, by date."""
+    """Deadlines from today through today + ``within_days``, every record under review (by its review deadline,
+    however far) and every lapsed record (by the deadline it missed), by date."""
     horizon = registry.today + timedelta(days=within_days)
     items = []
     for record, st in registry.records():
-        if st.status == "lapsed" and st.review_deadline is not None:
-            items.append(DueItem(st.review_deadline, "lapsed", record.uscc, record.name, st.status, record.file))
-        elif st.listed and st.next_deadline is not None and st.deadline_kind and st.next_deadline <= horizon:
-            items.append(DueItem(st.next_deadline, st.deadline_kind, record.uscc, record.name, st.status, record.file))
+        if st.status == "lapsed" and st.ended_on is not None:
+            items.append(DueItem(st.ended_on - timedelta(days=1), "lapsed", record.uscc, record.name, st.status, record.file))
+        elif st.listed and st.next_deadline is not None and st.next_deadline_kind is not None and (
+                st.next_deadline <= horizon or st.status == "under_review"):
+            items.append(DueItem(st.next_deadline, st.next_deadline_kind, record.uscc, record.name, st.status, record.file))
     return sorted(items, key=lambda i: (i.date, i.uscc))

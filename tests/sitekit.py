@@ -67,7 +67,7 @@ def fixtures() -> dict[str, Fixture]:
         ("patent_revenue: 1500000", f"patent_revenue: {m['patent_revenue']}"),
         ("budget: 200000", f"budget: {m['budget']}"),
         ("leader: 副总经理", f"leader: {m['leader']}"),
-        ("agencies: []", f"agencies: [{m['agency']}]"),
+        ("agencies: [西平县测试知识产权代理事务所]", f"agencies: [{m['agency']}]"),
         ("title: 一种脱粒滚筒", f"title: {m['patent_title']}"),
         ("name: 测试牌", f"name: {m['trademark_name']}"),
         ("    since: 2024-06-01", f"    certificate: {m['standard_certificate']}\n    since: 2024-06-01"),
@@ -85,12 +85,14 @@ def fixtures() -> dict[str, Fixture]:
             ("    document: 西市监〔2025〕31号", "    document: \"西市监〔2025〕<b>31</b>号 | [x](javascript:y)\""),
         )),
         "private": _record(make_uscc("MA0PR001"), "西平县测试示例隐私字段有限公司", extra=private),
-        "pending": _record(make_uscc("MA0PD001"), "西平县测试示例申报中绝密有限公司", events="events: []\n",
+        "pending": _record(make_uscc("MA0PD001"), "西平县测试示例申报中绝密有限公司", events="events:\n  - date: 2026-10-20\n    type: applied\n",
                            extra=(("  - year: 2024\n    revenue", "  - year: 2025\n    revenue"), ("  - year: 2024\n    management", "  - year: 2025\n    management"))),
         "revoked": _record(make_uscc("MA0RE001"), "西平县测试示例已撤销有限公司",
                            events=FILED_EVENT + "  - date: 2026-01-15\n    type: revoked\n    document: 西市监〔2026〕2号\n"),
         "conditional": _record(make_uscc("MA0CD001"), "西平县测试示例保留资格有限公司",
-                               events="events:\n  - date: 2025-06-10\n    type: filed\n  - date: 2026-06-01\n    type: review_failed\n    document: 西市监〔2026〕20号\n"),
+                               events="events:\n  - date: 2023-01-10\n    type: filed\n  - date: 2025-12-01\n    type: review_failed\n    document: 西市监〔2025〕60号\n",
+                               extra=(("  - year: 2024\n    revenue", "  - year: 2022\n    revenue"), ("  - year: 2024\n    management", "  - year: 2022\n    management"),
+                                      ("    since: 2024-06-01", "    since: 2022-06-01"))),
     }
 
 

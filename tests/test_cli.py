@@ -152,16 +152,21 @@ def test_status_json_shape() -> None:
     rows = payload["enterprises"]
     assert [r["uscc"] for r in rows] == sorted(r["uscc"] for r in rows)
     for row in rows:
-        assert set(row) == {"uscc", "name", "category", "status", "listed", "term_start", "term_end", "grace_until", "ban_until", "file"}
+        assert set(row) == {"uscc", "name", "category", "status", "listed", "term_start", "term_end", "grace_until", "ban_until",
+                            "review_deadline", "next_deadline", "next_deadline_kind", "cause", "file"}
     pending = next(r for r in rows if r["status"] == "pending")
     assert pending["term_start"] is None and pending["listed"] is False
     statuses = {r["status"] for r in rows}
-    assert statuses == {"pending", "valid", "review_due", "under_review", "conditional", "lapsed", "revoked"}
+    assert statuses == {"pending", "valid", "review_due", "under_review", "conditional", "lapsed", "revoked", "withdrawn"}
+    under = next(r for r in rows if r["status"] == "under_review")
+    assert under["next_deadline"] == under["review_deadline"] and under["next_deadline_kind"] == "review_deadline"
+    withdrawn = next(r for r in rows if r["status"] == "withdrawn")
+    assert withdrawn["cause"] == "withdrawn" and withdrawn["listed"] is False and withdrawn["ban_until"] is None
 
 
 def test_status_csv_and_table() -> None:
     csv_out = run("status", "--format", "csv", "--today", TODAY).stdout.splitlines()
-    assert csv_out[0] == "uscc,name,category,status,listed,term_start,term_end,grace_until,ban_until,file"
+    assert csv_out[0] == "uscc,name,category,status,listed,term_start,term_end,grace_until,ban_until,review_deadline,next_deadline,next_deadline_kind,cause,file"
     table = run("status", "--today", TODAY).stdout
     assert "待复核" in table and "保留资格" in table
 
@@ -171,7 +176,7 @@ def test_due_worklist_sorted() -> None:
     items = json.loads(result.stdout)["items"]
     assert [i["date"] for i in items] == sorted(i["date"] for i in items)
     kinds = {i["kind"] for i in items}
-    assert {"lapsed", "term_end", "grace_end"} <= kinds
+    assert {"lapsed", "term_end", "grace_until", "review_deadline"} <= kinds  # 复核中 listed by its review deadline, however far
     text = run("due", "--today", TODAY).stdout
     assert "逾期未复核" in text
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.dates import anniversary, period_end
-from generator.lifecycle import LISTED, STATUSES, Status, replay
+from generator.lifecycle import STATUSES, Status, replay
 from generator.model import EVENT_TYPES, Event
 from generator.policy import default_policy
 
@@ -32,6 +33,9 @@ def at(today: str, *pairs: tuple[str, str], **extra: str) -> Status:
 FILED = ("2024-03-15", "filed")  # term ends 2027-03-14
 
 
+LISTED = {"valid", "review_due", "under_review", "conditional"}
+
+
 @pytest.mark.parametrize("today,expected", [
     ("2024-03-14", "pending"),        # the day before filing: the event is in the future
     ("2024-03-15", "valid"),
@@ -50,22 +54,51 @@ def test_term_boundaries(today: str, expected: str) -> None:
 
 def test_valid_fields() -> None:
     st_ = at("2025-01-01", FILED)
-    assert (st_.term_start, st_.term_end, st_.next_deadline, st_.deadline_kind) == (D("2024-03-15"), D("2027-03-14"), D("2027-03-14"), "term_end")
-    assert st_.grace_until is None and st_.ban_until is None
+    assert (st_.term_start, st_.term_end, st_.next_deadline, st_.next_deadline_kind) == (D("2024-03-15"), D("2027-03-14"), D("2027-03-14"), "term_end")
+    assert st_.grace_until is None and st_.ban_until is None and st_.review_deadline == D("2028-03-14")
+
+
+def test_under_review_deadline_is_the_review_deadline() -> None:
+    st_ = at("2027-06-01", FILED)
+    assert (st_.status, st_.next_deadline, st_.next_deadline_kind) == ("under_review", D("2028-03-14"), "review_deadline")
 
 
 def test_lapsed_has_no_deadline_but_keeps_its_window() -> None:
     st_ = at("2030-01-01", FILED)
     assert st_.status == "lapsed" and st_.review_deadline == D("2028-03-14") and st_.next_deadline is None
+    assert st_.cause == "review_overdue" and st_.ended_on == D("2028-03-15") and not st_.listed
 
 
-@pytest.mark.parametrize("today,expected", [("2028-03-30", "conditional"), ("2028-03-31", "conditional"), ("2028-04-01", "revoked")])
+def test_review_pending_years_zero_means_no_listing_after_expiry() -> None:
+    policy = replace(POLICY, review_pending_years=0)
+    assert replay(events(FILED), policy, D("2027-03-14")).status == "review_due"
+    st_ = replay(events(FILED), policy, D("2027-03-15"))
+    assert st_.status == "lapsed" and st_.review_deadline == D("2027-03-14") and not st_.listed
+
+
+@pytest.mark.parametrize("today,expected", [("2028-03-30", "conditional"), ("2028-03-31", "conditional"), ("2028-04-01", "lapsed")])
 def test_grace_boundaries(today: str, expected: str) -> None:
     st_ = at(today, FILED, ("2027-04-01", "review_failed"))
     assert st_.status == expected
     assert st_.grace_until == D("2028-03-31")
-    if expected == "revoked":
-        assert st_.cause == "grace_expired" and st_.ended_on == D("2028-04-01") and st_.ban_until is None
+    if expected == "lapsed":  # v2: nobody decided a revocation; delisted until staff record the result
+        assert st_.cause == "grace_expired" and st_.ended_on == D("2028-04-01") and st_.ban_until is None and not st_.listed
+    else:
+        assert (st_.next_deadline, st_.next_deadline_kind) == (D("2028-03-31"), "grace_until")
+
+
+@pytest.mark.parametrize("kind,expected,cause", [("review_failed", "revoked", "review_failed_lapsed"),
+                                                 ("review_absent", "revoked", "review_absent_lapsed"),
+                                                 ("review_passed", "valid", None)])
+def test_result_after_lapse(kind: str, expected: str, cause: str | None) -> None:
+    st_ = at("2028-06-01", FILED, ("2028-05-01", kind))  # lapsed since 2028-03-15
+    assert st_.status == expected and st_.cause == cause and st_.problems == ()
+    assert st_.listed is (expected == "valid")
+
+
+def test_result_after_grace_ran_out_revokes() -> None:
+    st_ = at("2028-06-01", FILED, ("2027-04-01", "review_failed"), ("2028-05-01", "review_failed"))
+    assert st_.status == "revoked" and not st_.listed and st_.ban_until is None
 
 
 def test_review_passed_inside_grace_starts_new_term() -> None:
@@ -86,14 +119,38 @@ def test_second_failure_revokes() -> None:
 
 
 def test_failure_after_new_term_is_a_first_failure_again() -> None:
-    st_ = at("2030-06-01", FILED, ("2027-04-01", "review_failed"), ("2027-08-01", "review_passed"), ("2030-05-01", "review_failed"))
-    assert st_.status == "conditional" and st_.grace_until == D("2031-04-30")
+    st_ = at("2030-06-02", FILED, ("2027-04-01", "review_failed"), ("2027-08-01", "review_passed"), ("2030-06-01", "review_failed"))
+    assert st_.status == "conditional" and st_.grace_until == D("2031-05-31") and st_.problems == ()
 
 
-@pytest.mark.parametrize("kind,cause", [("review_absent", "review_absent"), ("withdrawn", "withdrawn"), ("revoked", "revoked")])
-def test_terminal_events(kind: str, cause: str) -> None:
-    st_ = at("2026-01-01", FILED, ("2025-06-01", kind))
-    assert st_.status == "revoked" and not st_.listed and st_.cause == cause and st_.ended_on == D("2025-06-01")
+@pytest.mark.parametrize("day,early", [("2026-12-14", False), ("2026-12-13", True)])  # term end 2027-03-14, 90 days
+def test_early_review_boundary(day: str, early: bool) -> None:
+    for kind in ("review_passed", "review_failed", "review_absent"):
+        st_ = at("2027-01-01", FILED, (day, kind))
+        assert [p.rule for p in st_.problems] == (["art8.early-review"] if early else []), kind
+
+
+def test_failure_inside_the_window_keeps_the_term() -> None:
+    st_ = at("2027-01-01", FILED, ("2027-01-01", "review_failed"))
+    assert st_.status == "conditional" and st_.listed
+    assert st_.grace_until == D("2027-12-31")  # the later of the term end (2027-03-14) and a year from the failure
+    short = replace(POLICY, grace_years=1, validity_years=3)
+    st_ = replay(events(FILED, ("2026-12-20", "review_failed")), replace(short, review_early_days=200), D("2027-01-01"))
+    assert st_.grace_until == D("2027-12-19")
+
+
+def test_grace_never_ends_before_the_term() -> None:
+    policy = replace(POLICY, review_early_days=400)
+    st_ = replay(events(FILED, ("2026-03-01", "review_failed")), policy, D("2027-03-01"))
+    assert st_.grace_until == D("2027-03-14") and st_.status == "conditional"
+
+
+@pytest.mark.parametrize("kind,status,cause", [("review_absent", "revoked", "review_absent"), ("withdrawn", "withdrawn", "withdrawn"),
+                                               ("revoked", "revoked", "revoked")])
+def test_terminal_events(kind: str, status: str, cause: str) -> None:
+    day = "2027-01-01" if kind == "review_absent" else "2025-06-01"
+    st_ = at("2027-02-01", FILED, (day, kind))
+    assert st_.status == status and not st_.listed and st_.cause == cause and st_.ended_on == D(day)
     assert (st_.ban_until is not None) is (kind == "revoked")
 
 
@@ -101,19 +158,31 @@ def test_terminal_events(kind: str, cause: str) -> None:
 def test_ban_until_and_its_deadline(today: str, has_deadline: bool) -> None:
     st_ = at(today, FILED, ("2025-06-01", "revoked"))
     assert st_.ban_until == D("2028-05-31")
-    assert (st_.deadline_kind == "ban_end") is has_deadline
+    assert (st_.next_deadline_kind == "ban_until") is has_deadline
+    assert (st_.next_deadline == D("2028-05-31")) is has_deadline
 
 
-@pytest.mark.parametrize("refiled,banned", [("2028-05-31", True), ("2028-06-01", False), ("2025-06-02", True)])
-def test_filing_inside_ban(refiled: str, banned: bool) -> None:
-    st_ = at("2028-07-01", FILED, ("2025-06-01", "revoked"), (refiled, "filed"))
-    assert [p.rule for p in st_.problems] == (["art8.ban"] if banned else [])
-    assert st_.listed and st_.term_start == D(refiled)
+@pytest.mark.parametrize("refiled,banned", [("2025-06-01", True), ("2025-06-02", True), ("2028-05-31", True), ("2028-06-01", False)])
+def test_filing_inside_ban_starts_no_term(refiled: str, banned: bool) -> None:
+    for kind in ("filed", "applied"):
+        st_ = at("2028-07-01", FILED, ("2025-06-01", "revoked"), (refiled, kind))
+        assert [p.rule for p in st_.problems] == (["art8.ban"] if banned else []), kind
+        if banned:
+            assert st_.status == "revoked" and not st_.listed and st_.ban_until == D("2028-05-31")
+        else:
+            assert st_.status == ("valid" if kind == "filed" else "pending")
 
 
-def test_withdrawn_sets_no_ban_and_allows_refiling() -> None:
+def test_withdrawn_is_its_own_status_sets_no_ban_and_allows_refiling() -> None:
+    st_ = at("2025-07-01", FILED, ("2025-06-01", "withdrawn"))
+    assert st_.status == "withdrawn" and st_.status_zh == "已退出" and st_.ban_until is None
     st_ = at("2026-01-01", FILED, ("2025-06-01", "withdrawn"), ("2025-07-01", "filed"))
     assert st_.problems == () and st_.status == "valid" and st_.term_start == D("2025-07-01")
+
+
+def test_revocation_after_withdrawal_bans_from_the_revocation() -> None:
+    st_ = at("2026-01-01", FILED, ("2025-06-01", "withdrawn"), ("2025-09-01", "revoked"))
+    assert st_.problems == () and st_.status == "revoked" and st_.ban_until == D("2028-08-31") and st_.cause == "revoked"
 
 
 def test_refiling_after_lapse_starts_new_cycle() -> None:
@@ -127,14 +196,24 @@ def test_filing_twice_in_a_term_is_refused() -> None:
 
 
 @pytest.mark.parametrize("kind", ["review_passed", "review_failed", "review_absent", "revoked", "withdrawn"])
-def test_cycle_must_start_with_filed(kind: str) -> None:
+def test_cycle_must_start_with_applied_or_filed(kind: str) -> None:
     st_ = at("2026-01-01", ("2024-03-15", kind))
     assert st_.status == "pending" and [p.rule for p in st_.problems] == ["events.order"]
 
 
-def test_review_after_revocation_is_refused() -> None:
+def test_applied_is_pending_until_the_decision() -> None:
+    st_ = at("2026-01-01", ("2025-11-01", "applied"))
+    assert (st_.status, st_.applied, st_.decision, st_.listed) == ("pending", D("2025-11-01"), None, False)
+    st_ = at("2026-01-01", ("2025-11-01", "applied"), ("2025-12-01", "filed"))
+    assert (st_.status, st_.decision, st_.term_start) == ("valid", D("2025-12-01"), D("2025-12-01"))
+    assert [p.rule for p in at("2026-01-01", ("2025-11-01", "applied"), ("2025-12-01", "applied")).problems] == ["events.order"]
+    assert at("2026-01-01", ("2025-11-01", "applied"), ("2025-12-01", "withdrawn")).status == "withdrawn"
+    assert [p.rule for p in at("2026-01-01", FILED, ("2025-12-01", "applied")).problems] == ["events.order"]
+
+
+def test_review_after_withdrawal_is_refused() -> None:
     st_ = at("2026-01-01", FILED, ("2025-01-01", "withdrawn"), ("2025-02-01", "review_passed"))
-    assert st_.status == "revoked" and [p.rule for p in st_.problems] == ["events.order"]
+    assert st_.status == "withdrawn" and [p.rule for p in st_.problems] == ["events.order"]
 
 
 @pytest.mark.parametrize("today,expected", [("2027-02-28", "review_due"), ("2027-03-01", "under_review")])
@@ -149,17 +228,26 @@ def test_term_ending_on_leap_day() -> None:
     assert at("2028-03-01", ("2025-03-01", "filed")).status == "under_review"
 
 
-@pytest.mark.parametrize("today,expected", [("2025-02-28", "conditional"), ("2025-03-01", "revoked")])
+@pytest.mark.parametrize("today,expected", [("2025-02-28", "conditional"), ("2025-03-01", "lapsed")])
 def test_failure_on_leap_day(today: str, expected: str) -> None:
     st_ = at(today, ("2021-03-01", "filed"), ("2024-02-29", "review_failed"))
     assert st_.grace_until == D("2025-02-28") and st_.status == expected
 
 
-def test_printed_valid_until_wins_and_warns() -> None:
+def test_printed_valid_until_earlier_wins_and_warns_later_is_an_error() -> None:
+    st_ = at("2027-03-14", FILED, valid_until_0="2027-03-13")
+    assert st_.term_end == D("2027-03-13") and st_.status == "under_review"
+    assert [(p.rule, p.severity) for p in st_.problems] == [("art8.term-mismatch", "warning")]
     st_ = at("2027-03-15", FILED, valid_until_0="2027-03-15")
-    assert st_.term_end == D("2027-03-15") and st_.status == "review_due"
-    assert [p.rule for p in st_.problems] == ["art8.term-mismatch"]
+    assert st_.term_end == D("2027-03-14") and st_.status == "under_review"  # never more than the measures grant
+    assert [(p.rule, p.severity) for p in st_.problems] == [("art8.term-mismatch", "error")]
     assert at("2025-01-01", FILED, valid_until_0="2027-03-14").problems == ()
+
+
+def test_reserve_enterprises_use_their_own_validity() -> None:
+    policy = replace(POLICY, reserve_validity_years=2)
+    assert replay(events(FILED), policy, D("2025-01-01"), "reserve").term_end == D("2026-03-14")
+    assert replay(events(FILED), policy, D("2025-01-01"), "advantage").term_end == D("2027-03-14")
 
 
 # -- property-based invariants --------------------------------------------------------------
@@ -195,7 +283,7 @@ def test_never_returns_to_valid_without_new_events(raw: list[tuple[int, str]], g
     second = replay(evs, POLICY, start + timedelta(days=later))
     if first.status != "valid":
         assert second.status != "valid"
-    order = ["pending", "valid", "review_due", "under_review", "lapsed"]
+    order = ["pending", "valid", "review_due", "under_review", "lapsed"]  # the calendar alone moves a record this way only
     if first.status in order and second.status in order:
         assert order.index(second.status) >= order.index(first.status)
 

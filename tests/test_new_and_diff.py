@@ -18,7 +18,8 @@ FILLED = {
     "title": "一种脱粒滚筒", "granted": "2022-04-12", "class": "7", "registered": "2019-05-14", "expires": "2029-05-13",
     "leader": "副总经理", "managers": "2", "budget": "200000", "since": "2024-06-01", "year": ["2025", "2025"],
     "revenue": "5000000", "patent_revenue": "1500000", "management_rd_total": "20", "management_rd_trained": "18",
-    "employees_total": "100", "employees_trained": "70",
+    "employees_total": "100", "employees_trained": "70", "basis": "县内同行业发明专利授权量第一（测试用）",
+    "agencies: [": "西平县测试知识产权代理事务所", "date": "2026-10-20",
 }
 
 
@@ -29,6 +30,7 @@ def fill(text: str) -> str:
     for line in text.splitlines(keepends=True):
         if PLACEHOLDER in line and not line.lstrip().startswith("#"):
             key = line.split(":")[0].strip().lstrip("- ").strip() if ":" in line.split("#")[0] else "-"
+            key = "agencies: [" if key == "agencies" else key
             values = queues[key]
             value = values.pop(0) if len(values) > 1 else values[0]
             line = line.replace(f'"{PLACEHOLDER}"', value) if f'"{PLACEHOLDER}"' in line else line.replace(PLACEHOLDER, value, 1)
@@ -88,7 +90,7 @@ def test_diff_between_two_commits(tmp_path: Path) -> None:
     # the change: one enterprise is revoked, one passes its review, one new enterprise is filed
     revoked = leaving.text + "  - date: 2026-09-01\n    type: revoked\n    document: 西市监〔2026〕30号\n"
     (repo / "records" / f"{leaving.uscc}.yaml").write_text(revoked, encoding="utf-8")
-    passed = changing.text + "  - date: 2026-11-20\n    type: review_passed\n    document: 西市监〔2026〕40号\n"
+    passed = changing.text.replace("  - year: 2022\n", "  - year: 2025\n") + "  - date: 2026-11-20\n    type: review_passed\n    document: 西市监〔2026〕40号\n"
     (repo / "records" / f"{changing.uscc}.yaml").write_text(passed, encoding="utf-8")
     newcomer = fx["revoked"].text.replace("  - date: 2026-01-15\n    type: revoked\n    document: 西市监〔2026〕2号\n", "")
     newcomer = newcomer.replace("date: 2025-06-10", "date: 2024-01-02")

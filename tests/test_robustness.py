@@ -33,8 +33,8 @@ def test_an_internal_fault_in_one_file_does_not_hide_the_others(monkeypatch: pyt
         return real(record, policy, today)
 
     monkeypatch.setattr(registry_module, "status", broken)
-    repo = scratch_repo(tmp_path / "repo", {k: fixtures()[k] for k in ("machine", "revoked")})
-    bad = repo / "records" / f"{fixtures()['revoked'].uscc}.yaml"
+    repo = scratch_repo(tmp_path / "repo", {k: fixtures()[k] for k in ("machine", "private")})
+    bad = repo / "records" / f"{fixtures()['private'].uscc}.yaml"
     bad.write_text(bad.read_text(encoding="utf-8").replace("legal_person: true", "legal_person: false"), encoding="utf-8")
     monkeypatch.chdir(repo)
     code = cli.main(["check", "--format", "github", "--no-cache", "--today", "2026-11-25"])

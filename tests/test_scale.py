@@ -15,7 +15,7 @@ from generator.cli import discover
 from generator.loader import load_file
 from generator.model import Patent
 from generator.policy import default_policy
-from generator.ranking import RankInput, metrics, window_start
+from generator.ranking import RankInput, window_start
 from generator.registry import assemble, build_registry
 from generator.report import format_json
 from generator.site import build as site_build
@@ -73,6 +73,16 @@ def _input(patents: tuple[Patent, ...], on: date) -> RankInput:
                      tuple(sorted(p.granted.toordinal() for p in patents)), tuple(sorted(p.ended.toordinal() for p in patents if p.ended)), 1, 1)
 
 
+def metrics(record: Any, on: date, lookback: int) -> tuple[int, int]:
+    """The definition (design.md section 4): invention patents granted in the last ``lookback`` years up to ``on``,
+    and valid patents at the end of the previous year. The ranking computes the same by bisection."""
+    from generator.dates import within_last_years
+
+    year_end = date(on.year - 1, 12, 31)
+    recent = sum(p.type == "invention" and within_last_years(p.granted, lookback, on) for p in record.patents)
+    return recent, sum(p.valid_on(year_end) for p in record.patents)
+
+
 def test_ranking_figures_by_bisection_match_the_definition() -> None:
     rng = random.Random(5)
     for _ in range(2000):
@@ -84,7 +94,7 @@ def test_ranking_figures_by_bisection_match_the_definition() -> None:
         record = _Rec(patents)
         item = _input(patents, on)
         figures = (item.recent(on.toordinal(), window_start(on, 3).toordinal()), item.valid_at(date(on.year - 1, 12, 31).toordinal()))
-        assert figures == metrics(record, on, 3)  # type: ignore[arg-type]
+        assert figures == metrics(record, on, 3)
 
 
 def test_window_start_is_the_last_day_out_of_the_window() -> None:

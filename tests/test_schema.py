@@ -73,7 +73,7 @@ def test_schema_covers_every_field_of_the_design() -> None:
     schema = json.loads(ENTERPRISE_SCHEMA.read_text(encoding="utf-8"))
     top = set(schema["properties"])
     assert top == {"uscc", "name", "established", "legal_person", "industry", "main_products", "address", "website", "category",
-                   "recommendation", "compliance", "patents", "trademarks", "copyrights", "trade_secret_measures", "conduct",
+                   "recommendation", "compliance", "patents", "trademarks", "copyrights", "trade_secret_measures", "industry_standing", "conduct",
                    "honors", "ip_management", "finance", "training", "events"}
 
 

@@ -156,7 +156,7 @@ def test_ics_parses_with_unique_uids_and_reminders(site: Path) -> None:
     triggers = sorted(a.decoded("TRIGGER") for a in term.walk("VALARM"))
     assert triggers == [timedelta(days=-30), timedelta(days=-7)]
     grace = [e for e in events if str(e["UID"]).startswith("grace-end") and FIX["conditional"].uscc in str(e["UID"])]
-    assert grace and grace[0].decoded("DTSTART") == date(2027, 5, 31)
+    assert grace and grace[0].decoded("DTSTART") == date(2026, 11, 30)
     assert not [e for e in events if FIX["revoked"].uscc in str(e["UID"])]
 
 
@@ -172,7 +172,7 @@ def test_atom_feed_parses_newest_first(site: Path) -> None:
 def test_enterprise_page_content(site: Path) -> None:
     html_text = page(site, f"enterprises/{FIX['conditional'].uscc}")
     assert 'class="mermaid"' in html_text and "gantt" in html_text
-    assert "保留资格至" in html_text and "2027-05-31" in html_text.replace("&#45;", "-")
+    assert "保留资格至" in html_text and "2026-11-30" in html_text.replace("&#45;", "-")
     revoked = page(site, f"enterprises/{FIX['revoked'].uscc}")
     assert "取消资格" in revoked and "禁止申请" in revoked
 
@@ -181,7 +181,7 @@ def test_history_and_timeline(site: Path) -> None:
     history = page(site, "history")
     assert FIX["revoked"].uscc in history and FIX["machine"].uscc not in history
     timeline = page(site, "timeline").replace("&#45;", "-")
-    assert "2027年5月" in timeline and FIX["conditional"].uscc in timeline and "reviews.ics" in timeline
+    assert "2026年11月" in timeline and FIX["conditional"].uscc in timeline and "reviews.ics" in timeline
 
 
 def test_rule_ids_link_to_their_articles(site: Path) -> None:

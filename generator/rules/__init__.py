@@ -25,6 +25,8 @@ def _r(rule_id: str, article: str | None, severity: Severity, summary: str) -> t
     return rule_id, RuleInfo(rule_id, article, severity, summary)
 
 
+CONVENTION = "本登记簿的约定"  # where the measures are silent and the registry chose (design.md section 3)
+
 CATALOGUE: dict[str, RuleInfo] = dict([
     _r("yaml.syntax", None, "error", "文件须为 UTF-8 编码、语法正确的单个 YAML 映射"),
     _r("yaml.duplicate-key", None, "error", "同一层不得有重复字段"),
@@ -37,42 +39,44 @@ CATALOGUE: dict[str, RuleInfo] = dict([
     _r("trademark.number", None, "error", "商标注册号只含数字（马德里注册为 G 加数字）"),
     _r("events.order", None, "error", "事件按日期排列；每轮以 filed 开始，撤销或退出后须重新备案"),
     _r("events.future", None, "error", "事件日期不得晚于今天"),
+    _r("events.applied", None, "error", "申报中的企业须录入申报日期（applied 事件），备案条件按申报日期评估"),
     _r("registry.duplicate", None, "error", "同一统一社会信用代码或证书编号不得出现两次"),
     _r("data.consistency", None, "error", "数据前后一致（受训人数不超过总人数、到期不早于开始等）"),
     _r("privacy.personal", None, "error", "记录中不得有电话号码、身份证号码、电子邮件地址或“联系人某某”等个人信息（本登记簿的约定）"),
     _r("internal.error", None, "error", "程序内部错误：这个文件未能检查完，其他文件照常检查（请报告维护人员）"),
-    _r("art4.henan", "第四条第一项", "error", "在河南省内依法注册（代码第 3、4 位为 41）"),
+    _r("art4.henan", "第四条第一项", "warning", "在河南省内依法注册：代码第 3、4 位不是 41 时核实（迁入企业代码不变）"),
     _r("art4.jurisdiction", "第七条", "warning", "登记机关为西平县（411721），否则须核实在辖区经营"),
-    _r("art4.legal-person", "第四条第一项", "error", "具有独立法人资格，代码以 91 开头（市场监管登记的企业）"),
+    _r("art4.legal-person", "第四条第一项", "error", "具有独立法人资格，代码前两位在 policy.yml 的 legal_person_prefixes 中（91：市场监管登记的企业）"),
     _r("art4.operating-years", "第四条第一项", "error", "连续生产经营 3 年以上"),
     _r("art4.compliance", "第四条第二项", "error", "符合国家、省产业发展政策和环保要求"),
-    _r("art4.owns-ip", "第四条第三项", "error", "拥有有效的专利或注册商标"),
+    _r("art4.owns-ip", "第四条第三项", "error", "拥有有效的专利、注册商标或登记的著作权"),
     _r("art4.infringement", "第四条第四项", "error", "近三年无行政或司法认定的侵权行为"),
     _r("art4.abnormal-patent", "第四条第四项", "error", "无非正常专利申请，或已整改到位"),
     _r("art4.dishonesty", "第四条第四项", "error", "未列入严重违法失信名单；有信用修复证明的综合评估"),
     _r("art4.preference", "第四条第五项", "info", "专精特新、高新技术企业等称号，同等条件下倾斜"),
     _r("art5.system", "第五条第一项", "error", "有分管领导、知识产权管理人员和专项经费"),
-    _r("art5.standard", "第五条第二项", "error", "实施 GB/T 29490（已实施或已认证）"),
-    _r("art5.creation", "第五条第三项", "error", "拥有支撑主要产品的有效专利；同行业排名（提示）"),
+    _r("art5.agencies", "第五条第一项", "warning", "能较好地利用知识产权服务（中介）机构"),
+    _r("art5.standard", "第五条第二项", "error", "开展 GB/T 29490 实施工作（开展实施、已实施或已认证；已认证须有证书编号）"),
+    _r("art5.policies", "第五条第二项", "error", "建立知识产权管理、激励与约束制度"),
+    _r("art5.creation", "第五条第三项", "error", "拥有支撑主要产品的有效专利"),
+    _r("art5.leading", "第五条第三项", "error", "本地区或省内同行业领先（备案机关的认定及依据）；登记簿内同行业排名（提示）"),
     _r("art5.trademark", "第五条第三项", "error", "拥有与主营业务相关的有效注册商标"),
+    _r("art5.protection", "第五条第四项", "warning", "填写是否采取商业秘密保护措施；列出所用的保护方式（提示）"),
     _r("art5.revenue", "第五条第五项", "error", "上年营业收入 300 万元以上（含）"),
     _r("art5.patent-revenue-share", "第五条第五项", "error", "专利相关收入占营业收入 20% 以上"),
     _r("art5.training-management", "第五条第六项", "error", "管理层及研发人员培训率 80% 以上"),
     _r("art5.training-employees", "第五条第六项", "error", "员工培训率 60% 以上"),
-    _r("art6.reserve", "第六条", "error", "储备企业须有推荐理由；其第五条问题降为警告"),
-    _r("art8.ban", "第八条第五项", "error", "取消资格后三年内不得备案"),
-    _r("art8.lapsed", "第八条第三项", "warning", "有效期满超过一年仍无复核结果：请录入复核结果"),
-    _r("art8.term-mismatch", "第八条第一项", "warning", "证书印明的有效期与计算结果不一致"),
+    _r("art6.reserve", "第六条", "error", "储备企业须有推荐理由；第五条的条件对其只作参照（提示）"),
+    _r("art8.ban", "第八条第五项", "error", "取消资格之日起三年内不得申请备案，期内的备案无效"),
+    _r("art8.term-mismatch", "第八条第一项", "warning", "证书印明的有效期早于计算结果（提示核对）；晚于计算结果为错误"),
+    _r("art8.early-review", CONVENTION, "error", "复核结果不得早于有效期届满前 review_early_days 天"),
+    _r("art8.lapsed", CONVENTION, "warning", "复核期限或保留资格期已过仍无结果：请录入复核结果或撤销决定"),
+    _r("art8.violation-review", "第八条第五项", "warning", "有效期内发生侵权认定或列入失信名单：核实是否属于重大违法违规"),
 ])
 
 ARTICLE_ANCHORS = {
     "第四条第一项": "art4-1", "第四条第二项": "art4-2", "第四条第三项": "art4-3", "第四条第四项": "art4-4",
     "第四条第五项": "art4-5", "第五条第一项": "art5-1", "第五条第二项": "art5-2", "第五条第三项": "art5-3",
-    "第五条第五项": "art5-5", "第五条第六项": "art5-6", "第六条": "art6", "第七条": "art7",
+    "第五条第四项": "art5-4", "第五条第五项": "art5-5", "第五条第六项": "art5-6", "第六条": "art6", "第七条": "art7",
     "第八条第一项": "art8-1", "第八条第三项": "art8-3", "第八条第五项": "art8-5",
 }
-
-
-def article_of(rule_id: str) -> str | None:
-    info = CATALOGUE.get(rule_id)
-    return info.article if info else None

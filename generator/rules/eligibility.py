@@ -8,31 +8,28 @@ Thresholds come from ``ctx.policy``; the evaluation date is ``ctx.on``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from fractions import Fraction
 
 from generator import ids
 from generator.dates import anniversary, within_last_years
+from generator.labels import CAUSE_ZH, HONOR_ZH, INFRINGEMENT_KIND_ZH, POLICY_ZH, SCOPE_ZH, STANDARD_STATUS_ZH
 from generator.model import FinanceYear
 from generator.ranking import Ranking, RankInput
+from generator.rules import CATALOGUE
 from generator.rules.base import Context, Outcome, yuan
 
 Rule = Callable[[Context], Iterator[Outcome]]
-HONOR_ZH = {
-    "specialized_new": "省级专精特新企业",
-    "little_giant": "国家级专精特新“小巨人”企业",
-    "high_tech": "高新技术企业",
-    "tech_sme": "科技型中小企业",
-    "patent_award": "省级以上专利奖",
-    "well_known_trademark": "驰名商标",
-}
 
 
 def art4_henan(ctx: Context) -> Iterator[Outcome]:
-    """第四条第一项：在河南省内依法注册成立（代码第 3、4 位为省级区划代码 41）。"""
+    """第四条第一项：在河南省内依法注册成立。代码第 3、4 位不是 41 时提示核实（企业迁入后代码保留原登记机关）。"""
     code = ids.division_code(ctx.record.uscc)
-    ok = code.startswith(ctx.policy.province_code)
-    verdict = "在" if ok else "不在"
-    yield Outcome("art4.henan", ok, f"登记机关区划代码 {code}，{verdict}河南省（{ctx.policy.province_code}）内", ("uscc",))
+    if code.startswith(ctx.policy.province_code):
+        yield Outcome("art4.henan", True, f"登记机关区划代码 {code}，在河南省（{ctx.policy.province_code}）内", ("uscc",))
+    else:
+        yield Outcome("art4.henan", False, f"登记机关区划代码 {code}，不是河南省（{ctx.policy.province_code}）的代码："
+                      "迁入的企业代码不变，请核实其已在河南省内依法登记", ("uscc",))
 
 
 def art4_jurisdiction(ctx: Context) -> Iterator[Outcome]:
@@ -45,14 +42,15 @@ def art4_jurisdiction(ctx: Context) -> Iterator[Outcome]:
 
 
 def art4_legal_person(ctx: Context) -> Iterator[Outcome]:
-    """第四条第一项：具有独立法人资格；代码以 91 开头（市场监管部门登记的企业）。"""
+    """第四条第一项：具有独立法人资格；代码以 policy.yml 的 legal_person_prefixes（91：市场监管部门登记的企业）开头。"""
     rec = ctx.record
+    prefixes = "、".join(ctx.policy.legal_person_prefixes)
     if not rec.legal_person:
         yield Outcome("art4.legal-person", False, "legal_person 为 false：不具有独立法人资格", ("legal_person",))
-    elif not rec.uscc.startswith("91"):
-        yield Outcome("art4.legal-person", False, f"代码以 {rec.uscc[:2]} 开头，不是市场监管部门登记的企业（应以 91 开头）", ("uscc",))
+    elif not rec.uscc.startswith(ctx.policy.legal_person_prefixes):
+        yield Outcome("art4.legal-person", False, f"代码以 {rec.uscc[:2]} 开头，不是企业法人的代码（应以 {prefixes} 开头）", ("uscc",))
     else:
-        yield Outcome("art4.legal-person", True, "具有独立法人资格，代码以 91 开头", ("legal_person",))
+        yield Outcome("art4.legal-person", True, f"具有独立法人资格，代码以 {rec.uscc[:2]} 开头", ("legal_person",))
 
 
 def art4_operating_years(ctx: Context) -> Iterator[Outcome]:
@@ -75,20 +73,42 @@ def art4_compliance(ctx: Context) -> Iterator[Outcome]:
 
 
 def art4_owns_ip(ctx: Context) -> Iterator[Outcome]:
-    """第四条第三项：拥有与生产经营相关的专利、注册商标（评估日有效）。"""
+    """第四条第三项：拥有与生产经营相关的专利、注册商标“等”知识产权（评估日有效；登记的著作权也算）。"""
     patents = sum(p.valid_on(ctx.on) for p in ctx.record.patents)
     marks = sum(t.valid_on(ctx.on) for t in ctx.record.trademarks)
-    ok = patents + marks > 0
-    yield Outcome("art4.owns-ip", ok, f"{ctx.on} 有效专利 {patents} 件、有效注册商标 {marks} 件", ("patents",) if not ok else ())
+    works = len(ctx.record.copyrights)
+    ok = patents + marks + works > 0
+    yield Outcome("art4.owns-ip", ok, f"{ctx.on} 有效专利 {patents} 件、有效注册商标 {marks} 件、登记著作权 {works} 件",
+                  ("patents",) if not ok else ())
+
+
+def _no_conduct(ctx: Context, rule: str) -> Outcome | None:
+    """A record without ``conduct``: an error once a cycle has a decision (explicit empty lists attest "none")."""
+    if ctx.record.conduct_given:
+        return None
+    if ctx.status.decision is None and ctx.status.status == "pending":
+        return Outcome(rule, None, "尚未填写 conduct（守法诚信情况），备案决定前须填写")
+    return Outcome(rule, False, "缺少 conduct（守法诚信情况）：没有侵权、非正常申请或失信记录时，也要写空列表 [] 表示“无”")
+
+
+def _recent(ctx: Context, day: date) -> bool:
+    """“近三年”: rolling (day <= D < anniversary(day, N)) or the N calendar years before D's year (policy recent_years_mode)."""
+    n = ctx.policy.lookback_years
+    if ctx.policy.recent_years_mode == "calendar":
+        return ctx.on.year - n <= day.year < ctx.on.year
+    return within_last_years(day, n, ctx.on)
 
 
 def art4_infringement(ctx: Context) -> Iterator[Outcome]:
     """第四条第四项：近三年无行政和司法程序认定的侵犯知识产权行为。"""
+    missing = _no_conduct(ctx, "art4.infringement")
+    if missing is not None:
+        yield missing
+        return
     n = ctx.policy.lookback_years
-    recent = [x for x in ctx.record.infringements if within_last_years(x.date, n, ctx.on)]
+    recent = [x for x in ctx.record.infringements if _recent(ctx, x.date)]
     for x in recent:
-        kind = "行政" if x.kind == "administrative" else "司法"
-        yield Outcome("art4.infringement", False, f"{x.date} 被{x.authority}{kind}认定侵犯知识产权，在 {ctx.on} 前 {n} 年内",
+        yield Outcome("art4.infringement", False, f"{x.date} 被{x.authority}{INFRINGEMENT_KIND_ZH[x.kind]}认定侵犯知识产权，在 {ctx.on} 前 {n} 年内",
                       ("conduct", "infringements", x.index))
     if not recent:
         yield Outcome("art4.infringement", True, f"{ctx.on} 前 {n} 年内无侵权认定")
@@ -96,6 +116,10 @@ def art4_infringement(ctx: Context) -> Iterator[Outcome]:
 
 def art4_abnormal_patent(ctx: Context) -> Iterator[Outcome]:
     """第四条第四项：无非正常专利申请，或已整改到位（整改日不晚于评估日）。"""
+    missing = _no_conduct(ctx, "art4.abnormal-patent")
+    if missing is not None:
+        yield missing
+        return
     open_cases = [a for a in ctx.record.abnormal_applications
                   if a.notified <= ctx.on and (a.rectified is None or a.rectified > ctx.on)]
     for a in open_cases:
@@ -107,6 +131,10 @@ def art4_abnormal_patent(ctx: Context) -> Iterator[Outcome]:
 
 def art4_dishonesty(ctx: Context) -> Iterator[Outcome]:
     """第四条第四项：未列入严重违法失信名单；提供信用修复证明的，综合评估（警告）。"""
+    missing = _no_conduct(ctx, "art4.dishonesty")
+    if missing is not None:
+        yield missing
+        return
     listed = [x for x in ctx.record.dishonesty if x.listed_on(ctx.on)]
     for x in listed:
         path = ("conduct", "dishonesty", x.index)
@@ -146,8 +174,19 @@ def art5_system(ctx: Context) -> Iterator[Outcome]:
     yield Outcome("art5.system", not gaps, f"{'、'.join(gaps)}（{facts}）" if gaps else facts, ("ip_management",))
 
 
+def art5_agencies(ctx: Context) -> Iterator[Outcome]:
+    """第五条第一项：能较好地利用中介机构（至少使用一家知识产权服务机构）。"""
+    ipm = ctx.record.ip_management
+    agencies = ipm.agencies if ipm is not None else ()
+    if agencies:
+        yield Outcome("art5.agencies", True, f"利用的知识产权服务机构 {len(agencies)} 家", ("ip_management", "agencies"))
+    else:
+        yield Outcome("art5.agencies", False, "没有填写利用的知识产权服务（中介）机构（ip_management.agencies）：请核实",
+                      ("ip_management", "agencies") if ipm is not None else ())
+
+
 def art5_standard(ctx: Context) -> Iterator[Outcome]:
-    """第五条第二项：实施 GB/T 29490（2023 版替代 2013 版）；2013 版认证过渡期后提示核实。"""
+    """第五条第二项：开展 GB/T 29490 实施工作（开展实施、已实施或已认证；2023 版替代 2013 版）；2013 版认证过渡期后提示核实。"""
     ipm = ctx.record.ip_management
     if ipm is None:
         yield Outcome("art5.standard", False, "缺少 ip_management.standard（贯标情况）")
@@ -155,37 +194,64 @@ def art5_standard(ctx: Context) -> Iterator[Outcome]:
     std = ipm.standard
     path = ("ip_management", "standard")
     label = f"GB/T 29490-{std.version}"
-    if std.status == "implementing" or std.since > ctx.on:
-        yield Outcome("art5.standard", False, f"{label} 在 {ctx.on} 尚未实施完成（状态 {std.status}，起始 {std.since}）", path)
+    if std.since > ctx.on:
+        yield Outcome("art5.standard", False, f"{label} 的实施在 {std.since} 开始，晚于评估日 {ctx.on}", path + ("since",))
+        return
+    if std.status == "certified" and not std.certificate:
+        yield Outcome("art5.standard", False, f"{label} 状态为已认证（certified），但没有填写认证证书编号（certificate）", path)
         return
     cutoff = ctx.policy.standard_2013_until
     if std.version == "2013" and std.status == "certified" and ctx.on > cutoff:
         yield Outcome("art5.standard", False, f"依据 {label} 的认证证书在 {cutoff} 过渡期后应已换版或暂停：请核实", path, severity="warning")
         return
-    yield Outcome("art5.standard", True, f"{label} {'已认证' if std.status == 'certified' else '已实施'}（{std.since} 起）", path)
+    yield Outcome("art5.standard", True, f"{label} {STANDARD_STATUS_ZH[std.status]}（{std.since} 起）", path)
+
+
+def art5_policies(ctx: Context) -> Iterator[Outcome]:
+    """第五条第二项：建立知识产权管理、激励与约束制度（三项都有）。"""
+    ipm = ctx.record.ip_management
+    have = set(ipm.policies) if ipm is not None else set()
+    missing = [POLICY_ZH[p] for p in POLICY_ZH if p not in have]
+    path = ("ip_management", "policies") if ipm is not None else ()
+    if missing:
+        yield Outcome("art5.policies", False, f"缺少知识产权{'、'.join(missing)}制度（管理、激励与约束制度都要建立）", path)
+    else:
+        yield Outcome("art5.policies", True, "已建立知识产权管理、激励与约束制度", path)
 
 
 def art5_creation(ctx: Context) -> Iterator[Outcome]:
-    """第五条第三项：拥有支撑主要产品的有效专利；近三年发明授权量和上年底有效专利量同行业排名（提示）。"""
+    """第五条第三项：拥有支撑主要产品的有效专利（core: true）。"""
     core = [p for p in ctx.record.patents if p.core and p.valid_on(ctx.on)]
     if core:
         yield Outcome("art5.creation", True, f"{ctx.on} 有效的核心专利 {len(core)} 件（{core[0].number} 等）", ("patents",))
     else:
         yield Outcome("art5.creation", False, f"{ctx.on} 没有有效的核心专利（core: true，支撑主要产品）", ("patents",))
-    # the ranking within the industry needs the whole registry: registry.assemble adds it (ranking_note)
+def art5_leading(ctx: Context) -> Iterator[Outcome]:
+    """第五条第三项：在本地区或省内同行业中处于领先地位（备案机关的认定及其依据，industry_standing）。"""
+    standing = ctx.record.industry_standing
+    if standing is None:
+        yield Outcome("art5.leading", False, "缺少 industry_standing（备案机关关于本地区或省内同行业领先的认定和依据）", ("industry",))
+        return
+    document = f"（{standing.document}）" if standing.document else ""
+    yield Outcome("art5.leading", True, f"{SCOPE_ZH[standing.scope]}同行业领先：{standing.basis}{document}", ("industry_standing",))
+    # the registry's own ranking needs the whole registry: registry.assemble adds it (ranking_note)
+
+
+def _place(rank: int, ties: int) -> str:
+    return f"与另 {ties - 1} 家并列第 {rank}" if ties > 1 else f"排第 {rank}"
 
 
 def ranking_message(item: RankInput, ranking: Ranking) -> str:
-    """第五条第三项：近三年发明专利授权量、截至上年底有效专利量在同行业中的排名。"""
+    """第五条第三项（参考）：登记簿中近三年发明专利授权量、截至上年底有效专利量的同行业排名。"""
     n = ranking.lookback
     r = ranking.rank(item)
-    return (f"同行业（{item.industry_code} {item.industry_name}）{r.peers} 家中：近 {n} 年发明专利授权 {r.recent} 件，"
-            f"排第 {r.recent_rank}；截至 {item.on.year - 1} 年底有效专利 {r.valid} 件，排第 {r.valid_rank}")
+    return (f"登记簿内同行业（{item.industry_code} {item.industry_name}）{r.peers} 家中：近 {n} 年发明专利授权 {r.recent} 件，"
+            f"{_place(r.recent_rank, r.recent_ties)}；截至 {item.on.year - 1} 年底有效专利 {r.valid} 件，{_place(r.valid_rank, r.valid_ties)}")
 
 
 def ranking_note(message: str) -> Outcome:
-    """The ranking as an information note of art5.creation, at the record's industry."""
-    return Outcome("art5.creation", None, message, ("industry",), severity="info")
+    """The ranking as an information note of art5.leading, at the record's industry."""
+    return Outcome("art5.leading", None, message, ("industry",), severity="info")
 
 
 def art5_trademark(ctx: Context) -> Iterator[Outcome]:
@@ -197,9 +263,21 @@ def art5_trademark(ctx: Context) -> Iterator[Outcome]:
         yield Outcome("art5.trademark", False, f"{ctx.on} 没有有效的主营业务商标（main_business: true）", ("trademarks",))
 
 
+def art5_protection(ctx: Context) -> Iterator[Outcome]:
+    """第五条第四项：综合运用专利、商标、著作权和商业秘密等多种方式保护（商业秘密保护措施须明确填写）。"""
+    rec = ctx.record
+    means = [f"{label} {count} 件" for label, count in (("专利", len(rec.patents)), ("注册商标", len(rec.trademarks)),
+                                                        ("著作权", len(rec.copyrights))) if count]
+    if rec.trade_secret_measures is None:
+        yield Outcome("art5.protection", False, "没有填写 trade_secret_measures（是否采取商业秘密保护措施，true 或 false）")
+        return
+    means.append("商业秘密保护措施" if rec.trade_secret_measures else "未采取商业秘密保护措施")
+    yield Outcome("art5.protection", True, f"保护方式：{'、'.join(means)}", ("trade_secret_measures",))
+
+
 def _finance_row(ctx: Context, rule: str) -> FinanceYear | Outcome:
-    """The finance row of the year before D, or the failing outcome that says it is missing."""
-    year = ctx.on.year - 1
+    """The finance row of the year D.year - finance_year_offset, or the failing outcome that says it is missing."""
+    year = ctx.on.year - ctx.policy.finance_year_offset
     row = ctx.record.finance_for(year)
     return row if row is not None else Outcome(rule, False, f"缺少 {year} 年财务数据（finance），无法核对", ("finance",))
 
@@ -216,8 +294,24 @@ def art5_revenue(ctx: Context) -> Iterator[Outcome]:
     yield Outcome("art5.revenue", ok, f"{row.year}年营业收入 {yuan(row.revenue)} 元，{word} {yuan(minimum)} 元", ("finance", row.index, "revenue"))
 
 
-def _percent(value: Fraction) -> str:
-    return f"{float(value):.1f}%"
+def _decimals(value: Fraction) -> int:
+    """Decimals that print ``value`` exactly (at least 1, at most 6)."""
+    for digits in range(1, 7):
+        if (value * 10**digits).denominator == 1:
+            return digits
+    return 6
+
+
+def _percent(value: Fraction, other: Fraction | None = None) -> str:
+    """A percentage cut (not rounded) to the decimals of the threshold ``other`` (at least one), with more where it
+    takes them not to read as equal to it: 19.99% never prints "20.0%" next to a 20% threshold."""
+    digits = _decimals(other) if other is not None else _decimals(value)
+    while True:
+        scaled = int(value * 10**digits)
+        text = f"{scaled // 10**digits}.{scaled % 10**digits:0{digits}d}%"
+        if other is None or value == other or digits >= 8 or text != _percent(other):
+            return text
+        digits += 1
 
 
 def art5_patent_revenue_share(ctx: Context) -> Iterator[Outcome]:
@@ -235,12 +329,12 @@ def art5_patent_revenue_share(ctx: Context) -> Iterator[Outcome]:
     ok = share >= need
     word = "不低于" if ok else "低于"
     yield Outcome("art5.patent-revenue-share", ok,
-                  f"{year}年专利相关收入 {yuan(row.patent_revenue)} 元，占营业收入 {_percent(share)}，{word} {_percent(need)}",
+                  f"{year}年专利相关收入 {yuan(row.patent_revenue)} 元，占营业收入 {_percent(share, need)}，{word} {_percent(need)}",
                   path + ("patent_revenue",))
 
 
 def _training(ctx: Context, rule: str, group: str) -> Iterator[Outcome]:
-    year = ctx.on.year - 1
+    year = ctx.on.year - ctx.policy.finance_year_offset
     row = ctx.record.training_for(year)
     if row is None:
         yield Outcome(rule, False, f"缺少 {year} 年培训数据（training），无法核对", ("training",))
@@ -256,7 +350,7 @@ def _training(ctx: Context, rule: str, group: str) -> Iterator[Outcome]:
     rate = Fraction(trained * 100, total)
     ok = rate >= need
     word = "达到" if ok else "低于"
-    yield Outcome(rule, ok, f"{year}年{label}培训 {trained}/{total} 人，培训率 {_percent(rate)}，{word} {_percent(need)}", path)
+    yield Outcome(rule, ok, f"{year}年{label}培训 {trained}/{total} 人，培训率 {_percent(rate, need)}，{word} {_percent(need)}", path)
 
 
 def art5_training_management(ctx: Context) -> Iterator[Outcome]:
@@ -274,7 +368,7 @@ def art6_reserve(ctx: Context) -> Iterator[Outcome]:
     if ctx.record.category != "reserve":
         yield Outcome("art6.reserve", None, "优势企业，不适用第六条")
     elif ctx.record.recommendation and ctx.record.recommendation.strip():
-        yield Outcome("art6.reserve", True, "储备企业，已填写推荐理由；第五条的问题降为警告", ("recommendation",))
+        yield Outcome("art6.reserve", True, "储备企业，已填写推荐理由；第五条的条件只作参照（提示）", ("recommendation",))
     else:
         yield Outcome("art6.reserve", False, "储备企业（category: reserve）须填写推荐理由 recommendation", ("category",))
 
@@ -282,30 +376,53 @@ def art6_reserve(ctx: Context) -> Iterator[Outcome]:
 def _event_problems(ctx: Context, rule: str) -> Iterator[Outcome]:
     for problem in ctx.status.problems:
         if problem.rule == rule:
-            yield Outcome(rule, False, problem.message, ("events", problem.event_index))
+            yield Outcome(rule, False, problem.message, ("events", problem.event_index), severity=problem.severity)
 
 
 def art8_ban(ctx: Context) -> Iterator[Outcome]:
-    """第八条第五项：因重大违法违规被取消资格的企业，三年内不得申请备案。"""
+    """第八条第五项：因重大违法违规被取消资格的企业，三年内（含取消之日）不得申请备案；期内的备案无效。"""
     found = list(_event_problems(ctx, "art8.ban"))
-    yield from found or [Outcome("art8.ban", True, "没有在禁止期内的备案")]
+    yield from found or [Outcome("art8.ban", True, "没有在禁止期内的申报或备案")]
 
 
 def art8_term_mismatch(ctx: Context) -> Iterator[Outcome]:
-    """第八条第一项：有效期三年；证书印明的有效期（valid_until）为准，与计算结果不同时提示核对。"""
+    """第八条第一项：有效期三年。证书印明的有效期早于计算结果时以证书为准并提示核对；晚于计算结果的是错误。"""
     found = list(_event_problems(ctx, "art8.term-mismatch"))
     yield from found or [Outcome("art8.term-mismatch", True, "各期有效期与计算结果一致")]
 
 
+def art8_early_review(ctx: Context) -> Iterator[Outcome]:
+    """本登记簿的约定：复核结果不得早于有效期届满前 review_early_days 天（第八条第二项只说届满后复核）。"""
+    found = list(_event_problems(ctx, "art8.early-review"))
+    yield from found or [Outcome("art8.early-review", True, "复核结果的日期都在有效期届满前后的复核期内")]
+
+
 def art8_lapsed(ctx: Context) -> Iterator[Outcome]:
-    """第八条第二、三项：有效期满后一年内应有复核结果；逾期未录入的提示工作人员录入。"""
+    """本登记簿的约定（参照第八条第二、三项）：复核期限或保留资格期已过仍无结果的，提示录入复核结果或撤销决定。"""
     st = ctx.status
     if st.status == "lapsed":
         yield Outcome("art8.lapsed", False,
-                      f"有效期 {st.term_end} 届满，复核期限 {st.review_deadline} 已过，仍无复核结果："
-                      "请录入复核结果（review_passed / review_failed / review_absent）", ("events",))
+                      f"{CAUSE_ZH[st.cause or 'review_overdue']}（{st.ended_on} 起不再公开列出）："
+                      "请录入复核结果（review_passed / review_failed / review_absent）或撤销决定（revoked）", ("events",))
     else:
         yield Outcome("art8.lapsed", True, f"当前状态：{st.status_zh}")
+
+
+def art8_violation_review(ctx: Context) -> Iterator[Outcome]:
+    """第八条第五项：有效期内发生侵权认定或被列入失信名单的，提示核实是否属于重大违法违规。"""
+    st = ctx.status
+    found = False
+    if st.listed and st.decision is not None:
+        rec = ctx.record
+        items = [(x.date, f"{x.date} 被{x.authority}{INFRINGEMENT_KIND_ZH[x.kind]}认定侵犯知识产权", ("conduct", "infringements", x.index))
+                 for x in rec.infringements]
+        items += [(x.listed, f"{x.listed} 被列入{x.list}", ("conduct", "dishonesty", x.index)) for x in rec.dishonesty]
+        for day, what, path in sorted(items, key=lambda i: i[0]):
+            if st.decision < day <= ctx.today:
+                found = True
+                yield Outcome("art8.violation-review", False, f"有效期内（{st.decision} 的决定之后）{what}：请核实是否属于重大违法违规（第八条第五项）", path)
+    if not found:
+        yield Outcome("art8.violation-review", True, "现行决定之后没有记录侵权认定或失信名单")
 
 
 ELIGIBILITY: dict[str, Rule] = {
@@ -320,28 +437,36 @@ ELIGIBILITY: dict[str, Rule] = {
     "art4.dishonesty": art4_dishonesty,
     "art4.preference": art4_preference,
     "art5.system": art5_system,
+    "art5.agencies": art5_agencies,
     "art5.standard": art5_standard,
+    "art5.policies": art5_policies,
     "art5.creation": art5_creation,
+    "art5.leading": art5_leading,
     "art5.trademark": art5_trademark,
+    "art5.protection": art5_protection,
     "art5.revenue": art5_revenue,
     "art5.patent-revenue-share": art5_patent_revenue_share,
     "art5.training-management": art5_training_management,
     "art5.training-employees": art5_training_employees,
     "art6.reserve": art6_reserve,
     "art8.ban": art8_ban,
-    "art8.lapsed": art8_lapsed,
     "art8.term-mismatch": art8_term_mismatch,
+    "art8.early-review": art8_early_review,
+    "art8.lapsed": art8_lapsed,
+    "art8.violation-review": art8_violation_review,
 }
 
 
-def evaluate(ctx: Context) -> list[Outcome]:
-    """Every eligibility outcome of one record; art5 failures of a reserve enterprise are warnings."""
+def evaluate(ctx: Context, lifecycle_only: bool = False) -> list[Outcome]:
+    """Every eligibility outcome of one record (only the Art. 8 rules with ``lifecycle_only``). A reserve enterprise is
+    held to Art. 5 for reference only (第六条：参照): its Art. 5 failures are information, not warnings or errors."""
     outcomes: list[Outcome] = []
     for rule_id, rule in ELIGIBILITY.items():
-        if rule_id.startswith("art5.") and ctx.record.category == "reserve":
+        if lifecycle_only and not rule_id.startswith("art8."):
+            continue
+        if ctx.record.category == "reserve" and (CATALOGUE[rule_id].article or "").startswith("第五条"):
             outcomes.extend(
-                Outcome(o.rule, o.ok, o.message + "（储备企业，第六条：仅提示）", o.path, "warning")
-                if o.ok is False and o.effective_severity() == "error" else o
+                Outcome(o.rule, o.ok, o.message + "（储备企业参照第五条，仅作提示）", o.path, "info") if o.ok is False else o
                 for o in rule(ctx)
             )
         else:

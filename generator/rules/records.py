@@ -86,6 +86,10 @@ def event_findings(record: Record, status: Status, today: date) -> Iterator[Find
         if problem.rule == "events.order":
             line, col = record.at("events", problem.event_index, "type")
             yield Finding(record.file, line, col, "error", "events.order", problem.message)
+    if status.status == "pending" and status.applied is None:
+        line, col = record.positions.key_at(("events",))
+        yield Finding(record.file, line, col, "error", "events.applied",
+                      "申报中的企业还没有申报日期：请在 events 中录入 type: applied 和申报日期（备案条件按申报日期评估）")
 
 
 def consistency_findings(record: Record) -> Iterator[Finding]:

@@ -22,14 +22,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from generator.dates import anniversary
-from generator.lifecycle import STATUS_ZH, STATUSES
+from generator.labels import CATEGORY_ZH, DUE_KIND_ZH, EVENT_ZH, STATUS_ZH
+from generator.lifecycle import STATUSES
 from generator.registry import Local
 from generator.rules import ARTICLE_ANCHORS, CATALOGUE
 from generator.site.escape import md, rel, safe_url
 from generator.site.measures import measures_markdown
 from generator.site.privacy import Secret, secrets
-from generator.site.public import CATEGORY_ZH, EVENT_ZH, PUBLIC_FIELDS, PublicEnterprise, honor_zh, public_enterprise
-from generator.worklist import DUE_KIND_ZH
+from generator.site.public import PUBLIC_FIELDS, PublicEnterprise, honor_zh, public_enterprise
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LIST_PAGE_SIZE = 500  # default rows per list page (mkdocs.yml extra.ipreg_list_page_size): a page stays light however large the registry
@@ -135,12 +135,14 @@ def enterprise_page(e: PublicEnterprise, today: date) -> str:
     if st.listed:
         sentence = f"列入 {today} 的公开名单。"
     elif st.status == "lapsed":
-        sentence = f"有效期满一年仍无复核结果，{today} 不在公开名单中。"
+        sentence = f"{e.cause_zh}，自 {st.ended_on} 起不在公开名单中，等待备案机关录入复核结果或撤销决定。"
+    elif st.status == "withdrawn":
+        sentence = f"已于 {st.ended_on} 退出（{e.cause_zh}），不在公开名单中。"
     else:
         sentence = f"已于 {st.ended_on} 撤销（{e.cause_zh}），不在公开名单中。"
     return environment().get_template("enterprise.md.j2").render(
         e=e, d=e.data, today=today, status_sentence=sentence, website=safe_url(e.data["website"]),
-        deadline_zh=DUE_KIND_ZH.get(st.deadline_kind or "", "禁止申请期届满"),
+        deadline_zh=DUE_KIND_ZH.get(st.next_deadline_kind or "", ""),
         diagram=enterprise_diagram(e), link=_linker(e.page), meta_title=front_matter_title(e.name),
     )
 
@@ -235,12 +237,11 @@ def _history_page(env: Environment, items: list[PublicEnterprise]) -> str:
     rows = []
     for e in items:
         st = e.status
-        if st.status == "revoked":
+        if st.status in ("revoked", "withdrawn"):
             ending = next((ev for ev in reversed(e.data["events"]) if ev["type"] in ("revoked", "withdrawn", "review_absent", "review_failed")), None)
-            document = ending["document"] if ending and st.cause != "grace_expired" else None
-            rows.append(_HistoryRow(st.ended_on, e.cause_zh, document, e))
+            rows.append(_HistoryRow(st.ended_on, e.cause_zh, ending["document"] if ending else None, e))
         elif st.status == "lapsed":
-            rows.append(_HistoryRow(st.review_deadline, e.cause_zh, None, e))
+            rows.append(_HistoryRow(st.ended_on, e.cause_zh, None, e))
     rows.sort(key=lambda r: (r.day or date.min, r.e.uscc), reverse=True)
     return env.get_template("history.md.j2").render(items=rows, link=_linker("history/"))
 
@@ -258,7 +259,7 @@ def _home_fragments(items: list[PublicEnterprise], today: date) -> dict[str, str
     out = {"status-counts": f"截至 **{today}**，公开名单中共 **{listed}** 家企业。\n\n" + _table(["状态", "企业数"], status_rows)}
     soon = sorted((e for e in items if e.status.listed and e.status.next_deadline and (e.status.next_deadline - today).days <= 90),
                   key=lambda e: (e.status.next_deadline or today, e.uscc))
-    upcoming = [[md(e.status.next_deadline), md(DUE_KIND_ZH[e.status.deadline_kind or "term_end"]),
+    upcoming = [[md(e.status.next_deadline), md(DUE_KIND_ZH[e.status.next_deadline_kind or "term_end"]),
                  Markup(f'<a href="{rel("", e.page)}">{md(e.name)}</a>'), badge(e.status.status)] for e in soon]
     out["upcoming"] = _table(["日期", "事项", "企业", "状态"], upcoming) if upcoming else "90 天内没有届满的有效期或保留资格期。\n"
     events = sorted(((ev["date"], e, ev) for e in items for ev in e.data["events"]), key=lambda x: (x[0], x[1].uscc), reverse=True)[:10]

@@ -14,7 +14,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from icalendar import Alarm, Calendar, Event
 
 from generator.cells import spreadsheet_cell
-from generator.site.public import CATEGORY_ZH, EVENT_ZH, PublicEnterprise, honor_zh
+from generator.labels import CATEGORY_ZH, EVENT_ZH
+from generator.site.public import PublicEnterprise, honor_zh
 
 OPEN_DATA = ("data/enterprises.json", "data/enterprises.csv", "data/reviews.ics", "data/changes.xml")
 CST = timezone(timedelta(hours=8))

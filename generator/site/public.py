@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from generator.lifecycle import CAUSE_ZH, STATUS_ZH, Status
+from generator.labels import CAUSE_ZH, HONOR_ZH, STATUS_ZH
+from generator.lifecycle import Status
 from generator.model import Record
-from generator.rules.eligibility import HONOR_ZH
 
 # Field name -> Chinese label, in the order of the open data. The site's /data/ page lists them.
 PUBLIC_FIELDS: dict[str, str] = {
@@ -36,16 +36,6 @@ PUBLIC_FIELDS: dict[str, str] = {
     "events": "备案事件（日期、类型、文号、证书编号）",
     "url": "企业页面地址（相对站点根目录）",
 }
-CATEGORY_ZH = {"advantage": "知识产权优势企业", "reserve": "储备企业"}
-EVENT_ZH = {
-    "filed": "备案确定",
-    "review_passed": "复核通过",
-    "review_failed": "复核未通过",
-    "review_absent": "未参加复核",
-    "revoked": "取消资格",
-    "withdrawn": "企业申请退出",
-}
-
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
@@ -76,8 +66,6 @@ class PublicEnterprise:
 
     @property
     def cause_zh(self) -> str | None:
-        if self.status.status == "lapsed":
-            return "有效期满一年仍无复核结果"
         return CAUSE_ZH.get(self.status.cause or "")
 
 
@@ -100,7 +88,7 @@ def public_enterprise(record: Record, st: Status, today: date) -> PublicEnterpri
         "valid_patents": counts,
         "valid_trademarks": sum(t.valid_on(today) for t in record.trademarks),
         "events": [{"date": e.date.isoformat(), "type": e.type, "document": e.document, "certificate": e.certificate}
-                   for e in record.events if e.date <= today],
+                   for e in record.events if e.date <= today and e.type != "applied"],
         "url": f"enterprises/{record.uscc}/",
     }
     assert list(data) == list(PUBLIC_FIELDS)

@@ -1,0 +1,60 @@
+"""Every Chinese label of the registry, in one place: statuses, causes, events, categories, honors, deadlines.
+
+Pages, open data, CLI tables, documents and messages all take their words from here, so the same
+thing is never called two names.
+"""
+
+from __future__ import annotations
+
+STATUS_ZH = {
+    "pending": "申报中",
+    "valid": "有效",
+    "review_due": "待复核",
+    "under_review": "复核中",
+    "conditional": "保留资格",
+    "lapsed": "逾期未复核",
+    "revoked": "已撤销",
+    "withdrawn": "已退出",
+}
+CAUSE_ZH = {
+    "revoked": "重大违法违规，取消资格",
+    "withdrawn": "企业申请退出",
+    "review_absent": "未参加复核",
+    "review_absent_lapsed": "逾期后未参加复核",
+    "review_failed_twice": "保留资格期内复核仍未通过",
+    "review_failed_lapsed": "逾期后复核未通过",
+    "review_overdue": "有效期满后复核期限已过，仍无复核结果",
+    "grace_expired": "保留资格期满，仍无复核结果",
+}
+EVENT_ZH = {
+    "applied": "申报",
+    "filed": "备案确定",
+    "review_passed": "复核通过",
+    "review_failed": "复核未通过",
+    "review_absent": "未参加复核",
+    "revoked": "取消资格",
+    "withdrawn": "企业申请退出",
+}
+CATEGORY_ZH = {"advantage": "知识产权优势企业", "reserve": "储备企业"}
+HONOR_ZH = {
+    "specialized_new": "省级专精特新企业",
+    "little_giant": "国家级专精特新“小巨人”企业",
+    "high_tech": "高新技术企业",
+    "tech_sme": "科技型中小企业",
+    "patent_award": "省级以上专利奖",
+    "well_known_trademark": "驰名商标",
+}
+DUE_KIND_ZH = {
+    "term_end": "有效期届满",
+    "review_deadline": "复核期限届满",
+    "grace_until": "保留资格期届满",
+    "ban_until": "禁止申请期届满",
+    "lapsed": "逾期未复核，须录入结果",
+}
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+PATENT_TYPE_ZH = {"invention": "发明", "utility_model": "实用新型", "design": "外观设计"}
+SCOPE_ZH = {"county": "本地区（县内）", "province": "省内"}
+CHANGE_ZH = {"added": "新增", "modified": "修改", "deleted": "删除"}
+INFRINGEMENT_KIND_ZH = {"administrative": "行政", "judicial": "司法"}
+STANDARD_STATUS_ZH = {"implementing": "正在开展实施工作", "implemented": "已实施", "certified": "已认证"}
+POLICY_ZH = {"management": "管理", "incentive": "激励", "constraint": "约束"}
