@@ -30,7 +30,7 @@ from generator.registry import Local, check_local
 from generator.schema import SCHEMA_DIR
 
 PARALLEL_FROM = 400  # below this many files to check, starting worker processes costs more than it saves
-MAGIC = b"ipreg-check-cache 2\n"
+MAGIC = b"ipreg-check-cache 3\n"
 _worker: dict[str, object] = {}
 
 
@@ -174,7 +174,7 @@ def _check_one(item: tuple[str, bytes | Path]) -> Local:
 
 def _encode(local: Local) -> tuple[Any, ...]:
     rank = local.rank
-    return (local.file, tuple((f.file, f.line, f.column, f.severity, f.rule, f.message, f.article) for f in local.findings), local.keys,
+    return (local.file, tuple((f.file, f.line, f.column, f.severity, f.rule, f.message, f.article, f.params) for f in local.findings), local.keys,
             None if rank is None else (rank.key, rank.industry_code, rank.industry_name, rank.on.toordinal(), rank.inventions,
                                        rank.granted, rank.ended, rank.line, rank.column),
             None if local.on is None else local.on.toordinal())
@@ -186,10 +186,11 @@ def _decode(item: Any) -> Local:
     _expect(isinstance(file, str) and isinstance(findings, tuple) and isinstance(keys, tuple))
     decoded = []
     for f in findings:
-        path, line, column, severity, rule, message, article = f
+        path, line, column, severity, rule, message, article, params = f
         _expect(isinstance(path, str) and type(line) is int and type(column) is int and severity in SEVERITY_ORDER
-                and isinstance(rule, str) and isinstance(message, str) and (article is None or isinstance(article, str)))
-        decoded.append(Finding(path, line, column, severity, rule, message, article))
+                and isinstance(rule, str) and isinstance(message, str) and (article is None or isinstance(article, str))
+                and isinstance(params, tuple) and all(isinstance(k, str) and (v is None or isinstance(v, (str, int))) for k, v in params))
+        decoded.append(Finding(path, line, column, severity, rule, message, article, params))
     for kind, value, line, column in keys:
         _expect(isinstance(kind, str) and isinstance(value, str) and type(line) is int and type(column) is int)
     rank_input = None

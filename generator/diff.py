@@ -16,8 +16,6 @@ from generator.model import Record
 from generator.registry import Registry
 from generator.worklist import due_items
 
-DEADLINE_WINDOW_DAYS = 90
-
 
 @dataclass(frozen=True)
 class RecordChange:
@@ -40,6 +38,7 @@ class Diff:
     changed: list[dict[str, Any]]
     deadlines: list[dict[str, Any]]
     records: list[RecordChange]
+    window: int = 90  # days ahead in which new deadlines are listed (policy review_notice_days)
 
     def as_dict(self) -> dict[str, Any]:
         return {"base": self.base, "today": self.today, "entered": self.entered, "left": self.left,
@@ -64,9 +63,11 @@ def compare(base_name: str, before: Registry, after: Registry, before_files: dic
             left.append({"uscc": uscc, "name": name, "status": now.status if now else None})
         if (was.status if was else None) != (now.status if now else None):
             changed.append({"uscc": uscc, "name": name, "before": was.status if was else None, "after": now.status if now else None})
-    old_due = {(i.uscc, i.date, i.kind) for i in due_items(before, DEADLINE_WINDOW_DAYS)}
-    deadlines = [i.as_dict() for i in due_items(after, DEADLINE_WINDOW_DAYS) if (i.uscc, i.date, i.kind) not in old_due]
-    return Diff(base_name, after.today.isoformat(), entered, left, changed, deadlines, _record_changes(before, after, before_files, after_files))
+    window = after.policy.review_notice_days
+    old_due = {(i.uscc, i.date, i.kind) for i in due_items(before, window)}
+    deadlines = [i.as_dict() for i in due_items(after, window) if (i.uscc, i.date, i.kind) not in old_due]
+    return Diff(base_name, after.today.isoformat(), entered, left, changed, deadlines, _record_changes(before, after, before_files, after_files),
+                window)
 
 
 def _record_changes(before: Registry, after: Registry, before_files: dict[str, bytes], after_files: dict[str, bytes]) -> list[RecordChange]:
@@ -112,7 +113,7 @@ def format_markdown(diff: Diff) -> str:
         lines += [f"- {markdown_cell(c['name'])}（{c['uscc']}）：{_zh(c['before'])} → {_zh(c['after'])}" for c in diff.changed]
         lines.append("")
     if diff.deadlines:
-        lines += [f"**{DEADLINE_WINDOW_DAYS} 天内新增的期限**：", ""]
+        lines += [f"**{diff.window} 天内新增的期限**：", ""]
         lines += [f"- {d['date']} {DUE_KIND_ZH[d['kind']]}：{markdown_cell(d['name'])}（{d['uscc']}）" for d in diff.deadlines]
         lines.append("")
     return "\n".join(lines) + "\n"

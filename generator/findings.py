@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning", "info"]
+Param = str | int | bool | None  # dates as YYYY-MM-DD, ratios as exact decimal strings
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 _VISIBLE = {0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"} | {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F] if c not in (0x0A, 0x0D, 0x09)}
 
@@ -21,6 +22,7 @@ class Finding:
     rule: str
     message: str
     article: str | None = None
+    params: tuple[tuple[str, Param], ...] = ()  # the figures behind the message, for JSON consumers
 
     def __post_init__(self) -> None:
         if not self.message.isprintable():  # a value quoted in a message must not start a new line of output
@@ -38,4 +40,5 @@ class Finding:
             "rule": self.rule,
             "article": self.article,
             "message": self.message,
+            "params": dict(self.params),
         }

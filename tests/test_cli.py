@@ -55,7 +55,7 @@ def test_json_shape(repo: Path) -> None:
     assert set(payload) == {"today", "records", "errors", "warnings", "findings"}
     assert payload["today"] == TODAY and payload["records"] == 1 and payload["errors"] == 1
     finding = next(f for f in payload["findings"] if f["rule"] == "art5.revenue")
-    assert set(finding) == {"file", "line", "column", "severity", "rule", "article", "message"}
+    assert set(finding) == {"file", "line", "column", "severity", "rule", "article", "message", "params"}  # v2: params
     assert finding["file"] == "records/91411721MA00000154.yaml"
     assert finding["severity"] == "error" and finding["article"] == "第五条第五项"
     assert finding["message"] == "2024年营业收入 2,999,999 元，低于 3,000,000 元"

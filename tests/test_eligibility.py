@@ -363,3 +363,13 @@ def test_missing_training_year_is_an_error() -> None:
     for rule in ("art5.training-management", "art5.training-employees"):
         [o] = outcomes(rule, ("  - year: 2024\n    management", "  - year: 2023\n    management"))
         assert (o.ok, o.effective_severity()) == (False, "error") and "缺少 2024 年培训数据" in o.message
+
+
+def test_findings_carry_their_figures_as_params() -> None:
+    text = BASE.replace("revenue: 5000000", "revenue: 2900000").replace("patent_revenue: 1500000", "patent_revenue: 900000")
+    registry = build_registry([load_text(text, FILE)], default_policy(), TODAY)
+    [finding] = [f for f in registry.findings if f.rule == "art5.revenue"]
+    assert finding.as_dict()["params"] == {"year": 2024, "revenue": 2900000, "minimum": 3000000}
+    [share] = outcomes("art5.patent-revenue-share", ("patent_revenue: 1500000", "patent_revenue: 999999"))
+    assert dict(share.params) == {"year": 2024, "patent_revenue": 999999, "revenue": 5000000, "percent": "19.99998",
+                                  "minimum_percent": "20"}

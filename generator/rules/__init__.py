@@ -8,9 +8,10 @@ a rule id used anywhere is missing here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from generator.findings import Severity
+from generator.policy import Policy
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,13 @@ class RuleInfo:
     id: str
     article: str | None
     severity: Severity
-    summary: str
+    summary: str  # a template: {name} is a policy.yml value (see describe)
+
+    def describe(self, policy: Policy) -> str:
+        """The summary with the numbers of ``policy`` filled in."""
+        values = {f.name: getattr(policy, f.name) for f in fields(policy)}
+        values["legal_person_prefixes"] = "、".join(policy.legal_person_prefixes)
+        return self.summary.format(**values)
 
 
 def _r(rule_id: str, article: str | None, severity: Severity, summary: str) -> tuple[str, RuleInfo]:
@@ -44,13 +51,13 @@ CATALOGUE: dict[str, RuleInfo] = dict([
     _r("data.consistency", None, "error", "数据前后一致（受训人数不超过总人数、到期不早于开始等）"),
     _r("privacy.personal", None, "error", "记录中不得有电话号码、身份证号码、电子邮件地址或“联系人某某”等个人信息（本登记簿的约定）"),
     _r("internal.error", None, "error", "程序内部错误：这个文件未能检查完，其他文件照常检查（请报告维护人员）"),
-    _r("art4.henan", "第四条第一项", "warning", "在河南省内依法注册：代码第 3、4 位不是 41 时核实（迁入企业代码不变）"),
-    _r("art4.jurisdiction", "第七条", "warning", "登记机关为西平县（411721），否则须核实在辖区经营"),
-    _r("art4.legal-person", "第四条第一项", "error", "具有独立法人资格，代码前两位在 policy.yml 的 legal_person_prefixes 中（91：市场监管登记的企业）"),
-    _r("art4.operating-years", "第四条第一项", "error", "连续生产经营 3 年以上"),
+    _r("art4.henan", "第四条第一项", "warning", "在河南省内依法注册：代码第 3、4 位不是 {province_code} 时核实（迁入企业代码不变）"),
+    _r("art4.jurisdiction", "第七条", "warning", "登记机关为本县（{county_code}），否则须核实在辖区经营"),
+    _r("art4.legal-person", "第四条第一项", "error", "具有独立法人资格，代码以 {legal_person_prefixes} 开头（91：市场监管部门登记的企业）"),
+    _r("art4.operating-years", "第四条第一项", "error", "连续生产经营 {operating_years} 年以上"),
     _r("art4.compliance", "第四条第二项", "error", "符合国家、省产业发展政策和环保要求"),
     _r("art4.owns-ip", "第四条第三项", "error", "拥有有效的专利、注册商标或登记的著作权"),
-    _r("art4.infringement", "第四条第四项", "error", "近三年无行政或司法认定的侵权行为"),
+    _r("art4.infringement", "第四条第四项", "error", "近 {lookback_years} 年无行政或司法认定的侵权行为"),
     _r("art4.abnormal-patent", "第四条第四项", "error", "无非正常专利申请，或已整改到位"),
     _r("art4.dishonesty", "第四条第四项", "error", "未列入严重违法失信名单；有信用修复证明的综合评估"),
     _r("art4.preference", "第四条第五项", "info", "专精特新、高新技术企业等称号，同等条件下倾斜"),
@@ -62,14 +69,14 @@ CATALOGUE: dict[str, RuleInfo] = dict([
     _r("art5.leading", "第五条第三项", "error", "本地区或省内同行业领先（备案机关的认定及依据）；登记簿内同行业排名（提示）"),
     _r("art5.trademark", "第五条第三项", "error", "拥有与主营业务相关的有效注册商标"),
     _r("art5.protection", "第五条第四项", "warning", "填写是否采取商业秘密保护措施；列出所用的保护方式（提示）"),
-    _r("art5.revenue", "第五条第五项", "error", "上年营业收入 300 万元以上（含）"),
-    _r("art5.patent-revenue-share", "第五条第五项", "error", "专利相关收入占营业收入 20% 以上"),
-    _r("art5.training-management", "第五条第六项", "error", "管理层及研发人员培训率 80% 以上"),
-    _r("art5.training-employees", "第五条第六项", "error", "员工培训率 60% 以上"),
+    _r("art5.revenue", "第五条第五项", "error", "上年营业收入 {revenue_min:,} 元以上（含）"),
+    _r("art5.patent-revenue-share", "第五条第五项", "error", "专利相关收入占营业收入 {patent_revenue_share_percent}% 以上"),
+    _r("art5.training-management", "第五条第六项", "error", "管理层及研发人员培训率 {training_management_percent}% 以上"),
+    _r("art5.training-employees", "第五条第六项", "error", "员工培训率 {training_employees_percent}% 以上"),
     _r("art6.reserve", "第六条", "error", "储备企业须有推荐理由；第五条的条件对其只作参照（提示）"),
-    _r("art8.ban", "第八条第五项", "error", "取消资格之日起三年内不得申请备案，期内的备案无效"),
+    _r("art8.ban", "第八条第五项", "error", "取消资格之日起 {ban_years} 年内（含当天）不得申请备案，期内的备案无效"),
     _r("art8.term-mismatch", "第八条第一项", "warning", "证书印明的有效期早于计算结果（提示核对）；晚于计算结果为错误"),
-    _r("art8.early-review", CONVENTION, "error", "复核结果不得早于有效期届满前 review_early_days 天"),
+    _r("art8.early-review", CONVENTION, "error", "复核结果不得早于有效期届满前 {review_early_days} 天"),
     _r("art8.lapsed", CONVENTION, "warning", "复核期限或保留资格期已过仍无结果：请录入复核结果或撤销决定"),
     _r("art8.violation-review", "第八条第五项", "warning", "有效期内发生侵权认定或列入失信名单：核实是否属于重大违法违规"),
 ])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from generator.findings import Finding, Severity
+from generator.findings import Finding, Param, Severity
 from generator.lifecycle import Status
 from generator.loader import PathKey
 from generator.model import Record
@@ -37,6 +37,7 @@ class Outcome:
     message: str
     path: PathKey = ()
     severity: Severity | None = None
+    params: tuple[tuple[str, Param], ...] = ()
 
     @property
     def notable(self) -> bool:
@@ -48,8 +49,23 @@ class Outcome:
 
     def finding(self, record: Record) -> Finding:
         line, col = record.positions.key_at(self.path) if self.path else (1, 1)
-        return Finding(record.file, line, col, self.effective_severity(), self.rule, self.message, CATALOGUE[self.rule].article)
+        return Finding(record.file, line, col, self.effective_severity(), self.rule, self.message, CATALOGUE[self.rule].article, self.params)
 
 
 def yuan(amount: int) -> str:
     return f"{amount:,}"
+
+
+def params(**values: object) -> tuple[tuple[str, Param], ...]:
+    """Named figures of an outcome as plain JSON values: dates as YYYY-MM-DD, fractions as exact decimal text."""
+    from datetime import date
+    from fractions import Fraction
+
+    out: list[tuple[str, Param]] = []
+    for key, value in values.items():
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, Fraction):
+            value = str(value.numerator) if value.denominator == 1 else f"{float(value):.6f}".rstrip("0")
+        out.append((key, value if isinstance(value, (str, int, bool)) or value is None else str(value)))
+    return tuple(out)

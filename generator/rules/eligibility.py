@@ -8,16 +8,17 @@ Thresholds come from ``ctx.policy``; the evaluation date is ``ctx.on``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 
 from generator import ids
-from generator.dates import anniversary, within_last_years
+from generator.dates import anniversary, at_least_years_before, within_last_years
 from generator.labels import CAUSE_ZH, HONOR_ZH, INFRINGEMENT_KIND_ZH, POLICY_ZH, SCOPE_ZH, STANDARD_STATUS_ZH
 from generator.model import FinanceYear
 from generator.ranking import Ranking, RankInput
 from generator.rules import CATALOGUE
-from generator.rules.base import Context, Outcome, yuan
+from generator.rules.base import Context, Outcome, params, yuan
 
 Rule = Callable[[Context], Iterator[Outcome]]
 
@@ -57,9 +58,10 @@ def art4_operating_years(ctx: Context) -> Iterator[Outcome]:
     """第四条第一项：连续生产经营 3 年以上（成立日的 3 周年不晚于评估日）。"""
     n = ctx.policy.operating_years
     since = anniversary(ctx.record.established, n)
-    ok = since <= ctx.on
+    ok = at_least_years_before(ctx.record.established, n, ctx.on)
     word = "已满" if ok else "未满"
-    yield Outcome("art4.operating-years", ok, f"{ctx.record.established} 成立，至 {ctx.on} {word} {n} 年（{since} 满 {n} 年）", ("established",))
+    yield Outcome("art4.operating-years", ok, f"{ctx.record.established} 成立，至 {ctx.on} {word} {n} 年（{since} 满 {n} 年）", ("established",),
+                  params=params(established=ctx.record.established, on=ctx.on, years=n, complete_on=since))
 
 
 def art4_compliance(ctx: Context) -> Iterator[Outcome]:
@@ -79,7 +81,7 @@ def art4_owns_ip(ctx: Context) -> Iterator[Outcome]:
     works = len(ctx.record.copyrights)
     ok = patents + marks + works > 0
     yield Outcome("art4.owns-ip", ok, f"{ctx.on} 有效专利 {patents} 件、有效注册商标 {marks} 件、登记著作权 {works} 件",
-                  ("patents",) if not ok else ())
+                  ("patents",) if not ok else (), params=params(on=ctx.on, patents=patents, trademarks=marks, copyrights=works))
 
 
 def _no_conduct(ctx: Context, rule: str) -> Outcome | None:
@@ -109,7 +111,8 @@ def art4_infringement(ctx: Context) -> Iterator[Outcome]:
     recent = [x for x in ctx.record.infringements if _recent(ctx, x.date)]
     for x in recent:
         yield Outcome("art4.infringement", False, f"{x.date} 被{x.authority}{INFRINGEMENT_KIND_ZH[x.kind]}认定侵犯知识产权，在 {ctx.on} 前 {n} 年内",
-                      ("conduct", "infringements", x.index))
+                      ("conduct", "infringements", x.index), params=params(date=x.date, kind=x.kind, on=ctx.on, years=n,
+                                                                           mode=ctx.policy.recent_years_mode))
     if not recent:
         yield Outcome("art4.infringement", True, f"{ctx.on} 前 {n} 年内无侵权认定")
 
@@ -171,7 +174,8 @@ def art5_system(ctx: Context) -> Iterator[Outcome]:
     if ipm.budget <= 0:
         gaps.append("没有专项经费")
     facts = f"分管领导：{ipm.leader}；管理人员 {ipm.managers} 人；专项经费 {yuan(ipm.budget)} 元"
-    yield Outcome("art5.system", not gaps, f"{'、'.join(gaps)}（{facts}）" if gaps else facts, ("ip_management",))
+    yield Outcome("art5.system", not gaps, f"{'、'.join(gaps)}（{facts}）" if gaps else facts, ("ip_management",),
+                  params=params(managers=ipm.managers, budget=ipm.budget))
 
 
 def art5_agencies(ctx: Context) -> Iterator[Outcome]:
@@ -291,7 +295,8 @@ def art5_revenue(ctx: Context) -> Iterator[Outcome]:
     minimum = ctx.policy.revenue_min
     ok = row.revenue >= minimum
     word = "不低于" if ok else "低于"
-    yield Outcome("art5.revenue", ok, f"{row.year}年营业收入 {yuan(row.revenue)} 元，{word} {yuan(minimum)} 元", ("finance", row.index, "revenue"))
+    yield Outcome("art5.revenue", ok, f"{row.year}年营业收入 {yuan(row.revenue)} 元，{word} {yuan(minimum)} 元", ("finance", row.index, "revenue"),
+                  params=params(year=row.year, revenue=row.revenue, minimum=minimum))
 
 
 def _decimals(value: Fraction) -> int:
@@ -330,7 +335,8 @@ def art5_patent_revenue_share(ctx: Context) -> Iterator[Outcome]:
     word = "不低于" if ok else "低于"
     yield Outcome("art5.patent-revenue-share", ok,
                   f"{year}年专利相关收入 {yuan(row.patent_revenue)} 元，占营业收入 {_percent(share, need)}，{word} {_percent(need)}",
-                  path + ("patent_revenue",))
+                  path + ("patent_revenue",), params=params(year=year, patent_revenue=row.patent_revenue, revenue=row.revenue,
+                                                             percent=share, minimum_percent=need))
 
 
 def _training(ctx: Context, rule: str, group: str) -> Iterator[Outcome]:
@@ -350,7 +356,8 @@ def _training(ctx: Context, rule: str, group: str) -> Iterator[Outcome]:
     rate = Fraction(trained * 100, total)
     ok = rate >= need
     word = "达到" if ok else "低于"
-    yield Outcome(rule, ok, f"{year}年{label}培训 {trained}/{total} 人，培训率 {_percent(rate, need)}，{word} {_percent(need)}", path)
+    yield Outcome(rule, ok, f"{year}年{label}培训 {trained}/{total} 人，培训率 {_percent(rate, need)}，{word} {_percent(need)}", path,
+                  params=params(year=year, trained=trained, total=total, percent=rate, minimum_percent=need))
 
 
 def art5_training_management(ctx: Context) -> Iterator[Outcome]:
@@ -466,7 +473,7 @@ def evaluate(ctx: Context, lifecycle_only: bool = False) -> list[Outcome]:
             continue
         if ctx.record.category == "reserve" and (CATALOGUE[rule_id].article or "").startswith("第五条"):
             outcomes.extend(
-                Outcome(o.rule, o.ok, o.message + "（储备企业参照第五条，仅作提示）", o.path, "info") if o.ok is False else o
+                replace(o, message=o.message + "（储备企业参照第五条，仅作提示）", severity="info") if o.ok is False else o
                 for o in rule(ctx)
             )
         else:

@@ -89,7 +89,7 @@ def take_preloaded() -> SiteInput | None:
 def site_content(root: Path, site: SiteInput, list_page_size: int = LIST_PAGE_SIZE) -> SiteContent:
     measures = (root / "texts" / "measures.txt").read_text(encoding="utf-8")
     schema = json.loads((root / "schemas" / "enterprise.schema.json").read_text(encoding="utf-8"))
-    content = build_content(site.items, site.pages, site.registry.today, measures, schema, list_page_size)
+    content = build_content(site.items, site.pages, site.registry.today, measures, schema, list_page_size, site.registry.policy)
     content.files["data/record-template.yaml"] = render_template(PLACEHOLDER, PLACEHOLDER).encode("utf-8")
     guide = (root / "CONTRIBUTING.md").read_text(encoding="utf-8")  # the filing guide, written once (its title is the page's)
     content.fragments["contributing"] = guide.split("\n", 1)[1] if guide.startswith("# ") else guide

@@ -22,8 +22,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from generator.dates import anniversary
-from generator.labels import CATEGORY_ZH, DUE_KIND_ZH, EVENT_ZH, STATUS_ZH
+from generator.labels import CATEGORY_ZH, DUE_KIND_ZH, EVENT_ZH, SEVERITY_ZH, STATUS_ZH
 from generator.lifecycle import STATUSES
+from generator.policy import Policy, default_policy
 from generator.registry import Local
 from generator.rules import ARTICLE_ANCHORS, CATALOGUE
 from generator.site.escape import md, rel, safe_url
@@ -93,11 +94,12 @@ def site_part(local: Local, today: date) -> tuple[tuple[PublicEnterprise, str] |
 
 
 def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: date, measures: str, schema: dict[str, Any],
-                  list_page_size: int = LIST_PAGE_SIZE) -> SiteContent:
+                  list_page_size: int = LIST_PAGE_SIZE, policy: Policy | None = None) -> SiteContent:
     """Every generated page and fragment, given the published enterprises (by USCC) and their pages.
 
     The open data files come from ``exports.open_data``; the site builds them on the side.
     """
+    policy = policy or default_policy()
     env = environment()
     content = SiteContent()
     content.pages.update(list_pages(env, [e for e in items if e.status.listed], today, list_page_size))
@@ -105,9 +107,9 @@ def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: d
     content.pages["timeline.md"] = _timeline_page(env, items, today)
     content.pages["history.md"] = _history_page(env, items)
     content.pages["policy.md"] = "---\nhide:\n  - navigation\n---\n\n# 政策原文：西平县知识产权强企培育备案管理办法\n\n" + measures_markdown(measures)
-    content.fragments.update(_home_fragments(items, today))
+    content.fragments.update(_home_fragments(items, today, policy.review_notice_days))
     content.fragments["field-reference"] = field_reference(schema)
-    content.fragments["rule-reference"] = rule_reference("guide/")
+    content.fragments["rule-reference"] = rule_reference("guide/", policy)
     content.fragments["public-fields"] = public_fields()
     return content
 
@@ -252,16 +254,16 @@ def _table(header: list[str], rows: list[list[Markup]]) -> str:
     return f'<table class="ipreg-table" data-search-exclude>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n'
 
 
-def _home_fragments(items: list[PublicEnterprise], today: date) -> dict[str, str]:
+def _home_fragments(items: list[PublicEnterprise], today: date, window: int) -> dict[str, str]:
     counts = Counter(e.status.status for e in items)
     listed = sum(e.status.listed for e in items)
     status_rows = [[badge(s), Markup(str(counts.get(s, 0)))] for s in PUBLISHED_STATUSES]
     out = {"status-counts": f"截至 **{today}**，公开名单中共 **{listed}** 家企业。\n\n" + _table(["状态", "企业数"], status_rows)}
-    soon = sorted((e for e in items if e.status.listed and e.status.next_deadline and (e.status.next_deadline - today).days <= 90),
+    soon = sorted((e for e in items if e.status.listed and e.status.next_deadline and (e.status.next_deadline - today).days <= window),
                   key=lambda e: (e.status.next_deadline or today, e.uscc))
     upcoming = [[md(e.status.next_deadline), md(DUE_KIND_ZH[e.status.next_deadline_kind or "term_end"]),
                  Markup(f'<a href="{rel("", e.page)}">{md(e.name)}</a>'), badge(e.status.status)] for e in soon]
-    out["upcoming"] = _table(["日期", "事项", "企业", "状态"], upcoming) if upcoming else "90 天内没有届满的有效期或保留资格期。\n"
+    out["upcoming"] = _table(["日期", "事项", "企业", "状态"], upcoming) if upcoming else f"{window} 天内没有届满的有效期、复核期限或保留资格期。\n"
     events = sorted(((ev["date"], e, ev) for e in items for ev in e.data["events"]), key=lambda x: (x[0], x[1].uscc), reverse=True)[:10]
     recent = [[md(day), md(EVENT_ZH[ev["type"]]), Markup(f'<a href="{rel("", e.page)}">{md(e.name)}</a>'), md(ev["document"] or "—")]
               for day, e, ev in events]
@@ -301,9 +303,8 @@ def _type_zh(spec: dict[str, Any]) -> str:
     return {"string": "文字", "integer": "整数", "number": "数字", "boolean": "true/false", "object": "映射", "array": "列表"}.get(spec.get("type", ""), "")
 
 
-def rule_reference(page: str) -> str:
-    rows = [[rule_link(r.id, page), md(r.article or "—"), md({"error": "错误", "warning": "警告", "info": "提示"}[r.severity]), md(r.summary)]
-            for r in CATALOGUE.values()]
+def rule_reference(page: str, policy: Policy) -> str:
+    rows = [[rule_link(r.id, page), md(r.article or "—"), md(SEVERITY_ZH[r.severity]), md(r.describe(policy))] for r in CATALOGUE.values()]
     return _table(["规则", "依据", "级别", "检查内容"], rows)
 
 
