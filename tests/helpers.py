@@ -21,6 +21,10 @@ _USCC_LINE = re.compile(rb'^uscc:\s*"?([0-9A-Z]+)"?', re.MULTILINE)
 class Expectation:
     rule: str
     line: int | None  # None: any line
+    text: str | None = None  # a substring the finding's message must contain
+
+
+_EXPECT = re.compile(r'^# expect: (?P<rule>\S+)@(?P<at>\*|\d+)(?: "(?P<text>[^"]+)")?\s*$')
 
 
 def header_lines(path: Path) -> list[str]:
@@ -33,8 +37,9 @@ def expectations(path: Path) -> list[Expectation]:
     found = []
     for line in header_lines(path):
         if line.startswith("# expect: "):
-            rule, at = line[len("# expect: "):].rsplit("@", 1)
-            found.append(Expectation(rule.strip(), None if at.strip() == "*" else int(at)))
+            match = _EXPECT.match(line)
+            assert match, f"{path}: bad expect line {line!r}"
+            found.append(Expectation(match["rule"], None if match["at"] == "*" else int(match["at"]), match["text"]))
     return found
 
 

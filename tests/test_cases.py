@@ -36,14 +36,22 @@ def test_invalid_case_fires_its_rule(path: Path) -> None:
     assert expected, f"{path} has no '# expect:' line"
     assert any(e.rule == path.parent.name for e in expected), "a case must expect the rule of its folder"
     registry = check_case(path)
-    got = [(f.rule, f.line) for f in registry.findings]
+    got = [(f.rule, f.line, f.message) for f in registry.findings]
     for e in expected:
-        assert any(rule == e.rule and (e.line is None or line == e.line) for rule, line in got), (e, got)
+        assert any(rule == e.rule and (e.line is None or line == e.line) and (e.text is None or e.text in message)
+                   for rule, line, message in got), (e, got)
     allowed = {e.rule for e in expected}
     surprises = [f for f in registry.findings if f.severity != "info" and f.rule not in allowed]
     assert surprises == []
     for f in registry.findings:
         assert f.message and f.file.startswith("records/") and f.line >= 1 and f.column >= 1
+
+
+def test_every_invalid_case_pins_its_message() -> None:
+    """A changed or mutated message must fail a case, not only a changed rule id or line."""
+    unpinned = [f"{p.parent.name}/{p.name}" for p in INVALID for f in ([p] if p.is_file() else sorted(p.glob("*.yaml")))
+                for e in expectations(f) if e.text is None]
+    assert unpinned == []
 
 
 def test_every_rule_has_a_failing_case() -> None:

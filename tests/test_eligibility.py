@@ -373,3 +373,40 @@ def test_findings_carry_their_figures_as_params() -> None:
     [share] = outcomes("art5.patent-revenue-share", ("patent_revenue: 1500000", "patent_revenue: 999999"))
     assert dict(share.params) == {"year": 2024, "patent_revenue": 999999, "revenue": 5000000, "percent": "19.99998",
                                   "minimum_percent": "20"}
+
+
+@pytest.mark.parametrize("notified,expected", [("2025-06-10", "error"), ("2025-06-11", "pass")])
+def test_abnormal_patent_notified_on_d_counts(notified: str, expected: str) -> None:
+    block = f"  abnormal_patent_applications:\n    - notified: {notified}\n"
+    assert verdict("art4.abnormal-patent", ("  abnormal_patent_applications: []\n", block)) == expected
+
+
+@pytest.mark.parametrize("group,trained,expected", [("management_rd", 799, "error"), ("management_rd", 800, "pass"),
+                                                    ("employees", 599, "error"), ("employees", 600, "pass")])
+def test_training_thresholds_where_a_tenth_of_a_percent_matters(group: str, trained: int, expected: str) -> None:
+    rule = "art5.training-management" if group == "management_rd" else "art5.training-employees"
+    reps = [("management_rd_total: 20", "management_rd_total: 1000"), ("management_rd_trained: 18", "management_rd_trained: 900"),
+            ("employees_total: 100", "employees_total: 2000"), ("employees_trained: 70", "employees_trained: 1400")]
+    if group == "management_rd":
+        reps[1] = ("management_rd_trained: 18", f"management_rd_trained: {trained}")
+    else:
+        reps[2], reps[3] = ("employees_total: 100", "employees_total: 1000"), ("employees_trained: 70", f"employees_trained: {trained}")
+    assert verdict(rule, *reps) == expected
+
+
+@pytest.mark.parametrize("share,expected", [(199_999, "error"), (200_000, "pass")])
+def test_share_threshold_where_a_thousandth_matters(share: int, expected: str) -> None:
+    assert verdict("art5.patent-revenue-share", ("revenue: 5000000", "revenue: 1000000"), ("patent_revenue: 1500000", f"patent_revenue: {share}")) == expected
+
+
+def test_budget_of_one_yuan_is_a_budget() -> None:
+    assert verdict("art5.system", ("budget: 200000", "budget: 1")) == "pass"
+    assert verdict("art5.system", ("managers: 2", "managers: 0")) == "error"
+
+
+def test_without_ip_management() -> None:
+    block = BASE[BASE.index("ip_management:\n"):BASE.index("finance:\n")]
+    assert verdict("art5.system", (block, "")) == "error"
+    assert verdict("art5.standard", (block, "")) == "error"
+    assert verdict("art5.policies", (block, "")) == "error"
+    assert verdict("art5.agencies", (block, "")) == "warning"

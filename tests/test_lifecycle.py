@@ -295,3 +295,24 @@ def test_term_end_within_validity_years(start: date, offset: int) -> None:
     assert result.term_end is not None
     assert start < result.term_end < anniversary(start, POLICY.validity_years)
     assert (result.term_end - start).days < 366 * POLICY.validity_years
+
+
+@pytest.mark.parametrize("day,problem,status", [("2028-03-14", ["events.order"], "lapsed"), ("2028-03-15", [], "valid")])
+def test_refiling_on_the_review_deadline_is_still_inside_the_cycle(day: str, problem: list[str], status: str) -> None:
+    st_ = at("2028-04-01", FILED, (day, "filed"))
+    assert [p.rule for p in st_.problems] == problem and st_.status == status
+
+
+@settings(max_examples=300, deadline=None)
+@given(_event_lists, st.integers(min_value=0, max_value=365 * 20))
+def test_listed_records_always_have_their_next_deadline(raw: list[tuple[int, str]], offset: int) -> None:
+    result = replay(_events(raw), POLICY, BASE_DAY + timedelta(days=offset))
+    if result.listed:
+        assert result.next_deadline is not None and result.next_deadline >= BASE_DAY + timedelta(days=offset)
+    if result.status == "revoked" and result.cause == "revoked":
+        assert result.ban_until is not None
+    if result.ban_until is None:
+        assert result.next_deadline_kind != "ban_until"
+    for problem in result.problems:
+        if problem.rule == "art8.ban":  # a filing inside a ban never starts a term
+            assert result.terms == () or all(start != _events(raw)[problem.event_index].date for start, _ in result.terms)
