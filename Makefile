@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: site check serve test lock clean
+.PHONY: site check serve test mutation lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ check: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# 变异测试（约 6 分钟）：对 generator/lifecycle.py 和 generator/rules/ 做变异，报告被测试杀死的比例（见 HACKING.md）
+mutation: $(STAMP)
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2 || true
+	$(BIN)/python benchmarks/mutation_report.py
+
 # 重新生成锁定文件（升级依赖时用）：在全新虚拟环境中安装 pyproject.toml 声明的依赖，冻结版本，
 # 再用 pip-tools 为每个版本取得所有发行文件的 sha256（make 安装时 --require-hashes 逐一核对）
 lock:
@@ -40,4 +46,4 @@ lock:
 	rm -rf .venv-lock
 
 clean:
-	rm -rf $(VENV) site build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) site build *.egg-info .pytest_cache .hypothesis mutants
