@@ -41,7 +41,9 @@ def main() -> int:
     for row in rows:
         module, _, func = row["name"].rpartition(".")
         path = Path("mutants") / (module.replace(".", "/") + ".py")
-        functions = cache.setdefault(path, _functions(path))
+        if path not in cache:
+            cache[path] = _functions(path)
+        functions = cache[path]
         original = functions.get(func.rsplit("__mutmut_", 1)[0] + "__mutmut_orig")
         mutant = functions.get(func)
         kind = "message" if original and mutant and _strip_strings(original).replace(original.name, "") == _strip_strings(mutant).replace(mutant.name, "") else "logic"

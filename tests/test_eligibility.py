@@ -410,3 +410,13 @@ def test_without_ip_management() -> None:
     assert verdict("art5.standard", (block, "")) == "error"
     assert verdict("art5.policies", (block, "")) == "error"
     assert verdict("art5.agencies", (block, "")) == "warning"
+
+
+def test_violation_review_counts_today_and_lists_in_date_order() -> None:
+    both = ("  infringements: []\n", ("  infringements:\n    - date: 2026-11-25\n      kind: judicial\n      authority: 驻马店市中级人民法院\n"
+                                     "    - date: 2026-01-05\n      kind: administrative\n      authority: 西平县市场监管局\n"))
+    found = outcomes("art8.violation-review", both)
+    assert [o.path for o in found] == [("conduct", "infringements", 1), ("conduct", "infringements", 0)]  # oldest first
+    assert all(o.ok is False for o in found)
+    revoked = ("    document: 西市监〔2025〕31号\n", "    document: 西市监〔2025〕31号\n  - date: 2026-02-01\n    type: revoked\n")
+    assert outcomes("art8.violation-review", both, revoked) == [o for o in outcomes("art8.violation-review", both, revoked) if o.ok]

@@ -316,3 +316,20 @@ def test_listed_records_always_have_their_next_deadline(raw: list[tuple[int, str
     for problem in result.problems:
         if problem.rule == "art8.ban":  # a filing inside a ban never starts a term
             assert result.terms == () or all(start != _events(raw)[problem.event_index].date for start, _ in result.terms)
+
+
+def test_history_of_terms_graces_and_bans_is_kept() -> None:
+    st_ = at("2031-01-01", FILED, ("2027-04-01", "review_failed"), ("2027-08-01", "review_passed"), ("2028-01-01", "revoked"))
+    assert st_.terms == ((D("2024-03-15"), D("2027-03-14")), (D("2027-08-01"), D("2030-07-31")))
+    assert st_.graces == ((D("2027-04-01"), D("2028-03-31")),)
+    assert st_.bans == ((D("2028-01-01"), D("2030-12-31")),)
+    assert st_.status == "revoked" and st_.ban_until == D("2030-12-31") and st_.next_deadline is None
+
+
+def test_revocation_of_a_lapsed_record_bans_but_review_absent_does_not() -> None:
+    st_ = at("2028-06-01", FILED, ("2028-05-01", "revoked"))
+    assert (st_.status, st_.cause, st_.ban_until) == ("revoked", "revoked", D("2031-04-30"))
+    st_ = at("2028-06-01", FILED, ("2028-05-01", "review_absent"))
+    assert (st_.status, st_.ban_until, st_.next_deadline) == ("revoked", None, None)
+    withdrawn = at("2026-01-01", FILED, ("2025-06-01", "withdrawn"))
+    assert withdrawn.ban_until is None and withdrawn.next_deadline is None

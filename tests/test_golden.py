@@ -1,0 +1,40 @@
+"""Golden file: every outcome (rule, result, severity, message, place, params) and every finding of every case.
+
+A changed word, figure, path or parameter anywhere in the rules shows up here as a reviewed diff.
+Regenerate after an intended change: ``UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from tests.helpers import CASES, check_case
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "outcomes.json"
+
+
+def _snapshot() -> dict[str, Any]:
+    cases = sorted(p for p in [*(CASES / "valid").glob("*.yaml"), *(CASES / "invalid").glob("*/*")] if p.suffix == ".yaml" or p.is_dir())
+    out: dict[str, Any] = {}
+    for case in cases:
+        registry = check_case(case)
+        out[case.relative_to(CASES).as_posix()] = {
+            "entries": [{
+                "file": e.file,
+                "status": e.status.status if e.status else None,
+                "on": e.on.isoformat() if e.on else None,
+                "outcomes": [[o.rule, o.ok, o.effective_severity(), o.message, list(o.path), dict(o.params)] for o in e.outcomes],
+            } for e in registry.entries],
+            "findings": [[f.rule, f.line, f.column, f.severity, f.message, f.article, dict(f.params)] for f in registry.findings],
+        }
+    return out
+
+
+def test_every_outcome_matches_the_golden_file() -> None:
+    current = json.dumps(_snapshot(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_text(current, encoding="utf-8")
+    assert GOLDEN.read_text(encoding="utf-8") == current, "outcomes changed: review, then UPDATE_GOLDEN=1 to accept"
