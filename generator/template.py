@@ -59,7 +59,7 @@ conduct:                      # 第四条第四项；没有则保留空列表 []
 honors: []                    # 荣誉称号（第四条第五项）：- {type: high_tech, certificate: "证书号", awarded: 日期, expires: 日期}
 
 ip_management:                # 第五条第一、二项
-  leader: 待填写              # 分管领导的职务，如 副总经理（不写姓名）
+  leader: 待填写              # 分管领导的职务，如 总工程师（不写姓名）
   managers: 待填写            # 知识产权管理人员人数
   budget: 待填写              # 年度知识产权专项经费（元）
   agencies: [待填写]          # 利用的知识产权服务（中介）机构名称，可写多个；没有则写 []（会提示核实）
