@@ -432,6 +432,8 @@ def art8_violation_review(ctx: Context) -> Iterator[Outcome]:
         yield Outcome("art8.violation-review", True, "现行决定之后没有记录侵权认定或失信名单")
 
 
+# rule id -> function, in evaluation order. A literal mapping, not a decorator: mutmut does not mutate decorated
+# functions, and the rules are what mutation testing is for (make mutation).
 ELIGIBILITY: dict[str, Rule] = {
     "art4.henan": art4_henan,
     "art4.jurisdiction": art4_jurisdiction,
