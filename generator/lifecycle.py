@@ -67,6 +67,11 @@ class Status:
     problems: tuple[EventProblem, ...] = field(default=(), compare=False)
 
     @property
+    def ended(self) -> bool:
+        """Revoked or withdrawn: the cycle has no decision in force."""
+        return self.status in ("revoked", "withdrawn")
+
+    @property
     def status_zh(self) -> str:
         return STATUS_ZH[self.status]
 

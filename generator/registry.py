@@ -123,9 +123,9 @@ def _check_local(loaded: Loaded, policy: Policy, today: date) -> Local:
     if on is None:  # pending without an application date (events.applied says so): nothing to evaluate against
         return Local(loaded.file, tuple(findings), (), keys, None, record, st, None)
     # a revoked or withdrawn cycle has no decision in force: only the Art. 8 rules still speak
-    outcomes = evaluate(Context(record, policy, today, on, st), lifecycle_only=st.status in ("revoked", "withdrawn"))
+    outcomes = evaluate(Context(record, policy, today, on, st), lifecycle_only=st.ended)
     findings.extend(o.finding(record) for o in outcomes if o.notable)
-    rank = None if st.status in ("revoked", "withdrawn") else RankInput.of(record, on)
+    rank = None if st.ended else RankInput.of(record, on)
     return Local(loaded.file, tuple(findings), tuple(outcomes), keys, rank, record, st, on)
 
 

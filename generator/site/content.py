@@ -239,7 +239,7 @@ def _history_page(env: Environment, items: list[PublicEnterprise]) -> str:
     rows = []
     for e in items:
         st = e.status
-        if st.status in ("revoked", "withdrawn"):
+        if st.ended:
             ending = next((ev for ev in reversed(e.data["events"]) if ev["type"] in ("revoked", "withdrawn", "review_absent", "review_failed")), None)
             rows.append(_HistoryRow(st.ended_on, e.cause_zh, ending["document"] if ending else None, e))
         elif st.status == "lapsed":
