@@ -22,6 +22,7 @@ from generator.findings import Finding
 from generator.loader import load_bytes, read_bytes
 from generator.policy import Policy, PolicyError, load_policy
 from generator.registry import Registry, build_registry
+from generator.rules import FILE_NAME
 
 if TYPE_CHECKING:
     from generator.site.build import SiteInput
@@ -57,7 +58,7 @@ def discover(paths: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Finding
     notes: list[Finding] = []
 
     def refuse(display: str, why: str) -> None:
-        notes.append(Finding(display, 1, 1, "error", "file.name", why))
+        notes.append(FILE_NAME.finding(display, 1, 1, why))
 
     for arg in paths:
         path = Path(arg)

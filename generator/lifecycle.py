@@ -23,6 +23,7 @@ from generator.findings import Severity
 from generator.labels import CAUSE_ZH, STATUS_ZH
 from generator.model import Event
 from generator.policy import Policy
+from generator.rules import ART8_BAN, ART8_EARLY_REVIEW, ART8_TERM_MISMATCH, EVENTS_ORDER
 
 STATUSES = ("pending", "valid", "review_due", "under_review", "conditional", "lapsed", "revoked", "withdrawn")
 REVIEW_RESULTS = frozenset({"review_passed", "review_failed", "review_absent"})
@@ -132,10 +133,10 @@ class _Replay:
         end = computed
         if event.valid_until is not None and event.valid_until < computed:
             end = event.valid_until
-            self.problem("art8.term-mismatch", event,
+            self.problem(ART8_TERM_MISMATCH.id, event,
                          f"证书印明有效期至 {event.valid_until}，早于按 {event.date} 起 {years} 年计算的 {computed}：以证书为准，请核对", "warning")
         elif event.valid_until is not None and event.valid_until > computed:
-            self.problem("art8.term-mismatch", event,
+            self.problem(ART8_TERM_MISMATCH.id, event,
                          f"证书印明有效期至 {event.valid_until}，晚于按 {event.date} 起 {years} 年计算的 {computed}："
                          f"有效期最长 {years} 年，请核对证书（按 {computed} 计）")
         self.phase, self.term_start, self.term_end, self.decision = "term", event.date, end, event.date
@@ -155,7 +156,7 @@ class _Replay:
             self.withdraw(event)
 
     def refuse(self, event: Event, why: str) -> None:
-        self.problem("events.order", event, f"{event.date} 的 {event.type} 事件不能出现在这里：{why}")
+        self.problem(EVENTS_ORDER.id, event, f"{event.date} 的 {event.type} 事件不能出现在这里：{why}")
 
     def application(self, event: Event) -> None:
         """applied / filed: the start of a cycle (filed may follow applied)."""
@@ -166,8 +167,8 @@ class _Replay:
             self.refuse(event, "本轮已经申报，尚无备案决定")
             return
         if self.in_ban(event.date):
-            self.problem("art8.ban", event, f"{self.revoked_on} 被取消资格，{self.ban_until}（含）前不得申请备案："
-                         f"{event.date} 的{'申报' if event.type == 'applied' else '备案'}无效，资格仍为已撤销（第八条第五项）")
+            self.problem(ART8_BAN.id, event, f"{self.revoked_on} 被取消资格，{self.ban_until}（含）前不得申请备案："
+                         f"{event.date} 的{'申报' if event.type == 'applied' else '备案'}无效，资格仍为已撤销")
             return
         if event.type == "applied":
             self.phase, self.applied, self.ended_on, self.ended_as, self.cause = "pending", event.date, None, None, None
@@ -184,7 +185,7 @@ class _Replay:
         assert self.term_end is not None
         earliest = self.term_end - timedelta(days=self.policy.review_early_days)
         if self.phase in ("term", "grace") and event.date < earliest:
-            self.problem("art8.early-review", event, f"复核结果日期 {event.date} 早于有效期届满日 {self.term_end} 前 "
+            self.problem(ART8_EARLY_REVIEW.id, event, f"复核结果日期 {event.date} 早于有效期届满日 {self.term_end} 前 "
                          f"{self.policy.review_early_days} 天（{earliest}）：复核在有效期届满前后进行，请核对日期")
         if event.type == "review_passed":
             self.start_term(event)

@@ -18,6 +18,7 @@ import yaml
 from yaml.nodes import ScalarNode
 
 from generator.findings import Finding
+from generator.rules import YAML_ALIAS, YAML_DUPLICATE_KEY, YAML_SYNTAX, YAML_TYPE, Rule
 
 PathKey = tuple[str | int, ...]
 
@@ -76,7 +77,7 @@ def load_file(path: Path, display: str | None = None) -> Loaded:
     try:
         raw = read_bytes(path)
     except OSError as exc:
-        return _fail(name, 1, 1, "yaml.syntax", f"无法读取文件：{exc.strerror or exc}")
+        return _fail(name, 1, 1, YAML_SYNTAX, f"无法读取文件：{exc.strerror or exc}")
     return load_bytes(raw, name)
 
 
@@ -89,7 +90,7 @@ def read_bytes(path: Path | str) -> bytes:
 def load_bytes(raw: bytes, file: str) -> Loaded:
     """Decode UTF-8 (BOM and CRLF allowed) and parse; any other encoding, or more than MAX_BYTES, is a finding."""
     if len(raw) > MAX_BYTES:
-        return _fail(file, 1, 1, "yaml.syntax", f"文件超过 {MAX_BYTES // 1_048_576} MB，未读取：一家企业的记录通常只有几 KB，"
+        return _fail(file, 1, 1, YAML_SYNTAX, f"文件超过 {MAX_BYTES // 1_048_576} MB，未读取：一家企业的记录通常只有几 KB，"
                      "请检查是否误粘贴了大段内容或放错了文件")
     text_or_finding = _decode(raw, file)
     if isinstance(text_or_finding, Finding):
@@ -107,20 +108,20 @@ def load_text(text: str, file: str) -> Loaded:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         quote = _unclosed_quote(text, line)
         if quote is not None:
-            builder.add(quote[0], quote[1], "yaml.syntax", "引号没有闭合：这一行的值以引号开头，但没有以同样的引号结尾")
+            builder.add(quote[0], quote[1], YAML_SYNTAX, "引号没有闭合：这一行的值以引号开头，但没有以同样的引号结尾")
         else:
-            builder.add(line, col, "yaml.syntax", _explain_syntax(exc))
+            builder.add(line, col, YAML_SYNTAX, _explain_syntax(exc))
         builder.broken = True
     except yaml.YAMLError as exc:
-        builder.add(1, 1, "yaml.syntax", f"YAML 语法错误：{exc}")
+        builder.add(1, 1, YAML_SYNTAX, f"YAML 语法错误：{exc}")
         builder.broken = True
     finally:
         parser.dispose()
     return builder.result()
 
 
-def _fail(file: str, line: int, col: int, rule: str, message: str) -> Loaded:
-    return Loaded(file, None, Positions(), (Finding(file, line, col, "error", rule, message),))
+def _fail(file: str, line: int, col: int, rule: Rule, message: str) -> Loaded:
+    return Loaded(file, None, Positions(), (rule.finding(file, line, col, message),))
 
 
 def _line_of(raw: bytes, offset: int) -> int:
@@ -129,7 +130,7 @@ def _line_of(raw: bytes, offset: int) -> int:
 
 def _decode(raw: bytes, file: str) -> str | Finding:
     def err(line: int, message: str) -> Finding:
-        return Finding(file, line, 1, "error", "yaml.syntax", message)
+        return YAML_SYNTAX.finding(file, line, 1, message)
 
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return err(1, "文件是 UTF-16 编码：请用编辑器“另存为 UTF-8”后再提交")
@@ -238,18 +239,18 @@ class _Builder:
         self.has_root = False
         self.broken = False
 
-    def add(self, line: int, col: int, rule: str, message: str) -> None:
-        self.findings.append(Finding(self.file, line, col, "error", rule, message))
+    def add(self, line: int, col: int, rule: Rule, message: str) -> None:
+        self.findings.append(rule.finding(self.file, line, col, message))
 
     def result(self) -> Loaded:
         data: dict[str, Any] | None = None
         if not self.broken:
             if not self.has_root or self.root is None:
-                self.add(1, 1, "yaml.syntax", "文件为空：请按模板填写企业信息（ipreg new 可生成模板）")
+                self.add(1, 1, YAML_SYNTAX, "文件为空：请按模板填写企业信息（ipreg new 可生成模板）")
             elif not isinstance(self.root, dict):
                 what = "列表" if isinstance(self.root, list) else "单个值"
                 line, col = self.positions.values.get((), (1, 1))
-                self.add(line, col, "yaml.syntax", f"文件顶层是{what}，应为“字段: 值”的映射（如 name: 某某有限公司）")
+                self.add(line, col, YAML_SYNTAX, f"文件顶层是{what}，应为“字段: 值”的映射（如 name: 某某有限公司）")
             else:
                 data = self.root
         return Loaded(self.file, data, self.positions, tuple(self.findings))
@@ -273,12 +274,12 @@ class _Builder:
                 documents += 1
                 if documents > 1:
                     line, col = _mark(event)
-                    self.add(line, col, "yaml.syntax", "一个文件只能有一个 YAML 文档：请删除多余的“---”和后面的内容")
+                    self.add(line, col, YAML_SYNTAX, "一个文件只能有一个 YAML 文档：请删除多余的“---”和后面的内容")
                     self.broken = True
                     return
             elif kind is _ALIAS:
                 line, col = _mark(event)
-                self.add(line, col, "yaml.alias", f"不允许使用别名 *{event.anchor}：请把内容直接写出来")
+                self.add(line, col, YAML_ALIAS, f"不允许使用别名 *{event.anchor}：请把内容直接写出来")
                 role, path = self.role()
                 if path is not None:
                     self.positions.values[path] = (line, col)
@@ -302,10 +303,10 @@ class _Builder:
     def common(self, event: Any, path: PathKey | None) -> tuple[int, int]:
         line, col = _mark(event)
         if event.anchor is not None:
-            self.add(line, col, "yaml.alias", f"不允许使用锚点 &{event.anchor}：请把内容直接写出来")
+            self.add(line, col, YAML_ALIAS, f"不允许使用锚点 &{event.anchor}：请把内容直接写出来")
         tag = getattr(event, "tag", None)
         if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
-            self.add(line, col, "yaml.type", f"不允许使用 YAML 标签 {tag}：请删除它，只写值本身")
+            self.add(line, col, YAML_TYPE, f"不允许使用 YAML 标签 {tag}：请删除它，只写值本身")
         if path is not None:
             self.positions.values[path] = (line, col)
         return line, col
@@ -314,7 +315,7 @@ class _Builder:
         role, path = self.role()
         line, col = self.common(event, path)
         if len(self.frames) >= MAX_DEPTH:
-            self.add(line, col, "yaml.syntax", f"嵌套超过 {MAX_DEPTH} 层：登记表不会有这么深的结构，请检查缩进")
+            self.add(line, col, YAML_SYNTAX, f"嵌套超过 {MAX_DEPTH} 层：登记表不会有这么深的结构，请检查缩进")
             self.broken = True
             return False
         kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
@@ -341,10 +342,10 @@ class _Builder:
             else:
                 role, path = "value", top.path + (key,)  # type: ignore[operator]
         if event.anchor is not None:
-            self.add(line, col, "yaml.alias", f"不允许使用锚点 &{event.anchor}：请把内容直接写出来")
+            self.add(line, col, YAML_ALIAS, f"不允许使用锚点 &{event.anchor}：请把内容直接写出来")
         tag = event.tag
         if tag is not None and tag != "!":
-            self.add(line, col, "yaml.type", f"不允许使用 YAML 标签 {tag}：请删除它，只写值本身")
+            self.add(line, col, YAML_TYPE, f"不允许使用 YAML 标签 {tag}：请删除它，只写值本身")
         raw = event.value
         plain = bool(event.implicit[0])
         if plain and (tag is None or tag == "!") and (not raw or raw[0] in _FIRST_CHARS):
@@ -353,13 +354,13 @@ class _Builder:
                 resolved = _resolve_plain(event)
             kind, value, surprise = resolved
             if surprise and tag is None:
-                self.add(line, col, "yaml.type", surprise)
+                self.add(line, col, YAML_TYPE, surprise)
         else:
             kind, value = "str", raw  # quoted, tagged, or a plain scalar no implicit type can start with
             if event.style == '"':
                 control = _CONTROL_VALUE.search(raw)
                 if control is not None:  # a YAML escape such as "\x1b" or "\u200b" made it
-                    self.add(line, col, "yaml.syntax", f"引号中的转义写法产生了不可见的控制字符或格式字符（U+{ord(control.group()):04X}）："
+                    self.add(line, col, YAML_SYNTAX, f"引号中的转义写法产生了不可见的控制字符或格式字符（U+{ord(control.group()):04X}）："
                              "它会破坏网页、日历和订阅文件，请删除这个转义")
         if path is not None:
             self.positions.values[path] = (line, col)
@@ -390,15 +391,15 @@ class _Builder:
 
     def key(self, top: _Frame, value: Any, kind: str | None, line: int, col: int) -> object:
         if kind == "merge":
-            self.add(line, col, "yaml.alias", "不允许使用合并键 <<：请把字段逐个写出来")
+            self.add(line, col, YAML_ALIAS, "不允许使用合并键 <<：请把字段逐个写出来")
             return _BAD_KEY
         if kind is None or not isinstance(value, str):
             shown = value if kind is not None else "（列表或映射）"
-            self.add(line, col, "yaml.type", f"字段名 {shown} 不是文字：字段名应为英文小写，如 name；若确需此名请加引号")
+            self.add(line, col, YAML_TYPE, f"字段名 {shown} 不是文字：字段名应为英文小写，如 name；若确需此名请加引号")
             return _BAD_KEY
         if value in top.container:
             first = self.positions.keys.get((top.path or ()) + (value,), (top.line, top.col))
-            self.add(line, col, "yaml.duplicate-key", f"字段 {value} 重复出现（第一次在第 {first[0]} 行）：请删除或合并其中一个")
+            self.add(line, col, YAML_DUPLICATE_KEY, f"字段 {value} 重复出现（第一次在第 {first[0]} 行）：请删除或合并其中一个")
             return _BAD_KEY
         if top.path is not None:
             self.positions.keys[top.path + (value,)] = (line, col)

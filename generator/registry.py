@@ -19,7 +19,7 @@ from generator.loader import Loaded, PathKey, Positions
 from generator.model import Record, build_record
 from generator.policy import Policy
 from generator.ranking import Ranking, RankInput
-from generator.rules import CATALOGUE
+from generator.rules import ART5_LEADING, INTERNAL_ERROR, REGISTRY_DUPLICATE
 from generator.rules.base import Context, Outcome
 from generator.rules.eligibility import evaluate, ranking_message, ranking_note
 from generator.rules.personal import personal_findings
@@ -99,7 +99,7 @@ def check_local(loaded: Loaded, policy: Policy, today: date) -> Local:
     except Exception as exc:  # noqa: BLE001 - reported as a finding, never a traceback
         message = (f"检查这个文件时程序出现内部错误（{type(exc).__name__}）：这是程序的问题，不一定是记录的问题；"
                    "其他文件照常检查。请把这条信息报告给维护人员")
-        return Local(loaded.file, (Finding(loaded.file, 1, 1, "error", "internal.error", message),), (), (), None)
+        return Local(loaded.file, (INTERNAL_ERROR.finding(loaded.file, 1, 1, message),), (), (), None)
 
 
 def _check_local(loaded: Loaded, policy: Policy, today: date) -> Local:
@@ -162,14 +162,14 @@ def assemble(locals_: Sequence[Local], policy: Policy, today: date, extra: Itera
     """
     messages = _ranking_notes([local.rank for local in locals_ if local.rank is not None], policy.lookback_years, notes)
     duplicates = _duplicate_findings(locals_)
-    article = CATALOGUE["art5.leading"].article
+    article = ART5_LEADING.article
     entries = []
     for local in locals_:
         findings = list(local.findings) + duplicates.get(local.file, [])
         outcomes = list(local.outcomes)
         if local.rank is not None:
             note = ranking_note(messages[local.rank.key])
-            at = max((i + 1 for i, o in enumerate(outcomes) if o.rule == "art5.leading"), default=len(outcomes))
+            at = max((i + 1 for i, o in enumerate(outcomes) if o.rule == ART5_LEADING.id), default=len(outcomes))
             outcomes.insert(at, note)
             findings.append(Finding(local.file, local.rank.line, local.rank.column, "info", note.rule, note.message, article))
         findings.sort(key=Finding.sort_key)
@@ -209,7 +209,7 @@ def _duplicate_findings(locals_: Sequence[Local]) -> dict[str, list[Finding]]:
         for file, line, col in places:
             others = "、".join(f"{f}:{ln}" for f, ln, c in places if (f, ln, c) != (file, line, col))
             label = "统一社会信用代码" if kind == "uscc" else "证书编号"
-            out[file].append(Finding(file, line, col, "error", "registry.duplicate",
+            out[file].append(REGISTRY_DUPLICATE.finding(file, line, col,
                                      f"{label} {value} 重复出现（另见 {others}）：一家企业只能有一个文件，一个证书编号只能用一次"))
     return out
 

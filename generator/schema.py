@@ -24,6 +24,7 @@ from generator import ids
 from generator.dates import parse_iso
 from generator.findings import Finding
 from generator.loader import Loaded, PathKey, Positions
+from generator.rules import PATENT_NUMBER, SCHEMA, TRADEMARK_NUMBER, USCC_CHECKSUM, YAML_TYPE, Rule
 
 # In the repository (and editable installs) the schemas live in schemas/ beside the package; an
 # installed wheel carries the same files as the package generator.schemas.
@@ -153,14 +154,14 @@ def dotted(path: PathKey) -> str:
     return out or "文件顶层"
 
 
-def _ident_rule(path: PathKey) -> str:
+def _ident_rule(path: PathKey) -> Rule:
     if path == ("uscc",):
-        return "uscc.checksum"
+        return USCC_CHECKSUM
     if len(path) == 3 and path[0] == "patents" and path[2] == "number":
-        return "patent.number"
+        return PATENT_NUMBER
     if len(path) == 3 and path[0] == "trademarks" and path[2] == "number":
-        return "trademark.number"
-    return "schema"
+        return TRADEMARK_NUMBER
+    return SCHEMA
 
 
 MAX_FINDINGS = 50  # per file: past this, "另有 K 个问题" instead of thousands of lines
@@ -200,7 +201,7 @@ def counted_schema_findings(loaded: Loaded, schema_path: Path = ENTERPRISE_SCHEM
                 omitted += max(_size(error) - produced + 1, 1)
                 break
             key = (finding_path, finding.rule if error.validator in ("required", "additionalProperties") else "")
-            if finding.rule in ("schema", "yaml.type") and error.validator not in ("required", "additionalProperties"):
+            if finding.rule in (SCHEMA.id, YAML_TYPE.id) and error.validator not in ("required", "additionalProperties"):
                 key = (finding_path, "value")
             if key in seen:
                 continue
@@ -208,7 +209,7 @@ def counted_schema_findings(loaded: Loaded, schema_path: Path = ENTERPRISE_SCHEM
             findings.append(finding)
     if not findings and not omitted:
         line, col = loaded.positions.at(())
-        findings.append(Finding(loaded.file, line, col, "error", "schema",
+        findings.append(SCHEMA.finding(loaded.file, line, col,
                                 "记录不符合 schemas/enterprise.schema.json（两个校验器结论不一致）：请检查各字段中的空白、换行和特殊字符"))
     findings.sort(key=Finding.sort_key)
     return findings, omitted
@@ -235,7 +236,7 @@ def _float_integers(loaded: Loaded, schema: dict[str, Any]) -> list[Finding]:
             continue
         value = translator.original(path)
         if isinstance(value, float) and value.is_integer():
-            out.append(translator.make(path, "schema", f"{translator.label(path)} 写的是 {scalar.raw}，应为整数："
+            out.append(translator.make(path, SCHEMA, f"{translator.label(path)} 写的是 {scalar.raw}，应为整数："
                                        f"请去掉小数点和后面的 0，写成 {int(value)}")[1])
     return out
 
@@ -251,9 +252,9 @@ class _Translator:
             node = node[part]
         return node
 
-    def make(self, path: PathKey, rule: str, message: str, at_key: bool = False) -> tuple[PathKey, Finding]:
+    def make(self, path: PathKey, rule: Rule, message: str, at_key: bool = False) -> tuple[PathKey, Finding]:
         line, col = self.positions.key_at(path) if at_key else self.positions.at(path)
-        return path, Finding(self.file, line, col, "error", rule, message)
+        return path, rule.finding(self.file, line, col, message)
 
     def label(self, path: PathKey) -> str:
         title = field_schema(self.schema, path).get("title")
@@ -265,7 +266,7 @@ class _Translator:
         kind = str(error.validator)
         value: Any = error.instance
         if isinstance(value, str) and PLACEHOLDER in value:
-            yield self.make(path, "schema", placeholder_message(self.label(path)))
+            yield self.make(path, SCHEMA, placeholder_message(self.label(path)))
             return
         schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
         expected: Any = error.validator_value
@@ -275,12 +276,12 @@ class _Translator:
                 if key not in known:
                     close = difflib.get_close_matches(str(key), known, n=1)
                     hint = f"是不是 {close[0]}？" if close else f"允许的字段：{'、'.join(known)}"
-                    yield self.make(path + (key,), "schema", f"未知字段 {key}（在 {dotted(path)} 中）：{hint}", at_key=True)
+                    yield self.make(path + (key,), SCHEMA, f"未知字段 {key}（在 {dotted(path)} 中）：{hint}", at_key=True)
         elif kind == "required" and isinstance(value, dict):
             for key in expected:
                 if key not in value:
                     title = field_schema(self.schema, path + (key,)).get("title", key)
-                    yield self.make(path + (key,), "schema", f"缺少必填字段 {key}（{title}），在 {dotted(path)} 中")
+                    yield self.make(path + (key,), SCHEMA, f"缺少必填字段 {key}（{title}），在 {dotted(path)} 中")
         elif kind == "type":
             yield self.make(path, *self.type_message(path, value, expected))
         elif kind in ("pattern", "format"):
@@ -289,63 +290,63 @@ class _Translator:
             allowed = [str(v) for v in expected]
             close = difflib.get_close_matches(str(value), allowed, n=1)
             hint = f"是不是 {close[0]}？" if close else f"应为 {'、'.join(allowed)} 之一"
-            yield self.make(path, "schema", f"{self.label(path)} 的值 {value} 不在允许范围：{hint}")
+            yield self.make(path, SCHEMA, f"{self.label(path)} 的值 {value} 不在允许范围：{hint}")
         elif kind in ("minimum", "maximum"):
             word = "小于" if kind == "minimum" else "大于"
-            yield self.make(path, "schema", f"{self.label(path)} 为 {value}，不能{word} {expected}")
+            yield self.make(path, SCHEMA, f"{self.label(path)} 为 {value}，不能{word} {expected}")
         elif kind == "minLength":
-            yield self.make(path, "schema", f"{self.label(path)} 不能为空")
+            yield self.make(path, SCHEMA, f"{self.label(path)} 不能为空")
         elif kind == "maxLength":
-            yield self.make(path, "schema", f"{self.label(path)} 过长（{len(value)} 字），最多 {expected} 字")
+            yield self.make(path, SCHEMA, f"{self.label(path)} 过长（{len(value)} 字），最多 {expected} 字")
         elif kind == "maxItems":
-            yield self.make(path, "schema", f"{self.label(path)} 有 {len(self.original(path))} 项，最多 {expected} 项：请检查是否重复粘贴")
+            yield self.make(path, SCHEMA, f"{self.label(path)} 有 {len(self.original(path))} 项，最多 {expected} 项：请检查是否重复粘贴")
         elif kind == "minItems":
-            yield self.make(path, "schema", f"{self.label(path)} 至少要填写 {expected} 项")
+            yield self.make(path, SCHEMA, f"{self.label(path)} 至少要填写 {expected} 项")
         elif kind == "uniqueItems":
-            yield self.make(path, "schema", f"{self.label(path)} 有重复的项")
+            yield self.make(path, SCHEMA, f"{self.label(path)} 有重复的项")
         else:
-            yield self.make(path, "schema", f"{self.label(path)}：{error.message}")
+            yield self.make(path, SCHEMA, f"{self.label(path)}：{error.message}")
 
-    def type_message(self, path: PathKey, value: Any, expected: Any) -> tuple[str, str]:
+    def type_message(self, path: PathKey, value: Any, expected: Any) -> tuple[Rule, str]:
         want = expected if isinstance(expected, str) else expected[0]
         scalar = self.positions.scalars.get(path)
         label = self.label(path)
         if want == "string" and scalar is not None and scalar.plain and scalar.kind in ("int", "float", "bool"):
-            return "yaml.type", (
+            return YAML_TYPE, (
                 f"{label} 写的是 {scalar.raw}，YAML 把它读成了{KIND_ZH[scalar.kind]}"
                 f"（{json.dumps(value, ensure_ascii=False)}）：编号和文字请加引号，写成 \"{scalar.raw}\""
             )
         if value is None:
-            return "schema", f"{label} 没有填写值：应为{TYPE_ZH.get(want, want)}"
+            return SCHEMA, f"{label} 没有填写值：应为{TYPE_ZH.get(want, want)}"
         if want == "integer" and isinstance(value, str):
             example = "，如 3000000" if ("收入" in label or "经费" in label) else ""
-            return "schema", f"{label} 应为整数，实为文字 {value}：不写逗号、单位和引号{example}"
+            return SCHEMA, f"{label} 应为整数，实为文字 {value}：不写逗号、单位和引号{example}"
         if want == "boolean" and scalar is not None:
-            return "schema", f"{label} 应为 true 或 false，实为 {scalar.raw}"
+            return SCHEMA, f"{label} 应为 true 或 false，实为 {scalar.raw}"
         actual = "列表" if isinstance(value, list) else "映射" if isinstance(value, dict) else f"{value}"
-        return "schema", f"{label} 应为{TYPE_ZH.get(want, want)}，实为{actual}"
+        return SCHEMA, f"{label} 应为{TYPE_ZH.get(want, want)}，实为{actual}"
 
-    def format_message(self, path: PathKey, value: Any) -> tuple[str, str]:
+    def format_message(self, path: PathKey, value: Any) -> tuple[Rule, str]:
         rule = _ident_rule(path)
         text = str(value)
-        if rule == "uscc.checksum":
+        if rule is USCC_CHECKSUM:
             return rule, ids.uscc_problem(text) or f"统一社会信用代码 {text} 格式不对"
-        if rule == "patent.number":
+        if rule is PATENT_NUMBER:
             return rule, ids.patent_problem(text) or f"专利申请号 {text} 格式不对"
-        if rule == "trademark.number":
+        if rule is TRADEMARK_NUMBER:
             return rule, ids.trademark_problem(text) or f"商标注册号 {text} 格式不对"
         node = field_schema(self.schema, path)
         label = self.label(path)
         if node.get("format") == "date":
             if len(text) == 10 and parse_iso(text) is None and text[:4].isdigit():
-                return "schema", f"{label} 的日期 {text} 不存在：请核对月份和天数，写作 YYYY-MM-DD，如 2024-03-15"
+                return SCHEMA, f"{label} 的日期 {text} 不存在：请核对月份和天数，写作 YYYY-MM-DD，如 2024-03-15"
             if parse_iso(text) is None:
-                return "schema", f"{label} 的日期 {text} 格式不对：请写作 YYYY-MM-DD，如 2024-03-15"
-            return "schema", f"{label} 的日期 {text} 超出范围：应在 1949-01-01 至 2100-12-31 之间"
+                return SCHEMA, f"{label} 的日期 {text} 格式不对：请写作 YYYY-MM-DD，如 2024-03-15"
+            return SCHEMA, f"{label} 的日期 {text} 超出范围：应在 1949-01-01 至 2100-12-31 之间"
         if node.get("pattern") == ONE_LINE:
-            return "schema", f"{label} 不能是空白，也不能有换行或首尾空格：请写成一行"
+            return SCHEMA, f"{label} 不能是空白，也不能有换行或首尾空格：请写成一行"
         if path == ("website",):
-            return "schema", f"{label} {text} 不是有效网址：应以 http:// 或 https:// 开头，不含空格、换行、引号、尖括号和反斜杠"
+            return SCHEMA, f"{label} {text} 不是有效网址：应以 http:// 或 https:// 开头，不含空格、换行、引号、尖括号和反斜杠"
         if path == ("industry", "code"):
-            return "schema", f"{label} {text} 格式不对：应为门类字母加两位大类代码，如 C35"
-        return "schema", f"{label} 的值 {text} 格式不对：{node.get('description', '')}"
+            return SCHEMA, f"{label} {text} 格式不对：应为门类字母加两位大类代码，如 C35"
+        return SCHEMA, f"{label} 的值 {text} 格式不对：{node.get('description', '')}"

@@ -244,7 +244,7 @@ def test_violation_during_a_term_is_a_warning() -> None:
     assert verdict("art8.violation-review", ("  infringements: []\n", judicial.format("2025-06-10"))) == "pass"  # the decision day itself
     [o] = outcomes("art8.violation-review", ("  infringements: []\n", judicial.format("2025-06-11")))
     assert (o.ok, o.effective_severity(), o.path) == (False, "warning", ("conduct", "infringements", 0))
-    assert "司法认定" in o.message and "第八条第五项" in o.message
+    assert "司法认定" in o.message and "重大违法违规" in o.message
     listed = "  dishonesty:\n    - list: 严重违法失信名单\n      listed: 2026-01-01\n"
     assert verdict("art8.violation-review", ("  dishonesty: []\n", listed)) == "warning"
 

@@ -17,70 +17,100 @@ from generator.dates import anniversary, at_least_years_before, within_last_year
 from generator.labels import CAUSE_ZH, HONOR_ZH, INFRINGEMENT_KIND_ZH, POLICY_ZH, SCOPE_ZH, STANDARD_STATUS_ZH
 from generator.model import FinanceYear
 from generator.ranking import Ranking, RankInput
-from generator.rules import CATALOGUE
+from generator.rules import (
+    ART4_ABNORMAL_PATENT,
+    ART4_COMPLIANCE,
+    ART4_DISHONESTY,
+    ART4_HENAN,
+    ART4_INFRINGEMENT,
+    ART4_JURISDICTION,
+    ART4_LEGAL_PERSON,
+    ART4_OPERATING_YEARS,
+    ART4_OWNS_IP,
+    ART4_PREFERENCE,
+    ART5_AGENCIES,
+    ART5_CREATION,
+    ART5_LEADING,
+    ART5_PATENT_REVENUE_SHARE,
+    ART5_POLICIES,
+    ART5_PROTECTION,
+    ART5_REVENUE,
+    ART5_STANDARD,
+    ART5_SYSTEM,
+    ART5_TRADEMARK,
+    ART5_TRAINING_EMPLOYEES,
+    ART5_TRAINING_MANAGEMENT,
+    ART6_RESERVE,
+    ART8_BAN,
+    ART8_EARLY_REVIEW,
+    ART8_LAPSED,
+    ART8_TERM_MISMATCH,
+    ART8_VIOLATION_REVIEW,
+    CATALOGUE,
+)
 from generator.rules.base import Context, Outcome, params, yuan
 
-Rule = Callable[[Context], Iterator[Outcome]]
+Check = Callable[[Context], Iterator[Outcome]]
 
 
 def art4_henan(ctx: Context) -> Iterator[Outcome]:
-    """第四条第一项：在河南省内依法注册成立。代码第 3、4 位不是 41 时提示核实（企业迁入后代码保留原登记机关）。"""
+    """Registered in Henan: division code digits 3-4 other than ``province_code`` ask for a check (a moved-in enterprise keeps its code)."""
     code = ids.division_code(ctx.record.uscc)
     if code.startswith(ctx.policy.province_code):
-        yield Outcome("art4.henan", True, f"登记机关区划代码 {code}，在河南省（{ctx.policy.province_code}）内", ("uscc",))
+        yield Outcome(ART4_HENAN.id, True, f"登记机关区划代码 {code}，在河南省（{ctx.policy.province_code}）内", ("uscc",))
     else:
-        yield Outcome("art4.henan", False, f"登记机关区划代码 {code}，不是河南省（{ctx.policy.province_code}）的代码："
+        yield Outcome(ART4_HENAN.id, False, f"登记机关区划代码 {code}，不是河南省（{ctx.policy.province_code}）的代码："
                       "迁入的企业代码不变，请核实其已在河南省内依法登记", ("uscc",))
 
 
 def art4_jurisdiction(ctx: Context) -> Iterator[Outcome]:
-    """第七条：筛选辖区内企业。登记机关不是西平县（411721）的，须核实其在县内经营。"""
+    """Within the county: a registration authority other than ``county_code`` asks for a check that it operates here."""
     code = ids.division_code(ctx.record.uscc)
     if code == ctx.policy.county_code:
-        yield Outcome("art4.jurisdiction", True, f"登记机关区划代码 {code}，为本县", ("uscc",))
+        yield Outcome(ART4_JURISDICTION.id, True, f"登记机关区划代码 {code}，为本县", ("uscc",))
     else:
-        yield Outcome("art4.jurisdiction", False, f"登记机关区划代码 {code}，不是本县（{ctx.policy.county_code}）：请核实企业在本县经营", ("uscc",))
+        yield Outcome(ART4_JURISDICTION.id, False, f"登记机关区划代码 {code}，不是本县（{ctx.policy.county_code}）：请核实企业在本县经营", ("uscc",))
 
 
 def art4_legal_person(ctx: Context) -> Iterator[Outcome]:
-    """第四条第一项：具有独立法人资格；代码以 policy.yml 的 legal_person_prefixes（91：市场监管部门登记的企业）开头。"""
+    """An independent legal person: ``legal_person`` is true and the USCC starts with one of ``legal_person_prefixes``."""
     rec = ctx.record
     prefixes = "、".join(ctx.policy.legal_person_prefixes)
     if not rec.legal_person:
-        yield Outcome("art4.legal-person", False, "legal_person 为 false：不具有独立法人资格", ("legal_person",))
+        yield Outcome(ART4_LEGAL_PERSON.id, False, "legal_person 为 false：不具有独立法人资格", ("legal_person",))
     elif not rec.uscc.startswith(ctx.policy.legal_person_prefixes):
-        yield Outcome("art4.legal-person", False, f"代码以 {rec.uscc[:2]} 开头，不是企业法人的代码（应以 {prefixes} 开头）", ("uscc",))
+        yield Outcome(ART4_LEGAL_PERSON.id, False, f"代码以 {rec.uscc[:2]} 开头，不是企业法人的代码（应以 {prefixes} 开头）", ("uscc",))
     else:
-        yield Outcome("art4.legal-person", True, f"具有独立法人资格，代码以 {rec.uscc[:2]} 开头", ("legal_person",))
+        yield Outcome(ART4_LEGAL_PERSON.id, True, f"具有独立法人资格，代码以 {rec.uscc[:2]} 开头", ("legal_person",))
 
 
 def art4_operating_years(ctx: Context) -> Iterator[Outcome]:
-    """第四条第一项：连续生产经营 3 年以上（成立日的 3 周年不晚于评估日）。"""
+    """``operating_years`` of continuous operation: the anniversary of ``established`` is not after D."""
     n = ctx.policy.operating_years
     since = anniversary(ctx.record.established, n)
     ok = at_least_years_before(ctx.record.established, n, ctx.on)
     word = "已满" if ok else "未满"
-    yield Outcome("art4.operating-years", ok, f"{ctx.record.established} 成立，至 {ctx.on} {word} {n} 年（{since} 满 {n} 年）", ("established",),
+    yield Outcome(ART4_OPERATING_YEARS.id, ok, f"{ctx.record.established} 成立，至 {ctx.on} {word} {n} 年（{since} 满 {n} 年）", ("established",),
                   params=params(established=ctx.record.established, on=ctx.on, years=n, complete_on=since))
 
 
 def art4_compliance(ctx: Context) -> Iterator[Outcome]:
-    """第四条第二项：符合国家、省产业发展政策和环保要求。"""
+    """Complies with industrial policy and environmental requirements."""
     rec = ctx.record
     missing = [name for name, flag in (("产业政策", rec.compliance_industrial), ("环保要求", rec.compliance_environmental)) if not flag]
     if missing:
-        yield Outcome("art4.compliance", False, f"不符合{'和'.join(missing)}", ("compliance",))
+        yield Outcome(ART4_COMPLIANCE.id, False, f"不符合{'和'.join(missing)}", ("compliance",))
     else:
-        yield Outcome("art4.compliance", True, "符合产业政策和环保要求", ("compliance",))
+        yield Outcome(ART4_COMPLIANCE.id, True, "符合产业政策和环保要求", ("compliance",))
 
 
 def art4_owns_ip(ctx: Context) -> Iterator[Outcome]:
-    """第四条第三项：拥有与生产经营相关的专利、注册商标“等”知识产权（评估日有效；登记的著作权也算）。"""
+    """Owns IP valid at D: patents, registered trademarks and (“等”) registered copyrights."""
     patents = sum(p.valid_on(ctx.on) for p in ctx.record.patents)
     marks = sum(t.valid_on(ctx.on) for t in ctx.record.trademarks)
     works = len(ctx.record.copyrights)
     ok = patents + marks + works > 0
-    yield Outcome("art4.owns-ip", ok, f"{ctx.on} 有效专利 {patents} 件、有效注册商标 {marks} 件、登记著作权 {works} 件",
+    yield Outcome(ART4_OWNS_IP.id, ok, f"{ctx.on} 有效专利 {patents} 件、有效注册商标 {marks} 件、登记著作权 {works} 件",
                   ("patents",) if not ok else (), params=params(on=ctx.on, patents=patents, trademarks=marks, copyrights=works))
 
 
@@ -102,39 +132,39 @@ def _recent(ctx: Context, day: date) -> bool:
 
 
 def art4_infringement(ctx: Context) -> Iterator[Outcome]:
-    """第四条第四项：近三年无行政和司法程序认定的侵犯知识产权行为。"""
-    missing = _no_conduct(ctx, "art4.infringement")
+    """No infringement found by an administrative or judicial authority within ``lookback_years`` (``recent_years_mode``)."""
+    missing = _no_conduct(ctx, ART4_INFRINGEMENT.id)
     if missing is not None:
         yield missing
         return
     n = ctx.policy.lookback_years
     recent = [x for x in ctx.record.infringements if _recent(ctx, x.date)]
     for x in recent:
-        yield Outcome("art4.infringement", False, f"{x.date} 被{x.authority}{INFRINGEMENT_KIND_ZH[x.kind]}认定侵犯知识产权，在 {ctx.on} 前 {n} 年内",
+        yield Outcome(ART4_INFRINGEMENT.id, False, f"{x.date} 被{x.authority}{INFRINGEMENT_KIND_ZH[x.kind]}认定侵犯知识产权，在 {ctx.on} 前 {n} 年内",
                       ("conduct", "infringements", x.index), params=params(date=x.date, kind=x.kind, on=ctx.on, years=n,
                                                                            mode=ctx.policy.recent_years_mode))
     if not recent:
-        yield Outcome("art4.infringement", True, f"{ctx.on} 前 {n} 年内无侵权认定")
+        yield Outcome(ART4_INFRINGEMENT.id, True, f"{ctx.on} 前 {n} 年内无侵权认定")
 
 
 def art4_abnormal_patent(ctx: Context) -> Iterator[Outcome]:
-    """第四条第四项：无非正常专利申请，或已整改到位（整改日不晚于评估日）。"""
-    missing = _no_conduct(ctx, "art4.abnormal-patent")
+    """No abnormal patent application notified on or before D that was not rectified by D."""
+    missing = _no_conduct(ctx, ART4_ABNORMAL_PATENT.id)
     if missing is not None:
         yield missing
         return
     open_cases = [a for a in ctx.record.abnormal_applications
                   if a.notified <= ctx.on and (a.rectified is None or a.rectified > ctx.on)]
     for a in open_cases:
-        yield Outcome("art4.abnormal-patent", False, f"{a.notified} 被通报非正常专利申请，至 {ctx.on} 未整改到位",
+        yield Outcome(ART4_ABNORMAL_PATENT.id, False, f"{a.notified} 被通报非正常专利申请，至 {ctx.on} 未整改到位",
                       ("conduct", "abnormal_patent_applications", a.index))
     if not open_cases:
-        yield Outcome("art4.abnormal-patent", True, f"至 {ctx.on} 无未整改的非正常专利申请")
+        yield Outcome(ART4_ABNORMAL_PATENT.id, True, f"至 {ctx.on} 无未整改的非正常专利申请")
 
 
 def art4_dishonesty(ctx: Context) -> Iterator[Outcome]:
-    """第四条第四项：未列入严重违法失信名单；提供信用修复证明的，综合评估（警告）。"""
-    missing = _no_conduct(ctx, "art4.dishonesty")
+    """Not on a serious-dishonesty list at D; with a credit-repair certificate the bureau weighs it (a warning)."""
+    missing = _no_conduct(ctx, ART4_DISHONESTY.id)
     if missing is not None:
         yield missing
         return
@@ -142,29 +172,29 @@ def art4_dishonesty(ctx: Context) -> Iterator[Outcome]:
     for x in listed:
         path = ("conduct", "dishonesty", x.index)
         if x.credit_repair_certificate:
-            yield Outcome("art4.dishonesty", False, f"{x.listed} 列入{x.list}，已提供信用修复证明 {x.credit_repair_certificate}：须综合评估",
+            yield Outcome(ART4_DISHONESTY.id, False, f"{x.listed} 列入{x.list}，已提供信用修复证明 {x.credit_repair_certificate}：须综合评估",
                           path, severity="warning")
         else:
-            yield Outcome("art4.dishonesty", False, f"{x.listed} 列入{x.list}，{ctx.on} 仍在名单中", path)
+            yield Outcome(ART4_DISHONESTY.id, False, f"{x.listed} 列入{x.list}，{ctx.on} 仍在名单中", path)
     if not listed:
-        yield Outcome("art4.dishonesty", True, f"{ctx.on} 不在严重违法失信名单中")
+        yield Outcome(ART4_DISHONESTY.id, True, f"{ctx.on} 不在严重违法失信名单中")
 
 
 def art4_preference(ctx: Context) -> Iterator[Outcome]:
-    """第四条第五项：专精特新、高新技术企业等称号和专利奖、驰名商标，同等条件下倾斜（提示）。"""
+    """Honours valid at D that the bureau favours, all else equal (information)."""
     valid = [h for h in ctx.record.honors if h.valid_on(ctx.on)]
     if valid:
         names = "、".join(dict.fromkeys(HONOR_ZH[h.type] for h in valid))
-        yield Outcome("art4.preference", None, f"{ctx.on} 有效的倾斜称号：{names}", ("honors",), severity="info")
+        yield Outcome(ART4_PREFERENCE.id, None, f"{ctx.on} 有效的倾斜称号：{names}", ("honors",), severity="info")
     else:
-        yield Outcome("art4.preference", True, f"{ctx.on} 无有效的倾斜称号")
+        yield Outcome(ART4_PREFERENCE.id, True, f"{ctx.on} 无有效的倾斜称号")
 
 
 def art5_system(ctx: Context) -> Iterator[Outcome]:
-    """第五条第一项：有分管领导和知识产权管理人员，设有专项经费。"""
+    """A responsible leader, at least one IP manager and a positive budget."""
     ipm = ctx.record.ip_management
     if ipm is None:
-        yield Outcome("art5.system", False, "缺少 ip_management（知识产权管理），无法核对工作体系")
+        yield Outcome(ART5_SYSTEM.id, False, "缺少 ip_management（知识产权管理），无法核对工作体系")
         return
     gaps = []
     if not ipm.leader.strip():
@@ -174,70 +204,71 @@ def art5_system(ctx: Context) -> Iterator[Outcome]:
     if ipm.budget <= 0:
         gaps.append("没有专项经费")
     facts = f"分管领导：{ipm.leader}；管理人员 {ipm.managers} 人；专项经费 {yuan(ipm.budget)} 元"
-    yield Outcome("art5.system", not gaps, f"{'、'.join(gaps)}（{facts}）" if gaps else facts, ("ip_management",),
+    yield Outcome(ART5_SYSTEM.id, not gaps, f"{'、'.join(gaps)}（{facts}）" if gaps else facts, ("ip_management",),
                   params=params(managers=ipm.managers, budget=ipm.budget))
 
 
 def art5_agencies(ctx: Context) -> Iterator[Outcome]:
-    """第五条第一项：能较好地利用中介机构（至少使用一家知识产权服务机构）。"""
+    """Makes use of IP service agencies (at least one listed)."""
     ipm = ctx.record.ip_management
     agencies = ipm.agencies if ipm is not None else ()
     if agencies:
-        yield Outcome("art5.agencies", True, f"利用的知识产权服务机构 {len(agencies)} 家", ("ip_management", "agencies"))
+        yield Outcome(ART5_AGENCIES.id, True, f"利用的知识产权服务机构 {len(agencies)} 家", ("ip_management", "agencies"))
     else:
-        yield Outcome("art5.agencies", False, "没有填写利用的知识产权服务（中介）机构（ip_management.agencies）：请核实",
+        yield Outcome(ART5_AGENCIES.id, False, "没有填写利用的知识产权服务（中介）机构（ip_management.agencies）：请核实",
                       ("ip_management", "agencies") if ipm is not None else ())
 
 
 def art5_standard(ctx: Context) -> Iterator[Outcome]:
-    """第五条第二项：开展 GB/T 29490 实施工作（开展实施、已实施或已认证；2023 版替代 2013 版）；2013 版认证过渡期后提示核实。"""
+    """Implements GB/T 29490 (implementing, implemented or certified with a certificate); a 2013 certificate after
+    ``standard_2013_until`` asks for a check."""
     ipm = ctx.record.ip_management
     if ipm is None:
-        yield Outcome("art5.standard", False, "缺少 ip_management.standard（贯标情况）")
+        yield Outcome(ART5_STANDARD.id, False, "缺少 ip_management.standard（贯标情况）")
         return
     std = ipm.standard
     path = ("ip_management", "standard")
     label = f"GB/T 29490-{std.version}"
     if std.since > ctx.on:
-        yield Outcome("art5.standard", False, f"{label} 的实施在 {std.since} 开始，晚于评估日 {ctx.on}", path + ("since",))
+        yield Outcome(ART5_STANDARD.id, False, f"{label} 的实施在 {std.since} 开始，晚于评估日 {ctx.on}", path + ("since",))
         return
     if std.status == "certified" and not std.certificate:
-        yield Outcome("art5.standard", False, f"{label} 状态为已认证（certified），但没有填写认证证书编号（certificate）", path)
+        yield Outcome(ART5_STANDARD.id, False, f"{label} 状态为已认证（certified），但没有填写认证证书编号（certificate）", path)
         return
     cutoff = ctx.policy.standard_2013_until
     if std.version == "2013" and std.status == "certified" and ctx.on > cutoff:
-        yield Outcome("art5.standard", False, f"依据 {label} 的认证证书在 {cutoff} 过渡期后应已换版或暂停：请核实", path, severity="warning")
+        yield Outcome(ART5_STANDARD.id, False, f"依据 {label} 的认证证书在 {cutoff} 过渡期后应已换版或暂停：请核实", path, severity="warning")
         return
-    yield Outcome("art5.standard", True, f"{label} {STANDARD_STATUS_ZH[std.status]}（{std.since} 起）", path)
+    yield Outcome(ART5_STANDARD.id, True, f"{label} {STANDARD_STATUS_ZH[std.status]}（{std.since} 起）", path)
 
 
 def art5_policies(ctx: Context) -> Iterator[Outcome]:
-    """第五条第二项：建立知识产权管理、激励与约束制度（三项都有）。"""
+    """Management, incentive and constraint policies are all in place."""
     ipm = ctx.record.ip_management
     have = set(ipm.policies) if ipm is not None else set()
     missing = [POLICY_ZH[p] for p in POLICY_ZH if p not in have]
     path = ("ip_management", "policies") if ipm is not None else ()
     if missing:
-        yield Outcome("art5.policies", False, f"缺少知识产权{'、'.join(missing)}制度（管理、激励与约束制度都要建立）", path)
+        yield Outcome(ART5_POLICIES.id, False, f"缺少知识产权{'、'.join(missing)}制度（管理、激励与约束制度都要建立）", path)
     else:
-        yield Outcome("art5.policies", True, "已建立知识产权管理、激励与约束制度", path)
+        yield Outcome(ART5_POLICIES.id, True, "已建立知识产权管理、激励与约束制度", path)
 
 
 def art5_creation(ctx: Context) -> Iterator[Outcome]:
-    """第五条第三项：拥有支撑主要产品的有效专利（core: true）。"""
+    """A patent valid at D that supports the main products (``core: true``)."""
     core = [p for p in ctx.record.patents if p.core and p.valid_on(ctx.on)]
     if core:
-        yield Outcome("art5.creation", True, f"{ctx.on} 有效的核心专利 {len(core)} 件（{core[0].number} 等）", ("patents",))
+        yield Outcome(ART5_CREATION.id, True, f"{ctx.on} 有效的核心专利 {len(core)} 件（{core[0].number} 等）", ("patents",))
     else:
-        yield Outcome("art5.creation", False, f"{ctx.on} 没有有效的核心专利（core: true，支撑主要产品）", ("patents",))
+        yield Outcome(ART5_CREATION.id, False, f"{ctx.on} 没有有效的核心专利（core: true，支撑主要产品）", ("patents",))
 def art5_leading(ctx: Context) -> Iterator[Outcome]:
-    """第五条第三项：在本地区或省内同行业中处于领先地位（备案机关的认定及其依据，industry_standing）。"""
+    """Leading in its industry locally or in the province: the bureau's finding and its basis (``industry_standing``)."""
     standing = ctx.record.industry_standing
     if standing is None:
-        yield Outcome("art5.leading", False, "缺少 industry_standing（备案机关关于本地区或省内同行业领先的认定和依据）", ("industry",))
+        yield Outcome(ART5_LEADING.id, False, "缺少 industry_standing（备案机关关于本地区或省内同行业领先的认定和依据）", ("industry",))
         return
     document = f"（{standing.document}）" if standing.document else ""
-    yield Outcome("art5.leading", True, f"{SCOPE_ZH[standing.scope]}同行业领先：{standing.basis}{document}", ("industry_standing",))
+    yield Outcome(ART5_LEADING.id, True, f"{SCOPE_ZH[standing.scope]}同行业领先：{standing.basis}{document}", ("industry_standing",))
     # the registry's own ranking needs the whole registry: registry.assemble adds it (ranking_note)
 
 
@@ -246,7 +277,7 @@ def _place(rank: int, ties: int) -> str:
 
 
 def ranking_message(item: RankInput, ranking: Ranking) -> str:
-    """第五条第三项（参考）：登记簿中近三年发明专利授权量、截至上年底有效专利量的同行业排名。"""
+    """The registry's own ranking in the industry (a reference note of art5.leading), ties worded 并列."""
     n = ranking.lookback
     r = ranking.rank(item)
     return (f"登记簿内同行业（{item.industry_code} {item.industry_name}）{r.peers} 家中：近 {n} 年发明专利授权 {r.recent} 件，"
@@ -255,28 +286,28 @@ def ranking_message(item: RankInput, ranking: Ranking) -> str:
 
 def ranking_note(message: str) -> Outcome:
     """The ranking as an information note of art5.leading, at the record's industry."""
-    return Outcome("art5.leading", None, message, ("industry",), severity="info")
+    return Outcome(ART5_LEADING.id, None, message, ("industry",), severity="info")
 
 
 def art5_trademark(ctx: Context) -> Iterator[Outcome]:
-    """第五条第三项：拥有与主营产品（业务）相关的有效注册商标。"""
+    """A registered trademark valid at D for the main business (``main_business: true``)."""
     marks = [t for t in ctx.record.trademarks if t.main_business and t.valid_on(ctx.on)]
     if marks:
-        yield Outcome("art5.trademark", True, f"{ctx.on} 有效的主营业务商标 {len(marks)} 件（第 {marks[0].number} 号等）", ("trademarks",))
+        yield Outcome(ART5_TRADEMARK.id, True, f"{ctx.on} 有效的主营业务商标 {len(marks)} 件（第 {marks[0].number} 号等）", ("trademarks",))
     else:
-        yield Outcome("art5.trademark", False, f"{ctx.on} 没有有效的主营业务商标（main_business: true）", ("trademarks",))
+        yield Outcome(ART5_TRADEMARK.id, False, f"{ctx.on} 没有有效的主营业务商标（main_business: true）", ("trademarks",))
 
 
 def art5_protection(ctx: Context) -> Iterator[Outcome]:
-    """第五条第四项：综合运用专利、商标、著作权和商业秘密等多种方式保护（商业秘密保护措施须明确填写）。"""
+    """Uses several means of protection; whether trade secrets are protected must be stated (``trade_secret_measures``)."""
     rec = ctx.record
     means = [f"{label} {count} 件" for label, count in (("专利", len(rec.patents)), ("注册商标", len(rec.trademarks)),
                                                         ("著作权", len(rec.copyrights))) if count]
     if rec.trade_secret_measures is None:
-        yield Outcome("art5.protection", False, "没有填写 trade_secret_measures（是否采取商业秘密保护措施，true 或 false）")
+        yield Outcome(ART5_PROTECTION.id, False, "没有填写 trade_secret_measures（是否采取商业秘密保护措施，true 或 false）")
         return
     means.append("商业秘密保护措施" if rec.trade_secret_measures else "未采取商业秘密保护措施")
-    yield Outcome("art5.protection", True, f"保护方式：{'、'.join(means)}", ("trade_secret_measures",))
+    yield Outcome(ART5_PROTECTION.id, True, f"保护方式：{'、'.join(means)}", ("trade_secret_measures",))
 
 
 def _finance_row(ctx: Context, rule: str) -> FinanceYear | Outcome:
@@ -287,15 +318,15 @@ def _finance_row(ctx: Context, rule: str) -> FinanceYear | Outcome:
 
 
 def art5_revenue(ctx: Context) -> Iterator[Outcome]:
-    """第五条第五项：上年营业收入 300 万元以上（含 300 万元）。"""
-    row = _finance_row(ctx, "art5.revenue")
+    """Revenue of the finance year (D.year - ``finance_year_offset``) of at least ``revenue_min`` yuan."""
+    row = _finance_row(ctx, ART5_REVENUE.id)
     if isinstance(row, Outcome):
         yield row
         return
     minimum = ctx.policy.revenue_min
     ok = row.revenue >= minimum
     word = "不低于" if ok else "低于"
-    yield Outcome("art5.revenue", ok, f"{row.year}年营业收入 {yuan(row.revenue)} 元，{word} {yuan(minimum)} 元", ("finance", row.index, "revenue"),
+    yield Outcome(ART5_REVENUE.id, ok, f"{row.year}年营业收入 {yuan(row.revenue)} 元，{word} {yuan(minimum)} 元", ("finance", row.index, "revenue"),
                   params=params(year=row.year, revenue=row.revenue, minimum=minimum))
 
 
@@ -320,20 +351,20 @@ def _percent(value: Fraction, other: Fraction | None = None) -> str:
 
 
 def art5_patent_revenue_share(ctx: Context) -> Iterator[Outcome]:
-    """第五条第五项：专利相关产品与服务收入占营业收入 20% 以上。"""
-    row = _finance_row(ctx, "art5.patent-revenue-share")
+    """Patent-related revenue of at least ``patent_revenue_share_percent`` of revenue (exact fractions)."""
+    row = _finance_row(ctx, ART5_PATENT_REVENUE_SHARE.id)
     if isinstance(row, Outcome):
         yield row
         return
     need = ctx.policy.patent_revenue_share_percent
     year, path = row.year, ("finance", row.index)
     if row.revenue == 0:
-        yield Outcome("art5.patent-revenue-share", False, f"{year}年营业收入为 0，无法计算专利相关收入占比", path + ("revenue",))
+        yield Outcome(ART5_PATENT_REVENUE_SHARE.id, False, f"{year}年营业收入为 0，无法计算专利相关收入占比", path + ("revenue",))
         return
     share = Fraction(row.patent_revenue * 100, row.revenue)
     ok = share >= need
     word = "不低于" if ok else "低于"
-    yield Outcome("art5.patent-revenue-share", ok,
+    yield Outcome(ART5_PATENT_REVENUE_SHARE.id, ok,
                   f"{year}年专利相关收入 {yuan(row.patent_revenue)} 元，占营业收入 {_percent(share, need)}，{word} {_percent(need)}",
                   path + ("patent_revenue",), params=params(year=year, patent_revenue=row.patent_revenue, revenue=row.revenue,
                                                              percent=share, minimum_percent=need))
@@ -361,23 +392,23 @@ def _training(ctx: Context, rule: str, group: str) -> Iterator[Outcome]:
 
 
 def art5_training_management(ctx: Context) -> Iterator[Outcome]:
-    """第五条第六项：管理层及研发人员培训率 80% 以上。"""
-    return _training(ctx, "art5.training-management", "management_rd")
+    """Training rate of management and R&D staff of at least ``training_management_percent``."""
+    return _training(ctx, ART5_TRAINING_MANAGEMENT.id, "management_rd")
 
 
 def art5_training_employees(ctx: Context) -> Iterator[Outcome]:
-    """第五条第六项：员工培训率 60% 以上。"""
-    return _training(ctx, "art5.training-employees", "employees")
+    """Training rate of all employees of at least ``training_employees_percent``."""
+    return _training(ctx, ART5_TRAINING_EMPLOYEES.id, "employees")
 
 
 def art6_reserve(ctx: Context) -> Iterator[Outcome]:
-    """第六条：储备企业须说明其在行业内工作特色明显、成效显著的推荐理由。"""
+    """A reserve enterprise states why it is recommended (distinctive and effective IP work)."""
     if ctx.record.category != "reserve":
-        yield Outcome("art6.reserve", None, "优势企业，不适用第六条")
+        yield Outcome(ART6_RESERVE.id, None, "优势企业，不适用第六条")
     elif ctx.record.recommendation and ctx.record.recommendation.strip():
-        yield Outcome("art6.reserve", True, "储备企业，已填写推荐理由；第五条的条件只作参照（提示）", ("recommendation",))
+        yield Outcome(ART6_RESERVE.id, True, "储备企业，已填写推荐理由；第五条的条件只作参照（提示）", ("recommendation",))
     else:
-        yield Outcome("art6.reserve", False, "储备企业（category: reserve）须填写推荐理由 recommendation", ("category",))
+        yield Outcome(ART6_RESERVE.id, False, "储备企业（category: reserve）须填写推荐理由 recommendation", ("category",))
 
 
 def _event_problems(ctx: Context, rule: str) -> Iterator[Outcome]:
@@ -387,36 +418,36 @@ def _event_problems(ctx: Context, rule: str) -> Iterator[Outcome]:
 
 
 def art8_ban(ctx: Context) -> Iterator[Outcome]:
-    """第八条第五项：因重大违法违规被取消资格的企业，三年内（含取消之日）不得申请备案；期内的备案无效。"""
-    found = list(_event_problems(ctx, "art8.ban"))
-    yield from found or [Outcome("art8.ban", True, "没有在禁止期内的申报或备案")]
+    """No application or filing within ``ban_years`` of a revocation, the day of revocation included (lifecycle problems)."""
+    found = list(_event_problems(ctx, ART8_BAN.id))
+    yield from found or [Outcome(ART8_BAN.id, True, "没有在禁止期内的申报或备案")]
 
 
 def art8_term_mismatch(ctx: Context) -> Iterator[Outcome]:
-    """第八条第一项：有效期三年。证书印明的有效期早于计算结果时以证书为准并提示核对；晚于计算结果的是错误。"""
-    found = list(_event_problems(ctx, "art8.term-mismatch"))
-    yield from found or [Outcome("art8.term-mismatch", True, "各期有效期与计算结果一致")]
+    """A printed ``valid_until`` earlier than the computed term end is a warning; a later one is an error."""
+    found = list(_event_problems(ctx, ART8_TERM_MISMATCH.id))
+    yield from found or [Outcome(ART8_TERM_MISMATCH.id, True, "各期有效期与计算结果一致")]
 
 
 def art8_early_review(ctx: Context) -> Iterator[Outcome]:
-    """本登记簿的约定：复核结果不得早于有效期届满前 review_early_days 天（第八条第二项只说届满后复核）。"""
-    found = list(_event_problems(ctx, "art8.early-review"))
-    yield from found or [Outcome("art8.early-review", True, "复核结果的日期都在有效期届满前后的复核期内")]
+    """A review result no earlier than ``review_early_days`` before the term end (the measures only say "after expiry")."""
+    found = list(_event_problems(ctx, ART8_EARLY_REVIEW.id))
+    yield from found or [Outcome(ART8_EARLY_REVIEW.id, True, "复核结果的日期都在有效期届满前后的复核期内")]
 
 
 def art8_lapsed(ctx: Context) -> Iterator[Outcome]:
-    """本登记簿的约定（参照第八条第二、三项）：复核期限或保留资格期已过仍无结果的，提示录入复核结果或撤销决定。"""
+    """A review deadline or grace year that passed without a result: staff record the result or the revocation."""
     st = ctx.status
     if st.status == "lapsed":
-        yield Outcome("art8.lapsed", False,
+        yield Outcome(ART8_LAPSED.id, False,
                       f"{CAUSE_ZH[st.cause or 'review_overdue']}（{st.ended_on} 起不再公开列出）："
                       "请录入复核结果（review_passed / review_failed / review_absent）或撤销决定（revoked）", ("events",))
     else:
-        yield Outcome("art8.lapsed", True, f"当前状态：{st.status_zh}")
+        yield Outcome(ART8_LAPSED.id, True, f"当前状态：{st.status_zh}")
 
 
 def art8_violation_review(ctx: Context) -> Iterator[Outcome]:
-    """第八条第五项：有效期内发生侵权认定或被列入失信名单的，提示核实是否属于重大违法违规。"""
+    """Conduct recorded during a term: staff check whether it is a major violation."""
     st = ctx.status
     found = False
     if st.listed and st.decision is not None:
@@ -427,53 +458,54 @@ def art8_violation_review(ctx: Context) -> Iterator[Outcome]:
         for day, what, path in sorted(items, key=lambda i: i[0]):
             if st.decision < day <= ctx.today:
                 found = True
-                yield Outcome("art8.violation-review", False, f"有效期内（{st.decision} 的决定之后）{what}：请核实是否属于重大违法违规（第八条第五项）", path)
+                yield Outcome(ART8_VIOLATION_REVIEW.id, False, f"有效期内（{st.decision} 的决定之后）{what}：请核实是否属于重大违法违规", path)
     if not found:
-        yield Outcome("art8.violation-review", True, "现行决定之后没有记录侵权认定或失信名单")
+        yield Outcome(ART8_VIOLATION_REVIEW.id, True, "现行决定之后没有记录侵权认定或失信名单")
 
 
 # rule id -> function, in evaluation order. A literal mapping, not a decorator: mutmut does not mutate decorated
 # functions, and the rules are what mutation testing is for (make mutation).
-ELIGIBILITY: dict[str, Rule] = {
-    "art4.henan": art4_henan,
-    "art4.jurisdiction": art4_jurisdiction,
-    "art4.legal-person": art4_legal_person,
-    "art4.operating-years": art4_operating_years,
-    "art4.compliance": art4_compliance,
-    "art4.owns-ip": art4_owns_ip,
-    "art4.infringement": art4_infringement,
-    "art4.abnormal-patent": art4_abnormal_patent,
-    "art4.dishonesty": art4_dishonesty,
-    "art4.preference": art4_preference,
-    "art5.system": art5_system,
-    "art5.agencies": art5_agencies,
-    "art5.standard": art5_standard,
-    "art5.policies": art5_policies,
-    "art5.creation": art5_creation,
-    "art5.leading": art5_leading,
-    "art5.trademark": art5_trademark,
-    "art5.protection": art5_protection,
-    "art5.revenue": art5_revenue,
-    "art5.patent-revenue-share": art5_patent_revenue_share,
-    "art5.training-management": art5_training_management,
-    "art5.training-employees": art5_training_employees,
-    "art6.reserve": art6_reserve,
-    "art8.ban": art8_ban,
-    "art8.term-mismatch": art8_term_mismatch,
-    "art8.early-review": art8_early_review,
-    "art8.lapsed": art8_lapsed,
-    "art8.violation-review": art8_violation_review,
+ELIGIBILITY: dict[str, Check] = {
+    ART4_HENAN.id: art4_henan,
+    ART4_JURISDICTION.id: art4_jurisdiction,
+    ART4_LEGAL_PERSON.id: art4_legal_person,
+    ART4_OPERATING_YEARS.id: art4_operating_years,
+    ART4_COMPLIANCE.id: art4_compliance,
+    ART4_OWNS_IP.id: art4_owns_ip,
+    ART4_INFRINGEMENT.id: art4_infringement,
+    ART4_ABNORMAL_PATENT.id: art4_abnormal_patent,
+    ART4_DISHONESTY.id: art4_dishonesty,
+    ART4_PREFERENCE.id: art4_preference,
+    ART5_SYSTEM.id: art5_system,
+    ART5_AGENCIES.id: art5_agencies,
+    ART5_STANDARD.id: art5_standard,
+    ART5_POLICIES.id: art5_policies,
+    ART5_CREATION.id: art5_creation,
+    ART5_LEADING.id: art5_leading,
+    ART5_TRADEMARK.id: art5_trademark,
+    ART5_PROTECTION.id: art5_protection,
+    ART5_REVENUE.id: art5_revenue,
+    ART5_PATENT_REVENUE_SHARE.id: art5_patent_revenue_share,
+    ART5_TRAINING_MANAGEMENT.id: art5_training_management,
+    ART5_TRAINING_EMPLOYEES.id: art5_training_employees,
+    ART6_RESERVE.id: art6_reserve,
+    ART8_BAN.id: art8_ban,
+    ART8_TERM_MISMATCH.id: art8_term_mismatch,
+    ART8_EARLY_REVIEW.id: art8_early_review,
+    ART8_LAPSED.id: art8_lapsed,
+    ART8_VIOLATION_REVIEW.id: art8_violation_review,
 }
 
 
 def evaluate(ctx: Context, lifecycle_only: bool = False) -> list[Outcome]:
-    """Every eligibility outcome of one record (only the Art. 8 rules with ``lifecycle_only``). A reserve enterprise is
-    held to Art. 5 for reference only (第六条：参照): its Art. 5 failures are information, not warnings or errors."""
+    """Every eligibility outcome of one record (only the lifecycle rules with ``lifecycle_only``). A reserve enterprise
+    is held to Art. 5 for reference only (第六条：参照): its failures of those rules are information, not warnings or errors."""
     outcomes: list[Outcome] = []
     for rule_id, rule in ELIGIBILITY.items():
-        if lifecycle_only and not rule_id.startswith("art8."):
+        declared = CATALOGUE[rule_id]
+        if lifecycle_only and not declared.lifecycle:
             continue
-        if ctx.record.category == "reserve" and (CATALOGUE[rule_id].article or "").startswith("第五条"):
+        if ctx.record.category == "reserve" and declared.reserve_reference:
             outcomes.extend(
                 replace(o, message=o.message + "（储备企业参照第五条，仅作提示）", severity="info") if o.ok is False else o
                 for o in rule(ctx)

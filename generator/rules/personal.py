@@ -16,6 +16,7 @@ from stdnum.cn import ric
 
 from generator.findings import Finding
 from generator.loader import Loaded
+from generator.rules import PRIVACY_PERSONAL
 
 _IDENTIFIER_KEYS = frozenset({"uscc", "number", "certificate"})
 _CANDIDATE = re.compile(r"[0-9]{7}|[0-9]{3,4}[- ][0-9]{4}|@|联系人|法定代表人|法人代表|经办人")
@@ -47,7 +48,7 @@ def personal_findings(loaded: Loaded) -> Iterator[Finding]:
                     continue
                 line, col = loaded.positions.at(path)
                 where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
-                yield Finding(loaded.file, line, col, "error", "privacy.personal",
+                yield PRIVACY_PERSONAL.finding(loaded.file, line, col,
                               f"{where} 中有疑似{kind}（{_masked(match.group())}）：登记簿只写职务和人数，不写个人信息，"
                               "公开字段会发布到网站上，请删除")
                 break

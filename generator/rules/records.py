@@ -17,15 +17,26 @@ from generator.findings import Finding
 from generator.lifecycle import Status
 from generator.loader import Loaded, PathKey
 from generator.model import Record
+from generator.rules import (
+    DATA_CONSISTENCY,
+    EVENTS_APPLIED,
+    EVENTS_FUTURE,
+    EVENTS_ORDER,
+    FILE_NAME,
+    PATENT_NUMBER,
+    SCHEMA,
+    USCC_CHECKSUM,
+    Rule,
+)
 from generator.schema import ENTERPRISE_SCHEMA, PLACEHOLDER, dotted, field_schema, load_schema, placeholder_message
 
 _USCC_SHAPE = re.compile(r"^[0-9A-HJ-NP-RTUWXY]{2}[0-9]{6}[0-9A-HJ-NP-RTUWXY]{10}\Z")
 _PATENT_SHAPE = re.compile(r"^(ZL|CN)?([0-9]{12}|[0-9]{8})\.[0-9X]\Z")
 
 
-def _finding(loaded: Loaded, path: PathKey, rule: str, message: str) -> Finding:
+def _finding(loaded: Loaded, path: PathKey, rule: Rule, message: str) -> Finding:
     line, col = loaded.positions.at(path)
-    return Finding(loaded.file, line, col, "error", rule, message)
+    return rule.finding(loaded.file, line, col, message)
 
 
 def identifier_findings(loaded: Loaded) -> Iterator[Finding]:
@@ -40,10 +51,10 @@ def identifier_findings(loaded: Loaded) -> Iterator[Finding]:
     if isinstance(uscc, str) and _USCC_SHAPE.match(uscc):
         problem = ids.uscc_problem(uscc)
         if problem:
-            yield _finding(loaded, ("uscc",), "uscc.checksum", problem)
+            yield _finding(loaded, ("uscc",), USCC_CHECKSUM, problem)
         stem = PurePath(loaded.file).name
         if stem != f"{uscc}.yaml":
-            yield _finding(loaded, ("uscc",), "file.name", f"文件名应为 {uscc}.yaml（与统一社会信用代码一致），实为 {stem}")
+            yield _finding(loaded, ("uscc",), FILE_NAME, f"文件名应为 {uscc}.yaml（与统一社会信用代码一致），实为 {stem}")
     patents = data.get("patents")
     if isinstance(patents, list):
         for i, patent in enumerate(patents):
@@ -53,7 +64,7 @@ def identifier_findings(loaded: Loaded) -> Iterator[Finding]:
             if isinstance(number, str) and _PATENT_SHAPE.match(number):
                 problem = ids.patent_problem(number, kind if isinstance(kind, str) else None)
                 if problem:
-                    yield _finding(loaded, ("patents", i, "number"), "patent.number", problem)
+                    yield _finding(loaded, ("patents", i, "number"), PATENT_NUMBER, problem)
 
 
 def placeholder_findings(loaded: Loaded) -> Iterator[Finding]:
@@ -69,7 +80,7 @@ def placeholder_findings(loaded: Loaded) -> Iterator[Finding]:
             stack.extend((path + (i,), v) for i, v in enumerate(value))
         elif isinstance(value, str) and PLACEHOLDER in value:
             label = field_schema(load_schema(ENTERPRISE_SCHEMA), path).get("title") or dotted(path)
-            yield _finding(loaded, path, "schema", placeholder_message(f"{label}（{dotted(path)}）"))
+            yield _finding(loaded, path, SCHEMA, placeholder_message(f"{label}（{dotted(path)}）"))
 
 
 def event_findings(record: Record, status: Status, today: date) -> Iterator[Finding]:
@@ -78,17 +89,17 @@ def event_findings(record: Record, status: Status, today: date) -> Iterator[Find
     for event in record.events:
         line, col = record.at("events", event.index, "date")
         if previous is not None and event.date < previous:
-            yield Finding(record.file, line, col, "error", "events.order", f"事件日期 {event.date} 早于上一个事件 {previous}：事件须按日期从早到晚排列")
+            yield EVENTS_ORDER.finding(record.file, line, col, f"事件日期 {event.date} 早于上一个事件 {previous}：事件须按日期从早到晚排列")
         if event.date > today:
-            yield Finding(record.file, line, col, "error", "events.future", f"事件日期 {event.date} 晚于今天（{today}）：只能录入已经发生的决定")
+            yield EVENTS_FUTURE.finding(record.file, line, col, f"事件日期 {event.date} 晚于今天（{today}）：只能录入已经发生的决定")
         previous = event.date if previous is None else max(previous, event.date)
     for problem in status.problems:
-        if problem.rule == "events.order":
+        if problem.rule == EVENTS_ORDER.id:
             line, col = record.at("events", problem.event_index, "type")
-            yield Finding(record.file, line, col, "error", "events.order", problem.message)
+            yield EVENTS_ORDER.finding(record.file, line, col, problem.message)
     if status.status == "pending" and status.applied is None:
         line, col = record.positions.key_at(("events",))
-        yield Finding(record.file, line, col, "error", "events.applied",
+        yield EVENTS_APPLIED.finding(record.file, line, col,
                       "申报中的企业还没有申报日期：请在 events 中录入 type: applied 和申报日期（备案条件按申报日期评估）")
 
 
@@ -96,7 +107,7 @@ def consistency_findings(record: Record) -> Iterator[Finding]:
     """data.consistency: figures and dates that contradict each other within one record."""
     for path, message in _inconsistencies(record):
         line, col = record.at(*path)
-        yield Finding(record.file, line, col, "error", "data.consistency", message)
+        yield DATA_CONSISTENCY.finding(record.file, line, col, message)
 
 
 def _inconsistencies(rec: Record) -> Iterator[tuple[PathKey, str]]:
