@@ -13,6 +13,7 @@ import stat
 import sys
 import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -215,12 +216,34 @@ def _check_registry(args: argparse.Namespace) -> Registry:
 
     policy, today = _context(args)
     files, notes = discover(args.paths)
+    named = _named_records(files, args.paths)
+    if named is not None:  # files of records/ named one by one: check them within the whole registry, report only them
+        whole, whole_notes = discover(["records"])
+        inside = {os.path.normpath(display) for _, display in whole}
+        files = whole + [(path, display) for path, display in files if os.path.normpath(display) not in inside]
+        notes = whole_notes + notes
     cache = None if args.no_cache else cache_dir(os.environ, Path.cwd())
     store = Store()
     locals_ = check_files(files, policy, today, cache, args.jobs, store=store)
     registry = assemble(locals_, policy, today, notes, store.notes if cache else None)
     save(cache, policy, today, store)
+    if named is not None:
+        registry = replace(registry, entries=tuple(e for e in registry.entries if os.path.normpath(e.file) in named),
+                           findings=tuple(f for f in registry.findings if os.path.normpath(f.file) in named))
     return registry
+
+
+def _named_records(files: list[tuple[Path, str]], paths: Sequence[str]) -> set[str] | None:
+    """The named files when ``ipreg check`` was given single files of the records/ folder (as the pre-commit hook does):
+    registry-wide rules (duplicate USCCs and certificates, the ranking) then need the whole registry, so a local check
+    finds what CI finds. None when a folder was named or no named file lies in records/."""
+    if list(paths) == ["records"] or any(Path(p).is_dir() for p in paths) or not Path("records").is_dir():
+        return None
+    named = {os.path.normpath(display) for _, display in files}
+    records = Path("records").resolve()
+    if not any(path.resolve().parent == records for path, _ in files):
+        return None
+    return named
 
 
 def _registry(args: argparse.Namespace, paths: Sequence[str]) -> Registry:
@@ -264,7 +287,9 @@ def _diff(args: argparse.Namespace) -> int:
     after_files = {display: read_bytes(path) for path, display in files}
     before = build_registry(gitsource.load_all(before_files), base_policy, today)
     after = build_registry([load_bytes(data, name) for name, data in after_files.items()], policy, today, notes)
-    return commands.diff(args.base, before, after, before_files, after_files, args.format)
+    current_raw = read_bytes(Path(args.policy)) if Path(args.policy).is_file() else None
+    policy_changed = base_policy_raw != current_raw
+    return commands.diff(args.base, before, after, before_files, after_files, args.format, policy_changed)
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -167,10 +167,11 @@ def build(site: SiteInput, config: Path, site_dir: Path) -> int:
     return 0
 
 
-def diff(base: str, before: Registry, after: Registry, before_files: dict[str, bytes], after_files: dict[str, bytes], fmt: str) -> int:
+def diff(base: str, before: Registry, after: Registry, before_files: dict[str, bytes], after_files: dict[str, bytes], fmt: str,
+         policy_changed: bool = False) -> int:
     from generator import diff as diffing
 
-    result = diffing.compare(base, before, after, before_files, after_files)
+    result = diffing.compare(base, before, after, before_files, after_files, policy_changed)
     formatter = {"markdown": diffing.format_markdown, "json": diffing.format_json}.get(fmt, diffing.format_text)
     print(formatter(result), end="")
     return 0

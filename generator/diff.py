@@ -6,27 +6,39 @@ Pure: both registries are computed for the same ``today``; this module only comp
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from generator.cells import markdown_cell
-from generator.labels import CHANGE_ZH, DUE_KIND_ZH, STATUS_ZH
+from generator.findings import Finding
+from generator.labels import CHANGE_ZH, DUE_KIND_ZH, EVENT_ZH, SEVERITY_ZH, STATUS_ZH
 from generator.lifecycle import Status
-from generator.model import Record
-from generator.registry import Registry
+from generator.loader import load_bytes
+from generator.model import Event, Record
+from generator.registry import Entry, Registry
 from generator.worklist import due_items
+
+MAX_MESSAGES = 20  # findings listed per file in the summary; the rest are counted
 
 
 @dataclass(frozen=True)
 class RecordChange:
+    """One record file that changed (or, with ``change == "affected"``, whose results changed without a file change)."""
+
     file: str
     uscc: str | None
-    name: str | None
-    change: str  # added, modified, deleted
+    name: str | None  # from the record, else from the file's raw ``name:`` (a record with errors keeps its name)
+    change: str  # added, modified, deleted, affected
     before: str | None  # status before (None: no valid record)
     after: str | None
     errors: int
     warnings: int
+    events: list[dict[str, Any]] = field(default_factory=list)  # events that are new in this change
+    events_altered: int = 0  # events of the base that were edited or removed (events are only ever appended)
+    dates: dict[str, str | None] = field(default_factory=dict)  # term_end, grace_until, ban_until, review_deadline after
+    findings: list[dict[str, Any]] = field(default_factory=list)  # errors and warnings after the change (new ones first)
+    resolved: list[dict[str, Any]] = field(default_factory=list)  # errors and warnings of the base that are gone
 
 
 @dataclass(frozen=True)
@@ -39,18 +51,26 @@ class Diff:
     deadlines: list[dict[str, Any]]
     records: list[RecordChange]
     window: int = 90  # days ahead in which new deadlines are listed (policy review_notice_days)
+    policy_changed: bool = False
+    affected: list[RecordChange] = field(default_factory=list)  # unchanged files whose status or findings changed
+
+    @property
+    def deleted(self) -> list[RecordChange]:
+        return [r for r in self.records if r.change == "deleted"]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"base": self.base, "today": self.today, "entered": self.entered, "left": self.left,
-                "changed": self.changed, "deadlines": self.deadlines,
-                "records": [r.__dict__ for r in self.records]}
+        return {"base": self.base, "today": self.today, "policy_changed": self.policy_changed,
+                "entered": self.entered, "left": self.left, "changed": self.changed, "deadlines": self.deadlines,
+                "records": [r.__dict__ for r in self.records], "affected": [r.__dict__ for r in self.affected],
+                "deleted": [r.file for r in self.deleted]}
 
 
 def _by_uscc(registry: Registry) -> dict[str, tuple[Record, Status]]:
     return {record.uscc: (record, st) for record, st in registry.records()}
 
 
-def compare(base_name: str, before: Registry, after: Registry, before_files: dict[str, bytes], after_files: dict[str, bytes]) -> Diff:
+def compare(base_name: str, before: Registry, after: Registry, before_files: dict[str, bytes], after_files: dict[str, bytes],
+            policy_changed: bool = False) -> Diff:
     old, new = _by_uscc(before), _by_uscc(after)
     entered, left, changed = [], [], []
     for uscc in sorted(set(old) | set(new)):
@@ -66,45 +86,162 @@ def compare(base_name: str, before: Registry, after: Registry, before_files: dic
     window = after.policy.review_notice_days
     old_due = {(i.uscc, i.date, i.kind) for i in due_items(before, window)}
     deadlines = [i.as_dict() for i in due_items(after, window) if (i.uscc, i.date, i.kind) not in old_due]
-    return Diff(base_name, after.today.isoformat(), entered, left, changed, deadlines, _record_changes(before, after, before_files, after_files),
-                window)
+    records, affected = _record_changes(before, after, before_files, after_files)
+    return Diff(base_name, after.today.isoformat(), entered, left, changed, deadlines, records, window, policy_changed, affected)
 
 
-def _record_changes(before: Registry, after: Registry, before_files: dict[str, bytes], after_files: dict[str, bytes]) -> list[RecordChange]:
+def _finding_key(f: Finding) -> tuple[str, str, str]:
+    return (f.severity, f.rule, f.message)
+
+
+def _finding_dict(f: Finding) -> dict[str, Any]:
+    return {"line": f.line, "severity": f.severity, "rule": f.rule, "article": f.article, "message": f.message}
+
+
+def _event_key(e: Event) -> tuple[Any, ...]:
+    return (e.date, e.type, e.document, e.certificate, e.valid_until)
+
+
+def _event_dict(e: Event) -> dict[str, Any]:
+    return {"date": e.date.isoformat(), "type": e.type, "document": e.document, "certificate": e.certificate,
+            "valid_until": e.valid_until.isoformat() if e.valid_until else None}
+
+
+def _raw_name(data: bytes | None, file: str) -> str | None:
+    """The ``name:`` of a file whose record did not build (schema errors): the summary still says which enterprise."""
+    if data is None:
+        return None
+    loaded = load_bytes(data, file)
+    name = loaded.data.get("name") if isinstance(loaded.data, dict) else None
+    return name.strip() or None if isinstance(name, str) else None
+
+
+def _serious(entry: Entry | None) -> list[Finding]:
+    return [f for f in entry.findings if f.severity in ("error", "warning")] if entry else []
+
+
+def _change(path: str, kind: str, o: Entry | None, n: Entry | None, before_data: bytes | None, after_data: bytes | None) -> RecordChange:
+    record = (n.record if n else None) or (o.record if o else None)
+    name = (n.record.name if n and n.record else None) or _raw_name(after_data, path) or (o.record.name if o and o.record else None)
+    old_events = [_event_key(e) for e in o.record.events] if o and o.record else []
+    new_events = list(n.record.events) if n and n.record else []
+    remaining = list(old_events)
+    added = []
+    for event in new_events:
+        key = _event_key(event)
+        if key in remaining:
+            remaining.remove(key)
+        else:
+            added.append(_event_dict(event))
+    altered = len(remaining) if n and n.record else 0
+    st = n.status if n else None
+    dates = {k: (getattr(st, k).isoformat() if st and getattr(st, k) else None)
+             for k in ("term_start", "term_end", "review_deadline", "grace_until", "ban_until")}
+    old_keys = {_finding_key(f) for f in _serious(o)}
+    now = _serious(n)
+    new_keys = {_finding_key(f) for f in now}
+    ordered = sorted(now, key=lambda f: (_finding_key(f) in old_keys, f.line, f.severity != "error"))
+    return RecordChange(
+        path, record.uscc if record else None, name, kind,
+        o.status.status if o and o.status else None, n.status.status if n and n.status else None,
+        sum(f.severity == "error" for f in now), sum(f.severity == "warning" for f in now),
+        added, altered, dates, [_finding_dict(f) for f in ordered],
+        [_finding_dict(f) for f in _serious(o) if _finding_key(f) not in new_keys] if n else [],
+    )
+
+
+def _record_changes(before: Registry, after: Registry, before_files: dict[str, bytes],
+                    after_files: dict[str, bytes]) -> tuple[list[RecordChange], list[RecordChange]]:
     old_entries = {e.file: e for e in before.entries}
     new_entries = {e.file: e for e in after.entries}
-    out = []
+    changes, affected = [], []
     for path in sorted(set(before_files) | set(after_files)):
-        if before_files.get(path) == after_files.get(path):
-            continue
-        kind = "added" if path not in before_files else "deleted" if path not in after_files else "modified"
         o, n = old_entries.get(path), new_entries.get(path)
-        shown = n or o
-        record = shown.record if shown else None
-        out.append(RecordChange(
-            path, record.uscc if record else None, record.name if record else None, kind,
-            o.status.status if o and o.status else None, n.status.status if n and n.status else None,
-            sum(f.severity == "error" for f in n.findings) if n else 0,
-            sum(f.severity == "warning" for f in n.findings) if n else 0,
-        ))
-    return out
+        if before_files.get(path) != after_files.get(path):
+            kind = "added" if path not in before_files else "deleted" if path not in after_files else "modified"
+            changes.append(_change(path, kind, o, n, before_files.get(path), after_files.get(path)))
+            continue
+        # the same bytes: a change of policy.yml, of another record (duplicates, ranking) or of the code moved its results
+        was = (o.status.status if o and o.status else None, {_finding_key(f) for f in _serious(o)})
+        now = (n.status.status if n and n.status else None, {_finding_key(f) for f in _serious(n)})
+        if was != now:
+            affected.append(_change(path, "affected", o, n, before_files.get(path), after_files.get(path)))
+    return changes, affected
 
 
 def _zh(status: str | None) -> str:
     return STATUS_ZH[status] if status else "—"
 
 
+def _event_text(e: dict[str, Any]) -> str:
+    parts = [f"{e['date']} {EVENT_ZH.get(e['type'], e['type'])}"]
+    if e["document"]:
+        parts.append(f"文号 {e['document']}")
+    if e["certificate"]:
+        parts.append(f"证书 {e['certificate']}")
+    if e["valid_until"]:
+        parts.append(f"证书有效期至 {e['valid_until']}")
+    return "，".join(parts)
+
+
+_DATE_ZH = {"term_start": "有效期起", "term_end": "有效期至", "review_deadline": "复核期限", "grace_until": "保留资格至",
+            "ban_until": "禁止申请至"}
+
+
+def _dates_text(r: RecordChange) -> str:
+    return "；".join(f"{_DATE_ZH[k]} {v}" for k, v in r.dates.items() if v)
+
+
+def _finding_text(f: dict[str, Any]) -> str:
+    article = f"（{f['article']}）" if f["article"] else ""
+    return f"第 {f['line']} 行 {SEVERITY_ZH[f['severity']]} [{f['rule']}] {f['message']}{article}"
+
+
+def _deleted_warning(r: RecordChange) -> str:
+    return (f"删除了记录文件 {r.file}（{r.name or '名称不明'}）。记录不应删除：企业退出或被撤销也只追加事件"
+            "（withdrawn / revoked），历史由 Git 保存。确需删除的，请在合并请求中写明理由，由审核人确认。")
+
+
+def _record_details(r: RecordChange, cell: Callable[[str], str]) -> list[str]:
+    """The lines under one file: new events, resulting dates, findings (capped), resolved findings."""
+    lines = []
+    if r.events:
+        lines += [f"- 新增事件：{cell(_event_text(e))}" for e in r.events]
+    if r.events_altered:
+        lines.append(f"- **注意**：修改或删除了 {r.events_altered} 个已有事件（事件只应追加，不应改动）")
+    if r.change != "deleted" and _dates_text(r):
+        lines.append(f"- 修改后：{_zh(r.after)}；{_dates_text(r)}")
+    for f in r.findings[:MAX_MESSAGES]:
+        lines.append(f"- {cell(_finding_text(f))}")
+    if len(r.findings) > MAX_MESSAGES:
+        lines.append(f"- 另有 {len(r.findings) - MAX_MESSAGES} 个问题（运行 ipreg check {cell(r.file)} 查看全部）")
+    for f in r.resolved[:MAX_MESSAGES]:
+        lines.append(f"- 已解决：{cell(_finding_text(f))}")
+    return lines
 
 
 def format_markdown(diff: Diff) -> str:
     lines = [f"## 本次修改的影响（与 {markdown_cell(diff.base)} 相比，按 {diff.today} 计算）", ""]
+    for r in diff.deleted:
+        lines += [f"> ⚠️ **警告**：{markdown_cell(_deleted_warning(r))}", ""]
     if diff.records:
         lines += ["| 文件 | 企业 | 改动 | 修改前状态 | 修改后状态 | 错误 | 警告 |", "|---|---|---|---|---|---|---|"]
         for r in diff.records:
             lines.append(f"| {markdown_cell(r.file)} | {markdown_cell(r.name or '—')} | {CHANGE_ZH[r.change]} | {_zh(r.before)} | {_zh(r.after)} | {r.errors} | {r.warnings} |")
-    else:
-        lines.append("没有修改记录文件。")
-    lines.append("")
+        lines.append("")
+        for r in diff.records:
+            details = _record_details(r, markdown_cell)
+            if details:
+                lines += [f"### {markdown_cell(r.name or r.file)}（{markdown_cell(r.file)}）", "", *details, ""]
+    elif not diff.policy_changed:
+        lines += ["没有修改记录文件。", ""]
+    if diff.policy_changed or diff.affected:
+        title = "policy.yml 已修改，" if diff.policy_changed else ""
+        lines += [f"### {title}未改动的记录中结果有变化的：{len(diff.affected)} 家", ""]
+        for r in diff.affected:
+            lines.append(f"- **{markdown_cell(r.name or r.file)}**（{markdown_cell(r.file)}）：{_zh(r.before)} → {_zh(r.after)}")
+            lines += ["  " + line for line in _record_details(r, markdown_cell)]
+        lines.append("")
     for title, items in (("进入公开名单", diff.entered), ("离开公开名单", diff.left)):
         lines.append(f"**{title}**：" + ("、".join(f"{markdown_cell(i['name'])}（{i['uscc']}）" for i in items) if items else "无"))
         lines.append("")
@@ -119,10 +256,22 @@ def format_markdown(diff: Diff) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _plain(text: str) -> str:
+    return text
+
+
 def format_text(diff: Diff) -> str:
     lines = [f"与 {diff.base} 相比（按 {diff.today} 计算）："]
+    lines += [f"警告：{_deleted_warning(r)}" for r in diff.deleted]
     for r in diff.records:
-        lines.append(f"  {CHANGE_ZH[r.change]} {r.file}：{_zh(r.before)} → {_zh(r.after)}，{r.errors} 个错误，{r.warnings} 个警告")
+        lines.append(f"  {CHANGE_ZH[r.change]} {r.file}（{r.name or '—'}）：{_zh(r.before)} → {_zh(r.after)}，"
+                     f"{r.errors} 个错误，{r.warnings} 个警告")
+        lines += ["    " + line[2:] for line in _record_details(r, _plain)]
+    if diff.policy_changed or diff.affected:
+        lines.append(("policy.yml 已修改。" if diff.policy_changed else "") + f"未改动的记录中结果有变化的：{len(diff.affected)} 家")
+        for r in diff.affected:
+            lines.append(f"  {r.file}（{r.name or '—'}）：{_zh(r.before)} → {_zh(r.after)}")
+            lines += ["    " + line[2:] for line in _record_details(r, _plain)]
     lines.append("进入公开名单：" + ("、".join(f"{i['name']}（{i['uscc']}）" for i in diff.entered) or "无"))
     lines.append("离开公开名单：" + ("、".join(f"{i['name']}（{i['uscc']}）" for i in diff.left) or "无"))
     for c in diff.changed:

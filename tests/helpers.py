@@ -13,6 +13,7 @@ from generator.registry import Registry, build_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
+SAMPLES = Path(__file__).resolve().parent / "samples"  # a frozen copy of the sample registry: tests never read the live records/
 DEFAULT_TODAY = date(2026, 11, 25)
 _USCC_LINE = re.compile(rb'^uscc:\s*"?([0-9A-Z]+)"?', re.MULTILINE)
 
@@ -68,3 +69,44 @@ def check_case(path: Path, today: date | None = None) -> Registry:
     first = path if path.is_file() else min(path.glob("*.yaml"))
     return build_registry(load_case(path), default_policy(), today or case_today(first))
 
+
+
+# What a scratch repository links to from the checkout (code, docs and templates, never records/ or policy.yml).
+LINKED = ("mkdocs.yml", "docs", "overrides", "schemas", "texts", "generator", "CONTRIBUTING.md")
+
+
+def scratch_checkout(target: Path, records: Path | None = None) -> Path:
+    """A folder that looks like the repository: links to the code and docs, its own policy.yml (the samples' copy) and
+    records/ (a copy of ``records``, default the samples; empty if ``records`` does not exist)."""
+    import shutil
+
+    target.mkdir(parents=True, exist_ok=True)
+    for name in LINKED:
+        link = target / name
+        if not link.exists():
+            link.symlink_to(ROOT / name)
+    shutil.copy(SAMPLES / "policy.yml", target / "policy.yml")
+    folder = target / "records"
+    shutil.rmtree(folder, ignore_errors=True)
+    source = SAMPLES / "records" if records is None else records
+    if source.is_dir():
+        shutil.copytree(source, folder)
+    else:
+        folder.mkdir()
+    return target
+
+
+_SAMPLE_REPO: list[Path] = []
+
+
+def sample_repo() -> Path:
+    """One scratch repository holding the sample registry, made once per test session (read-only by convention)."""
+    if not _SAMPLE_REPO:
+        import atexit
+        import shutil
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="ipreg-samples-"))
+        atexit.register(shutil.rmtree, folder, True)
+        _SAMPLE_REPO.append(scratch_checkout(folder / "repo"))
+    return _SAMPLE_REPO[0]

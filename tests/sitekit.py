@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.ids import org_code_check, uscc_final_check
-from tests.helpers import CASES, ROOT
+from tests.helpers import CASES, scratch_checkout
 
 TODAY = "2026-11-25"
 BASE = (CASES / "valid" / "advantage.yaml").read_text(encoding="utf-8")
@@ -96,22 +95,11 @@ def fixtures() -> dict[str, Fixture]:
     }
 
 
-LINKED = ("mkdocs.yml", "docs", "overrides", "schemas", "texts", "generator", "CONTRIBUTING.md")
-
-
 def scratch_repo(target: Path, records: dict[str, Fixture] | None = None) -> Path:
-    """A folder that looks like the repository, with its own records/ and policy.yml."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in LINKED:
-        link = target / name
-        if not link.exists():
-            link.symlink_to(ROOT / name)
-    shutil.copy(ROOT / "policy.yml", target / "policy.yml")
-    folder = target / "records"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir()
+    """A folder that looks like the repository, with its own policy.yml and records/ holding ``records`` (default: every fixture)."""
+    scratch_checkout(target, records=target / "no-such-folder")
     for fixture in (records or fixtures()).values():
-        (folder / f"{fixture.uscc}.yaml").write_text(fixture.text, encoding="utf-8")
+        (target / "records" / f"{fixture.uscc}.yaml").write_text(fixture.text, encoding="utf-8")
     return target
 
 

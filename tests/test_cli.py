@@ -13,21 +13,21 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from tests.helpers import CASES, ROOT
+from tests.helpers import CASES, SAMPLES, sample_repo
 
 TODAY = "2026-11-25"
 
 
-def run(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if k not in ("IPREG_TODAY", "GITHUB_STEP_SUMMARY")}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd or sample_repo(), env=full_env, capture_output=True, text=True, timeout=60, check=False)
 
 
 @pytest.fixture()
 def repo(tmp_path: Path) -> Path:
     """A scratch registry: policy.yml and an empty records/ folder."""
-    shutil.copy(ROOT / "policy.yml", tmp_path / "policy.yml")
+    shutil.copy(SAMPLES / "policy.yml", tmp_path / "policy.yml")
     (tmp_path / "records").mkdir()
     return tmp_path
 
@@ -204,7 +204,7 @@ def test_internal_error_has_no_traceback(monkeypatch: pytest.MonkeyPatch, capsys
         raise RuntimeError("boom")
 
     monkeypatch.setattr(commands, "check", boom)
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(sample_repo())
     assert main(["check", "--today", TODAY]) == 1
     err = capsys.readouterr().err
     assert "内部错误" in err and "Traceback" not in err
@@ -233,5 +233,24 @@ def test_check_path_imports_no_site_machinery() -> None:
     probe = ("import sys\nfrom generator.cli import main\ncode = main(['check', '--no-cache', '--today', '2026-11-25'])\n"
              "print(code, sorted({m.split('.')[0] for m in sys.modules} & {'mkdocs', 'material', 'jinja2', 'icalendar', 'jsonschema'}))")
     env = {k: v for k, v in os.environ.items() if k != "IPREG_TODAY"}
-    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run([sys.executable, "-c", probe], cwd=sample_repo(), env=env, capture_output=True, text=True, timeout=60, check=False)
     assert result.stdout.splitlines()[-1] == "0 []", result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_checking_one_file_runs_the_registry_wide_rules(repo: Path, tmp_path: Path, cache: bool) -> None:
+    """``ipreg check records/X.yaml`` (the pre-commit hook) finds the duplicate certificate CI finds, and reports only X."""
+    folder = CASES / "invalid" / "registry.duplicate" / "same-certificate"
+    for source in sorted(folder.glob("*.yaml")):
+        (repo / "records" / source.name).write_bytes(source.read_bytes())
+    add_case(repo, "invalid/art5.revenue/below-threshold.yaml", "records/91411721MA45A010X6.yaml")  # an unrelated error elsewhere
+    env = {"IPREG_CACHE_DIR": str(tmp_path / "cache")}
+    options = [] if cache else ["--no-cache"]
+    for named in ("records/91411721MA00000154.yaml", "./records/91411721MA00000154.yaml"):
+        result = run("check", "--format", "json", "--today", TODAY, *options, named, cwd=repo, env=env)
+        payload = json.loads(result.stdout)
+        assert result.returncode == 1 and payload["records"] == 1, payload
+        assert {(f["file"], f["rule"]) for f in payload["findings"] if f["severity"] == "error"} == {
+            ("records/91411721MA00000154.yaml", "registry.duplicate")}
+    whole = json.loads(run("check", "--format", "json", "--today", TODAY, *options, cwd=repo, env=env).stdout)
+    assert whole["records"] == 3 and {f["rule"] for f in whole["findings"] if f["severity"] == "error"} >= {"registry.duplicate", "art5.revenue"}

@@ -15,7 +15,7 @@ from generator.model import EVENT_TYPES, HONOR_TYPES
 from generator.policy import default_policy
 from generator.registry import build_registry
 from generator.rules import CATALOGUE
-from tests.helpers import ROOT
+from tests.helpers import ROOT, SAMPLES
 
 REFERENCE_DAY = date(2026, 11, 25)  # the README's reference date
 
@@ -27,7 +27,7 @@ def test_every_rule_and_status_is_documented() -> None:
 
 
 def _sample_registry():  # type: ignore[no-untyped-def]
-    files, notes = discover([str(ROOT / "records")])
+    files, notes = discover([str(SAMPLES / "records")])
     assert notes == []
     return build_registry([load_file(p, d) for p, d in files], default_policy(), REFERENCE_DAY)
 
@@ -46,7 +46,7 @@ def test_samples_cover_everything_on_the_reference_date() -> None:
 @pytest.mark.parametrize("day", [date(2026, 12, 31), date(2027, 1, 1), date(2027, 6, 30)])
 def test_sample_records_pass_on_later_days_too(day: date) -> None:
     """The evaluation date is never today: the samples stay free of errors across the new year."""
-    files, _ = discover([str(ROOT / "records")])
+    files, _ = discover([str(SAMPLES / "records")])
     registry = build_registry([load_file(p, d) for p, d in files], default_policy(), day)
     assert registry.errors == 0, [f for f in registry.findings if f.severity == "error"]
 

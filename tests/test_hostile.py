@@ -19,7 +19,7 @@ import pytest
 from generator.policy import default_policy
 from generator.registry import build_registry
 from generator.report import format_json, format_text
-from tests.helpers import CASES, ROOT, case_today, expectations, load_case
+from tests.helpers import CASES, case_today, expectations, load_case, sample_repo
 from tests.sitekit import build, fixtures, ipreg, scratch_repo
 
 HOSTILE = sorted(p for p in (CASES / "hostile").iterdir() if p.suffix == ".yaml" or p.is_dir())
@@ -46,7 +46,7 @@ def test_hostile_case(case: Path) -> None:
 
 def test_whole_corpus_through_the_cli_has_no_traceback() -> None:
     result = subprocess.run([sys.executable, "-m", "generator", "check", "--format", "json", "--today", "2026-11-25",
-                             str(CASES / "hostile")], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+                             str(CASES / "hostile")], cwd=sample_repo(), capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 1 and result.stderr == ""
     payload = json.loads(result.stdout)
     files = {f["file"] for f in payload["findings"] if f["severity"] == "error"}

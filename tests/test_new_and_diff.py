@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 from generator.schema import PLACEHOLDER
-from tests.helpers import ROOT
+from tests.helpers import SAMPLES
 from tests.sitekit import fixtures, ipreg
 
 TODAY = "2026-11-25"
@@ -39,7 +40,7 @@ def fill(text: str) -> str:
 
 
 def scratch(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "policy.yml", tmp_path / "policy.yml")
+    shutil.copy(SAMPLES / "policy.yml", tmp_path / "policy.yml")
     return tmp_path
 
 
@@ -114,3 +115,59 @@ def test_diff_between_two_commits(tmp_path: Path) -> None:
     assert "保留资格 → 有效" in markdown
     bad = ipreg(repo, "diff", "no-such-ref", "--today", TODAY)
     assert bad.returncode == 2 and "找不到提交" in bad.stderr
+
+
+def test_diff_says_why(tmp_path: Path) -> None:
+    """The PR summary names the new events (type, date, 文号), the resulting dates and the findings themselves; a record
+    with errors keeps its name; a deleted record is a loud warning; a policy.yml change shows its effect on every record."""
+    fx = fixtures()
+    repo = scratch(tmp_path)
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "records").mkdir()
+    machine, private, conditional = fx["machine"], fx["private"], fx["conditional"]
+    for f in (machine, private, conditional):
+        (repo / "records" / f"{f.uscc}.yaml").write_text(f.text, encoding="utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "base")
+    passed = conditional.text.replace("  - year: 2022\n", "  - year: 2025\n") + \
+        "  - date: 2026-11-20\n    type: review_passed\n    document: 西市监〔2026〕40号\n"
+    (repo / "records" / f"{conditional.uscc}.yaml").write_text(passed, encoding="utf-8")
+    broken = re.sub(r"(?m)^(\s+)revenue: \d+", r"\1revenue: 1200", machine.text)  # below revenue_min: an error
+    assert broken != machine.text
+    (repo / "records" / f"{machine.uscc}.yaml").write_text(broken, encoding="utf-8")
+    (repo / "records" / f"{private.uscc}.yaml").unlink()
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "change")
+    d = json.loads(ipreg(repo, "diff", "HEAD~1", "--format", "json", "--today", TODAY).stdout)
+    by_file = {r["file"]: r for r in d["records"]}
+    review = by_file[f"records/{conditional.uscc}.yaml"]
+    assert review["events"] == [{"date": "2026-11-20", "type": "review_passed", "document": "西市监〔2026〕40号",
+                                 "certificate": None, "valid_until": None}]
+    assert review["dates"]["term_end"] == "2029-11-19" and review["after"] == "valid"
+    bad = by_file[f"records/{machine.uscc}.yaml"]
+    assert bad["name"] == machine.name and bad["errors"] >= 1
+    assert any(f["rule"] == "art5.revenue" and "1,200 元" in f["message"] for f in bad["findings"])
+    assert d["deleted"] == [f"records/{private.uscc}.yaml"]
+    markdown = ipreg(repo, "diff", "HEAD~1", "--format", "markdown", "--today", TODAY).stdout
+    assert "2026-11-20 复核通过，文号 西市监〔2026〕40号" in markdown and "有效期至 2029-11-19" in markdown
+    assert "⚠️ **警告**：删除了记录文件" in markdown and "1,200 元" in markdown and machine.name in markdown
+    text = ipreg(repo, "diff", "HEAD~1", "--today", TODAY).stdout
+    assert "警告：删除了记录文件" in text and "复核通过" in text
+
+    # a schema error: the record does not build, the summary still names the enterprise
+    (repo / "records" / f"{machine.uscc}.yaml").write_text(re.sub(r"(?m)^(\s+)revenue: \d+", r"\1revenue: 十二", machine.text), encoding="utf-8")
+    d = json.loads(ipreg(repo, "diff", "HEAD", "--format", "json", "--today", TODAY).stdout)
+    [only] = d["records"]
+    assert only["name"] == machine.name and only["after"] is None and any(f["rule"] == "schema" for f in only["findings"])
+
+    # policy.yml only: every record whose status or findings move is listed
+    (repo / "records" / f"{machine.uscc}.yaml").write_text(broken, encoding="utf-8")
+    policy = (repo / "policy.yml").read_text(encoding="utf-8")
+    raised = re.sub(r"(?m)^revenue_min: .*$", "revenue_min: 900000000", policy)
+    assert raised != policy
+    (repo / "policy.yml").write_text(raised, encoding="utf-8")
+    d = json.loads(ipreg(repo, "diff", "HEAD", "--format", "json", "--today", TODAY).stdout)
+    assert d["policy_changed"] is True and d["records"] == []
+    assert f"records/{conditional.uscc}.yaml" in {r["file"] for r in d["affected"]}
+    markdown = ipreg(repo, "diff", "HEAD", "--format", "markdown", "--today", TODAY).stdout
+    assert "policy.yml 已修改" in markdown and "没有修改记录文件" not in markdown and "900,000,000" in markdown

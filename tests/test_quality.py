@@ -19,3 +19,15 @@ def test_mypy_strict() -> None:
 def test_ruff() -> None:
     result = subprocess.run([str(BIN / "ruff"), "check", "generator", "benchmarks", "tests"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout
+
+
+def test_tests_never_read_the_live_registry() -> None:
+    """The bureau replaces the samples with real records: tests use tests/samples/ (a frozen copy) or build their own
+    registry, never ROOT/records or ROOT/policy.yml, and never run the CLI in the checkout (cwd=ROOT)."""
+    import re
+
+    live = re.compile(r'ROOT\s*/\s*"(records|policy\.yml)"|ROOT\s*/\s*"records/|"generator".*cwd=ROOT\b|chdir\(ROOT\)')
+    found = [f"{path.name}:{n}: {line.strip()}" for path in sorted((ROOT / "tests").glob("*.py"))
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if live.search(line) and path.name != "test_quality.py"]
+    assert found == []

@@ -144,10 +144,10 @@ def test_cache_gives_the_output_of_a_full_check(tmp_path: Path) -> None:
 
 
 def test_cache_on_the_hostile_corpus(tmp_path: Path) -> None:
-    from tests.helpers import CASES, ROOT
+    from tests.helpers import CASES, SAMPLES
 
     cache = tmp_path / "cache"
-    policy = ("--policy", str(ROOT / "policy.yml"), ".")
+    policy = ("--policy", str(SAMPLES / "policy.yml"), ".")
     full = _check(CASES / "hostile", cache, "--no-cache", *policy)
     assert '"rule": "yaml.alias"' in full or '"rule":"yaml.alias"' in full
     assert _check(CASES / "hostile", cache, *policy) == full

@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 from generator.loader import load_file
 from generator.policy import default_policy, load_policy
 from generator.schema import ENTERPRISE_SCHEMA, POLICY_SCHEMA
-from tests.helpers import ROOT
+from tests.helpers import ROOT, SAMPLES
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -84,7 +84,7 @@ def test_unicode_names_are_accepted() -> None:
 
 
 def test_records_start_with_schema_comment() -> None:
-    for path in sorted((ROOT / "records").glob("*.yaml")):
+    for path in sorted((SAMPLES / "records").glob("*.yaml")):
         assert path.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=../schemas/enterprise.schema.json\n"), path
 
 
@@ -107,8 +107,8 @@ def test_check_jsonschema_rejects_a_bad_record(tmp_path: Path) -> None:
 
 
 def test_policy_yml_holds_xiping_values_equal_to_schema_defaults() -> None:
-    assert load_policy(ROOT / "policy.yml") == default_policy()
-    loaded = load_file(ROOT / "policy.yml")
+    assert load_policy(SAMPLES / "policy.yml") == default_policy()
+    loaded = load_file(SAMPLES / "policy.yml")
     assert loaded.data is not None
     assert set(loaded.data) == set(json.loads(POLICY_SCHEMA.read_text(encoding="utf-8"))["properties"])
 

@@ -62,3 +62,19 @@ def test_review_checklist_and_codeowners_example() -> None:
     template = (ROOT / ".github/pull_request_template.md").read_text(encoding="utf-8")
     assert "文号" in template and "证书" in template and "- [ ]" in template
     assert "/records/" in (ROOT / ".github/CODEOWNERS.example").read_text(encoding="utf-8")
+
+
+def test_pre_commit_hook_without_a_venv_says_what_to_run(tmp_path: Path) -> None:
+    """No .venv and no ipreg on PATH: the hook stops the commit with a Chinese explanation, not "Executable not found"."""
+    hook = ROOT / "tools" / "ipreg-hook"
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+    result = subprocess.run([str(hook), "records/x.yaml"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 1 and "未找到 ipreg" in result.stderr and "make test" in result.stderr and "Windows" in result.stderr
+    fake = tmp_path / ".venv" / "bin" / "ipreg"
+    fake.parent.mkdir(parents=True)
+    fake.write_text('#!/bin/sh\necho "ran: $*"\n', encoding="utf-8")
+    fake.chmod(0o755)
+    result = subprocess.run([str(hook), "records/x.yaml"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 0 and result.stdout == "ran: check records/x.yaml\n"
+    config = (ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert "entry: tools/ipreg-hook" in config
