@@ -125,6 +125,52 @@ def _common(parser: argparse.ArgumentParser, paths: bool = True) -> None:
     parser.add_argument("--jobs", type=int, default=None, metavar="N", help="读取记录的进程数（默认按 CPU 核数；1 表示不并行）")
 
 
+def _export_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--status", action="append", default=[], metavar="STATUS",
+                        help="只列出这些状态（英文代码或中文，如 valid 或 有效；可用逗号分隔或重复）")
+    parser.add_argument("--industry", action="append", default=[], metavar="CODE",
+                        help="只列出行业代码以此开头的企业（如 C35 或 C；可用逗号分隔或重复）")
+    parser.add_argument("-o", "--output", metavar="FILE", help="写入新文件（已存在时不覆盖）；xlsx 在终端上必须指定")
+
+
+def _statuses(values: Sequence[str]) -> tuple[str, ...]:
+    from generator.labels import STATUS_ZH
+
+    by_label = {label: code for code, label in STATUS_ZH.items()}
+    out = []
+    for value in (v.strip() for item in values for v in item.replace("，", ",").split(",") if v.strip()):
+        code = value if value in STATUS_ZH else by_label.get(value)
+        if code is None:
+            known = "、".join(f"{c}（{z}）" for c, z in STATUS_ZH.items())
+            raise UsageError(f"--status {value} 不是状态：可选 {known}")
+        out.append(code)
+    return tuple(out)
+
+
+def _industries(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(v.strip().upper() for item in values for v in item.replace("，", ",").split(",") if v.strip())
+
+
+def _emit(data: bytes, output: str | None, fmt: str) -> None:
+    """Exported bytes to a new file (atomic, never over an existing one) or to stdout."""
+    from generator.files import Exists, write_new
+
+    if output is None:
+        if fmt == "xlsx" and sys.stdout.isatty():
+            raise UsageError("xlsx 是二进制文件，不能显示在终端上：请用 --output 文件名.xlsx 指定要写入的新文件")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        write_new(Path(output), data)
+    except Exists:
+        raise UsageError(f"{output} 已存在，没有覆盖：请换一个文件名，或先移走原文件") from None
+    except OSError as exc:
+        raise UsageError(f"无法写入 {output}：{exc.strerror or exc}") from None
+    print(f"已写入 {output}", file=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ipreg", description="西平县知识产权强企备案登记簿：检查记录、查看状态、生成公开站点。")
     parser.add_argument("--version", action="version", version=f"ipreg {__version__}")
@@ -138,7 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     st = sub.add_parser("status", help="列出每家企业在今天的状态")
     _common(st)
-    st.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    st.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table",
+                    help="csv：带 BOM 的中文表头，Excel 直接打开；xlsx：Excel 工作簿（代码等都存为文本）")
+    _export_options(st)
 
     explain = sub.add_parser("explain", help="逐条说明一家企业的检查结果和依据")
     _common(explain, paths=False)
@@ -147,7 +195,9 @@ def build_parser() -> argparse.ArgumentParser:
     due = sub.add_parser("due", help="工作清单：即将届满的有效期、保留资格期和逾期未复核的企业")
     _common(due)
     due.add_argument("--within", type=int, default=90, metavar="DAYS", help="未来多少天内（默认 90）")
-    due.add_argument("--format", choices=("table", "json"), default="table")
+    due.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table",
+                     help="csv：带 BOM 的中文表头，Excel 直接打开；xlsx：Excel 工作簿")
+    _export_options(due)
 
     diff = sub.add_parser("diff", help="与另一个提交相比：哪些企业进入或离开名单、状态变化、新增期限")
     _common(diff, paths=False)
@@ -298,11 +348,21 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "check":
         return commands.check(_check_registry(args), args.format, args.verbose)
     if args.command == "status":
-        return commands.status(_registry(args, args.paths), args.format)
+        registry = _registry(args, args.paths)
+        filters = (_statuses(args.status), _industries(args.industry))
+        if args.format in ("csv", "xlsx"):
+            _emit(commands.status_export(registry, args.format, *filters), args.output, args.format)
+            return commands.status_exit(registry)
+        return commands.status(registry, args.format, *filters)
     if args.command == "due":
         if args.within < 0:
             raise UsageError("--within 不能为负数")
-        return commands.due(_registry(args, args.paths), args.within, args.format)
+        registry = _registry(args, args.paths)
+        filters = (_statuses(args.status), _industries(args.industry))
+        if args.format in ("csv", "xlsx"):
+            _emit(commands.due_export(registry, args.within, args.format, *filters), args.output, args.format)
+            return 0
+        return commands.due(registry, args.within, args.format, *filters)
     if args.command == "explain":
         target = Path(args.file)
         if not target.is_file():

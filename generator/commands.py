@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import sys
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from generator.cells import spreadsheet_cell
 from generator.labels import CATEGORY_ZH, CAUSE_ZH, DUE_KIND_ZH, SEVERITY_ZH, STATUS_ZH
 from generator.registry import Entry, Registry
 from generator.report import format_github, format_json, format_text, summary_markdown, text_line
 from generator.rules import CATALOGUE
-from generator.worklist import STATUS_FIELDS, due_items, status_rows
+from generator.worklist import STATUS_FIELDS, DueItem, due_items, status_rows
 
 if TYPE_CHECKING:
     from generator.site.build import SiteInput
@@ -60,17 +58,23 @@ def _problems_note(registry: Registry) -> str:
     return f"注意：{len(skipped)} 个文件有格式错误，未列入（运行 ipreg check 查看）：{'、'.join(skipped)}\n"
 
 
-def status(registry: Registry, fmt: str) -> int:
-    rows = status_rows(registry)
+def _status_rows(registry: Registry, statuses: Sequence[str], industries: Sequence[str]) -> list[dict[str, Any]]:
+    from generator.exports import filter_rows
+
+    industry = {r.file: (r.industry_code, r.industry_name) for r, _ in registry.records()}
+    rows = [{**row, "industry_code": industry[row["file"]][0], "industry_name": industry[row["file"]][1]}
+            for row in status_rows(registry)]
+    return filter_rows(rows, statuses, industries)
+
+
+def status_exit(registry: Registry) -> int:
+    return 0 if all(e.record is not None for e in registry.entries) else 1
+
+
+def status(registry: Registry, fmt: str, statuses: Sequence[str] = (), industries: Sequence[str] = ()) -> int:
+    rows = [{k: v for k, v in row.items() if k in STATUS_FIELDS} for row in _status_rows(registry, statuses, industries)]
     if fmt == "json":
         print(json.dumps({"today": registry.today.isoformat(), "enterprises": rows}, ensure_ascii=False, indent=2))
-    elif fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(STATUS_FIELDS), lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: spreadsheet_cell(v) for k, v in {**row, "listed": "true" if row["listed"] else "false"}.items()})
-        print(buffer.getvalue(), end="")
     else:
         header = ["统一社会信用代码", "企业名称", "类别", "状态", "公开", "有效期起", "有效期至", "保留资格至", "禁止申请至"]
         table = [[r["uscc"], r["name"], CATEGORY_ZH[r["category"]], STATUS_ZH[r["status"]], "是" if r["listed"] else "否",
@@ -78,11 +82,37 @@ def status(registry: Registry, fmt: str) -> int:
         print(f"{registry.today} 的状态（{len(rows)} 家）：")
         print(_table(header, table), end="")
         print(_problems_note(registry), end="", file=sys.stderr)
-    return 0 if all(e.record is not None for e in registry.entries) else 1
+    return status_exit(registry)
 
 
-def due(registry: Registry, within: int, fmt: str) -> int:
-    items = due_items(registry, within)
+def status_export(registry: Registry, fmt: str, statuses: Sequence[str] = (), industries: Sequence[str] = ()) -> bytes:
+    """``ipreg status --format csv|xlsx``: Chinese headers and labels, for Excel."""
+    from generator import exports
+
+    headers, rows = exports.table(exports.STATUS_COLUMNS, _status_rows(registry, statuses, industries))
+    if fmt == "csv":
+        return exports.to_csv(headers, rows)
+    return exports.to_xlsx(headers, rows, f"状态 {registry.today}", registry.today, [c.width for c in exports.STATUS_COLUMNS])
+
+
+def _due_items(registry: Registry, within: int, statuses: Sequence[str], industries: Sequence[str]) -> list[DueItem]:
+    industry = {r.file: r.industry_code for r, _ in registry.records()}
+    return [i for i in due_items(registry, within) if (not statuses or i.status in statuses)
+            and (not industries or industry.get(i.file, "").startswith(tuple(industries)))]
+
+
+def due_export(registry: Registry, within: int, fmt: str, statuses: Sequence[str] = (), industries: Sequence[str] = ()) -> bytes:
+    """``ipreg due --format csv|xlsx``."""
+    from generator import exports
+
+    headers, rows = exports.table(exports.DUE_COLUMNS, exports.due_rows(_due_items(registry, within, statuses, industries)))
+    if fmt == "csv":
+        return exports.to_csv(headers, rows)
+    return exports.to_xlsx(headers, rows, f"工作清单 {registry.today}", registry.today, [c.width for c in exports.DUE_COLUMNS])
+
+
+def due(registry: Registry, within: int, fmt: str, statuses: Sequence[str] = (), industries: Sequence[str] = ()) -> int:
+    items = _due_items(registry, within, statuses, industries)
     if fmt == "json":
         print(json.dumps({"today": registry.today.isoformat(), "within_days": within, "items": [i.as_dict() for i in items]},
                          ensure_ascii=False, indent=2))

@@ -166,7 +166,8 @@ def test_status_json_shape() -> None:
 
 def test_status_csv_and_table() -> None:
     csv_out = run("status", "--format", "csv", "--today", TODAY).stdout.splitlines()
-    assert csv_out[0] == "uscc,name,category,status,listed,term_start,term_end,grace_until,ban_until,review_deadline,next_deadline,next_deadline_kind,cause,file"
+    assert csv_out[0] == ("\ufeff统一社会信用代码,企业名称,类别,状态,列入公开名单,有效期起,有效期至,复核期限,保留资格至,禁止申请至,"
+                          "下一期限,下一期限事项,原因,行业代码,行业,文件")
     table = run("status", "--today", TODAY).stdout
     assert "待复核" in table and "保留资格" in table
 

@@ -175,3 +175,21 @@ def test_large_timeline_draws_a_bar_chart(browser: Browser, large_url: str) -> N
     assert not any("Maximum text size" in t or "Syntax error" in t for t in texts)
     assert page.locator(".mermaid svg rect").count() >= 25  # a bar per month
     page.close()
+
+
+@pytest.mark.parametrize("clock,stale", [("2026-11-27T23:00:00+08:00", False), ("2026-11-28T00:30:00+08:00", True)])
+def test_pages_say_how_old_their_data_is(browser: Browser, base_url: str, clock: str, stale: bool) -> None:
+    """Every page shows the data date; more than 2 days behind the visitor's clock it warns that it may be out of date
+    (a stopped daily publish is visible to citizens)."""
+    from datetime import datetime
+
+    page = browser.new_page()
+    page.clock.set_fixed_time(datetime.fromisoformat(clock))
+    for path in ("", "list/", f"enterprises/{FIX['machine'].uscc}/"):
+        page.goto(base_url + path)
+        assert page.locator(".ipreg-data-date time").get_attribute("datetime") == "2026-11-25"
+        warning = page.locator(".ipreg-stale")
+        assert warning.is_visible() is stale, (path, clock)
+        if stale:
+            assert "可能已过期" in warning.inner_text() and "2026-11-25" in warning.inner_text()
+    page.close()

@@ -27,8 +27,8 @@ def test_status_csv_guards_formulas(tmp_path: Path) -> None:
     repo = scratch_repo(tmp_path / "repo", {"formula": formula})
     result = subprocess.run([sys.executable, "-m", "generator", "status", "--format", "csv", "--today", "2026-11-25"],
                             cwd=repo, capture_output=True, text=True, timeout=120, check=False)
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert rows and rows[0]["name"] == "'" + name
+    rows = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+    assert rows and rows[0]["企业名称"] == "'" + name
 
 
 def test_markdown_cells_stay_in_their_cell_and_line() -> None:

@@ -11,6 +11,7 @@ from tests.helpers import ROOT
 
 BIN = Path(sys.executable).parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+GITEA = sorted((ROOT / "deploy" / "gitea" / "workflows").glob("*.yml"))
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -22,20 +23,35 @@ def test_there_are_check_and_publish_workflows() -> None:
 
 
 def test_workflows_match_the_github_workflow_schema() -> None:
-    result = run(BIN / "check-jsonschema", "--builtin-schema", "vendor.github-workflows", *WORKFLOWS)
+    """GitHub's and the Gitea variants (Gitea Actions reads the same format)."""
+    assert {p.name for p in GITEA} == {"check.yml", "publish.yml"}
+    result = run(BIN / "check-jsonschema", "--builtin-schema", "vendor.github-workflows", *WORKFLOWS, *GITEA)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_zizmor_finds_nothing_of_medium_severity_or_above() -> None:
-    result = run(BIN / "zizmor", "--offline", "--min-severity", "medium", "--format", "json", *WORKFLOWS)
+    result = run(BIN / "zizmor", "--offline", "--min-severity", "medium", "--format", "json", *WORKFLOWS, *GITEA)
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout or "[]") == []
 
 
 def test_check_workflow_uses_only_portable_features() -> None:
+    import yaml
+
     text = (ROOT / ".github/workflows/check.yml").read_text(encoding="utf-8")
     assert "pull_request:" in text and "make test" in text and "ipreg check --format github" in text
     assert "ipreg diff" in text and "ipreg build" in text and "GITHUB_STEP_SUMMARY:-" in text
+    workflow = yaml.safe_load(text)
+    records, tests = workflow["jobs"]["records"], workflow["jobs"]["tests"]
+    assert "needs" not in records and "needs" not in tests  # the record check never waits for (or on) the code tests
+    steps = {s.get("name", ""): s for s in records["steps"]}
+    check = next(s for s in records["steps"] if "ipreg check --format github" in s.get("run", ""))
+    summary = next(s for s in records["steps"] if "ipreg diff" in s.get("run", ""))
+    assert records["steps"].index(check) < records["steps"].index(summary) and summary.get("if") == "always()", steps
+    assert not any("make test" in s.get("run", "") for s in records["steps"])
+    paths = workflow[True]["pull_request"]["paths"] if True in workflow else workflow["on"]["pull_request"]["paths"]
+    for needed in ("records/**", "policy.yml", "docs/**", "overrides/**", "texts/**", "mkdocs.yml", "CONTRIBUTING.md", "README.md"):
+        assert needed in paths, needed
     for line in text.splitlines():
         if "uses:" in line:
             assert "@" in line and len(line.split("@")[1].split()[0]) == 40, line  # pinned to a commit
@@ -61,7 +77,10 @@ def test_vscode_maps_records_to_the_schema() -> None:
 def test_review_checklist_and_codeowners_example() -> None:
     template = (ROOT / ".github/pull_request_template.md").read_text(encoding="utf-8")
     assert "文号" in template and "证书" in template and "- [ ]" in template
-    assert "/records/" in (ROOT / ".github/CODEOWNERS.example").read_text(encoding="utf-8")
+    owners = (ROOT / ".github/CODEOWNERS.example").read_text(encoding="utf-8")
+    covered = {line.split()[0] for line in owners.splitlines() if line.startswith("/")}
+    assert {"/records/", "/docs/", "/overrides/", "/texts/", "/policy.yml", "/Makefile", "/requirements.lock",
+            "/CONTRIBUTING.md", "/generator/", "/schemas/", "/.github/", "/mkdocs.yml"} <= covered
 
 
 def test_pre_commit_hook_without_a_venv_says_what_to_run(tmp_path: Path) -> None:
@@ -78,3 +97,22 @@ def test_pre_commit_hook_without_a_venv_says_what_to_run(tmp_path: Path) -> None
     assert result.returncode == 0 and result.stdout == "ran: check records/x.yaml\n"
     config = (ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8")
     assert "entry: tools/ipreg-hook" in config
+
+
+def test_gitea_workflows_comment_and_publish_without_github_services() -> None:
+    import yaml
+
+    check = yaml.safe_load((ROOT / "deploy/gitea/workflows/check.yml").read_text(encoding="utf-8"))
+    steps = check["jobs"]["records"]["steps"]
+    runs = [s.get("run", "") for s in steps]
+    assert any("ipreg check --format github" in r for r in runs) and any("ipreg diff" in r for r in runs)
+    comment = next(s for s in steps if "generator.gitea" in s.get("run", ""))
+    assert comment.get("if") == "always()" and "GITEA_TOKEN" in comment["env"]
+    assert steps[-1]["if"] == "steps.check.outcome == 'failure'"  # the check still blocks the merge, after commenting
+    publish_text = (ROOT / "deploy/gitea/workflows/publish.yml").read_text(encoding="utf-8")
+    assert "deploy-pages" not in publish_text and "tools/publish-rsync" in publish_text and "workflow_dispatch" in publish_text
+    assert "vars.IPREG_DEPLOY_TARGET" in publish_text and "vars.PIP_INDEX_URL" in publish_text
+    for workflow in (*WORKFLOWS, *GITEA):
+        for line in workflow.read_text(encoding="utf-8").splitlines():
+            if line.strip().startswith("uses:"):
+                assert len(line.split("@")[1].split()[0]) == 40, line  # pinned to a commit, so a mirror can serve the same

@@ -42,6 +42,7 @@ def on_config(config: Any) -> Any:
             raise PluginError(f"记录有 {site.registry.errors} 个错误，站点未生成：请先运行 ipreg check 并修改")
         _state["content"] = site_build.site_content(root, site, _list_page_size(config))
         _state["secrets"] = site.secrets
+        config.extra["ipreg_data_date"] = site.registry.today.isoformat()  # shown on every page (overrides/main.html)
         _state["data"] = site_build.OpenData(site.items, site.registry.today, config.site_url or "", background=preloaded is not None)
     except site_build.SiteError as exc:
         raise PluginError(str(exc)) from None

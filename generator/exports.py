@@ -1,0 +1,122 @@
+"""Staff exports that open in Excel: the status table and the worklist as CSV (UTF-8 with BOM, Chinese headers
+and labels) or .xlsx (every cell text, so an all-digit USCC never becomes 9.14E+17), with filters.
+
+Pure: rows in, bytes out. The CLI decides where the bytes go (stdout or a new file, written atomically).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from generator.cells import spreadsheet_cell
+from generator.labels import CATEGORY_ZH, CAUSE_ZH, DUE_KIND_ZH, STATUS_ZH
+from generator.worklist import DueItem
+
+
+def _label(table: dict[str, str]) -> Callable[[Any], str]:
+    return lambda value: table.get(value, value) if value else ""
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _yes(value: Any) -> str:
+    return "是" if value else "否"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    show: Callable[[Any], str] = _text
+    width: int = 12  # characters, for the .xlsx column
+
+
+STATUS_COLUMNS = (
+    Column("uscc", "统一社会信用代码", width=22),
+    Column("name", "企业名称", width=34),
+    Column("category", "类别", _label(CATEGORY_ZH), 18),
+    Column("status", "状态", _label(STATUS_ZH), 12),
+    Column("listed", "列入公开名单", _yes, 12),
+    Column("term_start", "有效期起"),
+    Column("term_end", "有效期至"),
+    Column("review_deadline", "复核期限"),
+    Column("grace_until", "保留资格至"),
+    Column("ban_until", "禁止申请至"),
+    Column("next_deadline", "下一期限"),
+    Column("next_deadline_kind", "下一期限事项", _label(DUE_KIND_ZH), 16),
+    Column("cause", "原因", _label(CAUSE_ZH), 28),
+    Column("industry_code", "行业代码", width=10),
+    Column("industry_name", "行业", width=20),
+    Column("file", "文件", width=36),
+)
+
+DUE_COLUMNS = (
+    Column("date", "日期"),
+    Column("kind", "事项", _label(DUE_KIND_ZH), 24),
+    Column("status", "状态", _label(STATUS_ZH)),
+    Column("uscc", "统一社会信用代码", width=22),
+    Column("name", "企业名称", width=34),
+    Column("file", "文件", width=36),
+)
+
+
+def table(columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
+    """Chinese headers and the rows as display text."""
+    return [c.title for c in columns], [[c.show(row.get(c.key)) for c in columns] for row in rows]
+
+
+def to_csv(headers: list[str], rows: list[list[str]]) -> bytes:
+    """UTF-8 with BOM (Excel then reads Chinese correctly), CRLF, formula-looking cells quoted."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows([spreadsheet_cell(v) for v in row] for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(headers: list[str], rows: list[list[str]], title: str, today: date, widths: Sequence[int]) -> bytes:
+    """One sheet: a bold header row that stays in view, a filter on every column, every cell a text cell."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title[:31]
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row_cells in sheet.iter_rows(min_row=2):
+        for cell in row_cells:
+            cell.data_type = "s"  # text, never a number or a formula
+            cell.number_format = "@"
+    for index, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    if rows:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    book.properties.title = f"{title}（{today.isoformat()}）"
+    book.properties.creator = "ipreg"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def filter_rows(rows: list[dict[str, Any]], statuses: Sequence[str], industries: Sequence[str]) -> list[dict[str, Any]]:
+    """Rows whose status is one of ``statuses`` and whose industry code starts with one of ``industries`` (empty: all)."""
+    return [r for r in rows if (not statuses or r["status"] in statuses)
+            and (not industries or str(r.get("industry_code") or "").startswith(tuple(industries)))]
+
+
+def due_rows(items: Iterable[DueItem]) -> list[dict[str, Any]]:
+    return [i.as_dict() for i in items]

@@ -1,0 +1,38 @@
+"""Writing files the registry's way: atomically, and never over a file that is already there."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+class Exists(Exception):
+    """The target exists; nothing was written."""
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Create ``path`` with ``data`` in one step: the bytes go to a temporary file in the same folder, which is then
+    hard-linked to its name (which fails if the name exists, so no file is ever overwritten) and removed. Where hard
+    links are not available the file is created exclusively (O_EXCL) and written. Raises Exists, or OSError."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.exists() or path.is_symlink():
+        raise Exists(str(path))
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            raise Exists(str(path)) from None
+        except OSError:  # no hard links here (some network or FAT drives)
+            try:
+                with open(path, "xb") as handle:
+                    handle.write(data)
+            except FileExistsError:
+                raise Exists(str(path)) from None
+    finally:
+        os.unlink(temp)

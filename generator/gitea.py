@@ -1,0 +1,106 @@
+"""Post the check summary as a pull-request comment on Gitea (which shows neither line annotations nor job summaries).
+
+Run by deploy/gitea/workflows/check.yml as ``python -m generator.gitea SUMMARY.md``. It reads what Gitea Actions
+provides: the server (GITHUB_SERVER_URL / GITEA_SERVER_URL), the repository (GITHUB_REPOSITORY), the pull request
+number (from the event file GITHUB_EVENT_PATH) and the job token (GITEA_TOKEN or GITHUB_TOKEN). One comment per pull
+request: it carries a hidden marker, and a later run edits that comment instead of adding another.
+
+Gitea API endpoints used (Gitea 1.20+, /api/v1):
+  GET   /repos/{owner}/{repo}/issues/{index}/comments
+  POST  /repos/{owner}/{repo}/issues/{index}/comments        {"body": ...}
+  PATCH /repos/{owner}/{repo}/issues/comments/{id}           {"body": ...}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+MARKER = "<!-- ipreg-check-summary -->"
+MAX_BODY = 60_000  # characters; Gitea accepts more, but a longer comment is unreadable anyway
+
+
+class GiteaError(Exception):
+    """A Chinese message for the job log."""
+
+
+def _request(method: str, url: str, token: str, payload: dict[str, Any] | None = None) -> Any:
+    data = json.dumps(payload).encode("utf-8") if payload is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers={
+        "Authorization": f"token {token}", "Accept": "application/json", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = response.read()
+    except urllib.error.HTTPError as exc:
+        raise GiteaError(f"Gitea 接口 {method} {url} 返回 {exc.code}：请确认作业令牌有写评论的权限（见 deploy/gitea/README.md）") from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise GiteaError(f"无法连接 Gitea（{url}）：{getattr(exc, 'reason', exc)}") from None
+    return json.loads(body) if body.strip() else None
+
+
+def pull_request_number(environ: Mapping[str, str]) -> int:
+    path = environ.get("GITHUB_EVENT_PATH")
+    if not path or not Path(path).is_file():
+        raise GiteaError("没有找到事件文件（GITHUB_EVENT_PATH）：这个步骤只在合并请求的检查中运行")
+    event = json.loads(Path(path).read_text(encoding="utf-8"))
+    number = (event.get("pull_request") or {}).get("number") or event.get("number")
+    if not isinstance(number, int):
+        raise GiteaError("事件中没有合并请求编号：这个步骤只在 pull_request 触发的检查中运行")
+    return number
+
+
+def body_of(summary: str) -> str:
+    text = summary.strip() or "（没有输出）"
+    if len(text) > MAX_BODY:
+        text = text[:MAX_BODY] + "\n\n……（内容过长，已截断；完整结果见作业日志）"
+    return f"{MARKER}\n{text}\n"
+
+
+def post_summary(summary: str, environ: Mapping[str, str]) -> str:
+    """Create or update the pull request's summary comment; returns "created" or "updated"."""
+    server = (environ.get("GITEA_SERVER_URL") or environ.get("GITHUB_SERVER_URL") or "").rstrip("/")
+    repository = environ.get("GITHUB_REPOSITORY", "")
+    token = environ.get("GITEA_TOKEN") or environ.get("GITHUB_TOKEN") or ""
+    if not server or "/" not in repository:
+        raise GiteaError("缺少 GITHUB_SERVER_URL 或 GITHUB_REPOSITORY：请在 Gitea Actions 中运行")
+    if not token:
+        raise GiteaError("缺少令牌：在工作流中设置 env: GITEA_TOKEN: ${{ secrets.GITHUB_TOKEN }}（或专用令牌）")
+    number = pull_request_number(environ)
+    api = f"{server}/api/v1/repos/{repository}"
+    body = body_of(summary)
+    comments = _request("GET", f"{api}/issues/{number}/comments", token) or []
+    mine = [c for c in comments if isinstance(c, dict) and MARKER in str(c.get("body", ""))]
+    if mine:
+        _request("PATCH", f"{api}/issues/comments/{mine[-1]['id']}", token, {"body": body})
+        return "updated"
+    _request("POST", f"{api}/issues/{number}/comments", token, {"body": body})
+    return "created"
+
+
+def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("用法：python -m generator.gitea 摘要文件.md", file=sys.stderr)
+        return 2
+    try:
+        summary = Path(args[0]).read_text(encoding="utf-8")
+    except OSError as exc:
+        print(f"无法读取 {args[0]}：{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    try:
+        done = post_summary(summary, os.environ if environ is None else environ)
+    except GiteaError as exc:
+        print(f"未能发表评论：{exc}", file=sys.stderr)
+        return 1
+    print("已发表检查摘要评论" if done == "created" else "已更新检查摘要评论")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""The Gitea comment step against a local stub that speaks the Gitea API endpoints it uses; the rsync publisher."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import gitea
+from tests.helpers import ROOT
+
+
+class _Gitea(BaseHTTPRequestHandler):
+    """GET/POST /api/v1/repos/{o}/{r}/issues/{n}/comments and PATCH /api/v1/repos/{o}/{r}/issues/comments/{id}."""
+
+    comments: list[dict[str, Any]]
+    calls: list[tuple[str, str, str | None]]
+    token = "s3cret"
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def _reply(self, code: int, payload: Any) -> None:
+        data = json.dumps(payload).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _handle(self, method: str) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode() if length else None
+        self.calls.append((method, self.path, body))
+        if self.headers.get("Authorization") != f"token {self.token}":
+            return self._reply(401, {"message": "token is required"})
+        parts = self.path.split("/")
+        if method == "GET" and self.path == "/api/v1/repos/amr/registry/issues/7/comments":
+            return self._reply(200, self.comments)
+        if method == "POST" and self.path == "/api/v1/repos/amr/registry/issues/7/comments":
+            comment = {"id": 100 + len(self.comments), "body": json.loads(body or "{}")["body"]}
+            self.comments.append(comment)
+            return self._reply(201, comment)
+        if method == "PATCH" and parts[:7] == ["", "api", "v1", "repos", "amr", "registry", "issues"] and parts[7] == "comments":
+            for comment in self.comments:
+                if comment["id"] == int(parts[8]):
+                    comment["body"] = json.loads(body or "{}")["body"]
+                    return self._reply(200, comment)
+        return self._reply(404, {"message": "not found"})
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_PATCH(self) -> None:
+        self._handle("PATCH")
+
+
+@pytest.fixture()
+def server() -> Iterator[tuple[str, type[_Gitea]]]:
+    handler = type("Handler", (_Gitea,), {"comments": [{"id": 1, "body": "另一位审核人的评论"}], "calls": []})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", handler
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def _environ(tmp_path: Path, url: str, token: str = "s3cret") -> dict[str, str]:
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"action": "synchronized", "number": 7, "pull_request": {"number": 7}}), encoding="utf-8")
+    return {"GITHUB_SERVER_URL": url, "GITHUB_REPOSITORY": "amr/registry", "GITHUB_EVENT_PATH": str(event), "GITEA_TOKEN": token}
+
+
+def test_comment_is_created_then_updated(tmp_path: Path, server: tuple[str, type[_Gitea]]) -> None:
+    url, handler = server
+    summary = tmp_path / "summary.md"
+    summary.write_text("## 登记簿检查结果\n\n**1 个错误**\n", encoding="utf-8")
+    assert gitea.main([str(summary)], _environ(tmp_path, url)) == 0
+    assert [c["id"] for c in handler.comments] == [1, 101] and gitea.MARKER in handler.comments[1]["body"]
+    assert "**1 个错误**" in handler.comments[1]["body"]
+    summary.write_text("## 登记簿检查结果\n\n**0 个错误**\n", encoding="utf-8")
+    assert gitea.main([str(summary)], _environ(tmp_path, url)) == 0
+    assert len(handler.comments) == 2 and "**0 个错误**" in handler.comments[1]["body"]  # the same comment, edited
+    assert handler.comments[0]["body"] == "另一位审核人的评论"
+    assert [c[0] for c in handler.calls] == ["GET", "POST", "GET", "PATCH"]
+
+
+def test_comment_errors_are_chinese_and_not_tracebacks(tmp_path: Path, server: tuple[str, type[_Gitea]],
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    url, _ = server
+    summary = tmp_path / "summary.md"
+    summary.write_text("x", encoding="utf-8")
+    assert gitea.main([str(summary)], _environ(tmp_path, url, token="wrong")) == 1
+    assert "返回 401" in capsys.readouterr().err
+    assert gitea.main([str(summary)], {**_environ(tmp_path, url), "GITEA_TOKEN": ""}) == 1
+    assert "缺少令牌" in capsys.readouterr().err
+    assert gitea.main([str(summary)], _environ(tmp_path, "http://127.0.0.1:9")) == 1
+    assert "无法连接 Gitea" in capsys.readouterr().err
+    assert gitea.main([str(tmp_path / "missing.md")], _environ(tmp_path, url)) == 2
+    assert gitea.body_of("x" * (gitea.MAX_BODY + 10)).endswith("完整结果见作业日志）\n")
+
+
+def test_publish_rsync_only_replaces_its_own_site(tmp_path: Path) -> None:
+    if shutil.which("rsync") is None:
+        if os.environ.get("CI"):
+            raise AssertionError("rsync is required in CI (.ci/run installs it)")
+        pytest.skip("rsync not installed (apt-get install rsync)")
+    script = ROOT / "tools" / "publish-rsync"
+    site = tmp_path / "site"
+    (site / "list").mkdir(parents=True)
+    (site / ".ipreg-site").write_text("", encoding="utf-8")
+    (site / "index.html").write_text("new", encoding="utf-8")
+    (site / "list" / "index.html").write_text("list", encoding="utf-8")
+    web = tmp_path / "www" / "ipreg"
+    run = lambda *a: subprocess.run([str(script), *map(str, a)], capture_output=True, text=True, timeout=60, check=False)
+    assert run(site, web).returncode == 0 and (web / "list" / "index.html").read_text(encoding="utf-8") == "list"
+    (web / "old.html").write_text("gone", encoding="utf-8")  # a page the new site no longer has
+    assert run(site, web).returncode == 0 and not (web / "old.html").exists()
+    other = tmp_path / "www" / "intranet"
+    other.mkdir()
+    (other / "index.html").write_text("the bureau's other site", encoding="utf-8")
+    refused = run(site, other)
+    assert refused.returncode == 1 and "已有别的内容" in refused.stderr
+    assert [p.name for p in other.iterdir()] == ["index.html"]
+    (site / ".ipreg-site").unlink()
+    assert run(site, web).returncode == 2
