@@ -135,8 +135,10 @@ def _change(path: str, kind: str, o: Entry | None, n: Entry | None, before_data:
             added.append(_event_dict(event))
     altered = len(remaining) if n and n.record else 0
     st = n.status if n else None
-    dates = {k: (getattr(st, k).isoformat() if st and getattr(st, k) else None)
-             for k in ("term_start", "term_end", "review_deadline", "grace_until", "ban_until")}
+    # a cycle that ended (revoked, withdrawn, lapsed) says when and until when no new filing is allowed, not its old term
+    keys = ("ended_on", "ban_until") if st and st.status in ("revoked", "withdrawn", "lapsed") else (
+        "term_start", "term_end", "review_deadline", "grace_until", "ban_until")
+    dates = {k: (getattr(st, k).isoformat() if st and getattr(st, k) else None) for k in keys}
     old_keys = {_finding_key(f) for f in _serious(o)}
     now = _serious(n)
     new_keys = {_finding_key(f) for f in now}
@@ -184,7 +186,7 @@ def _event_text(e: dict[str, Any]) -> str:
     return "，".join(parts)
 
 
-_DATE_ZH = {"term_start": "有效期起", "term_end": "有效期至", "review_deadline": "复核期限", "grace_until": "保留资格至",
+_DATE_ZH = {"ended_on": "终止于", "term_start": "有效期起", "term_end": "有效期至", "review_deadline": "复核期限", "grace_until": "保留资格至",
             "ban_until": "禁止申请至"}
 
 

@@ -107,6 +107,8 @@ def test_diff_between_two_commits(tmp_path: Path) -> None:
     assert changed == {leaving.uscc: ("valid", "revoked"), changing.uscc: ("conditional", "valid"),
                        fx["revoked"].uscc: (None, "review_due")}
     assert [x["uscc"] for x in d["deadlines"]] == [fx["revoked"].uscc]  # its term ends 2027-01-01, within 90 days
+    revoked_change = next(r for r in d["records"] if r["uscc"] == leaving.uscc)
+    assert revoked_change["dates"]["ended_on"] == "2026-09-01" and set(revoked_change["dates"]) == {"ended_on", "ban_until"}
     files = {r["file"]: r["change"] for r in d["records"]}
     assert files == {f"records/{leaving.uscc}.yaml": "modified", f"records/{changing.uscc}.yaml": "modified",
                      f"records/{fx['revoked'].uscc}.yaml": "added"}
