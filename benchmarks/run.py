@@ -5,7 +5,7 @@
 Every figure is one whole-process run (wall time, peak resident memory of that process), on
 synthetic records from benchmarks/synth.py written to a temporary folder. The plain MkDocs
 build gets exactly the pages the generator produced, written to a folder, with the same
-mkdocs.yml minus the hook: the difference is the generator's overhead.
+mkdocs.yml minus the ipreg plugin: the difference is the generator's overhead.
 """
 
 from __future__ import annotations
@@ -73,12 +73,12 @@ def scratch(base: Path, count: int, errors: float) -> Path:
 
 
 def plain_mkdocs_tree(repo: Path, out: Path) -> Path:
-    """The generated pages written to a folder, and a mkdocs.yml without the hook."""
+    """The generated pages written to a folder, and a mkdocs.yml without the ipreg plugin."""
     from generator.cli import discover
     from generator.policy import load_policy
     from generator.site.build import gather, site_content
     from generator.site.exports import open_data
-    from generator.site.hook import link_rule_ids
+    from generator.site.plugin import link_rule_ids
 
     files, notes = discover([str(repo / "records")])
     site = gather(files, load_policy(repo / "policy.yml"), date.fromisoformat(TODAY), notes)
@@ -96,7 +96,7 @@ def plain_mkdocs_tree(repo: Path, out: Path) -> Path:
     for path, data in content.files.items():
         (docs / path).parent.mkdir(parents=True, exist_ok=True)
         (docs / path).write_bytes(data)
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("hooks:\n  - generator/site/hook.py\n", "")
+    config = re.sub(r"  - ipreg:.*\n(      .*\n)*", "", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config = re.sub(r"watch:\n(  - .*\n)+", "", config)
     (out / "mkdocs.yml").write_text(config, encoding="utf-8")
     for name in ("overrides", "CONTRIBUTING.md"):

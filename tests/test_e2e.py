@@ -12,6 +12,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -62,7 +63,7 @@ def test_list_page_shows_the_listed_enterprises(browser: Browser, base_url: str)
     page = browser.new_page()
     page.goto(base_url + "list/")
     rows = page.locator("table.ipreg-sortable tbody tr")
-    codes = sorted(rows.nth(i).locator("td").nth(1).inner_text().strip() for i in range(rows.count()))
+    codes = sorted(rows.nth(i).locator("td").nth(3).inner_text().strip() for i in range(rows.count()))
     expected = sorted(FIX[k].uscc for k in ("machine", "hostile", "private", "conditional"))
     assert codes == expected
     first_cell = rows.locator("td").first
@@ -70,8 +71,8 @@ def test_list_page_shows_the_listed_enterprises(browser: Browser, base_url: str)
     hostile_row = page.locator("table.ipreg-sortable tbody tr", has_text=FIX["hostile"].uscc)
     assert hostile_row.locator("td").first.inner_text() == FIX["hostile"].name
     # sorting by clicking a header reorders the rows
-    page.locator("table.ipreg-sortable thead th").nth(1).click()
-    after = [rows.nth(i).locator("td").nth(1).inner_text().strip() for i in range(rows.count())]
+    page.locator("table.ipreg-sortable thead th").nth(3).click()
+    after = [rows.nth(i).locator("td").nth(3).inner_text().strip() for i in range(rows.count())]
     assert after in (expected, expected[::-1])
     page.close()
 
@@ -98,25 +99,23 @@ def test_chinese_search_finds_the_enterprise(browser: Browser, base_url: str) ->
     page.close()
 
 
-OPEN_SHADOW = """
-const attach = Element.prototype.attachShadow;
-Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
-"""
-
-
-def test_enterprise_page_renders_its_diagram_as_svg(browser: Browser, base_url: str) -> None:
-    page = browser.new_page()
-    page.add_init_script(OPEN_SHADOW)  # Material draws Mermaid in a closed shadow root; open it to look inside
+def test_enterprise_chart_is_svg_drawn_at_build_time(browser: Browser, base_url: str) -> None:
+    """The chart is in the HTML (visible with JavaScript off), named and described in words, and nothing comes from a CDN."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(base_url + f"enterprises/{FIX['conditional'].uscc}/")
-    svg = page.locator(".mermaid svg")
-    svg.first.wait_for(timeout=20_000)
-    assert svg.count() >= 1
-    labels = page.locator(".mermaid svg text").evaluate_all("els => els.map(e => e.textContent.trim())")
-    assert "第1期" in labels and "保留资格" in labels
+    svg = page.locator("figure.ipreg-chart svg[role=img]")
+    assert svg.count() == 1 and svg.first.is_visible()
+    assert svg.first.bounding_box()["height"] > 60  # type: ignore[index]
+    labels = page.locator("figure.ipreg-chart svg text").all_text_contents()
+    assert {"有效期", "保留资格"} <= set(labels) and any(t.startswith("今天") for t in labels)
+    caption = page.locator("figure.ipreg-chart figcaption").inner_text()
+    assert "第 1 期有效期" in caption and "保留资格" in caption
+    assert page.locator(".mermaid").count() == 0
     assert [u for u in requests if not u.startswith(base_url) and not u.startswith("data:")] == []  # nothing from a CDN
-    page.close()
+    context.close()
 
 
 def test_hostile_name_is_text_not_markup(browser: Browser, base_url: str) -> None:
@@ -138,7 +137,7 @@ def large_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from tests.helpers import ROOT
 
     repo = scratch(tmp_path_factory.mktemp("e2e-large") / "repo", 200, 0.0)
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("ipreg_list_page_size: 500", "ipreg_list_page_size: 50")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("list_page_size: 500", "list_page_size: 50")
     (repo / "mkdocs.yml").unlink()
     (repo / "mkdocs.yml").write_text(config, encoding="utf-8")
     result = build(repo)
@@ -154,26 +153,25 @@ def large_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_paginated_list_pager_leads_to_the_next_rows(browser: Browser, large_url: str) -> None:
     page = browser.new_page()
     page.goto(large_url + "list/")
-    first = page.locator("table.ipreg-table tbody tr td:nth-child(2)").all_text_contents()
+    first = page.locator("table.ipreg-table tbody tr td:nth-child(4)").all_text_contents()
     assert len(first) == 50
     page.locator("nav.ipreg-pager a", has_text="2").first.click()
     page.wait_for_url("**/list/2/")
-    second = page.locator("table.ipreg-table tbody tr td:nth-child(2)").all_text_contents()
+    second = page.locator("table.ipreg-table tbody tr td:nth-child(4)").all_text_contents()
     assert 0 < len(second) <= 50 and not set(first) & set(second) and max(first) < min(second)
     assert page.locator("nav.ipreg-pager strong").first.text_content() == "2"
     page.close()
 
 
-def test_large_timeline_draws_a_bar_chart(browser: Browser, large_url: str) -> None:
+def test_large_timeline_draws_a_monthly_svg_chart(browser: Browser, large_url: str) -> None:
     page = browser.new_page()
-    page.add_init_script(OPEN_SHADOW)
     page.goto(large_url + "timeline/")
-    svg = page.locator(".mermaid svg")
-    svg.first.wait_for(timeout=20_000)
-    texts = page.locator(".mermaid svg text").evaluate_all("els => els.map(e => e.textContent.trim())")
-    assert any(t.startswith("每月届满的有效期和保留资格期") for t in texts), texts
-    assert not any("Maximum text size" in t or "Syntax error" in t for t in texts)
-    assert page.locator(".mermaid svg rect").count() >= 25  # a bar per month
+    svg = page.locator("figure.ipreg-chart-monthly svg")
+    assert svg.count() == 1
+    texts = page.locator("figure.ipreg-chart-monthly svg text").all_text_contents()
+    assert sum(1 for t in texts if len(t) == 7 and t[4] == "-") == 25  # a row per month to the 24-month horizon, YYYY-MM
+    assert page.locator("figure.ipreg-chart-monthly svg rect").count() >= 4
+    assert "项期限" in page.locator("figure.ipreg-chart-monthly figcaption").inner_text()
     page.close()
 
 
@@ -193,3 +191,113 @@ def test_pages_say_how_old_their_data_is(browser: Browser, base_url: str, clock:
         if stale:
             assert "可能已过期" in warning.inner_text() and "2026-11-25" in warning.inner_text()
     page.close()
+
+
+PAGE_KINDS = ["", "list/", "timeline/", "history/", "policy/", "guide/", "data/", "404.html"]
+
+
+def _page_kinds() -> list[str]:
+    return PAGE_KINDS + [f"enterprises/{FIX[k].uscc}/" for k in ("machine", "hostile", "conditional", "revoked")]
+
+
+def test_every_page_kind_fits_a_360_px_phone(browser: Browser, base_url: str) -> None:
+    """No sideways scrolling at 360 px; ISO dates never break inside."""
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    for path in _page_kinds():
+        page.goto(base_url + path)
+        width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        assert width[0] <= width[1], (path, width)
+        broken = page.evaluate("""() => [...document.querySelectorAll('.ipreg-date, time')]
+            .filter(e => e.getClientRects().length > 1).map(e => e.textContent)""")
+        assert broken == [], (path, broken)
+    page.close()
+
+
+AXE = (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1366, 360])
+def test_axe_finds_no_serious_or_critical_violation(browser: Browser, base_url: str, scheme: str, width: int) -> None:
+    """axe-core (tests/vendor/axe.min.js) on every page kind, light and dark, desktop and phone."""
+    page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)  # type: ignore[arg-type]
+    found = {}
+    for path in _page_kinds():
+        page.goto(base_url + path)
+        scheme_now = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+        assert scheme_now == ("slate" if scheme == "dark" else "default"), scheme_now
+        page.add_script_tag(content=AXE)
+        violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))""")
+        if violations:
+            found[path] = violations
+    page.close()
+    assert found == {}
+
+
+def test_no_staff_page_in_the_site(browser: Browser, base_url: str) -> None:
+    """CONTRIBUTING, the rules catalogue and benchmarks stay in the repository: not a page, not in search, not in the sitemap."""
+    page = browser.new_page()
+    for path in ("checks/", "benchmarks/", "contributing/"):
+        response = page.goto(base_url + path)
+        assert response is not None and response.status == 404, path
+    index = page.goto(base_url + "search/search_index.json")
+    assert index is not None
+    text = index.text()
+    for staff in ("ipreg check", "pull request", "合并请求", "art5.revenue", "benchmarks", "records/"):
+        assert staff not in text, staff
+    sitemap = page.goto(base_url + "sitemap.xml")
+    assert sitemap is not None and "checks" not in sitemap.text() and "benchmarks" not in sitemap.text()
+    page.close()
+
+
+def _search(page: Any, query: str) -> list[str]:
+    box = page.locator("input.md-search__input")
+    titles: list[str] = []
+    for _ in range(20):  # the search worker loads the index in the background: ask again until it answers
+        box.click(force=True)
+        box.fill(query)
+        box.press("End")
+        page.wait_for_timeout(300)
+        titles = [t.replace("\u200b", "") for t in page.locator(".md-search-result__item h1").all_inner_texts()]
+        if titles or page.locator(".md-search-result__meta").inner_text().strip().startswith("没有"):
+            break
+    return titles
+
+
+def test_search_finds_every_public_word_of_the_records(browser: Browser, base_url: str) -> None:
+    """Queries derived from the listed records' public fields (product and industry words, 4+ character USCC fragments)
+    find their enterprise, and enterprise pages rank before other pages."""
+    import jieba  # type: ignore[import-untyped]
+    import yaml
+
+    from generator.site.search import _SPLIT
+
+    page = browser.new_page()
+    page.goto(base_url)
+    misses = []
+    for key in ("machine", "conditional", "private"):
+        fixture = FIX[key]
+        data = yaml.safe_load(fixture.text)
+        products, industry = data["main_products"][:2], data["industry"]["name"]
+        words = {w for part in [*products, industry] for piece in _SPLIT.split(part) for w in jieba.cut_for_search(piece) if len(w) >= 2}
+        queries = sorted(words)[:6] + [fixture.uscc[-6:], fixture.uscc[4:10]]
+        for query in queries:
+            titles = _search(page, query)
+            if fixture.name not in titles:
+                misses.append((query, fixture.name, titles[:3]))
+            elif titles and not any(t == f.name for f in FIX.values() for t in titles[:1]):
+                misses.append((query, "not first", titles[:3]))
+    page.close()
+    assert misses == []
+
+
+def test_search_index_stays_small(base_url: str) -> None:
+    import urllib.request
+
+    with urllib.request.urlopen(base_url + "search/search_index.json") as response:
+        size = len(response.read())
+    published = len(FIX) - 1  # every fixture but the pending one has a page
+    fixed = 60_000  # the policy text, the guide, home, list, timeline, history and data pages
+    assert (size - fixed) / published < 1500, size

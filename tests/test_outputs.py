@@ -58,7 +58,7 @@ def test_build_is_quiet_and_keeps_jiebas_cache_in_ipregs_folder(tmp_path: Path) 
     repo = scratch_repo(tmp_path / "repo", {"machine": fixtures()["machine"]})
     home = tmp_path / "home"
     env = {k: v for k, v in os.environ.items() if k not in ("IPREG_TODAY", "IPREG_CACHE_DIR", "XDG_CACHE_HOME")}
-    env.update(HOME=str(home), TMPDIR=str(tmp_path / "tmp"))
+    env.update(HOME=str(home), TMPDIR=str(tmp_path / "tmp"), IPREG_SITE_URL="https://ipreg.example.gov.cn/")
     (tmp_path / "tmp").mkdir()
     result = subprocess.run([sys.executable, "-m", "generator", "build", "--today", "2026-11-25"], cwd=repo, env=env,
                             capture_output=True, text=True, timeout=300, check=False)
@@ -77,3 +77,14 @@ def test_lock_file_pins_every_package_with_hashes() -> None:
     assert any(pin.startswith("mkdocs==1.") for pin, _ in entries)  # mkdocs<2
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "--require-hashes -r requirements.lock" in makefile
+
+
+def test_build_without_site_url_warns_in_chinese(tmp_path: Path) -> None:
+    """The placeholder address is never used silently: the build says so, and the pages still link relatively."""
+    repo = scratch_repo(tmp_path / "repo", {"machine": fixtures()["machine"]})
+    env = {k: v for k, v in os.environ.items() if k not in ("IPREG_TODAY", "IPREG_SITE_URL")}
+    result = subprocess.run([sys.executable, "-m", "generator", "build", "--today", "2026-11-25"], cwd=repo, env=env,
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0 and "未设置 IPREG_SITE_URL" in result.stderr
+    home = (repo / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'href="list/"' in home

@@ -155,11 +155,11 @@ def test_cache_on_the_hostile_corpus(tmp_path: Path) -> None:
 
 
 def test_large_registry_pages_stay_light(tmp_path: Path) -> None:
-    """The timeline's diagram becomes a monthly bar chart past GANTT_MAX_ROWS (a bar per enterprise would
-    exceed Mermaid's 50,000-character limit at a few thousand), and the list is split into pages."""
+    """The timeline's chart is a monthly SVG whatever the size (24 rows, counts that add up to the table), and the list
+    is split into pages."""
     import re
 
-    from generator.site.content import GANTT_MAX_ROWS, build_content
+    from generator.site.content import build_content
     from tests.helpers import ROOT
 
     repo = write_registry(tmp_path, 300, errors=0.0, seed=8)
@@ -168,18 +168,16 @@ def test_large_registry_pages_stay_light(tmp_path: Path) -> None:
     measures = (ROOT / "texts" / "measures.txt").read_text(encoding="utf-8")
     content = build_content(site.items, site.pages, TODAY, measures, {}, list_page_size=50)
     timeline = content.pages["timeline.md"]
-    rows = timeline.count("<tr><td>")
-    assert rows > GANTT_MAX_ROWS
-    start = timeline.index("```mermaid")
-    diagram = timeline[start:timeline.index("```", start + 3)]
-    assert "xychart-beta" in diagram and "gantt" not in diagram and len(diagram) < 2000
-    bars = [int(x) for x in re.search(r"bar \[(.*)\]", diagram).group(1).split(", ")]  # type: ignore[union-attr]
-    assert len(bars) == 25 and sum(bars) == rows  # every month from today's to the horizon's, empty ones too
+    rows = timeline.count('<tr><td class="ipreg-primary">')
+    chart = timeline[timeline.index("<figure"):timeline.index("</figure>")]
+    assert len(chart) < 12_000 and "<script" not in chart
+    labels = re.findall(r">(\d{4}-\d{2})</text>", chart)
+    counts = [int(n) for n in re.findall(r'font-size="12">(\d+)</text>', chart)]
+    assert len(labels) == 25 and sum(counts) == rows  # a row per month from today's to the horizon's, empty ones too
     listed = sum(e.status.listed for e in site.items)
     assert sorted(p for p in content.pages if p == "list.md" or p.startswith("list/")) == sorted(
         ["list.md"] + [f"list/{n}.md" for n in range(2, -(-listed // 50) + 1)])
-    small = build_content(site.items[:6], {}, TODAY, measures, {})
-    assert "gantt" in small.pages["timeline.md"] and "xychart" not in small.pages["timeline.md"]
+    small = build_content(site.items[:6], {f"enterprises/{e.uscc}.md": "" for e in site.items[:6]}, TODAY, measures, {})
     assert not any(p.startswith("list/") for p in small.pages)
 
 

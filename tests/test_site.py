@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import html
 import io
@@ -113,7 +114,7 @@ def test_hostile_text_renders_literally(site: Path) -> None:
     assert title and "<script>" not in title.group(1) and "&lt;script&gt;" in title.group(1)
     listing = page(site, "list")
     row = next(line for line in listing.splitlines() if hostile.uscc in line)
-    assert row.count("<td>") == 5 and row.count("<td ") == 1  # the | in the name did not add a cell
+    assert row.count("<td") == 6  # the | in the name did not add a cell
     assert "<script>alert" not in listing
 
 
@@ -150,7 +151,8 @@ def test_ics_parses_with_unique_uids_and_reminders(site: Path) -> None:
     cal = Calendar.from_ical((site / "data/reviews.ics").read_bytes())
     events = list(cal.walk("VEVENT"))
     uids = [str(e["UID"]) for e in events]
-    assert len(uids) == len(set(uids)) and len(uids) >= 5
+    assert len(uids) == len(set(uids)) and len(uids) >= 4
+    assert all(e.decoded("DTSTART") >= date(2026, 11, 25) for e in events)  # past deadlines are not in the calendar
     term = next(e for e in events if FIX["machine"].uscc in str(e["UID"]) and str(e["UID"]).startswith("term-end"))
     assert term.decoded("DTSTART") == date(2028, 6, 9)
     triggers = sorted(a.decoded("TRIGGER") for a in term.walk("VALARM"))
@@ -158,6 +160,22 @@ def test_ics_parses_with_unique_uids_and_reminders(site: Path) -> None:
     grace = [e for e in events if str(e["UID"]).startswith("grace-end") and FIX["conditional"].uscc in str(e["UID"])]
     assert grace and grace[0].decoded("DTSTART") == date(2026, 11, 30)
     assert not [e for e in events if FIX["revoked"].uscc in str(e["UID"])]
+
+
+def test_ics_and_timeline_include_review_deadlines_of_under_review() -> None:
+    from generator.lifecycle import Status
+    from generator.site.content import build_content
+    from generator.site.exports import reviews_ics
+    from generator.site.public import PublicEnterprise
+
+    st = Status("under_review", True, term_start=date(2023, 6, 15), term_end=date(2026, 6, 14), review_deadline=date(2027, 6, 14),
+                next_deadline=date(2027, 6, 14), next_deadline_kind="review_deadline", terms=((date(2023, 6, 15), date(2026, 6, 14)),))
+    item = PublicEnterprise({"uscc": "91411721MA45A0038J", "name": "复核中企业", "events": []}, st)
+    cal = Calendar.from_ical(reviews_ics([item], date(2026, 11, 25), "https://x.invalid/"))
+    events = list(cal.walk("VEVENT"))
+    assert [(str(e["UID"]).split("-9")[0], e.decoded("DTSTART")) for e in events] == [("review-deadline", date(2027, 6, 14))]
+    timeline = build_content([], {}, date(2026, 11, 25), "", {}).pages["timeline.md"]
+    assert "24 个月内没有" in timeline
 
 
 def test_atom_feed_parses_newest_first(site: Path) -> None:
@@ -170,11 +188,27 @@ def test_atom_feed_parses_newest_first(site: Path) -> None:
 
 
 def test_enterprise_page_content(site: Path) -> None:
-    html_text = page(site, f"enterprises/{FIX['conditional'].uscc}")
-    assert 'class="mermaid"' in html_text and "gantt" in html_text
-    assert "保留资格至" in html_text and "2026-11-30" in html_text.replace("&#45;", "-")
-    revoked = page(site, f"enterprises/{FIX['revoked'].uscc}")
-    assert "取消资格" in revoked and "禁止申请" in revoked
+    """The status in one sentence with dates and days left; an SVG chart whose bars stop where terms ended; a JSON download."""
+    html_text = page(site, f"enterprises/{FIX['conditional'].uscc}").replace("&#45;", "-")
+    assert "保留资格：复核未通过，保留资格至 2026-11-30，还有 5 天" in html_text
+    assert '<svg viewBox="0 0 360' in html_text and 'role="img"' in html_text and "mermaid" not in html_text
+    assert 'href="enterprise.json"' in html_text
+    download = json.loads((site / "enterprises" / FIX["conditional"].uscc / "enterprise.json").read_text(encoding="utf-8"))
+    assert download["enterprise"]["uscc"] == FIX["conditional"].uscc and download["licence"]["id"] == "CC-BY-4.0"
+    revoked = page(site, f"enterprises/{FIX['revoked'].uscc}").replace("&#45;", "-")
+    assert "已撤销：2026-01-15 从名单中撤销" in revoked and "禁止申请" in revoked
+    machine = page(site, f"enterprises/{FIX['machine'].uscc}").replace("&#45;", "-")
+    assert "有效：列入公开名单，有效期至 2028-06-09，还有 562 天。" in machine and "列入 2026-11-25 的公开名单" not in machine
+
+
+def test_revoked_term_bar_stops_at_the_revocation() -> None:
+    from generator.lifecycle import Status
+    from generator.site.charts import lifecycle_bars
+
+    st = Status("revoked", False, term_start=date(2025, 6, 10), term_end=date(2028, 6, 9), ended_on=date(2026, 1, 15),
+                cause="revoked", terms=((date(2025, 6, 10), date(2028, 6, 9)),), bans=((date(2026, 1, 15), date(2029, 1, 14)),))
+    bars = {b.kind: (b.start, b.end) for b in lifecycle_bars(st)}
+    assert bars == {"term": (date(2025, 6, 10), date(2026, 1, 14)), "ban": (date(2026, 1, 15), date(2029, 1, 14))}
 
 
 def test_history_and_timeline(site: Path) -> None:
@@ -184,24 +218,35 @@ def test_history_and_timeline(site: Path) -> None:
     assert "2026年11月" in timeline and FIX["conditional"].uscc in timeline and "reviews.ics" in timeline
 
 
-def test_rule_ids_link_to_their_articles(site: Path) -> None:
-    guide = page(site, "guide")
+def test_policy_page_anchors_and_the_applicants_guide(site: Path) -> None:
     policy = page(site, "policy")
-    anchors = set(re.findall(r'href="\.\./policy/#(art[\d-]+)"', guide))
-    assert {"art4-1", "art5-5", "art8-5"} <= anchors
-    for anchor in anchors:
+    for anchor in ("art4-1", "art5-5", "art8-5", "art11-5"):
         assert f'id="{anchor}"' in policy, anchor
-    for chapter in ("第一章", "第八条"):
-        assert chapter in policy
-    # hand-written text (the guide shows CONTRIBUTING.md): rule ids in `code` become links too
-    assert 'href="../policy/#art5-5"><code>art5.revenue</code></a>' in guide
-    assert 'href="../policy/#art8-5"><code>art8.ban</code></a>' in guide
+    item = policy[policy.index('id="art11-5"'):]
+    assert "组织不同领域专家，根据企业需求" in item[:item.index("</p>")]  # Art. 11 item 5 is one paragraph
+    assert "没有第九条、第十条、第十二条" in policy
+    guide = html.unescape(page(site, "guide"))
+    assert "300 万元以上" in guide and "20% 以上" in guide and "80% 以上" in guide and "3 年以上" in guide
+    assert "受理部门" in guide and "办公时间" in guide  # mkdocs.yml extra.ipreg_contact
+    for staff in ("合并请求", "pull request", "ipreg check", "art5.revenue", "records/", "YAML"):
+        assert staff not in guide, staff  # the guide is for applicants, not for the bureau's staff
     assert not (site / "checks").exists() and not (site / "benchmarks").exists()  # staff documents stay in the repository
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "checks" not in sitemap and "benchmarks" not in sitemap and "contributing" not in sitemap.lower()
+
+
+def test_rule_ids_in_hand_written_pages_link_to_their_articles() -> None:
+    from generator.site.plugin import link_rule_ids
+
+    text = link_rule_ids("见 `art5.revenue` 和 `art8.ban`，`schema` 不变。", "guide.md")
+    assert text == "见 [`art5.revenue`](policy.md#art5-5) 和 [`art8.ban`](policy.md#art8-5)，`schema` 不变。"
 
 
 def test_home_and_data_pages(site: Path) -> None:
     home = page(site, "")
-    assert "ipreg:" not in home and "公开名单中共" in home
+    assert "ipreg:" not in home and "公开名单中共有" in home
+    listed = sum(1 for k in ("machine", "hostile", "private", "conditional"))
+    assert f"<strong>{listed}</strong>" in home  # the listed statuses add up to the total shown above them
     data_page = html.unescape(page(site, "data"))
     assert "uscc" in data_page and "valid_patents" in data_page and "revenue" not in data_page
 
@@ -244,9 +289,9 @@ def test_strict_failure_halfway_leaves_the_old_site(tmp_path: Path) -> None:
 
 def _with_list_page_size(repo: Path, value: str) -> None:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "ipreg_list_page_size: 500" in config
+    assert "list_page_size: 500" in config
     (repo / "mkdocs.yml").unlink()
-    (repo / "mkdocs.yml").write_text(config.replace("ipreg_list_page_size: 500", f"ipreg_list_page_size: {value}"), encoding="utf-8")
+    (repo / "mkdocs.yml").write_text(config.replace("list_page_size: 500", f"list_page_size: {value}"), encoding="utf-8")
 
 
 def test_long_list_is_paginated(tmp_path: Path) -> None:
@@ -269,7 +314,7 @@ def test_bad_list_page_size_fails_in_chinese(tmp_path: Path) -> None:
     repo = scratch_repo(tmp_path / "repo", {"machine": FIX["machine"]})
     _with_list_page_size(repo, "0")
     result = build(repo)
-    assert result.returncode == 1 and "ipreg_list_page_size 应为正整数" in result.stderr
+    assert result.returncode == 1 and "list_page_size 应为正整数" in result.stderr
     assert not (repo / "site").exists()
 
 
@@ -316,3 +361,45 @@ def test_no_non_public_value_of_any_record_and_no_pending_applicant_anywhere(sit
     assert len(needles) > 30 and PRIVATE_MARKERS["revenue"] in needles
     leaks = sorted((needle, name) for name, text in texts.items() for needle in needles if needle in text)
     assert leaks == [], "\n".join(f"{n} in {p}" for n, p in leaks)
+
+
+def test_no_english_leftovers_and_meaningful_anchors(site: Path) -> None:
+    """Material's English footer, permalink titles and 404 text are gone; heading ids are words, never ``_2``."""
+    for name, data in all_text(site).items():
+        if not name.endswith(".html"):
+            continue
+        text = data.decode("utf-8")
+        for english in ("Made with", "Permanent link", "Not found", "Material for MkDocs"):
+            assert english not in text, (name, english)
+        assert not re.findall(r'\bid="_\d*"', text), name
+        assert '<link rel="alternate" type="application/atom+xml"' in text, name  # feed autodiscovery on every page
+    assert "找不到这个页面" in (site / "404.html").read_text(encoding="utf-8")
+
+
+def test_csv_keeps_codes_as_text_and_carries_its_date(site: Path) -> None:
+    from generator.site.exports import text_code
+
+    rows = list(csv.reader(io.StringIO((site / "data/enterprises.csv").read_text(encoding="utf-8-sig"))))
+    assert rows[0][-1] == "数据日期" and all(row[-1] == "2026-11-25" for row in rows[1:])
+    assert text_code("914117210000000278") == '="914117210000000278"' and text_code("91411721MA00000154") == "91411721MA00000154"
+
+
+def test_last_change_comes_from_one_git_log(tmp_path: Path) -> None:
+    import subprocess
+
+    from generator.site.history import last_changes
+
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x.invalid", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x.invalid",
+           "GIT_COMMITTER_DATE": "2026-03-04T10:00:00+08:00", "GIT_AUTHOR_DATE": "2026-03-04T10:00:00+08:00", "PATH": "/usr/bin:/bin"}
+    run = functools.partial(subprocess.run, cwd=tmp_path, env=env, check=True, capture_output=True)
+    run(["git", "init", "-q"])
+    (tmp_path / "records").mkdir()
+    (tmp_path / "records" / "a.yaml").write_text("a", encoding="utf-8")
+    (tmp_path / "records" / "b.yaml").write_text("b", encoding="utf-8")
+    run(["git", "add", "."])
+    run(["git", "commit", "-qm", "one"])
+    (tmp_path / "records" / "b.yaml").write_text("b2", encoding="utf-8")
+    run(["git", "commit", "-qam", "two"], env={**env, "GIT_COMMITTER_DATE": "2026-05-06T10:00:00+08:00"})
+    assert last_changes(tmp_path, ["records/a.yaml", "records/b.yaml", "records/c.yaml"]) == {
+        "records/a.yaml": date(2026, 3, 4), "records/b.yaml": date(2026, 5, 6)}
+    assert last_changes(tmp_path / "no-git", ["records/a.yaml"]) == {}

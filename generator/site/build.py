@@ -30,8 +30,6 @@ from generator.site.exports import open_data
 from generator.site.public import PublicEnterprise
 from generator.template import render_template
 
-PRELOADED: SiteInput | None = None  # what ``ipreg build`` checked, taken over by the hook
-
 
 class SiteError(Exception):
     """The site could not be built (message in Chinese)."""
@@ -79,20 +77,14 @@ def load_input(root: Path, environ: Mapping[str, str]) -> SiteInput:
     return gather(files, policy, today, notes)
 
 
-def take_preloaded() -> SiteInput | None:
-    """The input ``ipreg build`` checked, handed over once (the hook then owns it)."""
-    global PRELOADED
-    found, PRELOADED = PRELOADED, None
-    return found
+def site_content(root: Path, site: SiteInput, list_page_size: int = LIST_PAGE_SIZE, extra: Mapping[str, Any] | None = None) -> SiteContent:
+    from generator.site.history import last_changes
 
-
-def site_content(root: Path, site: SiteInput, list_page_size: int = LIST_PAGE_SIZE) -> SiteContent:
     measures = (root / "texts" / "measures.txt").read_text(encoding="utf-8")
     schema = json.loads((root / "schemas" / "enterprise.schema.json").read_text(encoding="utf-8"))
-    content = build_content(site.items, site.pages, site.registry.today, measures, schema, list_page_size, site.registry.policy)
+    content = build_content(site.items, site.pages, site.registry.today, measures, schema, list_page_size, site.registry.policy,
+                            extra=extra or {}, changed=last_changes(root, [f"records/{e.uscc}.yaml" for e in site.items]))
     content.files["data/record-template.yaml"] = render_template(PLACEHOLDER, PLACEHOLDER).encode("utf-8")
-    guide = (root / "CONTRIBUTING.md").read_text(encoding="utf-8")  # the filing guide, written once (its title is the page's)
-    content.fragments["contributing"] = guide.split("\n", 1)[1] if guide.startswith("# ") else guide
     for name, target in (("enterprise.schema.json", "data/record.schema.json"),
                          ("public-enterprises.schema.json", "data/enterprises.schema.json")):
         content.files[target] = (root / "schemas" / name).read_bytes()
@@ -105,17 +97,18 @@ class OpenData:
     ``background`` (``mkdocs serve`` runs threads, which do not mix with fork) or where fork is not
     available. ``result()`` waits for them; ``stop()`` ends the child if still running."""
 
-    def __init__(self, items: list[PublicEnterprise], today: date, site_url: str, background: bool = True) -> None:
+    def __init__(self, items: list[PublicEnterprise], today: date, site_url: str, background: bool = True,
+                 licence: Mapping[str, str] | None = None) -> None:
         self._ready: dict[str, bytes] | None = None
         self._process: Any = None
         if not background or sys.platform != "linux":
-            self._ready = open_data(items, today, site_url)
+            self._ready = open_data(items, today, site_url, licence)
             return
         import multiprocessing
 
         context = multiprocessing.get_context("fork")  # the child inherits the items: nothing is pickled on the way in
         self._conn, child = context.Pipe(duplex=False)
-        self._process = context.Process(target=_open_data_child, args=(child, items, today, site_url), daemon=True)
+        self._process = context.Process(target=_open_data_child, args=(child, items, today, site_url, licence), daemon=True)
         self._process.start()
         child.close()
 
@@ -141,10 +134,10 @@ class OpenData:
             self._process = None
 
 
-def _open_data_child(conn: Any, items: list[PublicEnterprise], today: date, site_url: str) -> None:
+def _open_data_child(conn: Any, items: list[PublicEnterprise], today: date, site_url: str, licence: Mapping[str, str] | None) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stop() ends the child at once; the parent's handler is for the parent
     try:
-        conn.send(("ok", open_data(items, today, site_url)))
+        conn.send(("ok", open_data(items, today, site_url, licence)))
     except BaseException as exc:  # noqa: BLE001 - reported by the parent, in Chinese, as a failed build
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
@@ -185,7 +178,6 @@ def build_site(config_file: Path, site_dir: Path, site: SiteInput) -> None:
     """Build into a marked temporary sibling of ``site_dir`` and swap it in only on success.
 
     ``site_dir`` must have passed ``sitedir.check_target`` (the CLI does it before checking records)."""
-    global PRELOADED
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -197,19 +189,21 @@ def build_site(config_file: Path, site_dir: Path, site: SiteInput) -> None:
         raise SiteError(f"无法在 {site_dir.parent} 中建立临时目录（{exc.strerror or exc}）：请检查目录权限，或换一个 --site-dir") from None
     today = site.registry.today
     epoch = str(today_epoch(today))
-    PRELOADED = site  # taken over by the hook (records were dropped in the workers: only public data and pages)
     warnings = _WarningCollector()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(warnings)
     try:
-        with _environment({"IPREG_TODAY": today.isoformat(), "SOURCE_DATE_EPOCH": epoch}):
+        with _environment({"SOURCE_DATE_EPOCH": epoch}):
             config = load_config(str(config_file), site_dir=str(temp), strict=True)
+            plugin = config.plugins.get("ipreg")
+            if plugin is None:
+                raise SiteError("mkdocs.yml 的 plugins 中没有 ipreg：站点页面由它生成，请按仓库中的 mkdocs.yml 配置")
+            plugin.preloaded = site  # what was checked (records dropped in the workers: public data and pages)
             build(config)
         sitedir.swap(temp, site_dir)
     except MkDocsException as exc:
         details = "".join(f"\n  {m}" for m in warnings.messages)
         raise SiteError(f"站点生成失败（mkdocs --strict）：{exc}{details}") from None
     finally:
-        PRELOADED = None
         logger.removeHandler(warnings)
         shutil.rmtree(temp, ignore_errors=True)

@@ -3,8 +3,8 @@
 Nothing here knows MkDocs: ``build_content`` returns a SiteContent whose pages could be written
 to a folder for any other static-site engine. Enterprise pages are rendered one record at a time
 by ``site_part``, which ``ipreg build`` runs in the worker processes that check the records.
-Record text goes through ``escape.md`` (Jinja's ``finalize``) everywhere; Mermaid diagrams
-contain no record text but USCCs, dates and counts.
+Record text goes through ``escape.md`` (Jinja's ``finalize``) everywhere; charts (``charts``, SVG drawn
+here at build time) contain no record text but dates and counts.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import functools
 import html
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,11 +23,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from generator.dates import anniversary
-from generator.labels import CATEGORY_ZH, DUE_KIND_ZH, EVENT_ZH, SEVERITY_ZH, STATUS_ZH
-from generator.lifecycle import STATUSES
+from generator.labels import CATEGORY_ZH, DUE_KIND_ZH, EVENT_ZH, STATUS_MEANING_ZH, STATUS_ZH
+from generator.lifecycle import STATUSES, Status
 from generator.policy import Policy, default_policy
 from generator.registry import Local
-from generator.rules import ARTICLE_ANCHORS, CATALOGUE
+from generator.site.charts import lifecycle_chart, monthly_chart
 from generator.site.escape import md, rel, safe_url
 from generator.site.measures import measures_markdown
 from generator.site.privacy import Secret, secrets
@@ -34,8 +35,9 @@ from generator.site.public import PUBLIC_FIELDS, PublicEnterprise, honor_zh, pub
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LIST_PAGE_SIZE = 500  # default rows per list page (mkdocs.yml extra.ipreg_list_page_size): a page stays light however large the registry
-GANTT_MAX_ROWS = 60  # beyond this a bar per enterprise is unreadable (and Mermaid refuses diagrams over 50,000 characters)
 PUBLISHED_STATUSES = tuple(s for s in STATUSES if s != "pending")
+LISTED_STATUSES = ("valid", "review_due", "under_review", "conditional")
+CHANGED_MARK = "<!-- ipreg:changed -->"  # replaced by the record's last change date (Git) when the site is assembled
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class SiteContent:
     pages: dict[str, str] = field(default_factory=dict)
     fragments: dict[str, str] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
+    search_terms: dict[str, str] = field(default_factory=dict)  # enterprise page URL -> its search words (search.py)
 
 
 def _finalize(value: Any) -> Any:
@@ -59,25 +62,58 @@ def _finalize(value: Any) -> Any:
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, finalize=_finalize,
                       undefined=StrictUndefined, keep_trailing_newline=True)
-    env.globals.update(category_zh=CATEGORY_ZH, event_zh=EVENT_ZH, honor_zh=honor_zh, badge=badge)
+    env.globals.update(category_zh=CATEGORY_ZH, event_zh=EVENT_ZH, honor_zh=honor_zh, badge=badge, key_date=key_date,
+                       status_meaning=STATUS_MEANING_ZH, status_zh=STATUS_ZH, listed_statuses=LISTED_STATUSES,
+                       published_statuses=PUBLISHED_STATUSES)
     return env
 
 
 def badge(status: str) -> Markup:
-    return Markup(f'<span class="ipreg-badge ipreg-{status}">{STATUS_ZH[status]}</span>')
+    """A status badge: the status is written out (colour is never the only sign), its meaning in the title."""
+    return Markup(f'<span class="ipreg-badge ipreg-{status}" title="{md(STATUS_MEANING_ZH[status])}">{STATUS_ZH[status]}</span>')
+
+
+def key_date(st: Status) -> tuple[str, str]:
+    """The one date a reader needs for a status, and what it is: the term end, the review deadline, the grace end,
+    or when the cycle ended."""
+    if st.status == "under_review" and st.review_deadline:
+        return "复核期限", st.review_deadline.isoformat()
+    if st.status == "conditional" and st.grace_until:
+        return "保留资格至", st.grace_until.isoformat()
+    if st.status in ("valid", "review_due") and st.term_end:
+        return "有效期至", st.term_end.isoformat()
+    if st.ended_on:
+        return {"lapsed": "不再列出自", "revoked": "撤销于", "withdrawn": "退出于"}.get(st.status, "终止于"), st.ended_on.isoformat()
+    return "", ""
+
+
+def _days(n: int) -> str:
+    return "今天" if n == 0 else f"还有 {n} 天"
+
+
+def status_sentence(st: Status, today: date, cause: str | None) -> str:
+    """The status in one plain sentence with its dates and days left (the enterprise page's first fact)."""
+    if st.status == "valid" and st.term_end:
+        return f"有效：列入公开名单，有效期至 {st.term_end}，{_days((st.term_end - today).days)}。"
+    if st.status == "review_due" and st.term_end:
+        return (f"待复核：列入公开名单，有效期至 {st.term_end}，{_days((st.term_end - today).days)}；"
+                "有效期满后由县市场监管局（知识产权局）组织复核。")
+    if st.status == "under_review" and st.review_deadline and st.term_end:
+        return (f"复核中：有效期已于 {st.term_end} 届满，复核结果作出前仍列入公开名单；复核期限至 {st.review_deadline}，"
+                f"{_days((st.review_deadline - today).days)}。")
+    if st.status == "conditional" and st.grace_until:
+        return (f"保留资格：复核未通过，保留资格至 {st.grace_until}，{_days((st.grace_until - today).days)}，其间再次参加复核；"
+                "仍列入公开名单。")
+    if st.status == "lapsed":
+        return f"逾期未复核：{cause or '没有复核结果'}，自 {st.ended_on} 起暂不列入公开名单，等待备案机关录入复核结果或撤销决定。"
+    if st.status == "withdrawn":
+        return f"已退出：企业申请退出，{st.ended_on} 起不在公开名单中。"
+    ban = f"；{st.ban_until} 前不得再申请备案" if st.ban_until and st.ban_until >= today else ""
+    return f"已撤销：{st.ended_on} 从名单中撤销（{cause or '见备案事件'}），不在公开名单中{ban}。"
 
 
 def _linker(page: str) -> Any:
     return lambda target: Markup(rel(page, target))
-
-
-def rule_link(rule_id: str, page: str) -> Markup:
-    """A rule id as a link to its article on the policy page (plain code when it has none)."""
-    article = CATALOGUE[rule_id].article
-    anchor = ARTICLE_ANCHORS.get(article or "")
-    if anchor is None:
-        return Markup(f"<code>{md(rule_id)}</code>")
-    return Markup(f'<a href="{rel(page, "policy/")}#{anchor}"><code>{md(rule_id)}</code></a>')
 
 
 def site_part(local: Local, today: date) -> tuple[tuple[PublicEnterprise, str] | None, tuple[Secret, ...]]:
@@ -94,23 +130,38 @@ def site_part(local: Local, today: date) -> tuple[tuple[PublicEnterprise, str] |
 
 
 def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: date, measures: str, schema: dict[str, Any],
-                  list_page_size: int = LIST_PAGE_SIZE, policy: Policy | None = None) -> SiteContent:
+                  list_page_size: int = LIST_PAGE_SIZE, policy: Policy | None = None, extra: Mapping[str, Any] | None = None,
+                  changed: Mapping[str, date] | None = None) -> SiteContent:
     """Every generated page and fragment, given the published enterprises (by USCC) and their pages.
 
-    The open data files come from ``exports.open_data``; the site builds them on the side.
+    The open data files come from ``exports.open_data``; the site builds them on the side. ``changed`` maps
+    ``records/X.yaml`` to the date of its last commit (``history.last_changes``).
     """
+    from generator.site.exports import enterprise_json
+    from generator.site.search import enterprise_terms
+
     policy = policy or default_policy()
+    extra = extra or {}
+    changed = changed or {}
     env = environment()
     content = SiteContent()
     content.pages.update(list_pages(env, [e for e in items if e.status.listed], today, list_page_size))
-    content.pages.update(pages)
+    for e in items:
+        source = f"enterprises/{e.uscc}.md"
+        day = changed.get(f"records/{e.uscc}.yaml")
+        note = f"记录最后修改于 <time>{day}</time>。" if day else ""
+        content.pages[source] = pages[source].replace(CHANGED_MARK, note)
+        content.files[f"enterprises/{e.uscc}/enterprise.json"] = enterprise_json(e, today, extra.get("ipreg_licence"))
+        content.search_terms[e.page] = enterprise_terms(e.uscc, e.name, e.data["industry"]["name"], e.data["main_products"])
     content.pages["timeline.md"] = _timeline_page(env, items, today)
     content.pages["history.md"] = _history_page(env, items)
-    content.pages["policy.md"] = "---\nhide:\n  - navigation\n---\n\n# 政策原文：西平县知识产权强企培育备案管理办法\n\n" + measures_markdown(measures)
+    content.pages["policy.md"] = "---\nhide:\n  - navigation\n---\n\n# 政策原文：西平县知识产权强企培育备案管理办法 { #measures }\n\n" + measures_markdown(measures)
     content.fragments.update(_home_fragments(items, today, policy.review_notice_days))
-    content.fragments["field-reference"] = field_reference(schema)
-    content.fragments["rule-reference"] = rule_reference("guide/", policy)
+    content.fragments.update(guide_fragments(policy, extra))
     content.fragments["public-fields"] = public_fields()
+    content.fragments["licence"] = licence_fragment(extra)
+    content.fragments["status-legend"] = ('<dl class="ipreg-legend">\n' + "".join(
+        f"<dt>{badge(s)}</dt><dd>{md(STATUS_MEANING_ZH[s])}</dd>\n" for s in PUBLISHED_STATUSES) + "</dl>\n")
     return content
 
 
@@ -134,18 +185,12 @@ def list_pages(env: Environment, listed: list[PublicEnterprise], today: date, si
 
 def enterprise_page(e: PublicEnterprise, today: date) -> str:
     st = e.status
-    if st.listed:
-        sentence = f"列入 {today} 的公开名单。"
-    elif st.status == "lapsed":
-        sentence = f"{e.cause_zh}，自 {st.ended_on} 起不在公开名单中，等待备案机关录入复核结果或撤销决定。"
-    elif st.status == "withdrawn":
-        sentence = f"已于 {st.ended_on} 退出（{e.cause_zh}），不在公开名单中。"
-    else:
-        sentence = f"已于 {st.ended_on} 撤销（{e.cause_zh}），不在公开名单中。"
+    label, day = key_date(st)
     return environment().get_template("enterprise.md.j2").render(
-        e=e, d=e.data, today=today, status_sentence=sentence, website=safe_url(e.data["website"]),
-        deadline_zh=DUE_KIND_ZH.get(st.next_deadline_kind or "", ""),
-        diagram=enterprise_diagram(e), link=_linker(e.page), meta_title=front_matter_title(e.name),
+        e=e, d=e.data, today=today, status_sentence=status_sentence(st, today, e.cause_zh), website=safe_url(e.data["website"]),
+        deadline_zh=DUE_KIND_ZH.get(st.next_deadline_kind or "", ""), key_label=label, key_day=day,
+        days_left=(st.next_deadline - today).days if st.next_deadline else None,
+        diagram=lifecycle_chart(st, today), link=_linker(e.page), meta_title=front_matter_title(e.name), changed_mark=Markup(CHANGED_MARK),
     )
 
 
@@ -153,26 +198,6 @@ def front_matter_title(text: str) -> Markup:
     """A page title for YAML front matter. Material prints ``page.meta.title`` unescaped into
     ``<title>`` and the header, so it is HTML-escaped here, then quoted as a JSON (= YAML) string."""
     return Markup(json.dumps(html.escape(text.replace("\n", " "), quote=True)))
-
-
-def _mermaid(lines: list[str]) -> Markup:
-    return Markup('<div data-search-exclude markdown>\n\n```mermaid\n' + "\n".join(lines) + "\n```\n\n</div>\n")
-
-
-def enterprise_diagram(e: PublicEnterprise) -> Markup:
-    """A Mermaid gantt of the terms, grace periods and bans (no record text, only dates)."""
-    st = e.status
-    lines = ["gantt", "    dateFormat YYYY-MM-DD", "    axisFormat %Y-%m", "    title 有效期、保留资格期与禁止申请期"]
-    lines.append("    section 有效期")
-    for i, (start, end) in enumerate(st.terms, 1):
-        lines.append(f"    第{i}期 :{'active, ' if st.listed and i == len(st.terms) else ''}t{i}, {start}, {end}")
-    if st.graces:
-        lines.append("    section 保留资格")
-        lines += [f"    保留资格 :crit, g{i}, {start}, {end}" for i, (start, end) in enumerate(st.graces, 1)]
-    if st.bans:
-        lines.append("    section 禁止申请")
-        lines += [f"    禁止申请 :crit, b{i}, {start}, {end}" for i, (start, end) in enumerate(st.bans, 1)]
-    return _mermaid(lines)
 
 
 @dataclass(frozen=True)
@@ -183,48 +208,23 @@ class _Row:
 
 
 def _timeline_page(env: Environment, items: list[PublicEnterprise], today: date) -> str:
+    """Every upcoming deadline of a listed enterprise within 24 months: term ends, review deadlines of 复核中 and grace
+    ends, by month, with a monthly SVG chart. Past dates are not shown."""
     horizon = anniversary(today, 2)
     rows: list[_Row] = []
     for e in items:
-        if not e.status.listed:
-            continue
-        if e.status.term_end and today <= e.status.term_end <= horizon and e.status.status != "conditional":
-            rows.append(_Row(e.status.term_end, "有效期届满", e))
-        if e.status.grace_until and today <= e.status.grace_until <= horizon and e.status.status == "conditional":
-            rows.append(_Row(e.status.grace_until, "保留资格期届满", e))
+        st = e.status
+        if st.listed and st.next_deadline and st.next_deadline_kind and today <= st.next_deadline <= horizon:
+            rows.append(_Row(st.next_deadline, st.next_deadline_kind, e))
     rows.sort(key=lambda r: (r.day, r.e.uscc))
     months: dict[str, list[_Row]] = {}
     for r in rows:
         months.setdefault(f"{r.day.year}年{r.day.month}月", []).append(r)
-    if len(rows) <= GANTT_MAX_ROWS:
-        lines = ["gantt", "    dateFormat YYYY-MM-DD", "    axisFormat %Y-%m", "    title 24 个月内届满（按统一社会信用代码）"]
-        for month, month_rows in months.items():
-            lines.append(f"    section {month}")
-            for i, r in enumerate(month_rows):
-                start = r.e.status.term_start if r.kind == "有效期届满" else r.e.status.graces[-1][0]
-                lines.append(f"    {r.e.uscc} :{'crit, ' if r.kind != '有效期届满' else ''}{r.e.uscc[-6:]}{i}, {start}, {r.day}")
-    else:
-        lines = _monthly_bars(rows, today, horizon)
+    span = (horizon.year - today.year) * 12 + horizon.month - today.month + 1  # this month through the horizon's
+    chart = monthly_chart([(r.day, r.kind) for r in rows], today, span)
     return env.get_template("timeline.md.j2").render(
-        today=today, horizon=horizon, months=list(months.items()), diagram=_mermaid(lines), link=_linker("timeline/"))
-
-
-def _monthly_bars(rows: list[_Row], today: date, horizon: date) -> list[str]:
-    """A bar chart of how many terms and grace periods end in each month up to ``horizon`` (empty months too)."""
-    counts = Counter((r.day.year, r.day.month) for r in rows)
-    months = []
-    year, month = today.year, today.month
-    while (year, month) <= (horizon.year, horizon.month):
-        months.append((year, month))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    labels = ", ".join(f'"{y}-{m:02d}"' for y, m in months)
-    bars = ", ".join(str(counts.get(ym, 0)) for ym in months)
-    return ['%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#e53935"}}}}%%',
-            "xychart-beta horizontal",
-            f'    title "每月届满的有效期和保留资格期（共 {len(rows)} 项）"',
-            f"    x-axis [{labels}]",
-            f'    y-axis "项数" 0 --> {max(counts.values())}',
-            f"    bar [{bars}]"]
+        today=today, horizon=horizon, months=list(months.items()), diagram=chart, link=_linker("timeline/"), kind_zh=DUE_KIND_ZH,
+        month_id=lambda r: f"m{r.day.year}-{r.day.month:02d}")
 
 
 @dataclass(frozen=True)
@@ -248,66 +248,86 @@ def _history_page(env: Environment, items: list[PublicEnterprise]) -> str:
     return env.get_template("history.md.j2").render(items=rows, link=_linker("history/"))
 
 
-def _table(header: list[str], rows: list[list[Markup]]) -> str:
+def _table(header: list[str], rows: list[list[Markup]], primary: int | None = None) -> str:
+    """A table that becomes cards on a phone: every cell carries its column's header (``data-label``)."""
     head = "".join(f"<th>{h}</th>" for h in header)
-    body = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    body = "\n".join("<tr>" + "".join(_cell(header[i], c, i == primary) for i, c in enumerate(row)) + "</tr>" for row in rows)
     return f'<table class="ipreg-table" data-search-exclude>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n'
 
 
+def _cell(label: str, value: Markup, primary: bool = False) -> str:
+    return f'<td class="ipreg-primary">{value}</td>' if primary else f'<td data-label="{md(label)}">{value}</td>'
+
+
 def _home_fragments(items: list[PublicEnterprise], today: date, window: int) -> dict[str, str]:
+    """The home page's blocks: counts that add up (the listed statuses sum to the list), the next deadlines, and the
+    latest changes (decisions, and removals nobody decided: a review deadline or grace year that ran out)."""
     counts = Counter(e.status.status for e in items)
-    listed = sum(e.status.listed for e in items)
-    status_rows = [[badge(s), Markup(str(counts.get(s, 0)))] for s in PUBLISHED_STATUSES]
-    out = {"status-counts": f"截至 **{today}**，公开名单中共 **{listed}** 家企业。\n\n" + _table(["状态", "企业数"], status_rows)}
-    soon = sorted((e for e in items if e.status.listed and e.status.next_deadline and (e.status.next_deadline - today).days <= window),
+    listed = sum(counts.get(s, 0) for s in LISTED_STATUSES)
+    rows = [[badge(s), Markup(str(counts.get(s, 0))), md(STATUS_MEANING_ZH[s])] for s in LISTED_STATUSES]
+    rows.append([Markup("<strong>合计</strong>"), Markup(f"<strong>{listed}</strong>"), md("公开名单中的企业")])
+    off = [[badge(s), Markup(str(counts.get(s, 0))), md(STATUS_MEANING_ZH[s])] for s in PUBLISHED_STATUSES if s not in LISTED_STATUSES]
+    out = {"status-counts": (f"截至 **{today}**，公开名单中共有 **{listed}** 家企业：\n\n" + _table(["状态", "企业数", "含义"], rows, None)
+                             + "\n不在公开名单中的已备案企业：\n\n" + _table(["状态", "企业数", "含义"], off, None))}
+    soon = sorted((e for e in items if e.status.listed and e.status.next_deadline and 0 <= (e.status.next_deadline - today).days <= window),
                   key=lambda e: (e.status.next_deadline or today, e.uscc))
-    upcoming = [[md(e.status.next_deadline), md(DUE_KIND_ZH[e.status.next_deadline_kind or "term_end"]),
-                 Markup(f'<a href="{rel("", e.page)}">{md(e.name)}</a>'), badge(e.status.status)] for e in soon]
-    out["upcoming"] = _table(["日期", "事项", "企业", "状态"], upcoming) if upcoming else f"{window} 天内没有届满的有效期、复核期限或保留资格期。\n"
-    events = sorted(((ev["date"], e, ev) for e in items for ev in e.data["events"]), key=lambda x: (x[0], x[1].uscc), reverse=True)[:10]
-    recent = [[md(day), md(EVENT_ZH[ev["type"]]), Markup(f'<a href="{rel("", e.page)}">{md(e.name)}</a>'), md(ev["document"] or "—")]
-              for day, e, ev in events]
-    out["recent-decisions"] = _table(["日期", "决定", "企业", "文号"], recent) if recent else "暂无。\n"
+    upcoming = [[Markup(f'<a href="{rel("", e.page)}">{md(e.name)}</a>'), md(e.status.next_deadline),
+                 md(DUE_KIND_ZH[e.status.next_deadline_kind or "term_end"]),
+                 md(_days((e.status.next_deadline - today).days) if e.status.next_deadline else ""), badge(e.status.status)] for e in soon]
+    out["upcoming"] = (_table(["企业", "日期", "事项", "剩余", "状态"], upcoming, 0) if upcoming
+                       else f"{window} 天内没有届满的有效期、复核期限或保留资格期。\n")
+    changes = [(day, e, EVENT_ZH[ev["type"]], ev["document"] or "—") for e in items for ev in e.data["events"]
+               if (day := ev["date"]) <= today.isoformat()]
+    changes += [(e.status.ended_on.isoformat(), e, "移出名单（" + (e.cause_zh or "无复核结果") + "）", "—（无决定）")
+                for e in items if e.status.status == "lapsed" and e.status.ended_on and e.status.ended_on <= today]
+    changes.sort(key=lambda x: (x[0], x[1].uscc), reverse=True)
+    recent = [[Markup(f'<a href="{rel("", e.page)}">{md(e.name)}</a>'), md(day), md(what), md(document)] for day, e, what, document in changes[:10]]
+    out["recent-decisions"] = _table(["企业", "日期", "变化", "文号"], recent, 0) if recent else "暂无。\n"
     return out
 
 
-def field_reference(schema: dict[str, Any]) -> str:
-    """The record format, generated from the enterprise schema's Chinese titles and descriptions."""
-    rows: list[list[Markup]] = []
-    required_top = set(schema.get("required", []))
-    defs = schema.get("$defs", {})
+def guide_fragments(policy: Policy, extra: Mapping[str, Any]) -> dict[str, str]:
+    """The applicant's guide: the conditions in plain words with the numbers of policy.yml, and the bureau's contact
+    from mkdocs.yml ``extra.ipreg_contact``."""
+    p = policy
+    conditions = f"""
+**所有申报企业（第四条）**
 
-    def walk(props: dict[str, Any], prefix: str, required: set[str]) -> None:
-        for name, spec in props.items():
-            ref = spec.get("$ref", "")
-            resolved = {**defs.get(ref.rsplit("/", 1)[-1], {}), **spec} if ref else spec
-            path = f"{prefix}{name}"
-            kind = resolved.get("type", "")
-            rows.append([Markup(f"<code>{md(path)}</code>"), md(resolved.get("title", "")), md("是" if name in required else "否"),
-                         md(_type_zh(resolved)), md(resolved.get("description", ""))])
-            if kind == "object":
-                walk(resolved.get("properties", {}), path + ".", set(resolved.get("required", [])))
-            elif kind == "array" and resolved.get("items", {}).get("type") == "object":
-                item = resolved["items"]
-                walk(item.get("properties", {}), path + "[].", set(item.get("required", [])))
+- 在河南省内依法注册成立，具有独立法人资格（统一社会信用代码以 {"、".join(p.legal_person_prefixes)} 开头的企业），连续生产经营 **{p.operating_years} 年以上**；
+- 符合国家、省产业发展政策和环保要求；
+- 拥有与生产经营相关的有效专利、注册商标或登记的著作权；
+- 近 {p.lookback_years} 年没有被行政机关或法院认定侵犯知识产权，没有未整改到位的非正常专利申请，不在严重违法失信名单中
+  （信用已修复的，提供原处罚机关出具的证明，综合评估）；
+- 专精特新、高新技术企业、科技型中小企业等称号，省级以上专利奖、驰名商标，同等条件下优先。
 
-    walk(schema.get("properties", {}), "", required_top)
-    return _table(["字段", "名称", "必填", "类型", "说明"], rows)
+**知识产权优势企业（第五条）**，还需要：
 
+1. 有分管知识产权的企业领导和知识产权管理人员，设有知识产权专项经费，能利用知识产权服务机构；
+2. 开展《企业知识产权管理规范》（GB/T 29490）实施工作，建立知识产权管理、激励与约束制度；
+3. 拥有支撑主要产品（服务）的有效专利，拥有与主营业务相关的有效注册商标，在本地区或省内同行业中领先；
+4. 用专利、商标、版权、商业秘密等方式保护创新成果；
+5. 上一年度营业收入 **{p.revenue_min // 10000} 万元以上**（含），专利相关产品和服务的收入占营业收入 **{p.patent_revenue_share_percent}% 以上**；
+6. 管理层及研发人员的知识产权培训率 **{p.training_management_percent}% 以上**，员工培训率 **{p.training_employees_percent}% 以上**。
 
-def _type_zh(spec: dict[str, Any]) -> str:
-    if "enum" in spec:
-        return "取值：" + " / ".join(str(v) for v in spec["enum"])
-    if spec.get("format") == "date":
-        return "日期"
-    return {"string": "文字", "integer": "整数", "number": "数字", "boolean": "true/false", "object": "映射", "array": "列表"}.get(spec.get("type", ""), "")
+**储备企业（第六条）**：在知识产权创造、保护或运用方面特色明显、成效显著的企业，参照上述条件推荐备案。
 
-
-def rule_reference(page: str, policy: Policy) -> str:
-    rows = [[rule_link(r.id, page), md(r.article or "—"), md(SEVERITY_ZH[r.severity]), md(r.describe(policy))] for r in CATALOGUE.values()]
-    return _table(["规则", "依据", "级别", "检查内容"], rows)
+**有效期和复核（第八条）**：备案有效期 **{p.validity_years} 年**。有效期满后县市场监管局（知识产权局）组织复核，通过的重新计算有效期；
+未通过的保留资格 1 年并再次参加复核，仍未通过或不参加复核的，从名单中撤销。有效期内发生重大违法违规行为的，取消资格，
+{p.ban_years} 年内不得再申请备案。
+"""
+    contact = extra.get("ipreg_contact") or {}
+    lines = [f"- {label}：{md(contact[key])}" for key, label in (("office", "受理部门"), ("address", "地址"), ("phone", "电话"),
+                                                                 ("hours", "办公时间")) if contact.get(key)]
+    return {"conditions": conditions, "contact": "\n".join(lines) + "\n" if lines else "请向西平县市场监管局（知识产权局）咨询。\n"}
 
 
 def public_fields() -> str:
     rows = [[Markup(f"<code>{md(k)}</code>"), md(v)] for k, v in PUBLIC_FIELDS.items()]
     return _table(["字段", "说明"], rows)
+
+
+def licence_fragment(extra: Mapping[str, Any]) -> str:
+    licence = extra.get("ipreg_licence") or {}
+    name, url = licence.get("name", "知识共享 署名 4.0 国际（CC BY 4.0）"), licence.get("url", "https://creativecommons.org/licenses/by/4.0/deed.zh-hans")
+    return (f"本站的开放数据按 [{md(name)}]({url}) 许可发布：可以自由复制、分发和改编，包括商业使用，"
+            "但须注明来源“西平县市场监管局（知识产权局）知识产权强企名单”。JSON 文件中的 `licence` 字段写明同样的许可。\n")

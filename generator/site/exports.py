@@ -9,51 +9,72 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from icalendar import Alarm, Calendar, Event
 
 from generator.cells import spreadsheet_cell
-from generator.labels import CATEGORY_ZH, EVENT_ZH
+from generator.labels import CATEGORY_ZH, DUE_KIND_ZH, EVENT_ZH
 from generator.site.public import PublicEnterprise, honor_zh
 
 OPEN_DATA = ("data/enterprises.json", "data/enterprises.csv", "data/reviews.ics", "data/changes.xml")
 CST = timezone(timedelta(hours=8))
 UID_DOMAIN = "ipreg.xiping.invalid"
+DEFAULT_LICENCE = {"id": "CC-BY-4.0", "name": "知识共享 署名 4.0 国际（CC BY 4.0）",
+                   "url": "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"}
 
 
-def open_data(items: list[PublicEnterprise], today: date, site_url: str) -> dict[str, bytes]:
+def licence_of(licence: Mapping[str, str] | None) -> dict[str, str]:
+    """The open data licence (mkdocs.yml ``extra.ipreg_licence``), CC BY 4.0 unless configured."""
+    return {key: str((licence or {}).get(key) or DEFAULT_LICENCE[key]) for key in ("id", "name", "url")}
+
+
+def open_data(items: list[PublicEnterprise], today: date, site_url: str, licence: Mapping[str, str] | None = None) -> dict[str, bytes]:
     """Every file of OPEN_DATA for the published enterprises (by USCC) on ``today``."""
     return {
-        "data/enterprises.json": enterprises_json(items, today),
-        "data/enterprises.csv": enterprises_csv(items),
+        "data/enterprises.json": enterprises_json(items, today, licence),
+        "data/enterprises.csv": enterprises_csv(items, today),
         "data/reviews.ics": reviews_ics(items, today, site_url),
         "data/changes.xml": changes_atom(items, today, site_url),
     }
 
 
-def enterprises_json(items: list[PublicEnterprise], today: date) -> bytes:
-    payload = {"today": today.isoformat(), "count": len(items), "enterprises": [i.data for i in items]}
+def enterprises_json(items: list[PublicEnterprise], today: date, licence: Mapping[str, str] | None = None) -> bytes:
+    payload = {"today": today.isoformat(), "count": len(items), "licence": licence_of(licence), "enterprises": [i.data for i in items]}
     return (json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
 
+def enterprise_json(item: PublicEnterprise, today: date, licence: Mapping[str, str] | None = None) -> bytes:
+    """One enterprise's download (its page links it): the same fields as in enterprises.json."""
+    payload = {"today": today.isoformat(), "licence": licence_of(licence), "enterprise": item.data}
+    return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 CSV_COLUMNS = ["统一社会信用代码", "企业名称", "行业代码", "行业名称", "主营产品", "备案类别", "状态", "列入公开名单", "有效期起",
-               "有效期至", "保留资格至", "禁止申请至", "有效发明专利", "有效实用新型", "有效外观设计", "有效注册商标", "荣誉称号", "地址", "网站"]
+               "有效期至", "复核期限", "保留资格至", "禁止申请至", "有效发明专利", "有效实用新型", "有效外观设计", "有效注册商标", "荣誉称号",
+               "地址", "网站", "数据日期"]
 
 
-def enterprises_csv(items: list[PublicEnterprise]) -> bytes:
-    """UTF-8 with BOM (Excel opens it as UTF-8), Chinese headers, CRLF line ends."""
+def text_code(code: str) -> str:
+    """A code Excel must keep as text: an all-digit USCC would become 9.14117E+17, so it is written as the formula
+    ="914…", which Excel and LibreOffice show as the text itself (other codes contain letters and stay as they are)."""
+    return f'="{code}"' if code.isdigit() else code
+
+
+def enterprises_csv(items: list[PublicEnterprise], today: date) -> bytes:
+    """UTF-8 with BOM (Excel opens it as UTF-8), Chinese headers, CRLF line ends, USCCs kept as text, the data date on every row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for item in items:
         d = item.data
         honors = "；".join(f"{honor_zh(h['type'])}（{h['awarded']}）" for h in d["honors"])
-        writer.writerow([spreadsheet_cell(v) for v in (
-            d["uscc"], d["name"], d["industry"]["code"], d["industry"]["name"], "；".join(d["main_products"]),
+        writer.writerow([text_code(d["uscc"])] + [spreadsheet_cell(v) for v in (
+            d["name"], d["industry"]["code"], d["industry"]["name"], "；".join(d["main_products"]),
             CATEGORY_ZH[d["category"]], item.status_zh, "是" if d["listed"] else "否", d["term_start"], d["term_end"],
-            d["grace_until"], d["ban_until"], d["valid_patents"]["invention"], d["valid_patents"]["utility_model"],
-            d["valid_patents"]["design"], d["valid_trademarks"], honors, d["address"], d["website"],
+            d["review_deadline"], d["grace_until"], d["ban_until"], d["valid_patents"]["invention"], d["valid_patents"]["utility_model"],
+            d["valid_patents"]["design"], d["valid_trademarks"], honors, d["address"], d["website"], today.isoformat(),
         )])
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
@@ -78,7 +99,8 @@ def _event(uid: str, day: date, summary: str, description: str, url: str, stamp:
 
 
 def reviews_ics(items: list[PublicEnterprise], today: date, site_url: str) -> bytes:
-    """One all-day event per term end and grace end of every listed enterprise (RFC 5545)."""
+    """One all-day event per upcoming deadline of every listed enterprise: term ends, review deadlines of 复核中 and
+    grace ends, from ``today`` on (RFC 5545). Past deadlines are not in the calendar."""
     cal = Calendar()
     cal.add("prodid", "-//西平县市场监管局（知识产权局）//ipreg//ZH")
     cal.add("version", "2.0")
@@ -87,15 +109,22 @@ def reviews_ics(items: list[PublicEnterprise], today: date, site_url: str) -> by
     cal.add("x-wr-timezone", "Asia/Shanghai")
     stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
     for item in items:
-        if not item.status.listed:
+        st = item.status
+        if not st.listed:
             continue
         url = site_url + item.page
-        for start, end in item.status.terms:
-            cal.add_component(_event(f"term-end-{item.uscc}-{start.isoformat()}@{UID_DOMAIN}", end, f"有效期届满：{item.name}",
-                                     f"{item.name}（{item.uscc}）{start} 起的有效期于 {end} 届满，需组织复核。", url, stamp))
-        for start, end in item.status.graces:
-            cal.add_component(_event(f"grace-end-{item.uscc}-{start.isoformat()}@{UID_DOMAIN}", end, f"保留资格期届满：{item.name}",
-                                     f"{item.name}（{item.uscc}）{start} 复核未通过，保留资格至 {end}。", url, stamp))
+        for start, end in st.terms:
+            if end >= today:
+                cal.add_component(_event(f"term-end-{item.uscc}-{start.isoformat()}@{UID_DOMAIN}", end, f"有效期届满：{item.name}",
+                                         f"{item.name}（{item.uscc}）{start} 起的有效期于 {end} 届满，需组织复核。", url, stamp))
+        if st.status == "under_review" and st.review_deadline and st.review_deadline >= today and st.term_start:
+            cal.add_component(_event(f"review-deadline-{item.uscc}-{st.term_start.isoformat()}@{UID_DOMAIN}", st.review_deadline,
+                                     f"{DUE_KIND_ZH['review_deadline']}：{item.name}",
+                                     f"{item.name}（{item.uscc}）有效期已于 {st.term_end} 届满，复核期限至 {st.review_deadline}。", url, stamp))
+        for start, end in st.graces:
+            if end >= today:
+                cal.add_component(_event(f"grace-end-{item.uscc}-{start.isoformat()}@{UID_DOMAIN}", end, f"保留资格期届满：{item.name}",
+                                         f"{item.name}（{item.uscc}）{start} 复核未通过，保留资格至 {end}。", url, stamp))
     return bytes(cal.to_ical())
 
 
@@ -106,6 +135,10 @@ def changes_atom(items: list[PublicEnterprise], today: date, site_url: str) -> b
     """An Atom feed of every decision of the published enterprises, newest first."""
     ET.register_namespace("", ATOM)
     entries = [(e["date"], item, index, e) for item in items for index, e in enumerate(item.data["events"])]
+    # removals nobody decided (a review deadline or grace year ran out): listed too, so the feed shows every exit
+    entries += [(item.status.ended_on.isoformat(), item, len(item.data["events"]),
+                 {"type": "lapsed", "document": None, "certificate": None, "cause": item.cause_zh})
+                for item in items if item.status.status == "lapsed" and item.status.ended_on and item.status.ended_on <= today]
     entries.sort(key=lambda x: (x[0], x[1].uscc, x[2]), reverse=True)
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "zh-CN"})
 
@@ -125,11 +158,12 @@ def changes_atom(items: list[PublicEnterprise], today: date, site_url: str) -> b
     sub(author, "name", "西平县市场监管局（知识产权局）")
     for day, item, index, event in entries:
         entry = sub(feed, "entry")
-        sub(entry, "title", f"{EVENT_ZH[event['type']]}：{item.name}")
+        what = EVENT_ZH.get(event["type"]) or f"移出名单（{event.get('cause') or '无复核结果'}，无决定）"
+        sub(entry, "title", f"{what}：{item.name}")
         sub(entry, "id", f"tag:{UID_DOMAIN},{day}:{item.uscc}/{index}/{event['type']}")
         sub(entry, "updated", f"{day}T00:00:00+08:00")
         sub(entry, "link", href=site_url + item.page)
-        parts = [f"{day} {EVENT_ZH[event['type']]}", f"企业：{item.name}（{item.uscc}）"]
+        parts = [f"{day} {what}", f"企业：{item.name}（{item.uscc}）"]
         if event["document"]:
             parts.append(f"文号：{event['document']}")
         if event["certificate"]:

@@ -32,11 +32,11 @@ def measures_markdown(text: str) -> str:
     """Markdown of the measures: chapters as h2, articles as h3, items as anchored paragraphs."""
     out: list[str] = []
     article = 0
-    lines = [line.strip() for line in text.splitlines()]
+    lines = _joined(text)
     title_done = False
+    numbers = [chinese_number(m["n"]) for line in lines if (m := _ARTICLE.match(line))]
+    missing = [n for n in range(min(numbers, default=1), max(numbers, default=0) + 1) if n not in numbers]
     for line in lines:
-        if not line:
-            continue
         if chapter := _CHAPTER.match(line):
             out.append(f"## 第{chapter['n']}章 {md(chapter['title'].strip())} {{#chapter{chinese_number(chapter['n'])}}}\n")
         elif art := _ARTICLE.match(line):
@@ -53,4 +53,31 @@ def measures_markdown(text: str) -> str:
             continue
         else:
             out.append(f"{md(line)}\n")
+    if missing:
+        names = "、".join(f"第{_chinese(n)}条" for n in missing)
+        out.insert(0, f'<p class="ipreg-note">说明：办法原文的条文编号不连续，没有{names}；本页照录原文，未作改动。</p>\n')
     return "\n".join(out)
+
+
+def _joined(text: str) -> list[str]:
+    """Non-empty lines, with a paragraph that continues the sentence before it (that line ended with ， 、 or ：, as
+    Art. 11 item 5 does in the source) joined back to it."""
+    lines: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        starts = _CHAPTER.match(line) or _ARTICLE.match(line) or _ITEM.match(line)
+        if lines and not starts and lines[-1].endswith(("，", "、", "：")):
+            lines[-1] += line
+        else:
+            lines.append(line)
+    return lines
+
+
+def _chinese(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")

@@ -1,0 +1,157 @@
+"""Charts drawn at build time as inline SVG: no JavaScript, readable at 360 px, dark-mode aware, with a text alternative.
+
+Colours are CSS classes (``ipreg-c-term`` ...) whose fills are CSS variables set for the light and the dark scheme in
+docs/assets/stylesheets/ipreg.css. Every chart is an ``<svg role="img">`` with a ``<title>`` and a ``<desc>`` that says in
+words what the bars show; labels are 12 units high in a 360-unit-wide view box, so they are 12 px on a phone and never
+smaller. No record text goes into a chart: only dates, counts and fixed Chinese labels.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from markupsafe import Markup
+
+from generator.lifecycle import Status
+
+WIDTH = 360  # view box units; the SVG scales to the column width (max 720 px)
+LABEL = 78  # left column for row labels
+RIGHT = 12
+ROW = 26
+FONT = 12
+
+
+@dataclass(frozen=True)
+class Bar:
+    row: str  # row label (fixed Chinese text)
+    start: date
+    end: date  # inclusive
+    kind: str  # term, review, grace, ban
+    text: str  # the bar in words, for the text alternative
+
+
+def _x(day: date, first: date, last: date) -> float:
+    span = max((last - first).days, 1)
+    return LABEL + (WIDTH - LABEL - RIGHT) * (day - first).days / span
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _svg(title: str, desc: str, height: int, body: list[str], css: str) -> Markup:
+    """The chart as a figure: the SVG is named by its <title> and described by the visible caption (the same facts in words)."""
+    ident = hashlib.sha1(f"{title}\0{desc}".encode()).hexdigest()[:8]  # stable: the same records give the same bytes
+    return Markup(
+        f'<figure class="ipreg-chart {css}">'
+        f'<svg viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="ct{ident}" aria-describedby="cd{ident}" '
+        f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">'
+        f'<title id="ct{ident}">{_esc(title)}</title>'
+        + "".join(body) + f'</svg><figcaption id="cd{ident}">{_esc(desc)}</figcaption></figure>')
+
+
+def _clip(bars: list[Bar], st: Status) -> list[Bar]:
+    """Terms stop where they really ended: at a revocation or withdrawal (the day before the cycle ended)."""
+    out = []
+    for bar in bars:
+        end = bar.end
+        if bar.kind in ("term", "review", "grace") and st.ended and st.ended_on is not None and bar.start < st.ended_on <= end:
+            end = st.ended_on - timedelta(days=1)
+        for ban_start, _ in st.bans:
+            if bar.kind != "ban" and bar.start < ban_start <= end:
+                end = ban_start - timedelta(days=1)
+        if end >= bar.start:
+            out.append(Bar(bar.row, bar.start, end, bar.kind, bar.text))
+    return out
+
+
+def lifecycle_bars(st: Status) -> list[Bar]:
+    """The terms, the review window after the current term, grace years and bans of one enterprise."""
+    bars = [Bar("有效期", start, end, "term", f"第 {i} 期有效期 {start} 至 {end}") for i, (start, end) in enumerate(st.terms, 1)]
+    if st.review_deadline and st.term_end and st.review_deadline > st.term_end and st.status in ("under_review", "lapsed", "conditional") \
+            and not st.ended:
+        start = st.term_end + timedelta(days=1)
+        bars.append(Bar("复核期", start, st.review_deadline, "review", f"复核期 {start} 至 {st.review_deadline}"))
+    bars += [Bar("保留资格", start, end, "grace", f"保留资格 {start} 至 {end}") for start, end in st.graces]
+    bars += [Bar("禁止申请", start, end, "ban", f"禁止申请 {start} 至 {end}") for start, end in st.bans]
+    return _clip(bars, st)
+
+
+def lifecycle_chart(st: Status, today: date) -> Markup | None:
+    """One enterprise: a row per kind, bars where they really were, year ticks and a today line. None without any bar."""
+    bars = lifecycle_bars(st)
+    if not bars:
+        return None
+    rows = list(dict.fromkeys(b.row for b in bars))
+    first = min(min(b.start for b in bars), today)
+    last = max(max(b.end for b in bars), today)
+    first, last = date(first.year, 1, 1), date(last.year + 1, 1, 1)
+    top = 8
+    height = top + ROW * len(rows) + 34
+    body = []
+    axis_y = top + ROW * len(rows)
+    for year in range(first.year, last.year + 1):
+        x = _x(date(year, 1, 1), first, last)
+        body.append(f'<line class="ipreg-c-grid" x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{axis_y}"/>')
+        if year < last.year and (last.year - first.year <= 6 or year % 2 == 0):
+            body.append(f'<text class="ipreg-c-text" x="{x + 2:.1f}" y="{axis_y + 14}" font-size="{FONT - 1}">{year}</text>')
+    for index, row in enumerate(rows):
+        y = top + ROW * index
+        body.append(f'<text class="ipreg-c-text" x="0" y="{y + 17}" font-size="{FONT}">{_esc(row)}</text>')
+        for bar in (b for b in bars if b.row == row):
+            x1, x2 = _x(bar.start, first, last), _x(bar.end + timedelta(days=1), first, last)
+            body.append(f'<rect class="ipreg-c-{bar.kind}" x="{x1:.1f}" y="{y + 5}" width="{max(x2 - x1, 1.5):.1f}" height="{ROW - 10}" rx="2">'
+                        f'<title>{_esc(bar.text)}</title></rect>')
+    x = _x(today, first, last)
+    body.append(f'<line class="ipreg-c-today" x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{axis_y + 2}"/>')
+    anchor = "end" if x > WIDTH * 0.7 else "start"
+    tx = x - 3 if anchor == "end" else x + 3
+    body.append(f'<text class="ipreg-c-today-text" x="{tx:.1f}" y="{axis_y + 28}" font-size="{FONT - 1}" text-anchor="{anchor}">今天 {today}</text>')
+    desc = "；".join(b.text for b in bars) + f"；今天 {today}。"
+    return _svg("有效期、复核期、保留资格期与禁止申请期", desc, height, body, "ipreg-chart-lifecycle")
+
+
+KIND_LABELS = {"term_end": "有效期届满", "review_deadline": "复核期限届满", "grace_until": "保留资格期届满"}
+
+
+def monthly_chart(deadlines: Iterable[tuple[date, str]], today: date, months: int = 24) -> Markup:
+    """How many deadlines fall in each month from this month on: a row per month, bars split by kind, counts as text."""
+    counts = Counter((d.year, d.month, kind) for d, kind in deadlines)
+    keys = []
+    year, month = today.year, today.month
+    for _ in range(months):
+        keys.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    totals = {k: sum(counts.get((*k, kind), 0) for kind in KIND_LABELS) for k in keys}
+    peak = max(totals.values(), default=0) or 1
+    row = 18
+    top = 4
+    legend_y = top + row * len(keys) + 16
+    height = legend_y + 10
+    body = []
+    span = WIDTH - 70 - 40
+    for index, key in enumerate(keys):
+        y = top + row * index
+        body.append(f'<text class="ipreg-c-text" x="0" y="{y + 13}" font-size="{FONT}">{key[0]}-{key[1]:02d}</text>')
+        x = 70.0
+        for kind in KIND_LABELS:
+            n = counts.get((*key, kind), 0)
+            if n:
+                w = span * n / peak
+                body.append(f'<rect class="ipreg-c-{kind}" x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row - 6}"/>')
+                x += w
+        body.append(f'<text class="ipreg-c-text" x="{x + 4:.1f}" y="{y + 13}" font-size="{FONT}">{totals[key]}</text>')
+    lx = 0
+    for kind, label in KIND_LABELS.items():
+        body.append(f'<rect class="ipreg-c-{kind}" x="{lx}" y="{legend_y - 9}" width="10" height="10"/>'
+                    f'<text class="ipreg-c-text" x="{lx + 13}" y="{legend_y}" font-size="{FONT - 1}">{label}</text>')
+        lx += 13 + 12 * len(label) + 10
+    busy = [f"{k[0]}年{k[1]}月 {totals[k]} 项" for k in keys if totals[k]]
+    total = sum(totals.values())
+    desc = (f"{keys[0][0]}年{keys[0][1]}月至{keys[-1][0]}年{keys[-1][1]}月共 {total} 项期限" + ("：" + "，".join(busy) if busy else "") + "。")
+    return _svg("每月届满的期限", desc, height, body, "ipreg-chart-monthly")

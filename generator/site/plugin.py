@@ -1,0 +1,184 @@
+"""The MkDocs plugin ``ipreg`` (mkdocs.yml ``plugins: - ipreg``): asks generator.site.content for pages and data files.
+
+A ``BasePlugin`` with a typed config (as mkdocs-redirects and Material's blog plugin are): each build's state lives on
+the plugin instance, never in module globals. ``ipreg build`` hands over what it already checked by setting
+``preloaded`` on the instance before building; ``mkdocs build/serve`` run directly check records/ themselves. The open
+data files are made on the side (``OpenData``) while MkDocs renders the pages, and filled in just before MkDocs copies
+the static files. Hand-written pages in docs/ get generated blocks where they write ``<!-- ipreg:NAME -->``. After the
+search plugin has written its index, enterprise entries get their search words (``search.enterprise_terms``).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from generator.rules import ARTICLE_ANCHORS, CATALOGUE
+from generator.site import build as site_build
+from generator.site.content import LIST_PAGE_SIZE, SiteContent
+from generator.site.exports import OPEN_DATA
+from generator.site.privacy import find
+
+_MARKER = re.compile(r"<!--\s*ipreg:([a-z-]+)\s*-->")
+HAND_WRITTEN: frozenset[str] = frozenset()  # fragments that are hand-written text (none since the staff guide left the site)
+_SNIPPET = re.compile(r"^[ \t]*-{1,}8<-{1,}", re.MULTILINE)  # pymdownx.snippets' include syntax
+_RULE_CODE = re.compile(r"(?<![`\[])`(" + "|".join(re.escape(r) for r in CATALOGUE) + r")`(?!`)")
+PLACEHOLDER_URL = "https://ipreg.xiping.invalid/"
+
+
+class _PositiveInt(base.BaseConfigOption[int]):
+    def __init__(self, default: int) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise base.ValidationError(f"ipreg 插件的 list_page_size 应为正整数（名单每页行数），现在是 {value!r}")
+        return value
+
+
+class IpregConfig(base.Config):  # type: ignore[no-untyped-call]
+    list_page_size = _PositiveInt(default=LIST_PAGE_SIZE)
+
+
+class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.preloaded: site_build.SiteInput | None = None  # set by ``ipreg build`` before it builds
+        self.content: SiteContent | None = None
+        self.secrets: dict[str, str] = {}
+        self.data: site_build.OpenData | None = None
+        self.search_terms: dict[str, str] = {}
+        self._frozen = False
+
+    def on_config(self, config: Any) -> Any:
+        self._stop()
+        _quiet_jieba(os.environ)
+        root = Path(config.config_file_path).resolve().parent
+        preloaded, self.preloaded = self.preloaded, None
+        if not os.environ.get("IPREG_SITE_URL") and config.site_url in (None, "", PLACEHOLDER_URL):
+            print("ipreg：未设置 IPREG_SITE_URL，站点内的链接都是相对地址，照常可用；日历、订阅和 sitemap 中的绝对地址用的是占位地址 "
+                  f"{PLACEHOLDER_URL}。发布前请设置 IPREG_SITE_URL=https://实际地址/", file=sys.stderr)
+        try:
+            site = preloaded or site_build.load_input(root, os.environ)
+            if site.registry.errors:
+                raise PluginError(f"记录有 {site.registry.errors} 个错误，站点未生成：请先运行 ipreg check 并修改")
+            self.content = site_build.site_content(root, site, self.config.list_page_size, config.extra)
+            self.secrets = site.secrets
+            self.search_terms = self.content.search_terms
+            self.data = site_build.OpenData(site.items, site.registry.today, config.site_url or "", background=preloaded is not None,
+                                            licence=config.extra.get("ipreg_licence"))
+        except site_build.SiteError as exc:
+            raise PluginError(str(exc)) from None
+        config.extra["ipreg_data_date"] = site.registry.today.isoformat()  # shown on every page (overrides/main.html)
+        if preloaded is not None:  # a one-off ``ipreg build``: what exists now lives to the end, keep it out of MkDocs' collections
+            gc.collect()
+            gc.freeze()
+            self._frozen = True
+        return config
+
+    def on_files(self, files: Files, config: Any) -> Files:
+        assert self.content is not None
+        for path, text in sorted(self.content.pages.items()):
+            files.append(File.generated(config, path, content=text))
+        for path, data in sorted(self.content.files.items()):
+            files.append(File.generated(config, path, content=data))
+        for path in OPEN_DATA:
+            files.append(File.generated(config, path, content=b""))  # filled in by on_env
+        return files
+
+    def on_env(self, env: Any, config: Any, files: Files) -> Any:
+        assert self.data is not None
+        try:
+            data = self.data.result()
+        except site_build.SiteError as exc:
+            raise PluginError(str(exc)) from None
+        for path, payload in data.items():
+            file = files.get_file_from_path(path)
+            assert file is not None
+            file.content_bytes = payload
+        return env
+
+    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
+        if page.file.generated_by is not None:
+            return markdown  # generated pages link their rule ids themselves and have no blocks to fill
+        assert self.content is not None
+        fragments = self.content.fragments
+        if _SNIPPET.search(markdown):
+            raise PluginError(f"{page.file.src_uri}：含有文件包含语法“--8<--”。本站不允许页面包含其他文件（它可能把记录中的非公开信息发布出去）；"
+                              "需要的内容请直接写在页面中，或由程序以 <!-- ipreg:名称 --> 生成")
+
+        def fill(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in fragments:
+                raise PluginError(f"{page.file.src_uri}：未知的生成区块 ipreg:{name}")
+            return fragments[name]
+
+        hand_written = markdown + "".join(fragments[n] for n in _MARKER.findall(markdown) if n in HAND_WRITTEN)
+        leaks = find(hand_written, self.secrets)
+        if leaks:
+            where = "；".join(f"“{needle}”（{origin}）" for needle, origin in leaks[:5])
+            raise PluginError(f"{page.file.src_uri}：手写页面含有记录中的非公开信息或申报中的企业，站点未生成：{where}。"
+                              "公开站点只能显示公开字段（见开放数据页），请从页面中删除这些内容")
+        return link_rule_ids(_MARKER.sub(fill, markdown), page.file.src_uri)
+
+    def on_post_build(self, config: Any) -> None:
+        from generator.site.search import add_terms
+
+        add_terms(Path(config.site_dir) / "search" / "search_index.json", self.search_terms)
+        self._stop()
+
+    def on_build_error(self, error: Exception) -> None:
+        self._stop()
+
+    def on_shutdown(self) -> None:
+        self._stop()
+
+    def _stop(self) -> None:
+        if self.data is not None:
+            self.data.stop()
+            self.data = None
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
+
+
+def _quiet_jieba(environ: Any) -> None:
+    """jieba (the search plugin's Chinese word splitter) keeps its dictionary cache in ipreg's folder of the user's
+    cache, not a /tmp/jieba.cache shared by everyone, and prints nothing (it logs four English lines per build)."""
+    try:
+        import jieba  # type: ignore[import-untyped]
+    except ImportError:
+        return
+    import logging
+
+    from generator.checkcache import user_cache
+
+    jieba.setLogLevel(logging.WARNING)
+    folder = Path(environ.get("IPREG_CACHE_DIR") or user_cache(environ)) / "jieba"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        jieba.dt.tmp_dir = str(folder)
+    except OSError:
+        pass  # no writable cache folder: jieba builds its dictionary in memory each time
+
+
+def link_rule_ids(markdown: str, src_uri: str) -> str:
+    """Every rule id written as `code` in a hand-written page becomes a link to its article."""
+    policy = "../" * src_uri.count("/") + "policy.md"
+
+    def link(match: re.Match[str]) -> str:
+        anchor = ARTICLE_ANCHORS.get(CATALOGUE[match.group(1)].article or "")
+        return f"[`{match.group(1)}`]({policy}#{anchor})" if anchor else match.group(0)
+
+    return _RULE_CODE.sub(link, markdown)
