@@ -210,6 +210,17 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--records", default="records", help="记录目录（默认 records）")
     new.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
+    decide = sub.add_parser("decide", help="把一个决定（同一文号、日期）录入多家企业的记录：只追加事件，其他内容一字不改")
+    _common(decide, paths=False)
+    decide.add_argument("--type", required=True, metavar="TYPE",
+                        help="决定类型：filed（备案）、review_passed（复核通过）、review_failed（复核未通过）、"
+                             "review_absent（未参加复核）、revoked（取消资格）、withdrawn（企业退出）")
+    decide.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="决定日期（文件的成文日期）")
+    decide.add_argument("--document", required=True, metavar="文号", help="决定的文号，如 西市监〔2026〕12号")
+    decide.add_argument("--records", default="records", help="记录目录（默认 records）")
+    decide.add_argument("--dry-run", action="store_true", help="只显示将要追加的内容（diff），不写入")
+    decide.add_argument("uscc", nargs="*", metavar="USCC", help="企业的统一社会信用代码，可写多个")
+
     build = sub.add_parser("build", help="检查记录并生成公开站点（mkdocs --strict），成功后才替换旧站点")
     _common(build, paths=False)
     build.add_argument("--site-dir", default="site", help="站点输出目录（默认 site）")
@@ -373,6 +384,15 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _diff(args)
     if args.command == "new":
         return commands.new(args.uscc, args.name, Path(args.records))
+    if args.command == "decide":
+        policy, today = _context(args)
+        try:
+            day = date.fromisoformat(args.date)
+        except ValueError:
+            raise UsageError(f"--date {args.date} 不是日期：请写作 YYYY-MM-DD，如 2026-03-15") from None
+        if not Path(args.records).is_dir():
+            raise UsageError(f"找不到记录目录 {args.records}：请在登记簿根目录运行，或用 --records 指定")
+        return commands.decide(Path(args.records), args.type, day, args.document, args.uscc, policy, today, args.dry_run)
     if args.command == "build":
         from generator.site.sitedir import SiteDirError, check_target
 

@@ -7,10 +7,12 @@ import os
 import sys
 import unicodedata
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.labels import CATEGORY_ZH, CAUSE_ZH, DUE_KIND_ZH, SEVERITY_ZH, STATUS_ZH
+from generator.policy import Policy
 from generator.registry import Entry, Registry
 from generator.report import format_github, format_json, format_text, summary_markdown, text_line
 from generator.rules import CATALOGUE
@@ -204,6 +206,31 @@ def diff(base: str, before: Registry, after: Registry, before_files: dict[str, b
     result = diffing.compare(base, before, after, before_files, after_files, policy_changed)
     formatter = {"markdown": diffing.format_markdown, "json": diffing.format_json}.get(fmt, diffing.format_text)
     print(formatter(result), end="")
+    return 0
+
+
+def decide(records: Path, kind: str, day: date, document: str, usccs: Sequence[str], policy: Policy, today: date, dry_run: bool) -> int:
+    """``ipreg decide``: plan, check, then write (or print the diff with ``dry_run``)."""
+    from generator import decide as deciding
+    from generator.labels import EVENT_ZH
+
+    try:
+        changes, _ = deciding.plan(records, kind, day, document, usccs, policy, today)
+    except deciding.DecideError as exc:
+        print(f"ipreg: {exc}", file=sys.stderr)
+        for finding in exc.findings:
+            print("  " + text_line(finding), file=sys.stderr)
+        return 1
+    if dry_run:
+        for change in changes:
+            print(change.diff(), end="")
+        print(f"（试运行，没有写入：{len(changes)} 个记录将追加 {day} {EVENT_ZH[kind]}，文号 {document.strip()}）")
+        return 0
+    deciding.write(changes)
+    for change in changes:
+        number = f"，证书编号 {change.certificate}" if change.certificate else ""
+        print(f"已录入 {change.file}：{day} {EVENT_ZH[kind]}，文号 {document.strip()}{number}")
+    print(f"共 {len(changes)} 个记录，只追加了事件，其他内容未改动。请运行 git diff 核对后提交合并请求。")
     return 0
 
 

@@ -39,6 +39,9 @@ class Policy:
     training_management_percent: Fraction
     training_employees_percent: Fraction
     standard_2013_until: date
+    certificate_format: str
+    issuer_mark: str
+    review_submit_days: int
 
 
 def defaults() -> dict[str, Any]:

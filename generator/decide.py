@@ -1,0 +1,186 @@
+"""``ipreg decide``: append one decision (an event) to each named record, in the file's own style.
+
+The change is only added lines: the new event is written after the last line of the record's last event, with that
+event's indentation and quoting, so comments, key order, quoting, blank lines and line endings of the record stay byte
+for byte. Certificates of ``filed`` and ``review_passed`` are numbered from ``policy.certificate_format``, after the
+highest number of that year in the registry. Nothing is written unless every named record passes the full check
+afterwards (the registry-wide rules included); each file is replaced atomically.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from generator.findings import Finding
+from generator.loader import load_bytes, read_bytes
+from generator.policy import Policy
+from generator.registry import Registry, build_registry
+
+DECISIONS = ("filed", "review_passed", "review_failed", "review_absent", "revoked", "withdrawn")
+NUMBERED = ("filed", "review_passed")
+
+
+class DecideError(Exception):
+    """Why nothing was written (Chinese); ``findings`` are the errors the change would cause."""
+
+    def __init__(self, message: str, findings: Sequence[Finding] = ()) -> None:
+        super().__init__(message)
+        self.findings = tuple(findings)
+
+
+@dataclass(frozen=True)
+class Change:
+    file: str  # records/<USCC>.yaml
+    before: bytes
+    after: bytes
+    certificate: str | None
+
+    def diff(self) -> str:
+        old = self.before.decode("utf-8-sig").splitlines(keepends=True)
+        new = self.after.decode("utf-8-sig").splitlines(keepends=True)
+        return "".join(difflib.unified_diff(old, new, f"a/{self.file}", f"b/{self.file}"))
+
+
+def certificate_pattern(fmt: str) -> re.Pattern[str]:
+    """A regex that reads (year, seq) back out of numbers made by ``fmt``."""
+    out, pos = "", 0
+    for match in re.finditer(r"\{(year|seq)(?::[^}]*)?\}", fmt):
+        out += re.escape(fmt[pos:match.start()]) + (r"(?P<year>\d{4})" if match.group(1) == "year" else r"(?P<seq>\d+)")
+        pos = match.end()
+    return re.compile(out + re.escape(fmt[pos:]) + r"\Z")
+
+
+def next_certificates(fmt: str, year: int, existing: Sequence[str], count: int) -> list[str]:
+    pattern = certificate_pattern(fmt)
+    highest = 0
+    for number in existing:
+        match = pattern.match(number)
+        if match and "year" in match.groupdict() and int(match["year"]) == year or match and "year" not in match.groupdict():
+            highest = max(highest, int(match["seq"]))
+    return [fmt.format(year=year, seq=highest + i) for i in range(1, count + 1)]
+
+
+def _scalar(text: str, quoted: bool, key: str = "") -> str:
+    """A value for the record: dates plain (as every record writes them); text plain when YAML reads it back as the
+    same text, else double-quoted; quoted whenever the record's last event quoted that key."""
+    if key == "date" and not quoted and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return text
+    if not quoted:
+        try:
+            if yaml.safe_load(f"k: {text}") == {"k": text} and not text.startswith(("'", '"', " ")) and "#" not in text:
+                return text
+        except yaml.YAMLError:
+            pass
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def append_event(raw: bytes, event: dict[str, str], file: str) -> bytes:
+    """``raw`` with ``event`` appended to its ``events`` list in the style of the list's last item."""
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    text = raw[3:].decode("utf-8") if bom else raw.decode("utf-8")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.splitlines(keepends=True)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        raise DecideError(f"{file} 有 YAML 语法错误：请先运行 ipreg check 修改") from None
+    if not isinstance(root, yaml.MappingNode):
+        raise DecideError(f"{file} 的顶层不是映射：请先运行 ipreg check 修改")
+    events = next((value for key, value in root.value if isinstance(key, yaml.ScalarNode) and key.value == "events"), None)
+    if not isinstance(events, yaml.SequenceNode) or not events.value or events.flow_style:
+        raise DecideError(f"{file} 没有按块格式（每项一行 “- date: …”）书写的 events 列表：请手工录入这个决定")
+    last = events.value[-1]
+    if not isinstance(last, yaml.MappingNode) or not last.value:
+        raise DecideError(f"{file} 的最后一个事件不是映射：请先运行 ipreg check 修改")
+    key_col = last.start_mark.column
+    prefix = lines[last.start_mark.line][:key_col]
+    dash_col = len(prefix.rstrip()) - 1  # the item's "-", then spaces up to its first key
+    if dash_col < 0 or prefix.rstrip()[dash_col:] != "-" or prefix[:dash_col].strip() or prefix[dash_col + 1:].strip():
+        raise DecideError(f"{file} 的事件列表格式特殊（不是 “- 键: 值”）：请手工录入这个决定")
+    dash = " " * dash_col + "-" + " " * (key_col - dash_col - 1)
+    quoted = {k.value: v.style in ('"', "'") for k, v in last.value if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)}
+    end = max(v.end_mark.line for _, v in last.value)  # the line of the last item's last value
+    if last.value[-1][1].end_mark.column == 0:  # a block scalar ends at the start of the next line
+        end -= 1
+    items = list(event.items())
+    new = [dash + f"{items[0][0]}: {_scalar(items[0][1], quoted.get(items[0][0], False), items[0][0])}" + newline]
+    new += [" " * key_col + f"{key}: {_scalar(value, quoted.get(key, False), key)}" + newline for key, value in items[1:]]
+    if not lines[end].endswith(("\n", "\r")):
+        lines[end] += newline
+    body = "".join(lines[:end + 1] + new + lines[end + 1:])
+    return (b"\xef\xbb\xbf" if bom else b"") + body.encode("utf-8")
+
+
+def plan(records: Path, kind: str, day: date, document: str, usccs: Sequence[str], policy: Policy, today: date) -> tuple[list[Change], Registry]:
+    """The changes ``ipreg decide`` would write, after checking them within the whole registry; raises DecideError."""
+    from generator.cli import discover
+
+    if kind not in DECISIONS:
+        raise DecideError(f"--type {kind} 不是决定类型：可选 {'、'.join(DECISIONS)}")
+    codes = list(dict.fromkeys(u.strip().upper() for u in usccs if u.strip()))
+    if not codes:
+        raise DecideError("没有给出企业：请在命令最后写一个或多个统一社会信用代码")
+    if not document.strip():
+        raise DecideError("--document 不能为空：请写决定的文号，如 西市监〔2026〕12号")
+    if day > today:
+        raise DecideError(f"决定日期 {day} 晚于今天（{today}）：只能录入已经作出的决定")
+    files, _ = discover([str(records)])
+    raws = {display: read_bytes(path) for path, display in files}
+    prefix = records.as_posix().rstrip("/") + "/"
+    missing = [c for c in codes if f"{prefix}{c}.yaml" not in raws]
+    if missing:
+        raise DecideError(f"找不到这些企业的记录：{'、'.join(f'{prefix}{c}.yaml' for c in missing)}（请核对统一社会信用代码，新企业先用 ipreg new 建立记录）")
+    before = build_registry([load_bytes(data, name) for name, data in raws.items()], policy, today)
+    used: dict[str, set[date]] = {}
+    certificates = []
+    for record, _ in before.records():
+        for event in record.events:
+            if event.document:
+                used.setdefault(event.document.strip(), set()).add(event.date)
+            if event.certificate:
+                certificates.append(event.certificate)
+    other_days = sorted(d for d in used.get(document.strip(), set()) if d != day)
+    if other_days:
+        raise DecideError(f"文号 {document} 已用于 {other_days[0]} 的决定，不能再用于 {day} 的决定：请核对文号和日期")
+    numbers = next_certificates(policy.certificate_format, day.year, certificates, len(codes)) if kind in NUMBERED else [None] * len(codes)
+    changes = []
+    for code, number in zip(codes, numbers):
+        file = f"{prefix}{code}.yaml"
+        added = {"date": day.isoformat(), "type": kind, "document": document.strip()}
+        if number:
+            added["certificate"] = number
+        changes.append(Change(file, raws[file], append_event(raws[file], added, file), number))
+    after_raws = {**raws, **{c.file: c.after for c in changes}}
+    after = build_registry([load_bytes(data, name) for name, data in after_raws.items()], policy, today)
+    named = {c.file for c in changes}
+    errors = [f for f in after.findings if f.file in named and f.severity == "error"]
+    if errors:
+        raise DecideError(f"录入后 {len({f.file for f in errors})} 个记录会有错误，没有写入任何文件：", errors)
+    return changes, after
+
+
+def write(changes: Sequence[Change]) -> None:
+    """Replace each record atomically (a temporary file in the same folder, then rename), keeping its permissions."""
+    for change in changes:
+        target = Path(change.file)
+        mode = target.stat().st_mode & 0o777
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(change.after)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temp, mode)
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise

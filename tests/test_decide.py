@@ -1,0 +1,117 @@
+"""``ipreg decide``: one decision appended to many records, only added lines, nothing written on any error."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.decide import DecideError, append_event, certificate_pattern, next_certificates
+from tests.helpers import scratch_checkout
+from tests.sitekit import ipreg
+
+TODAY = "2026-11-25"
+REVIEW_DUE, UNDER_REVIEW, VALID = "91411721MA45A002XJ", "91411721MA45A0038J", "91411721MA45A0011T"
+REVOKED, CONDITIONAL = "91411721MA45A0089T", "91411721MA45A0046D"
+
+
+def _git(repo: Path, *args: str) -> str:
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x.invalid", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x.invalid",
+           "PATH": "/usr/bin:/bin", "HOME": str(repo)}
+    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    folder = scratch_checkout(tmp_path / "repo")
+    _git(folder, "init", "-q")
+    _git(folder, "add", "records", "policy.yml")
+    _git(folder, "commit", "-qm", "samples")
+    return folder
+
+
+def _decide(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return ipreg(repo, "decide", "--today", TODAY, *args)
+
+
+def test_review_decision_for_three_records_adds_lines_only(repo: Path) -> None:
+    codes = (REVIEW_DUE, UNDER_REVIEW, CONDITIONAL)
+    result = _decide(repo, "--type", "review_failed", "--date", "2026-11-20", "--document", "西市监〔2026〕40号", *codes)
+    assert result.returncode == 0, result.stderr
+    numstat = [line.split("\t") for line in _git(repo, "diff", "--numstat").splitlines()]
+    assert sorted(row[2] for row in numstat) == sorted(f"records/{c}.yaml" for c in codes)
+    assert all(row[0] == "3" and row[1] == "0" for row in numstat), numstat  # three added lines, nothing deleted
+    added = _git(repo, "diff", "-U0", f"records/{UNDER_REVIEW}.yaml")
+    assert "+  - date: 2026-11-20\n+    type: review_failed\n+    document: 西市监〔2026〕40号\n" in added
+    check = ipreg(repo, "check", "--today", TODAY)
+    assert check.returncode == 0, check.stdout
+    statuses = {row["uscc"]: row["status"] for row in json.loads(ipreg(repo, "status", "--format", "json", "--today", TODAY).stdout)["enterprises"]}
+    assert [statuses[c] for c in codes] == ["conditional", "conditional", "revoked"]  # a second failure revokes
+
+
+def test_passed_reviews_get_the_next_certificate_numbers(repo: Path) -> None:
+    result = _decide(repo, "--type", "review_passed", "--date", "2026-11-20", "--document", "西市监〔2026〕40号", REVIEW_DUE, UNDER_REVIEW)
+    assert result.returncode == 0, result.stderr
+    assert "证书编号 西知强企证〔2026〕001号" in result.stdout and "证书编号 西知强企证〔2026〕002号" in result.stdout
+    added = _git(repo, "diff", "-U0", f"records/{UNDER_REVIEW}.yaml")
+    assert "+    certificate: 西知强企证〔2026〕002号\n" in added and "valid_until" not in added
+    assert all(row.split("\t")[1] == "0" for row in _git(repo, "diff", "--numstat").splitlines())
+    again = _decide(repo, "--type", "filed", "--date", "2026-11-24", "--document", "西市监〔2026〕45号", "91411721MA45A0142N")
+    assert again.returncode == 0 and "证书编号 西知强企证〔2026〕003号" in again.stdout  # numbering continues in the registry
+
+
+def test_dry_run_prints_the_diff_and_writes_nothing(repo: Path) -> None:
+    result = _decide(repo, "--dry-run", "--type", "review_passed", "--date", "2026-11-20", "--document", "西市监〔2026〕40号", UNDER_REVIEW)
+    assert result.returncode == 0 and f"+++ b/records/{UNDER_REVIEW}.yaml" in result.stdout and "试运行" in result.stdout
+    assert _git(repo, "status", "--porcelain", "records") == ""
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--type", "revoked", "--date", "2026-11-20", "--document", "西市监〔2026〕41号", "91411721MA00000154"], "找不到这些企业的记录"),
+    (["--type", "revoked", "--date", "2026-11-20", "--document", "西市监〔2026〕41号"], "没有给出企业"),
+    (["--type", "revoked", "--date", "2026-11-26", "--document", "西市监〔2026〕41号", VALID], "晚于今天"),
+    (["--type", "expired", "--date", "2026-11-20", "--document", "西市监〔2026〕41号", VALID], "不是决定类型"),
+    # the samples' 西市监〔2025〕31号 is dated 2025-06-10: the same number cannot name a decision of another day
+    (["--type", "revoked", "--date", "2026-11-20", "--document", "西市监〔2025〕31号", VALID], "已用于 2025-06-10"),
+    # a review of a revoked enterprise is out of order; the change would be an error: nothing is written
+    (["--type", "review_passed", "--date", "2026-11-20", "--document", "西市监〔2026〕41号", REVOKED, VALID], "会有错误"),
+])
+def test_bad_decisions_write_nothing(repo: Path, args: list[str], message: str) -> None:
+    result = _decide(repo, *args)
+    assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert _git(repo, "status", "--porcelain", "records") == ""
+
+
+def test_bad_date_is_a_usage_error(repo: Path) -> None:
+    result = _decide(repo, "--type", "revoked", "--date", "2026-13-01", "--document", "x", VALID)
+    assert result.returncode == 2 and "不是日期" in result.stderr
+
+
+def test_certificate_numbers_continue_after_the_highest_of_the_year() -> None:
+    fmt = "西知强企证〔{year}〕{seq:03d}号"
+    existing = ["西知强企证〔2026〕007号", "西知强企证〔2026〕012号", "西知强企证〔2025〕099号", "其他编号"]
+    assert next_certificates(fmt, 2026, existing, 2) == ["西知强企证〔2026〕013号", "西知强企证〔2026〕014号"]
+    assert next_certificates(fmt, 2027, existing, 1) == ["西知强企证〔2027〕001号"]
+    assert certificate_pattern("QZ-{seq}").match("QZ-0042") is not None
+    assert next_certificates("QZ-{seq}", 2026, ["QZ-41"], 1) == ["QZ-42"]
+
+
+def test_append_keeps_the_files_own_style() -> None:
+    """CRLF, BOM, comments after the events, quoted values of the last event and a trailing line without newline."""
+    raw = ("\ufeff# 注释\r\nname: x\r\nevents:\r\n    -   date: 2024-01-02\r\n        type: filed\r\n"
+           "        document: \"西市监〔2024〕1号\"  # 原文\r\n# 结尾注释\r\nnote: y").encode("utf-8")
+    out = append_event(raw, {"date": "2026-11-20", "type": "revoked", "document": "西市监〔2026〕2号"}, "records/x.yaml")
+    text = out.decode("utf-8")
+    assert out.startswith(b"\xef\xbb\xbf") and text.replace("\r\n", "").count("\n") == 0
+    assert ('        document: "西市监〔2024〕1号"  # 原文\r\n    -   date: 2026-11-20\r\n        type: revoked\r\n'
+            '        document: "西市监〔2026〕2号"\r\n# 结尾注释\r\nnote: y') in text
+    assert raw.decode("utf-8") in text.replace('    -   date: 2026-11-20\r\n        type: revoked\r\n        document: "西市监〔2026〕2号"\r\n', "")
+
+
+@pytest.mark.parametrize("raw", [b"name: x\n", b"events: []\n", b"events: [{date: 2024-01-02, type: filed}]\n", b"events:\n  - 1\n"])
+def test_append_refuses_what_it_cannot_extend(raw: bytes) -> None:
+    with pytest.raises(DecideError):
+        append_event(raw, {"date": "2026-11-20", "type": "revoked"}, "records/x.yaml")
+
