@@ -38,6 +38,7 @@ class Run:
     seconds: float
     peak_mb: float
     returncode: int
+    cpu_s: float = 0.0  # user + system seconds of the process and the children it waited for
 
 
 GNU_TIME = Path("/usr/bin/time")  # Debian package `time`
@@ -54,19 +55,19 @@ def measure(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> Ru
         raise SystemExit("benchmarks need GNU time: apt-get install time")
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         start = time.perf_counter()
-        done = subprocess.run([str(GNU_TIME), "-o", report.name, "-f", "%M", *args], cwd=cwd, env=full,
+        done = subprocess.run([str(GNU_TIME), "-o", report.name, "-f", "%M %U %S", *args], cwd=cwd, env=full,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         elapsed = time.perf_counter() - start
-        peak_kb = int(report.read().strip().splitlines()[-1])
-    return Run(elapsed, peak_kb / 1024, done.returncode)
+        peak_kb, user, system = report.read().strip().splitlines()[-1].split()
+    return Run(elapsed, int(peak_kb) / 1024, done.returncode, float(user) + float(system))
 
 
 def folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def scratch(base: Path, count: int, errors: float) -> Path:
-    repo = write_registry(base, count, errors)
+def scratch(base: Path, count: int, errors: float, shape: str = "batches", industries: int | None = None) -> Path:
+    repo = write_registry(base, count, errors, shape=shape, industry_count=industries)
     for name in LINKED:
         (repo / name).symlink_to(ROOT / name)
     return repo
@@ -109,11 +110,12 @@ def median_run(runs: list[Run]) -> Run:
     return sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
 
 
-def bench(count: int, build: bool, errors: float, repeat: int = 1) -> dict[str, Any]:
-    row: dict[str, Any] = {"n": count}
+def bench(count: int, build: bool, errors: float, repeat: int = 1, shape: str = "batches", industries: int | None = None,
+          compare: bool = True) -> dict[str, Any]:
+    row: dict[str, Any] = {"n": count, "shape": shape + (f"/{industries}" if industries else "")}
     with tempfile.TemporaryDirectory(prefix=f"ipreg-bench-{count}-") as tmp:
         base = Path(tmp)
-        repo = scratch(base / "repo", count, errors)
+        repo = scratch(base / "repo", count, errors, shape, industries)
         files = sorted(str(p) for p in (repo / "records").glob("*.yaml"))
         row["record_kb"] = round(sum(Path(f).stat().st_size for f in files) / len(files) / 1024, 1)
         command = [str(BIN / "ipreg"), "check", "--today", TODAY, "--format", "json"]
@@ -127,11 +129,14 @@ def bench(count: int, build: bool, errors: float, repeat: int = 1) -> dict[str, 
             one.write_text(changed, encoding="utf-8")
             warm_runs.append(measure(command, repo, cache))
         warm = median_run(warm_runs)
-        row.update(warm_s=warm.seconds, warm_mb=warm.peak_mb)
-        cjs = measure([str(BIN / "check-jsonschema"), "--schemafile", str(ROOT / "schemas/enterprise.schema.json"), *files], repo)
-        row.update(check_s=check.seconds, check_mb=check.peak_mb, cjs_s=cjs.seconds, cjs_mb=cjs.peak_mb, ratio=cjs.seconds / check.seconds)
+        row.update(warm_s=warm.seconds, warm_mb=warm.peak_mb, check_cpu_s=check.cpu_s)
+        row.update(check_s=check.seconds, check_mb=check.peak_mb)
+        if compare:
+            cjs = measure([str(BIN / "check-jsonschema"), "--schemafile", str(ROOT / "schemas/enterprise.schema.json"), *files], repo)
+            row.update(cjs_s=cjs.seconds, cjs_mb=cjs.peak_mb, ratio=cjs.seconds / check.seconds, cjs_cpu_s=cjs.cpu_s,
+                       cpu_ratio=cjs.cpu_s / check.cpu_s if check.cpu_s else None)
         if build:
-            good = scratch(base / "good", count, 0.0)
+            good = scratch(base / "good", count, 0.0, shape, industries)
             plain = plain_mkdocs_tree(good, base / "plain")
             builds, plains = [], []
             for _ in range(repeat):  # alternately, so that a slow spell of the machine hits both
@@ -156,8 +161,8 @@ def table(rows: list[dict[str, Any]]) -> str:
     def f(value: object, digits: int = 2) -> str:
         return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
 
-    lines = ["| 记录数 | 平均大小 KB | ipreg check s（冷） | 峰值 MB | 改一个文件后再查 s | check-jsonschema s | 峰值 MB | 倍数 | ipreg build s | 峰值 MB | 站点 MB | 搜索索引 KB | 每家索引 KB | 每家增量 KB | 最大企业页 KB | 纯 mkdocs build s | build/mkdocs | 各次之比 |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| 形状 | 记录数 | 平均大小 KB | ipreg check s（冷） | 峰值 MB | 改一个文件后再查 s | check-jsonschema s | 峰值 MB | 倍数 | CPU 倍数 | ipreg build s | 峰值 MB | 站点 MB | 搜索索引 KB | 每家索引 KB | 每家增量 KB | 最大企业页 KB | 纯 mkdocs build s | build/mkdocs | 各次之比 |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     previous: dict[str, Any] | None = None
     for r in rows:
         per = (float(r["index_kb"]) / int(r["n"])) if "index_kb" in r else None
@@ -166,7 +171,8 @@ def table(rows: list[dict[str, Any]]) -> str:
             slope = (float(r["index_kb"]) - float(previous["index_kb"])) / (int(r["n"]) - int(previous["n"]))
         previous = r
         lines.append("| " + " | ".join(f(x) for x in (
-            r["n"], r["record_kb"], r["check_s"], r["check_mb"], r["warm_s"], r["cjs_s"], r["cjs_mb"], r["ratio"],
+            r.get("shape", "batches"), r["n"], r["record_kb"], r["check_s"], r["check_mb"], r["warm_s"], r.get("cjs_s", "—"),
+            r.get("cjs_mb", "—"), r.get("ratio", "—"), r.get("cpu_ratio") or "—",
             r.get("build_s", "—"), r.get("build_mb", "—"), r.get("site_mb", "—"), r.get("index_kb", "—"),
             per if per is not None else "—", slope if slope is not None else "—", r.get("page_kb", "—"), r.get("mkdocs_s", "—"), r.get("overhead", "—"),
             " / ".join(f"{x:.2f}" for x in r.get("build_ratios", ())) or "—")) + " |")
@@ -182,10 +188,14 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the raw figures as JSON")
     parser.add_argument("--repeat", type=int, default=3, help="runs of the warm re-check and of each build (medians are reported)")
     parser.add_argument("--from-json", type=Path, help="measure nothing: print (and --write) the table of a saved --json file")
+    parser.add_argument("--shape", choices=("batches", "spread"), default="batches",
+                        help="batches: decisions on a few dates a year; spread: filing dates over 900 days, 3-20 patents")
+    parser.add_argument("--industries", type=int, default=None, help="number of industries (1: every record in one industry)")
+    parser.add_argument("--no-compare", action="store_true", help="skip check-jsonschema (for the largest sizes)")
     args = parser.parse_args()
     rows = json.loads(args.from_json.read_text(encoding="utf-8")) if args.from_json else []
     for size in () if args.from_json else (int(s) for s in args.sizes.split(",")):
-        rows.append(bench(size, size <= args.build_up_to, args.errors, args.repeat))
+        rows.append(bench(size, size <= args.build_up_to, args.errors, args.repeat, args.shape, args.industries, not args.no_compare))
         print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
     machine = f"{platform.processor() or platform.machine()}，{os.cpu_count()} 核，Python {platform.python_version()}，{platform.platform()}"
     text = table(rows)
@@ -193,7 +203,8 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
     if args.write:
-        block = (f"{BEGIN}\n机器：{machine}\n\n命令：`.venv/bin/python -m benchmarks.run --sizes {args.sizes} --repeat {args.repeat} "
+        shape = f" --shape {args.shape}" + (f" --industries {args.industries}" if args.industries else "")
+        block = (f"{BEGIN}\n机器：{machine}\n\n命令：`.venv/bin/python -m benchmarks.run --sizes {args.sizes} --repeat {args.repeat}{shape} "
                  f"--write {args.write}`\n\n{text}{END}\n")
         old = args.write.read_text(encoding="utf-8") if args.write.exists() else ""
         if BEGIN in old and END in old:  # keep the hand-written text around the generated block

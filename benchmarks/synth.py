@@ -1,9 +1,11 @@
 """Synthetic registries for benchmarks: N realistic records (about 4 KB each), reproducible by seed.
 
-    python -m benchmarks.synth OUT_DIR --count 1000 --errors 0.05 --seed 7
+    python -m benchmarks.synth OUT_DIR --count 1000 --errors 0.05 --seed 7 [--shape spread --industries 1]
 
 Written to a folder you name (a temporary one in benchmarks/run.py), never into records/.
-Decisions come in batches, as in practice: a few notice dates a year file many enterprises.
+Shape ``batches`` (default): decisions come in batches, as in practice (a few notice dates a year file many
+enterprises), 11 industries, 9-14 patents. Shape ``spread``: the adversarial one of issue 17 -- filing dates spread
+over 900 days, 3-20 patents per record, ``--industries`` industries (1 puts every record in one industry).
 """
 
 from __future__ import annotations
@@ -45,11 +47,18 @@ def batch_dates(rng: random.Random) -> list[date]:
     return [date(y, m, 10 + rng.randrange(15)) for y in range(2019, 2027) for m in (3, 6, 9, 12) if date(y, m, 28) < date(2026, 10, 1)]
 
 
-def record(index: int, rng: random.Random, batches: list[date]) -> tuple[str, str]:
+def industries(count: int) -> list[tuple[str, str]]:
+    """``count`` industries: the real ones first, then synthetic codes."""
+    extra = [(f"C{40 + i}", f"合成制造业{i}") for i in range(max(0, count - len(INDUSTRIES)))]
+    return (INDUSTRIES + extra)[:count]
+
+
+def record(index: int, rng: random.Random, batches: list[date], shape: str = "batches",
+           sectors: list[tuple[str, str]] | None = None) -> tuple[str, str]:
     code = uscc(index, "411721" if rng.random() < 0.9 else "411700")
-    industry = rng.choice(INDUSTRIES)
+    industry = rng.choice(sectors or INDUSTRIES)
     name = f"西平县{rng.choice(WORDS)}{rng.choice(WORDS)}{rng.choice(KINDS)}有限公司（合成{index}）"
-    filed = rng.choice(batches)
+    filed = date(2022, 1, 3) + timedelta(days=rng.randrange(900)) if shape == "spread" else rng.choice(batches)
     later = [b for b in batches if filed + timedelta(days=3 * 365) <= b]
     review = later[:1] if later and rng.random() < 0.6 else []
     est = date(filed.year - 4 - rng.randrange(15), 1 + rng.randrange(12), 1 + rng.randrange(28))
@@ -59,7 +68,7 @@ def record(index: int, rng: random.Random, batches: list[date]) -> tuple[str, st
     lines += [f"  - {p}" for p in rng.sample(PRODUCTS, 2)]
     lines += [f"address: 西平县产业集聚区合成路 {index} 号", f"website: https://example.com/{index}/", "category: advantage",
               "compliance:", "  industrial_policy: true", "  environmental: true", "patents:"]
-    for k in range(9 + rng.randrange(6)):
+    for k in range(3 + rng.randrange(18) if shape == "spread" else 9 + rng.randrange(6)):
         year = filed.year - 2 - rng.randrange(4)
         kind = (1, 2, 3)[k % 3]
         lines += [f'  - number: "{patent_number(year, kind, (index * 7 + k) % 9_000_000 + 1)}"',
@@ -106,16 +115,18 @@ MUTATIONS: list[tuple[str, Callable[[str, str], str]]] = [
 ]
 
 
-def write_registry(out: Path, count: int, errors: float = 0.0, seed: int = 7) -> Path:
+def write_registry(out: Path, count: int, errors: float = 0.0, seed: int = 7, shape: str = "batches",
+                   industry_count: int | None = None) -> Path:
     """A folder with records/ (``count`` files, about ``errors`` of them invalid) and policy.yml."""
     rng = random.Random(seed)
+    sectors = industries(industry_count) if industry_count else None
     batches = batch_dates(rng)
     folder = out / "records"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     shutil.copy(ROOT / "policy.yml", out / "policy.yml")
     for index in range(count):
-        code, text = record(index, rng, batches)
+        code, text = record(index, rng, batches, shape, sectors)
         if rng.random() < errors:
             text = rng.choice(MUTATIONS)[1](text, code)
         (folder / f"{code}.yaml").write_text(text, encoding="utf-8")
@@ -128,8 +139,10 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--errors", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--shape", choices=("batches", "spread"), default="batches")
+    parser.add_argument("--industries", type=int, default=None, help="number of industries (default: the 11 real ones)")
     args = parser.parse_args()
-    write_registry(args.out, args.count, args.errors, args.seed)
+    write_registry(args.out, args.count, args.errors, args.seed, args.shape, args.industries)
 
 
 if __name__ == "__main__":

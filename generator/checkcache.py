@@ -75,7 +75,7 @@ class Store:
     encoded: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # results as read, written back without encoding again
 
 
-Derive = Callable[[Local, date], Any]
+Derive = Callable[[Local, Policy, date], Any]
 
 
 @dataclass(frozen=True)
@@ -84,10 +84,11 @@ class _Keep:
 
     records: bool = False
     derive: Derive | None = None
+    policy: Policy | None = None
 
     def shrink(self, local: Local, today: date) -> Local:
-        if self.derive is not None:
-            local = replace(local, extra=self.derive(local, today))
+        if self.derive is not None and self.policy is not None:
+            local = replace(local, extra=self.derive(local, self.policy, today))
         return local.without_positions() if self.records else local.lite()
 
 
@@ -103,7 +104,7 @@ def check_files(files: Sequence[tuple[Path, str]], policy: Policy, today: date, 
     record itself is dropped: the site renders its pages this way, in parallel. No cache then either.
     ``store``, when given, receives the cache contents so the caller can add ranking notes.
     """
-    keep = _Keep(keep_records, derive)
+    keep = _Keep(keep_records, derive, policy)
     if keep_records or derive is not None:
         cache_dir = None
     store_path = cache_dir / f"check-{fingerprint(policy, today)}.cache" if cache_dir else None

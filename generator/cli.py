@@ -221,6 +221,21 @@ def build_parser() -> argparse.ArgumentParser:
     decide.add_argument("--dry-run", action="store_true", help="只显示将要追加的内容（diff），不写入")
     decide.add_argument("uscc", nargs="*", metavar="USCC", help="企业的统一社会信用代码，可写多个")
 
+    docs = sub.add_parser("docs", help="由记录生成公文（.docx，GB/T 9704 版式；装有 LibreOffice 时另生成 PDF）")
+    _common(docs, paths=False)
+    docs.add_argument("--kind", required=True, choices=("notice", "certificates", "review-letters"),
+                      help="notice：决定通知；certificates：证书（带核验二维码）；review-letters：复核通知书")
+    docs.add_argument("--document", metavar="文号", help="决定的文号（notice、certificates 必填；review-letters 可作为发文字号）")
+    docs.add_argument("--within", type=int, default=None, metavar="DAYS", help="review-letters：有效期在多少天内届满（默认 policy.yml 的 review_notice_days）")
+    docs.add_argument("-o", "--output", default="documents", metavar="DIR", help="输出目录（默认 documents/；只写新文件，不覆盖）")
+    docs.add_argument("--site-url", default=None, metavar="URL", help="二维码指向的站点地址（默认环境变量 IPREG_SITE_URL）")
+    docs.add_argument("--no-pdf", action="store_true", help="不转换 PDF")
+
+    report = sub.add_parser("report", help="年度统计：当年的决定，年底按状态、类别和行业的企业数，进入和离开名单的企业（xlsx）")
+    _common(report, paths=False)
+    report.add_argument("--year", type=int, required=True, metavar="YYYY")
+    report.add_argument("-o", "--output", metavar="FILE", help="写入的 xlsx 文件（默认 年度统计-YYYY.xlsx；已存在时不覆盖）")
+
     build = sub.add_parser("build", help="检查记录并生成公开站点（mkdocs --strict），成功后才替换旧站点")
     _common(build, paths=False)
     build.add_argument("--site-dir", default="site", help="站点输出目录（默认 site）")
@@ -326,6 +341,85 @@ def _site_input(args: argparse.Namespace) -> SiteInput:
     return gather(files, policy, today, notes, getattr(args, "jobs", None))
 
 
+def _docs(args: argparse.Namespace) -> int:
+    """``ipreg docs``: Word files (and PDFs) into a folder, new files only."""
+    from generator import documents
+    from generator.files import Exists, write_new
+    from generator.qr import PLACEHOLDER_SITE
+
+    policy, today = _context(args)
+    registry = _registry(args, ["records"])
+    records = list(registry.records())
+    site_url = (args.site_url or os.environ.get("IPREG_SITE_URL") or PLACEHOLDER_SITE).rstrip("/") + "/"
+    if site_url == PLACEHOLDER_SITE and args.kind == "certificates":
+        print(f"ipreg：未设置站点地址（--site-url 或 IPREG_SITE_URL），二维码指向占位地址 {PLACEHOLDER_SITE}，正式发证前请设置。", file=sys.stderr)
+    try:
+        if args.kind in ("notice", "certificates"):
+            if not args.document:
+                raise UsageError("--kind notice 和 certificates 需要 --document 文号")
+            decided = documents.decision(records, args.document, policy)
+            if args.kind == "notice":
+                outputs = {f"{documents.safe_name(args.document)}-通知.docx": documents.notice(decided, args.document, policy)}
+            else:
+                outputs = {f"{documents.safe_name(args.document)}-证书.docx": documents.certificates(decided, args.document, policy, site_url)}
+        else:
+            within = policy.review_notice_days if args.within is None else args.within
+            if within < 0:
+                raise UsageError("--within 不能为负数")
+            due = [(r, st) for r, st in records if st.listed and st.status in ("valid", "review_due") and st.term_end
+                   and 0 <= (st.term_end - today).days <= within]
+            outputs = {f"复核通知书-{today}.docx": documents.review_letters(sorted(due, key=lambda x: x[1].term_end or today), policy, today,
+                                                                          args.document)}
+    except documents.DocsError as exc:
+        print(f"ipreg: {exc}", file=sys.stderr)
+        return 1
+    folder = Path(args.output)
+    existing = [name for name in outputs if (folder / name).exists()]
+    if existing:
+        raise UsageError(f"{folder} 中已有 {'、'.join(existing)}，没有覆盖：请换一个 --output 目录，或先移走原文件")
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in outputs.items():
+        try:
+            write_new(folder / name, data)
+        except Exists:
+            raise UsageError(f"{folder / name} 已存在，没有覆盖") from None
+        print(f"已生成 {folder / name}")
+    if args.no_pdf:
+        return 0
+    for name in outputs:
+        message = documents_pdf(folder / name)
+        print(message, file=sys.stderr if message.startswith("未") else sys.stdout)
+    return 0
+
+
+def documents_pdf(docx: Path) -> str:
+    """Convert with LibreOffice when installed (a private profile, a temporary folder, then a new file next to the .docx)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from generator.files import Exists, write_new
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return f"未安装 LibreOffice，只生成了 {docx.name}（用 Word 或 WPS 打开后可另存为 PDF；Debian：apt-get install libreoffice-writer-nogui fonts-noto-cjk）"
+    with tempfile.TemporaryDirectory(prefix="ipreg-pdf-") as tmp:
+        try:
+            result = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", "pdf",
+                                     "--outdir", tmp, str(docx)], capture_output=True, timeout=300, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return f"未能转换 PDF（{exc}），{docx.name} 已生成"
+        produced = Path(tmp) / (docx.stem + ".pdf")
+        if result.returncode != 0 or not produced.is_file():
+            return f"未能转换 PDF（LibreOffice 返回 {result.returncode}），{docx.name} 已生成"
+        target = docx.with_suffix(".pdf")
+        try:
+            write_new(target, produced.read_bytes())
+        except Exists:
+            return f"未写入 {target.name}：文件已存在，没有覆盖"
+    return f"已生成 {target}"
+
+
 def _diff(args: argparse.Namespace) -> int:
     from generator import commands, gitsource
     from generator.policy import policy_from_loaded
@@ -384,6 +478,18 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _diff(args)
     if args.command == "new":
         return commands.new(args.uscc, args.name, Path(args.records))
+    if args.command == "docs":
+        return _docs(args)
+    if args.command == "report":
+        policy, today = _context(args)
+        if not 2000 <= args.year <= today.year:
+            raise UsageError(f"--year {args.year} 不对：应为 2000 至 {today.year} 之间的年份")
+        registry = _registry(args, ["records"])
+        from generator.yearly import report_xlsx, year_report
+
+        data = report_xlsx(year_report([r for r, _ in registry.records()], policy, args.year, today))
+        _emit(data, args.output or f"年度统计-{args.year}.xlsx", "xlsx")
+        return 0
     if args.command == "decide":
         policy, today = _context(args)
         try:

@@ -254,4 +254,34 @@ def replay(events: Iterable[Event], policy: Policy, today: date, category: str =
     return state.result(today)
 
 
-__all__ = ["CAUSE_ZH", "STATUSES", "STATUS_ZH", "EventProblem", "Status", "replay", "status", "validity_years"]
+def intervals(events: Iterable[Event], policy: Policy, today: date, category: str = "advantage") -> list[tuple[date, date | None, Status]]:
+    """The record's statuses over time up to ``today``: ``(from, to, status)`` with ``to`` inclusive, None for the one
+    in force today. Each status is what ``replay`` says on its first day, using only the events known by then."""
+    events = [e for e in events if e.date <= today]
+    candidates = {e.date for e in events}
+    done: set[date] = set()
+    statuses: dict[date, Status] = {}
+    while candidates - done:
+        day = min(candidates - done)
+        done.add(day)
+        st = replay([e for e in events if e.date <= day], policy, day, category)
+        statuses[day] = st
+        for edge in (st.term_end, st.review_deadline, st.grace_until, st.ban_until, st.next_deadline):
+            if edge is not None and edge < today:
+                candidates.add(edge + ONE_DAY)
+        if st.term_end is not None:
+            due = st.term_end - timedelta(days=policy.review_notice_days)
+            if day < due <= today:
+                candidates.add(due)
+    out: list[tuple[date, date | None, Status]] = []
+    for day in sorted(statuses):
+        st = statuses[day]
+        if out and out[-1][2].status == st.status and out[-1][2].listed == st.listed:
+            continue
+        if out:
+            out[-1] = (out[-1][0], day - ONE_DAY, out[-1][2])
+        out.append((day, None, st))
+    return out
+
+
+__all__ = ["CAUSE_ZH", "STATUSES", "STATUS_ZH", "EventProblem", "Status", "intervals", "replay", "status", "validity_years"]

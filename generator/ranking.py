@@ -1,10 +1,14 @@
-"""Art. 5(3) ranking within an industry, without comparing every pair of records.
+"""Art. 5(3) ranking within an industry in O(n log n), whatever the number of distinct decision dates.
 
-For an evaluation date D, the figures of every record of the industry (invention patents
-granted in the last N years up to D; valid patents at the end of D's previous year) are
-computed once, by bisection on each record's sorted grant dates, and kept sorted, so each
-record evaluated on the same D is ranked by bisection too. Decisions come in batches (one
-notice files many enterprises), so the distinct dates, and the work, stay small.
+Two figures per record (invention patents granted in the last N years up to its evaluation date D; valid patents at
+the end of D's previous year), each ranked among all records of the industry at the same D.
+
+- Recent inventions: one sweep per industry over the members' dates in order. Each invention grant enters the
+  window once (when D reaches it) and leaves once (when the window's start passes it), so every record's count changes
+  only at those 2 × grants events; a Fenwick tree over the counts answers "how many peers have more" and "how many have
+  the same" for each member at its own date. Before this, a peer list was sorted for every distinct date: quadratic in
+  one industry with decisions spread over many days.
+- Valid patents at a year's end: computed once per (industry, year) and ranked by bisection (years are few).
 """
 
 from __future__ import annotations
@@ -71,11 +75,62 @@ class Rank:
     valid_ties: int = 1
 
 
+class _Fenwick:
+    """Counts of peers per figure value (0..size-1), with prefix sums in O(log size)."""
+
+    def __init__(self, size: int) -> None:
+        self.tree = [0] * (size + 1)
+
+    def add(self, value: int, delta: int) -> None:
+        i = value + 1
+        while i < len(self.tree):
+            self.tree[i] += delta
+            i += i & -i
+
+    def upto(self, value: int) -> int:
+        """Peers whose figure is at most ``value``."""
+        total, i = 0, value + 1
+        while i > 0:
+            total += self.tree[i]
+            i -= i & -i
+        return total
+
+
+def recent_ranks(members: list[RankInput], lookback: int) -> dict[str, tuple[int, int, int]]:
+    """key -> (recent inventions, rank, ties) of every member at its own date, by one sweep over the dates."""
+    events = sorted((g, i) for i, m in enumerate(members) for g in m.inventions)
+    counts = [0] * len(members)
+    size = max((len(m.inventions) for m in members), default=0) + 1
+    freq = _Fenwick(size)
+    freq.add(0, len(members))
+    enter = leave = 0
+    out: dict[str, tuple[int, int, int]] = {}
+    for m in sorted(members, key=lambda m: m.on):
+        on, threshold = m.on.toordinal(), window_start(m.on, lookback).toordinal()
+        while enter < len(events) and events[enter][0] <= on:
+            i = events[enter][1]
+            freq.add(counts[i], -1)
+            counts[i] += 1
+            freq.add(counts[i], 1)
+            enter += 1
+        while leave < len(events) and events[leave][0] <= threshold:
+            i = events[leave][1]
+            freq.add(counts[i], -1)
+            counts[i] -= 1
+            freq.add(counts[i], 1)
+            leave += 1
+        x = m.recent(on, threshold)
+        at_most = freq.upto(x)
+        same = at_most - (freq.upto(x - 1) if x > 0 else 0)
+        out[m.key] = (x, 1 + len(members) - at_most, max(1, same))
+    return out
+
+
 @dataclass
 class Ranking:
     lookback: int
     industries: dict[str, list[RankInput]] = field(default_factory=lambda: defaultdict(list))
-    _recent: dict[tuple[str, date], list[int]] = field(default_factory=dict)
+    _recent: dict[str, dict[str, tuple[int, int, int]]] = field(default_factory=dict)
     _valid: dict[tuple[str, int], tuple[dict[str, int], list[int]]] = field(default_factory=dict)
 
     @classmethod
@@ -87,21 +142,25 @@ class Ranking:
 
     def rank(self, item: RankInput) -> Rank:
         peers = self.industries.get(item.industry_code) or [item]
-        on, threshold = item.on.toordinal(), window_start(item.on, self.lookback).toordinal()
-        key = (item.industry_code, item.on)
-        if key not in self._recent:
-            self._recent[key] = sorted([p.recent(on, threshold) for p in peers])
+        found = None
+        if item.industry_code in self.industries:
+            if item.industry_code not in self._recent:
+                self._recent[item.industry_code] = recent_ranks(peers, self.lookback)
+            found = self._recent[item.industry_code].get(item.key)
+        if found is None:  # an item that is not a member of the ranking: compared with the members at its own date
+            on, threshold = item.on.toordinal(), window_start(item.on, self.lookback).toordinal()
+            figures = sorted(p.recent(on, threshold) for p in peers)
+            x = item.recent(on, threshold)
+            found = (x, 1 + len(figures) - bisect_right(figures, x), max(1, bisect_right(figures, x) - bisect_left(figures, x)))
+        recent, recent_rank, recent_ties = found
         year = item.on.year - 1
         ykey = (item.industry_code, year)
         if ykey not in self._valid:
             end = date(year, 12, 31).toordinal()
             counts = {p.key: p.valid_at(end) for p in peers}
             self._valid[ykey] = (counts, sorted(counts.values()))
-        recent_sorted = self._recent[key]
         counts, valid_sorted = self._valid[ykey]
-        recent = item.recent(on, threshold)
         valid = counts.get(item.key, item.valid_at(date(year, 12, 31).toordinal()))
-        n = len(recent_sorted)
-        return Rank(n, recent, 1 + n - bisect_right(recent_sorted, recent), valid, 1 + n - bisect_right(valid_sorted, valid),
-                    max(1, bisect_right(recent_sorted, recent) - bisect_left(recent_sorted, recent)),
+        n = len(peers)
+        return Rank(n, recent, recent_rank, valid, 1 + n - bisect_right(valid_sorted, valid), recent_ties,
                     max(1, bisect_right(valid_sorted, valid) - bisect_left(valid_sorted, valid)))

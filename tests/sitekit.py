@@ -77,7 +77,8 @@ def fixtures() -> dict[str, Fixture]:
         ("    document: 西市监〔2025〕31号\n", f"    document: 西市监〔2025〕31号\n    note: {m['note']}\n"),
     )
     return {
-        "machine": _record("91411721MA00000154", "西平县测试示例机械有限公司"),
+        "machine": _record("91411721MA00000154", "西平县测试示例机械有限公司", extra=(
+            ("    document: 西市监〔2025〕31号\n", "    document: 西市监〔2025〕31号\n    certificate: 西知强企证〔2025〕001号\n"),)),
         "hostile": _record(make_uscc("MA0HT001"), HOSTILE_NAME, extra=(
             ("  - 玉米脱粒机", "  - \"<img src=x onerror=alert(1)> | `x` [y](z)\""),
             ("category: advantage", "address: \"</td><td>{{ config }} & | <i>\"\ncategory: advantage"),

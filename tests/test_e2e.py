@@ -301,3 +301,71 @@ def test_search_index_stays_small(base_url: str) -> None:
     published = len(FIX) - 1  # every fixture but the pending one has a page
     fixed = 60_000  # the policy text, the guide, home, list, timeline, history and data pages
     assert (size - fixed) / published < 1500, size
+
+
+def _verify(page: Any, base_url: str, query: str, day: str = "") -> str:
+    page.goto(base_url + "verify/")
+    page.fill("#ipreg-verify-q", query)
+    if day:
+        page.fill("#ipreg-verify-day", day)
+    page.click("form#ipreg-verify button[type=submit]")
+    page.wait_for_function("document.getElementById('ipreg-verify-result').textContent.length > 10 && "
+                           "!document.getElementById('ipreg-verify-result').textContent.startsWith('正在')")
+    return str(page.inner_text("#ipreg-verify-result"))
+
+
+def test_verify_page_checks_certificates_codes_names_and_dates(browser: Browser, base_url: str) -> None:
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    real = _verify(page, base_url, "西知强企证〔2025〕001号")
+    assert "证书 西知强企证〔2025〕001号 是真实的" in real and FIX["machine"].name in real and "在公开名单中" in real
+    fake = _verify(page, base_url, "西知强企证〔2025〕999号")
+    assert "未找到" in fake and "请联系" in fake
+    on_day = _verify(page, base_url, FIX["revoked"].uscc, "2025-12-01")
+    assert "今天：已撤销，不在公开名单中" in on_day and "2025-12-01：有效，在公开名单中" in on_day
+    before = _verify(page, base_url, FIX["revoked"].uscc, "2025-01-01")
+    assert "尚未备案" in before
+    assert _verify(page, base_url, "测试示例机械").count(FIX["machine"].uscc) == 1  # a name fragment
+    assert _verify(page, base_url, FIX["pending"].uscc).startswith("未找到")  # an applicant is never shown
+    page.goto(base_url + "verify/?q=" + "西知强企证〔2025〕001号")  # what a certificate's QR code opens
+    page.wait_for_function("document.getElementById('ipreg-verify-result').textContent.includes('是真实的')")
+    page.close()
+
+
+def test_verify_lookup_is_fast_at_10000_enterprises(browser: Browser, base_url: str) -> None:
+    """The index format at 10,000 enterprises: < 150 bytes per certificate, a lookup < 50 ms in Chromium."""
+    from datetime import date as _date
+
+    from generator.site.verify import verify_index
+
+    items = []
+    from generator.lifecycle import Status
+    from generator.site.public import PublicEnterprise
+
+    for i in range(10_000):
+        data = {"uscc": f"91411721MA{i:08d}", "name": f"西平县测试第{i}号机械制造有限公司",
+                "events": [{"date": "2025-06-10", "type": "filed", "document": "x", "certificate": f"西知强企证〔2025〕{i % 1000:03d}号"}],
+                "status_intervals": [{"from": "2025-06-10", "to": None, "status": "valid", "listed": True}]}
+        items.append(PublicEnterprise(data, Status("valid", True)))
+    payload = verify_index(items, _date(2026, 11, 25), "西知强企证〔{year}〕{seq:03d}号", {})
+    assert len(payload) / 10_000 < 150, len(payload) / 10_000
+    page = browser.new_page()
+    page.route("**/data/verify.json", lambda route: route.fulfill(body=payload, content_type="application/json"))
+    _verify(page, base_url, "西知强企证〔2025〕777号")  # loads the index once
+    elapsed = page.evaluate("""() => { const t0 = performance.now();
+        document.querySelector('form#ipreg-verify button[type=submit]').click(); return performance.now() - t0; }""")
+    assert "是真实的" in page.inner_text("#ipreg-verify-result") and elapsed < 50, elapsed
+    page.close()
+
+
+def test_enterprise_page_qr_decodes_to_its_own_url(browser: Browser, base_url: str) -> None:
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(base_url + f"enterprises/{FIX['machine'].uscc}/")
+    png = page.locator("svg.ipreg-qr").screenshot()
+    [code] = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    assert code.text.endswith(f"enterprises/{FIX['machine'].uscc}/")
+    page.close()

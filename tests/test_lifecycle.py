@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -333,3 +334,26 @@ def test_revocation_of_a_lapsed_record_bans_but_review_absent_does_not() -> None
     assert (st_.status, st_.ban_until, st_.next_deadline) == ("revoked", None, None)
     withdrawn = at("2026-01-01", FILED, ("2025-06-01", "withdrawn"))
     assert withdrawn.ban_until is None and withdrawn.next_deadline is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(_event_lists, st.integers(min_value=0, max_value=365 * 14), st.data())
+def test_intervals_agree_with_the_status_of_every_day(raw: list[tuple[int, str]], offset: int, data: st.DataObject) -> None:
+    """Open data's status intervals: contiguous, and on any day inside one the replay of the events known that day
+    gives that interval's status (so data users can answer "was X listed on D?")."""
+    from generator.lifecycle import intervals
+
+    evs = _events(raw)
+    today = BASE_DAY + timedelta(days=offset)
+    spans = intervals(evs, POLICY, today)
+    for (start, end, _), (nxt, _, _) in itertools.pairwise(spans):
+        assert end is not None and end + timedelta(days=1) == nxt
+    if spans:
+        assert spans[-1][1] is None and spans[0][0] == min(e.date for e in evs if e.date <= today)
+        start, end, st_ = spans[data.draw(st.integers(0, len(spans) - 1))]
+        last = end or today
+        day = start + timedelta(days=data.draw(st.integers(0, (last - start).days)))
+        known = [e for e in evs if e.date <= day]
+        assert replay(known, POLICY, day).status == st_.status, (day, spans)
+    else:
+        assert not [e for e in evs if e.date <= today]

@@ -210,3 +210,40 @@ def test_compiled_schema_gate_agrees_with_jsonschema(tmp_path: Path) -> None:
     verdicts = [(fast.is_valid(d), not any(True for _ in slow.iter_errors(d))) for d in documents]
     assert len(documents) > 2000 and sum(v for v, _ in verdicts) > 100 and sum(not v for v, _ in verdicts) > 100
     assert [i for i, (a, b) in enumerate(verdicts) if a != b] == []
+
+
+def _naive_rank(item: RankInput, peers: list[RankInput], lookback: int) -> tuple[int, int, int, int, int, int, int]:
+    """The definition, pair by pair: how many peers have more (rank = 1 + that) and how many the same."""
+    on, threshold = item.on.toordinal(), window_start(item.on, lookback).toordinal()
+    end = date(item.on.year - 1, 12, 31).toordinal()
+    recent, valid = item.recent(on, threshold), item.valid_at(end)
+    r_all = [p.recent(on, threshold) for p in peers]
+    v_all = [p.valid_at(end) for p in peers]
+    return (len(peers), recent, 1 + sum(x > recent for x in r_all), valid, 1 + sum(x > valid for x in v_all),
+            max(1, r_all.count(recent)), max(1, v_all.count(valid)))
+
+
+@pytest.mark.parametrize("industries,dates,seed", [(5, 40, 1), (1, 900, 2), (1, 1, 3), (3, 5, 4), (1, 60, 5)])
+def test_sweep_ranking_equals_the_definition(industries: int, dates: int, seed: int) -> None:
+    """Random registries (many industries, one industry, one shared date, ties, equal dates): the sweep gives the same
+    figures, ranks and ties as comparing every pair."""
+    from generator.ranking import Ranking
+
+    rng = random.Random(seed)
+    items = []
+    for n in range(300):
+        grants = sorted(date(2016, 1, 1).toordinal() + rng.randrange(3500) for _ in range(rng.randrange(0, 12)))
+        inventions = tuple(g for g in grants if rng.random() < 0.6)
+        ended = tuple(sorted(g + rng.randrange(1, 3000) for g in grants if rng.random() < 0.3))
+        on = date(2022, 3, 1) + timedelta(days=rng.randrange(dates))
+        if rng.random() < 0.05:
+            on = date(2024, 2, 29)
+        items.append(RankInput(f"f{n}", f"C{rng.randrange(industries)}", "x", on, inventions, tuple(grants), ended, 1, 1))
+    ranking = Ranking.of(items, 3)
+    for item in items:
+        peers = ranking.industries[item.industry_code]
+        r = ranking.rank(item)
+        assert (r.peers, r.recent, r.recent_rank, r.valid, r.valid_rank, r.recent_ties, r.valid_ties) == _naive_rank(item, peers, 3)
+    stranger = RankInput("g", "C0", "x", date(2023, 5, 5), (date(2022, 1, 1).toordinal(),), (date(2022, 1, 1).toordinal(),), (), 1, 1)
+    r = ranking.rank(stranger)  # not a member: compared with the members at its own date
+    assert (r.recent, r.recent_rank) == _naive_rank(stranger, ranking.industries["C0"], 3)[1:3]

@@ -7,6 +7,7 @@ half-written folder, and a killed one leaves a marked folder that the next build
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -22,6 +23,7 @@ from typing import Any
 
 from generator.findings import Finding
 from generator.policy import Policy, PolicyError, load_policy
+from generator.qr import PLACEHOLDER_SITE
 from generator.registry import Registry, assemble
 from generator.schema import PLACEHOLDER
 from generator.site import sitedir
@@ -55,7 +57,8 @@ def gather(files: Sequence[tuple[Path, str]], policy: Policy, today: date, notes
     (in worker processes for a large registry), keeping only findings, public data and pages."""
     from generator.checkcache import check_files
 
-    locals_ = check_files(files, policy, today, None, jobs, derive=site_part)
+    site_url = os.environ.get("IPREG_SITE_URL") or PLACEHOLDER_SITE  # what mkdocs.yml's site_url reads too
+    locals_ = check_files(files, policy, today, None, jobs, derive=functools.partial(site_part, site_url=site_url.rstrip("/") + "/"))
     registry = assemble(locals_, policy, today, notes)
     parts: list[tuple[PublicEnterprise, str]] = sorted((local.extra[0] for local in locals_ if local.extra and local.extra[0]),
                                                        key=lambda part: part[0].uscc)

@@ -155,3 +155,38 @@ def monthly_chart(deadlines: Iterable[tuple[date, str]], today: date, months: in
     total = sum(totals.values())
     desc = (f"{keys[0][0]}年{keys[0][1]}月至{keys[-1][0]}年{keys[-1][1]}月共 {total} 项期限" + ("：" + "，".join(busy) if busy else "") + "。")
     return _svg("每月届满的期限", desc, height, body, "ipreg-chart-monthly")
+
+
+DECISION_LABELS = {"filed": "备案", "review_passed": "复核通过", "review_failed": "复核未通过", "review_absent": "未参加复核",
+                   "revoked": "取消资格", "withdrawn": "退出"}
+
+
+def yearly_chart(counts: dict[int, Counter[str]]) -> Markup:
+    """Decisions per year: a row per year, bars split by kind of decision, the total as text, and a legend."""
+    years = sorted(counts)
+    peak = max((sum(c.values()) for c in counts.values()), default=0) or 1
+    row, top, span = 20, 4, WIDTH - 50 - 40
+    legend_top = top + row * len(years) + 8
+    body = []
+    for index, year in enumerate(years):
+        y = top + row * index
+        body.append(f'<text class="ipreg-c-text" x="0" y="{y + 14}" font-size="{FONT}">{year}</text>')
+        x = 50.0
+        for kind in DECISION_LABELS:
+            n = counts[year].get(kind, 0)
+            if n:
+                w = span * n / peak
+                body.append(f'<rect class="ipreg-c-{kind}" x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row - 6}"/>')
+                x += w
+        body.append(f'<text class="ipreg-c-text" x="{x + 4:.1f}" y="{y + 14}" font-size="{FONT}">{sum(counts[year].values())}</text>')
+    lx, ly = 0, legend_top
+    for kind, label in DECISION_LABELS.items():
+        width = 13 + 12 * len(label) + 10
+        if lx + width > WIDTH:
+            lx, ly = 0, ly + 16
+        body.append(f'<rect class="ipreg-c-{kind}" x="{lx}" y="{ly}" width="10" height="10"/>'
+                    f'<text class="ipreg-c-text" x="{lx + 13}" y="{ly + 9}" font-size="{FONT - 1}">{label}</text>')
+        lx += width
+    height = ly + 16
+    desc = "；".join(f"{year}年 " + "、".join(f"{DECISION_LABELS[k]} {n} 项" for k, n in counts[year].items() if n) for year in years) + "。"
+    return _svg("每年的备案决定", desc if years else "暂无决定。", height, body, "ipreg-chart-yearly")

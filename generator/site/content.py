@@ -22,10 +22,12 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from generator import qr
 from generator.dates import anniversary
 from generator.labels import CATEGORY_ZH, DUE_KIND_ZH, EVENT_ZH, STATUS_MEANING_ZH, STATUS_ZH
 from generator.lifecycle import STATUSES, Status
 from generator.policy import Policy, default_policy
+from generator.qr import PLACEHOLDER_SITE
 from generator.registry import Local
 from generator.site.charts import lifecycle_chart, monthly_chart
 from generator.site.escape import md, rel, safe_url
@@ -116,7 +118,7 @@ def _linker(page: str) -> Any:
     return lambda target: Markup(rel(page, target))
 
 
-def site_part(local: Local, today: date) -> tuple[tuple[PublicEnterprise, str] | None, tuple[Secret, ...]]:
+def site_part(local: Local, policy: Policy, today: date, site_url: str = PLACEHOLDER_SITE) -> tuple[tuple[PublicEnterprise, str] | None, tuple[Secret, ...]]:
     """The public view of one checked record and its page (None when it is not published: pending, or not
     a valid record), and the values no hand-written page may show (``privacy.secrets``). Runs where the
     record is checked, in a worker process."""
@@ -125,8 +127,8 @@ def site_part(local: Local, today: date) -> tuple[tuple[PublicEnterprise, str] |
     hidden = secrets(local.record, local.status)
     if local.status.status == "pending":
         return None, hidden
-    e = public_enterprise(local.record, local.status, today)
-    return (e, enterprise_page(e, today)), hidden
+    e = public_enterprise(local.record, local.status, today, policy)
+    return (e, enterprise_page(e, today, site_url)), hidden
 
 
 def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: date, measures: str, schema: dict[str, Any],
@@ -160,9 +162,76 @@ def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: d
     content.fragments.update(guide_fragments(policy, extra))
     content.fragments["public-fields"] = public_fields()
     content.fragments["licence"] = licence_fragment(extra)
+    from generator.site.verify import verify_index
+
+    content.files["data/verify.json"] = verify_index(items, today, policy.certificate_format, extra.get("ipreg_contact") or {})
+    content.pages["verify.md"] = _verify_page(extra)
+    content.pages["statistics.md"] = _statistics_page(items, today)
     content.fragments["status-legend"] = ('<dl class="ipreg-legend">\n' + "".join(
         f"<dt>{badge(s)}</dt><dd>{md(STATUS_MEANING_ZH[s])}</dd>\n" for s in PUBLISHED_STATUSES) + "</dl>\n")
     return content
+
+
+def _statistics_page(items: list[PublicEnterprise], today: date) -> str:
+    """年度统计 from the public data only: decisions per year, and per year's end how many enterprises were listed,
+    entered and left (from the status intervals), with an SVG chart."""
+    from generator.site.charts import DECISION_LABELS, yearly_chart
+
+    per_year: dict[int, Counter[str]] = {}
+    for e in items:
+        for ev in e.data["events"]:
+            if ev["type"] in DECISION_LABELS:
+                per_year.setdefault(int(ev["date"][:4]), Counter())[ev["type"]] += 1
+
+    def listed_on(e: PublicEnterprise, day: str) -> bool:
+        return any(s["from"] <= day and (s["to"] is None or day <= s["to"]) and s["listed"] for s in e.data["status_intervals"])
+
+    rows = []
+    for year in sorted(per_year):
+        end = min(date(year, 12, 31), today).isoformat()
+        start = f"{year - 1}-12-31"
+        listed = sum(listed_on(e, end) for e in items)
+        entered = sum(listed_on(e, end) and not listed_on(e, start) for e in items)
+        left = sum(listed_on(e, start) and not listed_on(e, end) for e in items)
+        counts = per_year[year]
+        rows.append([Markup(f"<strong>{year}</strong>"), *(md(counts.get(k, 0)) for k in DECISION_LABELS), md(listed), md(entered), md(left)])
+    header = ["年份", *DECISION_LABELS.values(), "年底在名单中", "当年进入", "当年离开"]
+    table = _table(header, rows, 0) if rows else "暂无。\n"
+    return ("---\nhide:\n  - navigation\n---\n\n# 年度统计 { #statistics }\n\n"
+            f"每年作出的备案决定，以及每年年底（当年为 <time>{today}</time>）公开名单中的企业数、当年进入和离开名单的企业数。"
+            "数字由本站的公开数据计算（不含申报中的企业）。\n\n"
+            f"{yearly_chart(per_year)}\n\n{table}")
+
+
+def _verify_page(extra: Mapping[str, Any]) -> str:
+    contact = extra.get("ipreg_contact") or {}
+    who = md(" ".join(str(contact[k]) for k in ("office", "phone") if contact.get(k)) or "西平县市场监管局（知识产权局）")
+    return f"""---
+hide:
+  - navigation
+---
+
+# 证书核验 {{ #verify }}
+
+输入证书编号、统一社会信用代码或企业名称，查看证书是否真实、企业今天是否在知识产权强企名单中；填写日期还可以查看
+那一天的状态（例如银行核实企业在贷款申请日是否在名单中）。证书上的二维码会直接打开本页并填好证书编号。
+
+<form id="ipreg-verify" class="ipreg-verify" data-index="../data/verify.json" role="search" aria-label="证书核验">
+<p><label for="ipreg-verify-q">证书编号、统一社会信用代码或企业名称</label><br>
+<input id="ipreg-verify-q" name="q" type="text" autocomplete="off" required></p>
+<p><label for="ipreg-verify-day">查询某一天的状态（可不填）</label><br>
+<input id="ipreg-verify-day" name="date" type="date"></p>
+<p><button type="submit" class="md-button md-button--primary">核验</button></p>
+</form>
+
+<div id="ipreg-verify-result" aria-live="polite"></div>
+
+<noscript><p>核验需要浏览器启用 JavaScript。也可以在<a href="../list/">名单</a>中查找，或下载<a href="../data/">开放数据</a>。</p></noscript>
+
+没有找到、或结果与证书不符的，请联系{who}。
+
+<script src="../assets/javascripts/verify.js"></script>
+"""
 
 
 def list_pages(env: Environment, listed: list[PublicEnterprise], today: date, size: int = LIST_PAGE_SIZE) -> dict[str, str]:
@@ -183,14 +252,17 @@ def list_pages(env: Environment, listed: list[PublicEnterprise], today: date, si
     return out
 
 
-def enterprise_page(e: PublicEnterprise, today: date) -> str:
+def enterprise_page(e: PublicEnterprise, today: date, site_url: str = PLACEHOLDER_SITE) -> str:
     st = e.status
     label, day = key_date(st)
+    certificates = [ev for ev in e.data["events"] if ev["certificate"] and ev["type"] in ("filed", "review_passed")]
+    code = Markup(qr.svg(qr.enterprise_url(site_url, e.uscc), f"二维码：{e.name}的页面")) if st.listed else None
     return environment().get_template("enterprise.md.j2").render(
         e=e, d=e.data, today=today, status_sentence=status_sentence(st, today, e.cause_zh), website=safe_url(e.data["website"]),
         deadline_zh=DUE_KIND_ZH.get(st.next_deadline_kind or "", ""), key_label=label, key_day=day,
         days_left=(st.next_deadline - today).days if st.next_deadline else None,
         diagram=lifecycle_chart(st, today), link=_linker(e.page), meta_title=front_matter_title(e.name), changed_mark=Markup(CHANGED_MARK),
+        certificates=certificates, qr_code=code, verify=lambda number: Markup(qr.verify_url("../../", number)),
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from generator.labels import CAUSE_ZH, HONOR_ZH, STATUS_ZH
 from generator.lifecycle import Status
 from generator.model import Record
+from generator.policy import Policy
 
 # Field name -> Chinese label, in the order of the open data. The site's /data/ page lists them.
 PUBLIC_FIELDS: dict[str, str] = {
@@ -35,6 +36,7 @@ PUBLIC_FIELDS: dict[str, str] = {
     "valid_patents": "有效专利件数（发明、实用新型、外观设计）",
     "valid_trademarks": "有效注册商标件数",
     "events": "备案事件（日期、类型、文号、证书编号）",
+    "status_intervals": "状态的历史：每段的起止日期（含）、状态和是否列入公开名单；最后一段的 to 为 null（至今）",
     "url": "企业页面地址（相对站点根目录）",
 }
 
@@ -70,8 +72,14 @@ class PublicEnterprise:
         return CAUSE_ZH.get(self.status.cause or "")
 
 
-def public_enterprise(record: Record, st: Status, today: date) -> PublicEnterprise:
+def public_enterprise(record: Record, st: Status, today: date, policy: Policy | None = None) -> PublicEnterprise:
     """The allow-listed view of one record on ``today``."""
+    from generator.lifecycle import intervals
+    from generator.policy import default_policy
+
+    spans = [{"from": start.isoformat(), "to": _iso(end), "status": s.status, "listed": s.listed}
+             for start, end, s in intervals(record.events, policy or default_policy(), today, record.category)
+             if s.status != "pending"]  # an application is never published
     counts = {kind: sum(p.type == kind and p.valid_on(today) for p in record.patents) for kind in ("invention", "utility_model", "design")}
     data: dict[str, Any] = {
         "uscc": record.uscc,
@@ -94,6 +102,7 @@ def public_enterprise(record: Record, st: Status, today: date) -> PublicEnterpri
         "valid_trademarks": sum(t.valid_on(today) for t in record.trademarks),
         "events": [{"date": e.date.isoformat(), "type": e.type, "document": e.document, "certificate": e.certificate}
                    for e in record.events if e.date <= today and e.type != "applied"],
+        "status_intervals": spans,
         "url": f"enterprises/{record.uscc}/",
     }
     assert list(data) == list(PUBLIC_FIELDS)

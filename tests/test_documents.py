@@ -1,0 +1,141 @@
+"""``ipreg docs`` and ``ipreg report``: Word files read back with python-docx, QR codes decoded with zxing-cpp,
+GB/T 9704 page geometry, the annual workbook opened with openpyxl; bad input gives Chinese errors and writes nothing."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.shared import Mm
+from openpyxl import load_workbook
+
+from tests.helpers import scratch_checkout
+from tests.sitekit import ipreg
+
+TODAY = "2026-11-25"
+SITE = "https://ipreg.example.gov.cn/"
+REVIEW_DUE, UNDER_REVIEW = "91411721MA45A002XJ", "91411721MA45A0038J"
+DOC = "西市监〔2026〕40号"
+
+
+def _git(repo: Path, *args: str) -> None:
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x.invalid", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x.invalid",
+           "PATH": "/usr/bin:/bin", "HOME": str(repo)}
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = scratch_checkout(tmp_path_factory.mktemp("docs") / "repo")
+    result = ipreg(folder, "decide", "--today", TODAY, "--type", "review_passed", "--date", "2026-11-20", "--document", DOC,
+                   REVIEW_DUE, UNDER_REVIEW)
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
+def _text(document: object) -> str:
+    doc = document
+    parts = [p.text for p in doc.paragraphs]  # type: ignore[attr-defined]
+    for table in doc.tables:  # type: ignore[attr-defined]
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def _docs(repo: Path, out: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return ipreg(repo, "docs", "--today", TODAY, "--no-pdf", "-o", out, *args, env={"IPREG_SITE_URL": SITE})
+
+
+def test_notice_names_every_enterprise_code_number_and_date(repo: Path) -> None:
+    result = _docs(repo, "out-notice", "--kind", "notice", "--document", DOC)
+    assert result.returncode == 0, result.stderr
+    doc = Document(str(repo / "out-notice" / f"{DOC}-通知.docx"))
+    text = _text(doc)
+    assert "关于西平县示例嫘祖丝绸科技有限公司等2家企业知识产权强企复核结果的通知" in text
+    for expected in ("西平县示例嫘祖丝绸科技有限公司", REVIEW_DUE, "西平县示例牧原饲料有限公司", UNDER_REVIEW, DOC,
+                     "西知强企证〔2026〕001号", "西知强企证〔2026〕002号", "2026-11-20 至 2029-11-19", "2026年11月20日",
+                     "西平县市场监督管理局文件", "西平县市场监管局（知识产权局）", "第八条"):
+        assert expected in text, expected
+    section = doc.sections[0]
+    mm = [round(v / Mm(1)) for v in (section.page_width, section.page_height, section.top_margin, section.bottom_margin,
+                                     section.left_margin, section.right_margin)]
+    assert mm == [210, 297, 37, 35, 28, 26]  # A4, GB/T 9704 margins (stored in twips: compared in whole millimetres)
+    assert round((section.page_width - section.left_margin - section.right_margin) / Mm(1)) == 156  # 版心 156 × 225 mm
+    assert round((section.page_height - section.top_margin - section.bottom_margin) / Mm(1)) == 225
+    footer = section.footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer and "— " in section.footer.paragraphs[0].text and doc.settings.odd_and_even_pages_header_footer
+
+
+def test_certificates_carry_a_qr_code_that_opens_their_verification(repo: Path) -> None:
+    import zxingcpp
+    from PIL import Image
+
+    result = _docs(repo, "out-cert", "--kind", "certificates", "--document", DOC)
+    assert result.returncode == 0, result.stderr
+    doc = Document(str(repo / "out-cert" / f"{DOC}-证书.docx"))
+    text = _text(doc)
+    assert text.count("证　书") == 2 and "2026年11月20日至2029年11月19日" in text
+    images = [rel.target_part.blob for rel in doc.part.rels.values() if "image" in rel.reltype]
+    decoded = sorted(zxingcpp.read_barcodes(Image.open(io.BytesIO(blob)))[0].text for blob in images)
+    from urllib.parse import quote
+
+    assert decoded == sorted(f"{SITE}verify/?q={quote(n, safe='')}" for n in ("西知强企证〔2026〕001号", "西知强企证〔2026〕002号"))
+
+
+def test_review_letters_say_what_and_by_when(repo: Path) -> None:
+    result = _docs(repo, "out-letters", "--kind", "review-letters", "--within", "400")
+    assert result.returncode == 0, result.stderr
+    text = _text(Document(str(repo / "out-letters" / f"复核通知书-{TODAY}.docx")))
+    assert "知识产权强企复核通知书" in text and "请于" in text and "前提交以下材料" in text and "营业执照复印件" in text
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--kind", "notice", "--document", "西市监〔2099〕1号"], "没有文号为"),
+    (["--kind", "certificates", "--document", "西市监〔2022〕15号"], "没有证书编号"),
+])
+def test_bad_requests_are_chinese_and_write_nothing(repo: Path, args: list[str], message: str) -> None:
+    result = _docs(repo, "out-bad", *args)
+    assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
+    assert not (repo / "out-bad").exists()
+
+
+def test_a_document_number_on_two_dates_is_refused(tmp_path: Path) -> None:
+    folder = scratch_checkout(tmp_path / "repo")
+    record = folder / "records" / "91411721MA45A0011T.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("西市监〔2025〕31号", "西市监〔2024〕5号"), encoding="utf-8")
+    result = _docs(folder, "out", "--kind", "notice", "--document", "西市监〔2024〕5号")
+    assert result.returncode == 1 and "不同日期" in result.stderr and not (folder / "out").exists()
+
+
+def test_documents_are_never_overwritten(repo: Path) -> None:
+    (repo / "out-keep").mkdir()
+    mine = repo / "out-keep" / f"{DOC}-通知.docx"
+    mine.write_bytes(b"the clerk's edited copy")
+    result = _docs(repo, "out-keep", "--kind", "notice", "--document", DOC)
+    assert result.returncode == 2 and "没有覆盖" in result.stderr and mine.read_bytes() == b"the clerk's edited copy"
+
+
+def test_pdf_through_libreoffice_when_installed(repo: Path) -> None:
+    if shutil.which("soffice") is None:
+        if os.environ.get("CI"):
+            raise AssertionError("LibreOffice is required in CI (.ci/run installs libreoffice-writer-nogui)")
+        pytest.skip("LibreOffice not installed")
+    result = ipreg(repo, "docs", "--today", TODAY, "-o", "out-pdf", "--kind", "notice", "--document", DOC, env={"IPREG_SITE_URL": SITE})
+    assert result.returncode == 0 and (repo / "out-pdf" / f"{DOC}-通知.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_annual_report_workbook(repo: Path) -> None:
+    result = ipreg(repo, "report", "--year", "2026", "--today", TODAY, "-o", "stat.xlsx")
+    assert result.returncode == 0, result.stderr
+    book = load_workbook(repo / "stat.xlsx")
+    assert book.sheetnames == ["2026年决定", "按状态", "按类别", "按行业", "进入名单", "离开名单"]
+    decisions = [[c.value for c in row] for row in book["2026年决定"].iter_rows(min_row=2)]
+    assert ["2026-11-20", "复核通过", DOC, UNDER_REVIEW, "西平县示例牧原饲料有限公司", "西知强企证〔2026〕002号"] in decisions
+    statuses = {row[0].value: row[1].value for row in book["按状态"].iter_rows(min_row=2)}
+    assert statuses["有效"] >= 2 and all(isinstance(n, int) for n in statuses.values())
+    bad = ipreg(repo, "report", "--year", "2030", "--today", TODAY)
+    assert bad.returncode == 2 and "年份" in bad.stderr
