@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install site check serve test mutation lock clean
+.PHONY: install site check serve admin test mutation lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ site: $(STAMP)
 
 serve: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
+# 本机表单编辑：decap-server 读写本地仓库（端口 8081），mkdocs serve 提供站点预览和 /admin/（http://localhost:8000/admin/）
+admin: $(STAMP)
+	test -d tools/admin/node_modules || npm ci --prefix tools/admin --no-audit --no-fund
+	GIT_REPO_DIRECTORY="$(CURDIR)" node tools/admin/node_modules/decap-server/dist/index.js & \
+	  trap 'kill $$!' EXIT; NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve -a localhost:8000
 
 check: $(STAMP)
 	$(BIN)/ipreg check

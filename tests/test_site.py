@@ -366,8 +366,8 @@ def test_no_non_public_value_of_any_record_and_no_pending_applicant_anywhere(sit
 def test_no_english_leftovers_and_meaningful_anchors(site: Path) -> None:
     """Material's English footer, permalink titles and 404 text are gone; heading ids are words, never ``_2``."""
     for name, data in all_text(site).items():
-        if not name.endswith(".html"):
-            continue
+        if not name.endswith(".html") or name.startswith("admin/"):
+            continue  # /admin/ is Decap's own page (in Chinese through its locale), not a page of the site
         text = data.decode("utf-8")
         for english in ("Made with", "Permanent link", "Not found", "Material for MkDocs"):
             assert english not in text, (name, english)

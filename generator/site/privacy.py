@@ -1,7 +1,7 @@
 """The site's privacy guard: no hand-written page may show a record's non-public value or a pending applicant.
 
 Generated pages are made from the allow-list (``public``) alone. Hand-written text (docs/ pages and
-CONTRIBUTING.md, which the guide page shows) is searched before it is rendered for every distinctive
+the hand-written pages) is searched before it is rendered for every distinctive
 non-public value of every record: text of six characters or more that has a digit or a Latin letter
 (identifiers, certificate numbers, titles with a model number), plain Chinese text of twelve characters
 or more (notes, the reasons for a recommendation; shorter phrases are as often the guide's own words)

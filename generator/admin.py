@@ -1,0 +1,193 @@
+"""The form editor's configuration (Decap CMS ``admin/config.yml``), generated from schemas/enterprise.schema.json.
+
+There is no second schema: labels are the schema's Chinese titles, hints its descriptions, widgets follow the types
+(dates with a date picker storing YYYY-MM-DD, enums as selects with Chinese labels from ``labels``, nested objects and
+lists with their fields, booleans), ``required`` and ``pattern`` come from the schema, and the field order is the order
+of ``ipreg new``'s template. One entry is one file ``records/<USCC>.yaml``; the USCC is the identifier and the slug.
+What a form cannot check (check characters, the rules, cross-record duplicates) the pull request's CI does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.labels import (
+    CATEGORY_ZH,
+    EVENT_ZH,
+    HONOR_ZH,
+    INFRINGEMENT_KIND_ZH,
+    PATENT_TYPE_ZH,
+    POLICY_ZH,
+    SCOPE_ZH,
+    STANDARD_STATUS_ZH,
+)
+
+ENUM_LABELS: tuple[dict[str, str], ...] = (CATEGORY_ZH, EVENT_ZH, HONOR_ZH, INFRINGEMENT_KIND_ZH, PATENT_TYPE_ZH, POLICY_ZH, SCOPE_ZH,
+                                          STANDARD_STATUS_ZH)
+CI_HINT = "保存后，合并请求中的自动检查会核对校验码、备案条件和重复记录，并把问题标注在对应的行上。"
+
+
+def _resolve(spec: Mapping[str, Any], defs: Mapping[str, Any]) -> dict[str, Any]:
+    ref = spec.get("$ref", "")
+    return {**defs.get(ref.rsplit("/", 1)[-1], {}), **spec} if ref else dict(spec)
+
+
+def _label_of(value: str) -> str:
+    for table in ENUM_LABELS:
+        if value in table:
+            return f"{table[value]}（{value}）"
+    return f"{value} 版" if value.isdigit() else value  # the standard's version: 2013 版, 2023 版
+
+
+def _template_order() -> dict[tuple[str, ...], list[str]]:
+    """Key order of each mapping in ``ipreg new``'s template (the form shows fields in the same order)."""
+    from generator.schema import PLACEHOLDER
+    from generator.template import render_template
+
+    order: dict[tuple[str, ...], list[str]] = {}
+
+    def walk(node: yaml.Node, path: tuple[str, ...]) -> None:
+        if isinstance(node, yaml.MappingNode):
+            keys = order.setdefault(path, [])
+            for key, value in node.value:
+                if key.value not in keys:
+                    keys.append(key.value)
+                walk(value, (*path, key.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                walk(item, path)
+
+    root = yaml.compose(render_template(PLACEHOLDER, PLACEHOLDER), Loader=yaml.SafeLoader)
+    if root is not None:
+        walk(root, ())
+    return order
+
+
+def _ordered(properties: Mapping[str, Any], path: tuple[str, ...], order: Mapping[tuple[str, ...], list[str]]) -> list[str]:
+    """The template's order; a key the template does not show goes right after the key before it in the schema (so
+    copyrights stay after trademarks, as records write them)."""
+    out = [k for k in order.get(path, []) if k in properties]
+    schema = list(properties)
+    for key in schema:
+        if key not in out:
+            before = [k for k in schema[:schema.index(key)] if k in out]
+            out.insert(out.index(before[-1]) + 1 if before else 0, key)
+    return out
+
+
+def _field(name: str, spec: Mapping[str, Any], required: bool, defs: Mapping[str, Any], path: tuple[str, ...],
+           order: Mapping[tuple[str, ...], list[str]], optional_parent: bool = False) -> dict[str, Any]:
+    spec = _resolve(spec, defs)
+    field: dict[str, Any] = {"name": name, "label": spec.get("title", name)}
+    if spec.get("description"):
+        field["hint"] = spec["description"]
+    # Decap validates the required fields of an optional object even when the clerk leaves the object empty, so inside an
+    # optional object nothing is required in the form; the schema still is, and CI checks it when the object is filled
+    field["required"] = required and not optional_parent
+    kind = spec.get("type")
+    if kind == "string" and "enum" in spec:
+        field.update(widget="select", options=[{"label": _label_of(v), "value": v} for v in spec["enum"]])
+    elif kind == "string" and spec.get("format") == "date":
+        field.update(widget="datetime", format="YYYY-MM-DD", date_format="YYYY-MM-DD", time_format=False, picker_utc=True)
+    elif kind == "string":
+        field["widget"] = "text" if spec.get("maxLength", 0) > 300 else "string"
+    elif kind == "integer":
+        field.update(widget="number", value_type="int")
+        if "minimum" in spec:
+            field["min"] = spec["minimum"]
+        if "maximum" in spec:
+            field["max"] = spec["maximum"]
+    elif kind == "number":
+        field.update(widget="number", value_type="float")
+    elif kind == "boolean":
+        field["widget"] = "boolean"  # no default: an optional flag the clerk did not touch is not written
+    elif kind == "object":
+        field.update(widget="object", fields=_fields(spec, defs, (*path, name), order, optional_parent or not required))
+    elif kind == "array":
+        items = _resolve(spec.get("items", {}), defs)
+        if items.get("type") == "object":
+            field.update(widget="list", fields=_fields(items, defs, (*path, name), order))
+        elif items.get("type") == "string" and "enum" in items:
+            field.update(widget="select", multiple=True, options=[{"label": _label_of(v), "value": v} for v in items["enum"]])
+        else:
+            field.update(widget="list", field=_field("item", items, True, defs, (*path, name), order) | {"label": spec.get("title", name)})
+        if spec.get("minItems"):
+            field["min"] = spec["minItems"]
+    pattern = spec.get("pattern")
+    if pattern and field.get("widget") in ("string", "text"):
+        message = spec.get("patternErrorMessage") or f"格式不对：{spec.get('description', '')}"
+        field["pattern"] = [pattern, message]
+    if name == "uscc" and not path:
+        field["hint"] = f"{field.get('hint', '')} 新建后不能修改（它是文件名）。{CI_HINT}".strip()
+    return field
+
+
+def _fields(spec: Mapping[str, Any], defs: Mapping[str, Any], path: tuple[str, ...], order: Mapping[tuple[str, ...], list[str]],
+            optional_parent: bool = False) -> list[dict[str, Any]]:
+    properties = spec.get("properties", {})
+    required = set(spec.get("required", []))
+    return [_field(name, properties[name], name in required, defs, path, order, optional_parent) for name in _ordered(properties, path, order)]
+
+
+def admin_config(schema: Mapping[str, Any], settings: Mapping[str, Any] | None = None, local: bool = True) -> dict[str, Any]:
+    """Decap's config: backend from mkdocs.yml ``extra.ipreg_admin`` (default GitHub with the editorial workflow)."""
+    settings = dict(settings or {})
+    backend = dict(settings.get("backend") or {"name": "github", "repo": "xiping-amr/ipreg", "branch": "main"})
+    config: dict[str, Any] = {
+        "backend": backend,
+        "publish_mode": settings.get("publish_mode", "editorial_workflow"),
+        "locale": "zh_Hans",
+        "media_folder": "admin-media",
+        "site_url": settings.get("site_url", ""),
+        "collections": [{
+            "name": "records",
+            "label": "企业备案记录",
+            "label_singular": "企业",
+            "description": "每家企业一个文件 records/<统一社会信用代码>.yaml。" + CI_HINT,
+            "folder": "records",
+            "extension": "yaml",
+            "format": "yaml",
+            "create": True,
+            "delete": False,
+            "identifier_field": "uscc",
+            "slug": "{{uscc}}",
+            "summary": "{{name}}（{{uscc}}）",
+            "sortable_fields": ["name", "uscc"],
+            "fields": _fields(schema, schema.get("$defs", {}), (), _template_order()),
+        }],
+    }
+    if local:
+        config["local_backend"] = settings.get("local_backend", True)
+    if not config["site_url"]:
+        del config["site_url"]
+    return config
+
+
+def admin_config_yaml(schema_path: Path, settings: Mapping[str, Any] | None = None, local: bool = True) -> bytes:
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    text = yaml.safe_dump(admin_config(schema, settings, local), allow_unicode=True, sort_keys=False, width=120)
+    header = "# 由 ipreg 从 schemas/enterprise.schema.json 生成，不要手工修改（表单编辑器 Decap CMS 的配置）。\n"
+    return (header + text).encode("utf-8")
+
+
+ADMIN_HTML = """<!doctype html>
+<html lang="zh-CN">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <meta name="robots" content="noindex">
+  <title>备案记录表单编辑 · 西平县知识产权强企名单</title>
+  <link href="config.yml" type="text/yaml" rel="cms-config-url">
+</head>
+<body>
+  <noscript>表单编辑器需要浏览器启用 JavaScript。</noscript>
+  <script src="decap-cms.js"></script>
+</body>
+</html>
+"""
+

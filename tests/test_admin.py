@@ -1,0 +1,268 @@
+"""The form editor: Decap CMS's config generated from the schema (no second schema), served at /admin/ out of the
+public navigation, and the real editor against a real decap-server in headless Chromium (create and edit)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.admin import admin_config
+from generator.schema import ENTERPRISE_SCHEMA
+from tests.helpers import ROOT, scratch_checkout
+from tests.sitekit import build, ipreg, make_uscc
+
+SCHEMA = json.loads(Path(ENTERPRISE_SCHEMA).read_text(encoding="utf-8"))
+DECAP_SERVER = ROOT / "tools" / "admin" / "node_modules" / "decap-server" / "dist" / "index.js"
+
+
+def _walk_schema(spec: dict[str, Any], path: str = "", optional: bool = False) -> dict[str, tuple[bool, dict[str, Any]]]:
+    """Every property of the schema by dotted path -> (required in the form, resolved spec). Inside an optional object
+    nothing is required in the form (Decap would demand the fields of an object the clerk left empty); a list item
+    that exists is checked as the schema says."""
+    defs = SCHEMA["$defs"]
+    out = {}
+    required = set(spec.get("required", []))
+    for name, prop in spec.get("properties", {}).items():
+        resolved = {**defs.get(prop.get("$ref", "").rsplit("/", 1)[-1], {}), **prop}
+        key = f"{path}{name}"
+        out[key] = (name in required and not optional, resolved)
+        if resolved.get("type") == "object":
+            out.update(_walk_schema(resolved, key + ".", optional or name not in required))
+        elif resolved.get("type") == "array" and resolved.get("items", {}).get("type") == "object":
+            out.update(_walk_schema(resolved["items"], key + "[]."))
+    return out
+
+
+def _walk_fields(fields: list[dict[str, Any]], path: str = "") -> dict[str, dict[str, Any]]:
+    out = {}
+    for field in fields:
+        key = f"{path}{field['name']}"
+        out[key] = field
+        if field.get("widget") == "object":
+            out.update(_walk_fields(field["fields"], key + "."))
+        elif field.get("widget") == "list" and "fields" in field:
+            out.update(_walk_fields(field["fields"], key + "[]."))
+    return out
+
+
+def test_generated_config_agrees_with_the_schema() -> None:
+    config = admin_config(SCHEMA)
+    [collection] = config["collections"]
+    assert (collection["folder"], collection["extension"], collection["format"], collection["identifier_field"], collection["slug"]) == (
+        "records", "yaml", "yaml", "uscc", "{{uscc}}")
+    assert config["locale"] == "zh_Hans" and config["publish_mode"] == "editorial_workflow" and collection["delete"] is False
+    schema, fields = _walk_schema(SCHEMA), _walk_fields(collection["fields"])
+    assert set(schema) == set(fields)  # every property is a field, and no field the schema does not have
+    for key, (required, spec) in schema.items():
+        field = fields[key]
+        assert field["label"] == spec.get("title", key.rsplit(".", 1)[-1]), key
+        assert field["required"] is required, key
+        if spec.get("format") == "date":
+            assert (field["widget"], field["format"], field["time_format"]) == ("datetime", "YYYY-MM-DD", False), key
+        elif "enum" in spec:
+            assert field["widget"] == "select" and [o["value"] for o in field["options"]] == spec["enum"], key
+            assert all(re.search(r"[\u4e00-\u9fff]", o["label"]) for o in field["options"]), key  # Chinese labels
+        elif spec.get("type") == "integer":
+            assert (field["widget"], field["value_type"]) == ("number", "int"), key
+        elif spec.get("type") == "boolean":
+            assert field["widget"] == "boolean" and "default" not in field, key
+        if spec.get("pattern") and spec.get("type") == "string" and "enum" not in spec and spec.get("format") != "date":
+            assert field["pattern"][0] == spec["pattern"], key
+    top = [f["name"] for f in collection["fields"]]
+    assert top[:6] == ["uscc", "name", "established", "legal_person", "industry", "main_products"] and top[-1] == "events"
+    assert top.index("copyrights") == top.index("trademarks") + 1  # where records write it
+
+
+def test_vendored_decap_keeps_the_uscc_case_of_new_files() -> None:
+    """docs/admin/README.txt: the one local change to decap-cms.js (new entries' slugs are not lowercased)."""
+    text = (ROOT / "docs" / "admin" / "decap-cms.js").read_text(encoding="utf-8")
+    assert "function Kl(e){return e.trim().replace(" in text and "function Kl(e){return e.trim().toLocaleLowerCase()" not in text
+
+
+def test_admin_is_served_but_not_public(tmp_path: Path) -> None:
+    from tests.sitekit import fixtures, scratch_repo
+
+    repo = scratch_repo(tmp_path / "repo", {"machine": fixtures()["machine"]})
+    assert build(repo).returncode == 0
+    site = repo / "site"
+    admin = site / "admin"
+    assert (admin / "index.html").is_file() and (admin / "decap-cms.js").is_file()
+    config = yaml.safe_load((admin / "config.yml").read_text(encoding="utf-8"))
+    assert config["collections"][0]["fields"] == admin_config(SCHEMA)["collections"][0]["fields"]
+    assert "admin" not in (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "admin" not in (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "admin/" not in (site / "index.html").read_text(encoding="utf-8")  # not in the navigation
+    size = sum(p.stat().st_size for p in admin.rglob("*") if p.is_file())
+    assert size < 7 * 2**20, size  # Decap adds about 6 MB to the site, loaded only at /admin/
+
+
+# --- the real editor ---------------------------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture()
+def editor(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A clone of the samples under git, decap-server on it, and the built site's /admin/ pointed at that server."""
+    node = shutil.which("node")
+    if node is None or not DECAP_SERVER.exists():
+        if os.environ.get("CI"):
+            raise AssertionError("node and tools/admin/node_modules are required in CI (.ci/run runs npm ci --prefix tools/admin)")
+        pytest.skip("node or decap-server missing (apt-get install nodejs npm; npm ci --prefix tools/admin)")
+    if shutil.which("chromium") is None:
+        pytest.skip("chromium is not installed")
+    repo = scratch_checkout(tmp_path / "repo")
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x.invalid", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x.invalid",
+           "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    for args in (["init", "-q"], ["add", "records", "policy.yml"], ["commit", "-qm", "samples"]):
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+    result = build(repo, site="site")
+    assert result.returncode == 0, result.stderr
+    port = _free_port()
+    server = subprocess.Popen([node, str(DECAP_SERVER)], cwd=repo, env={**env, "GIT_REPO_DIRECTORY": str(repo), "PORT": str(port)},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    config_path = repo / "site" / "admin" / "config.yml"
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    config.update(local_backend={"url": f"http://localhost:{port}/api/v1"})  # the generated publish mode is kept
+    config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    http = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(repo / "site")))
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    for _ in range(100):  # wait for decap-server
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+        except OSError:
+            time.sleep(0.1)
+    try:
+        yield repo, f"http://localhost:{http.server_address[1]}/admin/"
+    finally:
+        http.shutdown()
+        http.server_close()
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _open(browser: Any, url: str) -> tuple[Any, float]:
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    start = time.perf_counter()
+    page.goto(url)
+    page.get_by_role("button").first.wait_for(timeout=15_000)
+    loaded = time.perf_counter() - start
+    page.get_by_role("button").first.click()  # 登录 (the local backend)
+    page.get_by_text("企业备案记录").first.wait_for(timeout=15_000)
+    return page, loaded
+
+
+def _field(page: Any, label: str) -> Any:
+    target = page.locator("label", has_text=re.compile("^" + re.escape(label))).last.get_attribute("for")
+    return page.locator(f"[id='{target}']")
+
+
+def _select(page: Any, label: str, option: str) -> None:
+    _field(page, label).click(force=True)
+    page.keyboard.type(option)
+    page.keyboard.press("Enter")
+
+
+def _publish(page: Any) -> None:
+    page.get_by_text("发布", exact=True).first.click()
+    page.get_by_text("立即发布").first.click()
+    try:
+        page.get_by_text("含未保存的修改").wait_for(state="hidden", timeout=15_000)
+    except Exception:
+        errors = page.locator("[class*='ControlErrorsList'] li, [class*='error']").all_inner_texts()
+        page.screenshot(path=str(Path(os.environ.get("TMPDIR", "/tmp")) / "ipreg-admin-failed.png"), full_page=True)
+        raise AssertionError(f"Decap did not save: {errors[:10]}") from None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("chromium is not installed")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        yield instance
+        instance.close()
+
+
+def test_edit_a_record_in_the_form_adds_the_event_and_keeps_the_data(editor: tuple[Path, str], browser: Any) -> None:
+    repo, url = editor
+    target = repo / "records" / "91411721MA45A0038J.yaml"
+    before = yaml.safe_load(target.read_text(encoding="utf-8"))
+    page, loaded = _open(browser, url)
+    assert loaded < 3.0, loaded  # the editor's first screen
+    page.goto(url + "#/collections/records/entries/91411721MA45A0038J")
+    page.locator("button", has_text="新增备案事件").click()
+    _field(page, "日期").fill("2026-11-20")
+    _select(page, "事件类型", "复核未通过")
+    _field(page, "文号").fill("西市监〔2026〕40号")
+    _publish(page)
+    page.close()
+    after = yaml.safe_load(target.read_text(encoding="utf-8"))
+    added = after["events"].pop()
+    assert added == {"date": __import__("datetime").date(2026, 11, 20), "type": "review_failed", "document": "西市监〔2026〕40号"}
+    assert after == before  # nothing else in the data changed (comments and flow lists are rewritten, the values are not)
+    check = ipreg(repo, "check", "--today", "2026-11-25", "records/91411721MA45A0038J.yaml")
+    assert check.returncode == 0, check.stdout
+    status = json.loads(ipreg(repo, "status", "--format", "json", "--today", "2026-11-25").stdout)
+    assert {r["uscc"]: r["status"] for r in status["enterprises"]}["91411721MA45A0038J"] == "conditional"
+
+
+def test_create_an_enterprise_in_the_form_passes_the_check(editor: tuple[Path, str], browser: Any) -> None:
+    repo, url = editor
+    code = make_uscc("MA0FRM01")
+    page, _ = _open(browser, url)
+    page.goto(url + "#/collections/records/new")
+    _field(page, "统一社会信用代码").fill(code)
+    _field(page, "企业名称").fill("西平县表单示例农机有限公司")
+    _field(page, "成立日期").fill("2015-03-01")
+    _field(page, "具有独立法人资格").click()
+    _field(page, "行业大类代码").fill("C35")
+    _field(page, "行业大类名称").fill("专用设备制造业")
+    page.locator("button", has_text="新增主营产品（服务）").click()
+    _field(page, "主营产品（服务）").fill("玉米脱粒机")
+    _select(page, "备案类别", "储备企业")
+    _field(page, "推荐理由").fill("县内农机行业专利转化成效显著")
+    _field(page, "符合产业政策").click()
+    _field(page, "符合环保要求").click()
+    page.locator("button", has_text="新增专利").click()
+    _field(page, "专利申请号").fill("202010566088.9")
+    _select(page, "专利类型", "发明")
+    _field(page, "专利名称").fill("一种脱粒滚筒")
+    _field(page, "授权公告日").fill("2022-04-12")
+    page.locator("button", has_text="新增备案事件").click()
+    _field(page, "日期").fill("2026-11-20")
+    _select(page, "事件类型", "申报")
+    _publish(page)
+    page.close()
+    created = repo / "records" / f"{code}.yaml"
+    assert created.is_file()
+    data = yaml.safe_load(created.read_text(encoding="utf-8"))
+    assert data["uscc"] == code and data["patents"][0]["number"] == "202010566088.9" and isinstance(data["established"], type(data["events"][0]["date"]))
+    check = ipreg(repo, "check", "--today", "2026-11-25", f"records/{code}.yaml")
+    assert check.returncode == 0, check.stdout
