@@ -189,9 +189,11 @@ def _select(page: Any, label: str, option: str) -> None:
 def _publish(page: Any) -> None:
     page.get_by_text("发布", exact=True).first.click()
     page.get_by_text("立即发布").first.click()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     try:
         page.get_by_text("含未保存的修改").wait_for(state="hidden", timeout=15_000)
-    except Exception:
+    except PlaywrightTimeout:
         errors = page.locator("[class*='ControlErrorsList'] li, [class*='error']").all_inner_texts()
         page.screenshot(path=str(Path(os.environ.get("TMPDIR", "/tmp")) / "ipreg-admin-failed.png"), full_page=True)
         raise AssertionError(f"Decap did not save: {errors[:10]}") from None
