@@ -130,7 +130,7 @@ def _field(name: str, spec: Mapping[str, Any], required: bool, defs: Mapping[str
 def _fields(spec: Mapping[str, Any], defs: Mapping[str, Any], path: tuple[str, ...], order: Mapping[tuple[str, ...], list[str]],
             optional_parent: bool = False) -> list[dict[str, Any]]:
     properties = spec.get("properties", {})
-    required = set(spec.get("required", []))
+    required = set(spec.get("required", [])) | set(spec.get("then", {}).get("required", []))  # the top level: then.required
     return [_field(name, properties[name], name in required, defs, path, order, optional_parent) for name in _ordered(properties, path, order)]
 
 

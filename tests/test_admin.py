@@ -35,7 +35,7 @@ def _walk_schema(spec: dict[str, Any], path: str = "", optional: bool = False) -
     that exists is checked as the schema says."""
     defs = SCHEMA["$defs"]
     out = {}
-    required = set(spec.get("required", []))
+    required = set(spec.get("required", [])) | set(spec.get("then", {}).get("required", []))  # the top level: then.required
     for name, prop in spec.get("properties", {}).items():
         resolved = {**defs.get(prop.get("$ref", "").rsplit("/", 1)[-1], {}), **prop}
         key = f"{path}{name}"
