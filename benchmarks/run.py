@@ -78,13 +78,13 @@ def plain_mkdocs_tree(repo: Path, out: Path) -> Path:
     from generator.cli import discover
     from generator.policy import load_policy
     from generator.site.build import gather, site_content
-    from generator.site.exports import open_data
+    from generator.site.exports import site_files
     from generator.site.plugin import link_rule_ids
 
     files, notes = discover([str(repo / "records")])
     site = gather(files, load_policy(repo / "policy.yml"), date.fromisoformat(TODAY), notes)
     content = site_content(repo, site)
-    content.files.update(open_data(site.items, site.registry.today, "https://example.invalid/"))
+    content.files.update(site_files(site.items, site.registry.today, "https://example.invalid/")[0])
     docs = out / "docs"
     shutil.copytree(ROOT / "docs", docs)
     marker = re.compile(r"<!--\s*ipreg:([a-z-]+)\s*-->")

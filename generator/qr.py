@@ -13,6 +13,7 @@ from urllib.parse import quote
 import segno
 
 PLACEHOLDER_SITE = "https://ipreg.xiping.invalid/"
+PAGE_QR_PX = 132  # the enterprise page's QR image: 33 modules + border at 3 px each
 
 
 def _code(url: str) -> segno.QRCode:
@@ -20,7 +21,7 @@ def _code(url: str) -> segno.QRCode:
 
 
 def svg(url: str, title: str, scale: int = 3, border: int = 4) -> str:
-    """An inline SVG (one path, dark modules on a white square, so it prints and scans in dark mode too)."""
+    """An SVG (one path, dark modules on a white square, so it prints and scans in dark mode too)."""
     matrix = _code(url).matrix
     size = len(matrix) + 2 * border
     parts = []

@@ -365,7 +365,7 @@ def test_enterprise_page_qr_decodes_to_its_own_url(browser: Browser, base_url: s
 
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.goto(base_url + f"enterprises/{FIX['machine'].uscc}/")
-    png = page.locator("svg.ipreg-qr").screenshot()
+    png = page.locator("img.ipreg-qr").screenshot()
     [code] = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
     assert code.text.endswith(f"enterprises/{FIX['machine'].uscc}/")
     page.close()

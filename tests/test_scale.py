@@ -21,7 +21,7 @@ from generator.report import format_json
 from generator.site import build as site_build
 from generator.site.build import OpenData, SiteError, gather
 from generator.site.content import enterprise_page
-from generator.site.exports import open_data
+from generator.site.exports import open_data, site_file_names, site_files
 from generator.site.public import public_enterprise
 
 TODAY = date(2026, 11, 25)
@@ -51,14 +51,16 @@ def test_open_data_made_on_the_side_equals_open_data(tmp_path: Path, monkeypatch
     files, notes = discover([str(repo / "records")])
     site = gather(files, default_policy(), TODAY, notes)
     assert site.registry.errors == 0 and site.items
-    expected = open_data(site.items, TODAY, "https://x.invalid/")
+    expected = site_files(site.items, TODAY, "https://x.invalid/")
+    assert set(open_data(site.items, TODAY, "https://x.invalid/")) < set(expected[0])
+    assert set(expected[0]) == set(site_file_names(site.items)) and set(expected[1]) == {e.page for e in site.items}
     assert OpenData(site.items, TODAY, "https://x.invalid/").result() == expected  # a forked child
     assert OpenData(site.items, TODAY, "https://x.invalid/", background=False).result() == expected  # mkdocs serve
 
     def broken(*args: object) -> dict[str, bytes]:
         raise ValueError("坏了")
 
-    monkeypatch.setattr(site_build, "open_data", broken)
+    monkeypatch.setattr(site_build, "site_files", broken)
     with pytest.raises(SiteError, match="开放数据文件生成失败：ValueError: 坏了"):
         OpenData(site.items, TODAY, "https://x.invalid/").result()
 

@@ -7,7 +7,6 @@ half-written folder, and a killed one leaves a marked folder that the next build
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import os
@@ -23,12 +22,11 @@ from typing import Any
 
 from generator.findings import Finding
 from generator.policy import Policy, PolicyError, load_policy
-from generator.qr import PLACEHOLDER_SITE
 from generator.registry import Registry, assemble
 from generator.schema import PLACEHOLDER
 from generator.site import sitedir
 from generator.site.content import LIST_PAGE_SIZE, SiteContent, build_content, site_part
-from generator.site.exports import open_data
+from generator.site.exports import site_files
 from generator.site.public import PublicEnterprise
 from generator.template import render_template
 
@@ -57,8 +55,7 @@ def gather(files: Sequence[tuple[Path, str]], policy: Policy, today: date, notes
     (in worker processes for a large registry), keeping only findings, public data and pages."""
     from generator.checkcache import check_files
 
-    site_url = os.environ.get("IPREG_SITE_URL") or PLACEHOLDER_SITE  # what mkdocs.yml's site_url reads too
-    locals_ = check_files(files, policy, today, None, jobs, derive=functools.partial(site_part, site_url=site_url.rstrip("/") + "/"))
+    locals_ = check_files(files, policy, today, None, jobs, derive=site_part)
     registry = assemble(locals_, policy, today, notes)
     parts: list[tuple[PublicEnterprise, str]] = sorted((local.extra[0] for local in locals_ if local.extra and local.extra[0]),
                                                        key=lambda part: part[0].uscc)
@@ -106,10 +103,10 @@ class OpenData:
 
     def __init__(self, items: list[PublicEnterprise], today: date, site_url: str, background: bool = True,
                  licence: Mapping[str, str] | None = None) -> None:
-        self._ready: dict[str, bytes] | None = None
+        self._ready: tuple[dict[str, bytes], dict[str, str]] | None = None
         self._process: Any = None
         if not background or sys.platform != "linux":
-            self._ready = open_data(items, today, site_url, licence)
+            self._ready = site_files(items, today, site_url, licence)
             return
         import multiprocessing
 
@@ -119,7 +116,8 @@ class OpenData:
         self._process.start()
         child.close()
 
-    def result(self) -> dict[str, bytes]:
+    def result(self) -> tuple[dict[str, bytes], dict[str, str]]:
+        """The files (path -> bytes) and each enterprise page's search words."""
         if self._ready is None:
             try:
                 outcome, payload = self._conn.recv()
@@ -144,7 +142,7 @@ class OpenData:
 def _open_data_child(conn: Any, items: list[PublicEnterprise], today: date, site_url: str, licence: Mapping[str, str] | None) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stop() ends the child at once; the parent's handler is for the parent
     try:
-        conn.send(("ok", open_data(items, today, site_url, licence)))
+        conn.send(("ok", site_files(items, today, site_url, licence)))
     except BaseException as exc:  # noqa: BLE001 - reported by the parent, in Chinese, as a failed build
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:

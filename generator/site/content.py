@@ -27,7 +27,6 @@ from generator.dates import anniversary
 from generator.labels import CATEGORY_ZH, DUE_KIND_ZH, EVENT_ZH, STATUS_MEANING_ZH, STATUS_ZH
 from generator.lifecycle import STATUSES, Status
 from generator.policy import Policy, default_policy
-from generator.qr import PLACEHOLDER_SITE
 from generator.registry import Local
 from generator.site.charts import lifecycle_chart, monthly_chart
 from generator.site.escape import md, rel, safe_url
@@ -49,7 +48,6 @@ class SiteContent:
     pages: dict[str, str] = field(default_factory=dict)
     fragments: dict[str, str] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
-    search_terms: dict[str, str] = field(default_factory=dict)  # enterprise page URL -> its search words (search.py)
 
 
 def _finalize(value: Any) -> Any:
@@ -118,7 +116,7 @@ def _linker(page: str) -> Any:
     return lambda target: Markup(rel(page, target))
 
 
-def site_part(local: Local, policy: Policy, today: date, site_url: str = PLACEHOLDER_SITE) -> tuple[tuple[PublicEnterprise, str] | None, tuple[Secret, ...]]:
+def site_part(local: Local, policy: Policy, today: date) -> tuple[tuple[PublicEnterprise, str] | None, tuple[Secret, ...]]:
     """The public view of one checked record and its page (None when it is not published: pending, or not
     a valid record), and the values no hand-written page may show (``privacy.secrets``). Runs where the
     record is checked, in a worker process."""
@@ -128,7 +126,7 @@ def site_part(local: Local, policy: Policy, today: date, site_url: str = PLACEHO
     if local.status.status == "pending":
         return None, hidden
     e = public_enterprise(local.record, local.status, today, policy)
-    return (e, enterprise_page(e, today, site_url)), hidden
+    return (e, enterprise_page(e, today)), hidden
 
 
 def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: date, measures: str, schema: dict[str, Any],
@@ -139,9 +137,6 @@ def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: d
     The open data files come from ``exports.open_data``; the site builds them on the side. ``changed`` maps
     ``records/X.yaml`` to the date of its last commit (``history.last_changes``).
     """
-    from generator.site.exports import enterprise_json
-    from generator.site.search import enterprise_terms
-
     policy = policy or default_policy()
     extra = extra or {}
     changed = changed or {}
@@ -153,8 +148,6 @@ def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: d
         day = changed.get(f"records/{e.uscc}.yaml")
         note = f"记录最后修改于 <time>{day}</time>。" if day else ""
         content.pages[source] = pages[source].replace(CHANGED_MARK, note)
-        content.files[f"enterprises/{e.uscc}/enterprise.json"] = enterprise_json(e, today, extra.get("ipreg_licence"))
-        content.search_terms[e.page] = enterprise_terms(e.uscc, e.name, e.data["industry"]["name"], e.data["main_products"])
     content.pages["timeline.md"] = _timeline_page(env, items, today)
     content.pages["history.md"] = _history_page(env, items)
     content.pages["policy.md"] = "---\nhide:\n  - navigation\n---\n\n# 政策原文：西平县知识产权强企培育备案管理办法 { #measures }\n\n" + measures_markdown(measures)
@@ -252,11 +245,13 @@ def list_pages(env: Environment, listed: list[PublicEnterprise], today: date, si
     return out
 
 
-def enterprise_page(e: PublicEnterprise, today: date, site_url: str = PLACEHOLDER_SITE) -> str:
+def enterprise_page(e: PublicEnterprise, today: date) -> str:
     st = e.status
     label, day = key_date(st)
     certificates = [ev for ev in e.data["events"] if ev["certificate"] and ev["type"] in ("filed", "review_passed")]
-    code = Markup(qr.svg(qr.enterprise_url(site_url, e.uscc), f"二维码：{e.name}的页面")) if st.listed else None
+    # the QR code is its own file (qr.svg, made with the open data in the background: site_files); the page shows it
+    code = Markup(f'<img class="ipreg-qr" src="qr.svg" width="{qr.PAGE_QR_PX}" height="{qr.PAGE_QR_PX}" loading="lazy" '
+                  f'alt="二维码：{md(e.name)}的本页地址">') if st.listed else None
     return environment().get_template("enterprise.md.j2").render(
         e=e, d=e.data, today=today, status_sentence=status_sentence(st, today, e.cause_zh), website=safe_url(e.data["website"]),
         deadline_zh=DUE_KIND_ZH.get(st.next_deadline_kind or "", ""), key_label=label, key_day=day,

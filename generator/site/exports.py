@@ -40,6 +40,35 @@ def open_data(items: list[PublicEnterprise], today: date, site_url: str, licence
     }
 
 
+def site_files(items: list[PublicEnterprise], today: date, site_url: str, licence: Mapping[str, str] | None = None
+               ) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Everything the site makes on the side while MkDocs renders the pages (a forked child, ``build.OpenData``): the
+    open data files, each enterprise's enterprise.json and qr.svg (a QR code of its page's address), and the search
+    words of each enterprise page (``search.enterprise_terms``)."""
+    from generator import qr
+    from generator.site.search import enterprise_terms
+
+    files = open_data(items, today, site_url, licence)
+    terms = {}
+    base = site_url or qr.PLACEHOLDER_SITE
+    for item in items:
+        files[f"enterprises/{item.uscc}/enterprise.json"] = enterprise_json(item, today, licence)
+        if item.status.listed:
+            files[f"enterprises/{item.uscc}/qr.svg"] = qr.svg(qr.enterprise_url(base, item.uscc), f"二维码：{item.name}的页面").encode("utf-8")
+        terms[item.page] = enterprise_terms(item.uscc, item.name, item.data["industry"]["name"], item.data["main_products"])
+    return files, terms
+
+
+def site_file_names(items: list[PublicEnterprise]) -> list[str]:
+    """The paths ``site_files`` fills in (registered with MkDocs before they are made)."""
+    out = list(OPEN_DATA)
+    for item in items:
+        out.append(f"enterprises/{item.uscc}/enterprise.json")
+        if item.status.listed:
+            out.append(f"enterprises/{item.uscc}/qr.svg")
+    return out
+
+
 def enterprises_json(items: list[PublicEnterprise], today: date, licence: Mapping[str, str] | None = None) -> bytes:
     payload = {"today": today.isoformat(), "count": len(items), "licence": licence_of(licence), "enterprises": [i.data for i in items]}
     return (json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
@@ -48,7 +77,7 @@ def enterprises_json(items: list[PublicEnterprise], today: date, licence: Mappin
 def enterprise_json(item: PublicEnterprise, today: date, licence: Mapping[str, str] | None = None) -> bytes:
     """One enterprise's download (its page links it): the same fields as in enterprises.json."""
     payload = {"today": today.isoformat(), "licence": licence_of(licence), "enterprise": item.data}
-    return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")  # compact: C encoder, small files
 
 
 CSV_COLUMNS = ["统一社会信用代码", "企业名称", "行业代码", "行业名称", "主营产品", "备案类别", "状态", "列入公开名单", "有效期起",

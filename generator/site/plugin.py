@@ -25,7 +25,7 @@ from mkdocs.structure.files import File, Files
 from generator.rules import ARTICLE_ANCHORS, CATALOGUE
 from generator.site import build as site_build
 from generator.site.content import LIST_PAGE_SIZE, SiteContent
-from generator.site.exports import OPEN_DATA
+from generator.site.exports import site_file_names
 from generator.site.privacy import find
 
 _MARKER = re.compile(r"<!--\s*ipreg:([a-z-]+)\s*-->")
@@ -59,6 +59,7 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
         self.secrets: dict[str, str] = {}
         self.data: site_build.OpenData | None = None
         self.search_terms: dict[str, str] = {}
+        self.file_names: list[str] = []
         self._frozen = False
 
     def on_config(self, config: Any) -> Any:
@@ -75,7 +76,7 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
                 raise PluginError(f"记录有 {site.registry.errors} 个错误，站点未生成：请先运行 ipreg check 并修改")
             self.content = site_build.site_content(root, site, self.config.list_page_size, config.extra)
             self.secrets = site.secrets
-            self.search_terms = self.content.search_terms
+            self.file_names = site_file_names(site.items)
             self.data = site_build.OpenData(site.items, site.registry.today, config.site_url or "", background=preloaded is not None,
                                             licence=config.extra.get("ipreg_licence"))
         except site_build.SiteError as exc:
@@ -93,14 +94,14 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
             files.append(File.generated(config, path, content=text))
         for path, data in sorted(self.content.files.items()):
             files.append(File.generated(config, path, content=data))
-        for path in OPEN_DATA:
+        for path in self.file_names:
             files.append(File.generated(config, path, content=b""))  # filled in by on_env
         return files
 
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
         assert self.data is not None
         try:
-            data = self.data.result()
+            data, self.search_terms = self.data.result()
         except site_build.SiteError as exc:
             raise PluginError(str(exc)) from None
         for path, payload in data.items():

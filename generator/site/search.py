@@ -10,6 +10,7 @@ page shows nothing extra, screen readers read nothing extra. Enterprise entries 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -21,16 +22,21 @@ BOOST = 4  # enterprise pages before the policy text and the guide
 _SPLIT = re.compile(r"[\s\u200b\-，。、；：！？（）《》“”‘’「」【】·/()\[\],.;:!?]+")
 
 
-def _words(texts: Iterable[str]) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def _cut(part: str) -> tuple[str, ...]:
+    """jieba's search-engine words of one piece of text (industries and products repeat across a registry: cached)."""
     import jieba  # type: ignore[import-untyped]
 
+    return tuple(w for w in jieba.cut_for_search(part) if w.strip() and not _SPLIT.fullmatch(w))
+
+
+def _words(texts: Iterable[str]) -> list[str]:
     out: list[str] = []
     for text in texts:
         for part in _SPLIT.split(text):
-            if not part:
-                continue
-            out.append(part)
-            out += [w for w in jieba.cut_for_search(part) if w.strip() and not _SPLIT.fullmatch(w)]
+            if part:
+                out.append(part)
+                out += _cut(part)
     return out
 
 
