@@ -229,6 +229,11 @@ def test_edit_a_record_in_the_form_adds_the_event_and_keeps_the_data(editor: tup
     added = after["events"].pop()
     assert added == {"date": __import__("datetime").date(2026, 11, 20), "type": "review_failed", "document": "西市监〔2026〕40号"}
     assert after == before  # nothing else in the data changed (comments and flow lists are rewritten, the values are not)
+    numstat = subprocess.run(["git", "diff", "--numstat", "--", "records/91411721MA45A0038J.yaml"], cwd=repo, capture_output=True,
+                             text=True, check=True).stdout.split()
+    added, deleted = int(numstat[0]), int(numstat[1])
+    print(f"form round trip of a sample record: {added} lines added (3 of them the event), {deleted} deleted")
+    assert added - 3 <= 6 and deleted <= 6, (added, deleted)  # comments, quotes and flow lists only
     check = ipreg(repo, "check", "--today", "2026-11-25", "records/91411721MA45A0038J.yaml")
     assert check.returncode == 0, check.stdout
     status = json.loads(ipreg(repo, "status", "--format", "json", "--today", "2026-11-25").stdout)
