@@ -27,7 +27,7 @@ from docx.shared import Mm, Pt, RGBColor
 from generator import qr
 from generator.dates import period_end
 from generator.labels import CATEGORY_ZH, EVENT_ZH
-from generator.lifecycle import Status, replay, validity_years
+from generator.lifecycle import Status, status, validity_years
 from generator.model import Event, Record
 from generator.policy import Policy
 
@@ -57,8 +57,7 @@ def decision(records: Sequence[tuple[Record, Status]], document: str, policy: Po
     for record, _ in records:
         for event in record.events:
             if event.document and event.document.strip() == document.strip():
-                found.append(Decided(record, event, replay([e for e in record.events if e.date <= event.date], policy, event.date,
-                                                           record.category)))
+                found.append(Decided(record, event, status(record, policy, event.date)))  # right after the decision
     if not found:
         raise DocsError(f"登记簿中没有文号为 {document} 的决定：请先用 ipreg decide 录入，或核对文号")
     days = sorted({d.event.date for d in found})

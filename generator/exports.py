@@ -81,38 +81,48 @@ def to_csv(headers: list[str], rows: list[list[str]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+Sheet = tuple[str, Sequence[str], Sequence[Sequence[Any]], Sequence[int]]  # title, headers, rows, column widths
+
+
 def to_xlsx(headers: list[str], rows: list[list[str]], title: str, today: date, widths: Sequence[int]) -> bytes:
-    """One sheet: a bold header row that stays in view, a filter on every column, every cell a text cell."""
+    """One sheet (see ``workbook``)."""
+    return workbook([(title, headers, rows, widths)], f"{title}（{today.isoformat()}）")
+
+
+def workbook(sheets: Sequence[Sheet], title: str) -> bytes:
+    """A workbook of ``sheets``: a bold header row that stays in view, a filter on every column, text as text cells
+    (an all-digit USCC never becomes a number), counts as numbers; printed landscape A4, one page wide, header repeated."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = title[:31]
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row_cells in sheet.iter_rows(min_row=2):
-        for cell in row_cells:
-            cell.data_type = "s"  # text, never a number or a formula
-            cell.number_format = "@"
-    for index, width in enumerate(widths, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    # printed: landscape A4, all columns on one page width, the header row repeated on every page
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
-    sheet.print_title_rows = "1:1"
-    if rows:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
-    book.properties.title = f"{title}（{today.isoformat()}）"
+    for index, (name, headers, rows, widths) in enumerate(sheets):
+        sheet = book.active if index == 0 else book.create_sheet()
+        assert sheet is not None
+        sheet.title = name[:31]
+        sheet.append(list(headers))
+        for row in rows:
+            sheet.append(list(row))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row_cells in sheet.iter_rows(min_row=2):
+            for cell in row_cells:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text, never a number or a formula
+                    cell.number_format = "@"
+        for column, width in enumerate(widths, 1):
+            sheet.column_dimensions[get_column_letter(column)].width = width
+        sheet.freeze_panes = "A2"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+        sheet.print_title_rows = "1:1"
+        if rows:
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    book.properties.title = title
     book.properties.creator = "ipreg"
     out = io.BytesIO()
     book.save(out)

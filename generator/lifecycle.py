@@ -264,7 +264,7 @@ def intervals(events: Iterable[Event], policy: Policy, today: date, category: st
     while candidates - done:
         day = min(candidates - done)
         done.add(day)
-        st = replay([e for e in events if e.date <= day], policy, day, category)
+        st = replay(events, policy, day, category)  # replay reads only the events known on ``day``
         statuses[day] = st
         for edge in (st.term_end, st.review_deadline, st.grace_until, st.ban_until, st.next_deadline):
             if edge is not None and edge < today:

@@ -7,10 +7,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from generator.labels import CATEGORY_ZH, EVENT_ZH, STATUS_ZH
-from generator.lifecycle import Status, replay
+from generator.lifecycle import status
 from generator.model import Record
 from generator.policy import Policy
 
@@ -27,10 +26,6 @@ class YearReport:
     left: list[tuple[str, str]]
 
 
-def _on(record: Record, policy: Policy, day: date) -> Status:
-    return replay([e for e in record.events if e.date <= day], policy, day, record.category)
-
-
 def year_report(records: Sequence[Record], policy: Policy, year: int, today: date) -> YearReport:
     until = min(date(year, 12, 31), today)
     start = date(year, 1, 1)
@@ -41,14 +36,14 @@ def year_report(records: Sequence[Record], policy: Policy, year: int, today: dat
     by_industry: Counter[tuple[str, str]] = Counter()
     entered, left = [], []
     for r in records:
-        end = _on(r, policy, until)
+        end = status(r, policy, until)
         if end.status == "pending" or not [e for e in r.events if e.date <= until and e.type != "applied"]:
             continue  # not published at the end of the year
         by_status[end.status] += 1
         if end.listed:
             by_category[r.category] += 1
             by_industry[(r.industry_code, r.industry_name)] += 1
-        before = _on(r, policy, date(year - 1, 12, 31))
+        before = status(r, policy, date(year - 1, 12, 31))
         if end.listed and not before.listed:
             entered.append((r.uscc, r.name))
         if before.listed and not end.listed:
@@ -58,41 +53,16 @@ def year_report(records: Sequence[Record], policy: Policy, year: int, today: dat
 
 def report_xlsx(report: YearReport) -> bytes:
     """The annual statistics as a workbook: one sheet per table, every cell text except the counts."""
-    import io
+    from generator.exports import workbook
 
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheets: list[tuple[str, list[str], list[list[Any]]]] = [
+    widths = (14, 16, 22, 22, 34, 24)
+    return workbook([
         (f"{report.year}年决定", ["日期", "决定", "文号", "统一社会信用代码", "企业名称", "证书编号"],
-         [[d.isoformat(), EVENT_ZH[t], doc, uscc, name, cert] for d, t, doc, uscc, name, cert in report.decisions]),
-        ("按状态", ["状态", "企业数"], [[STATUS_ZH[s], n] for s, n in sorted(report.by_status.items(), key=lambda x: list(STATUS_ZH).index(x[0]))]),
-        ("按类别", ["类别（公开名单）", "企业数"], [[CATEGORY_ZH[c], n] for c, n in sorted(report.by_category.items())]),
-        ("按行业", ["行业代码", "行业", "企业数（公开名单）"], [[code, name, n] for (code, name), n in sorted(report.by_industry.items())]),
-        ("进入名单", ["统一社会信用代码", "企业名称"], [list(x) for x in report.entered]),
-        ("离开名单", ["统一社会信用代码", "企业名称"], [list(x) for x in report.left]),
-    ]
-    first = True
-    for title, header, rows in sheets:
-        sheet = book.active if first else book.create_sheet()
-        assert sheet is not None
-        first = False
-        sheet.title = title
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row_cells in sheet.iter_rows(min_row=2):
-            for cell in row_cells:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
-                    cell.number_format = "@"
-        for column, width in zip("ABCDEF", (14, 16, 22, 22, 34, 24)):
-            sheet.column_dimensions[column].width = width
-        sheet.freeze_panes = "A2"
-    book.properties.title = f"{report.year}年知识产权强企备案统计（截至 {report.until}）"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+         [[d.isoformat(), EVENT_ZH[t], doc, uscc, name, cert] for d, t, doc, uscc, name, cert in report.decisions], widths),
+        ("按状态", ["状态", "企业数"], [[STATUS_ZH[s], n] for s, n in sorted(report.by_status.items(), key=lambda x: list(STATUS_ZH).index(x[0]))],
+         widths),
+        ("按类别", ["类别（公开名单）", "企业数"], [[CATEGORY_ZH[c], n] for c, n in sorted(report.by_category.items())], widths),
+        ("按行业", ["行业代码", "行业", "企业数（公开名单）"], [[code, name, n] for (code, name), n in sorted(report.by_industry.items())], widths),
+        ("进入名单", ["统一社会信用代码", "企业名称"], [list(x) for x in report.entered], widths),
+        ("离开名单", ["统一社会信用代码", "企业名称"], [list(x) for x in report.left], widths),
+    ], f"{report.year}年知识产权强企备案统计（截至 {report.until}）")

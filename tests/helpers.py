@@ -110,3 +110,13 @@ def sample_repo() -> Path:
         atexit.register(shutil.rmtree, folder, True)
         _SAMPLE_REPO.append(scratch_checkout(folder / "repo"))
     return _SAMPLE_REPO[0]
+
+
+def git(repo: Path, *args: str, **env: str) -> str:
+    """Run git in ``repo`` as a fixed test author (``env`` adds variables, e.g. GIT_COMMITTER_DATE); returns stdout."""
+    import os
+    import subprocess
+
+    full = {**os.environ, "GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+            "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "t@example.invalid", **env}
+    return subprocess.run(["git", *args], cwd=repo, env=full, check=True, capture_output=True, text=True).stdout

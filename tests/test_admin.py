@@ -22,7 +22,7 @@ import yaml
 
 from generator.admin import admin_config
 from generator.schema import ENTERPRISE_SCHEMA
-from tests.helpers import ROOT, scratch_checkout
+from tests.helpers import ROOT, git, scratch_checkout
 from tests.sitekit import build, ipreg, make_uscc
 
 SCHEMA = json.loads(Path(ENTERPRISE_SCHEMA).read_text(encoding="utf-8"))
@@ -134,14 +134,13 @@ def editor(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     if shutil.which("chromium") is None:
         pytest.skip("chromium is not installed")
     repo = scratch_checkout(tmp_path / "repo")
-    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x.invalid", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x.invalid",
-           "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     for args in (["init", "-q"], ["add", "records", "policy.yml"], ["commit", "-qm", "samples"]):
-        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+        git(repo, *args)
     result = build(repo, site="site")
     assert result.returncode == 0, result.stderr
     port = _free_port()
-    server = subprocess.Popen([node, str(DECAP_SERVER)], cwd=repo, env={**env, "GIT_REPO_DIRECTORY": str(repo), "PORT": str(port)},
+    server = subprocess.Popen([node, str(DECAP_SERVER)], cwd=repo,
+                              env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "GIT_REPO_DIRECTORY": str(repo), "PORT": str(port)},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     config_path = repo / "site" / "admin" / "config.yml"
     config = yaml.safe_load(config_path.read_text(encoding="utf-8"))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.decide import DecideError, append_event, certificate_pattern, next_certificates
-from tests.helpers import scratch_checkout
+from tests.helpers import git, scratch_checkout
 from tests.sitekit import ipreg
 
 TODAY = "2026-11-25"
@@ -17,18 +17,12 @@ REVIEW_DUE, UNDER_REVIEW, VALID = "91411721MA45A002XJ", "91411721MA45A0038J", "9
 REVOKED, CONDITIONAL = "91411721MA45A0089T", "91411721MA45A0046D"
 
 
-def _git(repo: Path, *args: str) -> str:
-    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x.invalid", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x.invalid",
-           "PATH": "/usr/bin:/bin", "HOME": str(repo)}
-    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
-
-
 @pytest.fixture()
 def repo(tmp_path: Path) -> Path:
     folder = scratch_checkout(tmp_path / "repo")
-    _git(folder, "init", "-q")
-    _git(folder, "add", "records", "policy.yml")
-    _git(folder, "commit", "-qm", "samples")
+    git(folder, "init", "-q")
+    git(folder, "add", "records", "policy.yml")
+    git(folder, "commit", "-qm", "samples")
     return folder
 
 
@@ -40,10 +34,10 @@ def test_review_decision_for_three_records_adds_lines_only(repo: Path) -> None:
     codes = (REVIEW_DUE, UNDER_REVIEW, CONDITIONAL)
     result = _decide(repo, "--type", "review_failed", "--date", "2026-11-20", "--document", "西市监〔2026〕40号", *codes)
     assert result.returncode == 0, result.stderr
-    numstat = [line.split("\t") for line in _git(repo, "diff", "--numstat").splitlines()]
+    numstat = [line.split("\t") for line in git(repo, "diff", "--numstat").splitlines()]
     assert sorted(row[2] for row in numstat) == sorted(f"records/{c}.yaml" for c in codes)
     assert all(row[0] == "3" and row[1] == "0" for row in numstat), numstat  # three added lines, nothing deleted
-    added = _git(repo, "diff", "-U0", f"records/{UNDER_REVIEW}.yaml")
+    added = git(repo, "diff", "-U0", f"records/{UNDER_REVIEW}.yaml")
     assert "+  - date: 2026-11-20\n+    type: review_failed\n+    document: 西市监〔2026〕40号\n" in added
     check = ipreg(repo, "check", "--today", TODAY)
     assert check.returncode == 0, check.stdout
@@ -55,9 +49,9 @@ def test_passed_reviews_get_the_next_certificate_numbers(repo: Path) -> None:
     result = _decide(repo, "--type", "review_passed", "--date", "2026-11-20", "--document", "西市监〔2026〕40号", REVIEW_DUE, UNDER_REVIEW)
     assert result.returncode == 0, result.stderr
     assert "证书编号 西知强企证〔2026〕001号" in result.stdout and "证书编号 西知强企证〔2026〕002号" in result.stdout
-    added = _git(repo, "diff", "-U0", f"records/{UNDER_REVIEW}.yaml")
+    added = git(repo, "diff", "-U0", f"records/{UNDER_REVIEW}.yaml")
     assert "+    certificate: 西知强企证〔2026〕002号\n" in added and "valid_until" not in added
-    assert all(row.split("\t")[1] == "0" for row in _git(repo, "diff", "--numstat").splitlines())
+    assert all(row.split("\t")[1] == "0" for row in git(repo, "diff", "--numstat").splitlines())
     again = _decide(repo, "--type", "filed", "--date", "2026-11-24", "--document", "西市监〔2026〕45号", "91411721MA45A0142N")
     assert again.returncode == 0 and "证书编号 西知强企证〔2026〕003号" in again.stdout  # numbering continues in the registry
 
@@ -65,7 +59,7 @@ def test_passed_reviews_get_the_next_certificate_numbers(repo: Path) -> None:
 def test_dry_run_prints_the_diff_and_writes_nothing(repo: Path) -> None:
     result = _decide(repo, "--dry-run", "--type", "review_passed", "--date", "2026-11-20", "--document", "西市监〔2026〕40号", UNDER_REVIEW)
     assert result.returncode == 0 and f"+++ b/records/{UNDER_REVIEW}.yaml" in result.stdout and "试运行" in result.stdout
-    assert _git(repo, "status", "--porcelain", "records") == ""
+    assert git(repo, "status", "--porcelain", "records") == ""
 
 
 @pytest.mark.parametrize("args,message", [
@@ -81,7 +75,7 @@ def test_dry_run_prints_the_diff_and_writes_nothing(repo: Path) -> None:
 def test_bad_decisions_write_nothing(repo: Path, args: list[str], message: str) -> None:
     result = _decide(repo, *args)
     assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr, result.stderr
-    assert _git(repo, "status", "--porcelain", "records") == ""
+    assert git(repo, "status", "--porcelain", "records") == ""
 
 
 def test_bad_date_is_a_usage_error(repo: Path) -> None:

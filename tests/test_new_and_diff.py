@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 from generator.schema import PLACEHOLDER
-from tests.helpers import SAMPLES
+from tests.helpers import SAMPLES, git
 from tests.sitekit import fixtures, ipreg
 
 TODAY = "2026-11-25"
@@ -72,22 +70,23 @@ def test_new_refuses_bad_code_and_existing_file(tmp_path: Path) -> None:
     assert (repo / "records" / "91411721MA00000154.yaml").read_bytes() == before
 
 
-def git(repo: Path, *args: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.invalid",
-           "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
-    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
-
-
-def test_diff_between_two_commits(tmp_path: Path) -> None:
+def committed(tmp_path: Path, *names: str) -> Path:
+    """A scratch registry under git with the fixtures ``names`` committed as the base."""
     fx = fixtures()
     repo = scratch(tmp_path)
     git(repo, "init", "-q", "-b", "main")
     (repo / "records").mkdir()
-    keep, leaving, changing = fx["machine"], fx["private"], fx["conditional"]
-    for f in (keep, leaving, changing):
-        (repo / "records" / f"{f.uscc}.yaml").write_text(f.text, encoding="utf-8")
+    for name in names:
+        (repo / "records" / f"{fx[name].uscc}.yaml").write_text(fx[name].text, encoding="utf-8")
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "base")
+    return repo
+
+
+def test_diff_between_two_commits(tmp_path: Path) -> None:
+    fx = fixtures()
+    repo = committed(tmp_path, "machine", "private", "conditional")
+    leaving, changing = fx["private"], fx["conditional"]
     # the change: one enterprise is revoked, one passes its review, one new enterprise is filed
     revoked = leaving.text + "  - date: 2026-09-01\n    type: revoked\n    document: 西市监〔2026〕30号\n"
     (repo / "records" / f"{leaving.uscc}.yaml").write_text(revoked, encoding="utf-8")
@@ -123,14 +122,8 @@ def test_diff_says_why(tmp_path: Path) -> None:
     """The PR summary names the new events (type, date, 文号), the resulting dates and the findings themselves; a record
     with errors keeps its name; a deleted record is a loud warning; a policy.yml change shows its effect on every record."""
     fx = fixtures()
-    repo = scratch(tmp_path)
-    git(repo, "init", "-q", "-b", "main")
-    (repo / "records").mkdir()
+    repo = committed(tmp_path, "machine", "private", "conditional")
     machine, private, conditional = fx["machine"], fx["private"], fx["conditional"]
-    for f in (machine, private, conditional):
-        (repo / "records" / f"{f.uscc}.yaml").write_text(f.text, encoding="utf-8")
-    git(repo, "add", ".")
-    git(repo, "commit", "-q", "-m", "base")
     passed = conditional.text.replace("  - year: 2022\n", "  - year: 2025\n") + \
         "  - date: 2026-11-20\n    type: review_passed\n    document: 西市监〔2026〕40号\n"
     (repo / "records" / f"{conditional.uscc}.yaml").write_text(passed, encoding="utf-8")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import functools
 import gzip
 import html
 import io
@@ -385,21 +384,19 @@ def test_csv_keeps_codes_as_text_and_carries_its_date(site: Path) -> None:
 
 
 def test_last_change_comes_from_one_git_log(tmp_path: Path) -> None:
-    import subprocess
 
     from generator.site.history import last_changes
+    from tests.helpers import git
 
-    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x.invalid", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x.invalid",
-           "GIT_COMMITTER_DATE": "2026-03-04T10:00:00+08:00", "GIT_AUTHOR_DATE": "2026-03-04T10:00:00+08:00", "PATH": "/usr/bin:/bin"}
-    run = functools.partial(subprocess.run, cwd=tmp_path, env=env, check=True, capture_output=True)
-    run(["git", "init", "-q"])
+    first = {"GIT_COMMITTER_DATE": "2026-03-04T10:00:00+08:00", "GIT_AUTHOR_DATE": "2026-03-04T10:00:00+08:00"}
+    git(tmp_path, "init", "-q")
     (tmp_path / "records").mkdir()
     (tmp_path / "records" / "a.yaml").write_text("a", encoding="utf-8")
     (tmp_path / "records" / "b.yaml").write_text("b", encoding="utf-8")
-    run(["git", "add", "."])
-    run(["git", "commit", "-qm", "one"])
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "one", **first)
     (tmp_path / "records" / "b.yaml").write_text("b2", encoding="utf-8")
-    run(["git", "commit", "-qam", "two"], env={**env, "GIT_COMMITTER_DATE": "2026-05-06T10:00:00+08:00"})
+    git(tmp_path, "commit", "-qam", "two", **{**first, "GIT_COMMITTER_DATE": "2026-05-06T10:00:00+08:00"})
     assert last_changes(tmp_path, ["records/a.yaml", "records/b.yaml", "records/c.yaml"]) == {
         "records/a.yaml": date(2026, 3, 4), "records/b.yaml": date(2026, 5, 6)}
     assert last_changes(tmp_path / "no-git", ["records/a.yaml"]) == {}

@@ -119,40 +119,48 @@ def lifecycle_chart(st: Status, today: date) -> Markup | None:
 KIND_LABELS = {"term_end": "有效期届满", "review_deadline": "复核期限届满", "grace_until": "保留资格期届满"}
 
 
-def monthly_chart(deadlines: Iterable[tuple[date, str]], today: date, months: int = 24) -> Markup:
-    """How many deadlines fall in each month from this month on: a row per month, bars split by kind, counts as text."""
-    counts = Counter((d.year, d.month, kind) for d, kind in deadlines)
-    keys = []
-    year, month = today.year, today.month
-    for _ in range(months):
-        keys.append((year, month))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    totals = {k: sum(counts.get((*k, kind), 0) for kind in KIND_LABELS) for k in keys}
-    peak = max(totals.values(), default=0) or 1
-    row = 18
-    top = 4
-    legend_y = top + row * len(keys) + 16
-    height = legend_y + 10
+def _stacked_rows(rows: list[tuple[str, Counter[str]]], kinds: dict[str, str], label_width: int, row: int = 18) -> tuple[list[str], int]:
+    """A row per label with one bar split by kind (classes ``ipreg-c-<kind>``), its total as text, and a legend that
+    wraps at the view box's width. Returns the SVG elements and the height they take."""
+    peak = max((sum(c.values()) for _, c in rows), default=0) or 1
+    top, span = 4, WIDTH - label_width - 40
     body = []
-    span = WIDTH - 70 - 40
-    for index, key in enumerate(keys):
+    for index, (label, counts) in enumerate(rows):
         y = top + row * index
-        body.append(f'<text class="ipreg-c-text" x="0" y="{y + 13}" font-size="{FONT}">{key[0]}-{key[1]:02d}</text>')
-        x = 70.0
-        for kind in KIND_LABELS:
-            n = counts.get((*key, kind), 0)
+        body.append(f'<text class="ipreg-c-text" x="0" y="{y + row - 5}" font-size="{FONT}">{label}</text>')
+        x = float(label_width)
+        for kind in kinds:
+            n = counts.get(kind, 0)
             if n:
                 w = span * n / peak
                 body.append(f'<rect class="ipreg-c-{kind}" x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row - 6}"/>')
                 x += w
-        body.append(f'<text class="ipreg-c-text" x="{x + 4:.1f}" y="{y + 13}" font-size="{FONT}">{totals[key]}</text>')
-    lx = 0
-    for kind, label in KIND_LABELS.items():
-        body.append(f'<rect class="ipreg-c-{kind}" x="{lx}" y="{legend_y - 9}" width="10" height="10"/>'
-                    f'<text class="ipreg-c-text" x="{lx + 13}" y="{legend_y}" font-size="{FONT - 1}">{label}</text>')
-        lx += 13 + 12 * len(label) + 10
-    busy = [f"{k[0]}年{k[1]}月 {totals[k]} 项" for k in keys if totals[k]]
-    total = sum(totals.values())
+        body.append(f'<text class="ipreg-c-text" x="{x + 4:.1f}" y="{y + row - 5}" font-size="{FONT}">{sum(counts.values())}</text>')
+    lx, ly = 0, top + row * len(rows) + 8
+    for kind, label in kinds.items():
+        width = 13 + 12 * len(label) + 10
+        if lx + width > WIDTH:
+            lx, ly = 0, ly + 16
+        body.append(f'<rect class="ipreg-c-{kind}" x="{lx}" y="{ly}" width="10" height="10"/>'
+                    f'<text class="ipreg-c-text" x="{lx + 13}" y="{ly + 9}" font-size="{FONT - 1}">{label}</text>')
+        lx += width
+    return body, ly + 16
+
+
+def monthly_chart(deadlines: Iterable[tuple[date, str]], today: date, months: int = 24) -> Markup:
+    """How many deadlines fall in each month from this month on: a row per month, bars split by kind, counts as text."""
+    per_month: dict[tuple[int, int], Counter[str]] = {}
+    year, month = today.year, today.month
+    for _ in range(months):
+        per_month[(year, month)] = Counter()
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    for day, kind in deadlines:
+        if (day.year, day.month) in per_month:
+            per_month[(day.year, day.month)][kind] += 1
+    body, height = _stacked_rows([(f"{y}-{m:02d}", c) for (y, m), c in per_month.items()], KIND_LABELS, 70)
+    keys = list(per_month)
+    busy = [f"{y}年{m}月 {sum(c.values())} 项" for (y, m), c in per_month.items() if c]
+    total = sum(sum(c.values()) for c in per_month.values())
     desc = (f"{keys[0][0]}年{keys[0][1]}月至{keys[-1][0]}年{keys[-1][1]}月共 {total} 项期限" + ("：" + "，".join(busy) if busy else "") + "。")
     return _svg("每月届满的期限", desc, height, body, "ipreg-chart-monthly")
 
@@ -164,29 +172,6 @@ DECISION_LABELS = {"filed": "备案", "review_passed": "复核通过", "review_f
 def yearly_chart(counts: dict[int, Counter[str]]) -> Markup:
     """Decisions per year: a row per year, bars split by kind of decision, the total as text, and a legend."""
     years = sorted(counts)
-    peak = max((sum(c.values()) for c in counts.values()), default=0) or 1
-    row, top, span = 20, 4, WIDTH - 50 - 40
-    legend_top = top + row * len(years) + 8
-    body = []
-    for index, year in enumerate(years):
-        y = top + row * index
-        body.append(f'<text class="ipreg-c-text" x="0" y="{y + 14}" font-size="{FONT}">{year}</text>')
-        x = 50.0
-        for kind in DECISION_LABELS:
-            n = counts[year].get(kind, 0)
-            if n:
-                w = span * n / peak
-                body.append(f'<rect class="ipreg-c-{kind}" x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row - 6}"/>')
-                x += w
-        body.append(f'<text class="ipreg-c-text" x="{x + 4:.1f}" y="{y + 14}" font-size="{FONT}">{sum(counts[year].values())}</text>')
-    lx, ly = 0, legend_top
-    for kind, label in DECISION_LABELS.items():
-        width = 13 + 12 * len(label) + 10
-        if lx + width > WIDTH:
-            lx, ly = 0, ly + 16
-        body.append(f'<rect class="ipreg-c-{kind}" x="{lx}" y="{ly}" width="10" height="10"/>'
-                    f'<text class="ipreg-c-text" x="{lx + 13}" y="{ly + 9}" font-size="{FONT - 1}">{label}</text>')
-        lx += width
-    height = ly + 16
+    body, height = _stacked_rows([(str(year), counts[year]) for year in years], DECISION_LABELS, 50, row=20)
     desc = "；".join(f"{year}年 " + "、".join(f"{DECISION_LABELS[k]} {n} 项" for k, n in counts[year].items() if n) for year in years) + "。"
     return _svg("每年的备案决定", desc if years else "暂无决定。", height, body, "ipreg-chart-yearly")
