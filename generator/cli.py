@@ -498,7 +498,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             raise UsageError(f"--date {args.date} 不是日期：请写作 YYYY-MM-DD，如 2026-03-15") from None
         if not Path(args.records).is_dir():
             raise UsageError(f"找不到记录目录 {args.records}：请在登记簿根目录运行，或用 --records 指定")
-        return commands.decide(Path(args.records), args.type, day, args.document, args.uscc, policy, today, args.dry_run)
+        files, _ = discover([args.records])  # the whole registry: the change is checked within it
+        raws = {display: read_bytes(path) for path, display in files}
+        prefix = Path(args.records).as_posix().rstrip("/") + "/"
+        return commands.decide(raws, prefix, args.type, day, args.document, args.uscc, policy, today, args.dry_run)
     if args.command == "build":
         from generator.site.sitedir import SiteDirError, check_target
 

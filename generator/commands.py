@@ -6,7 +6,7 @@ import json
 import os
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -209,13 +209,14 @@ def diff(base: str, before: Registry, after: Registry, before_files: dict[str, b
     return 0
 
 
-def decide(records: Path, kind: str, day: date, document: str, usccs: Sequence[str], policy: Policy, today: date, dry_run: bool) -> int:
+def decide(raws: Mapping[str, bytes], prefix: str, kind: str, day: date, document: str, usccs: Sequence[str], policy: Policy,
+           today: date, dry_run: bool) -> int:
     """``ipreg decide``: plan, check, then write (or print the diff with ``dry_run``)."""
     from generator import decide as deciding
     from generator.labels import EVENT_ZH
 
     try:
-        changes, _ = deciding.plan(records, kind, day, document, usccs, policy, today)
+        changes, _ = deciding.plan(raws, prefix, kind, day, document, usccs, policy, today)
     except deciding.DecideError as exc:
         print(f"ipreg: {exc}", file=sys.stderr)
         for finding in exc.findings:

@@ -13,7 +13,7 @@ import difflib
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from generator.findings import Finding
-from generator.loader import load_bytes, read_bytes
+from generator.loader import load_bytes
 from generator.policy import Policy
 from generator.registry import Registry, build_registry
 
@@ -120,10 +120,10 @@ def append_event(raw: bytes, event: dict[str, str], file: str) -> bytes:
     return (b"\xef\xbb\xbf" if bom else b"") + body.encode("utf-8")
 
 
-def plan(records: Path, kind: str, day: date, document: str, usccs: Sequence[str], policy: Policy, today: date) -> tuple[list[Change], Registry]:
-    """The changes ``ipreg decide`` would write, after checking them within the whole registry; raises DecideError."""
-    from generator.cli import discover
-
+def plan(raws: Mapping[str, bytes], prefix: str, kind: str, day: date, document: str, usccs: Sequence[str], policy: Policy,
+         today: date) -> tuple[list[Change], Registry]:
+    """The changes ``ipreg decide`` would write to the registry ``raws`` (file name -> bytes, as the CLI read them; the
+    record of code X is ``<prefix>X.yaml``), after checking them within the whole registry; raises DecideError."""
     if kind not in DECISIONS:
         raise DecideError(f"--type {kind} 不是决定类型：可选 {'、'.join(DECISIONS)}")
     codes = list(dict.fromkeys(u.strip().upper() for u in usccs if u.strip()))
@@ -133,9 +133,6 @@ def plan(records: Path, kind: str, day: date, document: str, usccs: Sequence[str
         raise DecideError("--document 不能为空：请写决定的文号，如 西市监〔2026〕12号")
     if day > today:
         raise DecideError(f"决定日期 {day} 晚于今天（{today}）：只能录入已经作出的决定")
-    files, _ = discover([str(records)])
-    raws = {display: read_bytes(path) for path, display in files}
-    prefix = records.as_posix().rstrip("/") + "/"
     missing = [c for c in codes if f"{prefix}{c}.yaml" not in raws]
     if missing:
         raise DecideError(f"找不到这些企业的记录：{'、'.join(f'{prefix}{c}.yaml' for c in missing)}（请核对统一社会信用代码，新企业先用 ipreg new 建立记录）")

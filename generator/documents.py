@@ -335,4 +335,4 @@ def review_letters(due: Sequence[tuple[Record, Status]], policy: Policy, today: 
 
 def safe_name(text: str) -> str:
     """A file name that works on Windows too (no \\ / : * ? " < > |)."""
-    return re.sub(r'[\\\\/:*?"<>|\s]+', "_", text).strip("._") or "文件"
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("._") or "文件"
