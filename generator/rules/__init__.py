@@ -42,9 +42,6 @@ class Rule:
             raise ValueError(f"rule {self.id} declared twice")
         CATALOGUE[self.id] = self
 
-    def __str__(self) -> str:
-        return self.id
-
     def describe(self, policy: Policy) -> str:
         """The summary with the numbers of ``policy`` filled in."""
         values = {f.name: getattr(policy, f.name) for f in fields(policy)}

@@ -29,7 +29,6 @@ from generator.site.exports import site_file_names
 from generator.site.privacy import find
 
 _MARKER = re.compile(r"<!--\s*ipreg:([a-z-]+)\s*-->")
-HAND_WRITTEN: frozenset[str] = frozenset()  # fragments that are hand-written text (none since the staff guide left the site)
 _SNIPPET = re.compile(r"^[ \t]*-{1,}8<-{1,}", re.MULTILINE)  # pymdownx.snippets' include syntax
 _RULE_CODE = re.compile(r"(?<![`\[])`(" + "|".join(re.escape(r) for r in CATALOGUE) + r")`(?!`)")
 PLACEHOLDER_URL = "https://ipreg.xiping.invalid/"
@@ -125,8 +124,7 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
                 raise PluginError(f"{page.file.src_uri}：未知的生成区块 ipreg:{name}")
             return fragments[name]
 
-        hand_written = markdown + "".join(fragments[n] for n in _MARKER.findall(markdown) if n in HAND_WRITTEN)
-        leaks = find(hand_written, self.secrets)
+        leaks = find(markdown, self.secrets)  # the page's own text; generated fragments show public fields only
         if leaks:
             where = "；".join(f"“{needle}”（{origin}）" for needle, origin in leaks[:5])
             raise PluginError(f"{page.file.src_uri}：手写页面含有记录中的非公开信息或申报中的企业，站点未生成：{where}。"
