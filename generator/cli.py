@@ -251,6 +251,17 @@ def _terminate(signum: int, frame: object) -> None:
     raise Terminated
 
 
+def _terminate_late(signum: int, frame: object) -> None:
+    """SIGTERM after the work is done (the process is about to exit): end as terminated (143), never by the default
+    action in the middle of Python's shutdown."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(143)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -276,8 +287,8 @@ def main(argv: Sequence[str] | None = None) -> int:
               "请把这条信息报告给维护人员，加 --debug 可看详细信息。", file=sys.stderr)
         return EXIT_FINDINGS
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        if previous is not None:  # in-process callers (argv given) get their handler back; a program keeps handling it
+            signal.signal(signal.SIGTERM, previous if argv is not None else _terminate_late)
 
 
 def _context(args: argparse.Namespace) -> tuple[Policy, date]:

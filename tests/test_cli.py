@@ -255,3 +255,13 @@ def test_checking_one_file_runs_the_registry_wide_rules(repo: Path, tmp_path: Pa
             ("records/91411721MA00000154.yaml", "registry.duplicate")}
     whole = json.loads(run("check", "--format", "json", "--today", TODAY, *options, cwd=repo, env=env).stdout)
     assert whole["records"] == 3 and {f["rule"] for f in whole["findings"] if f["severity"] == "error"} >= {"registry.duplicate", "art5.revenue"}
+
+
+def test_sigterm_after_the_work_is_done_exits_143_with_its_output() -> None:
+    """A program keeps handling SIGTERM until it exits: one arriving after the command finished (the race a killed
+    ``ipreg build`` can hit at its very end) ends the process with 143, output flushed, not by the default action."""
+    probe = ("import os, signal, sys, time\nsys.argv = ['ipreg', 'status', '--today', '2026-11-25']\n"
+             "from generator.cli import main\nmain()\nos.kill(os.getpid(), signal.SIGTERM)\ntime.sleep(10)\nprint('not reached')\n")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=sample_repo(), capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 143, (result.returncode, result.stderr)
+    assert "的状态（16 家）" in result.stdout and "not reached" not in result.stdout
