@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import re
 import shutil
 import subprocess
@@ -84,7 +85,7 @@ def plain_mkdocs_tree(repo: Path, out: Path) -> Path:
     files, notes = discover([str(repo / "records")])
     site = gather(files, load_policy(repo / "policy.yml"), date.fromisoformat(TODAY), notes)
     content = site_content(repo, site)
-    content.files.update(site_files(site.items, site.registry.today, "https://example.invalid/")[0])
+    content.files.update(site_files(site.items, site.registry.today, "https://example.invalid/"))
     docs = out / "docs"
     shutil.copytree(ROOT / "docs", docs)
     marker = re.compile(r"<!--\s*ipreg:([a-z-]+)\s*-->")
@@ -105,6 +106,28 @@ def plain_mkdocs_tree(repo: Path, out: Path) -> Path:
     return out
 
 
+def search_probe(site: Path) -> dict[str, Any]:
+    """Bytes fetched for one query (Material's index of the other pages, which a visitor fetches once, plus the
+    enterprise index files of that query), over queries of each kind: a product word, an industry word, part of a
+    name, a USCC fragment, a word every enterprise has. The search worker runs under Node (benchmarks/search_probe.js)."""
+    node = shutil.which("node")
+    if node is None:
+        return {}
+    rows = json.loads((site / "data" / "enterprises.json").read_text(encoding="utf-8"))["enterprises"]
+    rng = random.Random(3)
+    queries = ["西平县"]
+    for row in rng.sample(rows, min(5, len(rows))):
+        queries += [row["main_products"][0][:2], row["industry"]["name"][:4], row["name"][3:7], row["uscc"][8:14]]
+    worker = ROOT / "docs" / "assets" / "javascripts" / "workers" / "ipreg-search.js"
+    done = subprocess.run([node, str(ROOT / "benchmarks" / "search_probe.js"), str(worker), str(site)], input=json.dumps(queries),
+                          capture_output=True, text=True, timeout=600, check=True)
+    found = json.loads(done.stdout)
+    fixed = (site / "search" / "search_index.json").stat().st_size
+    sizes = sorted(fixed + v["bytes"] for v in found.values())
+    return {"index_kb": fixed / 1024, "query_kb_median": sizes[len(sizes) // 2] / 1024, "query_kb_max": sizes[-1] / 1024,
+            "queries": len(sizes)}
+
+
 def median_run(runs: list[Run]) -> Run:
     """The run with the median wall time (its own peak memory); an odd count keeps it one real run."""
     return sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
@@ -123,13 +146,22 @@ def bench(count: int, build: bool, errors: float, repeat: int = 1, shape: str = 
         check = measure(command, repo, cache)  # cold: no cache yet
         one = Path(files[len(files) // 2])
         original = one.read_text(encoding="utf-8")
-        warm_runs = []
-        for i in range(repeat):  # one file changed since the last run (alternately changed and restored)
-            changed = original.replace("legal_person: true", "legal_person: false") if i % 2 == 0 else original
-            one.write_text(changed, encoding="utf-8")
-            warm_runs.append(measure(command, repo, cache))
-        warm = median_run(warm_runs)
-        row.update(warm_s=warm.seconds, warm_mb=warm.peak_mb, check_cpu_s=check.cpu_s)
+        forms = {  # each run after changing (or restoring) one file: the whole registry as text and as JSON, and the file alone
+            "warm_s": [str(BIN / "ipreg"), "check", "--today", TODAY],
+            "warm_json_s": command,
+            "warm_one_s": [str(BIN / "ipreg"), "check", "--today", TODAY, f"records/{one.name}"],
+        }
+        edits = 0
+        for key, form in forms.items():
+            runs = []
+            for _ in range(repeat):
+                edits += 1
+                changed = original.replace("legal_person: true", "legal_person: false") if edits % 2 else original
+                one.write_text(changed, encoding="utf-8")
+                runs.append(measure(form, repo, cache))
+            row[key] = median_run(runs).seconds
+        one.write_text(original, encoding="utf-8")
+        row.update(check_cpu_s=check.cpu_s)
         row.update(check_s=check.seconds, check_mb=check.peak_mb)
         if compare:
             cjs = measure([str(BIN / "check-jsonschema"), "--schemafile", str(ROOT / "schemas/enterprise.schema.json"), *files], repo)
@@ -147,7 +179,8 @@ def bench(count: int, build: bool, errors: float, repeat: int = 1, shape: str = 
             row["build_ratios"] = [round(b.seconds / m.seconds, 3) for b, m in zip(builds, plains)]
             site = good / "site"
             row.update(build_s=built.seconds, build_mb=max(b.peak_mb for b in builds), build_ok=all(b.returncode == 0 for b in builds),
-                       site_mb=folder_size(site) / 2**20, index_kb=(site / "search/search_index.json").stat().st_size / 1024)
+                       site_mb=folder_size(site) / 2**20)
+            row.update(search_probe(site))
             pages = sorted((site / "enterprises").glob("*/index.html"))
             row["page_kb"] = max(p.stat().st_size for p in pages) / 1024 if pages else 0
             row.update(mkdocs_s=mk.seconds, mkdocs_mb=mk.peak_mb, overhead=built.seconds / mk.seconds)
@@ -161,20 +194,18 @@ def table(rows: list[dict[str, Any]]) -> str:
     def f(value: object, digits: int = 2) -> str:
         return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
 
-    lines = ["| 形状 | 记录数 | 平均大小 KB | ipreg check s（冷） | 峰值 MB | 改一个文件后再查 s | check-jsonschema s | 峰值 MB | 倍数 | CPU 倍数 | ipreg build s | 峰值 MB | 站点 MB | 搜索索引 KB | 每家索引 KB | 每家增量 KB | 最大企业页 KB | 纯 mkdocs build s | build/mkdocs | 各次之比 |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    previous: dict[str, Any] | None = None
+    lines = [("| 形状 | 记录数 | 平均大小 KB | ipreg check s（冷） | 峰值 MB | 改一个文件后再查 s：全部（文本） | 全部（JSON） | 只查这个文件 "
+             "| check-jsonschema s | 峰值 MB | 倍数 | CPU 倍数 | ipreg build s | 峰值 MB | 站点 MB | 每千家 MB | 搜索一次 KB（中位/最多） "
+             "| 最大企业页 KB | 纯 mkdocs build s | build/mkdocs | 各次之比 |"),
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        per = (float(r["index_kb"]) / int(r["n"])) if "index_kb" in r else None
-        slope = None  # what each enterprise added to the index since the previous size: the fixed pages cancel out
-        if per is not None and previous is not None and "index_kb" in previous:
-            slope = (float(r["index_kb"]) - float(previous["index_kb"])) / (int(r["n"]) - int(previous["n"]))
-        previous = r
+        per_thousand = float(r["site_mb"]) / int(r["n"]) * 1000 if "site_mb" in r else None
+        query = f"{r['query_kb_median']:.0f} / {r['query_kb_max']:.0f}" if "query_kb_max" in r else "—"
         lines.append("| " + " | ".join(f(x) for x in (
-            r.get("shape", "batches"), r["n"], r["record_kb"], r["check_s"], r["check_mb"], r["warm_s"], r.get("cjs_s", "—"),
-            r.get("cjs_mb", "—"), r.get("ratio", "—"), r.get("cpu_ratio") or "—",
-            r.get("build_s", "—"), r.get("build_mb", "—"), r.get("site_mb", "—"), r.get("index_kb", "—"),
-            per if per is not None else "—", slope if slope is not None else "—", r.get("page_kb", "—"), r.get("mkdocs_s", "—"), r.get("overhead", "—"),
+            r.get("shape", "batches"), r["n"], r["record_kb"], r["check_s"], r["check_mb"], r["warm_s"], r.get("warm_json_s", "—"),
+            r.get("warm_one_s", "—"), r.get("cjs_s", "—"), r.get("cjs_mb", "—"), r.get("ratio", "—"), r.get("cpu_ratio") or "—",
+            r.get("build_s", "—"), r.get("build_mb", "—"), r.get("site_mb", "—"), per_thousand if per_thousand is not None else "—", query,
+            r.get("page_kb", "—"), r.get("mkdocs_s", "—"), r.get("overhead", "—"),
             " / ".join(f"{x:.2f}" for x in r.get("build_ratios", ())) or "—")) + " |")
     return "\n".join(lines) + "\n"
 

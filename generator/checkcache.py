@@ -1,36 +1,48 @@
-"""The fast path of ``ipreg check``: a cache keyed by file content, and worker processes.
+"""The fast path of ``ipreg check``: an incremental cache of the last check, and worker processes.
 
-Each file's own results (``registry.Local``, without its positions) are kept in one file per
-(code, schemas, policy, today) fingerprint in the user's cache folder (``cache_dir``), never in the
-repository, so a checkout cannot bring a cache with it. A result is reused only for the same name and
-the same content digest: every file is read and hashed on every run (10,000 records take tens of
-milliseconds). The cache file carries a digest of its payload and is checked for shape when read: a
-damaged or foreign cache is treated as empty. The registry-wide checks (duplicates, ranking) always
-run on the whole set, so the output is exactly that of the uncached path.
+The cache is one file per (code, schemas, policy, today) fingerprint in the user's cache folder (``cache_dir``), never
+in the repository, so a checkout cannot bring a cache with it. It keeps, per file: its status signature (size,
+modification and change times, inode), its content digest, its errors and warnings after the registry-wide checks, the
+values that must be unique and its industry; and per industry, in a blob decoded only when needed, each member's own
+results (``registry.Local`` without positions) and information notes.
+
+A run reads a file only when its signature changed, or when it was changed less than ``RACY_NS`` before the last run
+began (its time stamp could then repeat); on Windows, where st_ctime is the creation time, every file is read and
+hashed. A file is checked again only when its digest changed. The registry-wide checks are redone where their inputs
+changed: duplicates are counted over all files each time, an industry is ranked again when a member changed, came or
+went. The output is exactly that of ``--no-cache`` (tests compare them). The cache file carries a digest of its
+payload and every entry is checked for shape where it is used: a damaged or foreign cache is treated as empty.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import marshal
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import astuple, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import generator
 from generator.findings import SEVERITY_ORDER, Finding
-from generator.loader import Loaded, load_bytes, load_file, read_bytes
+from generator.loader import Loaded, StrPath, load_bytes, load_file, read_bytes
 from generator.policy import Policy
-from generator.ranking import RankInput
-from generator.registry import Local, check_local
+from generator.ranking import Rank, RankInput
+from generator.registry import Entry, Local, Registry, check_local, duplicate_findings, finish, industry_ranks
+from generator.rules import REGISTRY_DUPLICATE
+from generator.rules.eligibility import ranking_words
 from generator.schema import SCHEMA_DIR
 
 PARALLEL_FROM = 400  # below this many files to check, starting worker processes costs more than it saves
-MAGIC = b"ipreg-check-cache 3\n"
+MAGIC = b"ipreg-check-cache 4\n"
+RACY_NS = 2_000_000_000  # time stamps can be as coarse as 2 s (FAT): a file changed that close to a run is read again
+TRUST_STAT = sys.platform != "win32"  # Windows' st_ctime is the creation time: an edit with its time put back would go unseen
 _worker: dict[str, object] = {}
 
 
@@ -61,18 +73,8 @@ def fingerprint(policy: Policy, today: date) -> str:
         digest.update(path.read_bytes())
     digest.update(repr(policy).encode())
     digest.update(today.isoformat().encode())
+    digest.update(sys.version.encode())  # marshal and hash() may differ between Python versions
     return digest.hexdigest()[:24]
-
-
-@dataclass
-class Store:
-    """The cache file: each file's results by (name, content digest), and the ranking notes of each
-    industry by a digest of its inputs."""
-
-    results: dict[str, Local] = field(default_factory=dict)
-    notes: dict[str, dict[str, str]] = field(default_factory=dict)
-    loaded: tuple[int, int] = (0, 0)  # sizes as read: unchanged sizes and no new results mean nothing to write
-    encoded: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # results as read, written back without encoding again
 
 
 Derive = Callable[[Local, Policy, date], Any]
@@ -92,159 +94,348 @@ class _Keep:
         return local.without_positions() if self.records else local.lite()
 
 
-def check_files(files: Sequence[tuple[Path, str]], policy: Policy, today: date, cache_dir: Path | None, jobs: int | None,
-                keep_records: bool = False, store: Store | None = None, derive: Derive | None = None) -> list[Local]:
-    """Each file's own results, from the cache where its bytes are unchanged.
+def check_files(files: Sequence[tuple[StrPath, str]], policy: Policy, today: date, jobs: int | None,
+                keep_records: bool = False, derive: Derive | None = None) -> list[Local]:
+    """Each file's own results, computed (in worker processes from PARALLEL_FROM files on); no cache.
 
-    With ``keep_records`` (status, worklist, explain) nothing is cached and every result keeps its
-    typed record, without the line map: findings are computed while the file is loaded, and the
-    loaded document is dropped right after, so memory grows by records, not by parse trees.
-    ``derive`` (a module-level function, so worker processes can run it) is called with each
-    full result where it is computed, and what it returns is kept as ``Local.extra`` while the
-    record itself is dropped: the site renders its pages this way, in parallel. No cache then either.
-    ``store``, when given, receives the cache contents so the caller can add ranking notes.
+    With ``keep_records`` (status, worklist, explain) every result keeps its typed record, without the line map:
+    findings are computed while the file is loaded, and the loaded document is dropped right after, so memory grows
+    by records, not by parse trees. ``derive`` (a module-level function, so worker processes can run it) is called
+    with each full result where it is computed, and what it returns is kept as ``Local.extra`` while the record
+    itself is dropped: the site renders its pages this way, in parallel.
     """
     keep = _Keep(keep_records, derive, policy)
-    if keep_records or derive is not None:
-        cache_dir = None
-    store_path = cache_dir / f"check-{fingerprint(policy, today)}.cache" if cache_dir else None
-    old = _read(store_path)
-    new = store if store is not None else Store()
-    new.notes, new.loaded, new.encoded = old.notes, old.loaded, old.encoded
-    if store_path is None:  # nothing to look up: each file is read where it is checked
-        return _compute([(i, display, path) for i, (path, display) in enumerate(files)], policy, today, jobs, keep)
-    results: list[Local | None] = [None] * len(files)
-    keys: list[str | None] = [None] * len(files)
-    todo: list[tuple[int, str, bytes | Path]] = []
-    for i, (path, display) in enumerate(files):
-        try:
-            raw = read_bytes(path)
-        except OSError:
-            results[i] = keep.shrink(check_local(load_file(path, display), policy, today), today)  # the loader words the error
-            continue
-        key = display + "\0" + hashlib.sha256(raw).hexdigest()
-        keys[i] = key
-        cached = old.results.get(key)
-        if cached is not None:
-            results[i] = cached
-        else:
-            todo.append((i, display, raw))
-    for (i, _, _), local in zip(todo, _compute(todo, policy, today, jobs, keep)):
-        results[i] = local
-    new.results = {k: r for k, r in zip(keys, results) if k is not None and r is not None}
-    if todo or new.results.keys() != old.results.keys():
-        new.loaded = (-1, -1)
-    return [r for r in results if r is not None]
+    return _compute([(display, path) for path, display in files], policy, today, jobs, keep)
 
 
-def save(cache_dir: Path | None, policy: Policy, today: date, store: Store) -> None:
-    """Write the cache unless nothing in it changed since it was read."""
-    if cache_dir is None:
-        return
-    if store.loaded == (len(store.results), len(store.notes)):
-        return
-    store.loaded = (0, 0)
-    _write(cache_dir / f"check-{fingerprint(policy, today)}.cache", store)
-
-
-def _load(source: bytes | Path, display: str) -> Loaded:
+def _load(source: bytes | StrPath, display: str) -> Loaded:
     return load_bytes(source, display) if isinstance(source, bytes) else load_file(source, display)
 
 
-def _compute(todo: list[tuple[int, str, bytes | Path]], policy: Policy, today: date, jobs: int | None, keep: _Keep) -> list[Local]:
-    """The results of ``todo`` (index, display name, bytes or path to read), in its order."""
+def _compute(todo: list[tuple[str, bytes | StrPath]], policy: Policy, today: date, jobs: int | None, keep: _Keep) -> list[Local]:
+    """The results of ``todo`` (display name, bytes or path to read), in its order."""
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers <= 1 or len(todo) < PARALLEL_FROM:
-        return [keep.shrink(check_local(_load(source, display), policy, today), today) for _, display, source in todo]
+        return [keep.shrink(check_local(_load(source, display), policy, today), today) for display, source in todo]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(policy, today, keep)) as pool:
         chunk = max(16, min(512, len(todo) // (workers * 8)))  # big chunks cost less to pass around; eight per worker keep them even
-        return list(pool.map(_check_one, [(display, source) for _, display, source in todo], chunksize=chunk))
+        return list(pool.map(_check_one, todo, chunksize=chunk))
 
 
 def _init(policy: Policy, today: date, keep: _Keep) -> None:
+    gc.enable()  # a worker forked while ``check_cached`` had the collector off
     _worker["policy"], _worker["today"], _worker["keep"] = policy, today, keep
 
 
-def _check_one(item: tuple[str, bytes | Path]) -> Local:
+def _check_one(item: tuple[str, bytes | StrPath]) -> Local:
     policy, today, keep = _worker["policy"], _worker["today"], _worker["keep"]
     assert isinstance(policy, Policy) and isinstance(today, date) and isinstance(keep, _Keep)
     return keep.shrink(check_local(_load(item[1], item[0]), policy, today), today)
 
 
-def _encode(local: Local) -> tuple[Any, ...]:
-    rank = local.rank
-    return (local.file, tuple((f.file, f.line, f.column, f.severity, f.rule, f.message, f.article, f.params) for f in local.findings), local.keys,
-            None if rank is None else (rank.key, rank.industry_code, rank.industry_name, rank.on.toordinal(), rank.inventions,
-                                       rank.granted, rank.ended, rank.line, rank.column),
-            None if local.on is None else local.on.toordinal())
 
 
-def _decode(item: Any) -> Local:
-    """One cached result, its shape checked field by field (TypeError/ValueError otherwise)."""
-    file, findings, keys, rank, on = item
-    _expect(isinstance(file, str) and isinstance(findings, tuple) and isinstance(keys, tuple))
-    decoded = []
-    for f in findings:
-        path, line, column, severity, rule, message, article, params = f
-        _expect(isinstance(path, str) and type(line) is int and type(column) is int and severity in SEVERITY_ORDER
-                and isinstance(rule, str) and isinstance(message, str) and (article is None or isinstance(article, str))
-                and isinstance(params, tuple) and all(isinstance(k, str) and (v is None or isinstance(v, (str, int))) for k, v in params))
-        decoded.append(Finding(path, line, column, severity, rule, message, article, params))
-    for kind, value, line, column in keys:
-        _expect(isinstance(kind, str) and isinstance(value, str) and type(line) is int and type(column) is int)
-    rank_input = None
-    if rank is not None:
-        key, code, name, day, inventions, granted, ended, line, column = rank
-        _expect(isinstance(key, str) and isinstance(code, str) and isinstance(name, str) and type(line) is int and type(column) is int
-                and all(isinstance(x, tuple) and all(type(v) is int for v in x) for x in (inventions, granted, ended)))
-        rank_input = RankInput(key, code, name, date.fromordinal(day), inventions, granted, ended, line, column)
-    return Local(file, tuple(decoded), (), keys, rank_input, None, None, None if on is None else date.fromordinal(on))
+# ---------------------------------------------------------------------------------------------------------------------
+# ipreg check with the cache
+
+
+@dataclass
+class _Cache:
+    """The cache as read. ``index``: file -> (status signature, content digest, industry, errors and warnings, unique
+    values, had duplicates); ``blobs``: industry -> marshal of file -> (ranking input, own information notes, figures of
+    the ranking note), decoded only for the industries a run needs."""
+
+    started: int = 0  # when the run that wrote it began (ns)
+    index: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    blobs: dict[str, bytes] = field(default_factory=dict)
+
+
+class _Damaged(Exception):
+    """A cache entry of the wrong shape: the run starts again without the cache."""
+
+
+def check_cached(files: Sequence[tuple[StrPath, str]], extra: Iterable[Finding], policy: Policy, today: date, folder: Path,
+                 jobs: int | None, infos: bool) -> Registry:
+    """The registry as ``ipreg check`` reports it, reusing the last run's results where their inputs are unchanged.
+
+    Without ``infos`` the information notes (shown only by ``--verbose`` and JSON) are left out of the findings, so
+    they are not even decoded. Entries carry each file's findings, not its record."""
+    path = folder / f"check-{fingerprint(policy, today)}.cache"
+    extra = tuple(extra)
+    if len({display for _, display in files}) < len(files):  # one file named twice: the plain path reports it as such
+        return _uncached(files, extra, policy, today, jobs, infos)
+    collecting = gc.isenabled()
+    gc.disable()  # hundreds of thousands of small tuples, none of them in a cycle: the collector would only walk them
+    try:
+        old = _read(path)
+        try:
+            registry, cache = _incremental(files, extra, policy, today, jobs, infos, old)
+        except _Damaged:
+            registry, cache = _incremental(files, extra, policy, today, jobs, infos, _Cache())
+        if cache is not None:
+            _write(path, cache)
+    finally:
+        if collecting:
+            gc.enable()
+    return registry
+
+
+def _uncached(files: Sequence[tuple[StrPath, str]], extra: tuple[Finding, ...], policy: Policy, today: date, jobs: int | None,
+              infos: bool) -> Registry:
+    from generator.registry import assemble
+
+    registry = assemble(check_files(files, policy, today, jobs), policy, today, extra)
+    if infos:
+        return registry
+    return replace(registry, findings=tuple(f for f in registry.findings if f.severity != "info"))
+
+
+def _incremental(files: Sequence[tuple[StrPath, str]], extra: tuple[Finding, ...], policy: Policy, today: date, jobs: int | None,
+                 infos: bool, old: _Cache) -> tuple[Registry, _Cache | None]:
+    started = time.time_ns()
+    index: dict[str, tuple[Any, ...]] = {}
+    fresh: dict[str, tuple[int, bytes] | None] = {}  # checked again: signature and digest (None: unreadable, never cached)
+    todo: list[tuple[str, bytes | StrPath]] = []
+    for source, display in files:
+        prev = old.index.get(display)
+        try:
+            st = os.stat(source)
+            sig = hash((st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))  # ints hash the same in every process
+            if TRUST_STAT and prev is not None and prev[0] == sig and max(st.st_mtime_ns, st.st_ctime_ns) < old.started - RACY_NS:
+                index[display] = prev
+                continue
+            raw = read_bytes(source)
+        except OSError:
+            todo.append((display, source))  # the loader words the error
+            fresh[display] = None
+            continue
+        digest = hashlib.sha256(raw).digest()[:16]
+        if prev is not None and prev[1] == digest:
+            index[display] = (sig, *prev[1:])
+        else:
+            todo.append((display, raw))
+            fresh[display] = (sig, digest)
+    computed = dict(zip((display for display, _ in todo), _compute(todo, policy, today, jobs, _Keep())))
+
+    order = [display for _, display in files]
+    group_of = {display: entry[2] for display, entry in index.items()}
+    group_of.update((display, local.rank.industry_code if local.rank else "") for display, local in computed.items())
+    members: dict[str, list[str]] = defaultdict(list)
+    for display in order:
+        members[group_of[display]].append(display)
+    blobs: dict[str, dict[str, Any]] = {}
+
+    def blob(group: str) -> dict[str, Any]:
+        if group not in blobs:
+            blobs[group] = _load_blob(old.blobs.get(group))
+        return blobs[group]
+
+    # an industry is ranked again when a member came, went or has other ranking inputs; other edits leave its notes as they are
+    changed = {group for group in members if group not in old.blobs}
+    changed.update(entry[2] for display, entry in old.index.items() if display not in group_of)
+    for display, local in computed.items():
+        prev = old.index.get(display)
+        new_group = group_of[display]
+        if prev is None or prev[2] != new_group:
+            changed.update((new_group, *(() if prev is None else (prev[2],))))
+        elif new_group and _item(blob(new_group).get(display))[0] != _encode_rank(local.rank):
+            changed.add(new_group)
+
+    def local_of(display: str) -> Local:
+        if display in computed:
+            return computed[display]
+        return _cached_local(display, index[display], _item(blob(group_of[display]).get(display)))
+
+    ranks: dict[str, dict[str, Rank]] = {}
+
+    def rank_of(display: str) -> Rank | None:
+        """The figures of the ranking note: from the cache for an industry whose ranking inputs are unchanged."""
+        group = group_of[display]
+        if group not in changed:
+            return _decode_figures(_item(blob(group).get(display))[2])
+        if group not in ranks:
+            ranks[group] = industry_ranks([r for r in (local_of(d).rank for d in members[group]) if r is not None], policy.lookback_years)
+        return ranks[group].get(display)
+
+    def note_of(local: Local) -> str | None:
+        figures = rank_of(local.file) if local.rank else None
+        return None if local.rank is None or figures is None else ranking_words(local.rank, figures, policy.lookback_years)
+
+    duplicates = duplicate_findings([(d, index[d][4] if d in index else computed[d].keys) for d in order])
+    redo = set(computed) | {d for d in order if d in duplicates or (d in index and index[d][5])}
+    for group in changed - {""}:
+        redo.update(members[group])
+
+    results: dict[str, tuple[Finding, ...]] = {}
+    stored: dict[str, tuple[Any, ...]] = {}  # refreshed blob items
+    for display in redo:
+        local = local_of(display)
+        findings = finish(local, duplicates.get(display, ()), note_of(local))[1]
+        results[display] = findings
+        now = fresh[display] if display in fresh else index[display][:2]
+        if now is None:
+            index.pop(display, None)
+            continue
+        index[display] = (*now, group_of[display], tuple(_encode_finding(f) for f in findings if f.severity != "info"), local.keys,
+                          display in duplicates)
+        figures = rank_of(display) if local.rank else None
+        stored[display] = (_encode_rank(local.rank), tuple(_encode_finding(f) for f in local.findings if f.severity == "info"),
+                           None if figures is None else astuple(figures))
+
+    entries, everything = [], list(extra)
+    for display in order:
+        if display in results:
+            shown = results[display] if infos else tuple(f for f in results[display] if f.severity != "info")
+        elif infos:  # the notes too: the file's own results and its ranking note, as after a full check
+            local = local_of(display)
+            shown = finish(local, (), note_of(local))[1]
+        else:
+            shown = tuple([_decode_finding(display, f) for f in index[display][3]])
+        entries.append(Entry(display, None, None, None, (), shown))
+        everything.extend(shown)
+    everything.sort(key=Finding.sort_key)
+    registry = Registry(today, policy, tuple(entries), tuple(everything))
+
+    if not redo and not changed and index == old.index:
+        return registry, None  # nothing to write
+    new = _Cache(started, index, {})
+    for group, names in members.items():
+        if group not in changed and not any(d in stored for d in names):
+            new.blobs[group] = old.blobs[group]
+        else:
+            new.blobs[group] = marshal.dumps({d: stored[d] if d in stored else blob(group)[d] for d in names if d in index})
+    return registry, new
+
+
+def _cached_local(display: str, entry: tuple[Any, ...], item: tuple[Any, ...]) -> Local:
+    """A file's own results from the cache: its errors and warnings but those of registry.duplicate, its own notes
+    (the ranking note is the industry's), its ranking input, unique values and D."""
+    own = [_decode_finding(display, f) for f in entry[3]]
+    findings = tuple(f for f in own if f.rule != REGISTRY_DUPLICATE.id) + tuple(_decode_finding(display, f) for f in item[1])
+    return Local(display, findings, (), entry[4], _decode_rank(display, item[0]))
+
+
+def _item(item: Any) -> tuple[Any, ...]:
+    """A member's entry in its industry's blob: (ranking input, own notes, figures of its ranking note)."""
+    _expect(type(item) is tuple and len(item) == 3 and type(item[1]) is tuple)
+    checked: tuple[Any, ...] = item
+    return checked
+
+
+def _decode_figures(item: Any) -> Rank | None:
+    if item is None:
+        return None
+    _expect(type(item) is tuple and len(item) == 7 and all(type(v) is int for v in item))
+    return Rank(*item)
+
+
+def _day(ordinal: Any) -> date:
+    _expect(type(ordinal) is int)
+    return date.fromordinal(ordinal)
+
+
+def _load_blob(raw: bytes | None) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    try:
+        items = marshal.loads(raw)
+    except (EOFError, ValueError, TypeError) as exc:
+        raise _Damaged from exc
+    _expect(isinstance(items, dict))
+    return dict(items)
+
+
+def _encode_finding(f: Finding) -> tuple[Any, ...]:
+    """Without the file name: it is the entry's."""
+    return (f.line, f.column, f.severity, f.rule, f.message, f.article, f.params)
+
+
+def _decode_finding(path: str, item: Any) -> Finding:
+    _expect(type(item) is tuple and len(item) == 7)
+    line, column, severity, rule, message, article, params = item
+    _expect(type(line) is int and type(column) is int and severity in SEVERITY_ORDER
+            and isinstance(rule, str) and isinstance(message, str) and (article is None or isinstance(article, str))
+            and type(params) is tuple and (not params or all(isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str)
+                                                  and (p[1] is None or isinstance(p[1], (str, int))) for p in params)))
+    return Finding(path, line, column, severity, rule, message, article, params)
+
+
+def _encode_rank(rank: RankInput | None) -> tuple[Any, ...] | None:
+    """Without its key: the file name."""
+    return None if rank is None else (rank.industry_code, rank.industry_name, rank.on.toordinal(), rank.inventions,
+                                      rank.granted, rank.ended, rank.line, rank.column)
+
+
+def _decode_rank(key: str, item: Any) -> RankInput | None:
+    if item is None:
+        return None
+    _expect(isinstance(item, tuple) and len(item) == 8)
+    code, name, day, inventions, granted, ended, line, column = item
+    _expect(isinstance(code, str) and isinstance(name, str) and type(line) is int and type(column) is int
+            and all(isinstance(x, tuple) and all(type(v) is int for v in x) for x in (inventions, granted, ended)))
+    return RankInput(key, code, name, _day(day), inventions, granted, ended, line, column)
 
 
 def _expect(condition: bool) -> None:
     if not condition:
-        raise TypeError("cache entry of the wrong shape")
+        raise _Damaged
 
 
-def _read(path: Path | None) -> Store:
-    """marshal, not pickle: the cache is plain tuples and loads about three times faster. Anything but an
-    intact cache of the expected shape (a bit flip, a truncated write, another version) reads as empty."""
-    if path is None or not path.is_file():
-        return Store()
+def _read(path: Path) -> _Cache:
+    """marshal, not pickle: plain tuples load several times faster and run no code. Anything but an intact cache of the
+    expected shape (a bit flip, a truncated write, another version) reads as empty."""
     try:
         blob = path.read_bytes()
-        head, digest, payload = blob[:len(MAGIC)], blob[len(MAGIC):len(MAGIC) + 32], blob[len(MAGIC) + 32:]
-        if head != MAGIC or hashlib.sha256(payload).digest() != digest:
-            return Store()
-        results, notes = marshal.loads(payload)
-        if not (isinstance(results, dict) and isinstance(notes, dict)) or not all(map(_is_note_set, notes.items())):
-            return Store()
-        store = Store({k: _decode(v) for k, v in results.items() if isinstance(k, str)}, notes, encoded=results)
-        if len(store.results) != len(results):
-            return Store()
-        store.loaded = (len(store.results), len(store.notes))
-        return store
-    except Exception:  # noqa: BLE001 - a damaged cache is simply rebuilt
-        return Store()
+    except OSError:
+        return _Cache()
+    head, digest, payload = blob[:len(MAGIC)], blob[len(MAGIC):len(MAGIC) + 32], memoryview(blob)[len(MAGIC) + 32:]
+    if head != MAGIC or hashlib.sha256(payload).digest() != digest:
+        return _Cache()
+    try:
+        started, index, blobs = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return _Cache()
+    if not (type(started) is int and type(index) is dict and type(blobs) is dict and _types(blobs) <= {str}
+            and _types(blobs.values()) <= {bytes} and _types(index) <= {str} and _index_ok(list(index.values()))):
+        return _Cache()
+    return _Cache(started, index, blobs)
 
 
-def _is_note_set(item: tuple[Any, Any]) -> bool:
-    digest, found = item
-    return isinstance(digest, str) and isinstance(found, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in found.items())
+def _types(values: Iterable[Any]) -> set[type]:
+    return set(map(type, values))
 
 
-def _write(path: Path, store: Store) -> None:
-    """Best effort, atomic: a read-only home folder just runs without a cache."""
+def _index_ok(entries: list[Any]) -> bool:
+    """The shape of the index entries, column by column (its findings are checked where they are decoded)."""
+    if not entries:
+        return True
+    if _types(entries) != {tuple} or set(map(len, entries)) != {6}:
+        return False
+    sigs, digests, groups, visible, keys, dups = zip(*entries)
+    if not (_types(sigs) == {int} and _types(digests) == {bytes} and _types(groups) == {str} and _types(visible) == {tuple}
+            and _types(dups) == {bool} and _types(keys) == {tuple}):
+        return False
+    flat = [k for each in keys for k in each]
+    if not flat:
+        return True
+    if _types(flat) != {tuple} or set(map(len, flat)) != {4}:
+        return False
+    kinds, values, lines, columns = zip(*flat)
+    return _types(kinds) == {str} and _types(values) == {str} and _types(lines) == {int} and _types(columns) == {int}
+
+
+def _write(path: Path, cache: _Cache) -> None:
+    """Best effort, atomic: a read-only home folder just runs without a cache. Caches of other fingerprints (older code,
+    policy or day) are removed: they can never be used again."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob("check-*.cache"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        for other in path.parent.glob("check-*.cache"):
+            if other != path:
+                other.unlink(missing_ok=True)
         temp = path.with_suffix(f".tmp-{os.getpid()}")
-        encoded = store.encoded  # same key (name and content digest), same results: reuse what was read
-        payload = marshal.dumps(({k: encoded.get(k) or _encode(v) for k, v in store.results.items()}, store.notes))
+        payload = marshal.dumps((cache.started, cache.index, cache.blobs))
         temp.write_bytes(MAGIC + hashlib.sha256(payload).digest() + payload)
         os.replace(temp, path)
     except (OSError, ValueError):

@@ -49,13 +49,13 @@ def resolve_today(option: str | None, environ: Mapping[str, str]) -> date:
     return datetime.now(SHANGHAI).date()
 
 
-def discover(paths: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Finding]]:
+def discover(paths: Sequence[str]) -> tuple[list[tuple[str, str]], list[Finding]]:
     """Record files under the given paths, sorted; anything else there is an error, never skipped in silence.
 
     A folder holds records only: ``<USCC>.yaml`` regular files (and an empty ``.gitkeep``). Symbolic
     links, sub-folders, FIFOs and devices, other names (``X.yml``, ``X.YAML``, ``X.yaml.txt``, dotfiles)
     and names that are not UTF-8 are each an error (``file.name``) and are never followed or read."""
-    files: list[tuple[Path, str]] = []
+    files: list[tuple[str, str]] = []  # (path to open, name shown); plain strings: a Path per file costs more than the listing
     notes: list[Finding] = []
 
     def refuse(display: str, why: str) -> None:
@@ -71,7 +71,7 @@ def discover(paths: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Finding
         if stat.S_ISLNK(info.st_mode):
             refuse(path.as_posix() if shown == arg else shown, f"{shown} 是符号链接，未读取：记录和 records/ 目录都必须是普通文件和目录")
         elif stat.S_ISREG(info.st_mode):
-            files.append((path, path.as_posix() if shown == arg else shown))
+            files.append((arg, path.as_posix() if shown == arg else shown))
         elif not stat.S_ISDIR(info.st_mode):
             refuse(shown, f"{shown} 不是普通文件（可能是管道或设备），未读取")
         else:
@@ -86,7 +86,7 @@ def discover(paths: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Finding
                 if problem == "":
                     continue
                 if problem is None:
-                    files.append((Path(child.path), display))
+                    files.append((child.path, display))
                 else:
                     refuse(display, problem)
     return files, notes
@@ -94,6 +94,8 @@ def discover(paths: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Finding
 
 def _printable(name: str) -> str:
     """A file name as it can be printed on one line: bytes that are not UTF-8 as U+FFFD, control characters as \\xNN."""
+    if name.isprintable():  # the usual case; undecodable bytes (surrogate escapes) are not printable
+        return name
     shown = os.fsencode(name).decode("utf-8", "replace")
     return shown if shown.isprintable() else "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in shown)
 
@@ -298,7 +300,7 @@ def _context(args: argparse.Namespace) -> tuple[Policy, date]:
 
 def _check_registry(args: argparse.Namespace) -> Registry:
     """``ipreg check``: each file's own results from the content cache or worker processes."""
-    from generator.checkcache import Store, cache_dir, check_files, save
+    from generator.checkcache import cache_dir, check_cached, check_files
     from generator.registry import assemble
 
     policy, today = _context(args)
@@ -309,18 +311,18 @@ def _check_registry(args: argparse.Namespace) -> Registry:
         inside = {os.path.normpath(display) for _, display in whole}
         files = whole + [(path, display) for path, display in files if os.path.normpath(display) not in inside]
         notes = whole_notes + notes
-    cache = None if args.no_cache else cache_dir(os.environ, Path.cwd())
-    store = Store()
-    locals_ = check_files(files, policy, today, cache, args.jobs, store=store)
-    registry = assemble(locals_, policy, today, notes, store.notes if cache else None)
-    save(cache, policy, today, store)
+    infos = args.format == "json" or args.verbose  # information notes are shown only there
+    if args.no_cache:
+        registry = assemble(check_files(files, policy, today, args.jobs), policy, today, notes)
+    else:
+        registry = check_cached(files, notes, policy, today, cache_dir(os.environ, Path.cwd()), args.jobs, infos)
     if named is not None:
         registry = replace(registry, entries=tuple(e for e in registry.entries if os.path.normpath(e.file) in named),
                            findings=tuple(f for f in registry.findings if os.path.normpath(f.file) in named))
     return registry
 
 
-def _named_records(files: list[tuple[Path, str]], paths: Sequence[str]) -> set[str] | None:
+def _named_records(files: list[tuple[str, str]], paths: Sequence[str]) -> set[str] | None:
     """The named files when ``ipreg check`` was given single files of the records/ folder (as the pre-commit hook does):
     registry-wide rules (duplicate USCCs and certificates, the ranking) then need the whole registry, so a local check
     finds what CI finds. None when a folder was named or no named file lies in records/."""
@@ -328,7 +330,7 @@ def _named_records(files: list[tuple[Path, str]], paths: Sequence[str]) -> set[s
         return None
     named = {os.path.normpath(display) for _, display in files}
     records = Path("records").resolve()
-    if not any(path.resolve().parent == records for path, _ in files):
+    if not any(Path(path).resolve().parent == records for path, _ in files):
         return None
     return named
 
@@ -340,7 +342,7 @@ def _registry(args: argparse.Namespace, paths: Sequence[str]) -> Registry:
 
     policy, today = _context(args)
     files, notes = discover(paths)
-    return assemble(check_files(files, policy, today, None, getattr(args, "jobs", None), keep_records=True), policy, today, notes)
+    return assemble(check_files(files, policy, today, getattr(args, "jobs", None), keep_records=True), policy, today, notes)
 
 
 def _site_input(args: argparse.Namespace) -> SiteInput:

@@ -9,6 +9,7 @@ plain scalar its raw text so that "quote it" messages can quote what the clerk t
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from generator.findings import Finding
 from generator.rules import YAML_ALIAS, YAML_DUPLICATE_KEY, YAML_SYNTAX, YAML_TYPE, Rule
 
 PathKey = tuple[str | int, ...]
+StrPath = str | os.PathLike[str]  # a file to read: plain strings from the folder listing, Path elsewhere
 
 MAX_DEPTH = 64
 MAX_BYTES = 1_048_576  # a real record is about 4 KB; past 1 MB a file is refused unread
@@ -71,9 +73,9 @@ class Loaded:
     findings: tuple[Finding, ...]
 
 
-def load_file(path: Path, display: str | None = None) -> Loaded:
+def load_file(path: StrPath, display: str | None = None) -> Loaded:
     """Read ``path`` through the door; ``display`` is the name used in findings."""
-    name = display if display is not None else path.as_posix()
+    name = display if display is not None else Path(path).as_posix()
     try:
         raw = read_bytes(path)
     except OSError as exc:
@@ -81,7 +83,7 @@ def load_file(path: Path, display: str | None = None) -> Loaded:
     return load_bytes(raw, name)
 
 
-def read_bytes(path: Path | str) -> bytes:
+def read_bytes(path: StrPath) -> bytes:
     """A file's bytes, at most one past MAX_BYTES (enough for ``load_bytes`` to refuse it)."""
     with open(path, "rb") as handle:
         return handle.read(MAX_BYTES + 1)

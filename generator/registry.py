@@ -5,9 +5,7 @@ Pure: it receives loaded documents, the policy and ``today``; reading files is t
 
 from __future__ import annotations
 
-import hashlib
-import pickle
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -18,13 +16,15 @@ from generator.lifecycle import Status, status
 from generator.loader import Loaded, PathKey, Positions
 from generator.model import Record, build_record
 from generator.policy import Policy
-from generator.ranking import Ranking, RankInput
+from generator.ranking import Rank, Ranking, RankInput
 from generator.rules import ART5_LEADING, INTERNAL_ERROR, REGISTRY_DUPLICATE
 from generator.rules.base import Context, Outcome
 from generator.rules.eligibility import evaluate, ranking_message, ranking_note
 from generator.rules.personal import personal_findings
 from generator.rules.records import consistency_findings, event_findings, identifier_findings, placeholder_findings
 from generator.schema import MAX_FINDINGS, counted_schema_findings
+
+Keys = tuple[tuple[str, str, int, int], ...]  # (kind, value, line, column) of the values that must be unique
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class Local:
     file: str
     findings: tuple[Finding, ...]  # all but registry.duplicate and the ranking note
     outcomes: tuple[Outcome, ...]  # eligibility, all but the ranking note
-    keys: tuple[tuple[str, str, int, int], ...]  # (kind, value, line, column) for registry.duplicate
+    keys: Keys  # (kind, value, line, column) for registry.duplicate
     rank: RankInput | None
     record: Record | None = None
     status: Status | None = None
@@ -153,59 +153,58 @@ def build_registry(documents: Sequence[Loaded], policy: Policy, today: date, ext
     return assemble([check_local(loaded, policy, today) for loaded in documents], policy, today, extra)
 
 
-def assemble(locals_: Sequence[Local], policy: Policy, today: date, extra: Iterable[Finding] = (),
-             notes: dict[str, dict[str, str]] | None = None) -> Registry:
-    """The registry-wide checks (duplicates, the Art. 5(3) ranking) on top of each file's own.
-
-    ``notes`` (optional, updated in place) keeps the ranking notes of each industry under a digest
-    of that industry's inputs, so an unchanged industry is not ranked again.
-    """
-    messages = _ranking_notes([local.rank for local in locals_ if local.rank is not None], policy.lookback_years, notes)
-    duplicates = _duplicate_findings(locals_)
-    article = ART5_LEADING.article
+def assemble(locals_: Sequence[Local], policy: Policy, today: date, extra: Iterable[Finding] = ()) -> Registry:
+    """The registry-wide checks (duplicates, the Art. 5(3) ranking) on top of each file's own."""
+    messages = industry_notes([local.rank for local in locals_ if local.rank is not None], policy.lookback_years)
+    duplicates = duplicate_findings([(local.file, local.keys) for local in locals_])
     entries = []
     for local in locals_:
-        findings = list(local.findings) + duplicates.get(local.file, [])
-        outcomes = list(local.outcomes)
-        if local.rank is not None:
-            note = ranking_note(messages[local.rank.key])
-            at = max((i + 1 for i, o in enumerate(outcomes) if o.rule == ART5_LEADING.id), default=len(outcomes))
-            outcomes.insert(at, note)
-            findings.append(Finding(local.file, local.rank.line, local.rank.column, "info", note.rule, note.message, article))
-        findings.sort(key=Finding.sort_key)
-        entries.append(Entry(local.file, local.record, local.status, local.on, tuple(outcomes), tuple(findings)))
+        outcomes, findings = finish(local, duplicates.get(local.file, ()), messages.get(local.file))
+        entries.append(Entry(local.file, local.record, local.status, local.on, outcomes, findings))
     everything = sorted([f for e in entries for f in e.findings] + list(extra), key=Finding.sort_key)
     return Registry(today, policy, tuple(entries), tuple(everything))
 
 
-def _ranking_notes(items: list[RankInput], lookback: int, cache: dict[str, dict[str, str]] | None) -> dict[str, str]:
-    """file -> the ranking note of its record, computed per industry (or taken from ``cache``)."""
+def finish(local: Local, duplicates: Sequence[Finding], message: str | None) -> tuple[tuple[Outcome, ...], tuple[Finding, ...]]:
+    """One file's outcomes and sorted findings once the registry-wide results are known: its own, the duplicates
+    found in other files and the ranking note of its industry (``message``, for a ranked record)."""
+    findings = list(local.findings) + list(duplicates)
+    outcomes = list(local.outcomes)
+    if local.rank is not None and message is not None:
+        note = ranking_note(message)
+        at = max((i + 1 for i, o in enumerate(outcomes) if o.rule == ART5_LEADING.id), default=len(outcomes))
+        outcomes.insert(at, note)
+        findings.append(Finding(local.file, local.rank.line, local.rank.column, "info", note.rule, note.message, ART5_LEADING.article))
+    findings.sort(key=Finding.sort_key)
+    return tuple(outcomes), tuple(findings)
+
+
+def industry_notes(items: Sequence[RankInput], lookback: int) -> dict[str, str]:
+    """file -> the ranking note of its record among the records of its industry."""
     ranking = Ranking.of(items, lookback)
-    out: dict[str, str] = {}
-    for members in ranking.industries.values():
-        digest = ""
-        if cache is not None:
-            digest = hashlib.sha256(pickle.dumps((lookback, sorted(members, key=lambda m: m.key)), protocol=4)).hexdigest()
-            if digest in cache:
-                out.update(cache[digest])
-                continue
-        found = {m.key: ranking_message(m, ranking) for m in members}
-        if cache is not None:
-            cache[digest] = found
-        out.update(found)
-    return out
+    return {m.key: ranking_message(m, ranking) for members in ranking.industries.values() for m in members}
 
 
-def _duplicate_findings(locals_: Sequence[Local]) -> dict[str, list[Finding]]:
-    """registry.duplicate: one USCC in two files, or one certificate number used twice."""
+def industry_ranks(items: Sequence[RankInput], lookback: int) -> dict[str, Rank]:
+    """file -> the figures behind its ranking note (``ranking_words`` words them)."""
+    ranking = Ranking.of(items, lookback)
+    return {m.key: ranking.rank(m) for members in ranking.industries.values() for m in members}
+
+
+
+def duplicate_findings(files: Sequence[tuple[str, Keys]]) -> dict[str, list[Finding]]:
+    """registry.duplicate: one USCC in two files, or one certificate number used twice. Values are counted first, so
+    places are gathered only for the few that repeat."""
+    counts = Counter((kind, value) for _, keys in files for kind, value, _, _ in keys)
+    repeated = {key for key, count in counts.items() if count > 1}
     seen: dict[tuple[str, str], list[tuple[str, int, int]]] = defaultdict(list)
-    for local in locals_:
-        for kind, value, line, col in local.keys:
-            seen[(kind, value)].append((local.file, line, col))
+    if repeated:
+        for file, keys in files:
+            for kind, value, line, col in keys:
+                if (kind, value) in repeated:
+                    seen[(kind, value)].append((file, line, col))
     out: dict[str, list[Finding]] = defaultdict(list)
     for (kind, value), places in seen.items():
-        if len(places) < 2:
-            continue
         for file, line, col in places:
             others = "、".join(f"{f}:{ln}" for f, ln, c in places if (f, ln, c) != (file, line, col))
             label = "统一社会信用代码" if kind == "uscc" else "证书编号"

@@ -1,4 +1,5 @@
-"""The check cache lives outside the repository, is keyed by content and cannot be forged or go stale."""
+"""The check cache lives outside the repository, is keyed by content, cannot be forged or go stale, and gives the output
+of a full check after any sequence of edits."""
 
 from __future__ import annotations
 
@@ -7,13 +8,22 @@ import marshal
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from generator.checkcache import MAGIC, Store, _write, cache_dir, fingerprint
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from benchmarks.synth import write_registry
+from generator import checkcache
+from generator.checkcache import MAGIC, _read, _write, cache_dir, check_cached, check_files
+from generator.cli import discover
 from generator.findings import Finding
 from generator.policy import load_policy
-from generator.registry import Local
+from generator.registry import assemble
+from generator.report import format_json, format_text
 from tests.sitekit import TODAY, fixtures, scratch_repo
 
 
@@ -44,13 +54,19 @@ def test_cache_is_kept_in_the_users_cache_folder(tmp_path: Path) -> None:
 
 def test_a_cache_planted_in_the_checkout_is_not_trusted(tmp_path: Path) -> None:
     repo, home = _repo(tmp_path), tmp_path / "home"
+    planted = repo / ".ipreg-cache"
+    assert _check(repo, home, cache=planted)[0] == 0
     record = repo / "records" / f"{fixtures()['machine'].uscc}.yaml"
     record.write_text(record.read_text(encoding="utf-8").replace("legal_person: true", "legal_person: false"), encoding="utf-8")
-    clean = Local(f"records/{record.name}", (), (), (), None)
-    key = f"records/{record.name}\0" + hashlib.sha256(record.read_bytes()).hexdigest()
-    policy = load_policy(repo / "policy.yml")
-    _write(repo / ".ipreg-cache" / f"check-{fingerprint(policy, date.fromisoformat(TODAY))}.cache", Store({key: clean}))
-    assert _check(repo, home, cache=repo / ".ipreg-cache")[0] == 0  # the forged entry works where it is pointed at...
+    path = next(planted.glob("check-*.cache"))  # forge it: the edited file's signature and digest, the clean file's results
+    cache = _read(path)
+    name = f"records/{record.name}"
+    info = record.stat()
+    sig = hash((info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns))
+    cache.index[name] = (sig, hashlib.sha256(record.read_bytes()).digest()[:16], *cache.index[name][2:])
+    cache.started += 10**10  # and pretend it was written well after the edit
+    _write(path, cache)
+    assert _check(repo, home, cache=planted)[0] == 0  # the forged entry works where it is pointed at...
     code, out = _check(repo, home)  # ...but the default location is outside the checkout
     assert code == 1 and "art4.legal-person" in out
 
@@ -87,19 +103,27 @@ def test_wrong_types_and_bit_flips_read_as_an_empty_cache(tmp_path: Path) -> Non
     flipped = good.replace(message, "不具独立法人资格".encode(), 1)  # same length, digest not updated
     path.write_bytes(flipped)
     assert _check(repo, home)[1] == expected
-    results, notes = marshal.loads(good[len(MAGIC) + 32:])
+    started, index, blobs = marshal.loads(good[len(MAGIC) + 32:])
+    name, entry = next(iter(index.items()))
+    group = next(iter(blobs))
     wrong_shapes = [
-        ({k: ("file", "findings are not a tuple", (), None, None) for k in results}, notes),
-        ({k: (v[0], ((v[0], "1", 1, "error", "x", "m", None),), *v[2:]) for k, v in results.items()}, notes),
-        ({k: (v[0], ((v[0], 1, 1, "fatal", "x", "m", None),), *v[2:]) for k, v in results.items()}, notes),
-        ({1: results[next(iter(results))]}, notes),
-        (results, {"digest": "not a mapping"}),
+        (started, {name: (entry[0], entry[1], entry[2], "findings are not a tuple", *entry[4:])}, blobs),
+        (started, {**index, name: (*entry[:3], ((1, "1", "error", "x", "m", None, ()),), *entry[4:])}, blobs),
+        (started, {**index, name: (*entry[:3], ((1, 1, "fatal", "x", "m", None, ()),), *entry[4:])}, blobs),
+        (started, {**index, name: (*entry[:4], (("uscc", 1, 1, 1),), entry[5])}, blobs),
+        (started, {**index, name: entry[:5]}, blobs),
+        (started, {1: entry}, blobs),
+        (started, index, {**blobs, group: b"not marshal"}),
+        (started, index, {**blobs, group: marshal.dumps({k: (None, "own notes", None) for k in marshal.loads(blobs[group])})}),
+        (started, index, {**blobs, group: marshal.dumps({})}),
+        (str(started), index, blobs),
         ["not", "a", "tuple"],
     ]
     for payload in wrong_shapes:
         blob = marshal.dumps(payload)
         path.write_bytes(MAGIC + hashlib.sha256(blob).digest() + blob)  # valid framing, wrong types
         assert _check(repo, home)[1] == expected
+        assert _check(repo, home, "--verbose")[1] == _check(repo, home, "--verbose", "--no-cache")[1]
     path.write_bytes(good[: len(good) // 2])  # truncated
     assert _check(repo, home)[1] == expected
 
@@ -111,3 +135,85 @@ def test_finding_messages_survive_the_cache_unchanged(tmp_path: Path) -> None:
     cold, warm = _check(repo, home)[1], _check(repo, home)[1]
     assert cold == warm == _check(repo, home, "--no-cache")[1]
     assert Finding("a", 1, 1, "error", "schema", "x").message == "x"
+
+
+# --- the incremental cache: any sequence of edits gives the output of a full check ---------------------------------
+
+
+
+def _both(repo: Path, cache: Path, infos: bool) -> tuple[str, str]:
+    files, notes = discover([str(repo / "records")])
+    policy, today = load_policy(repo / "policy.yml"), date.fromisoformat(TODAY)
+    full = assemble(check_files(files, policy, today, 1), policy, today, notes)
+    cached = check_cached(files, notes, policy, today, cache, 1, infos)
+    show = format_json if infos else format_text
+    return show(cached), show(full)
+
+
+def _edit(old: str, new: str, count: int = 1) -> Callable[[Path], None]:
+    def apply(path: Path) -> None:
+        path.write_bytes(path.read_bytes().replace(old.encode(), new.encode(), count))
+    return apply
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "unrelated": _edit("legal_person: true", "legal_person: false"),  # a finding, the ranking inputs unchanged
+    "undo": _edit("legal_person: false", "legal_person: true"),
+    "patent": _edit("    type: invention\n", "    type: utility_model\n"),  # one invention fewer: the industry's ranking changes
+    "industry": _edit("  code: C", "  code: C1"),  # moves to another (new) industry
+    "schema": _edit("uscc:", "usc:"),  # drops out of the ranking
+    "delete": lambda path: path.unlink(),
+    "copy": lambda path: (path.parent / "91411721MA0000XXXX.yaml").write_bytes(path.read_bytes()),  # a duplicate USCC
+    "unreadable": lambda path: path.write_bytes(b"\xff\xfe not utf-8"),
+}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(st.sampled_from(sorted(EDITS)), st.integers(0, 10**6)), min_size=1, max_size=5),
+       infos=st.booleans())
+def test_any_sequence_of_edits_gives_the_output_of_a_full_check(tmp_path_factory: pytest.TempPathFactory,
+                                                                 steps: list[tuple[str, int]], infos: bool) -> None:
+    base = tmp_path_factory.mktemp("edits")
+    repo = write_registry(base / "repo", 16, errors=0.2, seed=5, industry_count=3)
+    cache = base / "cache"
+    cached, full = _both(repo, cache, infos)
+    assert cached == full
+    for name, pick in steps:
+        files = sorted((repo / "records").glob("*.yaml"))
+        if not files:
+            break
+        EDITS[name](files[pick % len(files)])
+        cached, full = _both(repo, cache, infos)
+        assert cached == full, name
+    assert _both(repo, cache, not infos)[0] == _both(repo, cache, not infos)[1]
+
+
+def test_unchanged_files_are_not_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file whose size, times and inode are as last seen is not read; one edited is; one changed within RACY_NS of the
+    last run's start is read again even when its signature matches (a time stamp can repeat within its resolution)."""
+    repo = write_registry(tmp_path / "repo", 30, errors=0.1, seed=3)
+    cache = tmp_path / "cache"
+    read: list[str] = []
+    real = checkcache.read_bytes
+
+    def counting(path: str | os.PathLike[str]) -> bytes:
+        read.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(checkcache, "read_bytes", counting)
+    monkeypatch.setattr(checkcache, "RACY_NS", 0)
+    assert _both(repo, cache, False)[0] == _both(repo, cache, False)[1]
+    read.clear()
+    assert _both(repo, cache, False)[0] == _both(repo, cache, False)[1]
+    assert read == [] or not checkcache.TRUST_STAT
+    one = sorted((repo / "records").glob("*.yaml"))[4]
+    EDITS["unrelated"](one)
+    read.clear()
+    cached, full = _both(repo, cache, False)
+    assert cached == full and "art4.legal-person" in cached
+    assert read == [one.name] or not checkcache.TRUST_STAT
+    # a signature that matches but is too recent: read again
+    monkeypatch.setattr(checkcache, "RACY_NS", 10**18)
+    read.clear()
+    _both(repo, cache, False)
+    assert len(read) == 30

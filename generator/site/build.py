@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.findings import Finding
+from generator.loader import StrPath
 from generator.policy import Policy, PolicyError, load_policy
 from generator.registry import Registry, assemble
 from generator.schema import PLACEHOLDER
@@ -49,13 +50,13 @@ class SiteInput:
         return sum(e.status.listed for e in self.items)
 
 
-def gather(files: Sequence[tuple[Path, str]], policy: Policy, today: date, notes: Sequence[Finding] = (),
+def gather(files: Sequence[tuple[StrPath, str]], policy: Policy, today: date, notes: Sequence[Finding] = (),
            jobs: int | None = None) -> SiteInput:
     """Check every file and render each published enterprise's page where its record is checked
     (in worker processes for a large registry), keeping only findings, public data and pages."""
     from generator.checkcache import check_files
 
-    locals_ = check_files(files, policy, today, None, jobs, derive=site_part)
+    locals_ = check_files(files, policy, today, jobs, derive=site_part)
     registry = assemble(locals_, policy, today, notes)
     parts: list[tuple[PublicEnterprise, str]] = sorted((local.extra[0] for local in locals_ if local.extra and local.extra[0]),
                                                        key=lambda part: part[0].uscc)
@@ -103,7 +104,7 @@ class OpenData:
 
     def __init__(self, items: list[PublicEnterprise], today: date, site_url: str, background: bool = True,
                  licence: Mapping[str, str] | None = None) -> None:
-        self._ready: tuple[dict[str, bytes], dict[str, str]] | None = None
+        self._ready: dict[str, bytes] | None = None
         self._process: Any = None
         if not background or sys.platform != "linux":
             self._ready = site_files(items, today, site_url, licence)
@@ -116,8 +117,8 @@ class OpenData:
         self._process.start()
         child.close()
 
-    def result(self) -> tuple[dict[str, bytes], dict[str, str]]:
-        """The files (path -> bytes) and each enterprise page's search words."""
+    def result(self) -> dict[str, bytes]:
+        """The files (path -> bytes)."""
         if self._ready is None:
             try:
                 outcome, payload = self._conn.recv()

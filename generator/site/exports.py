@@ -40,33 +40,33 @@ def open_data(items: list[PublicEnterprise], today: date, site_url: str, licence
     }
 
 
-def site_files(items: list[PublicEnterprise], today: date, site_url: str, licence: Mapping[str, str] | None = None
-               ) -> tuple[dict[str, bytes], dict[str, str]]:
+def site_files(items: list[PublicEnterprise], today: date, site_url: str, licence: Mapping[str, str] | None = None) -> dict[str, bytes]:
     """Everything the site makes on the side while MkDocs renders the pages (a forked child, ``build.OpenData``): the
-    open data files, each enterprise's enterprise.json and qr.svg (a QR code of its page's address), and the search
-    words of each enterprise page (``search.enterprise_terms``)."""
+    open data files, each enterprise's enterprise.json and qr.svg (a QR code of its page's address), and the enterprise
+    search index (``search.shard_files``)."""
     from generator import qr
-    from generator.site.search import enterprise_terms
+    from generator.site.search import shard_files
 
     files = open_data(items, today, site_url, licence)
-    terms = {}
     base = site_url or qr.PLACEHOLDER_SITE
     for item in items:
         files[f"enterprises/{item.uscc}/enterprise.json"] = enterprise_json(item, today, licence)
         if item.status.listed:
             files[f"enterprises/{item.uscc}/qr.svg"] = qr.svg(qr.enterprise_url(base, item.uscc), f"二维码：{item.name}的页面").encode("utf-8")
-        terms[item.page] = enterprise_terms(item.uscc, item.name, item.data["industry"]["name"], item.data["main_products"])
-    return files, terms
+    files.update(shard_files((item.uscc, item.name, item.data["industry"]["name"], item.data["main_products"]) for item in items))
+    return files
 
 
 def site_file_names(items: list[PublicEnterprise]) -> list[str]:
     """The paths ``site_files`` fills in (registered with MkDocs before they are made)."""
+    from generator.site.search import file_names
+
     out = list(OPEN_DATA)
     for item in items:
         out.append(f"enterprises/{item.uscc}/enterprise.json")
         if item.status.listed:
             out.append(f"enterprises/{item.uscc}/qr.svg")
-    return out
+    return out + file_names(len(items))
 
 
 def enterprises_json(items: list[PublicEnterprise], today: date, licence: Mapping[str, str] | None = None) -> bytes:

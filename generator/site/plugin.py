@@ -5,7 +5,8 @@ the plugin instance, never in module globals. ``ipreg build`` hands over what it
 ``preloaded`` on the instance before building; ``mkdocs build/serve`` run directly check records/ themselves. The open
 data files are made on the side (``OpenData``) while MkDocs renders the pages, and filled in just before MkDocs copies
 the static files. Hand-written pages in docs/ get generated blocks where they write ``<!-- ipreg:NAME -->``. After the
-search plugin has written its index, enterprise entries get their search words (``search.enterprise_terms``).
+search plugin has written its index, enterprise pages are taken out of it: they have their own sharded index
+(``generator.site.search``), which the search worker fetches a few kilobytes at a time.
 """
 
 from __future__ import annotations
@@ -57,7 +58,6 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
         self.content: SiteContent | None = None
         self.secrets: dict[str, str] = {}
         self.data: site_build.OpenData | None = None
-        self.search_terms: dict[str, str] = {}
         self.file_names: list[str] = []
         self._frozen = False
 
@@ -100,7 +100,7 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
         assert self.data is not None
         try:
-            data, self.search_terms = self.data.result()
+            data = self.data.result()
         except site_build.SiteError as exc:
             raise PluginError(str(exc)) from None
         for path, payload in data.items():
@@ -132,9 +132,9 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
         return link_rule_ids(_MARKER.sub(fill, markdown), page.file.src_uri)
 
     def on_post_build(self, config: Any) -> None:
-        from generator.site.search import add_terms
+        from generator.site.search import strip_enterprises
 
-        add_terms(Path(config.site_dir) / "search" / "search_index.json", self.search_terms)
+        strip_enterprises(Path(config.site_dir) / "search" / "search_index.json")
         self._stop()
 
     def on_build_error(self, error: Exception) -> None:

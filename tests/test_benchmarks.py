@@ -1,0 +1,22 @@
+"""A small smoke run of benchmarks/run.py (the real runs are on an idle machine, not in CI): every figure it reports is
+measured, the build works on a synthetic registry, and the search probe fetches a few files per query."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from benchmarks.run import GNU_TIME, bench, table
+
+
+@pytest.mark.skipif(not GNU_TIME.exists() or shutil.which("node") is None, reason="GNU time and Node.js measure the runs")
+def test_benchmark_smoke_run() -> None:
+    row = bench(30, True, 0.1, repeat=1, shape="spread", industries=2)
+    for key in ("check_s", "warm_s", "warm_json_s", "warm_one_s", "cjs_s", "ratio", "build_s", "mkdocs_s", "site_mb",
+                "index_kb", "query_kb_median", "query_kb_max", "page_kb"):
+        assert isinstance(row[key], float) and row[key] > 0, key
+    assert row["build_ok"] and row["queries"] >= 5  # distinct queries of each kind
+    assert row["query_kb_max"] < 300  # Material's index of the other pages plus the enterprise files of one query
+    text = table([row])
+    assert text.count("\n") == 3 and "spread/2" in text
