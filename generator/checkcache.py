@@ -198,6 +198,7 @@ def _incremental(files: Sequence[tuple[StrPath, str]], extra: tuple[Finding, ...
     index: dict[str, tuple[Any, ...]] = {}
     fresh: dict[str, tuple[int, bytes] | None] = {}  # checked again: signature and digest (None: unreadable, never cached)
     todo: list[tuple[str, bytes | StrPath]] = []
+    reread = False
     for source, display in files:
         prev = old.index.get(display)
         try:
@@ -214,6 +215,7 @@ def _incremental(files: Sequence[tuple[StrPath, str]], extra: tuple[Finding, ...
         digest = hashlib.sha256(raw).digest()[:16]
         if prev is not None and prev[1] == digest:
             index[display] = (sig, *prev[1:])
+            reread = True  # written back with this run's start, so it is not read again next time
         else:
             todo.append((display, raw))
             fresh[display] = (sig, digest)
@@ -298,7 +300,7 @@ def _incremental(files: Sequence[tuple[StrPath, str]], extra: tuple[Finding, ...
     everything.sort(key=Finding.sort_key)
     registry = Registry(today, policy, tuple(entries), tuple(everything))
 
-    if not redo and not changed and index == old.index:
+    if not redo and not changed and not reread and index == old.index:
         return registry, None  # nothing to write
     new = _Cache(started, index, {})
     for group, names in members.items():

@@ -84,3 +84,17 @@ def test_worker_finds_exactly_the_enterprises_with_every_gram(tmp_path: Path) ->
         else:
             assert len(items) == len(shown), query
         assert found[query]["bytes"] < 300_000  # type: ignore[operator]
+
+
+def test_material_index_keeps_the_other_pages_only(tmp_path: Path) -> None:
+    from generator.site.search import strip_enterprises
+
+    index = tmp_path / "search_index.json"
+    docs = [{"location": loc, "title": "t", "text": "x"} for loc in
+            ("", "guide/", "list/", "list/#status", "list/2/", "list/12/#x", "enterprises/91411721MA45A0011T/",
+             "enterprises/91411721MA45A0011T/#events", "enterprises/", "timeline/")]
+    index.write_text(json.dumps({"config": {"lang": ["zh"]}, "docs": docs}), encoding="utf-8")
+    strip_enterprises(index)
+    kept = json.loads(index.read_text(encoding="utf-8"))
+    assert [d["location"] for d in kept["docs"]] == ["", "guide/", "list/", "list/#status", "enterprises/", "timeline/"]
+    assert kept["config"] == {"lang": ["zh"]} and not list(tmp_path.glob("*.tmp"))

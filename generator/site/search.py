@@ -38,7 +38,7 @@ POSTINGS_PER_BUCKET = 1024  # about 3 KB of numbers per bucket file
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")  # the same class as the worker's
 _ALNUM = re.compile("[0-9A-Z]+")
 PREFIX = "search/enterprises/"
-_ENTERPRISE_PAGE = re.compile(r"enterprises/[0-9A-Z]{18}/")
+_OWN_INDEX = re.compile(r"enterprises/[0-9A-Z]{18}/|list/\d+/")  # enterprise pages; list pages after the first (the same page again)
 
 
 def normalise(text: str) -> str:
@@ -118,11 +118,12 @@ def _json(value: Any) -> bytes:
 
 
 def strip_enterprises(index: Path) -> None:
-    """Take the enterprise pages out of Material's index (they have their own): atomic rewrite."""
+    """Take the enterprise pages out of Material's index (they have their own), and the list pages after the first
+    (their text is the first page's; their tables are not searched): atomic rewrite."""
     if not index.is_file():
         return
     payload: dict[str, Any] = json.loads(index.read_text(encoding="utf-8"))
-    payload["docs"] = [d for d in payload.get("docs", []) if not _ENTERPRISE_PAGE.match(str(d.get("location", "")))]
+    payload["docs"] = [d for d in payload.get("docs", []) if not _OWN_INDEX.match(str(d.get("location", "")))]
     temp = index.with_name(index.name + ".tmp")
     temp.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     os.replace(temp, index)
