@@ -141,7 +141,7 @@ def median_run(runs: list[Run]) -> Run:
 
 
 def bench(count: int, build: bool, errors: float, repeat: int = 1, shape: str = "batches", industries: int | None = None,
-          compare: bool = True) -> dict[str, Any]:
+          compare: bool = True, build_repeat: int | None = None) -> dict[str, Any]:
     row: dict[str, Any] = {"n": count, "shape": shape + (f"/{industries}" if industries else "")}
     with tempfile.TemporaryDirectory(prefix=f"ipreg-bench-{count}-") as tmp:
         base = Path(tmp)
@@ -179,7 +179,7 @@ def bench(count: int, build: bool, errors: float, repeat: int = 1, shape: str = 
             good = scratch(base / "good", count, 0.0, shape, industries)
             plain = plain_mkdocs_tree(good, base / "plain")
             builds, plains = [], []
-            for _ in range(repeat):  # alternately, so that a slow spell of the machine hits both
+            for _ in range(build_repeat or repeat):  # alternately, so that a slow spell of the machine hits both
                 builds.append(measure([str(BIN / "ipreg"), "build", "--today", TODAY], good))
                 plains.append(measure([str(BIN / "mkdocs"), "build", "-q", "-d", str(base / "plain-site")], plain))
                 assert plains[-1].returncode == 0, "plain mkdocs build failed"
@@ -231,10 +231,12 @@ def main() -> None:
                         help="batches: decisions on a few dates a year; spread: filing dates over 900 days, 3-20 patents")
     parser.add_argument("--industries", type=int, default=None, help="number of industries (1: every record in one industry)")
     parser.add_argument("--no-compare", action="store_true", help="skip check-jsonschema (for the largest sizes)")
+    parser.add_argument("--build-repeat", type=int, default=None, help="runs of each build (default: --repeat)")
     args = parser.parse_args()
     rows = json.loads(args.from_json.read_text(encoding="utf-8")) if args.from_json else []
     for size in () if args.from_json else (int(s) for s in args.sizes.split(",")):
-        rows.append(bench(size, size <= args.build_up_to, args.errors, args.repeat, args.shape, args.industries, not args.no_compare))
+        rows.append(bench(size, size <= args.build_up_to, args.errors, args.repeat, args.shape, args.industries, not args.no_compare,
+                          args.build_repeat))
         print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
     machine = f"{platform.processor() or platform.machine()}，{os.cpu_count()} 核，Python {platform.python_version()}，{platform.platform()}"
     text = table(rows)
