@@ -24,7 +24,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import astuple, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -284,7 +284,7 @@ def _incremental(files: Sequence[tuple[StrPath, str]], extra: tuple[Finding, ...
                           display in duplicates)
         figures = rank_of(display) if local.rank else None
         stored[display] = (_encode_rank(local.rank), tuple(_encode_finding(f) for f in local.findings if f.severity == "info"),
-                           None if figures is None else astuple(figures))
+                           None if figures is None else _encode_figures(figures))
 
     entries, everything = [], list(extra)
     for display in order:
@@ -324,6 +324,11 @@ def _item(item: Any) -> tuple[Any, ...]:
     _expect(type(item) is tuple and len(item) == 3 and type(item[1]) is tuple)
     checked: tuple[Any, ...] = item
     return checked
+
+
+def _encode_figures(r: Rank) -> tuple[int, ...]:
+    """Rank's fields in their order (dataclasses.astuple deep-copies: ten times slower)."""
+    return (r.peers, r.recent, r.recent_rank, r.valid, r.valid_rank, r.recent_ties, r.valid_ties)
 
 
 def _decode_figures(item: Any) -> Rank | None:
