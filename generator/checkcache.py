@@ -215,7 +215,7 @@ def _incremental(files: Sequence[tuple[StrPath, str]], extra: tuple[Finding, ...
         digest = hashlib.sha256(raw).digest()[:16]
         if prev is not None and prev[1] == digest:
             index[display] = (sig, *prev[1:])
-            reread = True  # written back with this run's start, so it is not read again next time
+            reread = reread or TRUST_STAT  # written back with this run's start, so it is not read again next time
         else:
             todo.append((display, raw))
             fresh[display] = (sig, digest)
@@ -313,7 +313,7 @@ def _incremental(files: Sequence[tuple[StrPath, str]], extra: tuple[Finding, ...
 
 def _cached_local(display: str, entry: tuple[Any, ...], item: tuple[Any, ...]) -> Local:
     """A file's own results from the cache: its errors and warnings but those of registry.duplicate, its own notes
-    (the ranking note is the industry's), its ranking input, unique values and D."""
+    (the ranking note is the industry's), its ranking input and unique values."""
     own = [_decode_finding(display, f) for f in entry[3]]
     findings = tuple(f for f in own if f.rule != REGISTRY_DUPLICATE.id) + tuple(_decode_finding(display, f) for f in item[1])
     return Local(display, findings, (), entry[4], _decode_rank(display, item[0]))

@@ -19,7 +19,7 @@ from generator.policy import Policy
 from generator.ranking import Rank, Ranking, RankInput
 from generator.rules import ART5_LEADING, INTERNAL_ERROR, REGISTRY_DUPLICATE
 from generator.rules.base import Context, Outcome
-from generator.rules.eligibility import evaluate, ranking_message, ranking_note
+from generator.rules.eligibility import evaluate, ranking_note, ranking_words
 from generator.rules.personal import personal_findings
 from generator.rules.records import consistency_findings, event_findings, identifier_findings, placeholder_findings
 from generator.schema import MAX_FINDINGS, counted_schema_findings
@@ -181,8 +181,8 @@ def finish(local: Local, duplicates: Sequence[Finding], message: str | None) -> 
 
 def industry_notes(items: Sequence[RankInput], lookback: int) -> dict[str, str]:
     """file -> the ranking note of its record among the records of its industry."""
-    ranking = Ranking.of(items, lookback)
-    return {m.key: ranking_message(m, ranking) for members in ranking.industries.values() for m in members}
+    by_key = {item.key: item for item in items}
+    return {key: ranking_words(by_key[key], rank, lookback) for key, rank in industry_ranks(items, lookback).items()}
 
 
 def industry_ranks(items: Sequence[RankInput], lookback: int) -> dict[str, Rank]:

@@ -16,7 +16,7 @@ from generator import ids
 from generator.dates import anniversary, at_least_years_before, within_last_years
 from generator.labels import CAUSE_ZH, HONOR_ZH, INFRINGEMENT_KIND_ZH, POLICY_ZH, SCOPE_ZH, STANDARD_STATUS_ZH
 from generator.model import FinanceYear
-from generator.ranking import Rank, Ranking, RankInput
+from generator.ranking import Rank, RankInput
 from generator.rules import (
     ART4_ABNORMAL_PATENT,
     ART4_COMPLIANCE,
@@ -276,13 +276,9 @@ def _place(rank: int, ties: int) -> str:
     return f"与另 {ties - 1} 家并列第 {rank}" if ties > 1 else f"排第 {rank}"
 
 
-def ranking_message(item: RankInput, ranking: Ranking) -> str:
-    """The registry's own ranking in the industry (a reference note of art5.leading), ties worded 并列."""
-    return ranking_words(item, ranking.rank(item), ranking.lookback)
-
-
 def ranking_words(item: RankInput, r: Rank, n: int) -> str:
-    """The ranking note for figures ``r`` of ``item`` over the last ``n`` years."""
+    """The registry's own ranking in the industry (a reference note of art5.leading) for figures ``r`` of ``item`` over
+    the last ``n`` years, ties worded 并列."""
     return (f"登记簿内同行业（{item.industry_code} {item.industry_name}）{r.peers} 家中：近 {n} 年发明专利授权 {r.recent} 件，"
             f"{_place(r.recent_rank, r.recent_ties)}；截至 {item.on.year - 1} 年底有效专利 {r.valid} 件，{_place(r.valid_rank, r.valid_ties)}")
 
