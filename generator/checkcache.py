@@ -156,16 +156,19 @@ class _Damaged(Exception):
     """A cache entry of the wrong shape: the run starts again without the cache."""
 
 
-def check_cached(files: Sequence[tuple[StrPath, str]], extra: Iterable[Finding], policy: Policy, today: date, folder: Path,
+def check_cached(files: Sequence[tuple[StrPath, str]], extra: Iterable[Finding], policy: Policy, today: date, folder: Path | None,
                  jobs: int | None, infos: bool) -> Registry:
-    """The registry as ``ipreg check`` reports it, reusing the last run's results where their inputs are unchanged.
+    """The registry as ``ipreg check`` reports it, reusing the last run's results (kept in ``folder``; None: no cache)
+    where their inputs are unchanged.
 
-    Without ``infos`` the information notes (shown only by ``--verbose`` and JSON) are left out of the findings, so
-    they are not even decoded. Entries carry each file's findings, not its record."""
-    path = folder / f"check-{fingerprint(policy, today)}.cache"
+    Without ``infos`` the cache leaves the information notes (shown only by ``--verbose`` and JSON) out of the findings,
+    so they are not even decoded. Entries carry each file's findings, not its record."""
+    from generator.registry import assemble
+
     extra = tuple(extra)
-    if len({display for _, display in files}) < len(files):  # one file named twice: the plain path reports it as such
-        return _uncached(files, extra, policy, today, jobs, infos)
+    if folder is None or len({display for _, display in files}) < len(files):  # a file named twice: reported as such
+        return assemble(check_files(files, policy, today, jobs), policy, today, extra)
+    path = folder / f"check-{fingerprint(policy, today)}.cache"
     collecting = gc.isenabled()
     gc.disable()  # hundreds of thousands of small tuples, none of them in a cycle: the collector would only walk them
     try:
@@ -180,16 +183,6 @@ def check_cached(files: Sequence[tuple[StrPath, str]], extra: Iterable[Finding],
         if collecting:
             gc.enable()
     return registry
-
-
-def _uncached(files: Sequence[tuple[StrPath, str]], extra: tuple[Finding, ...], policy: Policy, today: date, jobs: int | None,
-              infos: bool) -> Registry:
-    from generator.registry import assemble
-
-    registry = assemble(check_files(files, policy, today, jobs), policy, today, extra)
-    if infos:
-        return registry
-    return replace(registry, findings=tuple(f for f in registry.findings if f.severity != "info"))
 
 
 def _incremental(files: Sequence[tuple[StrPath, str]], extra: tuple[Finding, ...], policy: Policy, today: date, jobs: int | None,

@@ -300,8 +300,7 @@ def _context(args: argparse.Namespace) -> tuple[Policy, date]:
 
 def _check_registry(args: argparse.Namespace) -> Registry:
     """``ipreg check``: each file's own results from the content cache or worker processes."""
-    from generator.checkcache import cache_dir, check_cached, check_files
-    from generator.registry import assemble
+    from generator.checkcache import cache_dir, check_cached
 
     policy, today = _context(args)
     files, notes = discover(args.paths)
@@ -312,10 +311,8 @@ def _check_registry(args: argparse.Namespace) -> Registry:
         files = whole + [(path, display) for path, display in files if os.path.normpath(display) not in inside]
         notes = whole_notes + notes
     infos = args.format == "json" or args.verbose  # information notes are shown only there
-    if args.no_cache:
-        registry = assemble(check_files(files, policy, today, args.jobs), policy, today, notes)
-    else:
-        registry = check_cached(files, notes, policy, today, cache_dir(os.environ, Path.cwd()), args.jobs, infos)
+    cache = None if args.no_cache else cache_dir(os.environ, Path.cwd())
+    registry = check_cached(files, notes, policy, today, cache, args.jobs, infos)
     if named is not None:
         registry = replace(registry, entries=tuple(e for e in registry.entries if os.path.normpath(e.file) in named),
                            findings=tuple(f for f in registry.findings if os.path.normpath(f.file) in named))
