@@ -290,7 +290,7 @@ def certificates(decided: Sequence[Decided], document: str, policy: Policy, site
         _paragraph(doc, "")
         picture = doc.add_paragraph()
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        picture.add_run().add_picture(io.BytesIO(qr.png(qr.verify_url(site_url, ev.certificate or ""))), width=Mm(30))
+        picture.add_run().add_picture(io.BytesIO(qr.png(qr.verify_url(site_url, ev.certificate or "", d.record.uscc))), width=Mm(30))
         _paragraph(doc, "扫码核验本证书", size=10.5, align=WD_ALIGN_PARAGRAPH.CENTER)
         _signature(doc, policy, ev.date)
     return _save(doc)

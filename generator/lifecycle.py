@@ -254,6 +254,31 @@ def replay(events: Iterable[Event], policy: Policy, today: date, category: str =
     return state.result(today)
 
 
+def public_events(events: Iterable[Event]) -> tuple[Event, ...]:
+    """The events the public record is made of (design.md section 3 v3): those of every cycle that had a decision,
+    without the applications themselves. A cycle that never had a decision (an application still pending, or
+    withdrawn before any decision) leaves no trace, so adding an ``applied`` event to a revoked, withdrawn or lapsed
+    record changes nothing public. Events in date order; the caller drops those after its day."""
+    out: list[Event] = []
+    cycle: list[Event] = []
+    decided = False
+    for event in sorted(events, key=lambda e: (e.date, e.index)):
+        if event.type == "applied" or (event.type == "filed" and decided):  # a new cycle begins
+            if decided:
+                out += cycle
+            cycle, decided = [], False
+        if event.type == "applied":
+            continue
+        if event.type == "withdrawn" and not decided:  # an application withdrawn before any decision
+            cycle = []
+            continue
+        decided = decided or event.type == "filed"
+        cycle.append(event)
+    if decided:
+        out += cycle
+    return tuple(out)
+
+
 def intervals(events: Iterable[Event], policy: Policy, today: date, category: str = "advantage") -> list[tuple[date, date | None, Status]]:
     """The record's statuses over time up to ``today``: ``(from, to, status)`` with ``to`` inclusive, None for the one
     in force today. Each status is what ``replay`` says on its first day, using only the events known by then."""
@@ -284,4 +309,4 @@ def intervals(events: Iterable[Event], policy: Policy, today: date, category: st
     return out
 
 
-__all__ = ["CAUSE_ZH", "STATUSES", "STATUS_ZH", "EventProblem", "Status", "intervals", "replay", "status", "validity_years"]
+__all__ = ["CAUSE_ZH", "STATUSES", "STATUS_ZH", "EventProblem", "Status", "intervals", "public_events", "replay", "status", "validity_years"]

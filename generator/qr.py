@@ -51,6 +51,7 @@ def enterprise_url(site_url: str, uscc: str) -> str:
     return f"{site_url}enterprises/{uscc}/"
 
 
-def verify_url(site_url: str, certificate: str) -> str:
-    """The verification page with the certificate number filled in (what a certificate's QR code opens)."""
-    return f"{site_url}verify/?q={quote(certificate, safe='')}"
+def verify_url(site_url: str, certificate: str, uscc: str) -> str:
+    """The verification page answering for one certificate and its holder (what a certificate's QR code opens). Never
+    ``?q=``: Material's search reads it and covers the page with its own results."""
+    return f"{site_url}verify/?cert={quote(certificate, safe='')}&uscc={quote(uscc, safe='')}"

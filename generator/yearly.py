@@ -7,48 +7,80 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from generator.labels import CATEGORY_ZH, EVENT_ZH, STATUS_ZH
 from generator.lifecycle import status
 from generator.model import Record
 from generator.policy import Policy
+from generator.site.public import PublicEnterprise, public_enterprise
 
 
 @dataclass(frozen=True)
 class YearReport:
+    """One year of the public record: the site's /statistics/ row and ``ipreg report``'s workbook are both made of it."""
+
     year: int
-    until: date  # the year's last day, or today for the current year
+    until: date  # the year's last day, or the data date for the current year
     decisions: list[tuple[date, str, str, str, str, str]]  # date, type, document, uscc, name, certificate
-    by_status: Counter[str]
-    by_category: Counter[str]
-    by_industry: Counter[tuple[str, str]]
-    entered: list[tuple[str, str]]
-    left: list[tuple[str, str]]
+    by_status: Counter[str]  # every enterprise with a public record on ``until``, by its status that day
+    by_category: Counter[str]  # listed on ``until``
+    by_industry: Counter[tuple[str, str]]  # listed on ``until``
+    entered: list[tuple[str, str]]  # listed on ``until`` and not on the last day of the year before
+    left: list[tuple[str, str]]  # the other way round
+
+    @property
+    def by_type(self) -> Counter[str]:
+        return Counter(kind for _, kind, *_ in self.decisions)
+
+    @property
+    def listed(self) -> int:
+        return sum(self.by_category.values())
 
 
-def year_report(records: Sequence[Record], policy: Policy, year: int, today: date) -> YearReport:
+def _status_on(e: PublicEnterprise, day: str) -> dict[str, Any] | None:
+    spans: list[dict[str, Any]] = e.data["status_intervals"]
+    return next((s for s in spans if s["from"] <= day and (s["to"] is None or day <= s["to"])), None)
+
+
+def year_figures(items: Sequence[PublicEnterprise], year: int, today: date) -> YearReport:
+    """The figures of ``year`` from the public record alone (events and status intervals of ``public_enterprise``):
+    an enterprise that left the list without a decision that year counts as left; one that applies again keeps its
+    earlier cycles (design.md section 3 v3)."""
     until = min(date(year, 12, 31), today)
-    start = date(year, 1, 1)
-    decisions = sorted((e.date, e.type, e.document or "", r.uscc, r.name, e.certificate or "")
-                       for r in records for e in r.events if e.type != "applied" and start <= e.date <= until)
+    end, before = until.isoformat(), date(year - 1, 12, 31).isoformat()
+    decisions = sorted((date.fromisoformat(ev["date"]), ev["type"], ev["document"] or "", e.uscc, e.name, ev["certificate"] or "")
+                       for e in items for ev in e.data["events"] if ev["date"][:4] == str(year) and ev["date"] <= end)
     by_status: Counter[str] = Counter()
     by_category: Counter[str] = Counter()
     by_industry: Counter[tuple[str, str]] = Counter()
     entered, left = [], []
-    for r in records:
-        end = status(r, policy, until)
-        if end.status == "pending" or not [e for e in r.events if e.date <= until and e.type != "applied"]:
-            continue  # not published at the end of the year
-        by_status[end.status] += 1
-        if end.listed:
-            by_category[r.category] += 1
-            by_industry[(r.industry_code, r.industry_name)] += 1
-        before = status(r, policy, date(year - 1, 12, 31))
-        if end.listed and not before.listed:
-            entered.append((r.uscc, r.name))
-        if before.listed and not end.listed:
-            left.append((r.uscc, r.name))
+    for e in items:
+        now, then = _status_on(e, end), _status_on(e, before)
+        if now is None:
+            continue  # no public cycle yet at the end of the year
+        by_status[str(now["status"])] += 1
+        listed, was = bool(now["listed"]), bool(then and then["listed"])
+        if listed:
+            by_category[e.data["category"]] += 1
+            by_industry[(e.data["industry"]["code"], e.data["industry"]["name"])] += 1
+        if listed and not was:
+            entered.append((e.uscc, e.name))
+        if was and not listed:
+            left.append((e.uscc, e.name))
     return YearReport(year, until, decisions, by_status, by_category, by_industry, sorted(entered), sorted(left))
+
+
+def report_years(items: Sequence[PublicEnterprise], today: date) -> list[int]:
+    """Every year from the first public decision to the data date's year (years without a decision included)."""
+    first = min((int(ev["date"][:4]) for e in items for ev in e.data["events"]), default=None)
+    return list(range(first, today.year + 1)) if first is not None else []
+
+
+def year_report(records: Sequence[Record], policy: Policy, year: int, today: date) -> YearReport:
+    """``ipreg report --year``: the same figures as the site's statistics page, from the records' public view."""
+    items = [e for r in records if (e := public_enterprise(r, status(r, policy, today), today, policy)) is not None]
+    return year_figures(items, year, today)
 
 
 def report_xlsx(report: YearReport) -> bytes:

@@ -77,7 +77,8 @@ def test_certificates_carry_a_qr_code_that_opens_their_verification(repo: Path) 
     decoded = sorted(zxingcpp.read_barcodes(Image.open(io.BytesIO(blob)))[0].text for blob in images)
     from urllib.parse import quote
 
-    assert decoded == sorted(f"{SITE}verify/?q={quote(n, safe='')}" for n in ("西知强企证〔2026〕001号", "西知强企证〔2026〕002号"))
+    expected = [(f"西知强企证〔2026〕00{i}号", uscc) for i, uscc in ((1, REVIEW_DUE), (2, UNDER_REVIEW))]  # numbered in USCC order
+    assert decoded == sorted(f"{SITE}verify/?cert={quote(n, safe='')}&uscc={uscc}" for n, uscc in expected)
 
 
 def test_review_letters_say_what_and_by_when(repo: Path) -> None:

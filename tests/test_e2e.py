@@ -194,7 +194,7 @@ def test_pages_say_how_old_their_data_is(browser: Browser, base_url: str, clock:
     page.close()
 
 
-PAGE_KINDS = ["", "list/", "timeline/", "history/", "policy/", "guide/", "data/", "404.html"]
+PAGE_KINDS = ["", "list/", "timeline/", "history/", "policy/", "guide/", "data/", "verify/", "statistics/", "404.html"]
 
 
 def _page_kinds() -> list[str]:
@@ -349,18 +349,98 @@ def _verify(page: Any, base_url: str, query: str, day: str = "") -> str:
 def test_verify_page_checks_certificates_codes_names_and_dates(browser: Browser, base_url: str) -> None:
     page = browser.new_page(viewport={"width": 360, "height": 740})
     real = _verify(page, base_url, "西知强企证〔2025〕001号")
-    assert "证书 西知强企证〔2025〕001号 是真实的" in real and FIX["machine"].name in real and "在公开名单中" in real
+    assert "证书真实" in real and "西知强企证〔2025〕001号" in real and FIX["machine"].name in real and "在公开名单中" in real
+    assert "有效期至 2028-06-09" in real  # when the status ends
     fake = _verify(page, base_url, "西知强企证〔2025〕999号")
     assert "未找到" in fake and "请联系" in fake
     on_day = _verify(page, base_url, FIX["revoked"].uscc, "2025-12-01")
-    assert "今天：已撤销，不在公开名单中" in on_day and "2025-12-01：有效，在公开名单中" in on_day
+    assert "已撤销，不在公开名单中，禁止申请至 2029-01-14" in on_day and "2025-12-01：有效，在公开名单中，有效期至 2028-06-09" in on_day
     before = _verify(page, base_url, FIX["revoked"].uscc, "2025-01-01")
-    assert "尚未备案" in before
+    assert "该日尚未备案" in before
+    later = _verify(page, base_url, "西知强企证〔2025〕001号", "2030-01-01")
+    assert "2030-01-01：该日期晚于数据日期 2026-11-25，届时的状态以那时公布的为准" in later and "2030-01-01：有效" not in later
     assert _verify(page, base_url, "测试示例机械").count(FIX["machine"].uscc) == 1  # a name fragment
     assert _verify(page, base_url, FIX["pending"].uscc).startswith("未找到")  # an applicant is never shown
-    page.goto(base_url + "verify/?q=" + "西知强企证〔2025〕001号")  # what a certificate's QR code opens
-    page.wait_for_function("document.getElementById('ipreg-verify-result').textContent.includes('是真实的')")
     page.close()
+
+
+@pytest.mark.parametrize("query", ["西知强企证〔2025〕001号", "西知强企证[2025]001号", "西知强企证（2025）001号", "西知强企证(2025)001号",
+                                   "西知强企证【2025】001号", "〔2025〕1号", "[2025]1号", "(2025)001号", "（2025）001号", "【2025】001号",
+                                   "2025001", "2025-1", "2025-0001", " 2025 - 001 ", "西知强企证〔2025〕0001号"])
+def test_verify_accepts_every_way_of_writing_a_certificate_number(browser: Browser, base_url: str, query: str) -> None:
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    answer = _verify(page, base_url, query)
+    assert "证书真实" in answer and FIX["machine"].uscc in answer, (query, answer)
+    page.close()
+
+
+@pytest.mark.parametrize("query", [FIX["machine"].uscc, FIX["machine"].uscc[-6:], FIX["machine"].uscc[-10:].lower(), "示例机械"])
+def test_verify_finds_an_enterprise_by_code_its_last_characters_or_a_name_fragment(browser: Browser, base_url: str, query: str) -> None:
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    answer = _verify(page, base_url, query)
+    assert FIX["machine"].name in answer and "有效期至 2028-06-09" in answer and "西知强企证〔2025〕001号" in answer, answer
+    page.close()
+
+
+def _answer_on_top(page: Any) -> dict[str, Any]:
+    """Where the answer is, as a person sees it: inside the first screen, and the element at its centre is the answer
+    itself (no search overlay or anything else on top)."""
+    return dict(page.evaluate("""() => {
+        const box = document.querySelector('#ipreg-verify-result .ipreg-verdict');
+        if (!box) return {found: false};
+        const title = box.querySelector('.ipreg-verdict-title').getBoundingClientRect();
+        const r = box.getBoundingClientRect();
+        const x = title.left + title.width / 2, y = title.top + title.height / 2;
+        const hit = document.elementFromPoint(x, y);
+        const lines = [...box.querySelectorAll('p')].map(p => p.getBoundingClientRect().bottom);
+        return {found: true, top: r.top, status_bottom: Math.max(...lines.slice(0, 4)), height: innerHeight, on_top: box.contains(hit),
+                search_open: document.querySelector('[data-md-toggle=search]').checked, title: box.querySelector('.ipreg-verdict-title').innerText,
+                text: box.innerText};
+    }"""))
+
+
+@pytest.mark.parametrize("width,height", [(360, 740), (1366, 900)])
+def test_qr_code_url_shows_the_answer_on_the_first_screen(browser: Browser, base_url: str, width: int, height: int) -> None:
+    """What a bank officer sees after scanning a certificate: genuine, the holder's name and code, today's status and
+    until when, on the first screen with nothing over it."""
+    from generator.qr import verify_url
+
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(verify_url(base_url, "西知强企证〔2025〕001号", FIX["machine"].uscc))
+    page.wait_for_selector("#ipreg-verify-result .ipreg-verdict")
+    where = _answer_on_top(page)
+    assert where["on_top"] and not where["search_open"], where
+    assert 0 <= where["top"] and where["status_bottom"] <= where["height"], where
+    assert where["title"] == "证书真实"
+    for fact in (FIX["machine"].name, FIX["machine"].uscc, "有效，在公开名单中", "有效期至 2028-06-09"):
+        assert fact in where["text"], fact
+    # the QR of a genuine certificate shown by another enterprise
+    page.goto(verify_url(base_url, "西知强企证〔2025〕001号", FIX["conditional"].uscc))
+    page.wait_for_selector("#ipreg-verify-result .ipreg-verdict")
+    where = _answer_on_top(page)
+    assert where["on_top"] and where["title"] == "证书属于另一家企业" and FIX["conditional"].uscc in where["text"], where
+    assert FIX["machine"].name in where["text"]
+    if os.environ.get("IPREG_SHOTS"):  # screenshots to look at: IPREG_SHOTS=folder
+        page.screenshot(path=str(Path(os.environ["IPREG_SHOTS"]) / f"verify-qr-{width}.png"))
+    page.close()
+
+
+def test_no_page_requests_a_missing_file_or_another_host(browser: Browser, base_url: str) -> None:
+    """Every page kind, the 404 page and the verification page opened from a QR code: every response below 400, every
+    request to this server (an Atom link read as a language version asked for /data/sitemap.xml)."""
+    from generator.qr import verify_url
+
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    bad: list[str] = []
+    page.on("response", lambda r: bad.append(f"{r.status} {r.url}") if r.status >= 400 and not r.url.endswith("/no-such-page/") else None)
+    page.on("request", lambda r: bad.append(f"other host: {r.url}") if not r.url.startswith(base_url) and not r.url.startswith("data:") else None)
+    for path in [*_page_kinds(), "no-such-page/"]:
+        page.goto(base_url + path)
+        page.wait_for_load_state("networkidle")
+    page.goto(verify_url(base_url, "西知强企证〔2025〕001号", FIX["machine"].uscc))
+    page.wait_for_load_state("networkidle")
+    page.close()
+    assert bad == []
 
 
 def test_verify_lookup_is_fast_at_10000_enterprises(browser: Browser, base_url: str) -> None:
@@ -375,17 +455,17 @@ def test_verify_lookup_is_fast_at_10000_enterprises(browser: Browser, base_url: 
 
     for i in range(10_000):
         data = {"uscc": f"91411721MA{i:08d}", "name": f"西平县测试第{i}号机械制造有限公司",
-                "events": [{"date": "2025-06-10", "type": "filed", "document": "x", "certificate": f"西知强企证〔2025〕{i % 1000:03d}号"}],
+                "events": [{"date": "2025-06-10", "type": "filed", "document": "x", "certificate": f"西知强企证〔2025〕{i + 1:03d}号"}],
                 "status_intervals": [{"from": "2025-06-10", "to": None, "status": "valid", "listed": True}]}
-        items.append(PublicEnterprise(data, Status("valid", True)))
+        items.append(PublicEnterprise(data, Status("valid", True), ("2028-06-09",)))
     payload = verify_index(items, _date(2026, 11, 25), "西知强企证〔{year}〕{seq:03d}号", {})
     assert len(payload) / 10_000 < 150, len(payload) / 10_000
     page = browser.new_page()
     page.route("**/data/verify.json", lambda route: route.fulfill(body=payload, content_type="application/json"))
-    _verify(page, base_url, "西知强企证〔2025〕777号")  # loads the index once
+    _verify(page, base_url, "西知强企证〔2025〕9999号")  # loads the index once (numbers past 999 are text like any other)
     elapsed = page.evaluate("""() => { const t0 = performance.now();
         document.querySelector('form#ipreg-verify button[type=submit]').click(); return performance.now() - t0; }""")
-    assert "是真实的" in page.inner_text("#ipreg-verify-result") and elapsed < 50, elapsed
+    assert "证书真实" in page.inner_text("#ipreg-verify-result") and elapsed < 50, elapsed
     page.close()
 
 

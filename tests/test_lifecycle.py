@@ -357,3 +357,67 @@ def test_intervals_agree_with_the_status_of_every_day(raw: list[tuple[int, str]]
         assert replay(known, POLICY, day).status == st_.status, (day, spans)
     else:
         assert not [e for e in evs if e.date <= today]
+
+
+def _check_intervals_around_every_boundary(evs: list[Event]) -> int:
+    """For every day ``today`` within two days of any boundary of any span (term end, the first day of 待复核, review
+    deadline, grace end, ban end, the events themselves): the spans start on or before ``today``, run without gaps,
+    and every day within two days of a boundary up to ``today`` lies in the span whose status the replay gives that day."""
+    from generator.lifecycle import intervals
+
+    final = replay(evs, POLICY, D("2040-01-01"))
+    edges = {e.date for e in evs}
+    for start, end in (*final.terms, *final.graces, *final.bans):
+        edges |= {start, end, end + timedelta(days=1), end - timedelta(days=POLICY.review_notice_days)}
+        deadline = period_end(end + timedelta(days=1), POLICY.review_pending_years)
+        edges |= {deadline, deadline + timedelta(days=1)}
+    near = sorted({edge + timedelta(days=k) for edge in edges for k in range(-2, 3)})
+    checked = 0
+    for today in near:
+        spans = intervals(evs, POLICY, today)
+        if not spans:
+            continue
+        assert all(start <= today for start, _, _ in spans), (today, spans)
+        assert spans[-1][1] is None
+        for (_, end, _), (nxt, _, _) in itertools.pairwise(spans):
+            assert end is not None and end + timedelta(days=1) == nxt
+        for day in (d for d in near if spans[0][0] <= d <= today):
+            [status] = [s.status for start, end, s in spans if start <= day and (end is None or day <= end)]
+            assert status == replay(evs, POLICY, day).status, (today, day, spans)
+            checked += 1
+    return checked
+
+
+@pytest.mark.parametrize("history", [
+    [FILED],
+    [FILED, ("2027-02-01", "review_passed")],
+    [FILED, ("2027-03-20", "review_failed")],
+    [FILED, ("2027-03-20", "review_failed"), ("2028-01-10", "review_failed")],
+    [FILED, ("2026-05-01", "revoked"), ("2029-05-01", "filed")],
+    [FILED, ("2026-05-01", "withdrawn")],
+    [("2024-01-10", "applied"), ("2024-03-15", "filed")],
+])
+def test_intervals_on_every_day_around_every_boundary(history: list[tuple[str, str]]) -> None:
+    """Every day around each boundary, not one random day: a span that begins a day late (the first day of 待复核 shown
+    as 有效) or a span that begins tomorrow fails here."""
+    assert _check_intervals_around_every_boundary(events(*history)) > 50
+
+
+@pytest.mark.parametrize("history,public", [
+    ([FILED], [FILED]),
+    ([("2024-01-10", "applied"), FILED], [FILED]),  # the application of a decided cycle is not published itself
+    ([("2024-01-10", "applied")], []),  # pending
+    ([("2024-01-10", "applied"), ("2024-02-01", "withdrawn")], []),  # withdrawn before any decision
+    ([FILED, ("2026-05-01", "revoked"), ("2029-06-01", "applied")], [FILED, ("2026-05-01", "revoked")]),
+    ([FILED, ("2026-05-01", "withdrawn"), ("2026-09-01", "applied")], [FILED, ("2026-05-01", "withdrawn")]),
+    ([FILED, ("2026-05-01", "withdrawn"), ("2026-09-01", "applied"), ("2026-10-01", "withdrawn")], [FILED, ("2026-05-01", "withdrawn")]),
+    ([FILED, ("2026-05-01", "withdrawn"), ("2026-09-01", "applied"), ("2026-12-01", "filed")],
+     [FILED, ("2026-05-01", "withdrawn"), ("2026-12-01", "filed")]),
+    ([("2020-01-10", "applied"), ("2020-02-01", "withdrawn"), FILED], [FILED]),
+    ([FILED, ("2028-05-01", "applied")], [FILED]),  # lapsed, then applies again
+    ([FILED, ("2026-05-01", "revoked"), ("2029-05-01", "filed")], [FILED, ("2026-05-01", "revoked"), ("2029-05-01", "filed")]),
+])
+def test_public_events_keep_every_decided_cycle_and_no_application(history: list[tuple[str, str]], public: list[tuple[str, str]]) -> None:
+    from generator.lifecycle import public_events
+
+    assert [(e.date.isoformat(), e.type) for e in public_events(events(*history))] == public

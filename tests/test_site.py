@@ -371,7 +371,7 @@ def test_no_english_leftovers_and_meaningful_anchors(site: Path) -> None:
         for english in ("Made with", "Permanent link", "Not found", "Material for MkDocs"):
             assert english not in text, (name, english)
         assert not re.findall(r'\bid="_\d*"', text), name
-        assert '<link rel="alternate" type="application/atom+xml"' in text, name  # feed autodiscovery on every page
+        assert '<link rel="alternate feed" type="application/atom+xml"' in text, name  # feed autodiscovery on every page
     assert "找不到这个页面" in (site / "404.html").read_text(encoding="utf-8")
 
 
@@ -395,8 +395,34 @@ def test_last_change_comes_from_one_git_log(tmp_path: Path) -> None:
     (tmp_path / "records" / "b.yaml").write_text("b", encoding="utf-8")
     git(tmp_path, "add", ".")
     git(tmp_path, "commit", "-qm", "one", **first)
-    (tmp_path / "records" / "b.yaml").write_text("b2", encoding="utf-8")
+    (tmp_path / "records" / "b.yaml").write_text("events:\n  - {date: 2024-01-02, type: filed}\n", encoding="utf-8")
     git(tmp_path, "commit", "-qam", "two", **{**first, "GIT_COMMITTER_DATE": "2026-05-06T10:00:00+08:00"})
-    assert last_changes(tmp_path, ["records/a.yaml", "records/b.yaml", "records/c.yaml"]) == {
+    assert last_changes(tmp_path, dict.fromkeys(["records/a.yaml", "records/b.yaml", "records/c.yaml"])) == {
         "records/a.yaml": date(2026, 3, 4), "records/b.yaml": date(2026, 5, 6)}
-    assert last_changes(tmp_path / "no-git", ["records/a.yaml"]) == {}
+    # recording an application (a cycle without a decision) moves no public date: the last version without it counts
+    (tmp_path / "records" / "b.yaml").write_text("events:\n  - {date: 2024-01-02, type: filed}\n  - {date: 2026-05-20, type: applied}\n")
+    git(tmp_path, "commit", "-qam", "three", **{**first, "GIT_COMMITTER_DATE": "2026-06-07T10:00:00+08:00"})
+    (tmp_path / "records" / "b.yaml").write_text("name: x\nevents:\n  - {date: 2024-01-02, type: filed}\n  - {date: 2026-05-20, type: applied}\n")
+    git(tmp_path, "commit", "-qam", "four", **{**first, "GIT_COMMITTER_DATE": "2026-07-08T10:00:00+08:00"})
+    assert last_changes(tmp_path, {"records/b.yaml": None}) == {"records/b.yaml": date(2026, 7, 8)}
+    assert last_changes(tmp_path, {"records/b.yaml": date(2026, 5, 20)}) == {"records/b.yaml": date(2026, 5, 6)}
+    assert last_changes(tmp_path, {"records/b.yaml": date(2026, 5, 21)}) == {"records/b.yaml": date(2026, 7, 8)}
+    assert last_changes(tmp_path / "no-git", {"records/a.yaml": None}) == {}
+
+
+def test_verify_index_keeps_certificate_numbers_as_text() -> None:
+    """Any number the format makes (past 999, any length) and any other text comes back exactly; nothing is packed into
+    arithmetic, so 〔2026〕1000号 is neither lost nor read as 〔2027〕000号."""
+    import json
+
+    from generator.lifecycle import Status
+    from generator.site.public import PublicEnterprise
+    from generator.site.verify import verify_index
+
+    numbers = ["西知强企证〔2026〕1000号", "西知强企证〔2024〕1001号", "西知强企证〔2025〕001号", "西知强企证〔2025〕1号", "豫知证 A-7", "号"]
+    items = [PublicEnterprise({"uscc": f"91411721MA{i:08d}", "name": "x", "status_intervals": [],
+                               "events": [{"date": "2025-01-0" + str(i + 1), "type": "filed", "certificate": n}]}, Status("valid", True))
+             for i, n in enumerate(numbers)]
+    index = json.loads(verify_index(items, date(2026, 11, 25), "西知强企证〔{year}〕{seq:03d}号", {}))
+    back = [c[0] if len(c) > 2 else index["prefix"] + c[0] + index["suffix"] for row in index["e"] for c in row[2]]
+    assert back == numbers

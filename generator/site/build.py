@@ -84,7 +84,7 @@ def site_content(root: Path, site: SiteInput, list_page_size: int = LIST_PAGE_SI
     measures = (root / "texts" / "measures.txt").read_text(encoding="utf-8")
     schema = json.loads((root / "schemas" / "enterprise.schema.json").read_text(encoding="utf-8"))
     content = build_content(site.items, site.pages, site.registry.today, measures, schema, list_page_size, site.registry.policy,
-                            extra=extra or {}, changed=last_changes(root, [f"records/{e.uscc}.yaml" for e in site.items]))
+                            extra=extra or {}, changed=last_changes(root, {f"records/{e.uscc}.yaml": e.hidden_since for e in site.items}))
     content.files["data/record-template.yaml"] = render_template(PLACEHOLDER, PLACEHOLDER).encode("utf-8")
     from generator.admin import ADMIN_HTML, admin_config_yaml  # the form editor at /admin/ (docs/admin/ holds Decap itself)
 

@@ -173,5 +173,6 @@ def yearly_chart(counts: dict[int, Counter[str]]) -> Markup:
     """Decisions per year: a row per year, bars split by kind of decision, the total as text, and a legend."""
     years = sorted(counts)
     body, height = _stacked_rows([(str(year), counts[year]) for year in years], DECISION_LABELS, 50, row=20)
-    desc = "；".join(f"{year}年 " + "、".join(f"{DECISION_LABELS[k]} {n} 项" for k, n in counts[year].items() if n) for year in years) + "。"
+    desc = "；".join(f"{year}年 " + ("、".join(f"{DECISION_LABELS[k]} {n} 项" for k, n in counts[year].items() if n) or "没有决定")
+                    for year in years) + "。"
     return _svg("每年的备案决定", desc if years else "暂无决定。", height, body, "ipreg-chart-yearly")

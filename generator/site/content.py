@@ -117,15 +117,15 @@ def _linker(page: str) -> Any:
 
 
 def site_part(local: Local, policy: Policy, today: date) -> tuple[tuple[PublicEnterprise, str] | None, tuple[Secret, ...]]:
-    """The public view of one checked record and its page (None when it is not published: pending, or not
-    a valid record), and the values no hand-written page may show (``privacy.secrets``). Runs where the
+    """The public view of one checked record and its page (None when it is not published: no cycle of it had a
+    decision, or not a valid record), and the values no hand-written page may show (``privacy.secrets``). Runs where the
     record is checked, in a worker process."""
     if local.record is None or local.status is None:
         return None, ()
-    hidden = secrets(local.record, local.status)
-    if local.status.status == "pending":
-        return None, hidden
     e = public_enterprise(local.record, local.status, today, policy)
+    hidden = secrets(local.record, published=e is not None)
+    if e is None:
+        return None, hidden
     return (e, enterprise_page(e, today)), hidden
 
 
@@ -158,7 +158,7 @@ def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: d
     from generator.site.verify import verify_index
 
     content.files["data/verify.json"] = verify_index(items, today, policy.certificate_format, extra.get("ipreg_contact") or {})
-    content.pages["verify.md"] = _verify_page(extra)
+    content.pages["verify.md"] = _verify_page(extra, policy.issuer)
     content.pages["statistics.md"] = _statistics_page(items, today)
     content.fragments["status-legend"] = ('<dl class="ipreg-legend">\n' + "".join(
         f"<dt>{badge(s)}</dt><dd>{md(STATUS_MEANING_ZH[s])}</dd>\n" for s in PUBLISHED_STATUSES) + "</dl>\n")
@@ -166,39 +166,27 @@ def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: d
 
 
 def _statistics_page(items: list[PublicEnterprise], today: date) -> str:
-    """年度统计 from the public data only: decisions per year, and per year's end how many enterprises were listed,
-    entered and left (from the status intervals), with an SVG chart."""
+    """年度统计 from the public data only, one row per year from the first decision to the data date (the figures of
+    ``ipreg report``: ``yearly.year_figures``), with an SVG chart."""
     from generator.site.charts import DECISION_LABELS, yearly_chart
+    from generator.yearly import report_years, year_figures
 
-    per_year: dict[int, Counter[str]] = {}
-    for e in items:
-        for ev in e.data["events"]:
-            if ev["type"] in DECISION_LABELS:
-                per_year.setdefault(int(ev["date"][:4]), Counter())[ev["type"]] += 1
-
-    def listed_on(e: PublicEnterprise, day: str) -> bool:
-        return any(s["from"] <= day and (s["to"] is None or day <= s["to"]) and s["listed"] for s in e.data["status_intervals"])
-
-    rows = []
-    for year in sorted(per_year):
-        end = min(date(year, 12, 31), today).isoformat()
-        start = f"{year - 1}-12-31"
-        listed = sum(listed_on(e, end) for e in items)
-        entered = sum(listed_on(e, end) and not listed_on(e, start) for e in items)
-        left = sum(listed_on(e, start) and not listed_on(e, end) for e in items)
-        counts = per_year[year]
-        rows.append([Markup(f"<strong>{year}</strong>"), *(md(counts.get(k, 0)) for k in DECISION_LABELS), md(listed), md(entered), md(left)])
+    years = [year_figures(items, year, today) for year in report_years(items, today)]
+    rows = [[Markup(f"<strong>{y.year}</strong>"), *(md(y.by_type.get(k, 0)) for k in DECISION_LABELS), md(y.listed),
+             md(len(y.entered)), md(len(y.left))] for y in years]
     header = ["年份", *DECISION_LABELS.values(), "年底在名单中", "当年进入", "当年离开"]
     table = _table(header, rows, 0) if rows else "暂无。\n"
     return ("---\nhide:\n  - navigation\n---\n\n# 年度统计 { #statistics }\n\n"
-            f"每年作出的备案决定，以及每年年底（当年为 <time>{today}</time>）公开名单中的企业数、当年进入和离开名单的企业数。"
-            "数字由本站的公开数据计算（不含申报中的企业）。\n\n"
-            f"{yearly_chart(per_year)}\n\n{table}")
+            f"每年作出的备案决定，以及每年年底（当年为 <time>{today}</time>）公开名单中的企业数、当年进入和离开名单的企业数"
+            "（没有作出决定的年份也列出：例如有效期届满后逾期未复核而离开名单）。数字由本站的公开数据计算（不含申报中的企业），"
+            "与备案机关的年度统计表相同。\n\n"
+            f"{yearly_chart({y.year: y.by_type for y in years})}\n\n{table}")
 
 
-def _verify_page(extra: Mapping[str, Any]) -> str:
+def _verify_page(extra: Mapping[str, Any], issuer: str) -> str:
     contact = extra.get("ipreg_contact") or {}
-    who = md(" ".join(str(contact[k]) for k in ("office", "phone") if contact.get(k)) or "西平县市场监管局（知识产权局）")
+    who = md(" ".join(str(contact[k]) for k in ("office", "phone") if contact.get(k)) or issuer)
+    # the answer comes first (a certificate's QR code opens this page with ?cert=&uscc=): it is the first thing on a phone
     return f"""---
 hide:
   - navigation
@@ -206,20 +194,21 @@ hide:
 
 # 证书核验 {{ #verify }}
 
-输入证书编号、统一社会信用代码或企业名称，查看证书是否真实、企业今天是否在知识产权强企名单中；填写日期还可以查看
-那一天的状态（例如银行核实企业在贷款申请日是否在名单中）。证书上的二维码会直接打开本页并填好证书编号。
+<div id="ipreg-verify-result" class="ipreg-verify-result" aria-live="polite" tabindex="-1"></div>
 
-<form id="ipreg-verify" class="ipreg-verify" data-index="../data/verify.json" role="search" aria-label="证书核验">
+<form id="ipreg-verify" class="ipreg-verify" data-index="../data/verify.json" data-issuer="{md(issuer)}" aria-label="证书核验">
 <p><label for="ipreg-verify-q">证书编号、统一社会信用代码或企业名称</label><br>
-<input id="ipreg-verify-q" name="q" type="text" autocomplete="off" required></p>
+<input id="ipreg-verify-q" name="cert" type="text" autocomplete="off" required aria-describedby="ipreg-verify-hint"><br>
+<small id="ipreg-verify-hint">括号可以不输入，例如 <span class="ipreg-nowrap">2024-1</span> 或 <span class="ipreg-nowrap">2024001</span>；
+代码可以只输入最后 6 位以上；名称可以只输入一部分。</small></p>
 <p><label for="ipreg-verify-day">查询某一天的状态（可不填）</label><br>
 <input id="ipreg-verify-day" name="date" type="date"></p>
 <p><button type="submit" class="md-button md-button--primary">核验</button></p>
 </form>
 
-<div id="ipreg-verify-result" aria-live="polite"></div>
-
 <noscript><p>核验需要浏览器启用 JavaScript。也可以在<a href="../list/">名单</a>中查找，或下载<a href="../data/">开放数据</a>。</p></noscript>
+
+输入证书编号、统一社会信用代码或企业名称，查看证书是否真实、企业今天是否在知识产权强企名单中、状态到哪一天；填写日期还可以查看那一天的状态（例如银行核实企业在贷款申请日是否在名单中）。证书上的二维码会直接打开本页并显示核验结果。
 
 没有找到、或结果与证书不符的，请联系{who}。
 
@@ -257,7 +246,7 @@ def enterprise_page(e: PublicEnterprise, today: date) -> str:
         deadline_zh=DUE_KIND_ZH.get(st.next_deadline_kind or "", ""), key_label=label, key_day=day,
         days_left=(st.next_deadline - today).days if st.next_deadline else None,
         diagram=lifecycle_chart(st, today), link=_linker(e.page), meta_title=front_matter_title(e.name), changed_mark=Markup(CHANGED_MARK),
-        certificates=certificates, qr_code=code, verify=lambda number: Markup(qr.verify_url("../../", number)),
+        certificates=certificates, qr_code=code, verify=lambda number: Markup(html.escape(qr.verify_url("../../", number, e.uscc))),
     )
 
 

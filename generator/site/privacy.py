@@ -20,7 +20,6 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from generator.lifecycle import Status
 from generator.model import Record
 
 MIN_TEXT = 6  # text with a digit or a Latin letter: identifiers, certificate and document numbers, titles with models
@@ -36,10 +35,11 @@ _DIGITS = re.compile(r"[0-9][0-9,]*[0-9]|[0-9]")
 Secret = tuple[str, str]  # (needle, where: "file: field")
 
 
-def secrets(record: Record, status: Status) -> tuple[Secret, ...]:
-    """The distinctive non-public values of one record, and its name and code when it is not published."""
+def secrets(record: Record, published: bool) -> tuple[Secret, ...]:
+    """The distinctive non-public values of one record, and its name and code when it is not published (an applicant
+    whose record never had a decision)."""
     out: list[Secret] = []
-    if status.status == "pending":
+    if not published:
         out += [(record.name, f"{record.file}: 申报中企业的名称"), (record.uscc, f"{record.file}: 申报中企业的代码")]
     for field, value in _private_leaves(record):
         if isinstance(value, bool) or value is None or isinstance(value, date):

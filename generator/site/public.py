@@ -11,9 +11,9 @@ from datetime import date
 from typing import Any
 
 from generator.labels import CAUSE_ZH, HONOR_ZH, STATUS_ZH
-from generator.lifecycle import Status
+from generator.lifecycle import Status, intervals, public_events, replay
 from generator.model import Record
-from generator.policy import Policy
+from generator.policy import Policy, default_policy
 
 # Field name -> Chinese label, in the order of the open data. The site's /data/ page lists them.
 PUBLIC_FIELDS: dict[str, str] = {
@@ -49,7 +49,11 @@ class PublicEnterprise:
     """One published enterprise: its public fields and its status on the build date."""
 
     data: dict[str, Any]
-    status: Status
+    status: Status  # the public status: computed from the public events alone
+    ends: tuple[str | None, ...] = ()  # for each status interval, the date its status runs to as the public reads it:
+    # 有效期至 (valid, review_due), 复核期限 (under_review), 保留资格至 (conditional), 禁止申请至 (revoked); None for the others
+    hidden_since: date | None = None  # never published: the first day of a later cycle without a decision (its events are
+    # not public), so the last-change date is read from the history before it (``history.last_changes``)
 
     @property
     def uscc(self) -> str:
@@ -72,14 +76,20 @@ class PublicEnterprise:
         return CAUSE_ZH.get(self.status.cause or "")
 
 
-def public_enterprise(record: Record, st: Status, today: date, policy: Policy | None = None) -> PublicEnterprise:
-    """The allow-listed view of one record on ``today``."""
-    from generator.lifecycle import intervals
-    from generator.policy import default_policy
-
-    spans = [{"from": start.isoformat(), "to": _iso(end), "status": s.status, "listed": s.listed}
-             for start, end, s in intervals(record.events, policy or default_policy(), today, record.category)
-             if s.status != "pending"]  # an application is never published
+def public_enterprise(record: Record, st: Status, today: date, policy: Policy | None = None) -> PublicEnterprise | None:
+    """The allow-listed view of one record on ``today`` (``st`` is its status that day), or None when no cycle of it
+    ever had a decision. Only the events of cycles that had a decision count (design.md section 3 v3): a later
+    application, pending or withdrawn, changes nothing here."""
+    policy = policy or default_policy()
+    known = [e for e in record.events if e.date <= today]
+    events = public_events(known)
+    if not events:
+        return None
+    hidden = [e for e in known if (e.date, e.index) > (events[-1].date, events[-1].index) and e not in events]
+    if hidden or len(events) != sum(e.type != "applied" for e in known):
+        st = replay(events, policy, today, record.category)
+    history = intervals(events, policy, today, record.category)
+    spans = [{"from": start.isoformat(), "to": _iso(end), "status": s.status, "listed": s.listed} for start, end, s in history]
     counts = {kind: sum(p.type == kind and p.valid_on(today) for p in record.patents) for kind in ("invention", "utility_model", "design")}
     data: dict[str, Any] = {
         "uscc": record.uscc,
@@ -100,13 +110,19 @@ def public_enterprise(record: Record, st: Status, today: date, policy: Policy | 
         "honors": [{"type": h.type, "awarded": h.awarded.isoformat(), "expires": _iso(h.expires)} for h in record.honors],
         "valid_patents": counts,
         "valid_trademarks": sum(t.valid_on(today) for t in record.trademarks),
-        "events": [{"date": e.date.isoformat(), "type": e.type, "document": e.document, "certificate": e.certificate}
-                   for e in record.events if e.date <= today and e.type != "applied"],
+        "events": [{"date": e.date.isoformat(), "type": e.type, "document": e.document, "certificate": e.certificate} for e in events],
         "status_intervals": spans,
         "url": f"enterprises/{record.uscc}/",
     }
     assert list(data) == list(PUBLIC_FIELDS)
-    return PublicEnterprise(data, st)
+    return PublicEnterprise(data, st, tuple(_iso(status_end(s)) for _, _, s in history), hidden[0].date if hidden else None)
+
+
+def status_end(st: Status) -> date | None:
+    """The date a status runs to, as a certificate's reader asks "until when": the term end, the review deadline, the
+    end of the grace period, or the last day of a ban."""
+    return {"valid": st.term_end, "review_due": st.term_end, "under_review": st.review_deadline, "conditional": st.grace_until,
+            "revoked": st.ban_until}.get(st.status)
 
 
 def honor_zh(kind: str) -> str:

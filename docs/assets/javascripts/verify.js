@@ -1,4 +1,6 @@
-/* 证书核验（/verify/）：在浏览器中查 data/verify.json（格式见 generator/site/verify.py），不需要服务器。 */
+/* 证书核验（/verify/）：在浏览器中查 data/verify.json（格式见 generator/site/verify.py），不需要服务器。
+   证书上的二维码打开 /verify/?cert=<证书编号>&uscc=<统一社会信用代码>；本页只读 cert、uscc、date，从不读 q
+   （q 是 Material 搜索框的参数，会在页面上盖一层搜索结果）。答案写在页面最上方，手机上一打开就能看到。 */
 (function () {
   "use strict";
   var form = document.getElementById("ipreg-verify");
@@ -6,74 +8,162 @@
   var out = document.getElementById("ipreg-verify-result");
   var input = document.getElementById("ipreg-verify-q");
   var dayInput = document.getElementById("ipreg-verify-day");
-  var index = null;
+  var issuer = form.getAttribute("data-issuer") || "";
+  var index = null, prefixWord = "", suffixWord = "";
   var DAY = 86400000;
+  var BRACKETS = /[〔〕\[\]()（）【】〖〗﹝﹞［］｛｝{}<>《》〈〉「」『』]/g;
+  var SEPARATORS = /[号號第#№\/_\-－—–·、，,.。:：]/g;
 
-  function toDay(n, epoch) { return new Date(Date.parse(epoch + "T00:00:00Z") + n * DAY).toISOString().slice(0, 10); }
-  function fromDay(text, epoch) { return Math.round((Date.parse(text + "T00:00:00Z") - Date.parse(epoch + "T00:00:00Z")) / DAY); }
-  function certText(c, fmt) {
-    if (typeof c[0] === "string") return c[0];
-    var year = Math.floor(c[0] / 1000), seq = String(c[0] % 1000);
-    return fmt.replace("{year}", String(year)).replace(/\{seq(?::0?(\d+)d)?\}/, function (_, w) {
-      while (w && seq.length < Number(w)) seq = "0" + seq;
-      return seq;
+  function toDay(n) { return new Date(Date.parse(index.epoch + "T00:00:00Z") + n * DAY).toISOString().slice(0, 10); }
+  function fromDay(text) { return Math.round((Date.parse(text + "T00:00:00Z") - Date.parse(index.epoch + "T00:00:00Z")) / DAY); }
+  function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
+  function date(s) { return "<time class=\"ipreg-date\">" + esc(s) + "</time>"; }
+  function fold(s) { return String(s || "").normalize("NFKC").replace(/\s+/g, "").toUpperCase(); }
+  function bare(s) { return fold(s).replace(BRACKETS, ""); }
+
+  /* 证书编号的比较键：年份-顺序号（顺序号不计前导零）。括号写法、有无前缀和“号”字、2024001 与 2024-1 都得到同一个键；
+     含有其他文字（企业名称、代码中的字母）时不是证书编号，返回 null。 */
+  function certKey(text) {
+    var t = fold(text);
+    if (prefixWord) t = t.split(prefixWord).join("-");
+    if (suffixWord) t = t.split(suffixWord).join("-");
+    t = t.replace(BRACKETS, "-").replace(SEPARATORS, "-");
+    if (/[^0-9-]/.test(t)) return null;
+    var runs = t.match(/[0-9]+/g);
+    if (!runs) return null;
+    if (runs.length === 1) {
+      if (runs[0].length < 5) return null;
+      runs = [runs[0].slice(0, 4), runs[0].slice(4)];
+    }
+    return runs.map(function (r, i) { return i === 0 ? r : r.replace(/^0+(?=[0-9])/, ""); }).join("-");
+  }
+
+  function prepare(data) {
+    index = data;
+    prefixWord = bare(index.prefix);
+    suffixWord = bare(index.suffix);
+    index.e.forEach(function (e) {
+      e.certs = e[2].map(function (c) {
+        var text = c.length > 2 ? c[0] : index.prefix + c[0] + index.suffix;
+        return {text: text, day: c[1], key: certKey(text), bare: bare(text)};
+      });
+      e.folded = fold(e[1]);
     });
   }
-  function norm(s) { return String(s || "").replace(/\s+/g, "").toUpperCase(); }
-  function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
-  function statusOn(e, day) {
+
+  function spanOn(e, day) {
     var spans = e[3];
     for (var i = 0; i < spans.length; i++) {
-      if (spans[i][0] <= day && (spans[i][1] === -1 || day <= spans[i][1])) return spans[i][2];
+      if (spans[i][0] <= day && (spans[i][1] === -1 || day <= spans[i][1])) return spans[i];
     }
     return null;
   }
-  function describe(e, day, label) {
-    var code = statusOn(e, day);
-    if (code === null) return label + "：尚未备案（不在名单中）";
-    var s = index.statuses[code];
-    return label + "：" + esc(s[0]) + "，" + (s[1] ? "<strong>在公开名单中</strong>" : "<strong>不在公开名单中</strong>");
+  /* 某一天的状态：状态、是否在名单中，以及这个状态到哪一天。 */
+  function statusText(e, day) {
+    var today = fromDay(index.today);
+    if (day > today) return "该日期晚于数据日期 " + date(index.today) + "，届时的状态以那时公布的为准。";
+    var span = spanOn(e, day);
+    if (!span) return "该日尚未备案（不在名单中）。";
+    var s = index.statuses[span[2]];
+    var text = "<strong>" + esc(s[0]) + "</strong>，" + (s[1] ? "<strong>在公开名单中</strong>" : "<strong>不在公开名单中</strong>");
+    if (span.length > 3 && s[2]) text += "，" + esc(s[2]) + " " + date(toDay(span[3]));
+    else if (span[1] !== -1) text += "（这一状态到 " + date(toDay(span[1])) + " 为止）";
+    else text += "（自 " + date(toDay(span[0])) + " 起）";
+    return text + "。";
   }
-  function find(q) {
-    var key = norm(q), hits = [];
+  function statusLines(e) {
+    var html = "<p>今天（数据截至 " + date(index.today) + "）：" + statusText(e, fromDay(index.today)) + "</p>";
+    if (dayInput.value) html += "<p>" + date(dayInput.value) + "：" + statusText(e, fromDay(dayInput.value)) + "</p>";
+    return html;
+  }
+  function holder(e) {
+    return "<p class=\"ipreg-verify-holder\"><a href=\"../enterprises/" + esc(e[0]) + "/\"><strong>" + esc(e[1]) + "</strong></a><br>"
+      + "统一社会信用代码 <code class=\"ipreg-nowrap\">" + esc(e[0]) + "</code></p>";
+  }
+  function contact() {
+    return "请联系" + esc(index.contact || issuer) + "核实。";
+  }
+
+  function findCertificate(q) {
+    var key = certKey(q), loose = bare(q);
+    for (var i = 0; i < index.e.length; i++) {
+      var e = index.e[i];
+      for (var j = 0; j < e.certs.length; j++) {
+        var c = e.certs[j];
+        if ((key && c.key === key) || (loose && c.bare === loose)) return {e: e, cert: c};
+      }
+    }
+    return null;
+  }
+  function findEnterprises(q) {
+    var key = fold(q), hits = [];
     if (!key) return hits;
+    var code = /^[0-9A-Z]{6,18}$/.test(key);
     index.e.forEach(function (e) {
-      var certs = e[2].map(function (c) { return [certText(c, index.format), c[1]]; });
-      var cert = certs.filter(function (c) { return norm(c[0]) === key; })[0];
-      if (cert || e[0] === key || (key.length >= 2 && norm(e[1]).indexOf(key) >= 0)) hits.push({e: e, cert: cert, certs: certs});
+      if ((code && e[0].slice(-key.length) === key) || (key.length >= 2 && e.folded.indexOf(key) >= 0)) hits.push(e);
     });
     return hits;
   }
-  function show() {
+
+  function certificateAnswer(found, askedUscc) {
+    var e = found.e, c = found.cert;
+    var other = askedUscc && fold(askedUscc) !== e[0];
+    var html = "<div class=\"ipreg-verdict " + (other ? "ipreg-verdict-none" : "ipreg-verdict-ok") + "\"><p class=\"ipreg-verdict-title\">"
+      + (other ? "证书属于另一家企业" : "证书真实") + "</p>";
+    if (other) {
+      html += "<p class=\"ipreg-verify-warn\"><strong>二维码中的统一社会信用代码 <code class=\"ipreg-nowrap\">" + esc(fold(askedUscc))
+        + "</code> 与持证企业不符：这张证书颁发给下面这家企业，不是该代码所属企业的证书。</strong>请向出示证书的企业核实。</p>";
+    }
+    html += "<p>证书 <strong class=\"ipreg-nowrap\">" + esc(c.text) + "</strong> 由" + esc(issuer) + "于 " + date(toDay(c.day)) + " 颁发给：</p>"
+      + holder(e) + statusLines(e);
+    return html + "</div>";
+  }
+  function notFound(q) {
+    return "<div class=\"ipreg-verdict ipreg-verdict-none\"><p class=\"ipreg-verdict-title\">未找到证书“" + esc(q) + "”</p>"
+      + "<p>本局发布的名单中没有这个证书编号：证书可能不是本局颁发的，或编号输入有误。请核对编号（括号可以不输入），"
+      + contact() + "</p></div>";
+  }
+  function enterpriseAnswer(hits, q) {
+    if (!hits.length) {
+      return "<div class=\"ipreg-verdict ipreg-verdict-none\"><p class=\"ipreg-verdict-title\">未找到“" + esc(q) + "”</p>"
+        + "<p>请核对证书编号、统一社会信用代码或企业名称；" + contact() + "</p></div>";
+    }
+    var html = "<p>找到 " + hits.length + " 家企业" + (hits.length > 20 ? "（只显示前 20 家，请输入更多文字）" : "") + "：</p>";
+    hits.slice(0, 20).forEach(function (e) {
+      html += "<div class=\"ipreg-verdict\">" + holder(e) + statusLines(e);
+      if (e.certs.length) html += "<p>证书：" + e.certs.map(function (c) {
+        return "<span class=\"ipreg-nowrap\">" + esc(c.text) + "</span>（" + date(toDay(c.day)) + " 颁发）";
+      }).join("、") + "</p>";
+      html += "</div>";
+    });
+    return html;
+  }
+
+  function answer(q, askedUscc) {
+    var found = findCertificate(q);
+    if (found) return certificateAnswer(found, askedUscc);
+    if (certKey(q) !== null && !/^[0-9A-Z]{6,18}$/.test(fold(q).replace(BRACKETS, ""))) return notFound(q);
+    var hits = findEnterprises(q);
+    if (!hits.length && certKey(q) !== null) return notFound(q);
+    return enterpriseAnswer(hits, q);
+  }
+  function show(askedUscc) {
     var q = input.value.trim();
     if (!q) { out.innerHTML = "<p>请输入证书编号、统一社会信用代码或企业名称。</p>"; return; }
-    var hits = find(q);
-    var today = fromDay(index.today, index.epoch);
-    var asked = dayInput.value ? fromDay(dayInput.value, index.epoch) : null;
-    if (!hits.length) {
-      out.innerHTML = "<p class=\"ipreg-verify-none\"><strong>未找到“" + esc(q) + "”。</strong>请核对证书编号（包括括号和“号”字）或企业名称；"
-        + "仍有疑问请联系" + esc(index.contact || "西平县市场监管局（知识产权局）") + "。</p>";
-      return;
-    }
-    var html = "<p>找到 " + hits.length + " 家企业（数据截至 " + esc(index.today) + "）：</p><ul>";
-    hits.slice(0, 50).forEach(function (h) {
-      var e = h.e;
-      html += "<li><a href=\"../enterprises/" + esc(e[0]) + "/\">" + esc(e[1]) + "</a>（<code>" + esc(e[0]) + "</code>）<br>";
-      if (h.cert) html += "证书 <strong>" + esc(h.cert[0]) + "</strong> 是真实的，" + esc(toDay(h.cert[1], index.epoch)) + " 颁发给这家企业。<br>";
-      html += describe(e, today, "今天") + "<br>";
-      if (asked !== null) html += describe(e, asked, esc(dayInput.value)) + "<br>";
-      if (h.certs.length) html += "证书：" + h.certs.map(function (c) { return esc(c[0]) + "（" + esc(toDay(c[1], index.epoch)) + "）"; }).join("、");
-      html += "</li>";
-    });
-    out.innerHTML = html + "</ul>";
+    out.innerHTML = answer(q, askedUscc);
   }
   function load(then) {
     if (index) return then();
     out.textContent = "正在读取名单……";
-    fetch(form.getAttribute("data-index")).then(function (r) { return r.json(); }).then(function (data) { index = data; then(); })
+    fetch(form.getAttribute("data-index")).then(function (r) { return r.json(); }).then(function (data) { prepare(data); then(); })
       .catch(function () { out.textContent = "名单数据读取失败，请稍后再试，或下载开放数据查询。"; });
   }
-  form.addEventListener("submit", function (ev) { ev.preventDefault(); load(show); });
+  form.addEventListener("submit", function (ev) { ev.preventDefault(); load(function () { show(""); }); });
   var params = new URLSearchParams(location.search);
-  if (params.get("q")) { input.value = params.get("q"); if (params.get("date")) dayInput.value = params.get("date"); load(show); }
+  var cert = params.get("cert"), uscc = params.get("uscc");
+  if (params.get("date")) dayInput.value = params.get("date");
+  if (cert || uscc) {
+    input.value = cert || uscc;
+    load(function () { show(cert ? uscc : ""); });
+  }
 })();
