@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from generator.dates import anniversary, period_end
@@ -421,3 +421,24 @@ def test_public_events_keep_every_decided_cycle_and_no_application(history: list
     from generator.lifecycle import public_events
 
     assert [(e.date.isoformat(), e.type) for e in public_events(events(*history))] == public
+
+
+@settings(max_examples=300, deadline=None)
+@given(_event_lists, st.integers(1, 365 * 6), st.booleans(), st.integers(1, 400))
+def test_a_later_application_changes_nothing_public(raw: list[tuple[int, str]], gap: int, withdraw: bool, after: int) -> None:
+    """Any history that ended (revoked, withdrawn, lapsed), then an application, pending or withdrawn before a decision:
+    the public events, status and status intervals are those without the application (design.md section 3 v3)."""
+    from generator.lifecycle import intervals, public_events
+
+    evs = _events(raw)
+    applied_on = (evs[-1].date if evs else BASE_DAY) + timedelta(days=gap)
+    assume(replay(evs, POLICY, applied_on).status in ("revoked", "withdrawn", "lapsed"))
+    more = [Event(len(evs), applied_on, "applied")]
+    if withdraw:
+        more.append(Event(len(evs) + 1, applied_on + timedelta(days=after), "withdrawn"))
+    today = applied_on + timedelta(days=after + 1)
+    public = public_events(evs)
+    assert public_events(evs + more) == public
+    assert replay(public, POLICY, today) == replay(public_events(evs + more), POLICY, today)
+    assert [(a, b, s.status) for a, b, s in intervals(public, POLICY, today)] == \
+        [(a, b, s.status) for a, b, s in intervals(public_events(evs + more), POLICY, today)]
