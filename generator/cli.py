@@ -7,6 +7,7 @@ traceback), 2 usage or configuration error.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import signal
 import stat
@@ -196,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     due = sub.add_parser("due", help="工作清单：即将届满的有效期、保留资格期和逾期未复核的企业")
     _common(due)
-    due.add_argument("--within", type=int, default=90, metavar="DAYS", help="未来多少天内（默认 90）")
+    due.add_argument("--within", type=_days, default=90, metavar="DAYS", help="未来多少天内（默认 90）")
     due.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table",
                      help="csv：带 BOM 的中文表头，Excel 直接打开；xlsx：Excel 工作簿")
     _export_options(due)
@@ -228,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("--kind", required=True, choices=("notice", "certificates", "review-letters"),
                       help="notice：决定通知；certificates：证书（带核验二维码）；review-letters：复核通知书")
     docs.add_argument("--document", metavar="文号", help="决定的文号（notice、certificates 必填；review-letters 可作为发文字号）")
-    docs.add_argument("--within", type=int, default=None, metavar="DAYS", help="review-letters：有效期在多少天内届满（默认 policy.yml 的 review_notice_days）")
+    docs.add_argument("--within", type=_days, default=None, metavar="DAYS", help="review-letters：有效期在多少天内届满（默认 policy.yml 的 review_notice_days）")
     docs.add_argument("-o", "--output", default="documents", metavar="DIR", help="输出目录（默认 documents/；只写新文件，不覆盖）")
     docs.add_argument("--site-url", default=None, metavar="URL", help="二维码指向的站点地址（默认环境变量 IPREG_SITE_URL）")
     docs.add_argument("--no-pdf", action="store_true", help="不转换 PDF")
@@ -282,6 +283,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Terminated:
         print("ipreg: 已终止", file=sys.stderr)
         return 143
+    except OSError as exc:  # the file system said no (a name too long, no room, no permission): the clerk can act on it
+        if getattr(args, "debug", False):
+            raise
+        print(f"ipreg: {os_error_zh(exc)}", file=sys.stderr)
+        return EXIT_FINDINGS
     except Exception as exc:
         if getattr(args, "debug", False):
             raise
@@ -291,6 +297,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if previous is not None:  # in-process callers (argv given) get their handler back; a program keeps handling it
             signal.signal(signal.SIGTERM, previous if argv is not None else _terminate_late)
+
+
+_ERRNO_ZH = {
+    errno.ENAMETOOLONG: "文件名太长", errno.EACCES: "没有权限", errno.EPERM: "不允许这样操作", errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "磁盘是只读的", errno.EEXIST: "已经存在", errno.ENOENT: "找不到", errno.ENOTDIR: "路径中有一段不是目录",
+    errno.EISDIR: "这是一个目录", errno.EDQUOT: "超出磁盘配额", errno.EIO: "读写出错",
+}
+
+
+def os_error_zh(exc: OSError) -> str:
+    """An OSError in words a clerk can act on: what the system said, and the path."""
+    what = _ERRNO_ZH.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    where = f"：{exc.filename}" if exc.filename else ""
+    return f"无法读写文件（{what}）{where}。请检查路径、文件名和权限后再试；仍有问题请把这条信息报告给维护人员。"
+
+
+def _days(text: str) -> int:
+    """--within: a number of days from 0 to 36,500 (a hundred years), in Chinese when it is not."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} 不是天数：请写 0 到 36500 之间的整数，如 90") from None
+    if not 0 <= value <= 36_500:
+        raise argparse.ArgumentTypeError(f"{value} 天不对：请写 0 到 36500 之间的整数，如 90")
+    return value
 
 
 def _context(args: argparse.Namespace) -> tuple[Policy, date]:
@@ -357,6 +388,9 @@ def _docs(args: argparse.Namespace) -> int:
     from generator.files import Exists, write_new
     from generator.qr import PLACEHOLDER_SITE
 
+    folder = Path(args.output)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} 是一个文件，不是目录：-o/--output 应为存放公文的目录（默认 documents）")
     policy, today = _context(args)
     registry = _registry(args, ["records"])
     records = list(registry.records())

@@ -10,6 +10,7 @@ from the records and policy.yml; nothing is typed twice.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from collections.abc import Sequence
@@ -333,6 +334,10 @@ def review_letters(due: Sequence[tuple[Record, Status]], policy: Policy, today: 
     return _save(doc)
 
 
-def safe_name(text: str) -> str:
-    """A file name that works on Windows too (no \\ / : * ? " < > |)."""
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("._") or "文件"
+def safe_name(text: str, limit: int = 40) -> str:
+    """A file name that works on Windows too (no \\ / : * ? " < > |), at most ``limit`` characters (a long 文号 keeps its
+    beginning and a short digest, so two long ones still get two names; every file system takes 255 bytes)."""
+    name = re.sub(r'[\\/:*?"<>|\s\x00-\x1f]+', "_", text).strip("._") or "文件"
+    if len(name) > limit:
+        name = f"{name[:limit - 9]}…{hashlib.sha256(text.encode()).hexdigest()[:8]}"
+    return name

@@ -117,3 +117,60 @@ def test_build_works_with_the_network_blocked(tmp_path: Path) -> None:
                             "import socket; s = socket.socket(); s.settimeout(2); print(s.connect_ex(('192.0.2.1', 443)))"],
                            capture_output=True, text=True, timeout=60, check=False)
     assert probe.stdout.strip() != "0"  # the namespace really had no network
+
+
+_FIELDS = {  # where record text goes: (text in the base record, how a value replaces it)
+    "website": ("website: https://example.com/", "website: {}"),
+    "name": ("name: 西平县测试示例机械有限公司", "name: {}"),
+    "address": ("category: advantage", "address: {}\ncategory: advantage"),
+    "main_products": ("  - 玉米脱粒机", "  - {}"),
+    "patent_number": ('number: "ZL202010566088.9"', "number: {}"),
+    "basis": ("basis: 县内同行业发明专利授权量和有效专利量居前（测试用认定）", "basis: {}"),
+}
+_WORST = {  # the shapes that made a regular expression backtrack: a long run its repeats share, then a character that fails
+    "url": lambda n: "http://" + "a" * n + " ",
+    "email": lambda n: "a" * n + "@",
+    "email-domain": lambda n: "a@" + "a." * (n // 2) + "1",
+    "person": lambda n: "联系人" + " " * n + "x",
+    "trailing-space": lambda n: "a" + " " * n + " ",
+    "digits": lambda n: "1" * n,
+    "phone": lambda n: "0371-" * (n // 5),
+}
+
+
+_CHILD = """
+import json, sys, time
+from datetime import date
+from generator.loader import MAX_BYTES, load_bytes
+from generator.policy import default_policy
+from generator.registry import build_registry
+out = {}
+for name, text in json.loads(sys.stdin.read()).items():
+    start = time.perf_counter()
+    registry = build_registry([load_bytes(text.encode(), "records/91411721MA00000154.yaml")], default_policy(), date(2026, 11, 25))
+    out[name] = [time.perf_counter() - start, registry.errors]
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.parametrize("field", sorted(_FIELDS))
+def test_a_1_mb_field_checks_in_linear_time(field: str) -> None:
+    """No check is superlinear in a field's length: the worst string we know for each expression, as long as a record
+    at the size limit allows (1 MB), is checked (schema, identifiers, personal data) in under 2 s. In a child process
+    with a time limit, so that a quadratic expression fails the test instead of hanging it."""
+    from generator.loader import MAX_BYTES
+    from tests.sitekit import BASE
+
+    old, new = _FIELDS[field]
+    texts = {}
+    for shape, make in _WORST.items():
+        room = MAX_BYTES - len(BASE.replace(old, new.format(json.dumps(make(10), ensure_ascii=False)), 1).encode()) - 16
+        texts[shape] = BASE.replace(old, new.format(json.dumps(make(room), ensure_ascii=False)), 1)
+        assert MAX_BYTES - 64 < len(texts[shape].encode()) <= MAX_BYTES
+    result = subprocess.run([sys.executable, "-c", _CHILD], input=json.dumps(texts), capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    timings = json.loads(result.stdout)
+    assert all(errors >= 1 for _, errors in timings.values()), timings  # every one is far over its field's maxLength
+    slow = {shape: round(seconds, 2) for shape, (seconds, _) in timings.items() if seconds >= 2.0}
+    assert slow == {}, (field, slow)

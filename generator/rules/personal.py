@@ -24,8 +24,10 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("身份证号码", re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")),
     ("手机号码", re.compile(r"(?<![0-9])1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}(?![0-9])")),
     ("固定电话号码", re.compile(r"(?<![0-9])(?:\(0[0-9]{2,3}\)|（0[0-9]{2,3}）|0[0-9]{2,3}[- ])[0-9]{7,8}(?![0-9])")),
-    ("电子邮件地址", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")),
-    ("人名", re.compile(r"(?:联系人|法定代表人|法人代表|经办人)\s*[:：]?\s*[\u4e00-\u9fff·]{2,4}")),
+    # each pattern is linear in the length of the text (a record may hold 1 MB): a run of letters is tried from its
+    # first character only (the look-behind), and no two repeats can share the same characters
+    ("电子邮件地址", re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")),
+    ("人名", re.compile(r"(?:联系人|法定代表人|法人代表|经办人)\s*(?:[:：]\s*)?[\u4e00-\u9fff·]{2,4}")),
 )
 
 
