@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import hmac
 import marshal
 import os
+import secrets
+import stat
 import sys
 import time
 from collections import defaultdict
@@ -40,7 +43,7 @@ from generator.rules.eligibility import ranking_words
 from generator.schema import SCHEMA_DIR
 
 PARALLEL_FROM = 400  # below this many files to check, starting worker processes costs more than it saves
-MAGIC = b"ipreg-check-cache 4\n"
+MAGIC = b"ipreg-check-cache 5\n"
 RACY_NS = 2_000_000_000  # time stamps can be as coarse as 2 s (FAT): a file changed that close to a run is read again
 TRUST_STAT = sys.platform != "win32"  # Windows' st_ctime is the creation time: an edit with its time put back would go unseen
 _worker: dict[str, object] = {}
@@ -54,6 +57,54 @@ def cache_dir(environ: Mapping[str, str], repository: Path) -> Path:
         return Path(explicit)
     key = hashlib.sha256(os.fsencode(os.path.abspath(repository))).hexdigest()[:16]
     return user_cache(environ) / key
+
+
+def private_folder(folder: Path) -> bool:
+    """Make ``folder`` if needed (only its owner may enter it) and say whether it is a real folder of this user that
+    nobody else can write: the cache and its key live only in such a folder, so nobody can plant or swap a file there."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode):
+        return False  # a symbolic link or a file
+    if sys.platform == "win32":
+        return True  # %LOCALAPPDATA% is the user's own; Windows has no owner and mode bits to compare here
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _create(path: Path) -> int:
+    """A new file for writing, created exclusively (never an existing file, never through a symbolic link), owner only."""
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0), 0o600)
+
+
+def _key(folder: Path) -> bytes | None:
+    """The secret that signs this user's cache files (``key`` in the cache folder, made once): a cache file that was not
+    written by ipreg for this user does not verify, whoever could write it."""
+    path = folder / "key"
+    for _ in range(2):
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+            with os.fdopen(fd, "rb") as handle:
+                key = handle.read(64)
+            return key if len(key) == 32 else None
+        except FileNotFoundError:
+            try:
+                fd = _create(path)
+            except FileExistsError:
+                continue  # another run made it just now: read that one
+            except OSError:
+                return None
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(secrets.token_bytes(32))
+        except OSError:
+            return None
+    return None
+
+
+def _sign(key: bytes, payload: bytes | memoryview) -> bytes:
+    return hmac.new(key, payload, hashlib.sha256).digest()
 
 
 def user_cache(environ: Mapping[str, str]) -> Path:
@@ -166,19 +217,20 @@ def check_cached(files: Sequence[tuple[StrPath, str]], extra: Iterable[Finding],
     from generator.registry import assemble
 
     extra = tuple(extra)
-    if folder is None or len({display for _, display in files}) < len(files):  # a file named twice: reported as such
+    key = _key(folder) if folder is not None and private_folder(folder) else None
+    if folder is None or key is None or len({display for _, display in files}) < len(files):  # a file named twice: reported as such
         return assemble(check_files(files, policy, today, jobs), policy, today, extra)
     path = folder / f"check-{fingerprint(policy, today)}.cache"
     collecting = gc.isenabled()
     gc.disable()  # hundreds of thousands of small tuples, none of them in a cycle: the collector would only walk them
     try:
-        old = _read(path)
+        old = _read(path, key)
         try:
             registry, cache = _incremental(files, extra, policy, today, jobs, infos, old)
         except _Damaged:
             registry, cache = _incremental(files, extra, policy, today, jobs, infos, _Cache())
         if cache is not None:
-            _write(path, cache)
+            _write(path, cache, key)
     finally:
         if collecting:
             gc.enable()
@@ -383,15 +435,18 @@ def _expect(condition: bool) -> None:
         raise _Damaged
 
 
-def _read(path: Path) -> _Cache:
+def _read(path: Path, key: bytes) -> _Cache:
     """marshal, not pickle: plain tuples load several times faster and run no code. Anything but an intact cache of the
-    expected shape (a bit flip, a truncated write, another version) reads as empty."""
+    expected shape signed with this user's key (a bit flip, a truncated write, another version, a planted file) reads
+    as empty."""
     try:
-        blob = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            blob = handle.read()
     except OSError:
         return _Cache()
     head, digest, payload = blob[:len(MAGIC)], blob[len(MAGIC):len(MAGIC) + 32], memoryview(blob)[len(MAGIC) + 32:]
-    if head != MAGIC or hashlib.sha256(payload).digest() != digest:
+    if head != MAGIC or not hmac.compare_digest(_sign(key, payload), digest):
         return _Cache()
     try:
         started, index, blobs = marshal.loads(payload)
@@ -426,17 +481,21 @@ def _index_ok(entries: list[Any]) -> bool:
     return _types(kinds) == {str} and _types(values) == {str} and _types(lines) == {int} and _types(columns) == {int}
 
 
-def _write(path: Path, cache: _Cache) -> None:
-    """Best effort, atomic: a read-only home folder just runs without a cache. Caches of other fingerprints (older code,
-    policy or day) are removed: they can never be used again."""
+def _write(path: Path, cache: _Cache, key: bytes) -> None:
+    """Best effort, atomic: a read-only home folder just runs without a cache. The new file is created exclusively
+    under a random name (never through a link someone planted) and renamed over the old one. Caches of other
+    fingerprints (older code, policy or day) are removed: they can never be used again."""
+    temp = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         for other in path.parent.glob("check-*.cache"):
             if other != path:
                 other.unlink(missing_ok=True)
-        temp = path.with_suffix(f".tmp-{os.getpid()}")
         payload = marshal.dumps((cache.started, cache.index, cache.blobs))
-        temp.write_bytes(MAGIC + hashlib.sha256(payload).digest() + payload)
+        with os.fdopen(_create(temp), "wb") as handle:
+            handle.write(MAGIC + _sign(key, payload) + payload)
         os.replace(temp, path)
     except (OSError, ValueError):
-        pass
+        try:
+            temp.unlink(missing_ok=True)
+        except OSError:
+            pass

@@ -331,7 +331,7 @@ def _context(args: argparse.Namespace) -> tuple[Policy, date]:
 
 def _check_registry(args: argparse.Namespace) -> Registry:
     """``ipreg check``: each file's own results from the content cache or worker processes."""
-    from generator.checkcache import cache_dir, check_cached
+    from generator.checkcache import cache_dir, check_cached, private_folder
 
     policy, today = _context(args)
     files, notes = discover(args.paths)
@@ -343,6 +343,10 @@ def _check_registry(args: argparse.Namespace) -> Registry:
         notes = whole_notes + notes
     infos = args.format == "json" or args.verbose  # information notes are shown only there
     cache = None if args.no_cache else cache_dir(os.environ, Path.cwd())
+    if cache is not None and not private_folder(cache):
+        print(f"ipreg：缓存目录 {cache} 不是本用户独占的目录（其他用户可写，或是符号链接），不使用检查缓存；"
+              "请把 IPREG_CACHE_DIR 设为自己的目录，或删除这个设置", file=sys.stderr)
+        cache = None
     registry = check_cached(files, notes, policy, today, cache, args.jobs, infos)
     if named is not None:
         registry = replace(registry, entries=tuple(e for e in registry.entries if os.path.normpath(e.file) in named),

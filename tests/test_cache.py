@@ -59,13 +59,15 @@ def test_a_cache_planted_in_the_checkout_is_not_trusted(tmp_path: Path) -> None:
     record = repo / "records" / f"{fixtures()['machine'].uscc}.yaml"
     record.write_text(record.read_text(encoding="utf-8").replace("legal_person: true", "legal_person: false"), encoding="utf-8")
     path = next(planted.glob("check-*.cache"))  # forge it: the edited file's signature and digest, the clean file's results
-    cache = _read(path)
+    key = checkcache._key(planted)
+    assert key is not None
+    cache = _read(path, key)
     name = f"records/{record.name}"
     info = record.stat()
     sig = hash((info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns))
     cache.index[name] = (sig, hashlib.sha256(record.read_bytes()).digest()[:16], *cache.index[name][2:])
     cache.started += 10**10  # and pretend it was written well after the edit
-    _write(path, cache)
+    _write(path, cache, key)
     assert _check(repo, home, cache=planted)[0] == 0  # the forged entry works where it is pointed at...
     code, out = _check(repo, home)  # ...but the default location is outside the checkout
     assert code == 1 and "art4.legal-person" in out
@@ -119,13 +121,64 @@ def test_wrong_types_and_bit_flips_read_as_an_empty_cache(tmp_path: Path) -> Non
         (str(started), index, blobs),
         ["not", "a", "tuple"],
     ]
+    key = checkcache._key(path.parent)
+    assert key is not None
     for payload in wrong_shapes:
         blob = marshal.dumps(payload)
-        path.write_bytes(MAGIC + hashlib.sha256(blob).digest() + blob)  # valid framing, wrong types
+        path.write_bytes(MAGIC + checkcache._sign(key, blob) + blob)  # valid framing and signature, wrong types
         assert _check(repo, home)[1] == expected
         assert _check(repo, home, "--verbose")[1] == _check(repo, home, "--verbose", "--no-cache")[1]
     path.write_bytes(good[: len(good) // 2])  # truncated
     assert _check(repo, home)[1] == expected
+
+
+def test_a_cache_not_signed_with_the_users_key_is_not_used(tmp_path: Path) -> None:
+    """Whoever can write a cache file but does not hold the key (another user, a copied cache) cannot make a result."""
+    repo, home = _repo(tmp_path), tmp_path / "home"
+    record = repo / "records" / f"{fixtures()['machine'].uscc}.yaml"
+    assert _check(repo, home)[0] == 0
+    path = _cache_file(repo, home)
+    good = path.read_bytes()
+    payload = good[len(MAGIC) + 32:]
+    record.write_text(record.read_text(encoding="utf-8").replace("legal_person: true", "legal_person: false"), encoding="utf-8")
+    started, index, blobs = marshal.loads(payload)
+    name = f"records/{record.name}"
+    info = record.stat()
+    index[name] = (hash((info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)),
+                   hashlib.sha256(record.read_bytes()).digest()[:16], *index[name][2:])
+    forged = marshal.dumps((started + 10**10, index, blobs))
+    for digest in (hashlib.sha256(forged).digest(), checkcache._sign(b"k" * 32, forged)):  # unkeyed, or another key
+        path.write_bytes(MAGIC + digest + forged)
+        code, out = _check(repo, home)
+        assert code == 1 and "art4.legal-person" in out
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX owner and mode bits")
+def test_a_shared_or_linked_cache_folder_is_refused(tmp_path: Path) -> None:
+    repo, home = _repo(tmp_path), tmp_path / "home"
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)  # as /tmp is
+    result = subprocess.run([sys.executable, "-m", "generator", "check", "--today", TODAY], cwd=repo, capture_output=True, text=True,
+                            env={**os.environ, "HOME": str(home), "IPREG_CACHE_DIR": str(shared)}, timeout=120, check=False)
+    assert result.returncode == 0 and list(shared.iterdir()) == [] and "不使用检查缓存" in result.stderr
+
+
+def test_cache_files_are_created_exclusively_never_through_a_link(tmp_path: Path) -> None:
+    """A link planted where the cache, its key or a temporary file will be written is never followed: the file it points
+    at stays as it was."""
+    repo, home = _repo(tmp_path), tmp_path / "home"
+    assert _check(repo, home)[0] == 0
+    folder = cache_dir({"HOME": str(home)}, repo)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    for old in folder.iterdir():
+        old.unlink()
+    (folder / "key").symlink_to(victim)
+    assert _check(repo, home)[0] == 0  # no key can be read: runs without the cache
+    assert victim.read_text(encoding="utf-8") == "keep me" and [p.name for p in folder.glob("check-*")] == []
+    assert [p for p in folder.iterdir() if p.name != "key"] == []
+    assert (folder / "key").is_symlink()
 
 
 def test_finding_messages_survive_the_cache_unchanged(tmp_path: Path) -> None:
