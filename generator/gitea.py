@@ -3,9 +3,14 @@
 Run by deploy/gitea/workflows/check.yml as ``python -m generator.gitea SUMMARY.md``. It reads what Gitea Actions
 provides: the server (GITHUB_SERVER_URL / GITEA_SERVER_URL), the repository (GITHUB_REPOSITORY), the pull request
 number (from the event file GITHUB_EVENT_PATH) and the job token (GITEA_TOKEN or GITHUB_TOKEN). One comment per pull
-request: it carries a hidden marker, and a later run edits that comment instead of adding another.
+request: it begins with a hidden marker and is written by the token's own user, and a later run edits that comment
+instead of adding another (a reviewer's comment that quotes the marker is never touched).
+
+The token goes to the configured server only: a redirect is never followed (it could lead elsewhere, and a POST
+answered with 301/302 would silently become a GET); any answer but a 2xx with JSON is a Chinese error and exit 1.
 
 Gitea API endpoints used (Gitea 1.20+, /api/v1):
+  GET   /user                                                (the token's user)
   GET   /repos/{owner}/{repo}/issues/{index}/comments
   POST  /repos/{owner}/{repo}/issues/{index}/comments        {"body": ...}
   PATCH /repos/{owner}/{repo}/issues/comments/{id}           {"body": ...}
@@ -30,18 +35,35 @@ class GiteaError(Exception):
     """A Chinese message for the job log."""
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> None:
+        raise GiteaError(f"Gitea 接口 {req.get_method()} {req.full_url} 返回 {code}，要求转到 {newurl}：没有跟随（令牌只发给配置的"
+                         "服务器）。请把 GITEA_SERVER_URL 设为 Gitea 的实际地址（含 https:// 和子路径）")
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect())
+
+
 def _request(method: str, url: str, token: str, payload: dict[str, Any] | None = None) -> Any:
     data = json.dumps(payload).encode("utf-8") if payload is not None else None
     request = urllib.request.Request(url, data=data, method=method, headers={
         "Authorization": f"token {token}", "Accept": "application/json", "Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            body = response.read()
+        with _OPENER.open(request, timeout=30) as response:
+            status, body = response.status, response.read()
     except urllib.error.HTTPError as exc:
         raise GiteaError(f"Gitea 接口 {method} {url} 返回 {exc.code}：请确认作业令牌有写评论的权限（见 deploy/gitea/README.md）") from None
     except (urllib.error.URLError, OSError) as exc:
         raise GiteaError(f"无法连接 Gitea（{url}）：{getattr(exc, 'reason', exc)}") from None
-    return json.loads(body) if body.strip() else None
+    if not 200 <= status < 300:
+        raise GiteaError(f"Gitea 接口 {method} {url} 返回 {status}，不是成功的答复：评论没有发表")
+    if not body.strip():
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise GiteaError(f"Gitea 接口 {method} {url} 的答复不是 JSON（可能是登录页或代理的错误页）：请确认 GITEA_SERVER_URL "
+                         "指向 Gitea 本身") from None
 
 
 def pull_request_number(environ: Mapping[str, str]) -> int:
@@ -74,8 +96,15 @@ def post_summary(summary: str, environ: Mapping[str, str]) -> str:
     number = pull_request_number(environ)
     api = f"{server}/api/v1/repos/{repository}"
     body = body_of(summary)
+    me = _request("GET", f"{server}/api/v1/user", token)
+    login = me.get("login") if isinstance(me, dict) else None
+    if not isinstance(login, str) or not login:
+        raise GiteaError("Gitea 没有说明令牌属于哪个用户（GET /api/v1/user）：请确认令牌有效")
     comments = _request("GET", f"{api}/issues/{number}/comments", token) or []
-    mine = [c for c in comments if isinstance(c, dict) and MARKER in str(c.get("body", ""))]
+    if not isinstance(comments, list):
+        raise GiteaError("Gitea 返回的评论列表格式不对：评论没有发表")
+    mine = [c for c in comments if isinstance(c, dict) and str(c.get("body", "")).startswith(MARKER)
+            and isinstance(c.get("user"), dict) and c["user"].get("login") == login and isinstance(c.get("id"), int)]
     if mine:
         _request("PATCH", f"{api}/issues/comments/{mine[-1]['id']}", token, {"body": body})
         return "updated"

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -24,6 +24,8 @@ class _Gitea(BaseHTTPRequestHandler):
     comments: list[dict[str, Any]]
     calls: list[tuple[str, str, str | None]]
     token = "s3cret"
+    login = "ipreg-bot"  # the token's user
+    quirk: tuple[str, int, str] | None = None  # (method, status, Location or body): a misconfigured server or proxy
 
     def log_message(self, *args: Any) -> None:
         pass
@@ -42,11 +44,27 @@ class _Gitea(BaseHTTPRequestHandler):
         self.calls.append((method, self.path, body))
         if self.headers.get("Authorization") != f"token {self.token}":
             return self._reply(401, {"message": "token is required"})
+        if self.quirk and self.quirk[0] == method:
+            status, extra = self.quirk[1:]
+            self.send_response(status)
+            if 300 <= status < 400:
+                self.send_header("Location", extra)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return None
+            data = extra.encode()
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return None
         parts = self.path.split("/")
+        if method == "GET" and self.path == "/api/v1/user":
+            return self._reply(200, {"id": 3, "login": self.login})
         if method == "GET" and self.path == "/api/v1/repos/amr/registry/issues/7/comments":
             return self._reply(200, self.comments)
         if method == "POST" and self.path == "/api/v1/repos/amr/registry/issues/7/comments":
-            comment = {"id": 100 + len(self.comments), "body": json.loads(body or "{}")["body"]}
+            comment = {"id": 100 + len(self.comments), "body": json.loads(body or "{}")["body"], "user": {"login": self.login}}
             self.comments.append(comment)
             return self._reply(201, comment)
         if method == "PATCH" and parts[:7] == ["", "api", "v1", "repos", "amr", "registry", "issues"] and parts[7] == "comments":
@@ -68,7 +86,7 @@ class _Gitea(BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def server() -> Iterator[tuple[str, type[_Gitea]]]:
-    handler = type("Handler", (_Gitea,), {"comments": [{"id": 1, "body": "另一位审核人的评论"}], "calls": []})
+    handler = type("Handler", (_Gitea,), {"comments": [{"id": 1, "body": "另一位审核人的评论", "user": {"login": "reviewer"}}], "calls": []})
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -94,7 +112,61 @@ def test_comment_is_created_then_updated(tmp_path: Path, server: tuple[str, type
     assert gitea.main([str(summary)], _environ(tmp_path, url)) == 0
     assert len(handler.comments) == 2 and "**0 个错误**" in handler.comments[1]["body"]  # the same comment, edited
     assert handler.comments[0]["body"] == "另一位审核人的评论"
-    assert [c[0] for c in handler.calls] == ["GET", "POST", "GET", "PATCH"]
+    assert [c[0] for c in handler.calls] == ["GET", "GET", "POST", "GET", "GET", "PATCH"]
+
+
+def test_a_quote_of_the_marker_by_someone_else_is_never_edited(tmp_path: Path, server: tuple[str, type[_Gitea]]) -> None:
+    url, handler = server
+    quote = {"id": 2, "body": f"> {gitea.MARKER}\n> 上次的检查结果\n\n我有不同意见", "user": {"login": "reviewer"}}
+    forged = {"id": 3, "body": f"{gitea.MARKER}\n别人写的", "user": {"login": "reviewer"}}
+    handler.comments += [quote, forged]
+    summary = tmp_path / "summary.md"
+    summary.write_text("**0 个错误**", encoding="utf-8")
+    assert gitea.main([str(summary)], _environ(tmp_path, url)) == 0
+    assert [c[0] for c in handler.calls][-1] == "POST" and handler.comments[1] == quote and handler.comments[2] == forged
+
+
+class _Elsewhere(BaseHTTPRequestHandler):
+    seen: ClassVar[list[str]] = []
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.seen.append(str(self.headers.get("Authorization")))
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"[]")
+
+    do_POST = do_GET
+
+
+@pytest.mark.parametrize("quirk,words", [
+    (("GET", 301, "ELSEWHERE"), "没有跟随"),
+    (("POST", 302, "ELSEWHERE"), "没有跟随"),
+    (("GET", 200, "<html><body>请登录</body></html>"), "不是 JSON"),
+    (("POST", 200, "<html>代理错误</html>"), "不是 JSON"),
+    (("POST", 300, "x"), "返回 300"),
+])
+def test_redirects_and_answers_that_are_not_json_fail_in_chinese(tmp_path: Path, server: tuple[str, type[_Gitea]], quirk: tuple[str, int, str],
+                                                                 words: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The token never goes to another origin; a POST turned into a GET never reads as posted; HTML is not an answer."""
+    url, handler = server
+    other = ThreadingHTTPServer(("127.0.0.1", 0), _Elsewhere)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        elsewhere = f"http://127.0.0.1:{other.server_address[1]}/api/v1/repos/amr/registry/issues/7/comments"
+        handler.quirk = (quirk[0], quirk[1], quirk[2].replace("ELSEWHERE", elsewhere))
+        summary = tmp_path / "summary.md"
+        summary.write_text("x", encoding="utf-8")
+        assert gitea.main([str(summary)], _environ(tmp_path, url)) == 1
+        captured = capsys.readouterr()
+        assert words in captured.err and "已发表" not in captured.out and "Traceback" not in captured.err
+        assert _Elsewhere.seen == []  # nothing, and no token, reached the other server
+    finally:
+        other.shutdown()
+        other.server_close()
 
 
 def test_comment_errors_are_chinese_and_not_tracebacks(tmp_path: Path, server: tuple[str, type[_Gitea]],
