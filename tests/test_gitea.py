@@ -208,3 +208,72 @@ def test_publish_rsync_only_replaces_its_own_site(tmp_path: Path) -> None:
     assert [p.name for p in other.iterdir()] == ["index.html"]
     (site / ".ipreg-site").unlink()
     assert run(site, web).returncode == 2
+
+
+FAKE_SSH = """#!/bin/sh
+# A stand-in for ssh: runs the remote command as the remote login shell would (FAKE_SHELL, e.g. dash), in the remote
+# home (FAKE_HOME), with LC_ALL=C; stdin passes through, as with ssh. rsync calls it as "-l USER HOST COMMAND...".
+while :; do case "$1" in -l) shift 2 ;; -*) shift ;; *) break ;; esac; done
+shift
+cd "$FAKE_HOME" || exit 255
+exec env HOME="$FAKE_HOME" LC_ALL=C "$FAKE_SHELL" -c "$*"
+"""
+
+
+def _site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    (site / "list").mkdir(parents=True)
+    (site / ".ipreg-site").write_text("", encoding="utf-8")
+    (site / "index.html").write_text("new", encoding="utf-8")
+    (site / "list" / "index.html").write_text("list", encoding="utf-8")
+    return site
+
+
+@pytest.mark.parametrize("shell", ["bash", "dash"])
+@pytest.mark.parametrize("remote,where", [
+    ("~/realsite", "home/realsite"),
+    ("~", None),  # the home itself has other content: refused
+    ("www/ipreg", "home/www/ipreg"),  # relative to the remote home
+    ("~bob/site", None),  # another user's home: cannot be resolved here, refused
+    ("ABS/网站 目录/it's \"site\"", "abs/网站 目录/it's \"site\""),  # Chinese, a space and quotes, under LC_ALL=C
+    ("ABS/已有内容", None),  # someone else's folder: refused, untouched
+    ("ABS/-rf", "abs/-rf"),
+])
+def test_publish_rsync_to_a_remote_shell_that_is_not_bash(tmp_path: Path, shell: str, remote: str, where: str | None) -> None:
+    """The path is checked and written as the same resolved path, passed without shell quoting: ~ resolved by the remote
+    side, Chinese paths under LC_ALL=C with dash, spaces and quotes; nothing outside the target is created or emptied."""
+    if shutil.which("rsync") is None or shutil.which(shell) is None:
+        if os.environ.get("CI"):
+            raise AssertionError(f"rsync and {shell} are required in CI (.ci/run installs them)")
+        pytest.skip(f"rsync or {shell} not installed")
+    site = _site(tmp_path)
+    home, absolute = tmp_path / "home", tmp_path / "abs"
+    home.mkdir()
+    (home / "realsite").mkdir()
+    (home / "realsite" / ".ipreg-site").write_text("", encoding="utf-8")
+    (home / "realsite" / "old.html").write_text("an old page", encoding="utf-8")
+    (home / "notes.txt").write_text("the deploy user's own file", encoding="utf-8")
+    (absolute / "已有内容").mkdir(parents=True)
+    (absolute / "已有内容" / "index.html").write_text("the bureau's other site", encoding="utf-8")
+    fake = tmp_path / "fake-ssh"
+    fake.write_text(FAKE_SSH, encoding="utf-8")
+    fake.chmod(0o755)
+    before = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+    env = {**os.environ, "IPREG_SSH": str(fake), "FAKE_HOME": str(home), "FAKE_SHELL": shutil.which(shell) or shell, "LC_ALL": "C"}
+    target = "deploy@web:" + remote.replace("ABS", str(absolute))
+    result = subprocess.run([str(ROOT / "tools" / "publish-rsync"), str(site), target], capture_output=True, text=True, timeout=60,
+                            env=env, cwd=tmp_path, check=False)
+    after = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+    assert not any(Path(p).name == "~" or "~" in Path(p).parts for p in after)  # no junk folder named ~ anywhere
+    assert (home / "notes.txt").read_text(encoding="utf-8") == "the deploy user's own file"
+    assert (absolute / "已有内容" / "index.html").read_text(encoding="utf-8") == "the bureau's other site"
+    if where is None:
+        assert result.returncode == 1 and "没有复制" in result.stderr, result.stderr
+        assert after == before
+    else:
+        assert result.returncode == 0, result.stderr
+        published = tmp_path / where
+        assert (published / "list" / "index.html").read_text(encoding="utf-8") == "list"
+        assert not (published / "old.html").exists() and "已发布到" in result.stdout
+        made = {tmp_path / p for p in set(after) - set(before)}
+        assert all(p == published or published in p.parents or p in published.parents for p in made), made  # nothing elsewhere
