@@ -6,15 +6,18 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from generator.loader import Loaded, load_bytes
 from generator.policy import default_policy
 from generator.registry import Registry, build_registry
 
 ROOT = Path(__file__).resolve().parent.parent
+INSTALLER = "tools/install-test-deps"  # installs every tool below (.ci/run, the GitHub and Gitea test jobs call it)
 CASES = Path(__file__).resolve().parent / "cases"
 SAMPLES = Path(__file__).resolve().parent / "samples"  # a frozen copy of the sample registry: tests never read the live records/
 DEFAULT_TODAY = date(2026, 11, 25)
+T = TypeVar("T")
 _USCC_LINE = re.compile(rb'^uscc:\s*"?([0-9A-Z]+)"?', re.MULTILINE)
 
 
@@ -120,3 +123,39 @@ def git(repo: Path, *args: str, **env: str) -> str:
     full = {**os.environ, "GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.invalid",
             "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "t@example.invalid", **env}
     return subprocess.run(["git", *args], cwd=repo, env=full, check=True, capture_output=True, text=True).stdout
+
+
+def required(what: str, found: T | None) -> T:
+    """A tool a test needs: ``found`` if there; otherwise skipped on a developer's machine and a failure in CI (``CI`` set),
+    so a missing tool never passes silently where it counts. ``what`` says what to install."""
+    if found is not None:
+        return found
+    import os
+
+    import pytest
+
+    if os.environ.get("CI"):
+        raise AssertionError(f"{what} is required in CI: {INSTALLER} installs it")
+    pytest.skip(f"{what} is not installed ({INSTALLER} installs it)")
+
+
+def browser_path() -> str | None:
+    """A Chromium-family browser for Playwright: IPREG_BROWSER, Debian's chromium, or the Google Chrome that GitHub's
+    runners have."""
+    import os
+    import shutil
+
+    named = os.environ.get("IPREG_BROWSER")
+    if named:
+        return shutil.which(named) or (named if Path(named).is_file() else None)
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def tool(name: str) -> str | None:
+    import shutil
+
+    return shutil.which(name)

@@ -7,7 +7,6 @@ import functools
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import threading
@@ -22,7 +21,7 @@ import yaml
 
 from generator.admin import admin_config
 from generator.schema import ENTERPRISE_SCHEMA
-from tests.helpers import ROOT, git, scratch_checkout
+from tests.helpers import ROOT, browser_path, git, required, scratch_checkout, tool
 from tests.sitekit import build, ipreg, make_uscc
 
 SCHEMA = json.loads(Path(ENTERPRISE_SCHEMA).read_text(encoding="utf-8"))
@@ -67,10 +66,10 @@ def test_generated_config_agrees_with_the_schema() -> None:
     assert config["locale"] == "zh_Hans" and config["publish_mode"] == "editorial_workflow" and collection["delete"] is False
     schema, fields = _walk_schema(SCHEMA), _walk_fields(collection["fields"])
     assert set(schema) == set(fields)  # every property is a field, and no field the schema does not have
-    for key, (required, spec) in schema.items():
+    for key, (needed, spec) in schema.items():
         field = fields[key]
         assert field["label"] == spec.get("title", key.rsplit(".", 1)[-1]), key
-        assert field["required"] is required, key
+        assert field["required"] is needed, key
         if spec.get("format") == "date":
             assert (field["widget"], field["format"], field["time_format"]) == ("datetime", "YYYY-MM-DD", False), key
         elif "enum" in spec:
@@ -126,13 +125,9 @@ class _Quiet(SimpleHTTPRequestHandler):
 @pytest.fixture()
 def editor(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     """A clone of the samples under git, decap-server on it, and the built site's /admin/ pointed at that server."""
-    node = shutil.which("node")
-    if node is None or not DECAP_SERVER.exists():
-        if os.environ.get("CI"):
-            raise AssertionError("node and tools/admin/node_modules are required in CI (.ci/run runs npm ci --prefix tools/admin)")
-        pytest.skip("node or decap-server missing (apt-get install nodejs npm; npm ci --prefix tools/admin)")
-    if shutil.which("chromium") is None:
-        pytest.skip("chromium is not installed")
+    node = required("Node.js", tool("node"))
+    required("decap-server (npm ci --prefix tools/admin)", DECAP_SERVER if DECAP_SERVER.exists() else None)
+    required("Chromium or Chrome", browser_path())
     repo = scratch_checkout(tmp_path / "repo")
     for args in (["init", "-q"], ["add", "records", "policy.yml"], ["commit", "-qm", "samples"]):
         git(repo, *args)
@@ -202,9 +197,7 @@ def _publish(page: Any) -> None:
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("chromium is not installed")
+    chromium = required("Chromium or Chrome", browser_path())
     with sync_playwright() as p:
         instance = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         yield instance

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import shutil
 
-import pytest
-
 from benchmarks.run import GNU_TIME, bench, table
+from tests.helpers import required
 
 
-@pytest.mark.skipif(not GNU_TIME.exists() or shutil.which("node") is None, reason="GNU time and Node.js measure the runs")
 def test_benchmark_smoke_run() -> None:
+    required("GNU time (package time)", GNU_TIME if GNU_TIME.exists() else None)
+    required("Node.js", shutil.which("node"))
     row = bench(30, True, 0.1, repeat=1, shape="spread", industries=2)
     for key in ("check_s", "warm_s", "warm_json_s", "warm_one_s", "cjs_s", "ratio", "build_s", "mkdocs_s", "site_mb",
                 "index_kb", "query_kb_median", "query_kb_max", "page_kb"):

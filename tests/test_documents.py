@@ -4,8 +4,6 @@ GB/T 9704 page geometry, the annual workbook opened with openpyxl; bad input giv
 from __future__ import annotations
 
 import io
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -14,7 +12,7 @@ from docx import Document
 from docx.shared import Mm
 from openpyxl import load_workbook
 
-from tests.helpers import scratch_checkout
+from tests.helpers import required, scratch_checkout, tool
 from tests.sitekit import ipreg
 
 TODAY = "2026-11-25"
@@ -115,10 +113,7 @@ def test_documents_are_never_overwritten(repo: Path) -> None:
 
 
 def test_pdf_through_libreoffice_when_installed(repo: Path) -> None:
-    if shutil.which("soffice") is None:
-        if os.environ.get("CI"):
-            raise AssertionError("LibreOffice is required in CI (.ci/run installs libreoffice-writer-nogui)")
-        pytest.skip("LibreOffice not installed")
+    required("LibreOffice (libreoffice-writer-nogui)", tool("soffice"))
     result = ipreg(repo, "docs", "--today", TODAY, "-o", "out-pdf", "--kind", "notice", "--document", DOC, env={"IPREG_SITE_URL": SITE})
     assert result.returncode == 0 and (repo / "out-pdf" / f"{DOC}-通知.pdf").read_bytes().startswith(b"%PDF")
 

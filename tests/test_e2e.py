@@ -1,7 +1,8 @@
 """End to end: serve the built site on localhost and drive headless Chromium with Playwright.
 
-Needs Debian's chromium (``.ci/run`` installs it). Without it the tests are skipped locally and
-fail in CI (CI=true), so a missing browser never passes silently there.
+Needs a Chromium-family browser: Debian's chromium (``tools/install-test-deps`` installs it) or the Google Chrome of
+GitHub's runners. Without one the tests are skipped locally and fail in CI (CI=true), so a missing browser never passes
+silently there.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import shutil
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -18,13 +18,14 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import INSTALLER, browser_path
 from tests.sitekit import HOSTILE_NAME, build, fixtures, scratch_repo
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = browser_path()
 if CHROMIUM is None:
     if os.environ.get("CI"):
-        raise RuntimeError("chromium is required in CI (.ci/run installs it)")
-    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+        raise RuntimeError(f"Chromium or Chrome is required in CI ({INSTALLER} installs it)")
+    pytest.skip(f"Chromium or Chrome is not installed ({INSTALLER} installs it)", allow_module_level=True)
 
 from playwright.sync_api import Browser, sync_playwright
 

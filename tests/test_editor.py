@@ -3,15 +3,13 @@ diagnostic for a bad date, a bad USCC format and a misspelt key, and none for a 
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from generator.schema import ENTERPRISE_SCHEMA
-from tests.helpers import CASES
+from tests.helpers import CASES, required, tool
 from tests.lsp import SERVER, diagnostics
 
 BASE = "".join(line for line in (CASES / "valid" / "advantage.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
@@ -20,12 +18,8 @@ BASE = "".join(line for line in (CASES / "valid" / "advantage.yaml").read_text(e
 
 @pytest.fixture(scope="module")
 def node() -> str:
-    found = shutil.which("node")
-    if found is None or not SERVER.exists():
-        if os.environ.get("CI"):
-            raise AssertionError("node and tools/admin/node_modules are required in CI (.ci/run runs npm ci --prefix tools/admin)")
-        pytest.skip("node or yaml-language-server missing (npm ci --prefix tools/admin)")
-    return found
+    required("yaml-language-server (npm ci --prefix tools/admin)", SERVER if SERVER.exists() else None)
+    return required("Node.js", tool("node"))
 
 
 def test_a_valid_record_has_no_diagnostic(node: str) -> None:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from tests.helpers import required, tool
 from tests.sitekit import TODAY, fixtures, ipreg, scratch_repo
 
 DIGITS = "914117210000000278"  # a valid USCC of digits only: Excel would show 9.14117E+17 for a number cell
@@ -95,10 +94,7 @@ def test_export_never_overwrites(repo: Path, tmp_path: Path) -> None:
 
 def test_libreoffice_opens_the_exports_with_text_codes(repo: Path, tmp_path: Path) -> None:
     """LibreOffice reads the .xlsx; converted back to CSV the all-digit USCC is unchanged (not 9.14E+17)."""
-    if shutil.which("soffice") is None:
-        if os.environ.get("CI"):
-            raise AssertionError("LibreOffice is required in CI (.ci/run installs libreoffice-calc-nogui)")
-        pytest.skip("LibreOffice (apt-get install libreoffice-calc-nogui) not installed")
+    required("LibreOffice (libreoffice-calc-nogui)", tool("soffice"))
     xlsx = tmp_path / "status.xlsx"
     assert ipreg(repo, "status", "--format", "xlsx", "-o", str(xlsx), "--today", TODAY).returncode == 0
     out = tmp_path / "out"

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import pytest
 
 from generator import gitea
-from tests.helpers import ROOT
+from tests.helpers import ROOT, required, tool
 
 
 class _Gitea(BaseHTTPRequestHandler):
@@ -185,10 +185,7 @@ def test_comment_errors_are_chinese_and_not_tracebacks(tmp_path: Path, server: t
 
 
 def test_publish_rsync_only_replaces_its_own_site(tmp_path: Path) -> None:
-    if shutil.which("rsync") is None:
-        if os.environ.get("CI"):
-            raise AssertionError("rsync is required in CI (.ci/run installs it)")
-        pytest.skip("rsync not installed (apt-get install rsync)")
+    required("rsync", tool("rsync"))
     script = ROOT / "tools" / "publish-rsync"
     site = tmp_path / "site"
     (site / "list").mkdir(parents=True)
@@ -242,10 +239,8 @@ def _site(tmp_path: Path) -> Path:
 def test_publish_rsync_to_a_remote_shell_that_is_not_bash(tmp_path: Path, shell: str, remote: str, where: str | None) -> None:
     """The path is checked and written as the same resolved path, passed without shell quoting: ~ resolved by the remote
     side, Chinese paths under LC_ALL=C with dash, spaces and quotes; nothing outside the target is created or emptied."""
-    if shutil.which("rsync") is None or shutil.which(shell) is None:
-        if os.environ.get("CI"):
-            raise AssertionError(f"rsync and {shell} are required in CI (.ci/run installs them)")
-        pytest.skip(f"rsync or {shell} not installed")
+    required("rsync", tool("rsync"))
+    required(shell, tool(shell))
     site = _site(tmp_path)
     home, absolute = tmp_path / "home", tmp_path / "abs"
     home.mkdir()

@@ -10,10 +10,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from generator.site.search import SHOWN, bucket, cap_for, grams, normalise, shard_files
-from tests.helpers import ROOT
+from tests.helpers import ROOT, required
 
 NODE = shutil.which("node")
 WORKER = ROOT / "docs" / "assets" / "javascripts" / "workers" / "ipreg-search.js"
@@ -46,8 +44,8 @@ def test_grams_and_buckets() -> None:
     assert normalise("ａｂ") == "AB"
 
 
-@pytest.mark.skipif(NODE is None, reason="Node.js runs the search worker")
 def test_worker_finds_exactly_the_enterprises_with_every_gram(tmp_path: Path) -> None:
+    required("Node.js (runs the search worker)", NODE)
     entries = _entries(3000)
     files = shard_files(entries)
     for name, data in files.items():

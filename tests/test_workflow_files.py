@@ -40,7 +40,7 @@ def test_check_workflow_uses_only_portable_features() -> None:
 
     text = (ROOT / ".github/workflows/check.yml").read_text(encoding="utf-8")
     assert "pull_request:" in text and "make test" in text and "ipreg check --format github" in text
-    assert "ipreg diff" in text and "ipreg build" in text and "GITHUB_STEP_SUMMARY:-" in text
+    assert "ipreg diff" in text and "make site" in text and "GITHUB_STEP_SUMMARY:-" in text
     workflow = yaml.safe_load(text)
     records, tests = workflow["jobs"]["records"], workflow["jobs"]["tests"]
     assert "needs" not in records and "needs" not in tests  # the record check never waits for (or on) the code tests
@@ -49,6 +49,10 @@ def test_check_workflow_uses_only_portable_features() -> None:
     summary = next(s for s in records["steps"] if "ipreg diff" in s.get("run", ""))
     assert records["steps"].index(check) < records["steps"].index(summary) and summary.get("if") == "always()", steps
     assert not any("make test" in s.get("run", "") for s in records["steps"])
+    runs = [s.get("run", "") for s in tests["steps"]]
+    install = next(i for i, r in enumerate(runs) if r.strip() == "tools/install-test-deps")
+    assert install < next(i for i, r in enumerate(runs) if r.strip() == "make test")  # the one installer, as .ci/run uses it
+    assert "tools/install-test-deps" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     paths = workflow[True]["pull_request"]["paths"] if True in workflow else workflow["on"]["pull_request"]["paths"]
     for needed in ("records/**", "policy.yml", "docs/**", "overrides/**", "texts/**", "mkdocs.yml", "CONTRIBUTING.md", "README.md"):
         assert needed in paths, needed
@@ -116,3 +120,13 @@ def test_gitea_workflows_comment_and_publish_without_github_services() -> None:
         for line in workflow.read_text(encoding="utf-8").splitlines():
             if line.strip().startswith("uses:"):
                 assert len(line.split("@")[1].split()[0]) == 40, line  # pinned to a commit, so a mirror can serve the same
+
+
+def test_publish_jobs_see_the_whole_history() -> None:
+    """The last-change date of each enterprise page comes from Git: a depth-1 clone would give every page the same date."""
+    import yaml
+
+    for path in (ROOT / ".github/workflows/publish.yml", ROOT / "deploy/gitea/workflows/publish.yml"):
+        workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+        checkouts = [s for job in workflow["jobs"].values() for s in job.get("steps", []) if "actions/checkout" in s.get("uses", "")]
+        assert checkouts and all(s.get("with", {}).get("fetch-depth") == 0 for s in checkouts), path
