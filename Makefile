@@ -9,6 +9,8 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 .PHONY: install site check serve admin test mutation lock clean
 
 $(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
+	  { echo "需要 Python 3.11 或更高版本（Debian 12 自带的 python3 即可）；现在的 $(PYTHON) 是 $$($(PYTHON) -V 2>&1)。可用 make PYTHON=python3.12 指定。" >&2; exit 2; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
