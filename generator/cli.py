@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.findings import Finding
+from generator.journal import JournalError, recover, registry_lock
 from generator.loader import load_bytes, read_bytes
 from generator.policy import Policy, PolicyError, load_policy
 from generator.registry import Registry, build_registry
@@ -283,6 +284,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Terminated:
         print("ipreg: 已终止", file=sys.stderr)
         return 143
+    except JournalError as exc:
+        print(f"ipreg: {exc}", file=sys.stderr)
+        return EXIT_FINDINGS
     except OSError as exc:  # the file system said no (a name too long, no room, no permission): the clerk can act on it
         if getattr(args, "debug", False):
             raise
@@ -495,7 +499,22 @@ def _diff(args: argparse.Namespace) -> int:
     return commands.diff(args.base, before, after, before_files, after_files, args.format, policy_changed)
 
 
+def _waiting() -> None:
+    print("ipreg：另一个 ipreg 命令正在写记录，等它完成……", file=sys.stderr)
+
+
+def _recover(args: argparse.Namespace) -> None:
+    """Finish or undo what a killed ``ipreg decide`` left (``journal``), before any command reads the records."""
+    folders = {Path("records"), Path(getattr(args, "records", None) or "records")}
+    for folder in folders:
+        if folder.is_dir():
+            done = recover(folder, _waiting)
+            if done:
+                print(f"ipreg：{done}", file=sys.stderr)
+
+
 def _dispatch(args: argparse.Namespace) -> int:
+    _recover(args)
     from generator import commands
 
     if args.command == "check":
@@ -525,7 +544,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "diff":
         return _diff(args)
     if args.command == "new":
-        return commands.new(args.uscc, args.name, Path(args.records))
+        with registry_lock(Path(args.records), _waiting):
+            return commands.new(args.uscc, args.name, Path(args.records))
     if args.command == "docs":
         return _docs(args)
     if args.command == "report":
@@ -546,10 +566,11 @@ def _dispatch(args: argparse.Namespace) -> int:
             raise UsageError(f"--date {args.date} 不是日期：请写作 YYYY-MM-DD，如 2026-03-15") from None
         if not Path(args.records).is_dir():
             raise UsageError(f"找不到记录目录 {args.records}：请在登记簿根目录运行，或用 --records 指定")
-        files, _ = discover([args.records])  # the whole registry: the change is checked within it
-        raws = {display: read_bytes(path) for path, display in files}
-        prefix = Path(args.records).as_posix().rstrip("/") + "/"
-        return commands.decide(raws, prefix, args.type, day, args.document, args.uscc, policy, today, args.dry_run)
+        with registry_lock(Path(args.records), _waiting):  # read, number, check and write while no other writer runs
+            files, notes = discover([args.records])  # the whole registry, read under the lock: the change is checked within it
+            raws = {display: read_bytes(path) for path, display in files}
+            prefix = Path(args.records).as_posix().rstrip("/") + "/"
+            return commands.decide(raws, prefix, args.type, day, args.document, args.uscc, policy, today, args.dry_run, notes)
     if args.command == "build":
         from generator.site.sitedir import SiteDirError, check_target
 

@@ -19,6 +19,7 @@ from generator.rules import CATALOGUE
 from generator.worklist import STATUS_FIELDS, DueItem, due_items, status_rows
 
 if TYPE_CHECKING:
+    from generator.findings import Finding
     from generator.site.build import SiteInput
 
 
@@ -210,13 +211,15 @@ def diff(base: str, before: Registry, after: Registry, before_files: dict[str, b
 
 
 def decide(raws: Mapping[str, bytes], prefix: str, kind: str, day: date, document: str, usccs: Sequence[str], policy: Policy,
-           today: date, dry_run: bool) -> int:
-    """``ipreg decide``: plan, check, then write (or print the diff with ``dry_run``)."""
+           today: date, dry_run: bool, notes: Sequence[Finding] = ()) -> int:
+    """``ipreg decide``: plan, check, then write every record or none (``journal``), or print the diff with ``dry_run``.
+    The caller holds the registry lock and read ``raws`` under it."""
     from generator import decide as deciding
+    from generator.journal import Write, commit
     from generator.labels import EVENT_ZH
 
     try:
-        changes, _ = deciding.plan(raws, prefix, kind, day, document, usccs, policy, today)
+        changes, _ = deciding.plan(raws, prefix, kind, day, document, usccs, policy, today, notes)
     except deciding.DecideError as exc:
         print(f"ipreg: {exc}", file=sys.stderr)
         for finding in exc.findings:
@@ -227,7 +230,7 @@ def decide(raws: Mapping[str, bytes], prefix: str, kind: str, day: date, documen
             print(change.diff(), end="")
         print(f"（试运行，没有写入：{len(changes)} 个记录将追加 {day} {EVENT_ZH[kind]}，文号 {document.strip()}）")
         return 0
-    deciding.write(changes)
+    commit(Path(prefix), [Write(Path(c.file), c.before, c.after) for c in changes])
     for change in changes:
         number = f"，证书编号 {change.certificate}" if change.certificate else ""
         print(f"已录入 {change.file}：{day} {EVENT_ZH[kind]}，文号 {document.strip()}{number}")

@@ -4,26 +4,24 @@ The change is only added lines: the new event is written after the last line of 
 event's indentation and quoting, so comments, key order, quoting, blank lines and line endings of the record stay byte
 for byte. Certificates of ``filed`` and ``review_passed`` are numbered from ``policy.certificate_format``, after the
 highest number of that year in the registry. Nothing is written unless every named record passes the full check
-afterwards (the registry-wide rules included); each file is replaced atomically.
+afterwards (the registry-wide rules included); the CLI holds the registry lock from reading to writing, and
+``journal.commit`` writes every file or none.
 """
 
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import yaml
 
 from generator.findings import Finding
 from generator.loader import load_bytes
 from generator.policy import Policy
-from generator.registry import Registry, build_registry
+from generator.registry import Registry, build_registry, document_key
 
 DECISIONS = ("filed", "review_passed", "review_failed", "review_absent", "revoked", "withdrawn")
 NUMBERED = ("filed", "review_passed")
@@ -87,7 +85,6 @@ def append_event(raw: bytes, event: dict[str, str], file: str) -> bytes:
     """``raw`` with ``event`` appended to its ``events`` list in the style of the list's last item."""
     bom = raw.startswith(b"\xef\xbb\xbf")
     text = raw[3:].decode("utf-8") if bom else raw.decode("utf-8")
-    newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.splitlines(keepends=True)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -111,19 +108,32 @@ def append_event(raw: bytes, event: dict[str, str], file: str) -> bytes:
     end = max(v.end_mark.line for _, v in last.value)  # the line of the last item's last value
     if last.value[-1][1].end_mark.column == 0:  # a block scalar ends at the start of the next line
         end -= 1
+    newline = _line_end(lines, end)
     items = list(event.items())
     new = [dash + f"{items[0][0]}: {_scalar(items[0][1], quoted.get(items[0][0], False), items[0][0])}" + newline]
     new += [" " * key_col + f"{key}: {_scalar(value, quoted.get(key, False), key)}" + newline for key, value in items[1:]]
-    if not lines[end].endswith(("\n", "\r")):
-        lines[end] += newline
+    if not lines[end].endswith(("\n", "\r")):  # the file's last line, without a line end: the file keeps its style
+        new[-1] = new[-1][:-len(newline)]  # (no line end at the end), and the old text stays a prefix of the new
+        new[0] = newline + new[0]
     body = "".join(lines[:end + 1] + new + lines[end + 1:])
     return (b"\xef\xbb\xbf" if bom else b"") + body.encode("utf-8")
 
 
+def _line_end(lines: list[str], end: int) -> str:
+    """The line end the new lines get: that of the event's own last line, else the one most lines of the file use."""
+    for line in (lines[end], *reversed(lines[:end])):
+        for mark in ("\r\n", "\n", "\r"):
+            if line.endswith(mark):
+                return mark
+    return "\n"
+
+
 def plan(raws: Mapping[str, bytes], prefix: str, kind: str, day: date, document: str, usccs: Sequence[str], policy: Policy,
-         today: date) -> tuple[list[Change], Registry]:
+         today: date, notes: Sequence[Finding] = ()) -> tuple[list[Change], Registry]:
     """The changes ``ipreg decide`` would write to the registry ``raws`` (file name -> bytes, as the CLI read them; the
-    record of code X is ``<prefix>X.yaml``), after checking them within the whole registry; raises DecideError."""
+    record of code X is ``<prefix>X.yaml``), after checking them within the whole registry; raises DecideError.
+    ``notes`` are the findings about files that could not be read (a link, a folder where a record belongs): a named
+    record among them is refused with that reason, not as missing."""
     if kind not in DECISIONS:
         raise DecideError(f"--type {kind} 不是决定类型：可选 {'、'.join(DECISIONS)}")
     codes = list(dict.fromkeys(u.strip().upper() for u in usccs if u.strip()))
@@ -134,6 +144,9 @@ def plan(raws: Mapping[str, bytes], prefix: str, kind: str, day: date, document:
     if day > today:
         raise DecideError(f"决定日期 {day} 晚于今天（{today}）：只能录入已经作出的决定")
     missing = [c for c in codes if f"{prefix}{c}.yaml" not in raws]
+    unreadable = [f for f in notes if any(f.file == f"{prefix}{c}.yaml" for c in missing)]
+    if unreadable:
+        raise DecideError("这些记录不能录入，没有写入任何文件：", unreadable)
     if missing:
         raise DecideError(f"找不到这些企业的记录：{'、'.join(f'{prefix}{c}.yaml' for c in missing)}（请核对统一社会信用代码，新企业先用 ipreg new 建立记录）")
     before = build_registry([load_bytes(data, name) for name, data in raws.items()], policy, today)
@@ -142,10 +155,10 @@ def plan(raws: Mapping[str, bytes], prefix: str, kind: str, day: date, document:
     for record, _ in before.records():
         for event in record.events:
             if event.document:
-                used.setdefault(event.document.strip(), set()).add(event.date)
+                used.setdefault(document_key(event.document), set()).add(event.date)
             if event.certificate:
                 certificates.append(event.certificate)
-    other_days = sorted(d for d in used.get(document.strip(), set()) if d != day)
+    other_days = sorted(d for d in used.get(document_key(document), set()) if d != day)
     if other_days:
         raise DecideError(f"文号 {document} 已用于 {other_days[0]} 的决定，不能再用于 {day} 的决定：请核对文号和日期")
     numbers = next_certificates(policy.certificate_format, day.year, certificates, len(codes)) if kind in NUMBERED else [None] * len(codes)
@@ -163,21 +176,3 @@ def plan(raws: Mapping[str, bytes], prefix: str, kind: str, day: date, document:
     if errors:
         raise DecideError(f"录入后 {len({f.file for f in errors})} 个记录会有错误，没有写入任何文件：", errors)
     return changes, after
-
-
-def write(changes: Sequence[Change]) -> None:
-    """Replace each record atomically (a temporary file in the same folder, then rename), keeping its permissions."""
-    for change in changes:
-        target = Path(change.file)
-        mode = target.stat().st_mode & 0o777
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(change.after)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temp, mode)
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise

@@ -193,24 +193,47 @@ def industry_ranks(items: Sequence[RankInput], lookback: int) -> dict[str, Rank]
 
 
 def duplicate_findings(files: Sequence[tuple[str, Keys]]) -> dict[str, list[Finding]]:
-    """registry.duplicate: one USCC in two files, or one certificate number used twice. Values are counted first, so
+    """registry.duplicate: one USCC in two files, one certificate number used twice, or one 文号 for decisions of two
+    different dates (one document has one date: a batch decision is one 文号 on one day). Values are counted first, so
     places are gathered only for the few that repeat."""
-    counts = Counter((kind, value) for _, keys in files for kind, value, _, _ in keys)
+    counts = Counter((kind, value) for _, keys in files for kind, value, _, _ in keys if kind != "document")
     repeated = {key for key, count in counts.items() if count > 1}
+    dates: dict[str, set[str]] = defaultdict(set)
+    for _, keys in files:
+        for kind, value, _, _ in keys:
+            if kind == "document":
+                number, _, day = value.partition("\t")
+                dates[number].add(day)
+    reused = {number for number, days in dates.items() if len(days) > 1}
     seen: dict[tuple[str, str], list[tuple[str, int, int]]] = defaultdict(list)
-    if repeated:
+    if repeated or reused:
         for file, keys in files:
             for kind, value, line, col in keys:
                 if (kind, value) in repeated:
                     seen[(kind, value)].append((file, line, col))
+                elif kind == "document" and value.partition("\t")[0] in reused:
+                    seen[(kind, value.partition("\t")[0])].append((file, line, col))
     out: dict[str, list[Finding]] = defaultdict(list)
     for (kind, value), places in seen.items():
         for file, line, col in places:
             others = "、".join(f"{f}:{ln}" for f, ln, c in places if (f, ln, c) != (file, line, col))
-            label = "统一社会信用代码" if kind == "uscc" else "证书编号"
-            out[file].append(REGISTRY_DUPLICATE.finding(file, line, col,
-                                     f"{label} {value} 重复出现（另见 {others}）：一家企业只能有一个文件，一个证书编号只能用一次"))
+            if kind == "document":
+                days = "、".join(sorted(dates[value]))
+                message = f"文号 {value} 用于不同日期的决定（{days}；另见 {others}）：一个文号只有一个成文日期，请核对文号和日期"
+            else:
+                label = "统一社会信用代码" if kind == "uscc" else "证书编号"
+                message = f"{label} {value} 重复出现（另见 {others}）：一家企业只能有一个文件，一个证书编号只能用一次"
+            out[file].append(REGISTRY_DUPLICATE.finding(file, line, col, message))
     return out
+
+
+_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "(": "〔", ")": "〕", "（": "〔", "）": "〕", "【": "〔", "】": "〕", "［": "〔", "］": "〕",
+                           "﹝": "〔", "﹞": "〕"})
+
+
+def document_key(number: str) -> str:
+    """A 文号 as compared: without spaces, any bracket written as 〔〕 (西市监[2026]45号 is 西市监〔2026〕45号)."""
+    return "".join(number.split()).translate(_BRACKETS)
 
 
 def _keys(data: dict[str, Any] | None) -> Iterator[tuple[str, str, PathKey]]:
@@ -224,3 +247,5 @@ def _keys(data: dict[str, Any] | None) -> Iterator[tuple[str, str, PathKey]]:
             for i, item in enumerate(items):
                 if isinstance(item, dict) and isinstance(item.get("certificate"), str):
                     yield "certificate", item["certificate"], (field, i, "certificate")
+                if field == "events" and isinstance(item, dict) and isinstance(item.get("document"), str) and item["document"].strip():
+                    yield "document", f"{document_key(item['document'])}\t{item.get('date')}", (field, i, "document")

@@ -1,0 +1,215 @@
+"""``ipreg decide`` as it runs in an office: two clerks at once, a run killed half way, files in odd shapes. Every run
+that says 已录入 has its event, no certificate number is given twice, and after a kill the next command leaves every
+record with the decision or none."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from generator.journal import JOURNAL, Write, commit, recover
+from tests.helpers import git
+from tests.sitekit import _record, fixtures, ipreg, make_uscc, scratch_repo
+
+TODAY = "2026-11-25"
+PENDING = fixtures()["pending"]
+
+
+def _applicants(n: int) -> dict[str, object]:
+    """n enterprises that applied on 2026-10-20 and meet every condition (a filing may be recorded for each)."""
+    out = {}
+    for i in range(n):
+        uscc = make_uscc(f"MA0CC{i:03d}")
+        out[uscc] = _record(uscc, f"西平县测试示例并发{i}号有限公司", events="events:\n  - date: 2026-10-20\n    type: applied\n",
+                            extra=(("  - year: 2024\n    revenue", "  - year: 2025\n    revenue"),
+                                   ("  - year: 2024\n    management", "  - year: 2025\n    management")))
+    return out
+
+
+def _repo(tmp_path: Path, n: int) -> tuple[Path, list[str]]:
+    applicants = _applicants(n)
+    repo = scratch_repo(tmp_path / "repo", applicants)  # type: ignore[arg-type]
+    git(repo, "init", "-q")
+    git(repo, "add", "records", "policy.yml")
+    git(repo, "commit", "-qm", "applicants")
+    assert ipreg(repo, "check", "--today", TODAY).returncode == 0
+    return repo, sorted(applicants)
+
+
+def _events(repo: Path, uscc: str) -> list[dict[str, str]]:
+    import yaml
+
+    data = yaml.safe_load((repo / "records" / f"{uscc}.yaml").read_text(encoding="utf-8"))
+    return [{k: str(v) for k, v in e.items()} for e in data["events"]]
+
+
+def test_twenty_concurrent_decides_lose_nothing_and_number_each_certificate_once(tmp_path: Path) -> None:
+    repo, codes = _repo(tmp_path, 20)
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        runs = list(pool.map(lambda c: ipreg(repo, "decide", "--today", TODAY, "--type", "filed", "--date", "2026-11-20",
+                                             "--document", "西市监〔2026〕50号", c), codes))
+    said = [c for c, r in zip(codes, runs) if "已录入" in r.stdout]
+    assert said == codes, [r.stderr for r in runs if r.returncode][:3]
+    certificates = []
+    for code in codes:
+        filed = [e for e in _events(repo, code) if e["type"] == "filed"]
+        assert len(filed) == 1, (code, filed)
+        certificates.append(filed[0]["certificate"])
+    assert len(set(certificates)) == 20 and sorted(certificates) == [f"西知强企证〔2026〕{i:03d}号" for i in range(1, 21)]
+    check = ipreg(repo, "check", "--today", TODAY)
+    assert check.returncode == 0, check.stdout
+    assert not (repo / JOURNAL).exists() and not list((repo / "records").glob(".*"))
+
+
+def test_one_document_number_cannot_get_two_dates_in_two_runs(tmp_path: Path) -> None:
+    repo, codes = _repo(tmp_path, 2)
+    first = ipreg(repo, "decide", "--today", TODAY, "--type", "filed", "--date", "2026-11-20", "--document", "西市监〔2026〕51号", codes[0])
+    assert first.returncode == 0, first.stderr
+    second = ipreg(repo, "decide", "--today", TODAY, "--type", "filed", "--date", "2026-11-21", "--document", "西市监[2026]51号", codes[1])
+    assert second.returncode == 1 and "已用于 2026-11-20" in second.stderr  # square brackets are the same number
+    # written by hand, the check finds it too
+    path = repo / "records" / f"{codes[1]}.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - date: 2026-11-21\n    type: filed\n    document: 西市监（2026）51号\n"
+                    "    certificate: 西知强企证〔2026〕009号\n", encoding="utf-8")
+    check = ipreg(repo, "check", "--today", TODAY)
+    assert check.returncode == 1 and "[registry.duplicate] 文号 西市监〔2026〕51号 用于不同日期的决定" in check.stdout, check.stdout
+
+
+def test_a_decide_killed_at_thirty_random_moments_leaves_all_or_nothing(tmp_path: Path) -> None:
+    """SIGKILL anywhere in a 10-record decide; the next command (ipreg check) finishes or undoes it and says so."""
+    repo, codes = _repo(tmp_path, 10)
+    originals = {c: (repo / "records" / f"{c}.yaml").read_bytes() for c in codes}
+    argv = [sys.executable, "-m", "generator", "decide", "--today", TODAY, "--type", "filed", "--date", "2026-11-20",
+            "--document", "西市监〔2026〕52号", *codes]
+    env = {k: v for k, v in os.environ.items() if k != "IPREG_TODAY"}
+    start = time.monotonic()
+    full = subprocess.run(argv, cwd=repo, env=env, capture_output=True, text=True, timeout=120, check=False)
+    duration = time.monotonic() - start
+    assert full.returncode == 0, full.stderr
+    done = {c: (repo / "records" / f"{c}.yaml").read_bytes() for c in codes}
+    rng = random.Random(20261125)
+    outcomes = {"all": 0, "none": 0}
+    for _ in range(30):
+        for c in codes:
+            (repo / "records" / f"{c}.yaml").write_bytes(originals[c])
+        process = subprocess.Popen(argv, cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 1.1) * duration)  # most of a run is reading and checking: aim at its end too
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        check = ipreg(repo, "check", "--today", TODAY)
+        assert check.returncode == 0, check.stdout + check.stderr
+        now = {c: (repo / "records" / f"{c}.yaml").read_bytes() for c in codes}
+        assert now in (originals, done), [c for c in codes if now[c] not in (originals[c], done[c])]
+        outcomes["all" if now == done else "none"] += 1
+        assert not (repo / JOURNAL).exists() and not list((repo / "records").glob(".*"))
+    assert outcomes["all"] and outcomes["none"], outcomes  # both sides of the commit point were hit
+
+
+def _staged(repo: Path, codes: list[str], applied: int, manifest: bool) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """A journal as a run killed at a given point leaves it: staged files, maybe the manifest, maybe some renamed."""
+    before = {c: (repo / "records" / f"{c}.yaml").read_bytes() for c in codes}
+    after = {c: before[c] + f"  - date: 2026-11-20\n    type: filed\n    document: 西市监〔2026〕53号\n    certificate: 西知强企证〔2026〕{i + 1:03d}号\n".encode()
+             for i, c in enumerate(codes)}
+    import generator.journal as journal
+
+    calls = {"n": 0}
+    real = journal.os.replace
+
+    def stop_after(src: object, dst: object) -> None:
+        if str(dst).endswith(journal.MANIFEST):
+            if not manifest:
+                raise KeyboardInterrupt
+        elif calls["n"] >= applied:
+            raise KeyboardInterrupt
+        else:
+            calls["n"] += 1
+        real(src, dst)  # type: ignore[arg-type]
+
+    journal.os.replace = stop_after  # type: ignore[assignment]
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            commit(repo / "records", [Write(repo / "records" / f"{c}.yaml", before[c], after[c]) for c in codes])
+    finally:
+        journal.os.replace = real  # type: ignore[assignment]
+    return before, after
+
+
+@pytest.mark.parametrize("applied,manifest,expect", [(0, False, "none"), (0, True, "all"), (2, True, "all")])
+def test_the_next_command_finishes_or_undoes_a_journal(tmp_path: Path, applied: int, manifest: bool, expect: str) -> None:
+    repo, codes = _repo(tmp_path, 3)
+    before, after = _staged(repo, codes, applied, manifest)
+    assert (repo / JOURNAL).exists()
+    result = ipreg(repo, "status", "--today", TODAY, "--format", "json")
+    assert result.returncode == 0
+    now = {c: (repo / "records" / f"{c}.yaml").read_bytes() for c in codes}
+    assert now == (after if expect == "all" else before)
+    assert ("已补完全部 3 个记录" if expect == "all" else "没有改动任何记录") in result.stderr, result.stderr
+    assert not (repo / JOURNAL).exists()
+    statuses = {row["uscc"]: row["status"] for row in json.loads(result.stdout)["enterprises"]}
+    assert set(statuses.values()) == ({"valid"} if expect == "all" else {"pending"})
+
+
+def test_recover_without_a_journal_does_nothing(tmp_path: Path) -> None:
+    (tmp_path / "records").mkdir()
+    assert recover(tmp_path / "records") is None and not (tmp_path / ".ipreg-lock").exists()
+
+
+# --- item 11: records in odd shapes ---------------------------------------------------------------------------------
+
+def test_a_file_without_a_final_newline_keeps_every_old_byte_and_its_style(tmp_path: Path) -> None:
+    repo, [code] = _repo(tmp_path, 1)
+    path = repo / "records" / f"{code}.yaml"
+    old = path.read_bytes().rstrip(b"\n")
+    path.write_bytes(old)
+    result = ipreg(repo, "decide", "--today", TODAY, "--type", "filed", "--date", "2026-11-20", "--document", "西市监〔2026〕54号", code)
+    assert result.returncode == 0, result.stderr
+    new = path.read_bytes()
+    assert new.startswith(old + b"\n") and not new.endswith(b"\n") and new.count(b"\n") == old.count(b"\n") + 4  # date, type, document, certificate
+
+
+def test_line_ends_follow_the_events_not_a_stray_crlf(tmp_path: Path) -> None:
+    repo, [code] = _repo(tmp_path, 1)
+    path = repo / "records" / f"{code}.yaml"
+    text = path.read_bytes().replace(b"category: advantage\n", b"category: advantage  # \xe7\xb1\xbb\xe5\x88\xab\r\n", 1)
+    path.write_bytes(text)
+    assert ipreg(repo, "decide", "--today", TODAY, "--type", "filed", "--date", "2026-11-20", "--document", "西市监〔2026〕55号", code).returncode == 0
+    new = path.read_bytes()
+    assert new.startswith(text) and b"\r" not in new[len(text):]
+    crlf = text.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    path.write_bytes(crlf)
+    subprocess.run(["git", "checkout", "--", "."], cwd=repo, check=True, capture_output=True)
+    path.write_bytes(crlf)
+    assert ipreg(repo, "decide", "--today", TODAY, "--type", "filed", "--date", "2026-11-20", "--document", "西市监〔2026〕55号", code).returncode == 0
+    added = path.read_bytes()[len(crlf):]
+    assert added and added.count(b"\r\n") == added.count(b"\n")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
+def test_a_read_only_record_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    repo, codes = _repo(tmp_path, 2)
+    before = {c: (repo / "records" / f"{c}.yaml").read_bytes() for c in codes}
+    (repo / "records" / f"{codes[1]}.yaml").chmod(0o444)
+    result = ipreg(repo, "decide", "--today", TODAY, "--type", "filed", "--date", "2026-11-20", "--document", "西市监〔2026〕56号", *codes)
+    assert result.returncode == 1 and "只读" in result.stderr and "没有写入任何记录" in result.stderr
+    assert {c: (repo / "records" / f"{c}.yaml").read_bytes() for c in codes} == before and not (repo / JOURNAL).exists()
+
+
+def test_a_symlinked_record_is_named_as_a_link_not_as_missing(tmp_path: Path) -> None:
+    repo, [code] = _repo(tmp_path, 1)
+    path = repo / "records" / f"{code}.yaml"
+    real = tmp_path / "elsewhere.yaml"
+    real.write_bytes(path.read_bytes())
+    path.unlink()
+    path.symlink_to(real)
+    result = ipreg(repo, "decide", "--today", TODAY, "--type", "filed", "--date", "2026-11-20", "--document", "西市监〔2026〕57号", code)
+    assert result.returncode == 1 and "符号链接" in result.stderr and "找不到" not in result.stderr, result.stderr
+    assert real.read_bytes() == path.read_bytes()
