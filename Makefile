@@ -26,11 +26,9 @@ site: $(STAMP)
 serve: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
 
-# 本机表单编辑：decap-server 读写本地仓库（端口 8081），mkdocs serve 提供站点预览和 /admin/（http://localhost:8000/admin/）
+# 本机表单编辑（只需 Python）：ipreg admin 在 http://127.0.0.1:8081/admin/ 提供表单编辑器，保存前按 ipreg check 检查
 admin: $(STAMP)
-	test -d tools/admin/node_modules || npm ci --prefix tools/admin --no-audit --no-fund
-	GIT_REPO_DIRECTORY="$(CURDIR)" node tools/admin/node_modules/decap-server/dist/index.js & \
-	  trap 'kill $$!' EXIT; NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve -a localhost:8000
+	$(BIN)/ipreg admin
 
 check: $(STAMP)
 	$(BIN)/ipreg check

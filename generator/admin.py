@@ -175,19 +175,55 @@ def admin_config_yaml(schema_path: Path, settings: Mapping[str, Any] | None = No
     return (header + text).encode("utf-8")
 
 
-ADMIN_HTML = """<!doctype html>
-<html lang="zh-CN">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <meta name="robots" content="noindex">
-  <title>备案记录表单编辑 · 西平县知识产权强企名单</title>
-  <link href="config.yml" type="text/yaml" rel="cms-config-url">
-</head>
-<body>
-  <noscript>表单编辑器需要浏览器启用 JavaScript。</noscript>
-  <script src="decap-cms.js"></script>
-</body>
-</html>
-"""
+def local_config_yaml(schema_path: Path, api_url: str) -> bytes:
+    """The configuration ``ipreg admin`` serves: Decap's proxy backend at this PC's own server, simple publishing (a
+    save writes the file; the clerk commits it). No hosted login to fall back to."""
+    settings = {"backend": {"name": "proxy", "proxy_url": api_url, "branch": "main"}, "publish_mode": "simple"}
+    return admin_config_yaml(schema_path, settings, local=False)
 
+
+class ExportError(Exception):
+    """Why ``ipreg admin --export`` wrote nothing (Chinese)."""
+
+
+def staff_backend_problem(backend: Mapping[str, Any]) -> str | None:
+    """A staff deployment must log in through the bureau's own service: GitHub needs the bureau's OAuth proxy
+    (``base_url``), otherwise Decap sends the browser to Netlify's demo service; Gitea needs the OAuth app's ``app_id``
+    and the server address."""
+    name = backend.get("name")
+    if name == "github" and not backend.get("base_url"):
+        return ("extra.ipreg_admin.backend 为 github 时必须写 base_url（本单位的 OAuth 授权服务地址）：没有它，Decap 会把登录转到"
+                "外部的演示服务。见 CONTRIBUTING.md“用网页表单编辑”")
+    if name == "gitea" and not (backend.get("app_id") and backend.get("base_url") and backend.get("api_root")):
+        return "extra.ipreg_admin.backend 为 gitea 时必须写 app_id、base_url 和 api_root（Gitea 的 OAuth 应用和服务器地址）"
+    if name not in ("github", "gitea", "gitlab"):
+        return f"extra.ipreg_admin.backend 的 name 应为 gitea、github 或 gitlab，现在是 {name!r}"
+    return None
+
+
+def export(target: Path, schema_path: Path, settings: Mapping[str, Any]) -> int:
+    """``ipreg admin --export DIR``: the editor for a staff server (index.html, config.yml, Decap) in a new folder."""
+    import shutil
+    import sys
+
+    backend = dict(settings.get("backend") or {})
+    problem = staff_backend_problem(backend)
+    if problem:
+        print(f"ipreg: {problem}；没有写入任何文件。", file=sys.stderr)
+        return 2
+    if target.exists():
+        print(f"ipreg: {target} 已存在：--export 只写入新目录，没有覆盖。", file=sys.stderr)
+        return 2
+    from generator.adminserver import DECAP, INDEX
+
+    temp = target.with_name(f".{target.name}.exporting")
+    shutil.rmtree(temp, ignore_errors=True)
+    temp.mkdir(parents=True)
+    for item in sorted(DECAP.iterdir()):
+        if item.suffix == ".js" or item.name == "README.txt":
+            shutil.copy2(item, temp / item.name)
+    (temp / "index.html").write_text(INDEX, encoding="utf-8")
+    (temp / "config.yml").write_bytes(admin_config_yaml(schema_path, settings, local=False))
+    temp.rename(target)
+    print(f"已写出表单编辑器到 {target}/：把它部署在单位内部的 Web 服务器上（不要放在公开站点上）。")
+    return 0

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator import __version__
 from generator.findings import Finding
@@ -240,6 +240,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--year", type=int, required=True, metavar="YYYY")
     report.add_argument("-o", "--output", metavar="FILE", help="写入的 xlsx 文件（默认 年度统计-YYYY.xlsx；已存在时不覆盖）")
 
+    admin = sub.add_parser("admin", help="本机表单编辑：在浏览器中填表修改 records/ 中的记录（只需 Python，不需要 Node 或互联网）")
+    _common(admin, paths=False)
+    admin.add_argument("--port", type=int, default=8081, help="本机端口（默认 8081；0 表示任选一个空闲端口）")
+    admin.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
+    admin.add_argument("--export", metavar="DIR", default=None,
+                       help="不启动本机编辑器，而是把表单编辑器写到新目录 DIR，供部署在单位内部的服务器上（后端见 mkdocs.yml 的 extra.ipreg_admin）")
+
     build = sub.add_parser("build", help="检查记录并生成公开站点（mkdocs --strict），成功后才替换旧站点")
     _common(build, paths=False)
     build.add_argument("--site-dir", default="site", help="站点输出目录（默认 site）")
@@ -444,6 +451,65 @@ def _docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _admin(args: argparse.Namespace) -> int:
+    """``ipreg admin``: the form editor served on this PC (``adminserver``), or written out for a staff server."""
+    from generator import admin, adminserver
+
+    schema = Path("schemas") / "enterprise.schema.json"
+    if not schema.is_file() or not (Path("records").is_dir() and (adminserver.DECAP / "decap-cms.js").is_file()):
+        raise UsageError("请在登记簿仓库的根目录运行 ipreg admin（需要 records/、schemas/ 和 tools/admin/decap/）")
+    if args.export:
+        return admin.export(Path(args.export), schema, _admin_settings())
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port} 不对：请写 0 到 65535 之间的端口号")
+    policy, _ = _context(args)
+
+    def read() -> tuple[dict[str, bytes], list[Finding]]:
+        files, notes = discover(["records"])
+        return {display: read_bytes(path) for path, display in files}, notes
+
+    def today() -> date:
+        return resolve_today(args.today, os.environ)
+
+    def ready(url: str) -> None:
+        print(f"表单编辑器已启动：{url}\n在浏览器中打开这个地址，点“登录”即可编辑 records/ 中的记录；保存前会按 ipreg check 检查，"
+              "有错误时不保存并说明原因。编辑完用 git diff 核对后提交合并请求。按 Ctrl+C 结束。", flush=True)
+        if not args.no_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    editor = adminserver.Editor(Path.cwd(), read, policy, today)
+    try:
+        adminserver.serve(editor, lambda api: admin.local_config_yaml(schema, api), args.port, ready)
+    except OSError as exc:
+        raise UsageError(f"无法在本机端口 {args.port} 启动表单编辑器（{exc.strerror or exc}）：可能已有一个在运行，"
+                         "或用 --port 换一个端口") from None
+    return 0
+
+
+def _admin_settings() -> dict[str, Any]:
+    """mkdocs.yml ``extra.ipreg_admin`` (its !ENV tags read as their defaults)."""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    def env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+        value = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else loader.construct_scalar(node)  # type: ignore[arg-type]
+        if isinstance(value, list):
+            return next((os.environ[v] for v in value[:-1] if os.environ.get(v)), value[-1] if value else None)
+        return os.environ.get(str(value))
+
+    _Loader.add_constructor("!ENV", env)
+    try:
+        config = yaml.load(Path("mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+    except (OSError, yaml.YAMLError) as exc:
+        raise UsageError(f"无法读取 mkdocs.yml：{exc}") from None
+    settings = ((config or {}).get("extra") or {}).get("ipreg_admin")
+    return dict(settings) if isinstance(settings, dict) else {}
+
+
 def documents_pdf(docx: Path) -> str:
     """Convert with LibreOffice when installed (a private profile, a temporary folder, then a new file next to the .docx)."""
     import shutil
@@ -571,6 +637,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             raws = {display: read_bytes(path) for path, display in files}
             prefix = Path(args.records).as_posix().rstrip("/") + "/"
             return commands.decide(raws, prefix, args.type, day, args.document, args.uscc, policy, today, args.dry_run, notes)
+    if args.command == "admin":
+        return _admin(args)
     if args.command == "build":
         from generator.site.sitedir import SiteDirError, check_target
 

@@ -43,7 +43,7 @@ class JournalError(Exception):
 @dataclass(frozen=True)
 class Write:
     target: Path  # records/<USCC>.yaml
-    before: bytes  # what the command read (under the lock)
+    before: bytes | None  # what the command read (under the lock); None: a new file
     after: bytes
 
 
@@ -148,7 +148,10 @@ def _signals_held() -> Iterator[None]:
 def commit(records: Path, writes: Sequence[Write]) -> None:
     """Write every change or none (the caller holds the registry lock and has recovered any earlier journal)."""
     for w in writes:
-        if not os.access(w.target, os.W_OK) or not w.target.stat().st_mode & 0o200:
+        if w.before is None:
+            if w.target.exists() or w.target.is_symlink():
+                raise JournalError(f"{w.target} 已存在：没有覆盖，没有写入任何记录")
+        elif not os.access(w.target, os.W_OK) or not w.target.stat().st_mode & 0o200:
             raise JournalError(f"{w.target} 是只读文件：没有写入任何记录。请先取消只读属性（确认它确实应当修改）再录入")
     folder = _home(records) / JOURNAL
     if folder.exists():
@@ -157,9 +160,9 @@ def commit(records: Path, writes: Sequence[Write]) -> None:
     entries = []
     for i, w in enumerate(writes):
         staged = folder / f"{i}.new"
-        _write_synced(staged, w.after, w.target.stat().st_mode & 0o777)
-        entries.append({"target": os.path.abspath(w.target), "shown": w.target.as_posix(), "old": _sha(w.before), "new": _sha(w.after),
-                        "staged": staged.name})
+        _write_synced(staged, w.after, w.target.stat().st_mode & 0o777 if w.before is not None else 0o644)
+        entries.append({"target": os.path.abspath(w.target), "shown": w.target.as_posix(),
+                        "old": None if w.before is None else _sha(w.before), "new": _sha(w.after), "staged": staged.name})
     temp = folder / f"{MANIFEST}.tmp"
     _write_synced(temp, json.dumps(entries, ensure_ascii=False).encode("utf-8"))
     with _signals_held():
@@ -173,10 +176,10 @@ def commit(records: Path, writes: Sequence[Write]) -> None:
         raise JournalError("；".join(problems))
 
 
-def _apply(folder: Path, entries: list[dict[str, str]]) -> list[str]:
+def _apply(folder: Path, entries: list[dict[str, str | None]]) -> list[str]:
     problems = []
     for entry in entries:
-        target, staged = Path(entry["target"]), folder / entry["staged"]
+        target, staged = Path(str(entry["target"])), folder / str(entry["staged"])
         try:
             current = _sha(target.read_bytes())
         except FileNotFoundError:

@@ -1,18 +1,17 @@
-"""The form editor: Decap CMS's config generated from the schema (no second schema), served at /admin/ out of the
-public navigation, and the real editor against a real decap-server in headless Chromium (create and edit)."""
+"""The form editor: Decap CMS's config generated from the schema (no second schema); ``ipreg admin`` serves the real
+editor and its local backend with Python alone (driven in headless Chromium: create, edit, a save refused with the
+Chinese findings, requests from other pages refused); the public site has no /admin/; ``--export`` refuses a set-up
+that would log in through an outside demo service."""
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
-import socket
 import subprocess
-import threading
+import sys
 import time
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ from tests.helpers import ROOT, browser_path, git, required, scratch_checkout, t
 from tests.sitekit import build, ipreg, make_uscc
 
 SCHEMA = json.loads(Path(ENTERPRISE_SCHEMA).read_text(encoding="utf-8"))
-DECAP_SERVER = ROOT / "tools" / "admin" / "node_modules" / "decap-server" / "dist" / "index.js"
+DECAP = ROOT / "tools" / "admin" / "decap"
 
 
 def _walk_schema(spec: dict[str, Any], path: str = "", optional: bool = False) -> dict[str, tuple[bool, dict[str, Any]]]:
@@ -87,75 +86,76 @@ def test_generated_config_agrees_with_the_schema() -> None:
 
 
 def test_vendored_decap_keeps_the_uscc_case_of_new_files() -> None:
-    """docs/admin/README.txt: the one local change to decap-cms.js (new entries' slugs are not lowercased)."""
-    text = (ROOT / "docs" / "admin" / "decap-cms.js").read_text(encoding="utf-8")
+    """tools/admin/decap/README.txt: the one local change to decap-cms.js (new entries' slugs are not lowercased)."""
+    text = (DECAP / "decap-cms.js").read_text(encoding="utf-8")
     assert "function Kl(e){return e.trim().replace(" in text and "function Kl(e){return e.trim().toLocaleLowerCase()" not in text
 
 
-def test_admin_is_served_but_not_public(tmp_path: Path) -> None:
+def test_the_public_site_has_no_back_office(tmp_path: Path) -> None:
     from tests.sitekit import fixtures, scratch_repo
 
     repo = scratch_repo(tmp_path / "repo", {"machine": fixtures()["machine"]})
     assert build(repo).returncode == 0
     site = repo / "site"
-    admin = site / "admin"
-    assert (admin / "index.html").is_file() and (admin / "decap-cms.js").is_file()
-    config = yaml.safe_load((admin / "config.yml").read_text(encoding="utf-8"))
-    assert config["collections"][0]["fields"] == admin_config(SCHEMA)["collections"][0]["fields"]
-    assert "admin" not in (site / "sitemap.xml").read_text(encoding="utf-8")
-    assert "admin" not in (site / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert "admin/" not in (site / "index.html").read_text(encoding="utf-8")  # not in the navigation
-    size = sum(p.stat().st_size for p in admin.rglob("*") if p.is_file())
-    assert size < 7 * 2**20, size  # Decap adds about 6 MB to the site, loaded only at /admin/
+    assert not (site / "admin").exists()
+    everything = b"".join(p.read_bytes() for p in site.rglob("*") if p.is_file() and p.suffix in (".html", ".xml", ".json", ".js"))
+    for word in (b"decap", b"netlify", b"demo.decapcms", b"xiping-amr/ipreg"):
+        assert word not in everything.lower(), word
 
 
-# --- the real editor ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("backend,ok", [
+    ({"name": "github", "repo": "bureau/ipreg", "branch": "main"}, False),  # would log in through Netlify's demo service
+    ({"name": "github", "repo": "bureau/ipreg", "branch": "main", "base_url": "https://auth.example.gov.cn"}, True),
+    ({"name": "gitea", "repo": "bureau/ipreg", "app_id": "x", "base_url": "https://git.example.local",
+      "api_root": "https://git.example.local/api/v1"}, True),
+    ({"name": "gitea", "repo": "bureau/ipreg"}, False),
+])
+def test_export_for_a_staff_server(tmp_path: Path, backend: dict[str, str], ok: bool) -> None:
+    from generator.admin import export
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    target = tmp_path / "admin"
+    old = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        code = export(target, Path(ENTERPRISE_SCHEMA), {"backend": backend})
+    finally:
+        os.chdir(old)
+    assert (code == 0) is ok and target.exists() is ok
+    if ok:
+        config = yaml.safe_load((target / "config.yml").read_text(encoding="utf-8"))
+        assert config["backend"] == backend and "local_backend" not in config and (target / "decap-cms.js").is_file()
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: Any) -> None:
-        pass
-
+# --- the real editor, served by ipreg admin ----------------------------------------------------------------------
 
 @pytest.fixture()
 def editor(tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    """A clone of the samples under git, decap-server on it, and the built site's /admin/ pointed at that server."""
-    node = required("Node.js", tool("node"))
-    required("decap-server (npm ci --prefix tools/admin)", DECAP_SERVER if DECAP_SERVER.exists() else None)
+    """A clone of the samples under git and ``ipreg admin`` on it, with no Node on the PATH."""
     required("Chromium or Chrome", browser_path())
     repo = scratch_checkout(tmp_path / "repo")
+    (repo / "tools").mkdir()
+    (repo / "tools" / "admin").symlink_to(ROOT / "tools" / "admin")
     for args in (["init", "-q"], ["add", "records", "policy.yml"], ["commit", "-qm", "samples"]):
         git(repo, *args)
-    result = build(repo, site="site")
-    assert result.returncode == 0, result.stderr
-    port = _free_port()
-    server = subprocess.Popen([node, str(DECAP_SERVER)], cwd=repo,
-                              env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "GIT_REPO_DIRECTORY": str(repo), "PORT": str(port)},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    config_path = repo / "site" / "admin" / "config.yml"
-    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
-    config.update(local_backend={"url": f"http://localhost:{port}/api/v1"})  # the generated publish mode is kept
-    config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    http = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(repo / "site")))
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    for _ in range(100):  # wait for decap-server
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-        except OSError:
-            time.sleep(0.1)
+    bin_dir = tmp_path / "bin"  # only python and git: an office PC without Node
+    bin_dir.mkdir()
+    for name, target in (("python3", sys.executable), ("git", tool("git"))):
+        assert target is not None
+        (bin_dir / name).symlink_to(target)
+    env = {"PATH": str(bin_dir), "HOME": str(tmp_path), "IPREG_TODAY": "2026-11-25", "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen([sys.executable, "-m", "generator", "admin", "--no-browser", "--port", "0"], cwd=repo, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert server.stdout is not None
+    line = server.stdout.readline()
+    match = re.search(r"http://127\.0\.0\.1:\d+/admin/", line)
+    if not match:
+        server.kill()
+        raise AssertionError((line, server.communicate(timeout=10)))
     try:
-        yield repo, f"http://localhost:{http.server_address[1]}/admin/"
+        yield repo, match.group(0)
     finally:
-        http.shutdown()
-        http.server_close()
         server.terminate()
-        server.wait(timeout=10)
+        server.communicate(timeout=10)
 
 
 def _open(browser: Any, url: str) -> tuple[Any, float]:
@@ -265,3 +265,71 @@ def test_create_an_enterprise_in_the_form_passes_the_check(editor: tuple[Path, s
     assert data["uscc"] == code and data["patents"][0]["number"] == "202010566088.9" and isinstance(data["established"], type(data["events"][0]["date"]))
     check = ipreg(repo, "check", "--today", "2026-11-25", f"records/{code}.yaml")
     assert check.returncode == 0, check.stdout
+
+
+def _api(url: str, payload: Any, origin: str | None = None, kind: str = "application/json") -> tuple[int, Any]:
+    import urllib.error
+    import urllib.request
+
+    api = url.replace("/admin/", "/api/v1")
+    headers = {"Content-Type": kind, **({"Origin": origin} if origin else {})}
+    request = urllib.request.Request(api, data=json.dumps(payload).encode(), headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"null")
+
+
+def test_a_save_with_errors_is_refused_with_the_chinese_findings(editor: tuple[Path, str]) -> None:
+    repo, url = editor
+    path = "records/91411721MA45A0038J.yaml"
+    before = (repo / path).read_bytes()
+    broken = before.decode("utf-8").replace("legal_person: true", "legal_person: false")
+    code, answer = _api(url, {"action": "persistEntry", "params": {"dataFiles": [{"path": path, "raw": broken}], "assets": []}})
+    assert code == 422 and "没有保存" in answer["error"] and "[art4.legal-person]" in answer["error"], answer
+    assert (repo / path).read_bytes() == before
+    good = before.decode("utf-8").replace("address:", "address:", 1)
+    assert _api(url, {"action": "persistEntry", "params": {"dataFiles": [{"path": path, "raw": good}], "assets": []}})[0] == 200
+
+
+@pytest.mark.parametrize("payload,origin,kind,status", [
+    ({"action": "persistEntry", "params": {"dataFiles": [{"path": "records/../policy.yml", "raw": "x"}], "assets": []}}, None, "application/json", 422),
+    ({"action": "persistEntry", "params": {"dataFiles": [{"path": "mkdocs.yml", "raw": "x"}], "assets": []}}, None, "application/json", 422),
+    ({"action": "deleteFile", "params": {"path": "records/91411721MA45A0038J.yaml"}}, None, "application/json", 422),
+    ({"action": "info"}, "http://evil.example", "application/json", 403),  # another web page in the clerk's browser
+    ({"action": "info"}, None, "text/plain", 415),  # a form post from another page (no preflight)
+])
+def test_the_local_backend_writes_records_only_and_only_for_its_own_page(editor: tuple[Path, str], payload: Any, origin: str | None,
+                                                                          kind: str, status: int) -> None:
+    repo, url = editor
+    before = {p: p.read_bytes() for p in sorted(repo.rglob("*")) if p.is_file() and ".git" not in p.parts}
+    code, answer = _api(url, payload, origin, kind)
+    assert code == status and re.search(r"[\u4e00-\u9fff]", str(answer)), answer
+    assert {p: p.read_bytes() for p in sorted(repo.rglob("*")) if p.is_file() and ".git" not in p.parts} == before
+
+
+def test_the_form_shows_why_a_save_was_refused(editor: tuple[Path, str], browser: Any) -> None:
+    repo, url = editor
+    page, _ = _open(browser, url)
+    page.goto(url + "#/collections/records/entries/91411721MA45A0038J")
+    page.locator("button", has_text="新增备案事件").click()
+    _field(page, "日期").fill("2020-01-01")  # before the record's first event: out of order
+    _select(page, "事件类型", "取消资格")
+    _field(page, "文号").fill("西市监〔2020〕1号")
+    page.get_by_text("发布", exact=True).first.click()
+    page.get_by_text("立即发布").first.click()
+    notice = page.get_by_text("没有保存", exact=False).first
+    notice.wait_for(state="visible", timeout=15_000)
+    notice.evaluate("""e => new Promise(done => { const t0 = performance.now(); (function look() {
+        const r = e.getBoundingClientRect();  // the notice slides in from the right: wait until it is on the screen
+        if ((r.left >= 0 && r.right <= innerWidth && r.top >= 0) || performance.now() - t0 > 5000) done(); else requestAnimationFrame(look);
+    })(); })""")
+    box = notice.bounding_box()
+    assert box and 0 <= box["x"] and box["x"] + box["width"] <= 1366 and 0 <= box["y"] < 900, box  # on screen, where the clerk looks
+    if os.environ.get("IPREG_SHOTS"):
+        page.screenshot(path=str(Path(os.environ["IPREG_SHOTS"]) / "admin-refused.png"))
+    shown = notice.inner_text()
+    assert "[events.order]" in shown and "记录有" in shown, shown[:2000]
+    page.close()
+    assert subprocess.run(["git", "diff", "--quiet"], cwd=repo, check=False).returncode == 0  # nothing written

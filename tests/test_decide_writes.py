@@ -119,7 +119,7 @@ def _staged(repo: Path, codes: list[str], applied: int, manifest: bool) -> tuple
     before = {c: (repo / "records" / f"{c}.yaml").read_bytes() for c in codes}
     after = {c: before[c] + f"  - date: 2026-11-20\n    type: filed\n    document: 西市监〔2026〕53号\n    certificate: 西知强企证〔2026〕{i + 1:03d}号\n".encode()
              for i, c in enumerate(codes)}
-    import generator.journal as journal
+    from generator import journal
 
     calls = {"n": 0}
     real = journal.os.replace

@@ -86,10 +86,7 @@ def site_content(root: Path, site: SiteInput, list_page_size: int = LIST_PAGE_SI
     content = build_content(site.items, site.pages, site.registry.today, measures, schema, list_page_size, site.registry.policy,
                             extra=extra or {}, changed=last_changes(root, {f"records/{e.uscc}.yaml": e.hidden_since for e in site.items}))
     content.files["data/record-template.yaml"] = render_template(PLACEHOLDER, PLACEHOLDER).encode("utf-8")
-    from generator.admin import ADMIN_HTML, admin_config_yaml  # the form editor at /admin/ (docs/admin/ holds Decap itself)
-
-    content.files["admin/config.yml"] = admin_config_yaml(root / "schemas" / "enterprise.schema.json", (extra or {}).get("ipreg_admin"))
-    content.files["admin/index.html"] = ADMIN_HTML.encode("utf-8")
+    # no /admin/: the form editor is a staff tool (ipreg admin on a clerk's PC, or ipreg admin --export on a staff server)
     for name, target in (("enterprise.schema.json", "data/record.schema.json"),
                          ("public-enterprises.schema.json", "data/enterprises.schema.json")):
         content.files[target] = (root / "schemas" / name).read_bytes()
