@@ -18,8 +18,10 @@ TARGETS = [("3.11.2", None), ("3.13", None), ("3.11.2", "win_amd64"), ("3.12", "
 
 @pytest.mark.parametrize("version,platform", TARGETS)
 def test_the_lock_resolves_for(version: str, platform: str | None, tmp_path: Path) -> None:
+    """The runtime lock everywhere; the development lock where the tests run (Linux)."""
+    locks = ["-r", str(ROOT / "requirements.lock")] + (["-r", str(ROOT / "requirements-dev.lock")] if platform is None else [])
     args = [sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", "--disable-pip-version-check", "--ignore-installed",
-            "--no-deps", "--require-hashes", "--python-version", version, "--target", str(tmp_path / "t"), "-r", str(ROOT / "requirements.lock")]
+            "--no-deps", "--require-hashes", "--python-version", version, "--target", str(tmp_path / "t"), *locks]
     if platform:
         args += ["--platform", platform]
     result = subprocess.run(args, capture_output=True, text=True, timeout=600, check=False)
@@ -36,3 +38,37 @@ def test_make_refuses_an_older_python_in_chinese(tmp_path: Path) -> None:
                             text=True, timeout=60, check=False)
     assert result.returncode != 0 and "需要 Python 3.11 或更高版本" in result.stderr and "3.10.12" in result.stderr
     assert not (tmp_path / "venv").exists()
+
+
+def test_wheelhouse_installs_with_no_index(tmp_path: Path) -> None:
+    """`make wheelhouse` on a machine with the index, carried to one without: `make install WHEELHOUSE=wheelhouse`
+    installs every locked package (hashes checked) and ipreg runs; pip is pointed at an address where nothing answers."""
+    import shutil
+
+    work = tmp_path / "repo"
+    work.mkdir()
+    for name in ("Makefile", "requirements.lock", "requirements-dev.lock", "pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, work / name)
+    for name in ("generator", "schemas", "texts"):
+        (work / name).symlink_to(ROOT / name)
+    made = subprocess.run(["make", "-s", "wheelhouse", f"PYTHON={sys.executable}"], cwd=work, capture_output=True, text=True, timeout=900,
+                          check=False)
+    if made.returncode != 0 and "NewConnectionError" in made.stderr and not os.environ.get("CI"):
+        pytest.skip("the package index cannot be reached from here")
+    assert made.returncode == 0, made.stderr[-3000:]
+    assert (work / "wheelhouse" / "requirements.lock").is_file() and len(list((work / "wheelhouse").iterdir())) > 40
+    offline = {**os.environ, "PIP_INDEX_URL": "http://127.0.0.1:9/simple", "PIP_NO_CACHE_DIR": "1"}
+    installed = subprocess.run(["make", "-s", "install", "WHEELHOUSE=wheelhouse", f"PYTHON={sys.executable}"], cwd=work, env=offline,
+                               capture_output=True, text=True, timeout=900, check=False)
+    assert installed.returncode == 0, installed.stderr[-3000:]
+    version = subprocess.run([str(work / ".venv" / "bin" / "ipreg"), "--version"], capture_output=True, text=True, timeout=60, check=False)
+    assert version.returncode == 0 and version.stdout.startswith("ipreg"), version
+    again = subprocess.run(["make", "-s", "wheelhouse", f"PYTHON={sys.executable}"], cwd=work, capture_output=True, text=True, timeout=900,
+                           check=False)
+    assert again.returncode == 0  # its own folder is replaced; someone else's is not:
+    shutil.rmtree(work / "wheelhouse")
+    (work / "wheelhouse").mkdir()
+    (work / "wheelhouse" / "mine.txt").write_text("keep", encoding="utf-8")
+    refused = subprocess.run(["make", "-s", "wheelhouse", f"PYTHON={sys.executable}"], cwd=work, capture_output=True, text=True, timeout=900,
+                             check=False)
+    assert refused.returncode != 0 and "没有改动它" in refused.stderr and (work / "wheelhouse" / "mine.txt").is_file()
