@@ -76,7 +76,7 @@ def scratch(base: Path, count: int, errors: float, shape: str = "batches", indus
 
 def plain_mkdocs_tree(repo: Path, out: Path) -> Path:
     """The generated pages written to a folder, and a mkdocs.yml without the ipreg plugin."""
-    from generator.cli import discover
+    from generator.inputs import discover
     from generator.policy import load_policy
     from generator.site.build import gather, site_content
     from generator.site.exports import site_files

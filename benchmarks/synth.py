@@ -99,9 +99,10 @@ def record(index: int, rng: random.Random, batches: list[date], shape: str = "ba
         staff = total * 4
         lines += [f"  - year: {year}", f"    management_rd_total: {total}", f"    management_rd_trained: {total - total // 10}",
                   f"    employees_total: {staff}", f"    employees_trained: {staff * 7 // 10}"]
-    lines += ["events:", f"  - date: {filed}", "    type: filed", f"    document: 西市监〔{filed.year}〕{1 + index % 60}号"]
+    # one 文号 per decision day (the day of the year), as a bureau numbers its documents: never one number on two dates
+    lines += ["events:", f"  - date: {filed}", "    type: filed", f"    document: 西市监〔{filed.year}〕{filed.timetuple().tm_yday}号"]
     for when in review:
-        lines += [f"  - date: {when}", "    type: review_passed", f"    document: 西市监〔{when.year}〕{2 + index % 60}号",
+        lines += [f"  - date: {when}", "    type: review_passed", f"    document: 西市监〔{when.year}〕{when.timetuple().tm_yday}号",
                   f"    certificate: 西知强企证〔{when.year}〕{index:05d}号"]
     return code, "\n".join(lines) + "\n"
 

@@ -201,8 +201,9 @@ def staff_backend_problem(backend: Mapping[str, Any]) -> str | None:
     return None
 
 
-def export(target: Path, schema_path: Path, settings: Mapping[str, Any]) -> int:
-    """``ipreg admin --export DIR``: the editor for a staff server (index.html, config.yml, Decap) in a new folder."""
+def export(target: Path, root: Path, settings: Mapping[str, Any]) -> int:
+    """``ipreg admin --export DIR``: the editor for a staff server (index.html, config.yml, Decap) in a new folder;
+    ``root`` is the repository (its schema and its copy of Decap)."""
     import shutil
     import sys
 
@@ -219,11 +220,11 @@ def export(target: Path, schema_path: Path, settings: Mapping[str, Any]) -> int:
     temp = target.with_name(f".{target.name}.exporting")
     shutil.rmtree(temp, ignore_errors=True)
     temp.mkdir(parents=True)
-    for item in sorted(DECAP.iterdir()):
+    for item in sorted((root / DECAP).iterdir()):
         if item.suffix == ".js" or item.name == "README.txt":
             shutil.copy2(item, temp / item.name)
     (temp / "index.html").write_text(INDEX, encoding="utf-8")
-    (temp / "config.yml").write_bytes(admin_config_yaml(schema_path, settings, local=False))
+    (temp / "config.yml").write_bytes(admin_config_yaml(root / "schemas" / "enterprise.schema.json", settings, local=False))
     temp.rename(target)
     print(f"已写出表单编辑器到 {target}/：把它部署在单位内部的 Web 服务器上（不要放在公开站点上）。")
     return 0

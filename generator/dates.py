@@ -1,4 +1,4 @@
-"""All date arithmetic of the registry (design.md section 3).
+"""All date arithmetic of the registry (ARCHITECTURE.md section 3).
 
 A right valid for N years from day S is valid through the day before its N-th anniversary
 (2024-03-15 + 3 years ends 2027-03-14). 29 February falls on 1 March in a year without it.

@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from docx import Document
@@ -341,3 +342,40 @@ def safe_name(text: str, limit: int = 40) -> str:
     if len(name) > limit:
         name = f"{name[:limit - 9]}…{hashlib.sha256(text.encode()).hexdigest()[:8]}"
     return name
+
+
+def due_for_review(records: Sequence[tuple[Record, Status]], today: date, within: int) -> list[tuple[Record, Status]]:
+    """The listed enterprises whose term ends within ``within`` days of ``today``: who gets a review letter."""
+    due = [(r, st) for r, st in records if st.listed and st.status in ("valid", "review_due") and st.term_end
+           and 0 <= (st.term_end - today).days <= within]
+    return sorted(due, key=lambda x: x[1].term_end or today)
+
+
+def to_pdf(docx: Path) -> str:
+    """Convert with LibreOffice when installed (a private profile, a temporary folder, then a new file next to the
+    .docx); what happened, in Chinese."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from generator.files import Exists, write_new
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return (f"未安装 LibreOffice，只生成了 {docx.name}（用 Word 或 WPS 打开后可另存为 PDF；"
+                "Debian：apt-get install libreoffice-writer-nogui fonts-noto-cjk）")
+    with tempfile.TemporaryDirectory(prefix="ipreg-pdf-") as tmp:
+        try:
+            result = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", "pdf",
+                                     "--outdir", tmp, str(docx)], capture_output=True, timeout=300, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return f"未能转换 PDF（{exc}），{docx.name} 已生成"
+        produced = Path(tmp) / (docx.stem + ".pdf")
+        if result.returncode != 0 or not produced.is_file():
+            return f"未能转换 PDF（LibreOffice 返回 {result.returncode}），{docx.name} 已生成"
+        target = docx.with_suffix(".pdf")
+        try:
+            write_new(target, produced.read_bytes())
+        except Exists:
+            return f"未写入 {target.name}：文件已存在，没有覆盖"
+    return f"已生成 {target}"

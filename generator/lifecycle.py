@@ -1,4 +1,4 @@
-"""Art. 8: the lifecycle of a filing, computed by ``status(record, policy, today)`` (design.md section 3, revision 2).
+"""Art. 8: the lifecycle of a filing, computed by ``status(record, policy, today)`` (ARCHITECTURE.md section 3).
 
 Pure: the same events, policy and ``today`` always give the same Status. Events dated after
 ``today`` are ignored here (``events.future`` reports them). Problems found while replaying the
@@ -243,7 +243,7 @@ def validity_years(policy: Policy, category: str) -> int:
 
 
 def status(record: HasEvents, policy: Policy, today: date) -> Status:
-    """Status of ``record`` on ``today`` under ``policy`` (design.md section 3)."""
+    """Status of ``record`` on ``today`` under ``policy`` (ARCHITECTURE.md section 3)."""
     return replay(record.events, policy, today, record.category)
 
 
@@ -255,7 +255,7 @@ def replay(events: Iterable[Event], policy: Policy, today: date, category: str =
 
 
 def public_events(events: Iterable[Event]) -> tuple[Event, ...]:
-    """The events the public record is made of (design.md section 3 v3): those of every cycle that had a decision,
+    """The events the public record is made of (ARCHITECTURE.md section 3): those of every cycle that had a decision,
     without the applications themselves. A cycle that never had a decision (an application still pending, or
     withdrawn before any decision) leaves no trace, so adding an ``applied`` event to a revoked, withdrawn or lapsed
     record changes nothing public. Events in date order; the caller drops those after its day."""

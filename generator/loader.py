@@ -1,4 +1,4 @@
-"""The one strict YAML door (design.md sections 1-2, style rule 5).
+"""The one strict YAML door (ARCHITECTURE.md sections 1-2, style rule 5).
 
 Bytes -> (data, positions, findings). Refused with a finding, never an exception: text that
 is not UTF-8, duplicate keys, anchors/aliases and merge keys, explicit tags, non-string keys,

@@ -43,6 +43,12 @@ class Policy:
     issuer_mark: str
     review_submit_days: int
 
+    def values(self) -> dict[str, object]:
+        """The values rule summaries are written with ({name} in ``Rule.summary``)."""
+        out: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["legal_person_prefixes"] = "、".join(self.legal_person_prefixes)
+        return out
+
 
 def defaults() -> dict[str, Any]:
     """Xiping's values, as the schema's ``default`` keywords state them."""

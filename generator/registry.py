@@ -130,7 +130,7 @@ def _check_local(loaded: Loaded, policy: Policy, today: date) -> Local:
 
 
 def evaluation_date(st: Status) -> date | None:
-    """D of the eligibility rules (design.md section 4): the date of the decision in force, or for a pending cycle
+    """D of the eligibility rules (ARCHITECTURE.md section 4): the date of the decision in force, or for a pending cycle
     its application date. Never today: a check gives the same answer on 31 December and on 1 January."""
     return st.applied if st.status == "pending" else st.decision
 

@@ -13,7 +13,7 @@ STATUS_FIELDS = ("uscc", "name", "category", "status", "listed", "term_start", "
 
 
 def status_rows(registry: Registry) -> list[dict[str, Any]]:
-    """One row per record that passed the schema, sorted by USCC (design.md section 5)."""
+    """One row per record that passed the schema, sorted by USCC (ARCHITECTURE.md section 5)."""
     rows = []
     for record, st in registry.records():
         rows.append({

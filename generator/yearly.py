@@ -46,7 +46,7 @@ def _status_on(e: PublicEnterprise, day: str) -> dict[str, Any] | None:
 def year_figures(items: Sequence[PublicEnterprise], year: int, today: date) -> YearReport:
     """The figures of ``year`` from the public record alone (events and status intervals of ``public_enterprise``):
     an enterprise that left the list without a decision that year counts as left; one that applies again keeps its
-    earlier cycles (design.md section 3 v3)."""
+    earlier cycles (ARCHITECTURE.md section 3)."""
     until = min(date(year, 12, 31), today)
     end, before = until.isoformat(), date(year - 1, 12, 31).isoformat()
     decisions = sorted((date.fromisoformat(ev["date"]), ev["type"], ev["document"] or "", e.uscc, e.name, ev["certificate"] or "")

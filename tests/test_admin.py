@@ -114,12 +114,7 @@ def test_export_for_a_staff_server(tmp_path: Path, backend: dict[str, str], ok: 
     from generator.admin import export
 
     target = tmp_path / "admin"
-    old = Path.cwd()
-    os.chdir(ROOT)
-    try:
-        code = export(target, Path(ENTERPRISE_SCHEMA), {"backend": backend})
-    finally:
-        os.chdir(old)
+    code = export(target, ROOT, {"backend": backend})
     assert (code == 0) is ok and target.exists() is ok
     if ok:
         config = yaml.safe_load((target / "config.yml").read_text(encoding="utf-8"))

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from benchmarks.synth import write_registry
 from generator import checkcache
 from generator.checkcache import MAGIC, _read, _write, cache_dir, check_cached, check_files
-from generator.cli import discover
 from generator.findings import Finding
+from generator.inputs import discover
 from generator.policy import load_policy
 from generator.registry import assemble
 from generator.report import format_json, format_text

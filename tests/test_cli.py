@@ -1,4 +1,4 @@
-"""The command-line contract of design.md section 5: formats, JSON shapes, exit codes, today."""
+"""The command-line contract of ARCHITECTURE.md section 5: formats, JSON shapes, exit codes, today."""
 
 from __future__ import annotations
 
@@ -199,12 +199,12 @@ def test_explain_broken_file(repo: Path) -> None:
 
 
 def test_internal_error_has_no_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    from generator import commands
+    from generator.commands import check
 
     def boom(*_: object) -> int:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(commands, "check", boom)
+    monkeypatch.setattr(check, "run", boom)
     monkeypatch.chdir(sample_repo())
     assert main(["check", "--today", TODAY]) == 1
     err = capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""The one date helper: anniversaries and inclusive period ends (design.md section 3)."""
+"""The one date helper: anniversaries and inclusive period ends (ARCHITECTURE.md section 3)."""
 
 from __future__ import annotations
 

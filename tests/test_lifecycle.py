@@ -427,7 +427,7 @@ def test_public_events_keep_every_decided_cycle_and_no_application(history: list
 @given(_event_lists, st.integers(1, 365 * 6), st.booleans(), st.integers(1, 400))
 def test_a_later_application_changes_nothing_public(raw: list[tuple[int, str]], gap: int, withdraw: bool, after: int) -> None:
     """Any history that ended (revoked, withdrawn, lapsed), then an application, pending or withdrawn before a decision:
-    the public events, status and status intervals are those without the application (design.md section 3 v3)."""
+    the public events, status and status intervals are those without the application (ARCHITECTURE.md section 3)."""
     from generator.lifecycle import intervals, public_events
 
     evs = _events(raw)

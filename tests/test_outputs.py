@@ -70,13 +70,20 @@ def test_build_is_quiet_and_keeps_jiebas_cache_in_ipregs_folder(tmp_path: Path) 
 
 
 def test_lock_file_pins_every_package_with_hashes() -> None:
-    text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
-    requirements = [line for line in text.splitlines() if line[:1].isalnum()]
-    entries = re.findall(r"^([A-Za-z0-9][^\s=]*==[^\s\\]+)((?: \\\n +--hash=sha256:[0-9a-f]{64})+)$", text, re.MULTILINE)
-    assert len(requirements) >= 50 and len(entries) == len(requirements)  # every requirement pinned, with its hashes
-    assert any(pin.startswith("mkdocs==1.") for pin, _ in entries)  # mkdocs<2
+    """Two locks, every package pinned with its hashes: what running needs, and what only the tests need."""
+    pins = {}
+    for name in ("requirements.lock", "requirements-dev.lock"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        requirements = [line for line in text.splitlines() if line[:1].isalnum()]
+        entries = re.findall(r"^([A-Za-z0-9][^\s=]*==[^\s\\]+)((?: \\\n +--hash=sha256:[0-9a-f]{64})+)$", text, re.MULTILINE)
+        assert len(requirements) >= 30 and len(entries) == len(requirements), name  # every requirement pinned, with its hashes
+        pins[name] = {pin.split("==")[0].lower() for pin, _ in entries}
+    assert not pins["requirements.lock"] & pins["requirements-dev.lock"]  # each package in one lock only
+    assert "mkdocs" in pins["requirements.lock"] and "playwright" in pins["requirements-dev.lock"] and "pytest" not in pins["requirements.lock"]
+    runtime = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    assert re.search(r"^mkdocs==1\.", runtime, re.MULTILINE) and re.search(r"^mkdocs-material==9\.", runtime, re.MULTILINE)  # mkdocs<2
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "--require-hashes -r requirements.lock" in makefile
+    assert "--require-hashes -r requirements.lock" in makefile and "-r requirements.lock -r requirements-dev.lock" in makefile
 
 
 def test_build_without_site_url_warns_in_chinese(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The public record never loses its history (design.md section 3 v3): an enterprise that withdrew, lapsed or was revoked
+"""The public record never loses its history (ARCHITECTURE.md section 3): an enterprise that withdrew, lapsed or was revoked
 and applies again keeps every earlier cycle on the site, and the application leaves no trace in any built file; the
 statistics page and ``ipreg report`` give the same figures for every year."""
 

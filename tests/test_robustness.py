@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator import cli
-from generator.cli import discover
+from generator.inputs import discover
 from generator.loader import load_bytes
 from generator.policy import default_policy
 from generator.registry import build_registry

@@ -11,7 +11,7 @@ import pytest
 
 from benchmarks.synth import write_registry
 from generator.checkcache import PARALLEL_FROM, check_files
-from generator.cli import discover
+from generator.inputs import discover
 from generator.loader import load_file
 from generator.model import Patent
 from generator.policy import default_policy
@@ -76,7 +76,7 @@ def _input(patents: tuple[Patent, ...], on: date) -> RankInput:
 
 
 def metrics(record: Any, on: date, lookback: int) -> tuple[int, int]:
-    """The definition (design.md section 4): invention patents granted in the last ``lookback`` years up to ``on``,
+    """The definition (ARCHITECTURE.md section 4): invention patents granted in the last ``lookback`` years up to ``on``,
     and valid patents at the end of the previous year. The ranking computes the same by bisection."""
     from generator.dates import within_last_years
 

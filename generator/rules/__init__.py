@@ -12,15 +12,12 @@ This module imports nothing from the checker (only ``findings``), so every layer
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from generator.findings import Finding, Param, Severity
 
-if TYPE_CHECKING:
-    from generator.policy import Policy
-
-CONVENTION = "本登记簿的约定"  # where the measures are silent and the registry chose (design.md section 3)
+CONVENTION = "本登记簿的约定"  # where the measures are silent and the registry chose (ARCHITECTURE.md section 3)
 
 CATALOGUE: dict[str, Rule] = {}
 
@@ -42,10 +39,9 @@ class Rule:
             raise ValueError(f"rule {self.id} declared twice")
         CATALOGUE[self.id] = self
 
-    def describe(self, policy: Policy) -> str:
-        """The summary with the numbers of ``policy`` filled in."""
-        values = {f.name: getattr(policy, f.name) for f in fields(policy)}
-        values["legal_person_prefixes"] = "、".join(policy.legal_person_prefixes)
+    def describe(self, values: Mapping[str, object]) -> str:
+        """The summary with policy.yml's values filled in (``Policy.values()``: the catalogue knows nothing of the
+        policy module, which sits above it)."""
         return self.summary.format(**values)
 
     def finding(self, file: str, line: int, col: int, message: str, *, severity: Severity | None = None,

@@ -15,7 +15,7 @@ from generator.rules import CATALOGUE
 
 @dataclass(frozen=True)
 class Context:
-    """Everything a rule may look at. ``on`` is the evaluation date D (design.md section 4)."""
+    """Everything a rule may look at. ``on`` is the evaluation date D (ARCHITECTURE.md section 4)."""
 
     record: Record
     policy: Policy

@@ -1,4 +1,4 @@
-"""privacy.personal: no personal data in a record's text (design.md section 4, revision 2).
+"""privacy.personal: no personal data in a record's text (ARCHITECTURE.md section 4).
 
 Records hold roles and counts, never people: a mobile or landline number, an 18-digit resident ID
 number with a valid check character (GB 11643, python-stdnum ``cn.ric``), an e-mail address, or a

@@ -66,7 +66,7 @@ def gather(files: Sequence[tuple[StrPath, str]], policy: Policy, today: date, no
 
 def load_input(root: Path, environ: Mapping[str, str]) -> SiteInput:
     """For ``mkdocs build/serve`` run directly: records/ and policy.yml next to mkdocs.yml."""
-    from generator.cli import UsageError, discover, resolve_today
+    from generator.inputs import UsageError, discover, resolve_today
 
     try:
         today = resolve_today(None, environ)
@@ -196,7 +196,7 @@ def build_site(config_file: Path, site_dir: Path, site: SiteInput) -> None:
     logger = logging.getLogger("mkdocs")
     logger.addHandler(warnings)
     try:
-        with _environment({"SOURCE_DATE_EPOCH": epoch}):
+        with _environment({"SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1"}):
             config = load_config(str(config_file), site_dir=str(temp), strict=True)
             plugin = config.plugins.get("ipreg")
             if plugin is None:

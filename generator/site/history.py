@@ -23,7 +23,7 @@ def last_changes(root: Path, files: Mapping[str, date | None]) -> dict[str, date
 
     ``files`` maps each file to None, or to the first day of a later cycle that is not public (an application without a
     decision, ``PublicEnterprise.hidden_since``): for such a file the date is that of the last commit whose version does
-    not have the application yet, so recording an application moves no public date (design.md section 3 v3).
+    not have the application yet, so recording an application moves no public date (ARCHITECTURE.md section 3).
     Files that are not committed yet, or a checkout without Git or with a shallow history that does not reach them, are
     simply absent: the page then says nothing about it. The workflows check out with ``fetch-depth: 0``."""
     if not files:

@@ -63,14 +63,15 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
 
     def on_config(self, config: Any) -> Any:
         self._stop()
-        _quiet_jieba(os.environ)
+        environ = dict(os.environ)  # MkDocs' edge reads the environment here, once, and passes it down
+        _quiet_jieba(environ)
         root = Path(config.config_file_path).resolve().parent
         preloaded, self.preloaded = self.preloaded, None
-        if not os.environ.get("IPREG_SITE_URL") and config.site_url in (None, "", PLACEHOLDER_URL):
+        if not environ.get("IPREG_SITE_URL") and config.site_url in (None, "", PLACEHOLDER_URL):
             print("ipreg：未设置 IPREG_SITE_URL，站点内的链接都是相对地址，照常可用；日历、订阅和 sitemap 中的绝对地址用的是占位地址 "
                   f"{PLACEHOLDER_URL}。发布前请设置 IPREG_SITE_URL=https://实际地址/", file=sys.stderr)
         try:
-            site = preloaded or site_build.load_input(root, os.environ)
+            site = preloaded or site_build.load_input(root, environ)
             if site.registry.errors:
                 raise PluginError(f"记录有 {site.registry.errors} 个错误，站点未生成：请先运行 ipreg check 并修改")
             self.content = site_build.site_content(root, site, self.config.list_page_size, config.extra)

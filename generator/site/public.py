@@ -1,4 +1,4 @@
-"""The public allow-list (design.md section 2): the only fields that reach the site and open data.
+"""The public allow-list (ARCHITECTURE.md section 2): the only fields that reach the site and open data.
 
 Everything not named here (finance, training, budget, management, conduct details, notes, the
 printed valid_until of events, copyrights, ...) is private and never leaves this module.
@@ -78,7 +78,7 @@ class PublicEnterprise:
 
 def public_enterprise(record: Record, st: Status, today: date, policy: Policy | None = None) -> PublicEnterprise | None:
     """The allow-listed view of one record on ``today`` (``st`` is its status that day), or None when no cycle of it
-    ever had a decision. Only the events of cycles that had a decision count (design.md section 3 v3): a later
+    ever had a decision. Only the events of cycles that had a decision count (ARCHITECTURE.md section 3): a later
     application, pending or withdrawn, changes nothing here."""
     policy = policy or default_policy()
     known = [e for e in record.events if e.date <= today]

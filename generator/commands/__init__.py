@@ -1,0 +1,96 @@
+"""One module per subcommand (``generator.commands.<name>``), each with ``run(args, env) -> exit code``; the CLI
+(``generator.cli``) parses, dispatches and maps errors to exit codes. ``env`` is the environment the CLI was given:
+no command reads ``os.environ`` or the clock itself. Helpers the commands share live here."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import unicodedata
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+
+from generator.inputs import UsageError, discover, resolve_today
+from generator.policy import Policy, load_policy
+from generator.registry import Registry
+
+Env = Mapping[str, str]
+
+
+def context(args: argparse.Namespace, env: Env) -> tuple[Policy, date]:
+    """policy.yml (``--policy``) and the day to evaluate (``--today``, IPREG_TODAY, or today in Shanghai)."""
+    today = resolve_today(args.today, env)
+    return load_policy(Path(args.policy)), today
+
+
+def registry(args: argparse.Namespace, env: Env, paths: Sequence[str]) -> Registry:
+    """Records and statuses for status, due, explain and report (no cache; line maps dropped once used)."""
+    from generator.checkcache import check_files
+    from generator.registry import assemble
+
+    policy, today = context(args, env)
+    files, notes = discover(paths)
+    return assemble(check_files(files, policy, today, getattr(args, "jobs", None), keep_records=True), policy, today, notes)
+
+
+def waiting() -> None:
+    print("ipreg：另一个 ipreg 命令正在写记录，等它完成……", file=sys.stderr)
+
+
+def statuses(values: Sequence[str]) -> tuple[str, ...]:
+    from generator.labels import STATUS_ZH
+
+    by_label = {label: code for code, label in STATUS_ZH.items()}
+    out = []
+    for value in (v.strip() for item in values for v in item.replace("，", ",").split(",") if v.strip()):
+        code = value if value in STATUS_ZH else by_label.get(value)
+        if code is None:
+            known = "、".join(f"{c}（{z}）" for c, z in STATUS_ZH.items())
+            raise UsageError(f"--status {value} 不是状态：可选 {known}")
+        out.append(code)
+    return tuple(out)
+
+
+def industries(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(v.strip().upper() for item in values for v in item.replace("，", ",").split(",") if v.strip())
+
+
+def emit(data: bytes, output: str | None, fmt: str) -> None:
+    """Exported bytes to a new file (atomic, never over an existing one) or to stdout."""
+    from generator.files import Exists, write_new
+
+    if output is None:
+        if fmt == "xlsx" and sys.stdout.isatty():
+            raise UsageError("xlsx 是二进制文件，不能显示在终端上：请用 --output 文件名.xlsx 指定要写入的新文件")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        write_new(Path(output), data)
+    except Exists:
+        raise UsageError(f"{output} 已存在，没有覆盖：请换一个文件名，或先移走原文件") from None
+    except OSError as exc:
+        raise UsageError(f"无法写入 {output}：{exc.strerror or exc}") from None
+    print(f"已写入 {output}", file=sys.stderr)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """A plain-text table whose columns line up in a terminal (Chinese characters are two columns wide)."""
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for row in [header, *rows]:
+        lines.append("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def problems_note(registry: Registry) -> str:
+    skipped = [e.file for e in registry.entries if e.record is None]
+    if not skipped:
+        return ""
+    return f"注意：{len(skipped)} 个文件有格式错误，未列入（运行 ipreg check 查看）：{'、'.join(skipped)}\n"

@@ -1,0 +1,41 @@
+"""``ipreg build``: check records/ (errors stop the build with the same messages as ``ipreg check``), then build the
+site with MkDocs --strict into a fresh folder and swap it in only when it is complete."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from generator.commands import Env, context
+from generator.inputs import UsageError, discover
+from generator.report import format_text
+
+
+def run(args: argparse.Namespace, env: Env) -> int:
+    from generator.site.build import SiteError, build_site, gather
+    from generator.site.sitedir import SiteDirError, check_target
+
+    config = Path(args.config)
+    if not config.is_file():
+        raise UsageError(f"找不到 {args.config}：请在登记簿根目录运行")
+    try:
+        site_dir = check_target(Path(args.site_dir), Path(os.path.abspath(config)).parent)
+    except SiteDirError as exc:
+        raise UsageError(str(exc)) from None
+    policy, today = context(args, env)
+    files, notes = discover(["records"])
+    site = gather(files, policy, today, notes, getattr(args, "jobs", None))  # pages rendered where the records are checked
+    registry = site.registry
+    if registry.errors:
+        print(format_text(registry), end="")
+        print(f"站点未生成，{site_dir}/ 保持不变。", file=sys.stderr)
+        return 1
+    try:
+        build_site(config, site_dir, site)
+    except SiteError as exc:
+        print(f"ipreg: {exc}\n{site_dir}/ 保持不变。", file=sys.stderr)
+        return 1
+    print(f"站点已生成：{site_dir}/（{registry.today}，公开名单 {site.listed} 家，警告 {registry.warnings} 个）")
+    return 0

@@ -1,0 +1,67 @@
+"""``ipreg check``: each file's own results from the content cache or worker processes, in text, JSON or GitHub form."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from generator.commands import Env, context
+from generator.inputs import discover
+from generator.registry import Registry
+from generator.report import format_github, format_json, format_text, summary_markdown
+
+
+def run(args: argparse.Namespace, env: Env) -> int:
+    registry = _registry(args, env)
+    if args.format == "json":
+        print(format_json(registry), end="")
+    elif args.format == "github":
+        print(format_github(registry, args.verbose), end="")
+        summary = env.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(summary_markdown(registry))
+    else:
+        print(format_text(registry, args.verbose), end="")
+    return 1 if registry.errors else 0
+
+
+def _registry(args: argparse.Namespace, env: Env) -> Registry:
+    from generator.checkcache import cache_dir, check_cached, private_folder
+
+    policy, today = context(args, env)
+    files, notes = discover(args.paths)
+    named = _named_records(files, args.paths)
+    if named is not None:  # files of records/ named one by one: check them within the whole registry, report only them
+        whole, whole_notes = discover(["records"])
+        inside = {os.path.normpath(display) for _, display in whole}
+        files = whole + [(path, display) for path, display in files if os.path.normpath(display) not in inside]
+        notes = whole_notes + notes
+    infos = args.format == "json" or args.verbose  # information notes are shown only there
+    cache = None if args.no_cache else cache_dir(env, Path.cwd())
+    if cache is not None and not private_folder(cache):
+        print(f"ipreg：缓存目录 {cache} 不是本用户独占的目录（其他用户可写，或是符号链接），不使用检查缓存；"
+              "请把 IPREG_CACHE_DIR 设为自己的目录，或删除这个设置", file=sys.stderr)
+        cache = None
+    registry = check_cached(files, notes, policy, today, cache, args.jobs, infos)
+    if named is not None:
+        registry = replace(registry, entries=tuple(e for e in registry.entries if os.path.normpath(e.file) in named),
+                           findings=tuple(f for f in registry.findings if os.path.normpath(f.file) in named))
+    return registry
+
+
+def _named_records(files: list[tuple[str, str]], paths: Sequence[str]) -> set[str] | None:
+    """The named files when ``ipreg check`` was given single files of the records/ folder (as the pre-commit hook does):
+    registry-wide rules (duplicate USCCs and certificates, the ranking) then need the whole registry, so a local check
+    finds what CI finds. None when a folder was named or no named file lies in records/."""
+    if list(paths) == ["records"] or any(Path(p).is_dir() for p in paths) or not Path("records").is_dir():
+        return None
+    named = {os.path.normpath(display) for _, display in files}
+    records = Path("records").resolve()
+    if not any(Path(path).resolve().parent == records for path, _ in files):
+        return None
+    return named

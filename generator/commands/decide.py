@@ -1,0 +1,48 @@
+"""``ipreg decide``: one decision appended to many records; every record or none, under the registry lock."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from generator import decide as deciding
+from generator.commands import Env, context, waiting
+from generator.inputs import UsageError, read_registry
+from generator.journal import Write, commit, registry_lock
+from generator.labels import EVENT_ZH
+from generator.report import text_line
+
+
+def run(args: argparse.Namespace, env: Env) -> int:
+    policy, today = context(args, env)
+    try:
+        day = date.fromisoformat(args.date)
+    except ValueError:
+        raise UsageError(f"--date {args.date} 不是日期：请写作 YYYY-MM-DD，如 2026-03-15") from None
+    records = Path(args.records)
+    if not records.is_dir():
+        raise UsageError(f"找不到记录目录 {args.records}：请在登记簿根目录运行，或用 --records 指定")
+    prefix = records.as_posix().rstrip("/") + "/"
+    document = args.document.strip()
+    with registry_lock(records, waiting):  # read, number, check and write while no other writer runs
+        raws, notes = read_registry(args.records)  # the whole registry, read under the lock: the change is checked within it
+        try:
+            changes, _ = deciding.plan(raws, prefix, args.type, day, args.document, args.uscc, policy, today, notes)
+        except deciding.DecideError as exc:
+            print(f"ipreg: {exc}", file=sys.stderr)
+            for finding in exc.findings:
+                print("  " + text_line(finding), file=sys.stderr)
+            return 1
+        if args.dry_run:
+            for change in changes:
+                print(change.diff(), end="")
+            print(f"（试运行，没有写入：{len(changes)} 个记录将追加 {day} {EVENT_ZH[args.type]}，文号 {document}）")
+            return 0
+        commit(records, [Write(Path(c.file), c.before, c.after) for c in changes])
+    for change in changes:
+        number = f"，证书编号 {change.certificate}" if change.certificate else ""
+        print(f"已录入 {change.file}：{day} {EVENT_ZH[args.type]}，文号 {document}{number}")
+    print(f"共 {len(changes)} 个记录，只追加了事件，其他内容未改动。请运行 git diff 核对后提交合并请求。")
+    return 0

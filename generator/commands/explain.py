@@ -1,0 +1,68 @@
+"""``ipreg explain FILE``: every rule for one record, with its article, outcome and figures."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from generator.commands import Env, registry
+from generator.inputs import UsageError
+from generator.labels import CATEGORY_ZH, CAUSE_ZH, DUE_KIND_ZH, SEVERITY_ZH
+from generator.registry import Entry, Registry
+from generator.report import text_line
+from generator.rules import CATALOGUE
+
+_MARK = {True: "✔", False: "✘", None: "－"}
+
+
+def run(args: argparse.Namespace, env: Env) -> int:
+    target = Path(args.file)
+    if not target.is_file():
+        raise UsageError(f"找不到记录文件 {args.file}")
+    reg = registry(args, env, [target.parent.as_posix() or "."])
+    entry = next((e for e in reg.entries if Path(e.file).resolve() == target.resolve()), None)
+    if entry is None:
+        print(f"{target} 不是记录文件（应为 .yaml）")
+        return 2
+    print(explain_text(entry, reg), end="")
+    return 1 if any(f.severity == "error" for f in entry.findings) else 0
+
+
+def explain_text(entry: Entry, reg: Registry) -> str:
+    out: list[str] = []
+    record, st = entry.record, entry.status
+    if record is None or st is None:
+        out.append(f"文件：{entry.file}")
+        out.append("这个文件有格式错误，备案条件无法核对。请先修改以下问题：")
+        out += ["  " + text_line(f) for f in entry.findings]
+        return "\n".join(out) + "\n"
+    out.append(f"企业：{record.name}（{record.uscc}），{CATEGORY_ZH[record.category]}")
+    out.append(f"文件：{entry.file}")
+    listed = "列入公开名单" if st.listed else "不列入公开名单"
+    out.append(f"状态：{reg.today} 为“{st.status_zh}”（{st.status}），{listed}")
+    if st.term_start:
+        out.append(f"本期：{st.term_start} 至 {st.term_end}" + (f"；保留资格至 {st.grace_until}" if st.grace_until else ""))
+    if st.cause:
+        out.append(f"{st.status_zh}：{st.ended_on} 起，原因：{CAUSE_ZH[st.cause]}" + (f"；{st.ban_until}（含）前不得申请备案" if st.ban_until else ""))
+    if st.next_deadline and st.next_deadline_kind:
+        out.append(f"下一个期限：{st.next_deadline}（{DUE_KIND_ZH[st.next_deadline_kind]}）")
+    basis = "申报日期" if st.status == "pending" else "现行决定日期"
+    out.append(f"备案条件按 {entry.on}（{basis}）评估：")
+    out.append("")
+    for outcome in entry.outcomes:
+        severity = outcome.effective_severity()
+        mark = _MARK[outcome.ok] if outcome.ok is not False else ("✘" if severity == "error" else "⚠")
+        if outcome.severity == "info":
+            mark = "ℹ"
+        article = CATALOGUE[outcome.rule].article or ""
+        out.append(f"{mark} [{outcome.rule}] {article}：{outcome.message}")
+    other = [f for f in entry.findings if not f.rule.startswith("art")]
+    if other:
+        out.append("")
+        out.append("格式与数据检查：")
+        out += ["  " + text_line(f) for f in other]
+    errors = sum(f.severity == "error" for f in entry.findings)
+    warnings = sum(f.severity == "warning" for f in entry.findings)
+    out.append("")
+    out.append(f"结论：{errors} 个{SEVERITY_ZH['error']}，{warnings} 个{SEVERITY_ZH['warning']}。")
+    return "\n".join(out) + "\n"
