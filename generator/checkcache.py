@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import generator
+from generator.files import replace_own
 from generator.findings import SEVERITY_ORDER, Finding
 from generator.loader import Loaded, StrPath, load_bytes, load_file, read_bytes
 from generator.policy import Policy
@@ -482,20 +483,14 @@ def _index_ok(entries: list[Any]) -> bool:
 
 
 def _write(path: Path, cache: _Cache, key: bytes) -> None:
-    """Best effort, atomic: a read-only home folder just runs without a cache. The new file is created exclusively
-    under a random name (never through a link someone planted) and renamed over the old one. Caches of other
-    fingerprints (older code, policy or day) are removed: they can never be used again."""
-    temp = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    """Best effort, atomic (``files.replace_own``: a new file under a random name, never through a planted link,
+    renamed over the old one): a read-only home folder just runs without a cache. Caches of other fingerprints (older
+    code, policy or day) are removed: they can never be used again."""
     try:
         for other in path.parent.glob("check-*.cache"):
             if other != path:
                 other.unlink(missing_ok=True)
         payload = marshal.dumps((cache.started, cache.index, cache.blobs))
-        with os.fdopen(_create(temp), "wb") as handle:
-            handle.write(MAGIC + _sign(key, payload) + payload)
-        os.replace(temp, path)
+        replace_own(path, MAGIC + _sign(key, payload) + payload, 0o600)
     except (OSError, ValueError):
-        try:
-            temp.unlink(missing_ok=True)
-        except OSError:
-            pass
+        pass

@@ -1,8 +1,11 @@
-"""Writing files the registry's way: atomically, and never over a file that is already there."""
+"""Writing files the registry's way: atomically, and never over a file that is already there (``write_new``), or over
+a file this program made itself (``replace_own``). Records are written through ``journal`` (all or nothing across
+files, under the registry lock)."""
 
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -36,3 +39,18 @@ def write_new(path: Path, data: bytes) -> None:
                 raise Exists(str(path)) from None
     finally:
         os.unlink(temp)
+
+
+def replace_own(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Replace ``path`` (a file ipreg made: its cache, the site's search index) in one step: the bytes go to a new file
+    beside it, created exclusively under a random name and never through a link someone planted, then renamed over
+    it. On any error the new file is removed and ``path`` is as it was. Raises OSError."""
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        with os.fdopen(os.open(temp, flags, mode), "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise

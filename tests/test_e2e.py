@@ -51,13 +51,32 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.server_close()
 
 
+DATA_DAY = "2026-11-25T10:00:00+08:00"  # the day the test site is built for: the visitor's clock too
+
+
+class _OnDataDay:
+    """The browser, with every page's clock set to the site's data day: a page test sees what a visitor sees on the
+    day the data was published (no "可能已过期" banner because the real calendar moved on). A test of the banner sets
+    its own clock."""
+
+    def __init__(self, browser: Browser) -> None:
+        self._browser = browser
+
+    def new_page(self, **options: Any) -> Any:
+        from datetime import datetime
+
+        page = self._browser.new_page(**options)
+        page.clock.set_fixed_time(datetime.fromisoformat(DATA_DAY))
+        return page
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
         instance = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield instance
+        yield _OnDataDay(instance)  # type: ignore[misc]
         instance.close()
 
 
@@ -481,4 +500,13 @@ def test_enterprise_page_qr_decodes_to_its_own_url(browser: Browser, base_url: s
     png = page.locator("img.ipreg-qr").screenshot()
     [code] = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
     assert code.text.endswith(f"enterprises/{FIX['machine'].uscc}/")
+    page.close()
+
+
+def test_page_tests_see_the_data_day(browser: Browser, base_url: str) -> None:
+    """Every page test runs on the site's data day: no stale-data banner covers what they look at."""
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    for path in _page_kinds():
+        page.goto(base_url + path)
+        assert not page.locator(".ipreg-stale").is_visible(), path
     page.close()

@@ -22,7 +22,7 @@ from typing import Any
 
 from generator.findings import Finding
 from generator.loader import StrPath
-from generator.policy import Policy, PolicyError, load_policy
+from generator.policy import Policy, PolicyError, default_policy, load_policy
 from generator.registry import Registry, assemble
 from generator.schema import PLACEHOLDER
 from generator.site import sitedir
@@ -100,17 +100,18 @@ class OpenData:
     available. ``result()`` waits for them; ``stop()`` ends the child if still running."""
 
     def __init__(self, items: list[PublicEnterprise], today: date, site_url: str, background: bool = True,
-                 licence: Mapping[str, str] | None = None) -> None:
+                 licence: Mapping[str, str] | None = None, issuer: str = "") -> None:
+        issuer = issuer or default_policy().issuer
         self._ready: dict[str, bytes] | None = None
         self._process: Any = None
         if not background or sys.platform != "linux":
-            self._ready = site_files(items, today, site_url, licence)
+            self._ready = site_files(items, today, site_url, licence, issuer)
             return
         import multiprocessing
 
         context = multiprocessing.get_context("fork")  # the child inherits the items: nothing is pickled on the way in
         self._conn, child = context.Pipe(duplex=False)
-        self._process = context.Process(target=_open_data_child, args=(child, items, today, site_url, licence), daemon=True)
+        self._process = context.Process(target=_open_data_child, args=(child, items, today, site_url, licence, issuer), daemon=True)
         self._process.start()
         child.close()
 
@@ -137,10 +138,11 @@ class OpenData:
             self._process = None
 
 
-def _open_data_child(conn: Any, items: list[PublicEnterprise], today: date, site_url: str, licence: Mapping[str, str] | None) -> None:
+def _open_data_child(conn: Any, items: list[PublicEnterprise], today: date, site_url: str, licence: Mapping[str, str] | None,
+                     issuer: str) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stop() ends the child at once; the parent's handler is for the parent
     try:
-        conn.send(("ok", site_files(items, today, site_url, licence)))
+        conn.send(("ok", site_files(items, today, site_url, licence, issuer)))
     except BaseException as exc:  # noqa: BLE001 - reported by the parent, in Chinese, as a failed build
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:

@@ -154,7 +154,7 @@ def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: d
     content.fragments.update(_home_fragments(items, today, policy.review_notice_days))
     content.fragments.update(guide_fragments(policy, extra))
     content.fragments["public-fields"] = public_fields()
-    content.fragments["licence"] = licence_fragment(extra)
+    content.fragments["licence"] = licence_fragment(extra, policy.issuer)
     from generator.site.verify import verify_index
 
     content.files["data/verify.json"] = verify_index(items, today, policy.certificate_format, extra.get("ipreg_contact") or {})
@@ -368,13 +368,13 @@ def guide_fragments(policy: Policy, extra: Mapping[str, Any]) -> dict[str, str]:
 **储备企业（第六条）**：在知识产权创造、保护或运用方面特色明显、成效显著的企业，参照上述条件推荐备案。
 
 **有效期和复核（第八条）**：备案有效期 **{p.validity_years} 年**。有效期满后县市场监管局（知识产权局）组织复核，通过的重新计算有效期；
-未通过的保留资格 1 年并再次参加复核，仍未通过或不参加复核的，从名单中撤销。有效期内发生重大违法违规行为的，取消资格，
+未通过的保留资格 {p.grace_years} 年并再次参加复核，仍未通过或不参加复核的，从名单中撤销。有效期内发生重大违法违规行为的，取消资格，
 {p.ban_years} 年内不得再申请备案。
 """
     contact = extra.get("ipreg_contact") or {}
     lines = [f"- {label}：{md(contact[key])}" for key, label in (("office", "受理部门"), ("address", "地址"), ("phone", "电话"),
                                                                  ("hours", "办公时间")) if contact.get(key)]
-    return {"conditions": conditions, "contact": "\n".join(lines) + "\n" if lines else "请向西平县市场监管局（知识产权局）咨询。\n"}
+    return {"conditions": conditions, "contact": "\n".join(lines) + "\n" if lines else f"请向{md(p.issuer)}咨询。\n"}
 
 
 def public_fields() -> str:
@@ -382,8 +382,8 @@ def public_fields() -> str:
     return _table(["字段", "说明"], rows)
 
 
-def licence_fragment(extra: Mapping[str, Any]) -> str:
+def licence_fragment(extra: Mapping[str, Any], issuer: str) -> str:
     licence = extra.get("ipreg_licence") or {}
     name, url = licence.get("name", "知识共享 署名 4.0 国际（CC BY 4.0）"), licence.get("url", "https://creativecommons.org/licenses/by/4.0/deed.zh-hans")
     return (f"本站的开放数据按 [{md(name)}]({url}) 许可发布：可以自由复制、分发和改编，包括商业使用，"
-            "但须注明来源“西平县市场监管局（知识产权局）知识产权强企名单”。JSON 文件中的 `licence` 字段写明同样的许可。\n")
+            f"但须注明来源“{md(issuer)}知识产权强企名单”。JSON 文件中的 `licence` 字段写明同样的许可。\n")

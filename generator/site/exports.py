@@ -16,6 +16,7 @@ from icalendar import Alarm, Calendar, Event
 
 from generator.cells import spreadsheet_cell
 from generator.labels import CATEGORY_ZH, DUE_KIND_ZH, EVENT_ZH
+from generator.policy import default_policy
 from generator.site.public import PublicEnterprise, honor_zh
 
 OPEN_DATA = ("data/enterprises.json", "data/enterprises.csv", "data/reviews.ics", "data/changes.xml")
@@ -25,29 +26,34 @@ DEFAULT_LICENCE = {"id": "CC-BY-4.0", "name": "知识共享 署名 4.0 国际（
                    "url": "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"}
 
 
+DEFAULT_ISSUER = default_policy().issuer  # policy.yml's issuer: the site passes its own
+
+
 def licence_of(licence: Mapping[str, str] | None) -> dict[str, str]:
     """The open data licence (mkdocs.yml ``extra.ipreg_licence``), CC BY 4.0 unless configured."""
     return {key: str((licence or {}).get(key) or DEFAULT_LICENCE[key]) for key in ("id", "name", "url")}
 
 
-def open_data(items: list[PublicEnterprise], today: date, site_url: str, licence: Mapping[str, str] | None = None) -> dict[str, bytes]:
-    """Every file of OPEN_DATA for the published enterprises (by USCC) on ``today``."""
+def open_data(items: list[PublicEnterprise], today: date, site_url: str, licence: Mapping[str, str] | None = None,
+              issuer: str = DEFAULT_ISSUER) -> dict[str, bytes]:
+    """Every file of OPEN_DATA for the published enterprises (by USCC) on ``today``; ``issuer`` is policy.yml's."""
     return {
         "data/enterprises.json": enterprises_json(items, today, licence),
         "data/enterprises.csv": enterprises_csv(items, today),
-        "data/reviews.ics": reviews_ics(items, today, site_url),
-        "data/changes.xml": changes_atom(items, today, site_url),
+        "data/reviews.ics": reviews_ics(items, today, site_url, issuer),
+        "data/changes.xml": changes_atom(items, today, site_url, issuer),
     }
 
 
-def site_files(items: list[PublicEnterprise], today: date, site_url: str, licence: Mapping[str, str] | None = None) -> dict[str, bytes]:
+def site_files(items: list[PublicEnterprise], today: date, site_url: str, licence: Mapping[str, str] | None = None,
+               issuer: str = DEFAULT_ISSUER) -> dict[str, bytes]:
     """Everything the site makes on the side while MkDocs renders the pages (a forked child, ``build.OpenData``): the
     open data files, each enterprise's enterprise.json and qr.svg (a QR code of its page's address), and the enterprise
     search index (``search.shard_files``)."""
     from generator import qr
     from generator.site.search import shard_files
 
-    files = open_data(items, today, site_url, licence)
+    files = open_data(items, today, site_url, licence, issuer)
     base = site_url or qr.PLACEHOLDER_SITE
     for item in items:
         files[f"enterprises/{item.uscc}/enterprise.json"] = enterprise_json(item, today, licence)
@@ -127,11 +133,11 @@ def _event(uid: str, day: date, summary: str, description: str, url: str, stamp:
     return event
 
 
-def reviews_ics(items: list[PublicEnterprise], today: date, site_url: str) -> bytes:
+def reviews_ics(items: list[PublicEnterprise], today: date, site_url: str, issuer: str = DEFAULT_ISSUER) -> bytes:
     """One all-day event per upcoming deadline of every listed enterprise: term ends, review deadlines of 复核中 and
     grace ends, from ``today`` on (RFC 5545). Past deadlines are not in the calendar."""
     cal = Calendar()
-    cal.add("prodid", "-//西平县市场监管局（知识产权局）//ipreg//ZH")
+    cal.add("prodid", f"-//{issuer}//ipreg//ZH")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "西平县知识产权强企复核时间表")
@@ -160,7 +166,7 @@ def reviews_ics(items: list[PublicEnterprise], today: date, site_url: str) -> by
 ATOM = "http://www.w3.org/2005/Atom"
 
 
-def changes_atom(items: list[PublicEnterprise], today: date, site_url: str) -> bytes:
+def changes_atom(items: list[PublicEnterprise], today: date, site_url: str, issuer: str = DEFAULT_ISSUER) -> bytes:
     """An Atom feed of every decision of the published enterprises, newest first."""
     ET.register_namespace("", ATOM)
     entries = [(e["date"], item, index, e) for item in items for index, e in enumerate(item.data["events"])]
@@ -184,7 +190,7 @@ def changes_atom(items: list[PublicEnterprise], today: date, site_url: str) -> b
     sub(feed, "link", href=site_url + "data/changes.xml", rel="self")
     sub(feed, "link", href=site_url)
     author = sub(feed, "author")
-    sub(author, "name", "西平县市场监管局（知识产权局）")
+    sub(author, "name", issuer)
     for day, item, index, event in entries:
         entry = sub(feed, "entry")
         what = EVENT_ZH.get(event["type"]) or f"移出名单（{event.get('cause') or '无复核结果'}，无决定）"

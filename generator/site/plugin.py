@@ -78,7 +78,7 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
             self.secrets = site.secrets
             self.file_names = site_file_names(site.items)
             self.data = site_build.OpenData(site.items, site.registry.today, config.site_url or "", background=preloaded is not None,
-                                            licence=config.extra.get("ipreg_licence"))
+                                            licence=config.extra.get("ipreg_licence"), issuer=site.registry.policy.issuer)
         except site_build.SiteError as exc:
             raise PluginError(str(exc)) from None
         config.extra["ipreg_data_date"] = site.registry.today.isoformat()  # shown on every page (overrides/main.html)

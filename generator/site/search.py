@@ -23,13 +23,14 @@ case) and the hash are computed the same way here and there (``tests/test_e2e.py
 from __future__ import annotations
 
 import json
-import os
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from generator.files import replace_own
 
 FORMAT = 1
 PER_SHARD = 32  # enterprises per document shard: the best results are fetched shard by shard
@@ -124,6 +125,4 @@ def strip_enterprises(index: Path) -> None:
         return
     payload: dict[str, Any] = json.loads(index.read_text(encoding="utf-8"))
     payload["docs"] = [d for d in payload.get("docs", []) if not _OWN_INDEX.match(str(d.get("location", "")))]
-    temp = index.with_name(index.name + ".tmp")
-    temp.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    os.replace(temp, index)
+    replace_own(index, json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
