@@ -79,7 +79,7 @@ def plain_mkdocs_tree(repo: Path, out: Path) -> Path:
     from generator.inputs import discover
     from generator.policy import load_policy
     from generator.site.build import gather, site_content
-    from generator.site.exports import site_files
+    from generator.site.opendata import site_files
     from generator.site.plugin import link_rule_ids
 
     files, notes = discover([str(repo / "records")])

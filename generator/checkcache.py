@@ -1,4 +1,4 @@
-"""The fast path of ``ipreg check``: an incremental cache of the last check, and worker processes.
+"""The fast path of ``ipreg check``: an incremental cache of the last check (the worker processes are in ``workers``).
 
 The cache is one file per (code, schemas, policy, today) fingerprint in the user's cache folder (``cache_dir``), never
 in the repository, so a checkout cannot bring a cache with it. It keeps, per file: its status signature (size,
@@ -26,8 +26,8 @@ import stat
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,19 +35,18 @@ from typing import Any
 import generator
 from generator.files import replace_own
 from generator.findings import SEVERITY_ORDER, Finding
-from generator.loader import Loaded, StrPath, load_bytes, load_file, read_bytes
+from generator.loader import StrPath, read_bytes
 from generator.policy import Policy
 from generator.ranking import Rank, RankInput
-from generator.registry import Entry, Local, Registry, check_local, duplicate_findings, finish, industry_ranks
+from generator.registry import Entry, Local, Registry, duplicate_findings, finish, industry_ranks
 from generator.rules import REGISTRY_DUPLICATE
 from generator.rules.eligibility import ranking_words
 from generator.schema import SCHEMA_DIR
+from generator.workers import Keep, check_files, compute
 
-PARALLEL_FROM = 400  # below this many files to check, starting worker processes costs more than it saves
 MAGIC = b"ipreg-check-cache 5\n"
 RACY_NS = 2_000_000_000  # time stamps can be as coarse as 2 s (FAT): a file changed that close to a run is read again
 TRUST_STAT = sys.platform != "win32"  # Windows' st_ctime is the creation time: an edit with its time put back would go unseen
-_worker: dict[str, object] = {}
 
 
 def cache_dir(environ: Mapping[str, str], repository: Path) -> Path:
@@ -129,66 +128,6 @@ def fingerprint(policy: Policy, today: date) -> str:
     return digest.hexdigest()[:24]
 
 
-Derive = Callable[[Local, Policy, date], Any]
-
-
-@dataclass(frozen=True)
-class _Keep:
-    """What each result keeps beyond its findings (sent to worker processes)."""
-
-    records: bool = False
-    derive: Derive | None = None
-    policy: Policy | None = None
-
-    def shrink(self, local: Local, today: date) -> Local:
-        if self.derive is not None and self.policy is not None:
-            local = replace(local, extra=self.derive(local, self.policy, today))
-        return local.without_positions() if self.records else local.lite()
-
-
-def check_files(files: Sequence[tuple[StrPath, str]], policy: Policy, today: date, jobs: int | None,
-                keep_records: bool = False, derive: Derive | None = None) -> list[Local]:
-    """Each file's own results, computed (in worker processes from PARALLEL_FROM files on); no cache.
-
-    With ``keep_records`` (status, worklist, explain) every result keeps its typed record, without the line map:
-    findings are computed while the file is loaded, and the loaded document is dropped right after, so memory grows
-    by records, not by parse trees. ``derive`` (a module-level function, so worker processes can run it) is called
-    with each full result where it is computed, and what it returns is kept as ``Local.extra`` while the record
-    itself is dropped: the site renders its pages this way, in parallel.
-    """
-    keep = _Keep(keep_records, derive, policy)
-    return _compute([(display, path) for path, display in files], policy, today, jobs, keep)
-
-
-def _load(source: bytes | StrPath, display: str) -> Loaded:
-    return load_bytes(source, display) if isinstance(source, bytes) else load_file(source, display)
-
-
-def _compute(todo: list[tuple[str, bytes | StrPath]], policy: Policy, today: date, jobs: int | None, keep: _Keep) -> list[Local]:
-    """The results of ``todo`` (display name, bytes or path to read), in its order."""
-    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
-    if workers <= 1 or len(todo) < PARALLEL_FROM:
-        return [keep.shrink(check_local(_load(source, display), policy, today), today) for display, source in todo]
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(policy, today, keep)) as pool:
-        chunk = max(16, min(512, len(todo) // (workers * 8)))  # big chunks cost less to pass around; eight per worker keep them even
-        return list(pool.map(_check_one, todo, chunksize=chunk))
-
-
-def _init(policy: Policy, today: date, keep: _Keep) -> None:
-    gc.enable()  # a worker forked while ``check_cached`` had the collector off
-    _worker["policy"], _worker["today"], _worker["keep"] = policy, today, keep
-
-
-def _check_one(item: tuple[str, bytes | StrPath]) -> Local:
-    policy, today, keep = _worker["policy"], _worker["today"], _worker["keep"]
-    assert isinstance(policy, Policy) and isinstance(today, date) and isinstance(keep, _Keep)
-    return keep.shrink(check_local(_load(item[1], item[0]), policy, today), today)
-
-
-
-
 # ---------------------------------------------------------------------------------------------------------------------
 # ipreg check with the cache
 
@@ -265,7 +204,7 @@ def _incremental(files: Sequence[tuple[StrPath, str]], extra: tuple[Finding, ...
         else:
             todo.append((display, raw))
             fresh[display] = (sig, digest)
-    computed = dict(zip((display for display, _ in todo), _compute(todo, policy, today, jobs, _Keep())))
+    computed = dict(zip((display for display, _ in todo), compute(todo, policy, today, jobs, Keep())))
 
     order = [display for _, display in files]
     group_of = {display: entry[2] for display, entry in index.items()}

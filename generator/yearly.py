@@ -85,7 +85,7 @@ def year_report(records: Sequence[Record], policy: Policy, year: int, today: dat
 
 def report_xlsx(report: YearReport) -> bytes:
     """The annual statistics as a workbook: one sheet per table, every cell text except the counts."""
-    from generator.exports import workbook
+    from generator.spreadsheets import workbook
 
     widths = (14, 16, 22, 22, 34, 24)
     return workbook([

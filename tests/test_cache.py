@@ -18,12 +18,13 @@ from hypothesis import strategies as st
 
 from benchmarks.synth import write_registry
 from generator import checkcache
-from generator.checkcache import MAGIC, _read, _write, cache_dir, check_cached, check_files
+from generator.checkcache import MAGIC, _read, _write, cache_dir, check_cached
 from generator.findings import Finding
 from generator.inputs import discover
 from generator.policy import load_policy
 from generator.registry import assemble
-from generator.report import format_json, format_text
+from generator.reporters import format_json, format_text
+from generator.workers import check_files
 from tests.sitekit import TODAY, fixtures, scratch_repo
 
 

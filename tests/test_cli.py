@@ -88,7 +88,7 @@ def test_github_escapes_newlines_and_percent() -> None:
     from generator.findings import Finding
     from generator.policy import default_policy
     from generator.registry import Registry
-    from generator.report import format_github
+    from generator.reporters import format_github
 
     finding = Finding("records/a,b.yaml", 3, 1, "warning", "schema", "100% 错误\n第二行")
     out = format_github(Registry(date(2026, 1, 1), default_policy(), (), (finding,)))

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from generator.loader import load_bytes
 from generator.policy import default_policy
 from generator.registry import Registry, build_registry
-from generator.report import format_github, format_json, format_text
+from generator.reporters import format_github, format_json, format_text
 from generator.schema import ENTERPRISE_SCHEMA
 from tests.helpers import CASES
 

@@ -18,7 +18,7 @@ import pytest
 
 from generator.policy import default_policy
 from generator.registry import build_registry
-from generator.report import format_json, format_text
+from generator.reporters import format_json, format_text
 from tests.helpers import CASES, case_today, expectations, load_case, sample_repo
 from tests.sitekit import build, fixtures, ipreg, scratch_repo
 

@@ -164,7 +164,7 @@ def test_ics_parses_with_unique_uids_and_reminders(site: Path) -> None:
 def test_ics_and_timeline_include_review_deadlines_of_under_review() -> None:
     from generator.lifecycle import Status
     from generator.site.content import build_content
-    from generator.site.exports import reviews_ics
+    from generator.site.opendata import reviews_ics
     from generator.site.public import PublicEnterprise
 
     st = Status("under_review", True, term_start=date(2023, 6, 15), term_end=date(2026, 6, 14), review_deadline=date(2027, 6, 14),
@@ -376,7 +376,7 @@ def test_no_english_leftovers_and_meaningful_anchors(site: Path) -> None:
 
 
 def test_csv_keeps_codes_as_text_and_carries_its_date(site: Path) -> None:
-    from generator.site.exports import text_code
+    from generator.site.opendata import text_code
 
     rows = list(csv.reader(io.StringIO((site / "data/enterprises.csv").read_text(encoding="utf-8-sig"))))
     assert rows[0][-1] == "数据日期" and all(row[-1] == "2026-11-25" for row in rows[1:])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from generator.commands import Env, context
 from generator.inputs import UsageError, discover
-from generator.report import format_text
+from generator.reporters import format_text
 
 
 def run(args: argparse.Namespace, env: Env) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 from generator.commands import Env, context
 from generator.inputs import discover
 from generator.registry import Registry
-from generator.report import format_github, format_json, format_text, summary_markdown
+from generator.reporters import format_github, format_json, format_text, summary_markdown
 
 
 def run(args: argparse.Namespace, env: Env) -> int:

@@ -12,7 +12,7 @@ from generator.commands import Env, context, waiting
 from generator.inputs import UsageError, read_registry
 from generator.journal import Write, commit, registry_lock
 from generator.labels import EVENT_ZH
-from generator.report import text_line
+from generator.reporters import text_line
 
 
 def run(args: argparse.Namespace, env: Env) -> int:

@@ -39,9 +39,9 @@ def _items(reg: Registry, within: int, wanted: Sequence[str], industry_prefixes:
 
 def export(reg: Registry, items: list[DueItem], fmt: str) -> bytes:
     """``ipreg due --format csv|xlsx``."""
-    from generator import exports
+    from generator import spreadsheets
 
-    headers, rows = exports.table(exports.DUE_COLUMNS, exports.due_rows(items))
+    headers, rows = spreadsheets.table(spreadsheets.DUE_COLUMNS, spreadsheets.due_rows(items))
     if fmt == "csv":
-        return exports.to_csv(headers, rows)
-    return exports.to_xlsx(headers, rows, f"工作清单 {reg.today}", reg.today, [c.width for c in exports.DUE_COLUMNS])
+        return spreadsheets.to_csv(headers, rows)
+    return spreadsheets.to_xlsx(headers, rows, f"工作清单 {reg.today}", reg.today, [c.width for c in spreadsheets.DUE_COLUMNS])

@@ -9,7 +9,7 @@ from generator.commands import Env, registry
 from generator.inputs import UsageError
 from generator.labels import CATEGORY_ZH, CAUSE_ZH, DUE_KIND_ZH, SEVERITY_ZH
 from generator.registry import Entry, Registry
-from generator.report import text_line
+from generator.reporters import text_line
 from generator.rules import CATALOGUE
 
 _MARK = {True: "✔", False: "✘", None: "－"}

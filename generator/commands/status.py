@@ -38,7 +38,7 @@ def _exit(reg: Registry) -> int:
 
 
 def _rows(reg: Registry, wanted: Sequence[str], industry_prefixes: Sequence[str]) -> list[dict[str, Any]]:
-    from generator.exports import filter_rows
+    from generator.spreadsheets import filter_rows
 
     industry = {r.file: (r.industry_code, r.industry_name) for r, _ in reg.records()}
     rows = [{**row, "industry_code": industry[row["file"]][0], "industry_name": industry[row["file"]][1]} for row in status_rows(reg)]
@@ -47,9 +47,9 @@ def _rows(reg: Registry, wanted: Sequence[str], industry_prefixes: Sequence[str]
 
 def export(reg: Registry, fmt: str, wanted: Sequence[str] = (), industry_prefixes: Sequence[str] = ()) -> bytes:
     """``ipreg status --format csv|xlsx``: Chinese headers and labels, for Excel."""
-    from generator import exports
+    from generator import spreadsheets
 
-    headers, rows = exports.table(exports.STATUS_COLUMNS, _rows(reg, wanted, industry_prefixes))
+    headers, rows = spreadsheets.table(spreadsheets.STATUS_COLUMNS, _rows(reg, wanted, industry_prefixes))
     if fmt == "csv":
-        return exports.to_csv(headers, rows)
-    return exports.to_xlsx(headers, rows, f"状态 {reg.today}", reg.today, [c.width for c in exports.STATUS_COLUMNS])
+        return spreadsheets.to_csv(headers, rows)
+    return spreadsheets.to_xlsx(headers, rows, f"状态 {reg.today}", reg.today, [c.width for c in spreadsheets.STATUS_COLUMNS])

@@ -27,7 +27,7 @@ from generator.registry import Registry, assemble
 from generator.schema import PLACEHOLDER
 from generator.site import sitedir
 from generator.site.content import LIST_PAGE_SIZE, SiteContent, build_content, site_part
-from generator.site.exports import site_files
+from generator.site.opendata import site_files
 from generator.site.public import PublicEnterprise
 from generator.template import render_template
 
@@ -54,7 +54,7 @@ def gather(files: Sequence[tuple[StrPath, str]], policy: Policy, today: date, no
            jobs: int | None = None) -> SiteInput:
     """Check every file and render each published enterprise's page where its record is checked
     (in worker processes for a large registry), keeping only findings, public data and pages."""
-    from generator.checkcache import check_files
+    from generator.workers import check_files
 
     locals_ = check_files(files, policy, today, jobs, derive=site_part)
     registry = assemble(locals_, policy, today, notes)

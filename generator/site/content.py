@@ -134,7 +134,7 @@ def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: d
                   changed: Mapping[str, date] | None = None) -> SiteContent:
     """Every generated page and fragment, given the published enterprises (by USCC) and their pages.
 
-    The open data files come from ``exports.open_data``; the site builds them on the side. ``changed`` maps
+    The open data files come from ``opendata.open_data``; the site builds them on the side. ``changed`` maps
     ``records/X.yaml`` to the date of its last commit (``history.last_changes``).
     """
     policy = policy or default_policy()

@@ -26,7 +26,7 @@ from mkdocs.structure.files import File, Files
 from generator.rules import ARTICLE_ANCHORS, CATALOGUE
 from generator.site import build as site_build
 from generator.site.content import LIST_PAGE_SIZE, SiteContent
-from generator.site.exports import site_file_names
+from generator.site.opendata import site_file_names
 from generator.site.privacy import find
 
 _MARKER = re.compile(r"<!--\s*ipreg:([a-z-]+)\s*-->")

@@ -1,0 +1,80 @@
+"""Checking many files at once: each file's own results, in worker processes from PARALLEL_FROM files on.
+
+The site build and the plain commands use ``check_files`` directly; ``checkcache`` uses ``compute`` for the files a
+re-check has to read again. Worker processes get the policy, the day and what to keep once (``_init``), then files in
+big chunks.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from generator.loader import Loaded, StrPath, load_bytes, load_file
+from generator.policy import Policy
+from generator.registry import Local, check_local
+
+PARALLEL_FROM = 400  # below this many files to check, starting worker processes costs more than it saves
+_worker: dict[str, object] = {}
+
+
+Derive = Callable[[Local, Policy, date], Any]
+
+
+@dataclass(frozen=True)
+class Keep:
+    """What each result keeps beyond its findings (sent to worker processes)."""
+
+    records: bool = False
+    derive: Derive | None = None
+    policy: Policy | None = None
+
+    def shrink(self, local: Local, today: date) -> Local:
+        if self.derive is not None and self.policy is not None:
+            local = replace(local, extra=self.derive(local, self.policy, today))
+        return local.without_positions() if self.records else local.lite()
+
+
+def check_files(files: Sequence[tuple[StrPath, str]], policy: Policy, today: date, jobs: int | None,
+                keep_records: bool = False, derive: Derive | None = None) -> list[Local]:
+    """Each file's own results, computed (in worker processes from PARALLEL_FROM files on); no cache.
+
+    With ``keep_records`` (status, worklist, explain) every result keeps its typed record, without the line map:
+    findings are computed while the file is loaded, and the loaded document is dropped right after, so memory grows
+    by records, not by parse trees. ``derive`` (a module-level function, so worker processes can run it) is called
+    with each full result where it is computed, and what it returns is kept as ``Local.extra`` while the record
+    itself is dropped: the site renders its pages this way, in parallel.
+    """
+    keep = Keep(keep_records, derive, policy)
+    return compute([(display, path) for path, display in files], policy, today, jobs, keep)
+
+
+def _load(source: bytes | StrPath, display: str) -> Loaded:
+    return load_bytes(source, display) if isinstance(source, bytes) else load_file(source, display)
+
+
+def compute(todo: list[tuple[str, bytes | StrPath]], policy: Policy, today: date, jobs: int | None, keep: Keep) -> list[Local]:
+    """The results of ``todo`` (display name, bytes or path to read), in its order."""
+    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
+    if workers <= 1 or len(todo) < PARALLEL_FROM:
+        return [keep.shrink(check_local(_load(source, display), policy, today), today) for display, source in todo]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(policy, today, keep)) as pool:
+        chunk = max(16, min(512, len(todo) // (workers * 8)))  # big chunks cost less to pass around; eight per worker keep them even
+        return list(pool.map(_check_one, todo, chunksize=chunk))
+
+
+def _init(policy: Policy, today: date, keep: Keep) -> None:
+    gc.enable()  # a worker forked while ``check_cached`` had the collector off
+    _worker["policy"], _worker["today"], _worker["keep"] = policy, today, keep
+
+
+def _check_one(item: tuple[str, bytes | StrPath]) -> Local:
+    policy, today, keep = _worker["policy"], _worker["today"], _worker["keep"]
+    assert isinstance(policy, Policy) and isinstance(today, date) and isinstance(keep, Keep)
+    return keep.shrink(check_local(_load(item[1], item[0]), policy, today), today)
