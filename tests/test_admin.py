@@ -85,8 +85,24 @@ def test_generated_config_agrees_with_the_schema() -> None:
     assert top.index("copyrights") == top.index("trademarks") + 1  # where records write it
 
 
+def test_vendored_decap_is_the_release_plus_its_patch() -> None:
+    """tools/admin/decap.patch is the one change to decap-cms.js: undone, the file is byte for byte the release
+    (its SHA-256 is in the patch); tools/admin/vendor-decap.py makes it again from package.json's version."""
+    import hashlib
+
+    patch = (ROOT / "tools" / "admin" / "decap.patch").read_text(encoding="utf-8")
+    old = next(line[4:] for line in patch.splitlines() if line.startswith("--- "))
+    new = next(line[4:] for line in patch.splitlines() if line.startswith("+++ "))
+    digest = re.search(r"^# original sha256: ([0-9a-f]{64})$", patch, re.MULTILINE)
+    version = re.search(r"^# version: (\S+)$", patch, re.MULTILINE)
+    text = (DECAP / "decap-cms.js").read_text(encoding="utf-8")
+    assert text.count(new) == 1 and old not in text
+    assert digest and hashlib.sha256(text.replace(new, old).encode("utf-8")).hexdigest() == digest.group(1)
+    assert version and json.loads((ROOT / "tools" / "admin" / "package.json").read_text(encoding="utf-8"))["vendored"]["decap-cms"] == version.group(1)
+
+
 def test_vendored_decap_keeps_the_uscc_case_of_new_files() -> None:
-    """tools/admin/decap/README.txt: the one local change to decap-cms.js (new entries' slugs are not lowercased)."""
+    """The patch's effect: new entries' slugs are not lowercased."""
     text = (DECAP / "decap-cms.js").read_text(encoding="utf-8")
     assert "function Kl(e){return e.trim().replace(" in text and "function Kl(e){return e.trim().toLocaleLowerCase()" not in text
 
