@@ -193,14 +193,11 @@ def _huge(kind: str, digits: int) -> str:
 @fuzz
 @given(sources, st.data(), st.sampled_from(["hex", "octal", "binary", "sexagesimal", "decimal", "float"]), st.integers(41, 20_000))
 def test_huge_numbers_are_refused_quickly(raw: bytes, data: st.DataObject, kind: str, digits: int) -> None:
-    import time
-
     found = _with_literal(raw, data, (int, str))
     assert found is not None
     text, path, _ = found
-    start = time.perf_counter()
-    registry = check(text.replace(b"MUTATION_MARKER", _huge(kind, digits).encode()), _name(raw))
-    assert registry.errors >= 1 and time.perf_counter() - start < 1.0
+    registry = check(text.replace(b"MUTATION_MARKER", _huge(kind, digits).encode()), _name(raw))  # its time: benchmarks/hostile.py
+    assert registry.errors >= 1
     assert any(f.rule == "yaml.type" and "字符长的数字写法" in f.message for f in registry.findings), path
 
 

@@ -31,17 +31,14 @@ def test_hostile_case(case: Path) -> None:
     files = sorted(case.glob("*.yaml")) if case.is_dir() else [case]
     expected = [e for f in files for e in expectations(f)]
     assert expected, f"{case} has no expectation"
-    start = time.perf_counter()
-    registry = build_registry(load_case(case), default_policy(), case_today(files[0]))
+    registry = build_registry(load_case(case), default_policy(), case_today(files[0]))  # its time: benchmarks/hostile.py
     format_text(registry)
     format_json(registry)
-    elapsed = time.perf_counter() - start
     got = [(f.rule, f.line) for f in registry.findings]
     for e in expected:
         assert any(rule == e.rule and (e.line is None or line == e.line) for rule, line in got), (e, got[:10])
     assert registry.errors >= 1
     assert all(CJK.search(f.message) and f.line >= 1 for f in registry.findings)
-    assert elapsed < 1.0, f"{case.name} took {elapsed:.2f} s"
 
 
 def test_whole_corpus_through_the_cli_has_no_traceback() -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from generator.loader import MAX_DEPTH, load_bytes, load_text
@@ -50,9 +48,7 @@ def test_refusals(text: str, expected: list[tuple[str, int]]) -> None:
 def test_alias_bomb_is_refused_without_expanding() -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}]" for i in range(1, 10)]
-    start = time.perf_counter()
-    found = load_text("\n".join(lines) + "\n", "bomb.yaml").findings
-    assert time.perf_counter() - start < 2
+    found = load_text("\n".join(lines) + "\n", "bomb.yaml").findings  # its time: benchmarks/hostile.py
     assert found and all(f.rule == "yaml.alias" for f in found)
 
 
@@ -67,10 +63,8 @@ def test_huge_inputs_load() -> None:
     big_value = "a: " + "x" * 5_000_000 + "\n"
     assert load_text(big_value, "big.yaml").findings == ()
     many = "a:\n" + "".join(f"  - {i}\n" for i in range(50_000))
-    start = time.perf_counter()
-    loaded = load_text(many, "many.yaml")
+    loaded = load_text(many, "many.yaml")  # its time: benchmarks/hostile.py
     assert loaded.findings == () and loaded.data is not None and len(loaded.data["a"]) == 50_000
-    assert time.perf_counter() - start < 5
 
 
 @pytest.mark.parametrize("raw,needle", [
