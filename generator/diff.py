@@ -12,7 +12,7 @@ from typing import Any
 
 from generator.cells import markdown_cell
 from generator.findings import Finding
-from generator.labels import CHANGE_ZH, DUE_KIND_ZH, EVENT_ZH, SEVERITY_ZH, STATUS_ZH
+from generator.labels import CHANGE_ZH, DATE_ZH, DUE_KIND_ZH, EVENT_ZH, SEVERITY_ZH, STATUS_ZH
 from generator.lifecycle import Status
 from generator.loader import load_bytes
 from generator.model import Event, Record
@@ -186,8 +186,7 @@ def _event_text(e: dict[str, Any]) -> str:
     return "，".join(parts)
 
 
-_DATE_ZH = {"ended_on": "终止于", "term_start": "有效期起", "term_end": "有效期至", "review_deadline": "复核期限", "grace_until": "保留资格至",
-            "ban_until": "禁止申请至"}
+_DATE_ZH = {k: DATE_ZH[k] for k in ("ended_on", "term_start", "term_end", "review_deadline", "grace_until", "ban_until")}
 
 
 def _dates_text(r: RecordChange) -> str:

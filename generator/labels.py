@@ -63,6 +63,9 @@ DUE_KIND_ZH = {
     "lapsed": "逾期未复核，须录入结果",
 }
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+# the dates of a status, as every table, export and page heads them
+DATE_ZH = {"ended_on": "终止于", "term_start": "有效期起", "term_end": "有效期至", "review_deadline": "复核期限", "grace_until": "保留资格至",
+           "ban_until": "禁止申请至", "next_deadline": "下一期限"}
 PATENT_TYPE_ZH = {"invention": "发明", "utility_model": "实用新型", "design": "外观设计"}
 SCOPE_ZH = {"county": "本地区（县内）", "province": "省内"}
 CHANGE_ZH = {"added": "新增", "modified": "修改", "deleted": "删除", "affected": "未改动（结果有变化）"}

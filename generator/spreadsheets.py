@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from generator.cells import spreadsheet_cell
-from generator.labels import CATEGORY_ZH, CAUSE_ZH, DUE_KIND_ZH, STATUS_ZH
+from generator.labels import CATEGORY_ZH, CAUSE_ZH, DATE_ZH, DUE_KIND_ZH, STATUS_ZH
 from generator.worklist import DueItem
 
 
@@ -44,12 +44,12 @@ STATUS_COLUMNS = (
     Column("category", "类别", _label(CATEGORY_ZH), 18),
     Column("status", "状态", _label(STATUS_ZH), 12),
     Column("listed", "列入公开名单", _yes, 12),
-    Column("term_start", "有效期起"),
-    Column("term_end", "有效期至"),
-    Column("review_deadline", "复核期限"),
-    Column("grace_until", "保留资格至"),
-    Column("ban_until", "禁止申请至"),
-    Column("next_deadline", "下一期限"),
+    Column("term_start", DATE_ZH["term_start"]),
+    Column("term_end", DATE_ZH["term_end"]),
+    Column("review_deadline", DATE_ZH["review_deadline"]),
+    Column("grace_until", DATE_ZH["grace_until"]),
+    Column("ban_until", DATE_ZH["ban_until"]),
+    Column("next_deadline", DATE_ZH["next_deadline"]),
     Column("next_deadline_kind", "下一期限事项", _label(DUE_KIND_ZH), 16),
     Column("cause", "原因", _label(CAUSE_ZH), 28),
     Column("industry_code", "行业代码", width=10),

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from generator.commands import Env, emit, industries, problems_note, registry, statuses, table
-from generator.labels import CATEGORY_ZH, STATUS_ZH
+from generator.labels import CATEGORY_ZH, DATE_ZH, STATUS_ZH
 from generator.registry import Registry
 from generator.worklist import STATUS_FIELDS, status_rows
 
@@ -24,7 +24,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
     if args.format == "json":
         print(json.dumps({"today": reg.today.isoformat(), "enterprises": rows}, ensure_ascii=False, indent=2))
     else:
-        header = ["统一社会信用代码", "企业名称", "类别", "状态", "公开", "有效期起", "有效期至", "保留资格至", "禁止申请至"]
+        header = ["统一社会信用代码", "企业名称", "类别", "状态", "公开", *(DATE_ZH[k] for k in ("term_start", "term_end", "grace_until", "ban_until"))]
         cells = [[r["uscc"], r["name"], CATEGORY_ZH[r["category"]], STATUS_ZH[r["status"]], "是" if r["listed"] else "否",
                   r["term_start"] or "-", r["term_end"] or "-", r["grace_until"] or "-", r["ban_until"] or "-"] for r in rows]
         print(f"{reg.today} 的状态（{len(rows)} 家）：")

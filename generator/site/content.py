@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from generator import qr
 from generator.dates import anniversary
-from generator.labels import CATEGORY_ZH, DUE_KIND_ZH, EVENT_ZH, STATUS_MEANING_ZH, STATUS_ZH
+from generator.labels import CATEGORY_ZH, DATE_ZH, DUE_KIND_ZH, EVENT_ZH, STATUS_MEANING_ZH, STATUS_ZH
 from generator.lifecycle import STATUSES, Status
 from generator.policy import Policy, default_policy
 from generator.registry import Local
@@ -62,7 +62,7 @@ def _finalize(value: Any) -> Any:
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, finalize=_finalize,
                       undefined=StrictUndefined, keep_trailing_newline=True)
-    env.globals.update(category_zh=CATEGORY_ZH, event_zh=EVENT_ZH, honor_zh=honor_zh, badge=badge, key_date=key_date,
+    env.globals.update(date_zh=DATE_ZH, category_zh=CATEGORY_ZH, event_zh=EVENT_ZH, honor_zh=honor_zh, badge=badge, key_date=key_date,
                        status_meaning=STATUS_MEANING_ZH, status_zh=STATUS_ZH, listed_statuses=LISTED_STATUSES,
                        published_statuses=PUBLISHED_STATUSES)
     return env

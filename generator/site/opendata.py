@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from icalendar import Alarm, Calendar, Event
 
 from generator.cells import spreadsheet_cell
-from generator.labels import CATEGORY_ZH, DUE_KIND_ZH, EVENT_ZH
+from generator.labels import CATEGORY_ZH, DATE_ZH, DUE_KIND_ZH, EVENT_ZH
 from generator.policy import default_policy
 from generator.site.public import PublicEnterprise, honor_zh
 
@@ -86,8 +86,8 @@ def enterprise_json(item: PublicEnterprise, today: date, licence: Mapping[str, s
     return (json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")  # compact: C encoder, small files
 
 
-CSV_COLUMNS = ["统一社会信用代码", "企业名称", "行业代码", "行业名称", "主营产品", "备案类别", "状态", "列入公开名单", "有效期起",
-               "有效期至", "复核期限", "保留资格至", "禁止申请至", "有效发明专利", "有效实用新型", "有效外观设计", "有效注册商标", "荣誉称号",
+CSV_COLUMNS = ["统一社会信用代码", "企业名称", "行业代码", "行业名称", "主营产品", "备案类别", "状态", "列入公开名单",
+               *(DATE_ZH[k] for k in ("term_start", "term_end", "review_deadline", "grace_until", "ban_until")), "有效发明专利", "有效实用新型", "有效外观设计", "有效注册商标", "荣誉称号",
                "地址", "网站", "数据日期"]
 
 

@@ -19,13 +19,14 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from generator.labels import STATUS_ZH
+from generator.labels import DATE_ZH, STATUS_ZH
 from generator.site.public import PublicEnterprise
 
 EPOCH = date(2000, 1, 1)
 CODES = {"valid": "v", "review_due": "d", "under_review": "u", "conditional": "c", "lapsed": "l", "revoked": "r", "withdrawn": "w"}
 LISTED = ("valid", "review_due", "under_review", "conditional")
-UNTIL_ZH = {"valid": "有效期至", "review_due": "有效期至", "under_review": "复核期限至", "conditional": "保留资格至", "revoked": "禁止申请至"}
+UNTIL_ZH = {"valid": DATE_ZH["term_end"], "review_due": DATE_ZH["term_end"], "under_review": DATE_ZH["review_deadline"] + "至",
+            "conditional": DATE_ZH["grace_until"], "revoked": DATE_ZH["ban_until"]}
 _FIELD = re.compile(r"\{[^}]*\}")
 
 
