@@ -69,6 +69,13 @@ class _OnDataDay:
         page.clock.set_fixed_time(datetime.fromisoformat(DATA_DAY))
         return page
 
+    def new_context(self, **options: Any) -> Any:
+        from datetime import datetime
+
+        context = self._browser.new_context(**options)
+        context.clock.set_fixed_time(datetime.fromisoformat(DATA_DAY))
+        return context
+
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
