@@ -10,8 +10,16 @@ from typing import Any
 
 from generator.loader import Positions
 
-EVENT_TYPES = ("applied", "filed", "review_passed", "review_failed", "review_absent", "revoked", "withdrawn")
-HONOR_TYPES = ("specialized_new", "little_giant", "high_tech", "tech_sme", "patent_award", "well_known_trademark")
+
+def _enum(*path: str | int) -> tuple[str, ...]:
+    """The values a field may take, from the schema (the one source of shapes and enumerations)."""
+    from generator.schema import ENTERPRISE_SCHEMA, field_schema, load_schema
+
+    return tuple(str(v) for v in field_schema(load_schema(ENTERPRISE_SCHEMA), path)["enum"])
+
+
+EVENT_TYPES = _enum("events", 0, "type")
+HONOR_TYPES = _enum("honors", 0, "type")
 
 
 def _d(value: Any) -> date:

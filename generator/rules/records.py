@@ -30,8 +30,15 @@ from generator.rules import (
 )
 from generator.schema import ENTERPRISE_SCHEMA, PLACEHOLDER, dotted, field_schema, load_schema, placeholder_message
 
-_USCC_SHAPE = re.compile(r"^[0-9A-HJ-NP-RTUWXY]{2}[0-9]{6}[0-9A-HJ-NP-RTUWXY]{10}\Z")
-_PATENT_SHAPE = re.compile(r"^(ZL|CN)?([0-9]{12}|[0-9]{8})\.[0-9X]\Z")
+
+def _shape(*path: str | int) -> re.Pattern[str]:
+    """A field's shape, from the schema (the one source of shapes), anchored at the very end."""
+    pattern = str(field_schema(load_schema(ENTERPRISE_SCHEMA), path)["pattern"])
+    return re.compile(pattern[:-1] + r"\Z" if pattern.endswith("$") else pattern)
+
+
+_USCC_SHAPE = _shape("uscc")
+_PATENT_SHAPE = _shape("patents", 0, "number")
 
 
 def _finding(loaded: Loaded, path: PathKey, rule: Rule, message: str) -> Finding:

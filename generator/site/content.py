@@ -346,31 +346,7 @@ def guide_fragments(policy: Policy, extra: Mapping[str, Any]) -> dict[str, str]:
     """The applicant's guide: the conditions in plain words with the numbers of policy.yml, and the bureau's contact
     from mkdocs.yml ``extra.ipreg_contact``."""
     p = policy
-    conditions = f"""
-**所有申报企业（第四条）**
-
-- 在河南省内依法注册成立，具有独立法人资格（统一社会信用代码以 {"、".join(p.legal_person_prefixes)} 开头的企业），连续生产经营 **{p.operating_years} 年以上**；
-- 符合国家、省产业发展政策和环保要求；
-- 拥有与生产经营相关的有效专利、注册商标或登记的著作权；
-- 近 {p.lookback_years} 年没有被行政机关或法院认定侵犯知识产权，没有未整改到位的非正常专利申请，不在严重违法失信名单中
-  （信用已修复的，提供原处罚机关出具的证明，综合评估）；
-- 专精特新、高新技术企业、科技型中小企业等称号，省级以上专利奖、驰名商标，同等条件下优先。
-
-**知识产权优势企业（第五条）**，还需要：
-
-1. 有分管知识产权的企业领导和知识产权管理人员，设有知识产权专项经费，能利用知识产权服务机构；
-2. 开展《企业知识产权管理规范》（GB/T 29490）实施工作，建立知识产权管理、激励与约束制度；
-3. 拥有支撑主要产品（服务）的有效专利，拥有与主营业务相关的有效注册商标，在本地区或省内同行业中领先；
-4. 用专利、商标、版权、商业秘密等方式保护创新成果；
-5. 上一年度营业收入 **{p.revenue_min // 10000} 万元以上**（含），专利相关产品和服务的收入占营业收入 **{p.patent_revenue_share_percent}% 以上**；
-6. 管理层及研发人员的知识产权培训率 **{p.training_management_percent}% 以上**，员工培训率 **{p.training_employees_percent}% 以上**。
-
-**储备企业（第六条）**：在知识产权创造、保护或运用方面特色明显、成效显著的企业，参照上述条件推荐备案。
-
-**有效期和复核（第八条）**：备案有效期 **{p.validity_years} 年**。有效期满后县市场监管局（知识产权局）组织复核，通过的重新计算有效期；
-未通过的保留资格 {p.grace_years} 年并再次参加复核，仍未通过或不参加复核的，从名单中撤销。有效期内发生重大违法违规行为的，取消资格，
-{p.ban_years} 年内不得再申请备案。
-"""
+    conditions = "\n" + environment().get_template("guide-conditions.md.j2").render(p=p)
     contact = extra.get("ipreg_contact") or {}
     lines = [f"- {label}：{md(contact[key])}" for key, label in (("office", "受理部门"), ("address", "地址"), ("phone", "电话"),
                                                                  ("hours", "办公时间")) if contact.get(key)]
