@@ -17,14 +17,15 @@ STATUS_ZH = {
     "withdrawn": "已退出",
 }
 # What each status means, in words a citizen understands (the list page's legend, the enterprise page, the guide).
+# No number here: the periods are policy.yml's (the guide states them), and each enterprise page gives its own dates.
 STATUS_MEANING_ZH = {
     "pending": "已提交申报，尚未作出备案决定（不在公开名单中，本站不显示）。",
-    "valid": "在三年有效期内，列入公开名单。",
+    "valid": "在有效期内，列入公开名单。",
     "review_due": "有效期即将届满，将参加复核；仍在有效期内，列入公开名单。",
     "under_review": "有效期已届满，正在复核，复核结果作出前仍列入公开名单（复核期限是本登记簿的约定）。",
-    "conditional": "复核未通过，保留资格一年，其间再次参加复核；仍列入公开名单。",
+    "conditional": "复核未通过，在保留资格期内再次参加复核；仍列入公开名单。",
     "lapsed": "复核期限或保留资格期已过，还没有复核结果，暂不列入公开名单，等待备案机关作出决定。",
-    "revoked": "被取消强企资格，不在公开名单中；因重大违法违规被取消的，三年内不得再申请备案。",
+    "revoked": "被取消强企资格，不在公开名单中；因重大违法违规被取消的，禁止申请期内不得再申请备案。",
     "withdrawn": "企业申请退出，不在公开名单中。",
 }
 CAUSE_ZH = {
