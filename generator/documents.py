@@ -256,7 +256,7 @@ def notice(decided: Sequence[Decided], document: str, policy: Policy) -> bytes:
         elif st.grace_until and d.event.type == "review_failed" and st.status == "conditional":
             period = f"保留资格至 {st.grace_until}"
         elif st.ban_until:
-            period = f"{st.ban_until} 前不得申请"
+            period = f"至 {st.ban_until}（含）不得申请"
         else:
             period = "—"
         rows.append([str(i), d.record.name, d.record.uscc, CATEGORY_ZH[d.record.category],

@@ -167,7 +167,7 @@ class _Replay:
             self.refuse(event, "本轮已经申报，尚无备案决定")
             return
         if self.in_ban(event.date):
-            self.problem(ART8_BAN.id, event, f"{self.revoked_on} 被取消资格，{self.ban_until}（含）前不得申请备案："
+            self.problem(ART8_BAN.id, event, f"{self.revoked_on} 被取消资格，至 {self.ban_until}（含）不得申请备案："
                          f"{event.date} 的{'申报' if event.type == 'applied' else '备案'}无效，资格仍为已撤销")
             return
         if event.type == "applied":

@@ -108,7 +108,7 @@ def status_sentence(st: Status, today: date, cause: str | None) -> str:
         return f"逾期未复核：{cause or '没有复核结果'}，自 {st.ended_on} 起暂不列入公开名单，等待备案机关录入复核结果或撤销决定。"
     if st.status == "withdrawn":
         return f"已退出：企业申请退出，{st.ended_on} 起不在公开名单中。"
-    ban = f"；{st.ban_until} 前不得再申请备案" if st.ban_until and st.ban_until >= today else ""
+    ban = f"；至 {st.ban_until}（含）不得再申请备案" if st.ban_until and st.ban_until >= today else ""
     return f"已撤销：{st.ended_on} 从名单中撤销（{cause or '见备案事件'}），不在公开名单中{ban}。"
 
 
