@@ -426,3 +426,13 @@ def test_verify_index_keeps_certificate_numbers_as_text() -> None:
     index = json.loads(verify_index(items, date(2026, 11, 25), "西知强企证〔{year}〕{seq:03d}号", {}))
     back = [c[0] if len(c) > 2 else index["prefix"] + c[0] + index["suffix"] for row in index["e"] for c in row[2]]
     assert back == numbers
+
+
+def test_every_page_says_it_is_in_simplified_chinese_for_the_mainland(tmp_path: Path) -> None:
+    repo = scratch_repo(tmp_path / "repo", {"machine": fixtures()["machine"]})
+    assert build(repo).returncode == 0
+    pages = sorted((repo / "site").rglob("*.html"))
+    assert len(pages) > 8
+    for page in pages:
+        head = page.read_text(encoding="utf-8")[:400]
+        assert '<html lang="zh-CN"' in head or "<html" not in head, page

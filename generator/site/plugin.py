@@ -132,6 +132,12 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
                               "公开站点只能显示公开字段（见开放数据页），请从页面中删除这些内容")
         return link_rule_ids(_MARKER.sub(fill, markdown), page.file.src_uri)
 
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        return _zh_cn(output)
+
+    def on_post_template(self, output_content: str, template_name: str, config: Any) -> str:
+        return _zh_cn(output_content)  # 404.html and sitemap.xml are rendered from templates, not pages
+
     def on_post_build(self, config: Any) -> None:
         from generator.site.search import strip_enterprises
 
@@ -151,6 +157,12 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
         if self._frozen:
             gc.unfreeze()
             self._frozen = False
+
+
+def _zh_cn(html: str) -> str:
+    """Material writes ``<html lang="zh">`` for ``language: zh``; a page in simplified Chinese for the mainland says
+    zh-CN (screen readers and government site checks read it)."""
+    return html.replace('<html lang="zh" ', '<html lang="zh-CN" ', 1)
 
 
 def _quiet_jieba(environ: Any) -> None:
