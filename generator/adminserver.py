@@ -198,7 +198,7 @@ def serve(editor: Editor, config: Callable[[str], bytes], port: int = 8081, read
     """Serve until interrupted. ``config(api_url)`` makes Decap's config for this server's API address."""
     server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
     origin = f"http://127.0.0.1:{server.server_address[1]}"
-    editor.config = config(f"{origin}/api/v1")
+    editor.config = config("/api/v1")  # relative: the page works as http://127.0.0.1:PORT/ and as http://localhost:PORT/
     handler = type("Handler", (_Handler,), {"editor": editor, "origin": origin})
     server.RequestHandlerClass = handler
     if ready is not None:

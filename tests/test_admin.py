@@ -344,3 +344,15 @@ def test_the_form_shows_why_a_save_was_refused(editor: tuple[Path, str], browser
     assert "[events.order]" in shown and "记录有" in shown, shown[:2000]
     page.close()
     assert subprocess.run(["git", "diff", "--quiet"], cwd=repo, check=False).returncode == 0  # nothing written
+
+
+def test_the_editor_answers_as_localhost_too(editor: tuple[Path, str]) -> None:
+    """A clerk may type localhost instead of 127.0.0.1: same server, same page (Decap's API address is relative)."""
+    _, url = editor
+    code, answer = _api(url.replace("127.0.0.1", "localhost"), {"action": "info"}, origin=url.replace("127.0.0.1", "localhost").rsplit("/admin/", 1)[0])
+    assert code == 200 and answer["publish_modes"] == ["simple"]
+    import urllib.request
+
+    with urllib.request.urlopen(url + "config.yml", timeout=30) as response:
+        config = yaml.safe_load(response.read())
+    assert config["backend"] == {"name": "proxy", "proxy_url": "/api/v1", "branch": "main"} and config["publish_mode"] == "simple"
