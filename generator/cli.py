@@ -14,7 +14,8 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from generator import __version__
@@ -23,6 +24,42 @@ from generator.journal import JournalError, recover
 from generator.policy import PolicyError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+# argparse's own words, in Chinese (a clerk reads the help and the usage errors)
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示程序版本并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "the following arguments are required: %s": "缺少必须给出的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s（用 ipreg -h 或 ipreg 命令 -h 查看用法）",
+    "invalid choice: %(value)r (choose from %(choices)s)": "%(value)r 不是可选的值（可选：%(choices)s）",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "expected one argument": "后面需要写一个值",
+    "expected at most one argument": "后面最多写一个值",
+    "expected at least one argument": "后面至少写一个值",
+    "invalid %(type)s value: %(value)r": "%(value)r 不是有效的值（应为 %(type)s）",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是 %(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "one of the arguments %s is required": "参数 %s 必须给出一个",
+    "ignored explicit argument %r": "多余的值 %r",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "没有命令 %(parser_name)r（可选：%(choices)s）",
+    "expected %s argument": "后面需要写 %s 个值",
+    "expected %s arguments": "后面需要写 %s 个值",
+}
+
+
+@contextmanager
+def _chinese_argparse() -> Iterator[None]:
+    """argparse speaks Chinese while ipreg builds and uses its parser (its words are looked up at both times)."""
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._ = lambda text: _ARGPARSE_ZH.get(text, text)  # type: ignore[attr-defined]
+    argparse.ngettext = lambda one, many, n: _ARGPARSE_ZH.get(one if n == 1 else many, one if n == 1 else many)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
 COMMANDS = ("check", "status", "explain", "due", "diff", "new", "decide", "docs", "report", "admin", "build")
 
 
@@ -85,8 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     decide = sub.add_parser("decide", help="把一个决定（同一文号、日期）录入多家企业的记录：只追加事件，其他内容一字不改")
     _common(decide, paths=False)
     decide.add_argument("--type", required=True, metavar="TYPE",
-                        help="决定类型：filed（备案）、review_passed（复核通过）、review_failed（复核未通过）、"
-                             "review_absent（未参加复核）、revoked（取消资格）、withdrawn（企业退出）")
+                        help="决定类型，英文代码或中文都可以：filed（备案）、review_passed（复核通过）、review_failed（复核未通过）、"
+                             "review_absent（未参加复核）、revoked（取消资格）、withdrawn（企业申请退出）")
     decide.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="决定日期（文件的成文日期）")
     decide.add_argument("--document", required=True, metavar="文号", help="决定的文号，如 西市监〔2026〕12号")
     decide.add_argument("--records", default="records", help="记录目录（默认 records）")
@@ -142,8 +179,9 @@ def _terminate_late(signum: int, frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    with _chinese_argparse():
+        parser = build_parser()
+        args = parser.parse_args(argv)
     previous = signal.signal(signal.SIGTERM, _terminate) if threading.current_thread() is threading.main_thread() else None
     try:
         return _dispatch(args, dict(os.environ))  # the one place the environment is read

@@ -19,6 +19,7 @@ from datetime import date
 import yaml
 
 from generator.findings import Finding
+from generator.labels import DECISION_WORDS_ZH, EVENT_ZH
 from generator.loader import load_bytes
 from generator.policy import Policy
 from generator.registry import Registry, build_registry, document_key
@@ -46,6 +47,13 @@ class Change:
         old = self.before.decode("utf-8-sig").splitlines(keepends=True)
         new = self.after.decode("utf-8-sig").splitlines(keepends=True)
         return "".join(difflib.unified_diff(old, new, f"a/{self.file}", f"b/{self.file}"))
+
+
+def decision_code(word: str) -> str:
+    """--type as the clerk wrote it: the code (filed), its Chinese label (备案确定, 复核通过) or a short word (备案)."""
+    word = word.strip()
+    by_label = {label: code for code, label in EVENT_ZH.items() if code in DECISIONS}
+    return by_label.get(word) or DECISION_WORDS_ZH.get(word) or word
 
 
 def certificate_pattern(fmt: str) -> re.Pattern[str]:
@@ -134,8 +142,9 @@ def plan(raws: Mapping[str, bytes], prefix: str, kind: str, day: date, document:
     record of code X is ``<prefix>X.yaml``), after checking them within the whole registry; raises DecideError.
     ``notes`` are the findings about files that could not be read (a link, a folder where a record belongs): a named
     record among them is refused with that reason, not as missing."""
+    kind = decision_code(kind)
     if kind not in DECISIONS:
-        raise DecideError(f"--type {kind} 不是决定类型：可选 {'、'.join(DECISIONS)}")
+        raise DecideError(f"--type {kind} 不是决定类型：可选 {'、'.join(f'{d}（{EVENT_ZH[d]}）' for d in DECISIONS)}")
     codes = list(dict.fromkeys(u.strip().upper() for u in usccs if u.strip()))
     if not codes:
         raise DecideError("没有给出企业：请在命令最后写一个或多个统一社会信用代码")

@@ -47,6 +47,8 @@ EVENT_ZH = {
     "revoked": "取消资格",
     "withdrawn": "企业申请退出",
 }
+# what a clerk may type for a decision (ipreg decide --type): the code, its label, or a short word
+DECISION_WORDS_ZH = {"备案": "filed", "退出": "withdrawn", "撤销": "revoked"}
 CATEGORY_ZH = {"advantage": "知识产权优势企业", "reserve": "储备企业"}
 HONOR_ZH = {
     "specialized_new": "省级专精特新企业",

@@ -107,3 +107,24 @@ def test_a_long_document_number_gives_a_file_name_that_fits() -> None:
     long = "西市监〔2026〕" + "长" * 80 + "号"
     assert len(safe_name(long).encode()) < 200 and safe_name(long) != safe_name(long + "x")
     assert safe_name("西市监〔2026〕40号") == "西市监〔2026〕40号"
+
+
+def test_help_and_usage_errors_are_in_chinese(repo: Path) -> None:
+    for argv, words in ((["--help"], "用法："), (["decide", "--help"], "显示本帮助并退出"), (["decide"], "缺少必须给出的参数"),
+                        (["check", "--bogus"], "无法识别的参数"), (["status", "--format", "pdf"], "不是可选的值")):
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), pytest.raises(SystemExit):
+            main(argv)
+        text = out.getvalue() + err.getvalue()
+        assert words in text and "usage:" not in text and "error:" not in text and "show this help" not in text, (argv, text)
+    import argparse
+
+    assert argparse._("usage: ") == "usage: "  # argparse speaks English again outside ipreg's parser
+
+
+def test_decide_takes_the_decision_type_in_chinese() -> None:
+    from generator.decide import decision_code
+
+    assert [decision_code(w) for w in ("备案", "备案确定", "filed", " 复核通过 ", "取消资格", "撤销", "退出", "企业申请退出")] == [
+        "filed", "filed", "filed", "review_passed", "revoked", "revoked", "withdrawn", "withdrawn"]
+    assert decision_code("申报") == "申报"  # an application is not a decision: refused by plan

@@ -38,11 +38,11 @@ def run(args: argparse.Namespace, env: Env) -> int:
         if args.dry_run:
             for change in changes:
                 print(change.diff(), end="")
-            print(f"（试运行，没有写入：{len(changes)} 个记录将追加 {day} {EVENT_ZH[args.type]}，文号 {document}）")
+            print(f"（试运行，没有写入：{len(changes)} 个记录将追加 {day} {EVENT_ZH[deciding.decision_code(args.type)]}，文号 {document}）")
             return 0
         commit(records, [Write(Path(c.file), c.before, c.after) for c in changes])
     for change in changes:
         number = f"，证书编号 {change.certificate}" if change.certificate else ""
-        print(f"已录入 {change.file}：{day} {EVENT_ZH[args.type]}，文号 {document}{number}")
+        print(f"已录入 {change.file}：{day} {EVENT_ZH[deciding.decision_code(args.type)]}，文号 {document}{number}")
     print(f"共 {len(changes)} 个记录，只追加了事件，其他内容未改动。请运行 git diff 核对后提交合并请求。")
     return 0
