@@ -16,19 +16,8 @@ from typing import Any
 
 import yaml
 
-from generator.labels import (
-    CATEGORY_ZH,
-    EVENT_ZH,
-    HONOR_ZH,
-    INFRINGEMENT_KIND_ZH,
-    PATENT_TYPE_ZH,
-    POLICY_ZH,
-    SCOPE_ZH,
-    STANDARD_STATUS_ZH,
-)
+from generator.labels import ENUM_LABELS
 
-ENUM_LABELS: tuple[dict[str, str], ...] = (CATEGORY_ZH, EVENT_ZH, HONOR_ZH, INFRINGEMENT_KIND_ZH, PATENT_TYPE_ZH, POLICY_ZH, SCOPE_ZH,
-                                          STANDARD_STATUS_ZH)
 CI_HINT = "保存后，合并请求中的自动检查会核对校验码、备案条件和重复记录，并把问题标注在对应的行上。"
 
 

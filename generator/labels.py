@@ -75,3 +75,6 @@ CHANGE_ZH = {"added": "新增", "modified": "修改", "deleted": "删除", "affe
 INFRINGEMENT_KIND_ZH = {"administrative": "行政", "judicial": "司法"}
 STANDARD_STATUS_ZH = {"implementing": "正在开展实施工作", "implemented": "已实施", "certified": "已认证"}
 POLICY_ZH = {"management": "管理", "incentive": "激励", "constraint": "约束"}
+# every table of codes and their Chinese names that a record's fields use (the schema's messages, the form editor)
+ENUM_LABELS: tuple[dict[str, str], ...] = (CATEGORY_ZH, EVENT_ZH, HONOR_ZH, INFRINGEMENT_KIND_ZH, PATENT_TYPE_ZH, POLICY_ZH, SCOPE_ZH,
+                                          STANDARD_STATUS_ZH)

@@ -120,6 +120,22 @@ def field_schema(schema: dict[str, Any], path: PathKey) -> dict[str, Any]:
     return node
 
 
+def enum_hint(value: str, allowed: list[str]) -> str:
+    """What to write instead: the code of a Chinese label the clerk wrote ("优势企业" -> advantage), a code close to a
+    misspelt one, or every allowed code with its Chinese label."""
+    from generator.labels import ENUM_LABELS
+
+    named = {code: table[code] for table in ENUM_LABELS for code in allowed if code in table}
+    text = value.strip()
+    for code, label in named.items():
+        if text and (text == label or text in label or label in text):
+            return f"“{text}”请写作 {code}（{label}）"
+    close = difflib.get_close_matches(text, allowed, n=1)
+    if close:
+        return f"是不是 {close[0]}？"
+    return "应为 " + "、".join(f"{code}（{named[code]}）" if code in named else code for code in allowed) + " 之一"
+
+
 PLACEHOLDER = "待填写"  # what ``ipreg new`` writes where a clerk must fill something in
 
 
@@ -287,10 +303,7 @@ class _Translator:
         elif kind in ("pattern", "format"):
             yield self.make(path, *self.format_message(path, value))
         elif kind == "enum":
-            allowed = [str(v) for v in expected]
-            close = difflib.get_close_matches(str(value), allowed, n=1)
-            hint = f"是不是 {close[0]}？" if close else f"应为 {'、'.join(allowed)} 之一"
-            yield self.make(path, SCHEMA, f"{self.label(path)} 的值 {value} 不在允许范围：{hint}")
+            yield self.make(path, SCHEMA, f"{self.label(path)} 的值 {value} 不在允许范围：{enum_hint(str(value), [str(v) for v in expected])}")
         elif kind in ("minimum", "maximum"):
             word = "小于" if kind == "minimum" else "大于"
             yield self.make(path, SCHEMA, f"{self.label(path)} 为 {value}，不能{word} {expected}")
