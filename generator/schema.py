@@ -120,6 +120,18 @@ def field_schema(schema: dict[str, Any], path: PathKey) -> dict[str, Any]:
     return node
 
 
+def _date_hint(text: str) -> str:
+    """How to write a date the clerk wrote another way (2018/04/12, 2018.4.12, 2018年4月12日)."""
+    match = re.fullmatch(r"\s*([0-9]{4})\s*[/.\-年]\s*([0-9]{1,2})\s*[/.\-月]\s*([0-9]{1,2})\s*日?\s*", text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+        written = f"{year:04d}-{month:02d}-{day:02d}"
+        if parse_iso(written) is not None:
+            return f"日期要写成 {written}（年-月-日，用英文短横线，月和日各两位）"
+        return f"日期要写成 YYYY-MM-DD；{year}年{month}月{day}日不存在，请核对月份和天数"
+    return "日期要写成 YYYY-MM-DD（年-月-日，用英文短横线），如 2024-03-15"
+
+
 def enum_hint(value: str, allowed: list[str]) -> str:
     """What to write instead: the code of a Chinese label the clerk wrote ("优势企业" -> advantage), a code close to a
     misspelt one, or every allowed code with its Chinese label."""
@@ -351,10 +363,10 @@ class _Translator:
         node = field_schema(self.schema, path)
         label = self.label(path)
         if node.get("format") == "date":
-            if len(text) == 10 and parse_iso(text) is None and text[:4].isdigit():
+            if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) and parse_iso(text) is None:
                 return SCHEMA, f"{label} 的日期 {text} 不存在：请核对月份和天数，写作 YYYY-MM-DD，如 2024-03-15"
             if parse_iso(text) is None:
-                return SCHEMA, f"{label} 的日期 {text} 格式不对：请写作 YYYY-MM-DD，如 2024-03-15"
+                return SCHEMA, f"{label} 的日期 {text} 格式不对：{_date_hint(text)}"
             return SCHEMA, f"{label} 的日期 {text} 超出范围：应在 1949-01-01 至 2100-12-31 之间"
         if node.get("pattern") == ONE_LINE:
             return SCHEMA, f"{label} 不能是空白，也不能有换行或首尾空格：请写成一行"
