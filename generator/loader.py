@@ -108,8 +108,11 @@ def load_text(text: str, file: str) -> Loaded:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        cause = _full_width_cause(text, line)
         quote = _unclosed_quote(text, line)
-        if quote is not None:
+        if cause is not None:
+            builder.add(cause[0], cause[1], YAML_SYNTAX, cause[2])
+        elif quote is not None:
             builder.add(quote[0], quote[1], YAML_SYNTAX, "引号没有闭合：这一行的值以引号开头，但没有以同样的引号结尾")
         else:
             builder.add(line, col, YAML_SYNTAX, _explain_syntax(exc))
@@ -189,6 +192,23 @@ _SYNTAX_HINTS = (
 
 
 _VALUE_START = re.compile(r"^\s*(?:-\s+)?(?:[^\s#'\"][^:#]*:\s+)?(?P<q>[\"'])")
+
+
+_FULL_WIDTH_COLON = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*[ \u3000]*(?P<c>：)")
+_FULL_WIDTH_INDENT = re.compile(r"^[ \t]*(?P<c>\u3000)")
+
+
+def _full_width_cause(text: str, upto: int) -> tuple[int, int, str] | None:
+    """A full-width colon after a key, or a full-width space in the indentation, on a line up to the one the parser
+    stopped at (it stops a line later, at the consequence): the real mistake, where it is."""
+    for number, line in enumerate(text.splitlines()[:upto + 1], start=1):
+        colon = _FULL_WIDTH_COLON.match(line)
+        if colon:
+            return number, colon.start("c") + 1, "这里是中文冒号“：”：字段名后面要用英文冒号“:”，再加一个空格（如 established: 2018-04-12）"
+        indent = _FULL_WIDTH_INDENT.match(line)
+        if indent:
+            return number, indent.start("c") + 1, "缩进里有全角空格（中文输入法的空格）：缩进只能用普通空格，请删掉重打"
+    return None
 
 
 def _unclosed_quote(text: str, upto: int) -> tuple[int, int] | None:

@@ -354,6 +354,9 @@ class _Translator:
     def format_message(self, path: PathKey, value: Any) -> tuple[Rule, str]:
         rule = _ident_rule(path)
         text = str(value)
+        if len(text) >= 2 and text[0] in "“‘「『" and text[-1] in "”’」』":
+            return rule, (f"{self.label(path)} 的值两边是中文引号 {text[0]}{text[-1]}：请改成英文引号（\"…\"），"
+                                      f"或去掉引号，写作 {text[1:-1]}")
         if rule is USCC_CHECKSUM:
             return rule, ids.uscc_problem(text) or f"统一社会信用代码 {text} 格式不对"
         if rule is PATENT_NUMBER:
