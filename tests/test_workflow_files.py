@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import ROOT
 
 BIN = Path(sys.executable).parent
@@ -130,3 +132,42 @@ def test_publish_jobs_see_the_whole_history() -> None:
         workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
         checkouts = [s for job in workflow["jobs"].values() for s in job.get("steps", []) if "actions/checkout" in s.get("uses", "")]
         assert checkouts and all(s.get("with", {}).get("fetch-depth") == 0 for s in checkouts), path
+
+
+def _decided(script: str, repo: Path, base: str, output: Path) -> str:
+    import os
+
+    output.write_text("", encoding="utf-8")
+    env = {**os.environ, "BASE_REF": base, "GITHUB_OUTPUT": str(output)}
+    subprocess.run(["bash", "-e", "-c", script], cwd=repo, env=env, check=True, capture_output=True)
+    return output.read_text(encoding="utf-8").strip()
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@x", *args], cwd=repo, check=True, capture_output=True)
+
+
+@pytest.mark.parametrize("workflow", [".github/workflows/check.yml", "deploy/gitea/workflows/check.yml"])
+def test_records_only_pull_requests_skip_the_program_tests_and_nothing_else_does(tmp_path: Path, workflow: str) -> None:
+    """The tests job's "看改了什么" step, run as the runner runs it (bash, GITHUB_OUTPUT): records only -> skip; any other
+    file -> run; a base that cannot be compared -> run (when in doubt, test)."""
+    import yaml
+
+    steps = yaml.safe_load((ROOT / workflow).read_text(encoding="utf-8"))["jobs"]["tests"]["steps"]
+    script = next(s["run"] for s in steps if s.get("id") == "changes")
+    repo, output = tmp_path / "repo", tmp_path / "output"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    _git(repo, "commit", "-q", "--allow-empty", "-m", "base")
+    _git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
+    (repo / "records").mkdir()
+    (repo / "records" / "A.yaml").write_text("a", encoding="utf-8")
+    (repo / "policy.yml").write_text("p", encoding="utf-8")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "records")
+    assert _decided(script, repo, "main", output) == "code=false"
+    (repo / "generator.py").write_text("x", encoding="utf-8")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "code")
+    assert _decided(script, repo, "main", output) == "code=true"
+    assert _decided(script, repo, "no-such-branch", output) == "code=true"
