@@ -60,3 +60,13 @@ def test_printed_valid_until_on_the_decision_day_is_consistent() -> None:
                                          ("11010519491231002X", "1101**********002X")])
 def test_masking_keeps_a_quarter_at_each_end(text: str, masked: str) -> None:
     assert _masked(text) == masked
+
+
+def test_a_mistyped_code_is_reported_as_such_and_never_as_the_file_name_to_use() -> None:
+    """The code in the file fails its check character: the finding says so, and no finding advises renaming the file to
+    the mistyped code (the file name is the right one)."""
+    text = (CASES / "valid" / "advantage.yaml").read_text(encoding="utf-8").replace('"91411721MA00000154"', '"91411721MA00000155"')
+    registry = build_registry([load_text(text, "records/91411721MA00000154.yaml")], default_policy(), DEFAULT_TODAY)
+    rules = [f.rule for f in registry.findings if f.severity == "error"]
+    assert "uscc.checksum" in rules and "file.name" not in rules, rules
+    assert not any("91411721MA00000155.yaml" in f.message for f in registry.findings)

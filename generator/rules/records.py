@@ -60,7 +60,7 @@ def identifier_findings(loaded: Loaded) -> Iterator[Finding]:
         if problem:
             yield _finding(loaded, ("uscc",), USCC_CHECKSUM, problem)
         stem = PurePath(loaded.file).name
-        if stem != f"{uscc}.yaml":
+        if stem != f"{uscc}.yaml" and not problem:  # a code that fails its check is a typo: never advise renaming the file to it
             yield _finding(loaded, ("uscc",), FILE_NAME, f"文件名应为 {uscc}.yaml（与统一社会信用代码一致），实为 {stem}")
     patents = data.get("patents")
     if isinstance(patents, list):
