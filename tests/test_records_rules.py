@@ -70,3 +70,13 @@ def test_a_mistyped_code_is_reported_as_such_and_never_as_the_file_name_to_use()
     rules = [f.rule for f in registry.findings if f.severity == "error"]
     assert "uscc.checksum" in rules and "file.name" not in rules, rules
     assert not any("91411721MA00000155.yaml" in f.message for f in registry.findings)
+
+
+def test_events_out_of_order_are_reported_as_such_first() -> None:
+    """A filing typed before the application it follows: the one events.order finding says the dates are out of order,
+    not the replay's consequences ("续期请用 review_passed")."""
+    text = (CASES / "valid" / "advantage.yaml").read_text(encoding="utf-8").replace(
+        "events:\n  - date: 2025-06-10\n    type: filed\n", "events:\n  - date: 2025-06-10\n    type: applied\n  - date: 2025-05-10\n    type: filed\n")
+    registry = build_registry([load_text(text, "records/91411721MA00000154.yaml")], default_policy(), DEFAULT_TODAY)
+    order = [f.message for f in registry.findings if f.rule == "events.order"]
+    assert order and "早于上一个事件" in order[0] and not any("review_passed" in m for m in order), order

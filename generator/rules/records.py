@@ -93,15 +93,17 @@ def placeholder_findings(loaded: Loaded) -> Iterator[Finding]:
 def event_findings(record: Record, status: Status, today: date) -> Iterator[Finding]:
     """events.order (date order, and what the lifecycle replay refused) and events.future."""
     previous: date | None = None
+    unordered = False
     for event in record.events:
         line, col = record.at("events", event.index, "date")
         if previous is not None and event.date < previous:
+            unordered = True
             yield EVENTS_ORDER.finding(record.file, line, col, f"事件日期 {event.date} 早于上一个事件 {previous}：事件须按日期从早到晚排列")
         if event.date > today:
             yield EVENTS_FUTURE.finding(record.file, line, col, f"事件日期 {event.date} 晚于今天（{today}）：只能录入已经发生的决定")
         previous = event.date if previous is None else max(previous, event.date)
     for problem in status.problems:
-        if problem.rule == EVENTS_ORDER.id:
+        if problem.rule == EVENTS_ORDER.id and not unordered:  # with events out of order, the order is the mistake to fix first
             line, col = record.at("events", problem.event_index, "type")
             yield EVENTS_ORDER.finding(record.file, line, col, problem.message)
     if status.status == "pending" and status.applied is None:
