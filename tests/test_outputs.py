@@ -95,3 +95,17 @@ def test_build_without_site_url_warns_in_chinese(tmp_path: Path) -> None:
     assert result.returncode == 0 and "未设置 IPREG_SITE_URL" in result.stderr
     home = (repo / "site" / "index.html").read_text(encoding="utf-8")
     assert 'href="list/"' in home
+
+
+def test_build_lists_its_warnings(tmp_path: Path) -> None:
+    """"警告 3 个" alone sends the clerk to ipreg check: the build prints each warning line as ipreg check does."""
+    from tests.helpers import scratch_checkout
+
+    repo = scratch_checkout(tmp_path / "repo")  # the samples: three warnings
+    result = subprocess.run([sys.executable, "-m", "generator", "build", "--today", "2026-11-25"], cwd=repo, capture_output=True, text=True,
+                            timeout=300, check=False, env={k: v for k, v in os.environ.items() if k != "IPREG_TODAY"})
+    check = subprocess.run([sys.executable, "-m", "generator", "check", "--no-cache", "--today", "2026-11-25"], cwd=repo, capture_output=True,
+                           text=True, timeout=300, check=False, env={k: v for k, v in os.environ.items() if k != "IPREG_TODAY"})
+    warnings = [line for line in check.stdout.splitlines() if ": warning [" in line]
+    assert result.returncode == 0 and warnings and all(line in result.stdout for line in warnings), (result.stdout, warnings)
+    assert f"警告 {len(warnings)} 个，见上" in result.stdout

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from generator.commands import Env, context
 from generator.inputs import UsageError, discover
-from generator.reporters import format_text
+from generator.reporters import format_text, text_line
 
 
 def run(args: argparse.Namespace, env: Env) -> int:
@@ -37,5 +37,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
     except SiteError as exc:
         print(f"ipreg: {exc}\n{site_dir}/ 保持不变。", file=sys.stderr)
         return 1
-    print(f"站点已生成：{site_dir}/（{registry.today}，公开名单 {site.listed} 家，警告 {registry.warnings} 个）")
+    for finding in registry.findings:
+        if finding.severity == "warning":  # which ones: a count alone sends the clerk to ipreg check
+            print(text_line(finding))
+    print(f"站点已生成：{site_dir}/（{registry.today}，公开名单 {site.listed} 家，警告 {registry.warnings} 个{'，见上' if registry.warnings else ''}）")
     return 0
