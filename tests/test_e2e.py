@@ -221,7 +221,7 @@ def test_pages_say_how_old_their_data_is(browser: Browser, base_url: str, clock:
     page.close()
 
 
-PAGE_KINDS = ["", "list/", "timeline/", "history/", "policy/", "guide/", "data/", "verify/", "statistics/", "404.html"]
+PAGE_KINDS = ["", "list/", "timeline/", "history/", "policy/", "guide/", "data/", "verify/", "statistics/", "privacy/", "sitemap/", "404.html"]
 
 
 def _page_kinds() -> list[str]:

@@ -436,3 +436,30 @@ def test_every_page_says_it_is_in_simplified_chinese_for_the_mainland(tmp_path: 
     for page in pages:
         head = page.read_text(encoding="utf-8")[:400]
         assert '<html lang="zh-CN"' in head or "<html" not in head, page
+
+
+def test_the_footer_of_a_government_website(tmp_path: Path) -> None:
+    """Each extra.ipreg_site item printed when set (the ICP number linked to beian.miit.gov.cn, the telephone a tel:
+    link), nothing for an absent one; the privacy notice and the site map always linked, and both pages there."""
+    import json
+
+    repo = scratch_repo(tmp_path / "repo", {"machine": fixtures()["machine"]})
+    config = (repo / "mkdocs.yml").read_text(encoding="utf-8")
+    (repo / "mkdocs.yml").unlink()
+    site = {"host": "西平县市场监管局（知识产权局）", "address": "西平县某路 1 号", "phone": "0396-1234567", "site_code": "4117210001",
+            "icp": "豫ICP备12345678号", "police": "豫公网安备 41172102000001号"}
+    block = "  ipreg_site:\n" + "".join(f"    {k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in site.items())
+    text = re.sub(r"  ipreg_site:\n(    .*\n)+", block, config)
+    assert block in text
+    (repo / "mkdocs.yml").write_text(text, encoding="utf-8")
+    assert build(repo).returncode == 0
+    page = (repo / "site" / "index.html").read_text(encoding="utf-8")
+    footer = page[page.index("ipreg-footer"):page.index("</footer>")]
+    for value in site.values():
+        assert html.escape(value) in footer, value
+    assert 'href="https://beian.miit.gov.cn/"' in footer and 'href="tel:03961234567"' in footer
+    assert "隐私声明" in footer and "网站地图" in footer and "党政机关网站标识" not in footer  # no badge set: none shown
+    assert (repo / "site" / "privacy" / "index.html").is_file() and (repo / "site" / "sitemap" / "index.html").is_file()
+    sitemap = (repo / "site" / "sitemap" / "index.html").read_text(encoding="utf-8")
+    for title in ("名单", "复核时间表", "证书核验", "年度统计", "政策原文", "申报指南", "开放数据", "隐私声明"):
+        assert f">{title}</a>" in sitemap, title

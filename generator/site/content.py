@@ -160,6 +160,7 @@ def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: d
     content.files["data/verify.json"] = verify_index(items, today, policy.certificate_format, extra.get("ipreg_contact") or {})
     content.pages["verify.md"] = _verify_page(extra, policy.issuer)
     content.pages["statistics.md"] = _statistics_page(items, today)
+    content.pages["sitemap.md"] = _sitemap_page(content.pages)
     content.fragments["status-legend"] = ('<dl class="ipreg-legend">\n' + "".join(
         f"<dt>{badge(s)}</dt><dd>{md(STATUS_MEANING_ZH[s])}</dd>\n" for s in PUBLISHED_STATUSES) + "</dl>\n")
     return content
@@ -181,6 +182,22 @@ def _statistics_page(items: list[PublicEnterprise], today: date) -> str:
             "（没有作出决定的年份也列出：例如有效期届满后逾期未复核而离开名单）。数字由本站的公开数据计算（不含申报中的企业），"
             "与备案机关的年度统计表相同。\n\n"
             f"{yearly_chart({y.year: y.by_type for y in years})}\n\n{table}")
+
+
+SITE_MAP = (("首页", "index.md"), ("名单", "list.md"), ("复核时间表", "timeline.md"), ("撤销与历史", "history.md"), ("证书核验", "verify.md"),
+            ("年度统计", "statistics.md"), ("政策原文", "policy.md"), ("申报指南", "guide.md"), ("开放数据", "data.md"), ("隐私声明", "privacy.md"))
+
+
+def _sitemap_page(pages: Mapping[str, str]) -> str:
+    """网站地图: every page kind, and the list's pages (each enterprise is reached from the list and the search)."""
+    lines = [f"- [{title}]({source})" for title, source in SITE_MAP]
+    more = sorted((p for p in pages if p.startswith("list/")), key=lambda p: int(p[5:-3]))
+    if more:
+        lines.append("- 名单的各页：" + "、".join(f"[第 {i} 页]({p})" for i, p in enumerate(["list.md", *more], 1)))
+    lines.append("- 每家企业的页面：从[名单](list.md)、[复核时间表](timeline.md)、[撤销与历史](history.md)或页面上方的搜索进入")
+    lines.append("- 开放数据文件：[enterprises.json](data/enterprises.json)、[enterprises.csv](data/enterprises.csv)、"
+                 "[reviews.ics](data/reviews.ics)、[changes.xml](data/changes.xml)")
+    return "---\nhide:\n  - navigation\n---\n\n# 网站地图 { #sitemap }\n\n" + "\n".join(lines) + "\n"
 
 
 def _verify_page(extra: Mapping[str, Any], issuer: str) -> str:
