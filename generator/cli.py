@@ -8,6 +8,7 @@ traceback), 2 usage or configuration error.
 from __future__ import annotations
 
 import argparse
+import atexit
 import errno
 import importlib
 import os
@@ -214,6 +215,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if previous is not None:  # in-process callers (argv given) get their handler back; a program keeps handling it
             signal.signal(signal.SIGTERM, previous if argv is not None else _terminate_late)
+            if argv is None:
+                atexit.register(_hold_sigterm)
+
+
+def _hold_sigterm() -> None:
+    """The last step of a program's life: Python's shutdown puts the default SIGTERM action back before the process
+    ends, so a SIGTERM in that last moment would kill it by signal (exit -15). It is held from here on; the work is
+    done and the process ends with its own exit code."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
 
 
 _ERRNO_ZH = {
