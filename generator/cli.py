@@ -252,7 +252,7 @@ def _days(text: str) -> int:
     return value
 
 
-def _recover(args: argparse.Namespace, env: Mapping[str, str]) -> None:
+def _recover(args: argparse.Namespace) -> None:
     """Finish or undo what a killed ``ipreg decide`` left (``journal``), before any command reads the records."""
     from generator.commands import waiting
 
@@ -266,6 +266,6 @@ def _recover(args: argparse.Namespace, env: Mapping[str, str]) -> None:
 def _dispatch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if args.command not in COMMANDS:
         raise UsageError(f"未知命令 {args.command}")
-    _recover(args, env)
+    _recover(args)
     command = importlib.import_module(f"generator.commands.{args.command}")  # only the command that runs is imported
     return int(command.run(args, env))

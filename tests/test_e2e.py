@@ -63,18 +63,17 @@ class _OnDataDay:
         self._browser = browser
 
     def new_page(self, **options: Any) -> Any:
-        from datetime import datetime
-
-        page = self._browser.new_page(**options)
-        page.clock.set_fixed_time(datetime.fromisoformat(DATA_DAY))
-        return page
+        return self._on_data_day(self._browser.new_page(**options))
 
     def new_context(self, **options: Any) -> Any:
+        return self._on_data_day(self._browser.new_context(**options))
+
+    @staticmethod
+    def _on_data_day(target: Any) -> Any:
         from datetime import datetime
 
-        context = self._browser.new_context(**options)
-        context.clock.set_fixed_time(datetime.fromisoformat(DATA_DAY))
-        return context
+        target.clock.set_fixed_time(datetime.fromisoformat(DATA_DAY))
+        return target
 
 
 @pytest.fixture(scope="module")

@@ -26,10 +26,11 @@ def run(args: argparse.Namespace, env: Env) -> int:
         raise UsageError(f"找不到记录目录 {args.records}：请在登记簿根目录运行，或用 --records 指定")
     prefix = records.as_posix().rstrip("/") + "/"
     document = args.document.strip()
+    kind = deciding.decision_code(args.type)
     with registry_lock(records, waiting):  # read, number, check and write while no other writer runs
         raws, notes = read_registry(args.records)  # the whole registry, read under the lock: the change is checked within it
         try:
-            changes, _ = deciding.plan(raws, prefix, args.type, day, args.document, args.uscc, policy, today, notes)
+            changes, _ = deciding.plan(raws, prefix, kind, day, args.document, args.uscc, policy, today, notes)
         except deciding.DecideError as exc:
             print(f"ipreg: {exc}", file=sys.stderr)
             for finding in exc.findings:
@@ -38,11 +39,11 @@ def run(args: argparse.Namespace, env: Env) -> int:
         if args.dry_run:
             for change in changes:
                 print(change.diff(), end="")
-            print(f"（试运行，没有写入：{len(changes)} 个记录将追加 {day} {EVENT_ZH[deciding.decision_code(args.type)]}，文号 {document}）")
+            print(f"（试运行，没有写入：{len(changes)} 个记录将追加 {day} {EVENT_ZH[kind]}，文号 {document}）")
             return 0
         commit(records, [Write(Path(c.file), c.before, c.after) for c in changes])
     for change in changes:
         number = f"，证书编号 {change.certificate}" if change.certificate else ""
-        print(f"已录入 {change.file}：{day} {EVENT_ZH[deciding.decision_code(args.type)]}，文号 {document}{number}")
+        print(f"已录入 {change.file}：{day} {EVENT_ZH[kind]}，文号 {document}{number}")
     print(f"共 {len(changes)} 个记录，只追加了事件，其他内容未改动。请运行 git diff 核对后提交合并请求。")
     return 0

@@ -118,11 +118,15 @@ def public_enterprise(record: Record, st: Status, today: date, policy: Policy | 
     return PublicEnterprise(data, st, tuple(_iso(status_end(s)) for _, _, s in history), hidden[0].date if hidden else None)
 
 
+# the date each status runs to, as a certificate's reader asks "until when" (Status field; labels.DATE_ZH names it)
+STATUS_END = {"valid": "term_end", "review_due": "term_end", "under_review": "review_deadline", "conditional": "grace_until",
+              "revoked": "ban_until"}
+
+
 def status_end(st: Status) -> date | None:
-    """The date a status runs to, as a certificate's reader asks "until when": the term end, the review deadline, the
-    end of the grace period, or the last day of a ban."""
-    return {"valid": st.term_end, "review_due": st.term_end, "under_review": st.review_deadline, "conditional": st.grace_until,
-            "revoked": st.ban_until}.get(st.status)
+    """The date a status runs to: the term end, the review deadline, the end of the grace period, the last day of a ban."""
+    field = STATUS_END.get(st.status)
+    return getattr(st, field) if field else None
 
 
 def honor_zh(kind: str) -> str:

@@ -20,13 +20,12 @@ from datetime import date
 from typing import Any
 
 from generator.labels import DATE_ZH, STATUS_ZH
-from generator.site.public import PublicEnterprise
+from generator.site.public import STATUS_END, PublicEnterprise
 
 EPOCH = date(2000, 1, 1)
 CODES = {"valid": "v", "review_due": "d", "under_review": "u", "conditional": "c", "lapsed": "l", "revoked": "r", "withdrawn": "w"}
 LISTED = ("valid", "review_due", "under_review", "conditional")
-UNTIL_ZH = {"valid": DATE_ZH["term_end"], "review_due": DATE_ZH["term_end"], "under_review": DATE_ZH["review_deadline"] + "至",
-            "conditional": DATE_ZH["grace_until"], "revoked": DATE_ZH["ban_until"]}
+UNTIL_ZH = {s: DATE_ZH[field] + ("" if DATE_ZH[field].endswith("至") else "至") for s, field in STATUS_END.items()}
 _FIELD = re.compile(r"\{[^}]*\}")
 
 
