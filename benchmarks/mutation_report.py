@@ -46,7 +46,13 @@ def main() -> int:
         functions = cache[path]
         original = functions.get(func.rsplit("__mutmut_", 1)[0] + "__mutmut_orig")
         mutant = functions.get(func)
-        kind = "message" if original and mutant and _strip_strings(original).replace(original.name, "") == _strip_strings(mutant).replace(mutant.name, "") else "logic"
+        kind = (
+            "message"
+            if original
+            and mutant
+            and _strip_strings(original).replace(original.name, "") == _strip_strings(mutant).replace(mutant.name, "")
+            else "logic"
+        )
         status = row["status"].strip()
         counts[(kind, status)] += 1
         if kind == "logic" and status == "survived":
@@ -54,8 +60,10 @@ def main() -> int:
     for kind in ("logic", "message"):
         total = sum(v for (k, _), v in counts.items() if k == kind)
         killed = counts[(kind, "killed")]
-        print(f"{kind}: {killed}/{total} killed ({killed / total:.1%})" if total else f"{kind}: none",
-              {s: v for (k, s), v in counts.items() if k == kind})
+        print(
+            f"{kind}: {killed}/{total} killed ({killed / total:.1%})" if total else f"{kind}: none",
+            {s: v for (k, s), v in counts.items() if k == kind},
+        )
     print("surviving logic mutants:", *survivors, sep="\n  ")
     return 0
 

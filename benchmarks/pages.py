@@ -11,6 +11,7 @@ registry (tests/samples) on its reference date into a temporary folder.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import shutil
@@ -61,10 +62,8 @@ def measure(site: Path, repeat: int) -> dict[str, Any]:
 
             def on_response(response: Any) -> None:
                 if response.request.resource_type == "script" or response.url.endswith(".js"):
-                    try:
+                    with contextlib.suppress(Exception):  # a worker script may not expose its body
                         scripts[response.url] = len(response.body())
-                    except Exception:  # noqa: BLE001, S110 - a worker script may not expose its body
-                        pass
 
             page.on("response", on_response)
             page.goto(base + largest.relative_to(site).parent.as_posix() + "/", wait_until="networkidle")

@@ -184,7 +184,7 @@ def bench(count: int, build: bool, errors: float, repeat: int = 1, shape: str = 
                 plains.append(measure([str(BIN / "mkdocs"), "build", "-q", "-d", str(base / "plain-site")], plain))
                 assert plains[-1].returncode == 0, "plain mkdocs build failed"
             built, mk = median_run(builds), median_run(plains)
-            row["build_ratios"] = [round(b.seconds / m.seconds, 3) for b, m in zip(builds, plains)]
+            row["build_ratios"] = [round(b.seconds / m.seconds, 3) for b, m in zip(builds, plains, strict=True)]
             site = good / "site"
             row.update(build_s=built.seconds, build_mb=max(b.peak_mb for b in builds), build_ok=all(b.returncode == 0 for b in builds),
                        site_mb=folder_size(site) / 2**20)
@@ -202,19 +202,48 @@ def table(rows: list[dict[str, Any]]) -> str:
     def f(value: object, digits: int = 2) -> str:
         return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
 
-    lines = [("| 形状 | 记录数 | 平均大小 KB | ipreg check s（冷） | 峰值 MB | 改一个文件后再查 s：全部（文本） | 全部（JSON） | 只查这个文件 "
-             "| check-jsonschema s | 峰值 MB | 倍数 | CPU 倍数 | ipreg build s | 峰值 MB | 站点 MB | 每千家 MB | 搜索一次 KB（中位/最多） "
-             "| 最大企业页 KB | 纯 mkdocs build s | build/mkdocs | 各次之比 |"),
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        (
+            "| 形状 | 记录数 | 平均大小 KB | ipreg check s（冷） | 峰值 MB "
+            "| 改一个文件后再查 s：全部（文本） | 全部（JSON） | 只查这个文件 "
+            "| check-jsonschema s | 峰值 MB | 倍数 | CPU 倍数 | ipreg build s | 峰值 MB | 站点 MB | 每千家 MB | 搜索一次 KB（中位/最多） "
+            "| 最大企业页 KB | 纯 mkdocs build s | build/mkdocs | 各次之比 |"
+        ),
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         per_thousand = float(r["site_mb"]) / int(r["n"]) * 1000 if "site_mb" in r else None
         query = f"{r['query_kb_median']:.0f} / {r['query_kb_max']:.0f}" if "query_kb_max" in r else "—"
-        lines.append("| " + " | ".join(f(x) for x in (
-            r.get("shape", "batches"), r["n"], r["record_kb"], r["check_s"], r["check_mb"], r["warm_s"], r.get("warm_json_s", "—"),
-            r.get("warm_one_s", "—"), r.get("cjs_s", "—"), r.get("cjs_mb", "—"), r.get("ratio", "—"), r.get("cpu_ratio") or "—",
-            r.get("build_s", "—"), r.get("build_mb", "—"), r.get("site_mb", "—"), per_thousand if per_thousand is not None else "—", query,
-            r.get("page_kb", "—"), r.get("mkdocs_s", "—"), r.get("overhead", "—"),
-            " / ".join(f"{x:.2f}" for x in r.get("build_ratios", ())) or "—")) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                f(x)
+                for x in (
+                    r.get("shape", "batches"),
+                    r["n"],
+                    r["record_kb"],
+                    r["check_s"],
+                    r["check_mb"],
+                    r["warm_s"],
+                    r.get("warm_json_s", "—"),
+                    r.get("warm_one_s", "—"),
+                    r.get("cjs_s", "—"),
+                    r.get("cjs_mb", "—"),
+                    r.get("ratio", "—"),
+                    r.get("cpu_ratio") or "—",
+                    r.get("build_s", "—"),
+                    r.get("build_mb", "—"),
+                    r.get("site_mb", "—"),
+                    per_thousand if per_thousand is not None else "—",
+                    query,
+                    r.get("page_kb", "—"),
+                    r.get("mkdocs_s", "—"),
+                    r.get("overhead", "—"),
+                    " / ".join(f"{x:.2f}" for x in r.get("build_ratios", ())) or "—",
+                )
+            )
+            + " |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -227,29 +256,47 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the raw figures as JSON")
     parser.add_argument("--repeat", type=int, default=3, help="runs of the warm re-check and of each build (medians are reported)")
     parser.add_argument("--from-json", type=Path, help="measure nothing: print (and --write) the table of a saved --json file")
-    parser.add_argument("--shape", choices=("batches", "spread"), default="batches",
-                        help="batches: decisions on a few dates a year; spread: filing dates over 900 days, 3-20 patents")
+    parser.add_argument(
+        "--shape",
+        choices=("batches", "spread"),
+        default="batches",
+        help="batches: decisions on a few dates a year; spread: filing dates over 900 days, 3-20 patents",
+    )
     parser.add_argument("--industries", type=int, default=None, help="number of industries (1: every record in one industry)")
     parser.add_argument("--no-compare", action="store_true", help="skip check-jsonschema (for the largest sizes)")
     parser.add_argument("--build-repeat", type=int, default=None, help="runs of each build (default: --repeat)")
     args = parser.parse_args()
     rows = json.loads(args.from_json.read_text(encoding="utf-8")) if args.from_json else []
     for size in () if args.from_json else (int(s) for s in args.sizes.split(",")):
-        rows.append(bench(size, size <= args.build_up_to, args.errors, args.repeat, args.shape, args.industries, not args.no_compare,
-                          args.build_repeat))
+        rows.append(
+            bench(
+                size,
+                size <= args.build_up_to,
+                args.errors,
+                args.repeat,
+                args.shape,
+                args.industries,
+                not args.no_compare,
+                args.build_repeat,
+            )
+        )
         print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
-    machine = f"{platform.processor() or platform.machine()}，{os.cpu_count()} 核，Python {platform.python_version()}，{platform.platform()}"
+    machine = (
+        f"{platform.processor() or platform.machine()}，{os.cpu_count()} 核，Python {platform.python_version()}，{platform.platform()}"
+    )
     text = table(rows)
     print(text)
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
     if args.write:
         shape = f" --shape {args.shape}" + (f" --industries {args.industries}" if args.industries else "")
-        block = (f"{BEGIN}\n机器：{machine}\n\n命令：`.venv/bin/python -m benchmarks.run --sizes {args.sizes} --repeat {args.repeat}{shape} "
-                 f"--write {args.write}`\n\n{text}{END}\n")
+        block = (
+            f"{BEGIN}\n机器：{machine}\n\n命令：`.venv/bin/python -m benchmarks.run --sizes {args.sizes} --repeat {args.repeat}{shape} "
+            f"--write {args.write}`\n\n{text}{END}\n"
+        )
         old = args.write.read_text(encoding="utf-8") if args.write.exists() else ""
         if BEGIN in old and END in old:  # keep the hand-written text around the generated block
-            block = old[:old.index(BEGIN)] + block + old[old.index(END) + len(END) + 1:]
+            block = old[: old.index(BEGIN)] + block + old[old.index(END) + len(END) + 1 :]
         args.write.write_text(block, encoding="utf-8")
 
 

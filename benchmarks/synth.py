@@ -26,8 +26,22 @@ INDUSTRIES = [("C13", "农副食品加工业"), ("C18", "纺织服装、服饰�
               ("C39", "计算机、通信和其他电子设备制造业"), ("I65", "软件和信息技术服务业"), ("A01", "农业")]
 WORDS = ["恒达", "中原", "豫西", "嫘祖", "华信", "金穗", "宏图", "天瑞", "鑫源", "绿洲", "远航", "伟业", "瑞丰", "博远", "新锐", "盛世"]
 KINDS = ["机械", "食品", "纺织", "化工", "电子", "生物", "建材", "农业科技", "智能装备", "新材料"]
-PRODUCTS = ["联合收割机割台", "饲料成套设备", "桑蚕丝面料", "水处理剂", "贴片电感", "兽用中药制剂", "加气混凝土砌块", "实木家具", "LED 照明模组",
-            "改性塑料粒子", "速冻面点", "智能包装机", "精密铸件", "仓储货架"]
+PRODUCTS = [
+    "联合收割机割台",
+    "饲料成套设备",
+    "桑蚕丝面料",
+    "水处理剂",
+    "贴片电感",
+    "兽用中药制剂",
+    "加气混凝土砌块",
+    "实木家具",
+    "LED 照明模组",
+    "改性塑料粒子",
+    "速冻面点",
+    "智能包装机",
+    "精密铸件",
+    "仓储货架",
+]
 ALNUM = [c for c in USCC_ALPHABET if c.isalnum()]
 
 
@@ -53,8 +67,9 @@ def industries(count: int) -> list[tuple[str, str]]:
     return (INDUSTRIES + extra)[:count]
 
 
-def record(index: int, rng: random.Random, batches: list[date], shape: str = "batches",
-           sectors: list[tuple[str, str]] | None = None) -> tuple[str, str]:
+def record(
+    index: int, rng: random.Random, batches: list[date], shape: str = "batches", sectors: list[tuple[str, str]] | None = None
+) -> tuple[str, str]:
     code = uscc(index, "411721" if rng.random() < 0.9 else "411700")
     industry = rng.choice(sectors or INDUSTRIES)
     name = f"西平县{rng.choice(WORDS)}{rng.choice(WORDS)}{rng.choice(KINDS)}有限公司（合成{index}）"
@@ -62,33 +77,76 @@ def record(index: int, rng: random.Random, batches: list[date], shape: str = "ba
     later = [b for b in batches if filed + timedelta(days=3 * 365) <= b]
     review = later[:1] if later and rng.random() < 0.6 else []
     est = date(filed.year - 4 - rng.randrange(15), 1 + rng.randrange(12), 1 + rng.randrange(28))
-    lines = ["# yaml-language-server: $schema=../schemas/enterprise.schema.json", f"# 基准测试合成数据 #{index}",
-             f'uscc: "{code}"', f"name: {name}", f"established: {est}", "legal_person: true", "industry:",
-             f"  code: {industry[0]}", f"  name: {industry[1]}", "main_products:"]
+    lines = [
+        "# yaml-language-server: $schema=../schemas/enterprise.schema.json",
+        f"# 基准测试合成数据 #{index}",
+        f'uscc: "{code}"',
+        f"name: {name}",
+        f"established: {est}",
+        "legal_person: true",
+        "industry:",
+        f"  code: {industry[0]}",
+        f"  name: {industry[1]}",
+        "main_products:",
+    ]
     lines += [f"  - {p}" for p in rng.sample(PRODUCTS, 2)]
-    lines += [f"address: 西平县产业集聚区合成路 {index} 号", f"website: https://example.com/{index}/", "category: advantage",
-              "compliance:", "  industrial_policy: true", "  environmental: true", "patents:"]
+    lines += [
+        f"address: 西平县产业集聚区合成路 {index} 号",
+        f"website: https://example.com/{index}/",
+        "category: advantage",
+        "compliance:",
+        "  industrial_policy: true",
+        "  environmental: true",
+        "patents:",
+    ]
     for k in range(3 + rng.randrange(18) if shape == "spread" else 9 + rng.randrange(6)):
         year = filed.year - 2 - rng.randrange(4)
         kind = (1, 2, 3)[k % 3]
-        lines += [f'  - number: "{patent_number(year, kind, (index * 7 + k) % 9_000_000 + 1)}"',
-                  f"    type: {('invention', 'utility_model', 'design')[k % 3]}", f"    title: 一种{rng.choice(PRODUCTS)}的改进结构{k}",
-                  f"    granted: {date(year + 1, 1 + rng.randrange(12), 1 + rng.randrange(28))}"]
+        lines += [
+            f'  - number: "{patent_number(year, kind, (index * 7 + k) % 9_000_000 + 1)}"',
+            f"    type: {('invention', 'utility_model', 'design')[k % 3]}",
+            f"    title: 一种{rng.choice(PRODUCTS)}的改进结构{k}",
+            f"    granted: {date(year + 1, 1 + rng.randrange(12), 1 + rng.randrange(28))}",
+        ]
         if k == 0:
             lines.append("    core: true")
     lines.append("trademarks:")
     for k in range(2):
-        lines += [f'  - number: "{10_000_000 + index * 3 + k}"', f"    name: {rng.choice(WORDS)}", f"    class: {7 + k * 28}",
-                  f"    registered: {filed.year - 5}-05-14", f"    expires: {filed.year + 8}-05-13"]
+        lines += [
+            f'  - number: "{10_000_000 + index * 3 + k}"',
+            f"    name: {rng.choice(WORDS)}",
+            f"    class: {7 + k * 28}",
+            f"    registered: {filed.year - 5}-05-14",
+            f"    expires: {filed.year + 8}-05-13",
+        ]
         if k == 0:
             lines.append("    main_business: true")
-    lines += ["trade_secret_measures: true", "industry_standing:", "  scope: county", f"  basis: 县内{industry[1]}发明专利授权量前列（合成{index}）",
-              "conduct:", "  infringements: []", "  abnormal_patent_applications: []", "  dishonesty: []",
-              "honors:", "  - type: high_tech", f'    certificate: "GR{filed.year - 1}41{index:06d}"', f"    awarded: {filed.year - 1}-11-20",
-              f"    expires: {filed.year + 2}-11-19", "ip_management:", "  leader: 副总经理", f"  managers: {1 + rng.randrange(4)}",
-              f"  budget: {100_000 + rng.randrange(50) * 10_000}", "  agencies: [驻马店合成知识产权代理事务所]",
-              "  policies: [management, incentive, constraint]", "  standard:", '    version: "2023"', "    status: implemented",
-              f"    since: {filed.year - 1}-03-01", "finance:"]
+    lines += [
+        "trade_secret_measures: true",
+        "industry_standing:",
+        "  scope: county",
+        f"  basis: 县内{industry[1]}发明专利授权量前列（合成{index}）",
+        "conduct:",
+        "  infringements: []",
+        "  abnormal_patent_applications: []",
+        "  dishonesty: []",
+        "honors:",
+        "  - type: high_tech",
+        f'    certificate: "GR{filed.year - 1}41{index:06d}"',
+        f"    awarded: {filed.year - 1}-11-20",
+        f"    expires: {filed.year + 2}-11-19",
+        "ip_management:",
+        "  leader: 副总经理",
+        f"  managers: {1 + rng.randrange(4)}",
+        f"  budget: {100_000 + rng.randrange(50) * 10_000}",
+        "  agencies: [驻马店合成知识产权代理事务所]",
+        "  policies: [management, incentive, constraint]",
+        "  standard:",
+        '    version: "2023"',
+        "    status: implemented",
+        f"    since: {filed.year - 1}-03-01",
+        "finance:",
+    ]
     years = sorted({filed.year - 2, filed.year - 1, *(b.year - 1 for b in review)})
     for year in years:
         revenue = 3_500_000 + rng.randrange(200) * 100_000
@@ -97,27 +155,42 @@ def record(index: int, rng: random.Random, batches: list[date], shape: str = "ba
     for year in years:
         total = 20 + rng.randrange(30)
         staff = total * 4
-        lines += [f"  - year: {year}", f"    management_rd_total: {total}", f"    management_rd_trained: {total - total // 10}",
-                  f"    employees_total: {staff}", f"    employees_trained: {staff * 7 // 10}"]
+        lines += [
+            f"  - year: {year}",
+            f"    management_rd_total: {total}",
+            f"    management_rd_trained: {total - total // 10}",
+            f"    employees_total: {staff}",
+            f"    employees_trained: {staff * 7 // 10}",
+        ]
     # one 文号 per decision day (the day of the year), as a bureau numbers its documents: never one number on two dates
     lines += ["events:", f"  - date: {filed}", "    type: filed", f"    document: 西市监〔{filed.year}〕{filed.timetuple().tm_yday}号"]
     for when in review:
-        lines += [f"  - date: {when}", "    type: review_passed", f"    document: 西市监〔{when.year}〕{when.timetuple().tm_yday}号",
-                  f"    certificate: 西知强企证〔{when.year}〕{index:05d}号"]
+        lines += [
+            f"  - date: {when}",
+            "    type: review_passed",
+            f"    document: 西市监〔{when.year}〕{when.timetuple().tm_yday}号",
+            f"    certificate: 西知强企证〔{when.year}〕{index:05d}号",
+        ]
     return code, "\n".join(lines) + "\n"
 
 
 MUTATIONS: list[tuple[str, Callable[[str, str], str]]] = [
     ("uscc.checksum", lambda t, c: t.replace(f'uscc: "{c}"', f'uscc: "{c[:-1]}{"0" if c[-1] != "0" else "1"}"')),
-    ("art5.revenue", lambda t, c: re.sub(r"(?m)^    revenue: \d+$", "    revenue: 2000000", re.sub(r"(?m)^    patent_revenue: \d+$", "    patent_revenue: 500000", t))),
+    (
+        "art5.revenue",
+        lambda t, c: re.sub(
+            r"(?m)^    revenue: \d+$", "    revenue: 2000000", re.sub(r"(?m)^    patent_revenue: \d+$", "    patent_revenue: 500000", t)
+        ),
+    ),
     ("yaml.type", lambda t, c: re.sub(r'number: "(\d+)"', r"number: \1", t, count=1)),
     ("schema", lambda t, c: t.replace("legal_person:", "legal_persn:")),
     ("events.future", lambda t, c: t + "  - date: 2099-01-01\n    type: withdrawn\n"),
 ]
 
 
-def write_registry(out: Path, count: int, errors: float = 0.0, seed: int = 7, shape: str = "batches",
-                   industry_count: int | None = None) -> Path:
+def write_registry(
+    out: Path, count: int, errors: float = 0.0, seed: int = 7, shape: str = "batches", industry_count: int | None = None
+) -> Path:
     """A folder with records/ (``count`` files, about ``errors`` of them invalid) and policy.yml."""
     rng = random.Random(seed)
     sectors = industries(industry_count) if industry_count else None

@@ -52,8 +52,11 @@ def main() -> int:
         page.wait_for_selector(".ipreg-verdict")
         for query in QUERIES:
             page.fill("#ipreg-verify-q", query)
-            times = [page.evaluate("""() => { const t0 = performance.now();
-                document.querySelector('form#ipreg-verify button[type=submit]').click(); return performance.now() - t0; }""") for _ in range(9)]
+            times = [
+                page.evaluate("""() => { const t0 = performance.now();
+                document.querySelector('form#ipreg-verify button[type=submit]').click(); return performance.now() - t0; }""")
+                for _ in range(9)
+            ]
             print(f"lookup {query}: median {statistics.median(times):.1f} ms")
         browser.close()
     server.shutdown()

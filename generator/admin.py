@@ -120,7 +120,9 @@ def _fields(spec: Mapping[str, Any], defs: Mapping[str, Any], path: tuple[str, .
             optional_parent: bool = False) -> list[dict[str, Any]]:
     properties = spec.get("properties", {})
     required = set(spec.get("required", [])) | set(spec.get("then", {}).get("required", []))  # the top level: then.required
-    return [_field(name, properties[name], name in required, defs, path, order, optional_parent) for name in _ordered(properties, path, order)]
+    return [
+        _field(name, properties[name], name in required, defs, path, order, optional_parent) for name in _ordered(properties, path, order)
+    ]
 
 
 def admin_config(schema: Mapping[str, Any], settings: Mapping[str, Any] | None = None, local: bool = True) -> dict[str, Any]:
@@ -133,22 +135,24 @@ def admin_config(schema: Mapping[str, Any], settings: Mapping[str, Any] | None =
         "locale": "zh_Hans",
         "media_folder": "admin-media",
         "site_url": settings.get("site_url", ""),
-        "collections": [{
-            "name": "records",
-            "label": "企业备案记录",
-            "label_singular": "企业",
-            "description": "每家企业一个文件 records/<统一社会信用代码>.yaml。" + CI_HINT,
-            "folder": "records",
-            "extension": "yaml",
-            "format": "yaml",
-            "create": True,
-            "delete": False,
-            "identifier_field": "uscc",
-            "slug": "{{uscc}}",
-            "summary": "{{name}}（{{uscc}}）",
-            "sortable_fields": ["name", "uscc"],
-            "fields": _fields(schema, schema.get("$defs", {}), (), _template_order()),
-        }],
+        "collections": [
+            {
+                "name": "records",
+                "label": "企业备案记录",
+                "label_singular": "企业",
+                "description": "每家企业一个文件 records/<统一社会信用代码>.yaml。" + CI_HINT,
+                "folder": "records",
+                "extension": "yaml",
+                "format": "yaml",
+                "create": True,
+                "delete": False,
+                "identifier_field": "uscc",
+                "slug": "{{uscc}}",
+                "summary": "{{name}}（{{uscc}}）",
+                "sortable_fields": ["name", "uscc"],
+                "fields": _fields(schema, schema.get("$defs", {}), (), _template_order()),
+            }
+        ],
     }
     if local:
         config["local_backend"] = settings.get("local_backend", True)
@@ -181,8 +185,10 @@ def staff_backend_problem(backend: Mapping[str, Any]) -> str | None:
     and the server address."""
     name = backend.get("name")
     if name == "github" and not backend.get("base_url"):
-        return ("extra.ipreg_admin.backend 为 github 时必须写 base_url（本单位的 OAuth 授权服务地址）：没有它，Decap 会把登录转到"
-                "外部的演示服务。见 CONTRIBUTING.md“用网页表单编辑”")
+        return (
+            "extra.ipreg_admin.backend 为 github 时必须写 base_url（本单位的 OAuth 授权服务地址）：没有它，Decap 会把登录转到"
+            "外部的演示服务。见 CONTRIBUTING.md“用网页表单编辑”"
+        )
     if name == "gitea" and not (backend.get("app_id") and backend.get("base_url") and backend.get("api_root")):
         return "extra.ipreg_admin.backend 为 gitea 时必须写 app_id、base_url 和 api_root（Gitea 的 OAuth 应用和服务器地址）"
     if name not in ("github", "gitea", "gitlab"):

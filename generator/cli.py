@@ -16,7 +16,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from generator import __version__
@@ -90,12 +90,18 @@ def build_parser() -> argparse.ArgumentParser:
     _common(check)
     check.add_argument("--format", choices=("text", "json", "github"), default="text")
     check.add_argument("-v", "--verbose", action="store_true", help="同时显示“提示”级别的信息")
-    check.add_argument("--no-cache", action="store_true", help="不使用按文件内容保存的检查结果（缓存在用户缓存目录，如 ~/.cache/ipreg/，不在仓库中）")
+    check.add_argument(
+        "--no-cache", action="store_true", help="不使用按文件内容保存的检查结果（缓存在用户缓存目录，如 ~/.cache/ipreg/，不在仓库中）"
+    )
 
     st = sub.add_parser("status", help="列出每家企业在今天的状态")
     _common(st)
-    st.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table",
-                    help="csv：带 BOM 的中文表头，Excel 直接打开；xlsx：Excel 工作簿（代码等都存为文本）")
+    st.add_argument(
+        "--format",
+        choices=("table", "json", "csv", "xlsx"),
+        default="table",
+        help="csv：带 BOM 的中文表头，Excel 直接打开；xlsx：Excel 工作簿（代码等都存为文本）",
+    )
     _export_options(st)
 
     explain = sub.add_parser("explain", help="逐条说明一家企业的检查结果和依据")
@@ -105,8 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     due = sub.add_parser("due", help="工作清单：即将届满的有效期、保留资格期和逾期未复核的企业")
     _common(due)
     due.add_argument("--within", type=_days, default=90, metavar="DAYS", help="未来多少天内（默认 90）")
-    due.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table",
-                     help="csv：带 BOM 的中文表头，Excel 直接打开；xlsx：Excel 工作簿")
+    due.add_argument(
+        "--format",
+        choices=("table", "json", "csv", "xlsx"),
+        default="table",
+        help="csv：带 BOM 的中文表头，Excel 直接打开；xlsx：Excel 工作簿",
+    )
     _export_options(due)
 
     diff = sub.add_parser("diff", help="与另一个提交相比：哪些企业进入或离开名单、状态变化、新增期限")
@@ -122,9 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     decide = sub.add_parser("decide", help="把一个决定（同一文号、日期）录入多家企业的记录：只追加事件，其他内容一字不改")
     _common(decide, paths=False)
-    decide.add_argument("--type", required=True, metavar="TYPE",
-                        help="决定类型，英文代码或中文都可以：filed（备案）、review_passed（复核通过）、review_failed（复核未通过）、"
-                             "review_absent（未参加复核）、revoked（取消资格）、withdrawn（企业申请退出）")
+    decide.add_argument(
+        "--type",
+        required=True,
+        metavar="TYPE",
+        help="决定类型，英文代码或中文都可以：filed（备案）、review_passed（复核通过）、review_failed（复核未通过）、"
+        "review_absent（未参加复核）、revoked（取消资格）、withdrawn（企业申请退出）",
+    )
     decide.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="决定日期（文件的成文日期）")
     decide.add_argument("--document", required=True, metavar="文号", help="决定的文号，如 西市监〔2026〕12号")
     decide.add_argument("--records", default="records", help="记录目录（默认 records）")
@@ -133,10 +147,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     docs = sub.add_parser("docs", help="由记录生成公文（.docx，GB/T 9704 版式；装有 LibreOffice 时另生成 PDF）")
     _common(docs, paths=False)
-    docs.add_argument("--kind", required=True, choices=("notice", "certificates", "review-letters"),
-                      help="notice：决定通知；certificates：证书（带核验二维码）；review-letters：复核通知书")
+    docs.add_argument(
+        "--kind",
+        required=True,
+        choices=("notice", "certificates", "review-letters"),
+        help="notice：决定通知；certificates：证书（带核验二维码）；review-letters：复核通知书",
+    )
     docs.add_argument("--document", metavar="文号", help="决定的文号（notice、certificates 必填；review-letters 可作为发文字号）")
-    docs.add_argument("--within", type=_days, default=None, metavar="DAYS", help="review-letters：有效期在多少天内届满（默认 policy.yml 的 review_notice_days）")
+    docs.add_argument(
+        "--within",
+        type=_days,
+        default=None,
+        metavar="DAYS",
+        help="review-letters：有效期在多少天内届满（默认 policy.yml 的 review_notice_days）",
+    )
     docs.add_argument("-o", "--output", default="documents", metavar="DIR", help="输出目录（默认 documents/；只写新文件，不覆盖）")
     docs.add_argument("--site-url", default=None, metavar="URL", help="二维码指向的站点地址（默认环境变量 IPREG_SITE_URL）")
     docs.add_argument("--no-pdf", action="store_true", help="不转换 PDF")
@@ -150,8 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common(admin, paths=False)
     admin.add_argument("--port", type=int, default=8081, help="本机端口（默认 8081；0 表示任选一个空闲端口）")
     admin.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
-    admin.add_argument("--export", metavar="DIR", default=None,
-                       help="不启动本机编辑器，而是把表单编辑器写到新目录 DIR，供部署在单位内部的服务器上（后端见 mkdocs.yml 的 extra.ipreg_admin）")
+    admin.add_argument(
+        "--export",
+        metavar="DIR",
+        default=None,
+        help="不启动本机编辑器，而是把表单编辑器写到新目录 DIR，供部署在单位内部的服务器上（后端见 mkdocs.yml 的 extra.ipreg_admin）",
+    )
 
     build = sub.add_parser("build", help="检查记录并生成公开站点（mkdocs --strict），成功后才替换旧站点")
     _common(build, paths=False)
@@ -172,10 +200,8 @@ def _terminate_late(signum: int, frame: object) -> None:
     """SIGTERM after the work is done (the process is about to exit): end as terminated (143), never by the default
     action in the middle of Python's shutdown."""
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with suppress(OSError, ValueError):
             stream.flush()
-        except (OSError, ValueError):
-            pass
     os._exit(143)
 
 
@@ -209,8 +235,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if getattr(args, "debug", False):
             raise
-        print(f"ipreg: 内部错误（{type(exc).__name__}: {exc}）。这是程序的问题，不是您的记录的问题；"
-              "请把这条信息报告给维护人员，加 --debug 可看详细信息。", file=sys.stderr)
+        print(
+            f"ipreg: 内部错误（{type(exc).__name__}: {exc}）。这是程序的问题，不是您的记录的问题；"
+            "请把这条信息报告给维护人员，加 --debug 可看详细信息。",
+            file=sys.stderr,
+        )
         return EXIT_FINDINGS
     finally:
         if previous is not None:  # in-process callers (argv given) get their handler back; a program keeps handling it
@@ -228,9 +257,17 @@ def _hold_sigterm() -> None:
 
 
 _ERRNO_ZH = {
-    errno.ENAMETOOLONG: "文件名太长", errno.EACCES: "没有权限", errno.EPERM: "不允许这样操作", errno.ENOSPC: "磁盘空间不足",
-    errno.EROFS: "磁盘是只读的", errno.EEXIST: "已经存在", errno.ENOENT: "找不到", errno.ENOTDIR: "路径中有一段不是目录",
-    errno.EISDIR: "这是一个目录", errno.EDQUOT: "超出磁盘配额", errno.EIO: "读写出错",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "不允许这样操作",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "磁盘是只读的",
+    errno.EEXIST: "已经存在",
+    errno.ENOENT: "找不到",
+    errno.ENOTDIR: "路径中有一段不是目录",
+    errno.EISDIR: "这是一个目录",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EIO: "读写出错",
 }
 
 

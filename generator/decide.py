@@ -157,7 +157,8 @@ def plan(raws: Mapping[str, bytes], prefix: str, kind: str, day: date, document:
     if unreadable:
         raise DecideError("这些记录不能录入，没有写入任何文件：", unreadable)
     if missing:
-        raise DecideError(f"找不到这些企业的记录：{'、'.join(f'{prefix}{c}.yaml' for c in missing)}（请核对统一社会信用代码，新企业先用 ipreg new 建立记录）")
+        files = "、".join(f"{prefix}{c}.yaml" for c in missing)
+        raise DecideError(f"找不到这些企业的记录：{files}（请核对统一社会信用代码，新企业先用 ipreg new 建立记录）")
     before = build_registry([load_bytes(data, name) for name, data in raws.items()], policy, today)
     used: dict[str, set[date]] = {}
     certificates = []
@@ -172,7 +173,7 @@ def plan(raws: Mapping[str, bytes], prefix: str, kind: str, day: date, document:
         raise DecideError(f"文号 {document} 已用于 {other_days[0]} 的决定，不能再用于 {day} 的决定：请核对文号和日期")
     numbers = next_certificates(policy.certificate_format, day.year, certificates, len(codes)) if kind in NUMBERED else [None] * len(codes)
     changes = []
-    for code, number in zip(codes, numbers):
+    for code, number in zip(codes, numbers, strict=True):
         file = f"{prefix}{code}.yaml"
         added = {"date": day.isoformat(), "type": kind, "document": document.strip()}
         if number:

@@ -228,7 +228,9 @@ def format_markdown(diff: Diff) -> str:
     if diff.records:
         lines += ["| 文件 | 企业 | 改动 | 修改前状态 | 修改后状态 | 错误 | 警告 |", "|---|---|---|---|---|---|---|"]
         for r in diff.records:
-            lines.append(f"| {markdown_cell(r.file)} | {markdown_cell(r.name or '—')} | {CHANGE_ZH[r.change]} | {_zh(r.before)} | {_zh(r.after)} | {r.errors} | {r.warnings} |")
+            cells = [markdown_cell(r.file), markdown_cell(r.name or "—"), CHANGE_ZH[r.change], _zh(r.before), _zh(r.after)]
+            cells += [str(r.errors), str(r.warnings)]
+            lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
         for r in diff.records:
             details = _record_details(r, markdown_cell)
@@ -265,8 +267,9 @@ def format_text(diff: Diff) -> str:
     lines = [f"与 {diff.base} 相比（按 {diff.today} 计算）："]
     lines += [f"警告：{_deleted_warning(r)}" for r in diff.deleted]
     for r in diff.records:
-        lines.append(f"  {CHANGE_ZH[r.change]} {r.file}（{r.name or '—'}）：{_zh(r.before)} → {_zh(r.after)}，"
-                     f"{r.errors} 个错误，{r.warnings} 个警告")
+        lines.append(
+            f"  {CHANGE_ZH[r.change]} {r.file}（{r.name or '—'}）：{_zh(r.before)} → {_zh(r.after)}，{r.errors} 个错误，{r.warnings} 个警告"
+        )
         lines += ["    " + line[2:] for line in _record_details(r, _plain)]
     if diff.policy_changed or diff.affected:
         lines.append(("policy.yml 已修改。" if diff.policy_changed else "") + f"未改动的记录中结果有变化的：{len(diff.affected)} 家")

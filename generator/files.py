@@ -41,14 +41,27 @@ def write_new(path: Path, data: bytes) -> None:
         os.unlink(temp)
 
 
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
+def create_exclusive(path: Path, mode: int = 0o644) -> int:
+    """A descriptor for writing a new file at ``path``: created exclusively (never an existing file, never through a
+    symbolic link someone planted). Raises FileExistsError, or OSError."""
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, mode)
+
+
+def open_own(path: Path) -> int:
+    """A descriptor for reading a file ipreg made (its cache, its key), never through a symbolic link. Raises OSError."""
+    return os.open(path, os.O_RDONLY | _NOFOLLOW)
+
+
 def replace_own(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Replace ``path`` (a file ipreg made: its cache, the site's search index) in one step: the bytes go to a new file
     beside it, created exclusively under a random name and never through a link someone planted, then renamed over
     it. On any error the new file is removed and ``path`` is as it was. Raises OSError."""
     temp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with os.fdopen(os.open(temp, flags, mode), "wb") as handle:
+        with os.fdopen(create_exclusive(temp, mode), "wb") as handle:
             handle.write(data)
         os.replace(temp, path)
     except BaseException:

@@ -24,7 +24,7 @@ def org_code_check(body8: str) -> str:
 
     Letters count with their ASCII value minus 55 (A=10 ... Z=35), not their USCC index.
     """
-    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(body8, _ORG_WEIGHTS))
+    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(body8, _ORG_WEIGHTS, strict=False))
     value = 11 - total % 11
     return {10: "X", 11: "0"}.get(value, str(value))
 
@@ -84,7 +84,7 @@ PATENT_TYPE_DIGITS: dict[str, frozenset[str]] = {
 def patent_check(digits: str) -> str:
     """Check character of a CN application number (12 or 8 digits): weighted sum mod 11."""
     weights = _W12 if len(digits) == 12 else _W8
-    rest = sum(int(d) * w for d, w in zip(digits, weights)) % 11
+    rest = sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11
     return "X" if rest == 10 else str(rest)
 
 

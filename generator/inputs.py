@@ -15,6 +15,7 @@ from pathlib import Path
 from generator.findings import Finding
 from generator.loader import read_bytes
 from generator.rules import FILE_NAME
+from generator.schema import date_range
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # China has no daylight saving time
 
@@ -30,9 +31,13 @@ def resolve_today(option: str | None, environ: Mapping[str, str]) -> date:
             try:
                 if len(value) != 10:
                     raise ValueError(value)
-                return date.fromisoformat(value)
+                day = date.fromisoformat(value)
             except ValueError:
                 raise UsageError(f"{source} 的值 {value!r} 不是有效日期：请写作 YYYY-MM-DD，如 2026-01-31") from None
+            first, last = date_range()
+            if not first <= day <= last:
+                raise UsageError(f"{source} 的值 {value} 超出登记簿的日期范围（{first} 至 {last}，与记录中的日期相同）")
+            return day
     return datetime.now(SHANGHAI).date()
 
 

@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.files import create_exclusive
+
 LOCK = ".ipreg-lock"
 JOURNAL = ".ipreg-journal"
 MANIFEST = "manifest.json"
@@ -113,8 +115,7 @@ def registry_lock(records: Path, on_wait: Callable[[], None] | None = None, wait
 
 
 def _write_synced(path: Path, data: bytes, mode: int = 0o644) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0), mode)
-    with os.fdopen(fd, "wb") as handle:
+    with os.fdopen(create_exclusive(path, mode), "wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())

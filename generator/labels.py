@@ -67,8 +67,17 @@ DUE_KIND_ZH = {
 }
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 # the dates of a status, as every table, export and page heads them
-DATE_ZH = {"ended_on": "终止于", "term_start": "有效期起", "term_end": "有效期至", "review_deadline": "复核期限", "grace_until": "保留资格至",
-           "ban_until": "禁止申请至", "next_deadline": "下一期限"}
+DATE_ZH = {
+    "ended_on": "终止于",
+    "term_start": "有效期起",
+    "term_end": "有效期至",
+    "review_deadline": "复核期限",
+    "grace_until": "保留资格至",
+    "ban_until": "禁止申请至",
+    "next_deadline": "下一期限",
+}
+# the date a cycle ended, as the list and the enterprise page head it for each way of ending
+ENDED_ON_ZH = {"lapsed": "不再列出自", "revoked": "撤销于", "withdrawn": "退出于"}
 PATENT_TYPE_ZH = {"invention": "发明", "utility_model": "实用新型", "design": "外观设计"}
 SCOPE_ZH = {"county": "本地区（县内）", "province": "省内"}
 CHANGE_ZH = {"added": "新增", "modified": "修改", "deleted": "删除", "affected": "未改动（结果有变化）"}
@@ -76,5 +85,13 @@ INFRINGEMENT_KIND_ZH = {"administrative": "行政", "judicial": "司法"}
 STANDARD_STATUS_ZH = {"implementing": "正在开展实施工作", "implemented": "已实施", "certified": "已认证"}
 POLICY_ZH = {"management": "管理", "incentive": "激励", "constraint": "约束"}
 # every table of codes and their Chinese names that a record's fields use (the schema's messages, the form editor)
-ENUM_LABELS: tuple[dict[str, str], ...] = (CATEGORY_ZH, EVENT_ZH, HONOR_ZH, INFRINGEMENT_KIND_ZH, PATENT_TYPE_ZH, POLICY_ZH, SCOPE_ZH,
-                                          STANDARD_STATUS_ZH)
+ENUM_LABELS: tuple[dict[str, str], ...] = (
+    CATEGORY_ZH,
+    EVENT_ZH,
+    HONOR_ZH,
+    INFRINGEMENT_KIND_ZH,
+    PATENT_TYPE_ZH,
+    POLICY_ZH,
+    SCOPE_ZH,
+    STANDARD_STATUS_ZH,
+)

@@ -134,11 +134,15 @@ class _Replay:
         if event.valid_until is not None and event.valid_until < computed:
             end = event.valid_until
             self.problem(ART8_TERM_MISMATCH.id, event,
-                         f"证书印明有效期至 {event.valid_until}，早于按 {event.date} 起 {years} 年计算的 {computed}：以证书为准，请核对", "warning")
+                         f"证书印明有效期至 {event.valid_until}，早于按 {event.date} 起 {years} 年计算的 {computed}："
+                         "以证书为准，请核对", "warning")
         elif event.valid_until is not None and event.valid_until > computed:
-            self.problem(ART8_TERM_MISMATCH.id, event,
-                         f"证书印明有效期至 {event.valid_until}，晚于按 {event.date} 起 {years} 年计算的 {computed}："
-                         f"有效期最长 {years} 年，请核对证书（按 {computed} 计）")
+            self.problem(
+                ART8_TERM_MISMATCH.id,
+                event,
+                f"证书印明有效期至 {event.valid_until}，晚于按 {event.date} 起 {years} 年计算的 {computed}："
+                f"有效期最长 {years} 年，请核对证书（按 {computed} 计）",
+            )
         self.phase, self.term_start, self.term_end, self.decision = "term", event.date, end, event.date
         self.grace_until = self.ended_on = self.ended_as = self.cause = None
         self.terms.append((event.date, end))
@@ -167,8 +171,12 @@ class _Replay:
             self.refuse(event, "本轮已经申报，尚无备案决定")
             return
         if self.in_ban(event.date):
-            self.problem(ART8_BAN.id, event, f"{self.revoked_on} 被取消资格，至 {self.ban_until}（含）不得申请备案："
-                         f"{event.date} 的{'申报' if event.type == 'applied' else '备案'}无效，资格仍为已撤销")
+            self.problem(
+                ART8_BAN.id,
+                event,
+                f"{self.revoked_on} 被取消资格，至 {self.ban_until}（含）不得申请备案："
+                f"{event.date} 的{'申报' if event.type == 'applied' else '备案'}无效，资格仍为已撤销",
+            )
             return
         if event.type == "applied":
             self.phase, self.applied, self.ended_on, self.ended_as, self.cause = "pending", event.date, None, None, None
@@ -185,8 +193,12 @@ class _Replay:
         assert self.term_end is not None
         earliest = self.term_end - timedelta(days=self.policy.review_early_days)
         if self.phase in ("term", "grace") and event.date < earliest:
-            self.problem(ART8_EARLY_REVIEW.id, event, f"复核结果日期 {event.date} 早于有效期届满日 {self.term_end} 前 "
-                         f"{self.policy.review_early_days} 天（{earliest}）：复核在有效期届满前后进行，请核对日期")
+            self.problem(
+                ART8_EARLY_REVIEW.id,
+                event,
+                f"复核结果日期 {event.date} 早于有效期届满日 {self.term_end} 前 "
+                f"{self.policy.review_early_days} 天（{earliest}）：复核在有效期届满前后进行，请核对日期",
+            )
         if event.type == "review_passed":
             self.start_term(event)
         elif event.type == "review_absent":
@@ -216,9 +228,20 @@ class _Replay:
         self.settle(today)
         deadline = self.review_deadline()
         base = Status(
-            "pending", False, term_start=self.term_start, term_end=self.term_end, grace_until=self.grace_until, decision=self.decision,
-            applied=self.applied, review_deadline=deadline, ended_on=self.ended_on, cause=self.cause, terms=tuple(self.terms),
-            graces=tuple(self.graces), bans=tuple(self.bans), problems=tuple(self.problems),
+            "pending",
+            False,
+            term_start=self.term_start,
+            term_end=self.term_end,
+            grace_until=self.grace_until,
+            decision=self.decision,
+            applied=self.applied,
+            review_deadline=deadline,
+            ended_on=self.ended_on,
+            cause=self.cause,
+            terms=tuple(self.terms),
+            graces=tuple(self.graces),
+            bans=tuple(self.bans),
+            problems=tuple(self.problems),
         )
         if self.phase in ("none", "pending"):
             return base
@@ -232,8 +255,9 @@ class _Replay:
         assert self.term_end is not None and deadline is not None
         if today <= self.term_end:
             due = (self.term_end - today).days <= self.policy.review_notice_days
-            return replace(base, status="review_due" if due else "valid", listed=True, next_deadline=self.term_end,
-                           next_deadline_kind="term_end")
+            return replace(
+                base, status="review_due" if due else "valid", listed=True, next_deadline=self.term_end, next_deadline_kind="term_end"
+            )
         return replace(base, status="under_review", listed=True, next_deadline=deadline, next_deadline_kind="review_deadline")
 
 
@@ -309,4 +333,15 @@ def intervals(events: Iterable[Event], policy: Policy, today: date, category: st
     return out
 
 
-__all__ = ["CAUSE_ZH", "STATUSES", "STATUS_ZH", "EventProblem", "Status", "intervals", "public_events", "replay", "status", "validity_years"]
+__all__ = [
+    "CAUSE_ZH",
+    "STATUSES",
+    "STATUS_ZH",
+    "EventProblem",
+    "Status",
+    "intervals",
+    "public_events",
+    "replay",
+    "status",
+    "validity_years",
+]

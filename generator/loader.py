@@ -20,6 +20,7 @@ from yaml.nodes import ScalarNode
 
 from generator.findings import Finding
 from generator.rules import YAML_ALIAS, YAML_DUPLICATE_KEY, YAML_SYNTAX, YAML_TYPE, Rule
+from generator.yamltext import CONTROL_VALUE, decode, syntax_error
 
 PathKey = tuple[str | int, ...]
 StrPath = str | os.PathLike[str]  # a file to read: plain strings from the folder listing, Path elsewhere
@@ -94,7 +95,7 @@ def load_bytes(raw: bytes, file: str) -> Loaded:
     if len(raw) > MAX_BYTES:
         return _fail(file, 1, 1, YAML_SYNTAX, f"文件超过 {MAX_BYTES // 1_048_576} MB，未读取：一家企业的记录通常只有几 KB，"
                      "请检查是否误粘贴了大段内容或放错了文件")
-    text_or_finding = _decode(raw, file)
+    text_or_finding = decode(raw, file)
     if isinstance(text_or_finding, Finding):
         return Loaded(file, None, Positions(), (text_or_finding,))
     return load_text(text_or_finding, file)
@@ -106,16 +107,8 @@ def load_text(text: str, file: str) -> Loaded:
     try:
         builder.run(parser)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        cause = _full_width_cause(text, line)
-        quote = _unclosed_quote(text, line)
-        if cause is not None:
-            builder.add(cause[0], cause[1], YAML_SYNTAX, cause[2])
-        elif quote is not None:
-            builder.add(quote[0], quote[1], YAML_SYNTAX, "引号没有闭合：这一行的值以引号开头，但没有以同样的引号结尾")
-        else:
-            builder.add(line, col, YAML_SYNTAX, _explain_syntax(exc))
+        line, col, message = syntax_error(text, exc)
+        builder.add(line, col, YAML_SYNTAX, message)
         builder.broken = True
     except yaml.YAMLError as exc:
         builder.add(1, 1, YAML_SYNTAX, f"YAML 语法错误：{exc}")
@@ -127,109 +120,6 @@ def load_text(text: str, file: str) -> Loaded:
 
 def _fail(file: str, line: int, col: int, rule: Rule, message: str) -> Loaded:
     return Loaded(file, None, Positions(), (rule.finding(file, line, col, message),))
-
-
-def _line_of(raw: bytes, offset: int) -> int:
-    return raw.count(b"\n", 0, offset) + 1
-
-
-def _decode(raw: bytes, file: str) -> str | Finding:
-    def err(line: int, message: str) -> Finding:
-        return YAML_SYNTAX.finding(file, line, 1, message)
-
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return err(1, "文件是 UTF-16 编码：请用编辑器“另存为 UTF-8”后再提交")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        return err(
-            _line_of(raw, nul),
-            "文件含有 NUL 字节：它可能是 UTF-16 编码或二进制文件，请另存为 UTF-8 文本",
-        )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        hint = "请用编辑器“另存为 UTF-8”后再提交"
-        try:
-            raw.decode("gb18030")
-            hint = "它看起来是 GBK/GB18030 编码，" + hint
-        except UnicodeDecodeError:
-            pass
-        return err(_line_of(raw, exc.start), f"文件不是 UTF-8 编码（第 {exc.start + 1} 字节起无法解码）：{hint}")
-    control = _CONTROL.search(text)
-    if control is not None:
-        return err(text.count("\n", 0, control.start()) + 1,
-                   f"文件含有不可见的控制字符或格式字符（U+{ord(control.group()):04X}）：它常来自从网页或表格复制的内容，请删除后再提交")
-    return text
-
-
-_INVISIBLE = "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"  # zero-width and bidi controls
-_CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\ufffe\uffff{_INVISIBLE}]")
-_CONTROL_VALUE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\ufffe\uffff{_INVISIBLE}]")  # after escapes: tab and newline only
-
-_SYNTAX_HINTS = (
-    ("tab character", "这里有制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格"),
-    ("did not find expected node content", "这里缺少值，或者缩进、括号不对"),
-    ("did not find expected ',' or ']'", "方括号 [ ] 没有闭合，或其中缺少逗号"),
-    ("did not find expected ',' or '}'", "花括号 { } 没有闭合，或其中缺少逗号"),
-    ("block sequence entries are not allowed", "列表项“- ”的位置不对：请检查缩进"),
-    ("found unknown escape character", "双引号中的反斜杠 \\ 有特殊含义：请写成 \\\\，或改用单引号"),
-    ("found undefined tag handle", "不允许使用 YAML 标签（以 ! 开头）：请删除它，只写值本身"),
-    ("found unexpected ':'", "这里不能出现冒号：值中含有冒号时请给整个值加引号"),
-    ("cannot start any token", "这里有制表符（Tab）或 YAML 不能识别的字符：缩进只能用空格，值中的特殊字符请加引号"),
-    ("found unexpected end of stream", "引号没有闭合：请检查引号是否成对"),
-    ("while scanning a quoted scalar", "引号没有闭合：请检查引号是否成对"),
-    ("mapping values are not allowed", "这里不能出现“冒号+空格”：值中含有冒号时请给整个值加引号，或检查缩进"),
-    ("could not find expected ':'", "缺少冒号“:”，或上一行的缩进不对"),
-    ("did not find expected key", "缩进不对：同一层的字段要左对齐，列表项以“- ”开头"),
-    ("did not find expected '-' indicator", "缩进不对：列表项要以“- ”开头并左对齐"),
-    ("control characters are not allowed", "文件含有不可见的控制字符：请删除后再提交"),
-    ("special characters are not allowed", "文件含有不可见的特殊字符：请删除后再提交"),
-    ("exceeded maximum nesting depth", "嵌套层数过深：登记表不会有这么深的结构，请检查括号和缩进"),
-    ("found duplicate anchor", "锚点重复：本登记簿不允许使用锚点（&）"),
-)
-
-
-_VALUE_START = re.compile(r"^\s*(?:-\s+)?(?:[^\s#'\"][^:#]*:\s+)?(?P<q>[\"'])")
-
-
-_FULL_WIDTH_COLON = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*[ \u3000]*(?P<c>：)")
-_FULL_WIDTH_INDENT = re.compile(r"^[ \t]*(?P<c>\u3000)")
-
-
-def _full_width_cause(text: str, upto: int) -> tuple[int, int, str] | None:
-    """A full-width colon after a key, or a full-width space in the indentation, on a line up to the one the parser
-    stopped at (it stops a line later, at the consequence): the real mistake, where it is."""
-    for number, line in enumerate(text.splitlines()[:upto + 1], start=1):
-        colon = _FULL_WIDTH_COLON.match(line)
-        if colon:
-            return number, colon.start("c") + 1, "这里是中文冒号“：”：字段名后面要用英文冒号“:”，再加一个空格（如 established: 2018-04-12）"
-        indent = _FULL_WIDTH_INDENT.match(line)
-        if indent:
-            return number, indent.start("c") + 1, "缩进里有全角空格（中文输入法的空格）：缩进只能用普通空格，请删掉重打"
-    return None
-
-
-def _unclosed_quote(text: str, upto: int) -> tuple[int, int] | None:
-    """The first line up to ``upto`` whose value opens a quote it never closes (a likely cause)."""
-    for number, line in enumerate(text.splitlines()[:upto], start=1):
-        match = _VALUE_START.match(line)
-        if match is None:
-            continue
-        quote, rest = match["q"], line[match.end():]
-        body = rest.replace("\\\\", "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
-        if quote not in body:
-            return number, match.start("q") + 1
-    return None
-
-
-def _explain_syntax(exc: yaml.MarkedYAMLError) -> str:
-    problem = exc.problem or ""
-    for needle, message in _SYNTAX_HINTS:
-        if needle in problem or needle in (exc.context or ""):
-            return message
-    return f"YAML 语法错误：{problem or exc.context or exc}"
 
 
 _EXPECT_KEY = object()
@@ -380,7 +270,7 @@ class _Builder:
         else:
             kind, value = "str", raw  # quoted, tagged, or a plain scalar no implicit type can start with
             if event.style == '"':
-                control = _CONTROL_VALUE.search(raw)
+                control = CONTROL_VALUE.search(raw)
                 if control is not None:  # a YAML escape such as "\x1b" or "\u200b" made it
                     self.add(line, col, YAML_SYNTAX, f"引号中的转义写法产生了不可见的控制字符或格式字符（U+{ord(control.group()):04X}）："
                              "它会破坏网页、日历和订阅文件，请删除这个转义")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-
-Day = date  # alias for classes that have a field named `date`
 from typing import Any
 
 from generator.loader import Positions
+
+Day = date  # alias for classes that have a field named `date`
 
 
 def _enum(*path: str | int) -> tuple[str, ...]:
@@ -201,17 +201,7 @@ class Record:
 
 def build_record(data: dict[str, Any], file: str, positions: Positions) -> Record:
     """Typed record from data that has passed the enterprise schema."""
-    conduct = data.get("conduct") or {}
     standing = data.get("industry_standing")
-    ipm = data.get("ip_management")
-    management = None
-    if ipm is not None:
-        std = ipm["standard"]
-        management = IPManagement(
-            ipm["leader"], ipm["managers"], ipm["budget"], tuple(ipm.get("agencies", ())),
-            tuple(ipm.get("policies", ())),
-            Standard(std["version"], std["status"], std.get("certificate"), _d(std["since"])),
-        )
     return Record(
         file=file,
         positions=positions,
@@ -232,34 +222,10 @@ def build_record(data: dict[str, Any], file: str, positions: Positions) -> Recor
         address=data.get("address"),
         website=data.get("website"),
         recommendation=data.get("recommendation"),
-        patents=tuple(
-            Patent(i, p["number"], p["type"], p["title"], _d(p["granted"]), _od(p.get("ended")), bool(p.get("core", False)))
-            for i, p in enumerate(data.get("patents", ()))
-        ),
-        trademarks=tuple(
-            Trademark(i, t["number"], t["name"], t["class"], _d(t["registered"]), _d(t["expires"]),
-                      bool(t.get("main_business", False)), bool(t.get("well_known", False)))
-            for i, t in enumerate(data.get("trademarks", ()))
-        ),
-        copyrights=tuple((c["number"], c["title"]) for c in data.get("copyrights", ())),
+        **_holdings(data),
         trade_secret_measures=data.get("trade_secret_measures"),
-        infringements=tuple(
-            Infringement(i, _d(x["date"]), x["kind"], x["authority"], x.get("document"))
-            for i, x in enumerate(conduct.get("infringements", ()))
-        ),
-        abnormal_applications=tuple(
-            AbnormalApplication(i, _d(x["notified"]), _od(x.get("rectified")))
-            for i, x in enumerate(conduct.get("abnormal_patent_applications", ()))
-        ),
-        dishonesty=tuple(
-            Dishonesty(i, x["list"], _d(x["listed"]), _od(x.get("removed")), x.get("credit_repair_certificate"))
-            for i, x in enumerate(conduct.get("dishonesty", ()))
-        ),
-        honors=tuple(
-            Honor(i, h["type"], h.get("certificate"), _d(h["awarded"]), _od(h.get("expires")))
-            for i, h in enumerate(data.get("honors", ()))
-        ),
-        ip_management=management,
+        **_conduct(data.get("conduct") or {}),
+        ip_management=_ip_management(data.get("ip_management")),
         industry_standing=None if standing is None else IndustryStanding(standing["scope"], standing["basis"], standing.get("document")),
         conduct_given="conduct" in data,
         finance=tuple(FinanceYear(i, f["year"], f["revenue"], f["patent_revenue"]) for i, f in enumerate(data.get("finance", ()))),
@@ -267,4 +233,52 @@ def build_record(data: dict[str, Any], file: str, positions: Positions) -> Recor
             TrainingYear(i, t["year"], t["management_rd_total"], t["management_rd_trained"], t["employees_total"], t["employees_trained"])
             for i, t in enumerate(data.get("training", ()))
         ),
+    )
+
+
+def _holdings(data: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
+    """Patents, trademarks, copyrights and honours, each with its index in the file."""
+    return {
+        "patents": tuple(
+            Patent(i, p["number"], p["type"], p["title"], _d(p["granted"]), _od(p.get("ended")), bool(p.get("core", False)))
+            for i, p in enumerate(data.get("patents", ()))
+        ),
+        "trademarks": tuple(
+            Trademark(i, t["number"], t["name"], t["class"], _d(t["registered"]), _d(t["expires"]),
+                      bool(t.get("main_business", False)), bool(t.get("well_known", False)))
+            for i, t in enumerate(data.get("trademarks", ()))
+        ),
+        "copyrights": tuple((c["number"], c["title"]) for c in data.get("copyrights", ())),
+        "honors": tuple(
+            Honor(i, h["type"], h.get("certificate"), _d(h["awarded"]), _od(h.get("expires")))
+            for i, h in enumerate(data.get("honors", ()))
+        ),
+    }
+
+
+def _conduct(conduct: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
+    """The conduct section (Art. 4(4)): infringements, abnormal patent applications, dishonesty lists."""
+    return {
+        "infringements": tuple(
+            Infringement(i, _d(x["date"]), x["kind"], x["authority"], x.get("document"))
+            for i, x in enumerate(conduct.get("infringements", ()))
+        ),
+        "abnormal_applications": tuple(
+            AbnormalApplication(i, _d(x["notified"]), _od(x.get("rectified")))
+            for i, x in enumerate(conduct.get("abnormal_patent_applications", ()))
+        ),
+        "dishonesty": tuple(
+            Dishonesty(i, x["list"], _d(x["listed"]), _od(x.get("removed")), x.get("credit_repair_certificate"))
+            for i, x in enumerate(conduct.get("dishonesty", ()))
+        ),
+    }
+
+
+def _ip_management(ipm: dict[str, Any] | None) -> IPManagement | None:
+    if ipm is None:
+        return None
+    std = ipm["standard"]
+    return IPManagement(
+        ipm["leader"], ipm["managers"], ipm["budget"], tuple(ipm.get("agencies", ())), tuple(ipm.get("policies", ())),
+        Standard(std["version"], std["status"], std.get("certificate"), _d(std["since"])),
     )

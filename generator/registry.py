@@ -18,8 +18,9 @@ from generator.model import Record, build_record
 from generator.policy import Policy
 from generator.ranking import Rank, Ranking, RankInput
 from generator.rules import ART5_LEADING, INTERNAL_ERROR, REGISTRY_DUPLICATE
+from generator.rules.art5 import ranking_note, ranking_words
 from generator.rules.base import Context, Outcome
-from generator.rules.eligibility import evaluate, ranking_note, ranking_words
+from generator.rules.eligibility import evaluate
 from generator.rules.personal import personal_findings
 from generator.rules.records import consistency_findings, event_findings, identifier_findings, placeholder_findings
 from generator.schema import MAX_FINDINGS, counted_schema_findings
@@ -227,8 +228,22 @@ def duplicate_findings(files: Sequence[tuple[str, Keys]]) -> dict[str, list[Find
     return out
 
 
-_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "(": "〔", ")": "〕", "（": "〔", "）": "〕", "【": "〔", "】": "〕", "［": "〔", "］": "〕",
-                           "﹝": "〔", "﹞": "〕"})
+_BRACKETS = str.maketrans(
+    {
+        "[": "〔",
+        "]": "〕",
+        "(": "〔",
+        ")": "〕",
+        "（": "〔",
+        "）": "〕",
+        "【": "〔",
+        "】": "〕",
+        "［": "〔",
+        "］": "〕",
+        "﹝": "〔",
+        "﹞": "〕",
+    }
+)
 
 
 def document_key(number: str) -> str:

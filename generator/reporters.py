@@ -80,5 +80,7 @@ def summary_markdown(registry: Registry) -> str:
         lines += ["| 文件 | 行 | 级别 | 规则 | 说明 |", "|---|---|---|---|---|"]
         for f in shown:
             article = f"（{f.article}）" if f.article else ""
-            lines.append(f"| {markdown_cell(f.file)} | {f.line} | {SEVERITY_ZH[f.severity]} | `{f.rule}` | {markdown_cell(f.message + article)} |")
+            lines.append(
+                f"| {markdown_cell(f.file)} | {f.line} | {SEVERITY_ZH[f.severity]} | `{f.rule}` | {markdown_cell(f.message + article)} |"
+            )
     return "\n".join(lines) + "\n"

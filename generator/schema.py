@@ -12,6 +12,7 @@ import difflib
 import json
 import re
 from collections.abc import Iterator
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -50,6 +51,13 @@ def load_schema(path: Path) -> dict[str, Any]:
     with path.open(encoding="utf-8") as handle:
         schema: dict[str, Any] = json.load(handle)
     return schema
+
+
+def date_range() -> tuple[date, date]:
+    """The first and last day a record's date may be (the schema's ``$defs/date``, as its description states them)."""
+    text = load_schema(ENTERPRISE_SCHEMA)["$defs"]["date"]["description"]
+    first, last = re.findall(r"\d{4}-\d{2}-\d{2}", text)[-2:]
+    return date.fromisoformat(first), date.fromisoformat(last)
 
 
 ONE_LINE = r"^\S(?:.*\S)?$"  # the schema's pattern for names and other one-line public text
@@ -110,10 +118,7 @@ def field_schema(schema: dict[str, Any], path: PathKey) -> dict[str, Any]:
     defs = schema.get("$defs", {})
     node = schema
     for part in path:
-        if isinstance(part, int):
-            node = node.get("items", {})
-        else:
-            node = node.get("properties", {}).get(part, {})
+        node = node.get("items", {}) if isinstance(part, int) else node.get("properties", {}).get(part, {})
     ref = node.get("$ref", "")
     if ref.startswith("#/$defs/"):
         node = {**defs.get(ref[8:], {}), **{k: v for k, v in node.items() if k != "$ref"}}
@@ -315,7 +320,8 @@ class _Translator:
         elif kind in ("pattern", "format"):
             yield self.make(path, *self.format_message(path, value))
         elif kind == "enum":
-            yield self.make(path, SCHEMA, f"{self.label(path)} 的值 {value} 不在允许范围：{enum_hint(str(value), [str(v) for v in expected])}")
+            hint = enum_hint(str(value), [str(v) for v in expected])
+            yield self.make(path, SCHEMA, f"{self.label(path)} 的值 {value} 不在允许范围：{hint}")
         elif kind in ("minimum", "maximum"):
             word = "小于" if kind == "minimum" else "大于"
             yield self.make(path, SCHEMA, f"{self.label(path)} 为 {value}，不能{word} {expected}")
@@ -339,7 +345,7 @@ class _Translator:
         if want == "string" and scalar is not None and scalar.plain and scalar.kind in ("int", "float", "bool"):
             return YAML_TYPE, (
                 f"{label} 写的是 {scalar.raw}，YAML 把它读成了{KIND_ZH[scalar.kind]}"
-                f"（{json.dumps(value, ensure_ascii=False)}）：编号和文字请加引号，写成 \"{scalar.raw}\""
+                f'（{json.dumps(value, ensure_ascii=False)}）：编号和文字请加引号，写成 "{scalar.raw}"'
             )
         if value is None:
             return SCHEMA, f"{label} 没有填写值：应为{TYPE_ZH.get(want, want)}"
@@ -355,8 +361,9 @@ class _Translator:
         rule = _ident_rule(path)
         text = str(value)
         if len(text) >= 2 and text[0] in "“‘「『" and text[-1] in "”’」』":
-            return rule, (f"{self.label(path)} 的值两边是中文引号 {text[0]}{text[-1]}：请改成英文引号（\"…\"），"
-                                      f"或去掉引号，写作 {text[1:-1]}")
+            return rule, (
+                f'{self.label(path)} 的值两边是中文引号 {text[0]}{text[-1]}：请改成英文引号（"…"），或去掉引号，写作 {text[1:-1]}'
+            )
         if rule is USCC_CHECKSUM:
             return rule, ids.uscc_problem(text) or f"统一社会信用代码 {text} 格式不对"
         if rule is PATENT_NUMBER:

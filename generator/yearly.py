@@ -88,13 +88,29 @@ def report_xlsx(report: YearReport) -> bytes:
     from generator.spreadsheets import workbook
 
     widths = (14, 16, 22, 22, 34, 24)
-    return workbook([
-        (f"{report.year}年决定", ["日期", "决定", "文号", "统一社会信用代码", "企业名称", "证书编号"],
-         [[d.isoformat(), EVENT_ZH[t], doc, uscc, name, cert] for d, t, doc, uscc, name, cert in report.decisions], widths),
-        ("按状态", ["状态", "企业数"], [[STATUS_ZH[s], n] for s, n in sorted(report.by_status.items(), key=lambda x: list(STATUS_ZH).index(x[0]))],
-         widths),
-        ("按类别", ["类别（公开名单）", "企业数"], [[CATEGORY_ZH[c], n] for c, n in sorted(report.by_category.items())], widths),
-        ("按行业", ["行业代码", "行业", "企业数（公开名单）"], [[code, name, n] for (code, name), n in sorted(report.by_industry.items())], widths),
-        ("进入名单", ["统一社会信用代码", "企业名称"], [list(x) for x in report.entered], widths),
-        ("离开名单", ["统一社会信用代码", "企业名称"], [list(x) for x in report.left], widths),
-    ], f"{report.year}年知识产权强企备案统计（截至 {report.until}）")
+    return workbook(
+        [
+            (
+                f"{report.year}年决定",
+                ["日期", "决定", "文号", "统一社会信用代码", "企业名称", "证书编号"],
+                [[d.isoformat(), EVENT_ZH[t], doc, uscc, name, cert] for d, t, doc, uscc, name, cert in report.decisions],
+                widths,
+            ),
+            (
+                "按状态",
+                ["状态", "企业数"],
+                [[STATUS_ZH[s], n] for s, n in sorted(report.by_status.items(), key=lambda x: list(STATUS_ZH).index(x[0]))],
+                widths,
+            ),
+            ("按类别", ["类别（公开名单）", "企业数"], [[CATEGORY_ZH[c], n] for c, n in sorted(report.by_category.items())], widths),
+            (
+                "按行业",
+                ["行业代码", "行业", "企业数（公开名单）"],
+                [[code, name, n] for (code, name), n in sorted(report.by_industry.items())],
+                widths,
+            ),
+            ("进入名单", ["统一社会信用代码", "企业名称"], [list(x) for x in report.entered], widths),
+            ("离开名单", ["统一社会信用代码", "企业名称"], [list(x) for x in report.left], widths),
+        ],
+        f"{report.year}年知识产权强企备案统计（截至 {report.until}）",
+    )

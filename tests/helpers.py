@@ -99,22 +99,6 @@ def scratch_checkout(target: Path, records: Path | None = None) -> Path:
     return target
 
 
-_SAMPLE_REPO: list[Path] = []
-
-
-def sample_repo() -> Path:
-    """One scratch repository holding the sample registry, made once per test session (read-only by convention)."""
-    if not _SAMPLE_REPO:
-        import atexit
-        import shutil
-        import tempfile
-
-        folder = Path(tempfile.mkdtemp(prefix="ipreg-samples-"))
-        atexit.register(shutil.rmtree, folder, True)
-        _SAMPLE_REPO.append(scratch_checkout(folder / "repo"))
-    return _SAMPLE_REPO[0]
-
-
 def git(repo: Path, *args: str, **env: str) -> str:
     """Run git in ``repo`` as a fixed test author (``env`` adds variables, e.g. GIT_COMMITTER_DATE); returns stdout."""
     import os
@@ -136,7 +120,7 @@ def required(what: str, found: T | None) -> T:
 
     if os.environ.get("CI"):
         raise AssertionError(f"{what} is required in CI: {INSTALLER} installs it")
-    pytest.skip(f"{what} is not installed ({INSTALLER} installs it)")
+    pytest.skip(f"{what} is not installed ({INSTALLER} installs it)", allow_module_level=True)
 
 
 def browser_path() -> str | None:

@@ -22,7 +22,10 @@ def make_uscc(body: str, division: str = "411721") -> str:
     return first + uscc_final_check(first)
 
 
-HOSTILE_NAME = "<script>alert('x')</script> & *强调* | [链接](javascript:alert(1)) `代码` {{ 7*7 }} {% raw %} ~~删~~ <b>粗</b> %%{init: {}}%% A-->B ::: ```mermaid __config __search"
+HOSTILE_NAME = (
+    "<script>alert('x')</script> & *强调* | [链接](javascript:alert(1)) `代码` {{ 7*7 }} {% raw %} ~~删~~ <b>粗</b> "
+    "%%{init: {}}%% A-->B ::: ```mermaid __config __search"
+)
 PRIVATE_MARKERS = {
     "revenue": "7777777123",
     "patent_revenue": "2333333123",
@@ -50,7 +53,11 @@ class Fixture:
 
 def _record(uscc: str, name: str, events: str = FILED_EVENT, extra: tuple[tuple[str, str], ...] = ()) -> Fixture:
     quoted = json.dumps(name, ensure_ascii=False)
-    text = BASE.replace('"91411721MA00000154"', f'"{uscc}"').replace("name: 西平县测试示例机械有限公司", f"name: {quoted}").replace(FILED_EVENT, events)
+    text = (
+        BASE.replace('"91411721MA00000154"', f'"{uscc}"')
+        .replace("name: 西平县测试示例机械有限公司", f"name: {quoted}")
+        .replace(FILED_EVENT, events)
+    )
     for old, new in extra:
         assert old in text, old
         text = text.replace(old, new, 1)
@@ -70,29 +77,57 @@ def fixtures() -> dict[str, Fixture]:
         ("title: 一种脱粒滚筒", f"title: {m['patent_title']}"),
         ("name: 测试牌", f"name: {m['trademark_name']}"),
         ("    since: 2024-06-01", f"    certificate: {m['standard_certificate']}\n    since: 2024-06-01"),
-        ("conduct:\n", f"copyrights:\n  - number: 软著登字第1号\n    title: {m['copyright']}\nhonors:\n  - type: high_tech\n    certificate: {m['honor_certificate']}\n    awarded: 2023-11-20\n    expires: 2026-11-19\nconduct:\n"),
+        (
+            "conduct:\n",
+            f"copyrights:\n  - number: 软著登字第1号\n    title: {m['copyright']}\nhonors:\n  - type: high_tech\n"
+            f"    certificate: {m['honor_certificate']}\n    awarded: 2023-11-20\n    expires: 2026-11-19\nconduct:\n",
+        ),
         ("  infringements: []", f"  infringements:\n    - date: 2019-01-01\n      kind: administrative\n      authority: {m['authority']}"),
         ("  dishonesty: []", f"  dishonesty:\n    - list: {m['dishonesty_list']}\n      listed: 2018-01-01\n      removed: 2019-01-01"),
         ("category: advantage", f"category: reserve\nrecommendation: {m['recommendation']}"),
         ("    document: 西市监〔2025〕31号\n", f"    document: 西市监〔2025〕31号\n    note: {m['note']}\n"),
     )
     return {
-        "machine": _record("91411721MA00000154", "西平县测试示例机械有限公司", extra=(
-            ("    document: 西市监〔2025〕31号\n", "    document: 西市监〔2025〕31号\n    certificate: 西知强企证〔2025〕001号\n"),)),
-        "hostile": _record(make_uscc("MA0HT001"), HOSTILE_NAME, extra=(
-            ("  - 玉米脱粒机", "  - \"<img src=x onerror=alert(1)> | `x` [y](z)\""),
-            ("category: advantage", "address: \"</td><td>{{ config }} & | <i>\"\ncategory: advantage"),
-            ("    document: 西市监〔2025〕31号", "    document: \"西市监〔2025〕<b>31</b>号 | [x](javascript:y)\""),
-        )),
+        "machine": _record(
+            "91411721MA00000154",
+            "西平县测试示例机械有限公司",
+            extra=(("    document: 西市监〔2025〕31号\n", "    document: 西市监〔2025〕31号\n    certificate: 西知强企证〔2025〕001号\n"),),
+        ),
+        "hostile": _record(
+            make_uscc("MA0HT001"),
+            HOSTILE_NAME,
+            extra=(
+                ("  - 玉米脱粒机", '  - "<img src=x onerror=alert(1)> | `x` [y](z)"'),
+                ("category: advantage", 'address: "</td><td>{{ config }} & | <i>"\ncategory: advantage'),
+                ("    document: 西市监〔2025〕31号", '    document: "西市监〔2025〕<b>31</b>号 | [x](javascript:y)"'),
+            ),
+        ),
         "private": _record(make_uscc("MA0PR001"), "西平县测试示例隐私字段有限公司", extra=private),
-        "pending": _record(make_uscc("MA0PD001"), "西平县测试示例申报中绝密有限公司", events="events:\n  - date: 2026-10-20\n    type: applied\n",
-                           extra=(("  - year: 2024\n    revenue", "  - year: 2025\n    revenue"), ("  - year: 2024\n    management", "  - year: 2025\n    management"))),
-        "revoked": _record(make_uscc("MA0RE001"), "西平县测试示例已撤销有限公司",
-                           events=FILED_EVENT + "  - date: 2026-01-15\n    type: revoked\n    document: 西市监〔2026〕2号\n"),
-        "conditional": _record(make_uscc("MA0CD001"), "西平县测试示例保留资格有限公司",
-                               events="events:\n  - date: 2023-01-10\n    type: filed\n  - date: 2025-12-01\n    type: review_failed\n    document: 西市监〔2025〕60号\n",
-                               extra=(("  - year: 2024\n    revenue", "  - year: 2022\n    revenue"), ("  - year: 2024\n    management", "  - year: 2022\n    management"),
-                                      ("    since: 2024-06-01", "    since: 2022-06-01"))),
+        "pending": _record(
+            make_uscc("MA0PD001"),
+            "西平县测试示例申报中绝密有限公司",
+            events="events:\n  - date: 2026-10-20\n    type: applied\n",
+            extra=(
+                ("  - year: 2024\n    revenue", "  - year: 2025\n    revenue"),
+                ("  - year: 2024\n    management", "  - year: 2025\n    management"),
+            ),
+        ),
+        "revoked": _record(
+            make_uscc("MA0RE001"),
+            "西平县测试示例已撤销有限公司",
+            events=FILED_EVENT + "  - date: 2026-01-15\n    type: revoked\n    document: 西市监〔2026〕2号\n",
+        ),
+        "conditional": _record(
+            make_uscc("MA0CD001"),
+            "西平县测试示例保留资格有限公司",
+            events="events:\n  - date: 2023-01-10\n    type: filed\n"
+            "  - date: 2025-12-01\n    type: review_failed\n    document: 西市监〔2025〕60号\n",
+            extra=(
+                ("  - year: 2024\n    revenue", "  - year: 2022\n    revenue"),
+                ("  - year: 2024\n    management", "  - year: 2022\n    management"),
+                ("    since: 2024-06-01", "    since: 2022-06-01"),
+            ),
+        ),
     }
 
 
@@ -107,7 +142,9 @@ def scratch_repo(target: Path, records: dict[str, Fixture] | None = None) -> Pat
 def ipreg(repo: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full = {k: v for k, v in os.environ.items() if k != "IPREG_TODAY"}
     full.update(env or {})
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=repo, env=full, capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=repo, env=full, capture_output=True, text=True, timeout=300, check=False
+    )
 
 
 def build(repo: Path, site: str = "site", today: str = TODAY) -> subprocess.CompletedProcess[str]:

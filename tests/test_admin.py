@@ -98,7 +98,9 @@ def test_vendored_decap_is_the_release_plus_its_patch() -> None:
     text = (DECAP / "decap-cms.js").read_text(encoding="utf-8")
     assert text.count(new) == 1 and old not in text
     assert digest and hashlib.sha256(text.replace(new, old).encode("utf-8")).hexdigest() == digest.group(1)
-    assert version and json.loads((ROOT / "tools" / "admin" / "package.json").read_text(encoding="utf-8"))["vendored"]["decap-cms"] == version.group(1)
+    assert version and json.loads((ROOT / "tools" / "admin" / "package.json").read_text(encoding="utf-8"))["vendored"][
+        "decap-cms"
+    ] == version.group(1)
 
 
 def test_vendored_decap_keeps_the_uscc_case_of_new_files() -> None:
@@ -119,13 +121,24 @@ def test_the_public_site_has_no_back_office(tmp_path: Path) -> None:
         assert word not in everything.lower(), word
 
 
-@pytest.mark.parametrize("backend,ok", [
-    ({"name": "github", "repo": "bureau/ipreg", "branch": "main"}, False),  # would log in through Netlify's demo service
-    ({"name": "github", "repo": "bureau/ipreg", "branch": "main", "base_url": "https://auth.example.gov.cn"}, True),
-    ({"name": "gitea", "repo": "bureau/ipreg", "app_id": "x", "base_url": "https://git.example.local",
-      "api_root": "https://git.example.local/api/v1"}, True),
-    ({"name": "gitea", "repo": "bureau/ipreg"}, False),
-])
+@pytest.mark.parametrize(
+    "backend,ok",
+    [
+        ({"name": "github", "repo": "bureau/ipreg", "branch": "main"}, False),  # would log in through Netlify's demo service
+        ({"name": "github", "repo": "bureau/ipreg", "branch": "main", "base_url": "https://auth.example.gov.cn"}, True),
+        (
+            {
+                "name": "gitea",
+                "repo": "bureau/ipreg",
+                "app_id": "x",
+                "base_url": "https://git.example.local",
+                "api_root": "https://git.example.local/api/v1",
+            },
+            True,
+        ),
+        ({"name": "gitea", "repo": "bureau/ipreg"}, False),
+    ],
+)
 def test_export_for_a_staff_server(tmp_path: Path, backend: dict[str, str], ok: bool) -> None:
     from generator.admin import export
 
@@ -138,6 +151,7 @@ def test_export_for_a_staff_server(tmp_path: Path, backend: dict[str, str], ok: 
 
 
 # --- the real editor, served by ipreg admin ----------------------------------------------------------------------
+
 
 @pytest.fixture()
 def editor(tmp_path: Path) -> Iterator[tuple[Path, str]]:
@@ -154,8 +168,14 @@ def editor(tmp_path: Path) -> Iterator[tuple[Path, str]]:
         assert target is not None
         (bin_dir / name).symlink_to(target)
     env = {"PATH": str(bin_dir), "HOME": str(tmp_path), "IPREG_TODAY": "2026-11-25", "PYTHONPATH": str(ROOT)}
-    server = subprocess.Popen([sys.executable, "-m", "generator", "admin", "--no-browser", "--port", "0"], cwd=repo, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "admin", "--no-browser", "--port", "0"],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert server.stdout is not None
     line = server.stdout.readline()
     match = re.search(r"http://127\.0\.0\.1:\d+/admin/", line)
@@ -232,8 +252,9 @@ def test_edit_a_record_in_the_form_adds_the_event_and_keeps_the_data(editor: tup
     added = after["events"].pop()
     assert added == {"date": __import__("datetime").date(2026, 11, 20), "type": "review_failed", "document": "西市监〔2026〕40号"}
     assert after == before  # nothing else in the data changed (comments and flow lists are rewritten, the values are not)
-    numstat = subprocess.run(["git", "diff", "--numstat", "--", "records/91411721MA45A0038J.yaml"], cwd=repo, capture_output=True,
-                             text=True, check=True).stdout.split()
+    numstat = subprocess.run(
+        ["git", "diff", "--numstat", "--", "records/91411721MA45A0038J.yaml"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout.split()
     added, deleted = int(numstat[0]), int(numstat[1])
     print(f"form round trip of a sample record: {added} lines added (3 of them the event), {deleted} deleted")
     assert added - 3 <= 6 and deleted <= 6, (added, deleted)  # comments, quotes and flow lists only
@@ -273,7 +294,11 @@ def test_create_an_enterprise_in_the_form_passes_the_check(editor: tuple[Path, s
     created = repo / "records" / f"{code}.yaml"
     assert created.is_file()
     data = yaml.safe_load(created.read_text(encoding="utf-8"))
-    assert data["uscc"] == code and data["patents"][0]["number"] == "202010566088.9" and isinstance(data["established"], type(data["events"][0]["date"]))
+    assert (
+        data["uscc"] == code
+        and data["patents"][0]["number"] == "202010566088.9"
+        and isinstance(data["established"], type(data["events"][0]["date"]))
+    )
     check = ipreg(repo, "check", "--today", "2026-11-25", f"records/{code}.yaml")
     assert check.returncode == 0, check.stdout
 
@@ -304,15 +329,29 @@ def test_a_save_with_errors_is_refused_with_the_chinese_findings(editor: tuple[P
     assert _api(url, {"action": "persistEntry", "params": {"dataFiles": [{"path": path, "raw": good}], "assets": []}})[0] == 200
 
 
-@pytest.mark.parametrize("payload,origin,kind,status", [
-    ({"action": "persistEntry", "params": {"dataFiles": [{"path": "records/../policy.yml", "raw": "x"}], "assets": []}}, None, "application/json", 422),
-    ({"action": "persistEntry", "params": {"dataFiles": [{"path": "mkdocs.yml", "raw": "x"}], "assets": []}}, None, "application/json", 422),
-    ({"action": "deleteFile", "params": {"path": "records/91411721MA45A0038J.yaml"}}, None, "application/json", 422),
-    ({"action": "info"}, "http://evil.example", "application/json", 403),  # another web page in the clerk's browser
-    ({"action": "info"}, None, "text/plain", 415),  # a form post from another page (no preflight)
-])
-def test_the_local_backend_writes_records_only_and_only_for_its_own_page(editor: tuple[Path, str], payload: Any, origin: str | None,
-                                                                          kind: str, status: int) -> None:
+@pytest.mark.parametrize(
+    "payload,origin,kind,status",
+    [
+        (
+            {"action": "persistEntry", "params": {"dataFiles": [{"path": "records/../policy.yml", "raw": "x"}], "assets": []}},
+            None,
+            "application/json",
+            422,
+        ),
+        (
+            {"action": "persistEntry", "params": {"dataFiles": [{"path": "mkdocs.yml", "raw": "x"}], "assets": []}},
+            None,
+            "application/json",
+            422,
+        ),
+        ({"action": "deleteFile", "params": {"path": "records/91411721MA45A0038J.yaml"}}, None, "application/json", 422),
+        ({"action": "info"}, "http://evil.example", "application/json", 403),  # another web page in the clerk's browser
+        ({"action": "info"}, None, "text/plain", 415),  # a form post from another page (no preflight)
+    ],
+)
+def test_the_local_backend_writes_records_only_and_only_for_its_own_page(
+    editor: tuple[Path, str], payload: Any, origin: str | None, kind: str, status: int
+) -> None:
     repo, url = editor
     before = {p: p.read_bytes() for p in sorted(repo.rglob("*")) if p.is_file() and ".git" not in p.parts}
     code, answer = _api(url, payload, origin, kind)
@@ -337,7 +376,7 @@ def test_the_form_shows_why_a_save_was_refused(editor: tuple[Path, str], browser
         if ((r.left >= 0 && r.right <= innerWidth && r.top >= 0) || performance.now() - t0 > 5000) done(); else requestAnimationFrame(look);
     })(); })""")
     box = notice.bounding_box()
-    assert box and 0 <= box["x"] and box["x"] + box["width"] <= 1366 and 0 <= box["y"] < 900, box  # on screen, where the clerk looks
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 1366 and 0 <= box["y"] < 900, box  # on screen, where the clerk looks
     if os.environ.get("IPREG_SHOTS"):
         page.screenshot(path=str(Path(os.environ["IPREG_SHOTS"]) / "admin-refused.png"))
     shown = notice.inner_text()
@@ -349,7 +388,9 @@ def test_the_form_shows_why_a_save_was_refused(editor: tuple[Path, str], browser
 def test_the_editor_answers_as_localhost_too(editor: tuple[Path, str]) -> None:
     """A clerk may type localhost instead of 127.0.0.1: same server, same page (Decap's API address is relative)."""
     _, url = editor
-    code, answer = _api(url.replace("127.0.0.1", "localhost"), {"action": "info"}, origin=url.replace("127.0.0.1", "localhost").rsplit("/admin/", 1)[0])
+    code, answer = _api(
+        url.replace("127.0.0.1", "localhost"), {"action": "info"}, origin=url.replace("127.0.0.1", "localhost").rsplit("/admin/", 1)[0]
+    )
     assert code == 200 and answer["publish_modes"] == ["simple"]
     import urllib.request
 

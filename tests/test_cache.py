@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from benchmarks.synth import write_registry
 from generator import checkcache
-from generator.checkcache import MAGIC, _read, _write, cache_dir, check_cached
+from generator.cachestore import MAGIC, cache_dir, key, read, sign, write
+from generator.checkcache import check_cached
 from generator.findings import Finding
 from generator.inputs import discover
 from generator.policy import load_policy
@@ -60,15 +61,15 @@ def test_a_cache_planted_in_the_checkout_is_not_trusted(tmp_path: Path) -> None:
     record = repo / "records" / f"{fixtures()['machine'].uscc}.yaml"
     record.write_text(record.read_text(encoding="utf-8").replace("legal_person: true", "legal_person: false"), encoding="utf-8")
     path = next(planted.glob("check-*.cache"))  # forge it: the edited file's signature and digest, the clean file's results
-    key = checkcache._key(planted)
-    assert key is not None
-    cache = _read(path, key)
+    secret = key(planted)
+    assert secret is not None
+    cache = read(path, secret)
     name = f"records/{record.name}"
     info = record.stat()
     sig = hash((info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns))
-    cache.index[name] = (sig, hashlib.sha256(record.read_bytes()).digest()[:16], *cache.index[name][2:])
+    cache.index[name] = cache.index[name]._replace(signature=sig, digest=hashlib.sha256(record.read_bytes()).digest()[:16])
     cache.started += 10**10  # and pretend it was written well after the edit
-    _write(path, cache, key)
+    write(path, cache, secret)
     assert _check(repo, home, cache=planted)[0] == 0  # the forged entry works where it is pointed at...
     code, out = _check(repo, home)  # ...but the default location is outside the checkout
     assert code == 1 and "art4.legal-person" in out
@@ -122,11 +123,11 @@ def test_wrong_types_and_bit_flips_read_as_an_empty_cache(tmp_path: Path) -> Non
         (str(started), index, blobs),
         ["not", "a", "tuple"],
     ]
-    key = checkcache._key(path.parent)
-    assert key is not None
+    secret = key(path.parent)
+    assert secret is not None
     for payload in wrong_shapes:
         blob = marshal.dumps(payload)
-        path.write_bytes(MAGIC + checkcache._sign(key, blob) + blob)  # valid framing and signature, wrong types
+        path.write_bytes(MAGIC + sign(secret, blob) + blob)  # valid framing and signature, wrong types
         assert _check(repo, home)[1] == expected
         assert _check(repo, home, "--verbose")[1] == _check(repo, home, "--verbose", "--no-cache")[1]
     path.write_bytes(good[: len(good) // 2])  # truncated
@@ -148,7 +149,7 @@ def test_a_cache_not_signed_with_the_users_key_is_not_used(tmp_path: Path) -> No
     index[name] = (hash((info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)),
                    hashlib.sha256(record.read_bytes()).digest()[:16], *index[name][2:])
     forged = marshal.dumps((started + 10**10, index, blobs))
-    for digest in (hashlib.sha256(forged).digest(), checkcache._sign(b"k" * 32, forged)):  # unkeyed, or another key
+    for digest in (hashlib.sha256(forged).digest(), sign(b"k" * 32, forged)):  # unkeyed, or another key
         path.write_bytes(MAGIC + digest + forged)
         code, out = _check(repo, home)
         assert code == 1 and "art4.legal-person" in out

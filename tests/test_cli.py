@@ -13,15 +13,23 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from tests.helpers import CASES, SAMPLES, sample_repo
+from tests.helpers import CASES, SAMPLES
 
 TODAY = "2026-11-25"
 
 
-def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if k not in ("IPREG_TODAY", "GITHUB_STEP_SUMMARY")}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd or sample_repo(), env=full_env, capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 @pytest.fixture()
@@ -41,8 +49,8 @@ def add_case(repo: Path, case: str, name: str | None = None) -> Path:
     return target
 
 
-def test_sample_records_pass() -> None:
-    result = run("check", "--today", TODAY)
+def test_sample_records_pass(samples: Path) -> None:
+    result = run("check", "--today", TODAY, cwd=samples)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 个错误" in result.stdout
 
@@ -66,7 +74,10 @@ def test_text_format_place_first(repo: Path) -> None:
     add_case(repo, "invalid/art5.revenue/below-threshold.yaml")
     result = run("check", "--today", TODAY, cwd=repo)
     line = next(x for x in result.stdout.splitlines() if "[art5.revenue]" in x)
-    assert re.fullmatch(r"records/91411721MA00000154\.yaml:\d+:\d+: error \[art5\.revenue\] 2024年营业收入 2,999,999 元，低于 3,000,000 元（第五条第五项）", line)
+    assert re.fullmatch(
+        r"records/91411721MA00000154\.yaml:\d+:\d+: error \[art5\.revenue\] 2024年营业收入 2,999,999 元，低于 3,000,000 元（第五条第五项）",
+        line,
+    )
 
 
 def test_github_format_and_summary(repo: Path, tmp_path: Path) -> None:
@@ -75,7 +86,11 @@ def test_github_format_and_summary(repo: Path, tmp_path: Path) -> None:
     result = run("check", "--format", "github", "--today", TODAY, cwd=repo, env={"GITHUB_STEP_SUMMARY": str(summary)})
     assert result.returncode == 1
     [line] = [x for x in result.stdout.splitlines() if "patent.number" in x]
-    expected_line = next(i for i, text in enumerate(target.read_text(encoding="utf-8").splitlines(), 1) if "ZL202010566088.8" in text and not text.startswith("#"))
+    expected_line = next(
+        i
+        for i, text in enumerate(target.read_text(encoding="utf-8").splitlines(), 1)
+        if "ZL202010566088.8" in text and not text.startswith("#")
+    )
     assert line.startswith(f"::error file=records/91411721MA00000154.yaml,line={expected_line},title=[patent.number]::")
     assert "校验位应为 9" in line
     text = summary.read_text(encoding="utf-8")
@@ -103,16 +118,35 @@ def test_today_resolution_order(repo: Path) -> None:
     assert json.loads(both.stdout)["today"] == "2026-03-04"
 
 
-@pytest.mark.parametrize("args,env", [
-    (["check", "--today", "2026-02-30"], {}),
-    (["check", "--today", "yesterday"], {}),
-    (["check"], {"IPREG_TODAY": "2026/01/01"}),
-    (["check", "no-such-dir"], {}),
-    (["check", "--format", "xml"], {}),
-    (["check", "--policy", "missing.yml"], {}),
-    (["frobnicate"], {}),
-    (["due", "--within", "-1"], {}),
-])
+@pytest.mark.parametrize("value", ["9999-12-31", "1948-12-31", "2101-01-01"])
+def test_a_day_outside_the_records_range_is_refused_in_words(repo: Path, value: str) -> None:
+    """--today past 2100 once ended in an internal error (a date overflow in ``ipreg due``, found by hypothesis)."""
+    for args, env in ((["due", "--today", value], {}), (["due"], {"IPREG_TODAY": value})):
+        result = run(*args, cwd=repo, env=env)
+        assert result.returncode == 2, result.stderr
+        assert "超出登记簿的日期范围（1949-01-01 至 2100-12-31" in result.stderr and "内部错误" not in result.stderr
+
+
+def test_the_last_day_of_the_range_works_in_every_command(repo: Path) -> None:
+    add_case(repo, "valid/advantage.yaml")
+    for args in (["check"], ["status"], ["due"], ["report", "--year", "2100"]):
+        result = run(*args, "--today", "2100-12-31", cwd=repo)
+        assert result.returncode == 0 and "内部错误" not in result.stderr, (args, result.stderr)
+
+
+@pytest.mark.parametrize(
+    "args,env",
+    [
+        (["check", "--today", "2026-02-30"], {}),
+        (["check", "--today", "yesterday"], {}),
+        (["check"], {"IPREG_TODAY": "2026/01/01"}),
+        (["check", "no-such-dir"], {}),
+        (["check", "--format", "xml"], {}),
+        (["check", "--policy", "missing.yml"], {}),
+        (["frobnicate"], {}),
+        (["due", "--within", "-1"], {}),
+    ],
+)
 def test_usage_errors_exit_2(repo: Path, args: list[str], env: dict[str, str]) -> None:
     result = run(*args, cwd=repo, env=env)
     assert result.returncode == 2, result.stdout + result.stderr
@@ -144,16 +178,30 @@ def test_all_files_reported_in_one_run(repo: Path) -> None:
     assert payload["records"] == 2
 
 
-def test_status_json_shape() -> None:
-    result = run("status", "--format", "json", "--today", TODAY)
+def test_status_json_shape(samples: Path) -> None:
+    result = run("status", "--format", "json", "--today", TODAY, cwd=samples)
     assert result.returncode == 0
     payload = json.loads(result.stdout)
     assert payload["today"] == TODAY
     rows = payload["enterprises"]
     assert [r["uscc"] for r in rows] == sorted(r["uscc"] for r in rows)
     for row in rows:
-        assert set(row) == {"uscc", "name", "category", "status", "listed", "term_start", "term_end", "grace_until", "ban_until",
-                            "review_deadline", "next_deadline", "next_deadline_kind", "cause", "file"}
+        assert set(row) == {
+            "uscc",
+            "name",
+            "category",
+            "status",
+            "listed",
+            "term_start",
+            "term_end",
+            "grace_until",
+            "ban_until",
+            "review_deadline",
+            "next_deadline",
+            "next_deadline_kind",
+            "cause",
+            "file",
+        }
     pending = next(r for r in rows if r["status"] == "pending")
     assert pending["term_start"] is None and pending["listed"] is False
     statuses = {r["status"] for r in rows}
@@ -164,28 +212,30 @@ def test_status_json_shape() -> None:
     assert withdrawn["cause"] == "withdrawn" and withdrawn["listed"] is False and withdrawn["ban_until"] is None
 
 
-def test_status_csv_and_table() -> None:
-    csv_out = run("status", "--format", "csv", "--today", TODAY).stdout.splitlines()
-    assert csv_out[0] == ("\ufeff统一社会信用代码,企业名称,类别,状态,列入公开名单,有效期起,有效期至,复核期限,保留资格至,禁止申请至,"
-                          "下一期限,下一期限事项,原因,行业代码,行业,文件")
-    table = run("status", "--today", TODAY).stdout
+def test_status_csv_and_table(samples: Path) -> None:
+    csv_out = run("status", "--format", "csv", "--today", TODAY, cwd=samples).stdout.splitlines()
+    assert csv_out[0] == (
+        "\ufeff统一社会信用代码,企业名称,类别,状态,列入公开名单,有效期起,有效期至,复核期限,保留资格至,禁止申请至,"
+        "下一期限,下一期限事项,原因,行业代码,行业,文件"
+    )
+    table = run("status", "--today", TODAY, cwd=samples).stdout
     assert "待复核" in table and "保留资格" in table
 
 
-def test_due_worklist_sorted() -> None:
-    result = run("due", "--within", "120", "--format", "json", "--today", TODAY)
+def test_due_worklist_sorted(samples: Path) -> None:
+    result = run("due", "--within", "120", "--format", "json", "--today", TODAY, cwd=samples)
     items = json.loads(result.stdout)["items"]
     assert [i["date"] for i in items] == sorted(i["date"] for i in items)
     kinds = {i["kind"] for i in items}
     assert {"lapsed", "term_end", "grace_until", "review_deadline"} <= kinds  # 复核中 listed by its review deadline, however far
-    text = run("due", "--today", TODAY).stdout
+    text = run("due", "--today", TODAY, cwd=samples).stdout
     assert "逾期未复核" in text
 
 
-def test_explain_lists_every_rule() -> None:
+def test_explain_lists_every_rule(samples: Path) -> None:
     from generator.rules.eligibility import ELIGIBILITY
 
-    result = run("explain", "records/91411721MA45A010X6.yaml", "--today", TODAY)
+    result = run("explain", "records/91411721MA45A010X6.yaml", "--today", TODAY, cwd=samples)
     assert result.returncode == 0
     for rule_id in ELIGIBILITY:
         assert f"[{rule_id}]" in result.stdout
@@ -198,14 +248,14 @@ def test_explain_broken_file(repo: Path) -> None:
     assert result.returncode == 1 and "格式错误" in result.stdout and "Traceback" not in result.stderr
 
 
-def test_internal_error_has_no_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_internal_error_has_no_traceback(samples: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from generator.commands import check
 
     def boom(*_: object) -> int:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(check, "run", boom)
-    monkeypatch.chdir(sample_repo())
+    monkeypatch.chdir(samples)
     assert main(["check", "--today", TODAY]) == 1
     err = capsys.readouterr().err
     assert "内部错误" in err and "Traceback" not in err
@@ -229,12 +279,16 @@ def test_bad_input_classes_through_the_cli(repo: Path, case: Path) -> None:
     assert all(re.search(r"[\u4e00-\u9fff]", f["message"]) for f in payload["findings"])
 
 
-def test_check_path_imports_no_site_machinery() -> None:
+def test_check_path_imports_no_site_machinery(samples: Path) -> None:
     """Pre-commit speed: ``ipreg check`` loads neither MkDocs, Jinja, icalendar nor (for valid records) jsonschema."""
-    probe = ("import sys\nfrom generator.cli import main\ncode = main(['check', '--no-cache', '--today', '2026-11-25'])\n"
-             "print(code, sorted({m.split('.')[0] for m in sys.modules} & {'mkdocs', 'material', 'jinja2', 'icalendar', 'jsonschema'}))")
+    probe = (
+        "import sys\nfrom generator.cli import main\ncode = main(['check', '--no-cache', '--today', '2026-11-25'])\n"
+        "print(code, sorted({m.split('.')[0] for m in sys.modules} & {'mkdocs', 'material', 'jinja2', 'icalendar', 'jsonschema'}))"
+    )
     env = {k: v for k, v in os.environ.items() if k != "IPREG_TODAY"}
-    result = subprocess.run([sys.executable, "-c", probe], cwd=sample_repo(), env=env, capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=samples, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.stdout.splitlines()[-1] == "0 []", result.stdout + result.stderr
 
 
@@ -252,16 +306,22 @@ def test_checking_one_file_runs_the_registry_wide_rules(repo: Path, tmp_path: Pa
         payload = json.loads(result.stdout)
         assert result.returncode == 1 and payload["records"] == 1, payload
         assert {(f["file"], f["rule"]) for f in payload["findings"] if f["severity"] == "error"} == {
-            ("records/91411721MA00000154.yaml", "registry.duplicate")}
+            ("records/91411721MA00000154.yaml", "registry.duplicate")
+        }
     whole = json.loads(run("check", "--format", "json", "--today", TODAY, *options, cwd=repo, env=env).stdout)
-    assert whole["records"] == 3 and {f["rule"] for f in whole["findings"] if f["severity"] == "error"} >= {"registry.duplicate", "art5.revenue"}
+    assert whole["records"] == 3 and {f["rule"] for f in whole["findings"] if f["severity"] == "error"} >= {
+        "registry.duplicate",
+        "art5.revenue",
+    }
 
 
-def test_sigterm_after_the_work_is_done_exits_143_with_its_output() -> None:
+def test_sigterm_after_the_work_is_done_exits_143_with_its_output(samples: Path) -> None:
     """A program keeps handling SIGTERM until it exits: one arriving after the command finished (the race a killed
     ``ipreg build`` can hit at its very end) ends the process with 143, output flushed, not by the default action."""
-    probe = ("import os, signal, sys, time\nsys.argv = ['ipreg', 'status', '--today', '2026-11-25']\n"
-             "from generator.cli import main\nmain()\nos.kill(os.getpid(), signal.SIGTERM)\ntime.sleep(10)\nprint('not reached')\n")
-    result = subprocess.run([sys.executable, "-c", probe], cwd=sample_repo(), capture_output=True, text=True, timeout=60, check=False)
+    probe = (
+        "import os, signal, sys, time\nsys.argv = ['ipreg', 'status', '--today', '2026-11-25']\n"
+        "from generator.cli import main\nmain()\nos.kill(os.getpid(), signal.SIGTERM)\ntime.sleep(10)\nprint('not reached')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=samples, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 143, (result.returncode, result.stderr)
     assert "的状态（16 家）" in result.stdout and "not reached" not in result.stdout

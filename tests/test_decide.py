@@ -41,7 +41,9 @@ def test_review_decision_for_three_records_adds_lines_only(repo: Path) -> None:
     assert "+  - date: 2026-11-20\n+    type: review_failed\n+    document: 西市监〔2026〕40号\n" in added
     check = ipreg(repo, "check", "--today", TODAY)
     assert check.returncode == 0, check.stdout
-    statuses = {row["uscc"]: row["status"] for row in json.loads(ipreg(repo, "status", "--format", "json", "--today", TODAY).stdout)["enterprises"]}
+    statuses = {
+        row["uscc"]: row["status"] for row in json.loads(ipreg(repo, "status", "--format", "json", "--today", TODAY).stdout)["enterprises"]
+    }
     assert [statuses[c] for c in codes] == ["conditional", "conditional", "revoked"]  # a second failure revokes
 
 
@@ -62,16 +64,19 @@ def test_dry_run_prints_the_diff_and_writes_nothing(repo: Path) -> None:
     assert git(repo, "status", "--porcelain", "records") == ""
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--type", "revoked", "--date", "2026-11-20", "--document", "西市监〔2026〕41号", "91411721MA00000154"], "找不到这些企业的记录"),
-    (["--type", "revoked", "--date", "2026-11-20", "--document", "西市监〔2026〕41号"], "没有给出企业"),
-    (["--type", "revoked", "--date", "2026-11-26", "--document", "西市监〔2026〕41号", VALID], "晚于今天"),
-    (["--type", "expired", "--date", "2026-11-20", "--document", "西市监〔2026〕41号", VALID], "不是决定类型"),
-    # the samples' 西市监〔2025〕31号 is dated 2025-06-10: the same number cannot name a decision of another day
-    (["--type", "revoked", "--date", "2026-11-20", "--document", "西市监〔2025〕31号", VALID], "已用于 2025-06-10"),
-    # a review of a revoked enterprise is out of order; the change would be an error: nothing is written
-    (["--type", "review_passed", "--date", "2026-11-20", "--document", "西市监〔2026〕41号", REVOKED, VALID], "会有错误"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--type", "revoked", "--date", "2026-11-20", "--document", "西市监〔2026〕41号", "91411721MA00000154"], "找不到这些企业的记录"),
+        (["--type", "revoked", "--date", "2026-11-20", "--document", "西市监〔2026〕41号"], "没有给出企业"),
+        (["--type", "revoked", "--date", "2026-11-26", "--document", "西市监〔2026〕41号", VALID], "晚于今天"),
+        (["--type", "expired", "--date", "2026-11-20", "--document", "西市监〔2026〕41号", VALID], "不是决定类型"),
+        # the samples' 西市监〔2025〕31号 is dated 2025-06-10: the same number cannot name a decision of another day
+        (["--type", "revoked", "--date", "2026-11-20", "--document", "西市监〔2025〕31号", VALID], "已用于 2025-06-10"),
+        # a review of a revoked enterprise is out of order; the change would be an error: nothing is written
+        (["--type", "review_passed", "--date", "2026-11-20", "--document", "西市监〔2026〕41号", REVOKED, VALID], "会有错误"),
+    ],
+)
 def test_bad_decisions_write_nothing(repo: Path, args: list[str], message: str) -> None:
     result = _decide(repo, *args)
     assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr, result.stderr
@@ -94,18 +99,23 @@ def test_certificate_numbers_continue_after_the_highest_of_the_year() -> None:
 
 def test_append_keeps_the_files_own_style() -> None:
     """CRLF, BOM, comments after the events, quoted values of the last event and a trailing line without newline."""
-    raw = ("\ufeff# 注释\r\nname: x\r\nevents:\r\n    -   date: 2024-01-02\r\n        type: filed\r\n"
-           "        document: \"西市监〔2024〕1号\"  # 原文\r\n# 结尾注释\r\nnote: y").encode("utf-8")
+    raw = (
+        "\ufeff# 注释\r\nname: x\r\nevents:\r\n    -   date: 2024-01-02\r\n        type: filed\r\n"
+        '        document: "西市监〔2024〕1号"  # 原文\r\n# 结尾注释\r\nnote: y'
+    ).encode("utf-8")
     out = append_event(raw, {"date": "2026-11-20", "type": "revoked", "document": "西市监〔2026〕2号"}, "records/x.yaml")
     text = out.decode("utf-8")
     assert out.startswith(b"\xef\xbb\xbf") and text.replace("\r\n", "").count("\n") == 0
-    assert ('        document: "西市监〔2024〕1号"  # 原文\r\n    -   date: 2026-11-20\r\n        type: revoked\r\n'
-            '        document: "西市监〔2026〕2号"\r\n# 结尾注释\r\nnote: y') in text
-    assert raw.decode("utf-8") in text.replace('    -   date: 2026-11-20\r\n        type: revoked\r\n        document: "西市监〔2026〕2号"\r\n', "")
+    assert (
+        '        document: "西市监〔2024〕1号"  # 原文\r\n    -   date: 2026-11-20\r\n        type: revoked\r\n'
+        '        document: "西市监〔2026〕2号"\r\n# 结尾注释\r\nnote: y'
+    ) in text
+    assert raw.decode("utf-8") in text.replace(
+        '    -   date: 2026-11-20\r\n        type: revoked\r\n        document: "西市监〔2026〕2号"\r\n', ""
+    )
 
 
 @pytest.mark.parametrize("raw", [b"name: x\n", b"events: []\n", b"events: [{date: 2024-01-02, type: filed}]\n", b"events:\n  - 1\n"])
 def test_append_refuses_what_it_cannot_extend(raw: bytes) -> None:
     with pytest.raises(DecideError):
         append_event(raw, {"date": "2026-11-20", "type": "revoked"}, "records/x.yaml")
-

@@ -57,7 +57,7 @@ def test_twenty_concurrent_decides_lose_nothing_and_number_each_certificate_once
     with ThreadPoolExecutor(max_workers=20) as pool:
         runs = list(pool.map(lambda c: ipreg(repo, "decide", "--today", TODAY, "--type", "filed", "--date", "2026-11-20",
                                              "--document", "西市监〔2026〕50号", c), codes))
-    said = [c for c, r in zip(codes, runs) if "已录入" in r.stdout]
+    said = [c for c, r in zip(codes, runs, strict=True) if "已录入" in r.stdout]
     assert said == codes, [r.stderr for r in runs if r.returncode][:3]
     certificates = []
     for code in codes:
@@ -117,8 +117,12 @@ def test_a_decide_killed_at_thirty_random_moments_leaves_all_or_nothing(tmp_path
 def _staged(repo: Path, codes: list[str], applied: int, manifest: bool) -> tuple[dict[str, bytes], dict[str, bytes]]:
     """A journal as a run killed at a given point leaves it: staged files, maybe the manifest, maybe some renamed."""
     before = {c: (repo / "records" / f"{c}.yaml").read_bytes() for c in codes}
-    after = {c: before[c] + f"  - date: 2026-11-20\n    type: filed\n    document: 西市监〔2026〕53号\n    certificate: 西知强企证〔2026〕{i + 1:03d}号\n".encode()
-             for i, c in enumerate(codes)}
+    after = {
+        c: before[c]
+        + f"  - date: 2026-11-20\n    type: filed\n    document: 西市监〔2026〕53号\n"
+        f"    certificate: 西知强企证〔2026〕{i + 1:03d}号\n".encode()
+        for i, c in enumerate(codes)
+    }
     from generator import journal
 
     calls = {"n": 0}
@@ -165,6 +169,7 @@ def test_recover_without_a_journal_does_nothing(tmp_path: Path) -> None:
 
 # --- item 11: records in odd shapes ---------------------------------------------------------------------------------
 
+
 def test_a_file_without_a_final_newline_keeps_every_old_byte_and_its_style(tmp_path: Path) -> None:
     repo, [code] = _repo(tmp_path, 1)
     path = repo / "records" / f"{code}.yaml"
@@ -173,7 +178,9 @@ def test_a_file_without_a_final_newline_keeps_every_old_byte_and_its_style(tmp_p
     result = ipreg(repo, "decide", "--today", TODAY, "--type", "filed", "--date", "2026-11-20", "--document", "西市监〔2026〕54号", code)
     assert result.returncode == 0, result.stderr
     new = path.read_bytes()
-    assert new.startswith(old + b"\n") and not new.endswith(b"\n") and new.count(b"\n") == old.count(b"\n") + 4  # date, type, document, certificate
+    assert (
+        new.startswith(old + b"\n") and not new.endswith(b"\n") and new.count(b"\n") == old.count(b"\n") + 4
+    )  # date, type, document, certificate
 
 
 def test_line_ends_follow_the_events_not_a_stray_crlf(tmp_path: Path) -> None:
@@ -181,15 +188,25 @@ def test_line_ends_follow_the_events_not_a_stray_crlf(tmp_path: Path) -> None:
     path = repo / "records" / f"{code}.yaml"
     text = path.read_bytes().replace(b"category: advantage\n", b"category: advantage  # \xe7\xb1\xbb\xe5\x88\xab\r\n", 1)
     path.write_bytes(text)
-    assert ipreg(repo, "decide", "--today", TODAY, "--type", "filed", "--date", "2026-11-20", "--document", "西市监〔2026〕55号", code).returncode == 0
+    assert (
+        ipreg(
+            repo, "decide", "--today", TODAY, "--type", "filed", "--date", "2026-11-20", "--document", "西市监〔2026〕55号", code
+        ).returncode
+        == 0
+    )
     new = path.read_bytes()
-    assert new.startswith(text) and b"\r" not in new[len(text):]
+    assert new.startswith(text) and b"\r" not in new[len(text) :]
     crlf = text.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
     path.write_bytes(crlf)
     subprocess.run(["git", "checkout", "--", "."], cwd=repo, check=True, capture_output=True)
     path.write_bytes(crlf)
-    assert ipreg(repo, "decide", "--today", TODAY, "--type", "filed", "--date", "2026-11-20", "--document", "西市监〔2026〕55号", code).returncode == 0
-    added = path.read_bytes()[len(crlf):]
+    assert (
+        ipreg(
+            repo, "decide", "--today", TODAY, "--type", "filed", "--date", "2026-11-20", "--document", "西市监〔2026〕55号", code
+        ).returncode
+        == 0
+    )
+    added = path.read_bytes()[len(crlf) :]
     assert added and added.count(b"\r\n") == added.count(b"\n")
 
 

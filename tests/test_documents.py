@@ -4,7 +4,9 @@ GB/T 9704 page geometry, the annual workbook opened with openpyxl; bad input giv
 from __future__ import annotations
 
 import io
+import re
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,8 +14,9 @@ from docx import Document
 from docx.shared import Mm
 from openpyxl import load_workbook
 
-from tests.helpers import required, scratch_checkout, tool
+from tests.helpers import ROOT, required, scratch_checkout, tool
 from tests.sitekit import ipreg
+from tests.test_golden import assert_golden
 
 TODAY = "2026-11-25"
 SITE = "https://ipreg.example.gov.cn/"
@@ -129,3 +132,20 @@ def test_annual_report_workbook(repo: Path) -> None:
     assert statuses["有效"] >= 2 and all(isinstance(n, int) for n in statuses.values())
     bad = ipreg(repo, "report", "--year", "2030", "--today", TODAY)
     assert bad.returncode == 2 and "年份" in bad.stderr
+
+
+GOLDEN_DOCUMENTS = ROOT / "tests" / "golden" / "documents"
+
+
+@pytest.mark.parametrize("kind", ["notice", "certificates", "review-letters"])
+def test_documents_match_their_golden_files(repo: Path, kind: str) -> None:
+    """The Word XML of each document (body, headers and footers), one paragraph per line: a changed word, font, size,
+    margin or page-number field shows up as a reviewed diff (UPDATE_GOLDEN=1 rewrites them, never in CI)."""
+    args = ["--within", "400"] if kind == "review-letters" else ["--document", DOC]
+    result = _docs(repo, f"out-golden-{kind}", "--kind", kind, *args)
+    assert result.returncode == 0, result.stderr
+    (path,) = (repo / f"out-golden-{kind}").glob("*.docx")
+    with zipfile.ZipFile(path) as z:
+        parts = sorted(n for n in z.namelist() if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n))
+        text = "".join(f"=== {n}\n" + re.sub(r"(?=<w:(?:p|tbl|tr|sectPr)[ >])", "\n", z.read(n).decode("utf-8")) + "\n" for n in parts)
+    assert_golden(GOLDEN_DOCUMENTS / f"{kind}.xml.txt", text)

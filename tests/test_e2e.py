@@ -17,17 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
-from tests.helpers import INSTALLER, browser_path
+from tests.helpers import browser_path, required
 from tests.sitekit import HOSTILE_NAME, build, fixtures, scratch_repo
 
-CHROMIUM = browser_path()
-if CHROMIUM is None:
-    if os.environ.get("CI"):
-        raise RuntimeError(f"Chromium or Chrome is required in CI ({INSTALLER} installs it)")
-    pytest.skip(f"Chromium or Chrome is not installed ({INSTALLER} installs it)", allow_module_level=True)
-
-from playwright.sync_api import Browser, sync_playwright
+CHROMIUM = required("Chromium or Chrome", browser_path())
 
 FIX = fixtures()
 
@@ -220,7 +215,8 @@ def test_pages_say_how_old_their_data_is(browser: Browser, base_url: str, clock:
     page.close()
 
 
-PAGE_KINDS = ["", "list/", "timeline/", "history/", "policy/", "guide/", "data/", "verify/", "statistics/", "privacy/", "sitemap/", "404.html"]
+PAGE_KINDS = ["", "list/", "timeline/", "history/", "policy/", "guide/", "data/", "verify/", "statistics/", "privacy/", "sitemap/",
+              "404.html"]
 
 
 def _page_kinds() -> list[str]:
@@ -367,8 +363,10 @@ def _verify(page: Any, base_url: str, query: str, day: str = "") -> str:
     if day:
         page.fill("#ipreg-verify-day", day)
     page.click("form#ipreg-verify button[type=submit]")
-    page.wait_for_function("document.getElementById('ipreg-verify-result').textContent.length > 10 && "
-                           "!document.getElementById('ipreg-verify-result').textContent.startsWith('正在')")
+    page.wait_for_function(
+        "document.getElementById('ipreg-verify-result').textContent.length > 10 && "
+        "!document.getElementById('ipreg-verify-result').textContent.startsWith('正在')"
+    )
     return str(page.inner_text("#ipreg-verify-result"))
 
 
@@ -390,9 +388,26 @@ def test_verify_page_checks_certificates_codes_names_and_dates(browser: Browser,
     page.close()
 
 
-@pytest.mark.parametrize("query", ["西知强企证〔2025〕001号", "西知强企证[2025]001号", "西知强企证（2025）001号", "西知强企证(2025)001号",
-                                   "西知强企证【2025】001号", "〔2025〕1号", "[2025]1号", "(2025)001号", "（2025）001号", "【2025】001号",
-                                   "2025001", "2025-1", "2025-0001", " 2025 - 001 ", "西知强企证〔2025〕0001号"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "西知强企证〔2025〕001号",
+        "西知强企证[2025]001号",
+        "西知强企证（2025）001号",
+        "西知强企证(2025)001号",
+        "西知强企证【2025】001号",
+        "〔2025〕1号",
+        "[2025]1号",
+        "(2025)001号",
+        "（2025）001号",
+        "【2025】001号",
+        "2025001",
+        "2025-1",
+        "2025-0001",
+        " 2025 - 001 ",
+        "西知强企证〔2025〕0001号",
+    ],
+)
 def test_verify_accepts_every_way_of_writing_a_certificate_number(browser: Browser, base_url: str, query: str) -> None:
     page = browser.new_page(viewport={"width": 360, "height": 740})
     answer = _verify(page, base_url, query)
@@ -411,7 +426,8 @@ def test_verify_finds_an_enterprise_by_code_its_last_characters_or_a_name_fragme
 def _answer_on_top(page: Any) -> dict[str, Any]:
     """Where the answer is, as a person sees it: inside the first screen, and the element at its centre is the answer
     itself (no search overlay or anything else on top)."""
-    return dict(page.evaluate("""() => {
+    return dict(
+        page.evaluate("""() => {
         const box = document.querySelector('#ipreg-verify-result .ipreg-verdict');
         if (!box) return {found: false};
         const title = box.querySelector('.ipreg-verdict-title').getBoundingClientRect();
@@ -420,9 +436,11 @@ def _answer_on_top(page: Any) -> dict[str, Any]:
         const hit = document.elementFromPoint(x, y);
         const lines = [...box.querySelectorAll('p')].map(p => p.getBoundingClientRect().bottom);
         return {found: true, top: r.top, status_bottom: Math.max(...lines.slice(0, 4)), height: innerHeight, on_top: box.contains(hit),
-                search_open: document.querySelector('[data-md-toggle=search]').checked, title: box.querySelector('.ipreg-verdict-title').innerText,
+                search_open: document.querySelector('[data-md-toggle=search]').checked,
+                title: box.querySelector('.ipreg-verdict-title').innerText,
                 text: box.innerText};
-    }"""))
+    }""")
+    )
 
 
 @pytest.mark.parametrize("width,height", [(360, 740), (1366, 900)])
@@ -436,7 +454,7 @@ def test_qr_code_url_shows_the_answer_on_the_first_screen(browser: Browser, base
     page.wait_for_selector("#ipreg-verify-result .ipreg-verdict")
     where = _answer_on_top(page)
     assert where["on_top"] and not where["search_open"], where
-    assert 0 <= where["top"] and where["status_bottom"] <= where["height"], where
+    assert where["top"] >= 0 and where["status_bottom"] <= where["height"], where
     assert where["title"] == "证书真实"
     for fact in (FIX["machine"].name, FIX["machine"].uscc, "有效，在公开名单中", "有效期至 2028-06-09"):
         assert fact in where["text"], fact
@@ -459,7 +477,10 @@ def test_no_page_requests_a_missing_file_or_another_host(browser: Browser, base_
     page = browser.new_page(viewport={"width": 360, "height": 740})
     bad: list[str] = []
     page.on("response", lambda r: bad.append(f"{r.status} {r.url}") if r.status >= 400 and not r.url.endswith("/no-such-page/") else None)
-    page.on("request", lambda r: bad.append(f"other host: {r.url}") if not r.url.startswith(base_url) and not r.url.startswith("data:") else None)
+    page.on(
+        "request",
+        lambda r: bad.append(f"other host: {r.url}") if not r.url.startswith(base_url) and not r.url.startswith("data:") else None,
+    )
     for path in [*_page_kinds(), "no-such-page/"]:
         page.goto(base_url + path)
         page.wait_for_load_state("networkidle")
@@ -480,9 +501,12 @@ def test_verify_lookup_is_fast_at_10000_enterprises(browser: Browser, base_url: 
     from generator.site.public import PublicEnterprise
 
     for i in range(10_000):
-        data = {"uscc": f"91411721MA{i:08d}", "name": f"西平县测试第{i}号机械制造有限公司",
-                "events": [{"date": "2025-06-10", "type": "filed", "document": "x", "certificate": f"西知强企证〔2025〕{i + 1:03d}号"}],
-                "status_intervals": [{"from": "2025-06-10", "to": None, "status": "valid", "listed": True}]}
+        data = {
+            "uscc": f"91411721MA{i:08d}",
+            "name": f"西平县测试第{i}号机械制造有限公司",
+            "events": [{"date": "2025-06-10", "type": "filed", "document": "x", "certificate": f"西知强企证〔2025〕{i + 1:03d}号"}],
+            "status_intervals": [{"from": "2025-06-10", "to": None, "status": "valid", "listed": True}],
+        }
         items.append(PublicEnterprise(data, Status("valid", True), ("2028-06-09",)))
     payload = verify_index(items, _date(2026, 11, 25), "西知强企证〔{year}〕{seq:03d}号", {})
     assert len(payload) / 10_000 < 150, len(payload) / 10_000

@@ -41,7 +41,10 @@ def verdict(rule: str, *replacements: tuple[str, str], **kw: object) -> str:
 
 @pytest.mark.parametrize("revenue,expected", [(2_999_999, "error"), (3_000_000, "pass"), (3_000_001, "pass")])
 def test_revenue_threshold(revenue: int, expected: str) -> None:
-    assert verdict("art5.revenue", ("revenue: 5000000", f"revenue: {revenue}"), ("patent_revenue: 1500000", "patent_revenue: 900000")) == expected
+    assert (
+        verdict("art5.revenue", ("revenue: 5000000", f"revenue: {revenue}"), ("patent_revenue: 1500000", "patent_revenue: 900000"))
+        == expected
+    )
 
 
 def test_revenue_message_matches_contract() -> None:
@@ -65,8 +68,14 @@ def test_training_employees_threshold(trained: int, expected: str) -> None:
 
 
 def test_training_zero_total_is_an_error_not_a_crash() -> None:
-    assert verdict("art5.training-management", ("management_rd_total: 20", "management_rd_total: 0"),
-                   ("management_rd_trained: 18", "management_rd_trained: 0")) == "error"
+    assert (
+        verdict(
+            "art5.training-management",
+            ("management_rd_total: 20", "management_rd_total: 0"),
+            ("management_rd_trained: 18", "management_rd_trained: 0"),
+        )
+        == "error"
+    )
 
 
 @pytest.mark.parametrize("established,expected", [("2022-06-09", "pass"), ("2022-06-10", "pass"), ("2022-06-11", "error")])
@@ -77,14 +86,25 @@ def test_operating_years(established: str, expected: str) -> None:
 def test_operating_years_leap_day_founding() -> None:
     # founded 2020-02-29: three years are complete on 2023-03-01
     text = ("established: 2015-03-01", "established: 2020-02-29")
-    assert verdict("art4.operating-years", text, ("date: 2025-06-10", "date: 2023-03-01"), ("  - year: 2024\n    revenue", "  - year: 2022\n    revenue")) == "pass"
+    assert (
+        verdict(
+            "art4.operating-years",
+            text,
+            ("date: 2025-06-10", "date: 2023-03-01"),
+            ("  - year: 2024\n    revenue", "  - year: 2022\n    revenue"),
+        )
+        == "pass"
+    )
     assert verdict("art4.operating-years", text, ("date: 2025-06-10", "date: 2023-02-28")) == "error"
 
 
 INFRINGEMENT = "  infringements:\n    - date: {}\n      kind: administrative\n      authority: 西平县市场监管局\n"
 
 
-@pytest.mark.parametrize("day,expected", [("2022-06-09", "pass"), ("2022-06-10", "pass"), ("2022-06-11", "error"), ("2025-06-10", "error"), ("2025-06-11", "pass")])
+@pytest.mark.parametrize(
+    "day,expected",
+    [("2022-06-09", "pass"), ("2022-06-10", "pass"), ("2022-06-11", "error"), ("2025-06-10", "error"), ("2025-06-11", "pass")],
+)
 def test_infringement_lookback(day: str, expected: str) -> None:
     assert verdict("art4.infringement", ("  infringements: []\n", INFRINGEMENT.format(day))) == expected
 
@@ -92,8 +112,15 @@ def test_infringement_lookback(day: str, expected: str) -> None:
 ABNORMAL = "  abnormal_patent_applications:\n    - notified: 2024-01-01\n{}"
 
 
-@pytest.mark.parametrize("rectified,expected", [("      rectified: 2025-06-09\n", "pass"), ("      rectified: 2025-06-10\n", "pass"),
-                                                ("      rectified: 2025-06-11\n", "error"), ("", "error")])
+@pytest.mark.parametrize(
+    "rectified,expected",
+    [
+        ("      rectified: 2025-06-09\n", "pass"),
+        ("      rectified: 2025-06-10\n", "pass"),
+        ("      rectified: 2025-06-11\n", "error"),
+        ("", "error"),
+    ],
+)
 def test_abnormal_patent(rectified: str, expected: str) -> None:
     assert verdict("art4.abnormal-patent", ("  abnormal_patent_applications: []\n", ABNORMAL.format(rectified))) == expected
 
@@ -101,24 +128,36 @@ def test_abnormal_patent(rectified: str, expected: str) -> None:
 DISHONEST = "  dishonesty:\n    - list: 严重违法失信名单\n      listed: {}\n{}"
 
 
-@pytest.mark.parametrize("listed,extra,expected", [
-    ("2025-06-11", "", "pass"),                       # listed the day after D
-    ("2025-06-10", "", "error"),
-    ("2024-01-01", "      removed: 2025-06-10\n", "pass"),
-    ("2024-01-01", "      removed: 2025-06-11\n", "error"),
-    ("2024-01-01", "      credit_repair_certificate: 修复证明001号\n", "warning"),
-])
+@pytest.mark.parametrize(
+    "listed,extra,expected",
+    [
+        ("2025-06-11", "", "pass"),  # listed the day after D
+        ("2025-06-10", "", "error"),
+        ("2024-01-01", "      removed: 2025-06-10\n", "pass"),
+        ("2024-01-01", "      removed: 2025-06-11\n", "error"),
+        ("2024-01-01", "      credit_repair_certificate: 修复证明001号\n", "warning"),
+    ],
+)
 def test_dishonesty(listed: str, extra: str, expected: str) -> None:
     assert verdict("art4.dishonesty", ("  dishonesty: []\n", DISHONEST.format(listed, extra))) == expected
 
 
 def test_owns_ip_boundaries() -> None:
-    no_patents = [("    granted: 2022-04-12\n", "    granted: 2022-04-12\n    ended: 2025-06-10\n"),
-                  ("    granted: 2024-01-09\n", "    granted: 2024-01-09\n    ended: 2025-06-10\n")]
+    no_patents = [
+        ("    granted: 2022-04-12\n", "    granted: 2022-04-12\n    ended: 2025-06-10\n"),
+        ("    granted: 2024-01-09\n", "    granted: 2024-01-09\n    ended: 2025-06-10\n"),
+    ]
     assert verdict("art4.owns-ip", *no_patents, ("expires: 2029-05-13", "expires: 2025-06-10")) == "pass"  # mark valid through its last day
     assert verdict("art4.owns-ip", *no_patents, ("expires: 2029-05-13", "expires: 2025-06-09")) == "error"
-    assert verdict("art4.owns-ip", *no_patents[:1], ("    granted: 2024-01-09\n", "    granted: 2024-01-09\n    ended: 2025-06-11\n"),
-                   ("expires: 2029-05-13", "expires: 2025-06-09")) == "pass"
+    assert (
+        verdict(
+            "art4.owns-ip",
+            *no_patents[:1],
+            ("    granted: 2024-01-09\n", "    granted: 2024-01-09\n    ended: 2025-06-11\n"),
+            ("expires: 2029-05-13", "expires: 2025-06-09"),
+        )
+        == "pass"
+    )
 
 
 @pytest.mark.parametrize("code,henan,county", [("91411721MA00000154", "pass", "pass"), ("91411700MA00000A12", "pass", "warning")])
@@ -162,19 +201,26 @@ def test_system() -> None:
     assert verdict("art5.system", ("managers: 2", "managers: 1")) == "pass"
 
 
-@pytest.mark.parametrize("version,status,since,filed,expected", [
-    ("2023", "implemented", "2025-06-10", "2025-06-10", "pass"),
-    ("2023", "implemented", "2025-06-11", "2025-06-10", "error"),   # not yet in force on D
-    ("2023", "implementing", "2024-06-01", "2025-06-10", "pass"),    # v2: 开展实施工作 is enough
-    ("2023", "implementing", "2025-06-11", "2025-06-10", "error"),
-    ("2013", "certified", "2020-01-01", "2025-12-31", "pass"),      # last day of the transition
-    ("2013", "certified", "2020-01-01", "2026-01-01", "warning"),
-    ("2013", "implemented", "2020-01-01", "2026-01-01", "pass"),
-])
+@pytest.mark.parametrize(
+    "version,status,since,filed,expected",
+    [
+        ("2023", "implemented", "2025-06-10", "2025-06-10", "pass"),
+        ("2023", "implemented", "2025-06-11", "2025-06-10", "error"),  # not yet in force on D
+        ("2023", "implementing", "2024-06-01", "2025-06-10", "pass"),  # v2: 开展实施工作 is enough
+        ("2023", "implementing", "2025-06-11", "2025-06-10", "error"),
+        ("2013", "certified", "2020-01-01", "2025-12-31", "pass"),  # last day of the transition
+        ("2013", "certified", "2020-01-01", "2026-01-01", "warning"),
+        ("2013", "implemented", "2020-01-01", "2026-01-01", "pass"),
+    ],
+)
 def test_standard(version: str, status: str, since: str, filed: str, expected: str) -> None:
     since_line = f"since: {since}" if status != "certified" else f"certificate: 165IP20000001R0M\n    since: {since}"
-    reps = [('version: "2023"', f'version: "{version}"'), ("status: implemented", f"status: {status}"),
-            ("since: 2024-06-01", since_line), ("date: 2025-06-10", f"date: {filed}")]
+    reps = [
+        ('version: "2023"', f'version: "{version}"'),
+        ("status: implemented", f"status: {status}"),
+        ("since: 2024-06-01", since_line),
+        ("date: 2025-06-10", f"date: {filed}"),
+    ]
     if filed.startswith("2026"):
         reps.append(("  - year: 2024\n    revenue", "  - year: 2025\n    revenue"))
     assert verdict("art5.standard", *reps) == expected
@@ -185,8 +231,15 @@ def test_certified_standard_needs_its_certificate() -> None:
     assert verdict("art5.standard", ("status: implemented", "status: certified\n    certificate: 165IP23000001R0M")) == "pass"
 
 
-@pytest.mark.parametrize("policies,expected", [("[management, incentive, constraint]", "pass"), ("[management, incentive]", "error"),
-                                               ("[incentive, constraint]", "error"), ("[]", "error")])
+@pytest.mark.parametrize(
+    "policies,expected",
+    [
+        ("[management, incentive, constraint]", "pass"),
+        ("[management, incentive]", "error"),
+        ("[incentive, constraint]", "error"),
+        ("[]", "error"),
+    ],
+)
 def test_policies_all_three(policies: str, expected: str) -> None:
     assert verdict("art5.policies", ("policies: [management, incentive, constraint]", f"policies: {policies}")) == expected
 
@@ -214,10 +267,15 @@ def test_protection_must_be_stated() -> None:
 
 
 def test_owns_ip_counts_registered_copyrights() -> None:
-    gone = [("    granted: 2022-04-12\n", "    granted: 2022-04-12\n    ended: 2025-06-10\n"),
-            ("    granted: 2024-01-09\n", "    granted: 2024-01-09\n    ended: 2025-06-10\n"), ("expires: 2029-05-13", "expires: 2025-06-09")]
+    gone = [
+        ("    granted: 2022-04-12\n", "    granted: 2022-04-12\n    ended: 2025-06-10\n"),
+        ("    granted: 2024-01-09\n", "    granted: 2024-01-09\n    ended: 2025-06-10\n"),
+        ("expires: 2029-05-13", "expires: 2025-06-09"),
+    ]
     assert verdict("art4.owns-ip", *gone) == "error"
-    assert verdict("art4.owns-ip", *gone, ("conduct:\n", "copyrights:\n  - number: 2024SR0000001\n    title: 测试软件\nconduct:\n")) == "pass"
+    assert (
+        verdict("art4.owns-ip", *gone, ("conduct:\n", "copyrights:\n  - number: 2024SR0000001\n    title: 测试软件\nconduct:\n")) == "pass"
+    )
 
 
 def test_missing_conduct_never_passes() -> None:
@@ -229,8 +287,10 @@ def test_missing_conduct_never_passes() -> None:
     assert [o.ok for o in outcomes("art4.infringement", (conduct, ""), pending)] == [None]  # not required before a decision
 
 
-@pytest.mark.parametrize("day,rolling,calendar", [("2022-01-01", "error", "error"), ("2021-12-31", "pass", "pass"),
-                                                  ("2022-06-11", "error", "error"), ("2025-01-02", "error", "pass")])
+@pytest.mark.parametrize(
+    "day,rolling,calendar",
+    [("2022-01-01", "error", "error"), ("2021-12-31", "pass", "pass"), ("2022-06-11", "error", "error"), ("2025-01-02", "error", "pass")],
+)
 def test_recent_years_mode(day: str, rolling: str, calendar: str) -> None:
     """D = 2025-06-10: rolling counts 2022-06-11 .. 2025-06-10; calendar counts the years 2022, 2023 and 2024."""
     rolled = verdict("art4.infringement", ("  infringements: []\n", INFRINGEMENT.format(day)))
@@ -253,7 +313,9 @@ def test_infringement_kinds_are_worded() -> None:
     admin = "  infringements:\n    - date: 2024-01-01\n      kind: administrative\n      authority: 西平县市场监管局\n"
     [o] = [o for o in outcomes("art4.infringement", ("  infringements: []\n", admin)) if o.ok is False]
     assert "行政认定" in o.message
-    [o] = [o for o in outcomes("art4.infringement", ("  infringements: []\n", admin.replace("administrative", "judicial"))) if o.ok is False]
+    [o] = [
+        o for o in outcomes("art4.infringement", ("  infringements: []\n", admin.replace("administrative", "judicial"))) if o.ok is False
+    ]
     assert "司法认定" in o.message
 
 
@@ -272,7 +334,8 @@ def test_leading_ranking_is_info_with_figures() -> None:
 
 def test_creation_ranks_within_industry() -> None:
     other = BASE.replace('"91411721MA00000154"', '"91411721MA9XP0Q72X"').replace(
-        "patents:\n", 'patents:\n  - number: "201510703489.3"\n    type: invention\n    title: 一种装置\n    granted: 2023-01-05\n', 1)
+        "patents:\n", 'patents:\n  - number: "201510703489.3"\n    type: invention\n    title: 一种装置\n    granted: 2023-01-05\n', 1
+    )
     third = BASE.replace('"91411721MA00000154"', '"93411721MA0000023Q"').replace("code: C35", "code: C13")
     docs = [load_text(BASE, FILE), load_text(other, "records/91411721MA9XP0Q72X.yaml"), load_text(third, "records/93411721MA0000023Q.yaml")]
     registry = build_registry(docs, default_policy(), TODAY)
@@ -343,14 +406,25 @@ def test_finance_year_offset_comes_from_policy() -> None:
     assert o.ok is False and "缺少 2023 年财务数据" in o.message
 
 
-@pytest.mark.parametrize("patent_revenue,need,shown", [
-    (999_999, 20, "19.9%，低于 20.0%"), (999_500, 20, "19.9%，低于 20.0%"), (1_000_000, 20, "20.0%，不低于 20.0%"),
-    (1_002_000, "20.05", "20.04%，低于 20.05%"), (1_002_499, "20.05", "20.04%，低于 20.05%"), (1_002_500, "20.05", "20.05%，不低于 20.05%"),
-    (1_000_001, "20.00001", "20.00002%，不低于 20.00001%"), (1_000_000, "20.00001", "20.00000%，低于 20.00001%"),
-])
+@pytest.mark.parametrize(
+    "patent_revenue,need,shown",
+    [
+        (999_999, 20, "19.9%，低于 20.0%"),
+        (999_500, 20, "19.9%，低于 20.0%"),
+        (1_000_000, 20, "20.0%，不低于 20.0%"),
+        (1_002_000, "20.05", "20.04%，低于 20.05%"),
+        (1_002_499, "20.05", "20.04%，低于 20.05%"),
+        (1_002_500, "20.05", "20.05%，不低于 20.05%"),
+        (1_000_001, "20.00001", "20.00002%，不低于 20.00001%"),
+        (1_000_000, "20.00001", "20.00000%，低于 20.00001%"),
+    ],
+)
 def test_share_below_threshold_never_prints_as_equal(patent_revenue: int, need: object, shown: str) -> None:
-    [o] = outcomes("art5.patent-revenue-share", ("patent_revenue: 1500000", f"patent_revenue: {patent_revenue}"),
-                   policy={"patent_revenue_share_percent": need})
+    [o] = outcomes(
+        "art5.patent-revenue-share",
+        ("patent_revenue: 1500000", f"patent_revenue: {patent_revenue}"),
+        policy={"patent_revenue_share_percent": need},
+    )
     assert shown in o.message
 
 
@@ -371,8 +445,13 @@ def test_findings_carry_their_figures_as_params() -> None:
     [finding] = [f for f in registry.findings if f.rule == "art5.revenue"]
     assert finding.as_dict()["params"] == {"year": 2024, "revenue": 2900000, "minimum": 3000000}
     [share] = outcomes("art5.patent-revenue-share", ("patent_revenue: 1500000", "patent_revenue: 999999"))
-    assert dict(share.params) == {"year": 2024, "patent_revenue": 999999, "revenue": 5000000, "percent": "19.99998",
-                                  "minimum_percent": "20"}
+    assert dict(share.params) == {
+        "year": 2024,
+        "patent_revenue": 999999,
+        "revenue": 5000000,
+        "percent": "19.99998",
+        "minimum_percent": "20",
+    }
 
 
 @pytest.mark.parametrize("notified,expected", [("2025-06-10", "error"), ("2025-06-11", "pass")])
@@ -381,12 +460,18 @@ def test_abnormal_patent_notified_on_d_counts(notified: str, expected: str) -> N
     assert verdict("art4.abnormal-patent", ("  abnormal_patent_applications: []\n", block)) == expected
 
 
-@pytest.mark.parametrize("group,trained,expected", [("management_rd", 799, "error"), ("management_rd", 800, "pass"),
-                                                    ("employees", 599, "error"), ("employees", 600, "pass")])
+@pytest.mark.parametrize(
+    "group,trained,expected",
+    [("management_rd", 799, "error"), ("management_rd", 800, "pass"), ("employees", 599, "error"), ("employees", 600, "pass")],
+)
 def test_training_thresholds_where_a_tenth_of_a_percent_matters(group: str, trained: int, expected: str) -> None:
     rule = "art5.training-management" if group == "management_rd" else "art5.training-employees"
-    reps = [("management_rd_total: 20", "management_rd_total: 1000"), ("management_rd_trained: 18", "management_rd_trained: 900"),
-            ("employees_total: 100", "employees_total: 2000"), ("employees_trained: 70", "employees_trained: 1400")]
+    reps = [
+        ("management_rd_total: 20", "management_rd_total: 1000"),
+        ("management_rd_trained: 18", "management_rd_trained: 900"),
+        ("employees_total: 100", "employees_total: 2000"),
+        ("employees_trained: 70", "employees_trained: 1400"),
+    ]
     if group == "management_rd":
         reps[1] = ("management_rd_trained: 18", f"management_rd_trained: {trained}")
     else:
@@ -396,7 +481,12 @@ def test_training_thresholds_where_a_tenth_of_a_percent_matters(group: str, trai
 
 @pytest.mark.parametrize("share,expected", [(199_999, "error"), (200_000, "pass")])
 def test_share_threshold_where_a_thousandth_matters(share: int, expected: str) -> None:
-    assert verdict("art5.patent-revenue-share", ("revenue: 5000000", "revenue: 1000000"), ("patent_revenue: 1500000", f"patent_revenue: {share}")) == expected
+    assert (
+        verdict(
+            "art5.patent-revenue-share", ("revenue: 5000000", "revenue: 1000000"), ("patent_revenue: 1500000", f"patent_revenue: {share}")
+        )
+        == expected
+    )
 
 
 def test_budget_of_one_yuan_is_a_budget() -> None:
@@ -405,7 +495,7 @@ def test_budget_of_one_yuan_is_a_budget() -> None:
 
 
 def test_without_ip_management() -> None:
-    block = BASE[BASE.index("ip_management:\n"):BASE.index("finance:\n")]
+    block = BASE[BASE.index("ip_management:\n") : BASE.index("finance:\n")]
     assert verdict("art5.system", (block, "")) == "error"
     assert verdict("art5.standard", (block, "")) == "error"
     assert verdict("art5.policies", (block, "")) == "error"
@@ -413,8 +503,13 @@ def test_without_ip_management() -> None:
 
 
 def test_violation_review_counts_today_and_lists_in_date_order() -> None:
-    both = ("  infringements: []\n", ("  infringements:\n    - date: 2026-11-25\n      kind: judicial\n      authority: 驻马店市中级人民法院\n"
-                                     "    - date: 2026-01-05\n      kind: administrative\n      authority: 西平县市场监管局\n"))
+    both = (
+        "  infringements: []\n",
+        (
+            "  infringements:\n    - date: 2026-11-25\n      kind: judicial\n      authority: 驻马店市中级人民法院\n"
+            "    - date: 2026-01-05\n      kind: administrative\n      authority: 西平县市场监管局\n"
+        ),
+    )
     found = outcomes("art8.violation-review", both)
     assert [o.path for o in found] == [("conduct", "infringements", 1), ("conduct", "infringements", 0)]  # oldest first
     assert all(o.ok is False for o in found)

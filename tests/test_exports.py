@@ -37,7 +37,7 @@ def test_status_csv_has_bom_chinese_headers_and_labels(repo: Path) -> None:
     rows = _csv(result.stdout.lstrip("\ufeff"))
     assert "\r\n" in result.stdout or result.stdout.count("\n") == len(rows)  # CRLF lines (text mode may fold them)
     header, body = rows[0], rows[1:]
-    by_code = {r[0]: dict(zip(header, r)) for r in body}
+    by_code = {r[0]: dict(zip(header, r, strict=True)) for r in body}
     machine = by_code[fixtures()["machine"].uscc]
     assert (machine["类别"], machine["状态"], machine["列入公开名单"], machine["行业代码"]) == ("知识产权优势企业", "有效", "是", "C35")
     assert by_code[fixtures()["revoked"].uscc]["原因"] == "重大违法违规，取消资格"
@@ -62,8 +62,12 @@ def test_due_csv(repo: Path) -> None:
     assert result.returncode == 0, result.stderr
     rows = _csv(result.stdout.lstrip("\ufeff"))
     assert result.stdout.startswith("\ufeff") and rows[0] == ["日期", "事项", "状态", "统一社会信用代码", "企业名称", "文件"]
-    assert len(rows) > 1 and all(r[1] in ("有效期届满", "复核期限届满", "保留资格期届满", "禁止申请期届满", "逾期未复核，须录入结果") for r in rows[1:])
-    filtered = _csv(ipreg(repo, "due", "--format", "csv", "--within", "400", "--today", TODAY, "--status", "保留资格").stdout.lstrip("\ufeff"))
+    assert len(rows) > 1 and all(
+        r[1] in ("有效期届满", "复核期限届满", "保留资格期届满", "禁止申请期届满", "逾期未复核，须录入结果") for r in rows[1:]
+    )
+    filtered = _csv(
+        ipreg(repo, "due", "--format", "csv", "--within", "400", "--today", TODAY, "--status", "保留资格").stdout.lstrip("\ufeff")
+    )
     assert {r[2] for r in filtered[1:]} == {"保留资格"}
 
 
@@ -98,8 +102,22 @@ def test_libreoffice_opens_the_exports_with_text_codes(repo: Path, tmp_path: Pat
     xlsx = tmp_path / "status.xlsx"
     assert ipreg(repo, "status", "--format", "xlsx", "-o", str(xlsx), "--today", TODAY).returncode == 0
     out = tmp_path / "out"
-    result = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1",
-                             "--outdir", str(out), str(xlsx)], capture_output=True, text=True, timeout=180, check=False)
+    result = subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1",
+            "--outdir",
+            str(out),
+            str(xlsx),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     text = (out / "status.csv").read_text(encoding="utf-8", errors="replace")
     assert DIGITS in text and "E+17" not in text and "有效" in text

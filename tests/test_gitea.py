@@ -86,7 +86,9 @@ class _Gitea(BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def server() -> Iterator[tuple[str, type[_Gitea]]]:
-    handler = type("Handler", (_Gitea,), {"comments": [{"id": 1, "body": "另一位审核人的评论", "user": {"login": "reviewer"}}], "calls": []})
+    handler = type(
+        "Handler", (_Gitea,), {"comments": [{"id": 1, "body": "另一位审核人的评论", "user": {"login": "reviewer"}}], "calls": []}
+    )
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -142,15 +144,19 @@ class _Elsewhere(BaseHTTPRequestHandler):
     do_POST = do_GET
 
 
-@pytest.mark.parametrize("quirk,words", [
-    (("GET", 301, "ELSEWHERE"), "没有跟随"),
-    (("POST", 302, "ELSEWHERE"), "没有跟随"),
-    (("GET", 200, "<html><body>请登录</body></html>"), "不是 JSON"),
-    (("POST", 200, "<html>代理错误</html>"), "不是 JSON"),
-    (("POST", 300, "x"), "返回 300"),
-])
-def test_redirects_and_answers_that_are_not_json_fail_in_chinese(tmp_path: Path, server: tuple[str, type[_Gitea]], quirk: tuple[str, int, str],
-                                                                 words: str, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "quirk,words",
+    [
+        (("GET", 301, "ELSEWHERE"), "没有跟随"),
+        (("POST", 302, "ELSEWHERE"), "没有跟随"),
+        (("GET", 200, "<html><body>请登录</body></html>"), "不是 JSON"),
+        (("POST", 200, "<html>代理错误</html>"), "不是 JSON"),
+        (("POST", 300, "x"), "返回 300"),
+    ],
+)
+def test_redirects_and_answers_that_are_not_json_fail_in_chinese(
+    tmp_path: Path, server: tuple[str, type[_Gitea]], quirk: tuple[str, int, str], words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The token never goes to another origin; a POST turned into a GET never reads as posted; HTML is not an answer."""
     url, handler = server
     other = ThreadingHTTPServer(("127.0.0.1", 0), _Elsewhere)
@@ -169,8 +175,9 @@ def test_redirects_and_answers_that_are_not_json_fail_in_chinese(tmp_path: Path,
         other.server_close()
 
 
-def test_comment_errors_are_chinese_and_not_tracebacks(tmp_path: Path, server: tuple[str, type[_Gitea]],
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_comment_errors_are_chinese_and_not_tracebacks(
+    tmp_path: Path, server: tuple[str, type[_Gitea]], capsys: pytest.CaptureFixture[str]
+) -> None:
     url, _ = server
     summary = tmp_path / "summary.md"
     summary.write_text("x", encoding="utf-8")
@@ -193,7 +200,10 @@ def test_publish_rsync_only_replaces_its_own_site(tmp_path: Path) -> None:
     (site / "index.html").write_text("new", encoding="utf-8")
     (site / "list" / "index.html").write_text("list", encoding="utf-8")
     web = tmp_path / "www" / "ipreg"
-    run = lambda *a: subprocess.run([str(script), *map(str, a)], capture_output=True, text=True, timeout=60, check=False)
+
+    def run(*a: object) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(script), *map(str, a)], capture_output=True, text=True, timeout=60, check=False)
+
     assert run(site, web).returncode == 0 and (web / "list" / "index.html").read_text(encoding="utf-8") == "list"
     (web / "old.html").write_text("gone", encoding="utf-8")  # a page the new site no longer has
     assert run(site, web).returncode == 0 and not (web / "old.html").exists()
@@ -227,15 +237,18 @@ def _site(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("shell", ["bash", "dash"])
-@pytest.mark.parametrize("remote,where", [
-    ("~/realsite", "home/realsite"),
-    ("~", None),  # the home itself has other content: refused
-    ("www/ipreg", "home/www/ipreg"),  # relative to the remote home
-    ("~bob/site", None),  # another user's home: cannot be resolved here, refused
-    ("ABS/网站 目录/it's \"site\"", "abs/网站 目录/it's \"site\""),  # Chinese, a space and quotes, under LC_ALL=C
-    ("ABS/已有内容", None),  # someone else's folder: refused, untouched
-    ("ABS/-rf", "abs/-rf"),
-])
+@pytest.mark.parametrize(
+    "remote,where",
+    [
+        ("~/realsite", "home/realsite"),
+        ("~", None),  # the home itself has other content: refused
+        ("www/ipreg", "home/www/ipreg"),  # relative to the remote home
+        ("~bob/site", None),  # another user's home: cannot be resolved here, refused
+        ('ABS/网站 目录/it\'s "site"', 'abs/网站 目录/it\'s "site"'),  # Chinese, a space and quotes, under LC_ALL=C
+        ("ABS/已有内容", None),  # someone else's folder: refused, untouched
+        ("ABS/-rf", "abs/-rf"),
+    ],
+)
 def test_publish_rsync_to_a_remote_shell_that_is_not_bash(tmp_path: Path, shell: str, remote: str, where: str | None) -> None:
     """The path is checked and written as the same resolved path, passed without shell quoting: ~ resolved by the remote
     side, Chinese paths under LC_ALL=C with dash, spaces and quotes; nothing outside the target is created or emptied."""
@@ -256,8 +269,15 @@ def test_publish_rsync_to_a_remote_shell_that_is_not_bash(tmp_path: Path, shell:
     before = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
     env = {**os.environ, "IPREG_SSH": str(fake), "FAKE_HOME": str(home), "FAKE_SHELL": shutil.which(shell) or shell, "LC_ALL": "C"}
     target = "deploy@web:" + remote.replace("ABS", str(absolute))
-    result = subprocess.run([str(ROOT / "tools" / "publish-rsync"), str(site), target], capture_output=True, text=True, timeout=60,
-                            env=env, cwd=tmp_path, check=False)
+    result = subprocess.run(
+        [str(ROOT / "tools" / "publish-rsync"), str(site), target],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
     after = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
     assert not any(Path(p).name == "~" or "~" in Path(p).parts for p in after)  # no junk folder named ~ anywhere
     assert (home / "notes.txt").read_text(encoding="utf-8") == "the deploy user's own file"

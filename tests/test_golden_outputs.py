@@ -1,6 +1,6 @@
 """Golden files for every public output format: the open data (JSON, CSV, iCalendar, Atom, the verification index,
-per-enterprise JSON) built from the frozen samples on a fixed day. A changed field, label, date convention or escape
-shows up as a reviewed diff; UPDATE_GOLDEN=1 rewrites them on a developer's machine, never in CI."""
+per-enterprise JSON) built from the frozen samples on a fixed day (the Word documents: tests/test_documents.py). A changed field,
+label, date convention or escape shows up as a reviewed diff; UPDATE_GOLDEN=1 rewrites them on a developer's machine, never in CI."""
 
 from __future__ import annotations
 

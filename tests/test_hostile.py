@@ -19,7 +19,7 @@ import pytest
 from generator.policy import default_policy
 from generator.registry import build_registry
 from generator.reporters import format_json, format_text
-from tests.helpers import CASES, case_today, expectations, load_case, sample_repo
+from tests.helpers import CASES, case_today, expectations, load_case
 from tests.sitekit import build, fixtures, ipreg, scratch_repo
 
 HOSTILE = sorted(p for p in (CASES / "hostile").iterdir() if p.suffix == ".yaml" or p.is_dir())
@@ -41,9 +41,9 @@ def test_hostile_case(case: Path) -> None:
     assert all(CJK.search(f.message) and f.line >= 1 for f in registry.findings)
 
 
-def test_whole_corpus_through_the_cli_has_no_traceback() -> None:
+def test_whole_corpus_through_the_cli_has_no_traceback(samples: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "generator", "check", "--format", "json", "--today", "2026-11-25",
-                             str(CASES / "hostile")], cwd=sample_repo(), capture_output=True, text=True, timeout=300, check=False)
+                             str(CASES / "hostile")], cwd=samples, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 1 and result.stderr == ""
     payload = json.loads(result.stdout)
     files = {f["file"] for f in payload["findings"] if f["severity"] == "error"}

@@ -42,7 +42,9 @@ def test_stdnum_alone_misses_position_17() -> None:
     assert problem is not None and "第 17 位" in problem
 
 
-@pytest.mark.parametrize("code,expected", [("91410000MA9ABCDEF0", "第 17 位"), ("91350100M000100Y4Z", "18 位"), ("91350100M000100Y44", "第 18 位")])
+@pytest.mark.parametrize(
+    "code,expected", [("91410000MA9ABCDEF0", "第 17 位"), ("91350100M000100Y4Z", "18 位"), ("91350100M000100Y44", "第 18 位")]
+)
 def test_known_bad_uscc(code: str, expected: str) -> None:
     problem = ids.uscc_problem(code)
     assert problem is not None and expected in problem
@@ -80,16 +82,19 @@ def test_real_patent_numbers_pass(number: str, kind: str | None) -> None:
 def test_patent_one_changed_digit_fails(number: str, kind: str | None) -> None:
     digits_at = [i for i, c in enumerate(number) if c.isdigit()]
     for pos in (digits_at[-2], digits_at[-1] if number[-1].isdigit() else digits_at[-2]):
-        changed = number[:pos] + str((int(number[pos]) + 1) % 10) + number[pos + 1:]
+        changed = number[:pos] + str((int(number[pos]) + 1) % 10) + number[pos + 1 :]
         assert ids.patent_problem(changed, None) is not None, changed
 
 
-@pytest.mark.parametrize("number,kind,ok", [
-    ("ZL202010566088.9", "utility_model", False),
-    ("ZL202010566088.9", "design", False),
-    ("ZL202322865413.3", "invention", False),
-    ("ZL202322865413.3", "utility_model", True),
-])
+@pytest.mark.parametrize(
+    "number,kind,ok",
+    [
+        ("ZL202010566088.9", "utility_model", False),
+        ("ZL202010566088.9", "design", False),
+        ("ZL202322865413.3", "invention", False),
+        ("ZL202322865413.3", "utility_model", True),
+    ],
+)
 def test_patent_type_digit_agrees(number: str, kind: str, ok: bool) -> None:
     assert (ids.patent_problem(number, kind) is None) is ok
 
@@ -101,9 +106,20 @@ def test_patent_parts() -> None:
     assert ids.patent_parts("2020105660889") is None
 
 
-@pytest.mark.parametrize("number,ok", [
-    ("12345678", True), ("1", True), ("G1234567", True), ("123456789", True),
-    ("第12345678号", False), ("012345", False), ("1234567890", False), ("G12", False), ("TM123", False), ("", False),
-])
+@pytest.mark.parametrize(
+    "number,ok",
+    [
+        ("12345678", True),
+        ("1", True),
+        ("G1234567", True),
+        ("123456789", True),
+        ("第12345678号", False),
+        ("012345", False),
+        ("1234567890", False),
+        ("G12", False),
+        ("TM123", False),
+        ("", False),
+    ],
+)
 def test_trademark_numbers(number: str, ok: bool) -> None:
     assert (ids.trademark_problem(number) is None) is ok

@@ -55,7 +55,12 @@ def test_term_boundaries(today: str, expected: str) -> None:
 
 def test_valid_fields() -> None:
     st_ = at("2025-01-01", FILED)
-    assert (st_.term_start, st_.term_end, st_.next_deadline, st_.next_deadline_kind) == (D("2024-03-15"), D("2027-03-14"), D("2027-03-14"), "term_end")
+    assert (st_.term_start, st_.term_end, st_.next_deadline, st_.next_deadline_kind) == (
+        D("2024-03-15"),
+        D("2027-03-14"),
+        D("2027-03-14"),
+        "term_end",
+    )
     assert st_.grace_until is None and st_.ban_until is None and st_.review_deadline == D("2028-03-14")
 
 
@@ -88,9 +93,14 @@ def test_grace_boundaries(today: str, expected: str) -> None:
         assert (st_.next_deadline, st_.next_deadline_kind) == (D("2028-03-31"), "grace_until")
 
 
-@pytest.mark.parametrize("kind,expected,cause", [("review_failed", "revoked", "review_failed_lapsed"),
-                                                 ("review_absent", "revoked", "review_absent_lapsed"),
-                                                 ("review_passed", "valid", None)])
+@pytest.mark.parametrize(
+    "kind,expected,cause",
+    [
+        ("review_failed", "revoked", "review_failed_lapsed"),
+        ("review_absent", "revoked", "review_absent_lapsed"),
+        ("review_passed", "valid", None),
+    ],
+)
 def test_result_after_lapse(kind: str, expected: str, cause: str | None) -> None:
     st_ = at("2028-06-01", FILED, ("2028-05-01", kind))  # lapsed since 2028-03-15
     assert st_.status == expected and st_.cause == cause and st_.problems == ()
@@ -146,8 +156,10 @@ def test_grace_never_ends_before_the_term() -> None:
     assert st_.grace_until == D("2027-03-14") and st_.status == "conditional"
 
 
-@pytest.mark.parametrize("kind,status,cause", [("review_absent", "revoked", "review_absent"), ("withdrawn", "withdrawn", "withdrawn"),
-                                               ("revoked", "revoked", "revoked")])
+@pytest.mark.parametrize(
+    "kind,status,cause",
+    [("review_absent", "revoked", "review_absent"), ("withdrawn", "withdrawn", "withdrawn"), ("revoked", "revoked", "revoked")],
+)
 def test_terminal_events(kind: str, status: str, cause: str) -> None:
     day = "2027-01-01" if kind == "review_absent" else "2025-06-01"
     st_ = at("2027-02-01", FILED, (day, kind))
@@ -346,7 +358,7 @@ def test_intervals_agree_with_the_status_of_every_day(raw: list[tuple[int, str]]
     evs = _events(raw)
     today = BASE_DAY + timedelta(days=offset)
     spans = intervals(evs, POLICY, today)
-    for (start, end, _), (nxt, _, _) in itertools.pairwise(spans):
+    for (_, end, _), (nxt, _, _) in itertools.pairwise(spans):
         assert end is not None and end + timedelta(days=1) == nxt
     if spans:
         assert spans[-1][1] is None and spans[0][0] == min(e.date for e in evs if e.date <= today)
@@ -388,35 +400,46 @@ def _check_intervals_around_every_boundary(evs: list[Event]) -> int:
     return checked
 
 
-@pytest.mark.parametrize("history", [
-    [FILED],
-    [FILED, ("2027-02-01", "review_passed")],
-    [FILED, ("2027-03-20", "review_failed")],
-    [FILED, ("2027-03-20", "review_failed"), ("2028-01-10", "review_failed")],
-    [FILED, ("2026-05-01", "revoked"), ("2029-05-01", "filed")],
-    [FILED, ("2026-05-01", "withdrawn")],
-    [("2024-01-10", "applied"), ("2024-03-15", "filed")],
-])
+@pytest.mark.parametrize(
+    "history",
+    [
+        [FILED],
+        [FILED, ("2027-02-01", "review_passed")],
+        [FILED, ("2027-03-20", "review_failed")],
+        [FILED, ("2027-03-20", "review_failed"), ("2028-01-10", "review_failed")],
+        [FILED, ("2026-05-01", "revoked"), ("2029-05-01", "filed")],
+        [FILED, ("2026-05-01", "withdrawn")],
+        [("2024-01-10", "applied"), ("2024-03-15", "filed")],
+    ],
+)
 def test_intervals_on_every_day_around_every_boundary(history: list[tuple[str, str]]) -> None:
     """Every day around each boundary, not one random day: a span that begins a day late (the first day of 待复核 shown
     as 有效) or a span that begins tomorrow fails here."""
     assert _check_intervals_around_every_boundary(events(*history)) > 50
 
 
-@pytest.mark.parametrize("history,public", [
-    ([FILED], [FILED]),
-    ([("2024-01-10", "applied"), FILED], [FILED]),  # the application of a decided cycle is not published itself
-    ([("2024-01-10", "applied")], []),  # pending
-    ([("2024-01-10", "applied"), ("2024-02-01", "withdrawn")], []),  # withdrawn before any decision
-    ([FILED, ("2026-05-01", "revoked"), ("2029-06-01", "applied")], [FILED, ("2026-05-01", "revoked")]),
-    ([FILED, ("2026-05-01", "withdrawn"), ("2026-09-01", "applied")], [FILED, ("2026-05-01", "withdrawn")]),
-    ([FILED, ("2026-05-01", "withdrawn"), ("2026-09-01", "applied"), ("2026-10-01", "withdrawn")], [FILED, ("2026-05-01", "withdrawn")]),
-    ([FILED, ("2026-05-01", "withdrawn"), ("2026-09-01", "applied"), ("2026-12-01", "filed")],
-     [FILED, ("2026-05-01", "withdrawn"), ("2026-12-01", "filed")]),
-    ([("2020-01-10", "applied"), ("2020-02-01", "withdrawn"), FILED], [FILED]),
-    ([FILED, ("2028-05-01", "applied")], [FILED]),  # lapsed, then applies again
-    ([FILED, ("2026-05-01", "revoked"), ("2029-05-01", "filed")], [FILED, ("2026-05-01", "revoked"), ("2029-05-01", "filed")]),
-])
+@pytest.mark.parametrize(
+    "history,public",
+    [
+        ([FILED], [FILED]),
+        ([("2024-01-10", "applied"), FILED], [FILED]),  # the application of a decided cycle is not published itself
+        ([("2024-01-10", "applied")], []),  # pending
+        ([("2024-01-10", "applied"), ("2024-02-01", "withdrawn")], []),  # withdrawn before any decision
+        ([FILED, ("2026-05-01", "revoked"), ("2029-06-01", "applied")], [FILED, ("2026-05-01", "revoked")]),
+        ([FILED, ("2026-05-01", "withdrawn"), ("2026-09-01", "applied")], [FILED, ("2026-05-01", "withdrawn")]),
+        (
+            [FILED, ("2026-05-01", "withdrawn"), ("2026-09-01", "applied"), ("2026-10-01", "withdrawn")],
+            [FILED, ("2026-05-01", "withdrawn")],
+        ),
+        (
+            [FILED, ("2026-05-01", "withdrawn"), ("2026-09-01", "applied"), ("2026-12-01", "filed")],
+            [FILED, ("2026-05-01", "withdrawn"), ("2026-12-01", "filed")],
+        ),
+        ([("2020-01-10", "applied"), ("2020-02-01", "withdrawn"), FILED], [FILED]),
+        ([FILED, ("2028-05-01", "applied")], [FILED]),  # lapsed, then applies again
+        ([FILED, ("2026-05-01", "revoked"), ("2029-05-01", "filed")], [FILED, ("2026-05-01", "revoked"), ("2029-05-01", "filed")]),
+    ],
+)
 def test_public_events_keep_every_decided_cycle_and_no_application(history: list[tuple[str, str]], public: list[tuple[str, str]]) -> None:
     from generator.lifecycle import public_events
 
@@ -440,5 +463,6 @@ def test_a_later_application_changes_nothing_public(raw: list[tuple[int, str]], 
     public = public_events(evs)
     assert public_events(evs + more) == public
     assert replay(public, POLICY, today) == replay(public_events(evs + more), POLICY, today)
-    assert [(a, b, s.status) for a, b, s in intervals(public, POLICY, today)] == \
-        [(a, b, s.status) for a, b, s in intervals(public_events(evs + more), POLICY, today)]
+    assert [(a, b, s.status) for a, b, s in intervals(public, POLICY, today)] == [
+        (a, b, s.status) for a, b, s in intervals(public_events(evs + more), POLICY, today)
+    ]

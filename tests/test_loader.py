@@ -53,7 +53,10 @@ def test_alias_bomb_is_refused_without_expanding() -> None:
 
 
 def test_deep_nesting_is_a_finding_not_a_crash() -> None:
-    for text in ["x: " + "[" * 10_000 + "]" * 10_000 + "\n", "".join("  " * i + f"k{i}:\n" for i in range(MAX_DEPTH + 5)) + "  " * (MAX_DEPTH + 5) + "v: 1\n"]:
+    for text in [
+        "x: " + "[" * 10_000 + "]" * 10_000 + "\n",
+        "".join("  " * i + f"k{i}:\n" for i in range(MAX_DEPTH + 5)) + "  " * (MAX_DEPTH + 5) + "v: 1\n",
+    ]:
         loaded = load_text(text, "deep.yaml")
         assert loaded.data is None
         assert [f.rule for f in loaded.findings] == ["yaml.syntax"]
@@ -67,12 +70,15 @@ def test_huge_inputs_load() -> None:
     assert loaded.findings == () and loaded.data is not None and len(loaded.data["a"]) == 50_000
 
 
-@pytest.mark.parametrize("raw,needle", [
-    ("名称: 测试\n".encode("gbk"), "GBK"),
-    ("a: 1\n".encode("utf-16"), "UTF-16"),
-    (b"a: 1\x00\n", "NUL"),
-    (b"a: \xff\xfe\xfd\n", "UTF-8"),
-])
+@pytest.mark.parametrize(
+    "raw,needle",
+    [
+        ("名称: 测试\n".encode("gbk"), "GBK"),
+        ("a: 1\n".encode("utf-16"), "UTF-16"),
+        (b"a: 1\x00\n", "NUL"),
+        (b"a: \xff\xfe\xfd\n", "UTF-8"),
+    ],
+)
 def test_encodings(raw: bytes, needle: str) -> None:
     [finding] = load_bytes(raw, "enc.yaml").findings
     assert finding.rule == "yaml.syntax" and needle in finding.message
@@ -83,12 +89,15 @@ def test_bom_and_crlf_are_fine() -> None:
     assert loaded.findings == () and loaded.data == {"a": 1, "b": "中"}
 
 
-@pytest.mark.parametrize("text,line", [
-    ("a: 1\n\tb: 2\n", 2),
-    ("a: \"open\nb: 2\nc: \"x\"\n", 1),
-    ("a: 'open\nb: 2\n", 1),
-    ("a: b: c\n", 1),
-])
+@pytest.mark.parametrize(
+    "text,line",
+    [
+        ("a: 1\n\tb: 2\n", 2),
+        ('a: "open\nb: 2\nc: "x"\n', 1),
+        ("a: 'open\nb: 2\n", 1),
+        ("a: b: c\n", 1),
+    ],
+)
 def test_syntax_errors_point_at_the_line(text: str, line: int) -> None:
     [finding] = load_text(text, "s.yaml").findings
     assert (finding.rule, finding.line) == ("yaml.syntax", line)

@@ -69,6 +69,7 @@ def test_wheelhouse_installs_with_no_index(tmp_path: Path) -> None:
     shutil.rmtree(work / "wheelhouse")
     (work / "wheelhouse").mkdir()
     (work / "wheelhouse" / "mine.txt").write_text("keep", encoding="utf-8")
-    refused = subprocess.run(["make", "-s", "wheelhouse", f"PYTHON={sys.executable}"], cwd=work, capture_output=True, text=True, timeout=900,
-                             check=False)
+    refused = subprocess.run(
+        ["make", "-s", "wheelhouse", f"PYTHON={sys.executable}"], cwd=work, capture_output=True, text=True, timeout=900, check=False
+    )
     assert refused.returncode != 0 and "没有改动它" in refused.stderr and (work / "wheelhouse" / "mine.txt").is_file()

@@ -13,12 +13,30 @@ from tests.sitekit import fixtures, ipreg
 
 TODAY = "2026-11-25"
 FILLED = {
-    "established": "2015-03-01", "code": "C35", "name": "专用设备制造业", "-": "玉米脱粒机", "number": ["\"ZL202010566088.9\"", "\"12345678\""],
-    "title": "一种脱粒滚筒", "granted": "2022-04-12", "class": "7", "registered": "2019-05-14", "expires": "2029-05-13",
-    "leader": "副总经理", "managers": "2", "budget": "200000", "since": "2024-06-01", "year": ["2025", "2025"],
-    "revenue": "5000000", "patent_revenue": "1500000", "management_rd_total": "20", "management_rd_trained": "18",
-    "employees_total": "100", "employees_trained": "70", "basis": "县内同行业发明专利授权量第一（测试用）",
-    "agencies: [": "西平县测试知识产权代理事务所", "date": "2026-10-20",
+    "established": "2015-03-01",
+    "code": "C35",
+    "name": "专用设备制造业",
+    "-": "玉米脱粒机",
+    "number": ['"ZL202010566088.9"', '"12345678"'],
+    "title": "一种脱粒滚筒",
+    "granted": "2022-04-12",
+    "class": "7",
+    "registered": "2019-05-14",
+    "expires": "2029-05-13",
+    "leader": "副总经理",
+    "managers": "2",
+    "budget": "200000",
+    "since": "2024-06-01",
+    "year": ["2025", "2025"],
+    "revenue": "5000000",
+    "patent_revenue": "1500000",
+    "management_rd_total": "20",
+    "management_rd_trained": "18",
+    "employees_total": "100",
+    "employees_trained": "70",
+    "basis": "县内同行业发明专利授权量第一（测试用）",
+    "agencies: [": "西平县测试知识产权代理事务所",
+    "date": "2026-10-20",
 }
 
 
@@ -44,7 +62,7 @@ def scratch(tmp_path: Path) -> Path:
 
 def test_new_writes_a_template_that_passes_once_filled(tmp_path: Path) -> None:
     repo = scratch(tmp_path)
-    result = ipreg(repo, "new", "--uscc", "91411721MA00000154", "--name", "西平县测试示例\"引号\"机械有限公司")
+    result = ipreg(repo, "new", "--uscc", "91411721MA00000154", "--name", '西平县测试示例"引号"机械有限公司')
     assert result.returncode == 0, result.stderr
     target = repo / "records" / "91411721MA00000154.yaml"
     text = target.read_text(encoding="utf-8")
@@ -56,7 +74,7 @@ def test_new_writes_a_template_that_passes_once_filled(tmp_path: Path) -> None:
     filled = ipreg(repo, "check", "--today", TODAY)
     assert filled.returncode == 0, filled.stdout
     status = json.loads(ipreg(repo, "status", "--format", "json", "--today", TODAY).stdout)["enterprises"][0]
-    assert status["status"] == "pending" and status["name"] == "西平县测试示例\"引号\"机械有限公司"
+    assert status["status"] == "pending" and status["name"] == '西平县测试示例"引号"机械有限公司'
 
 
 def test_new_refuses_bad_code_and_existing_file(tmp_path: Path) -> None:
@@ -90,7 +108,10 @@ def test_diff_between_two_commits(tmp_path: Path) -> None:
     # the change: one enterprise is revoked, one passes its review, one new enterprise is filed
     revoked = leaving.text + "  - date: 2026-09-01\n    type: revoked\n    document: 西市监〔2026〕30号\n"
     (repo / "records" / f"{leaving.uscc}.yaml").write_text(revoked, encoding="utf-8")
-    passed = changing.text.replace("  - year: 2022\n", "  - year: 2025\n") + "  - date: 2026-11-20\n    type: review_passed\n    document: 西市监〔2026〕40号\n"
+    passed = (
+        changing.text.replace("  - year: 2022\n", "  - year: 2025\n")
+        + "  - date: 2026-11-20\n    type: review_passed\n    document: 西市监〔2026〕40号\n"
+    )
     (repo / "records" / f"{changing.uscc}.yaml").write_text(passed, encoding="utf-8")
     newcomer = fx["revoked"].text.replace("  - date: 2026-01-15\n    type: revoked\n    document: 西市监〔2026〕2号\n", "")
     newcomer = newcomer.replace("date: 2025-06-10", "date: 2024-01-02")
@@ -103,14 +124,20 @@ def test_diff_between_two_commits(tmp_path: Path) -> None:
     assert [e["uscc"] for e in d["entered"]] == [fx["revoked"].uscc]
     assert [e["uscc"] for e in d["left"]] == [leaving.uscc]
     changed = {c["uscc"]: (c["before"], c["after"]) for c in d["changed"]}
-    assert changed == {leaving.uscc: ("valid", "revoked"), changing.uscc: ("conditional", "valid"),
-                       fx["revoked"].uscc: (None, "review_due")}
+    assert changed == {
+        leaving.uscc: ("valid", "revoked"),
+        changing.uscc: ("conditional", "valid"),
+        fx["revoked"].uscc: (None, "review_due"),
+    }
     assert [x["uscc"] for x in d["deadlines"]] == [fx["revoked"].uscc]  # its term ends 2027-01-01, within 90 days
     revoked_change = next(r for r in d["records"] if r["uscc"] == leaving.uscc)
     assert revoked_change["dates"]["ended_on"] == "2026-09-01" and set(revoked_change["dates"]) == {"ended_on", "ban_until"}
     files = {r["file"]: r["change"] for r in d["records"]}
-    assert files == {f"records/{leaving.uscc}.yaml": "modified", f"records/{changing.uscc}.yaml": "modified",
-                     f"records/{fx['revoked'].uscc}.yaml": "added"}
+    assert files == {
+        f"records/{leaving.uscc}.yaml": "modified",
+        f"records/{changing.uscc}.yaml": "modified",
+        f"records/{fx['revoked'].uscc}.yaml": "added",
+    }
     markdown = ipreg(repo, "diff", "HEAD~1", "--format", "markdown", "--today", TODAY).stdout
     assert "| 文件 | 企业 | 改动 | 修改前状态 | 修改后状态 | 错误 | 警告 |" in markdown and "离开公开名单" in markdown
     assert "保留资格 → 有效" in markdown
@@ -124,8 +151,10 @@ def test_diff_says_why(tmp_path: Path) -> None:
     fx = fixtures()
     repo = committed(tmp_path, "machine", "private", "conditional")
     machine, private, conditional = fx["machine"], fx["private"], fx["conditional"]
-    passed = conditional.text.replace("  - year: 2022\n", "  - year: 2025\n") + \
-        "  - date: 2026-11-20\n    type: review_passed\n    document: 西市监〔2026〕40号\n"
+    passed = (
+        conditional.text.replace("  - year: 2022\n", "  - year: 2025\n")
+        + "  - date: 2026-11-20\n    type: review_passed\n    document: 西市监〔2026〕40号\n"
+    )
     (repo / "records" / f"{conditional.uscc}.yaml").write_text(passed, encoding="utf-8")
     broken = re.sub(r"(?m)^(\s+)revenue: \d+", r"\1revenue: 1200", machine.text)  # below revenue_min: an error
     assert broken != machine.text
@@ -136,8 +165,9 @@ def test_diff_says_why(tmp_path: Path) -> None:
     d = json.loads(ipreg(repo, "diff", "HEAD~1", "--format", "json", "--today", TODAY).stdout)
     by_file = {r["file"]: r for r in d["records"]}
     review = by_file[f"records/{conditional.uscc}.yaml"]
-    assert review["events"] == [{"date": "2026-11-20", "type": "review_passed", "document": "西市监〔2026〕40号",
-                                 "certificate": None, "valid_until": None}]
+    assert review["events"] == [
+        {"date": "2026-11-20", "type": "review_passed", "document": "西市监〔2026〕40号", "certificate": None, "valid_until": None}
+    ]
     assert review["dates"]["term_end"] == "2029-11-19" and review["after"] == "valid"
     bad = by_file[f"records/{machine.uscc}.yaml"]
     assert bad["name"] == machine.name and bad["errors"] >= 1
@@ -150,7 +180,9 @@ def test_diff_says_why(tmp_path: Path) -> None:
     assert "警告：删除了记录文件" in text and "复核通过" in text
 
     # a schema error: the record does not build, the summary still names the enterprise
-    (repo / "records" / f"{machine.uscc}.yaml").write_text(re.sub(r"(?m)^(\s+)revenue: \d+", r"\1revenue: 十二", machine.text), encoding="utf-8")
+    (repo / "records" / f"{machine.uscc}.yaml").write_text(
+        re.sub(r"(?m)^(\s+)revenue: \d+", r"\1revenue: 十二", machine.text), encoding="utf-8"
+    )
     d = json.loads(ipreg(repo, "diff", "HEAD", "--format", "json", "--today", TODAY).stdout)
     [only] = d["records"]
     assert only["name"] == machine.name and only["after"] is None and any(f["rule"] == "schema" for f in only["findings"])

@@ -79,7 +79,11 @@ def test_lock_file_pins_every_package_with_hashes() -> None:
         assert len(requirements) >= 30 and len(entries) == len(requirements), name  # every requirement pinned, with its hashes
         pins[name] = {pin.split("==")[0].lower() for pin, _ in entries}
     assert not pins["requirements.lock"] & pins["requirements-dev.lock"]  # each package in one lock only
-    assert "mkdocs" in pins["requirements.lock"] and "playwright" in pins["requirements-dev.lock"] and "pytest" not in pins["requirements.lock"]
+    assert (
+        "mkdocs" in pins["requirements.lock"]
+        and "playwright" in pins["requirements-dev.lock"]
+        and "pytest" not in pins["requirements.lock"]
+    )
     runtime = (ROOT / "requirements.lock").read_text(encoding="utf-8")
     assert re.search(r"^mkdocs==1\.", runtime, re.MULTILINE) and re.search(r"^mkdocs-material==9\.", runtime, re.MULTILINE)  # mkdocs<2
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
@@ -90,22 +94,43 @@ def test_build_without_site_url_warns_in_chinese(tmp_path: Path) -> None:
     """The placeholder address is never used silently: the build says so, and the pages still link relatively."""
     repo = scratch_repo(tmp_path / "repo", {"machine": fixtures()["machine"]})
     env = {k: v for k, v in os.environ.items() if k not in ("IPREG_TODAY", "IPREG_SITE_URL")}
-    result = subprocess.run([sys.executable, "-m", "generator", "build", "--today", "2026-11-25"], cwd=repo, env=env,
-                            capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--today", "2026-11-25"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0 and "未设置 IPREG_SITE_URL" in result.stderr
     home = (repo / "site" / "index.html").read_text(encoding="utf-8")
     assert 'href="list/"' in home
 
 
 def test_build_lists_its_warnings(tmp_path: Path) -> None:
-    """"警告 3 个" alone sends the clerk to ipreg check: the build prints each warning line as ipreg check does."""
+    """ "警告 3 个" alone sends the clerk to ipreg check: the build prints each warning line as ipreg check does."""
     from tests.helpers import scratch_checkout
 
     repo = scratch_checkout(tmp_path / "repo")  # the samples: three warnings
-    result = subprocess.run([sys.executable, "-m", "generator", "build", "--today", "2026-11-25"], cwd=repo, capture_output=True, text=True,
-                            timeout=300, check=False, env={k: v for k, v in os.environ.items() if k != "IPREG_TODAY"})
-    check = subprocess.run([sys.executable, "-m", "generator", "check", "--no-cache", "--today", "2026-11-25"], cwd=repo, capture_output=True,
-                           text=True, timeout=300, check=False, env={k: v for k, v in os.environ.items() if k != "IPREG_TODAY"})
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--today", "2026-11-25"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={k: v for k, v in os.environ.items() if k != "IPREG_TODAY"},
+    )
+    check = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--no-cache", "--today", "2026-11-25"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={k: v for k, v in os.environ.items() if k != "IPREG_TODAY"},
+    )
     warnings = [line for line in check.stdout.splitlines() if ": warning [" in line]
     assert result.returncode == 0 and warnings and all(line in result.stdout for line in warnings), (result.stdout, warnings)
     assert f"警告 {len(warnings)} 个，见上" in result.stdout

@@ -25,7 +25,9 @@ def _repo_with_page(tmp_path: Path, body: str) -> Path:
     return repo
 
 
-@pytest.mark.parametrize("line", ['--8<-- "records/{file}"', '-8<- "records/{file}"', '    --8<-- ".git/config"', "--8<--\nrecords/{file}\n--8<--"])
+@pytest.mark.parametrize(
+    "line", ['--8<-- "records/{file}"', '-8<- "records/{file}"', '    --8<-- ".git/config"', "--8<--\nrecords/{file}\n--8<--"]
+)
 def test_a_snippet_line_fails_the_build(tmp_path: Path, line: str) -> None:
     repo = _repo_with_page(tmp_path, line.format(file=f"{FIX['private'].uscc}.yaml"))
     result = build(repo)
@@ -33,14 +35,17 @@ def test_a_snippet_line_fails_the_build(tmp_path: Path, line: str) -> None:
     assert not (repo / "site").exists()
 
 
-@pytest.mark.parametrize(("what", "body"), [
-    ("revenue", f"上年营业收入 {int(PRIVATE_MARKERS['revenue']):,} 元"),
-    ("revenue as written", f"revenue: {PRIVATE_MARKERS['revenue']}"),
-    ("patent title", f"专利：{PRIVATE_MARKERS['patent_title']}"),
-    ("certificate", f"证书 {PRIVATE_MARKERS['standard_certificate']}"),
-    ("pending name", f"正在申报：{FIX['pending'].name}"),
-    ("pending code", f"`{FIX['pending'].uscc}`"),
-])
+@pytest.mark.parametrize(
+    ("what", "body"),
+    [
+        ("revenue", f"上年营业收入 {int(PRIVATE_MARKERS['revenue']):,} 元"),
+        ("revenue as written", f"revenue: {PRIVATE_MARKERS['revenue']}"),
+        ("patent title", f"专利：{PRIVATE_MARKERS['patent_title']}"),
+        ("certificate", f"证书 {PRIVATE_MARKERS['standard_certificate']}"),
+        ("pending name", f"正在申报：{FIX['pending'].name}"),
+        ("pending code", f"`{FIX['pending'].uscc}`"),
+    ],
+)
 def test_a_hand_written_page_with_a_private_value_fails_the_build(tmp_path: Path, what: str, body: str) -> None:
     repo = _repo_with_page(tmp_path, body)
     result = build(repo)

@@ -8,8 +8,6 @@ import io
 import re
 from pathlib import Path
 
-import pytest
-
 from tests.helpers import git
 from tests.sitekit import _record, build, ipreg, make_uscc, scratch_repo
 
@@ -75,13 +73,15 @@ def test_applying_again_changes_no_built_file(tmp_path: Path) -> None:
         assert {"revoked": "已撤销", "withdrawn": "已退出", "lapsed": "逾期未复核"}[kind] in page
         assert "记录最后修改于 <time>2026-08-01</time>" in page  # the commit that added the application does not count
         assert fixture.uscc.encode() in after["data/verify.json"] and fixture.uscc.encode() in after["sitemap.xml"]
-        assert "申报" not in re.sub(r"申报指南|申报中的企业|不得申请|申请备案|禁止申请", "", page.split("<article", 1)[1].split("</article>")[0])
+        assert "申报" not in re.sub(
+            r"申报指南|申报中的企业|不得申请|申请备案|禁止申请", "", page.split("<article", 1)[1].split("</article>")[0]
+        )
 
 
 def test_statistics_page_and_annual_report_agree(tmp_path: Path) -> None:
     """One function makes both: a row for every year from the first decision to the data date, years without a decision
     included; a lapse without a decision that year counts as leaving; re-applicants keep their earlier years."""
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl  # a runtime dependency: never skipped
     repo = scratch_repo(tmp_path / "repo", _fixtures(applied=True))
     result = build(repo)
     assert result.returncode == 0, result.stderr

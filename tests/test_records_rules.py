@@ -23,26 +23,35 @@ def consistency(*replacements: tuple[str, str]) -> list[str]:
     return [f.message for f in registry.findings if f.rule == "data.consistency"]
 
 
-@pytest.mark.parametrize("equal,above", [
-    (("patent_revenue: 1500000", "patent_revenue: 5000000"), ("patent_revenue: 1500000", "patent_revenue: 5000001")),
-    (("management_rd_trained: 18", "management_rd_trained: 20"), ("management_rd_trained: 18", "management_rd_trained: 21")),
-    (("employees_trained: 70", "employees_trained: 100"), ("employees_trained: 70", "employees_trained: 101")),
-    (("employees_total: 100", "employees_total: 20"), ("employees_total: 100", "employees_total: 19")),
-    (("    granted: 2024-01-09\n", "    granted: 2024-01-09\n    ended: 2024-01-09\n"), ("    granted: 2024-01-09\n", "    granted: 2024-01-09\n    ended: 2024-01-08\n")),
-    (("expires: 2029-05-13", "expires: 2019-05-14"), ("expires: 2029-05-13", "expires: 2019-05-13")),
-    (("established: 2015-03-01", "established: 2025-06-10"), ("established: 2015-03-01", "established: 2025-06-11")),
-])
+@pytest.mark.parametrize(
+    "equal,above",
+    [
+        (("patent_revenue: 1500000", "patent_revenue: 5000000"), ("patent_revenue: 1500000", "patent_revenue: 5000001")),
+        (("management_rd_trained: 18", "management_rd_trained: 20"), ("management_rd_trained: 18", "management_rd_trained: 21")),
+        (("employees_trained: 70", "employees_trained: 100"), ("employees_trained: 70", "employees_trained: 101")),
+        (("employees_total: 100", "employees_total: 20"), ("employees_total: 100", "employees_total: 19")),
+        (
+            ("    granted: 2024-01-09\n", "    granted: 2024-01-09\n    ended: 2024-01-09\n"),
+            ("    granted: 2024-01-09\n", "    granted: 2024-01-09\n    ended: 2024-01-08\n"),
+        ),
+        (("expires: 2029-05-13", "expires: 2019-05-14"), ("expires: 2029-05-13", "expires: 2019-05-13")),
+        (("established: 2015-03-01", "established: 2025-06-10"), ("established: 2015-03-01", "established: 2025-06-11")),
+    ],
+)
 def test_equal_is_consistent_one_step_further_is_not(equal: tuple[str, str], above: tuple[str, str]) -> None:
     extra = [("employees_trained: 70", "employees_trained: 19")] if equal[0] == "employees_total: 100" else []
     assert consistency(equal, *extra) == []
     assert len(consistency(above, *extra)) == 1
 
 
-@pytest.mark.parametrize("block,field", [
-    ("honors:\n  - type: high_tech\n    awarded: 2023-11-20\n    expires: {}\nconduct:\n", "conduct:\n"),
-    ("  dishonesty:\n    - list: 严重违法失信名单\n      listed: 2019-01-01\n      removed: {}\n", "  dishonesty: []\n"),
-    ("  abnormal_patent_applications:\n    - notified: 2019-01-01\n      rectified: {}\n", "  abnormal_patent_applications: []\n"),
-])
+@pytest.mark.parametrize(
+    "block,field",
+    [
+        ("honors:\n  - type: high_tech\n    awarded: 2023-11-20\n    expires: {}\nconduct:\n", "conduct:\n"),
+        ("  dishonesty:\n    - list: 严重违法失信名单\n      listed: 2019-01-01\n      removed: {}\n", "  dishonesty: []\n"),
+        ("  abnormal_patent_applications:\n    - notified: 2019-01-01\n      rectified: {}\n", "  abnormal_patent_applications: []\n"),
+    ],
+)
 def test_end_dates_equal_to_their_start_are_consistent(block: str, field: str) -> None:
     start = "2023-11-20" if "honors" in block else "2019-01-01"
     earlier = "2023-11-19" if "honors" in block else "2018-12-31"
@@ -56,8 +65,10 @@ def test_printed_valid_until_on_the_decision_day_is_consistent() -> None:
     assert len([m for m in consistency((event, event + "    valid_until: 2025-06-09\n")) if "有效期至" in m]) == 1
 
 
-@pytest.mark.parametrize("text,masked", [("a", "a"), ("abcd", "a***"), ("abcde", "a***e"), ("13812345678", "13*******78"),
-                                         ("11010519491231002X", "1101**********002X")])
+@pytest.mark.parametrize(
+    "text,masked",
+    [("a", "a"), ("abcd", "a***"), ("abcde", "a***e"), ("13812345678", "13*******78"), ("11010519491231002X", "1101**********002X")],
+)
 def test_masking_keeps_a_quarter_at_each_end(text: str, masked: str) -> None:
     assert _masked(text) == masked
 
@@ -75,8 +86,14 @@ def test_a_mistyped_code_is_reported_as_such_and_never_as_the_file_name_to_use()
 def test_events_out_of_order_are_reported_as_such_first() -> None:
     """A filing typed before the application it follows: the one events.order finding says the dates are out of order,
     not the replay's consequences ("续期请用 review_passed")."""
-    text = (CASES / "valid" / "advantage.yaml").read_text(encoding="utf-8").replace(
-        "events:\n  - date: 2025-06-10\n    type: filed\n", "events:\n  - date: 2025-06-10\n    type: applied\n  - date: 2025-05-10\n    type: filed\n")
+    text = (
+        (CASES / "valid" / "advantage.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "events:\n  - date: 2025-06-10\n    type: filed\n",
+            "events:\n  - date: 2025-06-10\n    type: applied\n  - date: 2025-05-10\n    type: filed\n",
+        )
+    )
     registry = build_registry([load_text(text, "records/91411721MA00000154.yaml")], default_policy(), DEFAULT_TODAY)
     order = [f.message for f in registry.findings if f.rule == "events.order"]
     assert order and "早于上一个事件" in order[0] and not any("review_passed" in m for m in order), order

@@ -60,7 +60,9 @@ def test_folder_entries_that_are_not_records_are_errors(tmp_path: Path) -> None:
     files, notes = discover([str(folder), str(folder.parent / "odd")])
     assert [display for _, display in files] == [f"{folder.as_posix()}/91411721MA00000154.yaml"]
     refused = sorted(n.file.rsplit("/", 1)[1] for n in notes)
-    assert refused == sorted([".hidden.yaml", "X.YAML", "X.yaml.txt", "X.yml", "link.yaml", "notes.md", "pipe.yaml", "sub", "\ufffd\\x0a.yaml"])
+    assert refused == sorted(
+        [".hidden.yaml", "X.YAML", "X.yaml.txt", "X.yml", "link.yaml", "notes.md", "pipe.yaml", "sub", "\ufffd\\x0a.yaml"]
+    )
     assert all(n.severity == "error" and n.rule == "file.name" and n.file.isprintable() for n in notes)
 
 
@@ -100,7 +102,7 @@ def test_diff_copes_with_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
 
 
 def test_enterprise_heading_id_never_comes_from_the_name() -> None:
-    from generator.site.content import TEMPLATES
+    from generator.site.templating import TEMPLATES
 
     template = (TEMPLATES / "enterprise.md.j2").read_text(encoding="utf-8")
     heading = next(line for line in template.splitlines() if line.startswith("# "))

@@ -71,8 +71,17 @@ class _Rec:
 
 
 def _input(patents: tuple[Patent, ...], on: date) -> RankInput:
-    return RankInput("f", "C35", "x", on, tuple(sorted(p.granted.toordinal() for p in patents if p.type == "invention")),
-                     tuple(sorted(p.granted.toordinal() for p in patents)), tuple(sorted(p.ended.toordinal() for p in patents if p.ended)), 1, 1)
+    return RankInput(
+        "f",
+        "C35",
+        "x",
+        on,
+        tuple(sorted(p.granted.toordinal() for p in patents if p.type == "invention")),
+        tuple(sorted(p.granted.toordinal() for p in patents)),
+        tuple(sorted(p.ended.toordinal() for p in patents if p.ended)),
+        1,
+        1,
+    )
 
 
 def metrics(record: Any, on: date, lookback: int) -> tuple[int, int]:
@@ -89,9 +98,17 @@ def test_ranking_figures_by_bisection_match_the_definition() -> None:
     rng = random.Random(5)
     for _ in range(2000):
         patents = tuple(
-            Patent(i, "x", rng.choice(["invention", "utility_model", "design"]), "t", granted,
-                   granted + timedelta(days=rng.randrange(4000)) if rng.random() < 0.3 else None, False)
-            for i, granted in enumerate(date(2015, 1, 1) + timedelta(days=rng.randrange(4000)) for _ in range(rng.randrange(8))))
+            Patent(
+                i,
+                "x",
+                rng.choice(["invention", "utility_model", "design"]),
+                "t",
+                granted,
+                granted + timedelta(days=rng.randrange(4000)) if rng.random() < 0.3 else None,
+                False,
+            )
+            for i, granted in enumerate(date(2015, 1, 1) + timedelta(days=rng.randrange(4000)) for _ in range(rng.randrange(8)))
+        )
         on = date(2024, 2, 29) if rng.random() < 0.2 else date(2018, 1, 1) + timedelta(days=rng.randrange(3000))
         record = _Rec(patents)
         item = _input(patents, on)
@@ -116,8 +133,15 @@ def _check(repo: Path, cache: Path, *extra: str) -> str:
 
     env = {**os.environ, "IPREG_CACHE_DIR": str(cache)}
     env.pop("IPREG_TODAY", None)
-    result = subprocess.run([sys.executable, "-m", "generator", "check", "--format", "json", "--today", "2026-11-25", *extra],
-                            cwd=repo, env=env, capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--format", "json", "--today", "2026-11-25", *extra],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.stderr == ""
     return result.stdout
 
@@ -138,7 +162,9 @@ def test_cache_gives_the_output_of_a_full_check(tmp_path: Path) -> None:
     # a patent of another record changes the ranking notes of its whole industry
     other = sorted((repo / "records").glob("*.yaml"))[20]
     text = other.read_text(encoding="utf-8")
-    other.write_text(text.replace("    type: invention\n", "    type: invention\n", 1).replace("    granted: 20", "    granted: 19", 1), encoding="utf-8")
+    other.write_text(
+        text.replace("    type: invention\n", "    type: invention\n", 1).replace("    granted: 20", "    granted: 19", 1), encoding="utf-8"
+    )
     ranked = _check(repo, cache)
     assert ranked == _check(repo, cache, "--no-cache") and ranked != changed
     (cache / next(cache.glob("check-*.cache")).name).write_bytes(b"not a pickle")  # a damaged cache is rebuilt
@@ -171,14 +197,15 @@ def test_large_registry_pages_stay_light(tmp_path: Path) -> None:
     content = build_content(site.items, site.pages, TODAY, measures, {}, list_page_size=50)
     timeline = content.pages["timeline.md"]
     rows = timeline.count('<tr><td class="ipreg-primary">')
-    chart = timeline[timeline.index("<figure"):timeline.index("</figure>")]
+    chart = timeline[timeline.index("<figure") : timeline.index("</figure>")]
     assert len(chart) < 12_000 and "<script" not in chart
     labels = re.findall(r">(\d{4}-\d{2})</text>", chart)
     counts = [int(n) for n in re.findall(r'font-size="12">(\d+)</text>', chart)]
     assert len(labels) == 25 and sum(counts) == rows  # a row per month from today's to the horizon's, empty ones too
     listed = sum(e.status.listed for e in site.items)
     assert sorted(p for p in content.pages if p == "list.md" or p.startswith("list/")) == sorted(
-        ["list.md"] + [f"list/{n}.md" for n in range(2, -(-listed // 50) + 1)])
+        ["list.md"] + [f"list/{n}.md" for n in range(2, -(-listed // 50) + 1)]
+    )
     small = build_content(site.items[:6], {f"enterprises/{e.uscc}.md": "" for e in site.items[:6]}, TODAY, measures, {})
     assert not any(p.startswith("list/") for p in small.pages)
 
@@ -221,8 +248,15 @@ def _naive_rank(item: RankInput, peers: list[RankInput], lookback: int) -> tuple
     recent, valid = item.recent(on, threshold), item.valid_at(end)
     r_all = [p.recent(on, threshold) for p in peers]
     v_all = [p.valid_at(end) for p in peers]
-    return (len(peers), recent, 1 + sum(x > recent for x in r_all), valid, 1 + sum(x > valid for x in v_all),
-            max(1, r_all.count(recent)), max(1, v_all.count(valid)))
+    return (
+        len(peers),
+        recent,
+        1 + sum(x > recent for x in r_all),
+        valid,
+        1 + sum(x > valid for x in v_all),
+        max(1, r_all.count(recent)),
+        max(1, v_all.count(valid)),
+    )
 
 
 @pytest.mark.parametrize("industries,dates,seed", [(5, 40, 1), (1, 900, 2), (1, 1, 3), (3, 5, 4), (1, 60, 5)])

@@ -72,9 +72,30 @@ def test_no_object_accepts_unknown_keys() -> None:
 def test_schema_covers_every_field_of_the_design() -> None:
     schema = json.loads(ENTERPRISE_SCHEMA.read_text(encoding="utf-8"))
     top = set(schema["properties"])
-    assert top == {"uscc", "name", "established", "legal_person", "industry", "main_products", "address", "website", "category",
-                   "recommendation", "compliance", "patents", "trademarks", "copyrights", "trade_secret_measures", "industry_standing", "conduct",
-                   "honors", "ip_management", "finance", "training", "events"}
+    assert top == {
+        "uscc",
+        "name",
+        "established",
+        "legal_person",
+        "industry",
+        "main_products",
+        "address",
+        "website",
+        "category",
+        "recommendation",
+        "compliance",
+        "patents",
+        "trademarks",
+        "copyrights",
+        "trade_secret_measures",
+        "industry_standing",
+        "conduct",
+        "honors",
+        "ip_management",
+        "finance",
+        "training",
+        "events",
+    }
 
 
 def test_unicode_names_are_accepted() -> None:
@@ -93,7 +114,9 @@ def test_check_jsonschema_accepts_sample_records() -> None:
     exe = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent))
     assert exe, "check-jsonschema is in the lock file"
     records = sorted(str(p) for p in (ROOT / "tests" / "cases" / "valid").glob("*.yaml"))  # never the live records/
-    result = subprocess.run([exe, "--schemafile", str(ENTERPRISE_SCHEMA), *records], capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [exe, "--schemafile", str(ENTERPRISE_SCHEMA), *records], capture_output=True, text=True, timeout=120, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -102,7 +125,9 @@ def test_check_jsonschema_rejects_a_bad_record(tmp_path: Path) -> None:
     assert exe
     bad = tmp_path / "bad.yaml"
     bad.write_text((ROOT / "tests/cases/invalid/schema/unknown-key.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    result = subprocess.run([exe, "--schemafile", str(ENTERPRISE_SCHEMA), str(bad)], capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [exe, "--schemafile", str(ENTERPRISE_SCHEMA), str(bad)], capture_output=True, text=True, timeout=120, check=False
+    )
     assert result.returncode == 1
 
 
@@ -147,9 +172,18 @@ def test_validators_agree_on_trailing_newlines_and_spaces() -> None:
     assert checked > 2000 and refused > 500
 
 
-BAD_URLS = ['https://example.com/"onmouseover="x', "https://example.com/<script>", "https://example.com/\nhttps://evil.invalid/",
-            "javascript:alert(1)", "data:text/html,x", "ftp://example.com/", "https://exa mple.com/", "https://example.com/`x`",
-            "https://example.com/\\x", "https://example.com/\n"]
+BAD_URLS = [
+    'https://example.com/"onmouseover="x',
+    "https://example.com/<script>",
+    "https://example.com/\nhttps://evil.invalid/",
+    "javascript:alert(1)",
+    "data:text/html,x",
+    "ftp://example.com/",
+    "https://exa mple.com/",
+    "https://example.com/`x`",
+    "https://example.com/\\x",
+    "https://example.com/\n",
+]
 
 
 @pytest.mark.parametrize("url", BAD_URLS)

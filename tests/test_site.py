@@ -402,7 +402,9 @@ def test_last_change_comes_from_one_git_log(tmp_path: Path) -> None:
     # recording an application (a cycle without a decision) moves no public date: the last version without it counts
     (tmp_path / "records" / "b.yaml").write_text("events:\n  - {date: 2024-01-02, type: filed}\n  - {date: 2026-05-20, type: applied}\n")
     git(tmp_path, "commit", "-qam", "three", **{**first, "GIT_COMMITTER_DATE": "2026-06-07T10:00:00+08:00"})
-    (tmp_path / "records" / "b.yaml").write_text("name: x\nevents:\n  - {date: 2024-01-02, type: filed}\n  - {date: 2026-05-20, type: applied}\n")
+    (tmp_path / "records" / "b.yaml").write_text(
+        "name: x\nevents:\n  - {date: 2024-01-02, type: filed}\n  - {date: 2026-05-20, type: applied}\n"
+    )
     git(tmp_path, "commit", "-qam", "four", **{**first, "GIT_COMMITTER_DATE": "2026-07-08T10:00:00+08:00"})
     assert last_changes(tmp_path, {"records/b.yaml": None}) == {"records/b.yaml": date(2026, 7, 8)}
     assert last_changes(tmp_path, {"records/b.yaml": date(2026, 5, 20)}) == {"records/b.yaml": date(2026, 5, 6)}
@@ -419,10 +421,26 @@ def test_verify_index_keeps_certificate_numbers_as_text() -> None:
     from generator.site.public import PublicEnterprise
     from generator.site.verify import verify_index
 
-    numbers = ["西知强企证〔2026〕1000号", "西知强企证〔2024〕1001号", "西知强企证〔2025〕001号", "西知强企证〔2025〕1号", "豫知证 A-7", "号"]
-    items = [PublicEnterprise({"uscc": f"91411721MA{i:08d}", "name": "x", "status_intervals": [],
-                               "events": [{"date": "2025-01-0" + str(i + 1), "type": "filed", "certificate": n}]}, Status("valid", True))
-             for i, n in enumerate(numbers)]
+    numbers = [
+        "西知强企证〔2026〕1000号",
+        "西知强企证〔2024〕1001号",
+        "西知强企证〔2025〕001号",
+        "西知强企证〔2025〕1号",
+        "豫知证 A-7",
+        "号",
+    ]
+    items = [
+        PublicEnterprise(
+            {
+                "uscc": f"91411721MA{i:08d}",
+                "name": "x",
+                "status_intervals": [],
+                "events": [{"date": "2025-01-0" + str(i + 1), "type": "filed", "certificate": n}],
+            },
+            Status("valid", True),
+        )
+        for i, n in enumerate(numbers)
+    ]
     index = json.loads(verify_index(items, date(2026, 11, 25), "西知强企证〔{year}〕{seq:03d}号", {}))
     back = [c[0] if len(c) > 2 else index["prefix"] + c[0] + index["suffix"] for row in index["e"] for c in row[2]]
     assert back == numbers
@@ -446,15 +464,21 @@ def test_the_footer_of_a_government_website(tmp_path: Path) -> None:
     repo = scratch_repo(tmp_path / "repo", {"machine": fixtures()["machine"]})
     config = (repo / "mkdocs.yml").read_text(encoding="utf-8")
     (repo / "mkdocs.yml").unlink()
-    site = {"host": "西平县市场监管局（知识产权局）", "address": "西平县某路 1 号", "phone": "0396-1234567", "site_code": "4117210001",
-            "icp": "豫ICP备12345678号", "police": "豫公网安备 41172102000001号"}
+    site = {
+        "host": "西平县市场监管局（知识产权局）",
+        "address": "西平县某路 1 号",
+        "phone": "0396-1234567",
+        "site_code": "4117210001",
+        "icp": "豫ICP备12345678号",
+        "police": "豫公网安备 41172102000001号",
+    }
     block = "  ipreg_site:\n" + "".join(f"    {k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in site.items())
     text = re.sub(r"  ipreg_site:\n(    .*\n)+", block, config)
     assert block in text
     (repo / "mkdocs.yml").write_text(text, encoding="utf-8")
     assert build(repo).returncode == 0
     page = (repo / "site" / "index.html").read_text(encoding="utf-8")
-    footer = page[page.index("ipreg-footer"):page.index("</footer>")]
+    footer = page[page.index("ipreg-footer") : page.index("</footer>")]
     for value in site.values():
         assert html.escape(value) in footer, value
     assert 'href="https://beian.miit.gov.cn/"' in footer and 'href="tel:03961234567"' in footer

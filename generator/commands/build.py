@@ -40,5 +40,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
     for finding in registry.findings:
         if finding.severity == "warning":  # which ones: a count alone sends the clerk to ipreg check
             print(text_line(finding))
-    print(f"站点已生成：{site_dir}/（{registry.today}，公开名单 {site.listed} 家，警告 {registry.warnings} 个{'，见上' if registry.warnings else ''}）")
+    print(
+        f"站点已生成：{site_dir}/（{registry.today}，公开名单 {site.listed} 家，"
+        f"警告 {registry.warnings} 个{'，见上' if registry.warnings else ''}）"
+    )
     return 0

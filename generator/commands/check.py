@@ -31,7 +31,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
 
 
 def _registry(args: argparse.Namespace, env: Env) -> Registry:
-    from generator.checkcache import cache_dir, check_cached, private_folder
+    from generator.cachestore import cache_dir, private_folder
+    from generator.checkcache import check_cached
 
     policy, today = context(args, env)
     files, notes = discover(args.paths)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
 
 from generator import diff as changes
@@ -25,10 +26,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
         raise UsageError(str(exc)) from None
     base_policy = policy
     if base_policy_raw is not None:
-        try:
+        with contextlib.suppress(PolicyError):  # an invalid old policy: compare under today's policy
             base_policy = policy_from_loaded(load_bytes(base_policy_raw, f"{args.base}:policy.yml"))
-        except PolicyError:
-            pass  # an invalid old policy: compare under today's policy
     after_files, notes = read_registry("records")
     before = build_registry(gitsource.load_all(before_files), base_policy, today)
     after = build_registry([load_bytes(data, name) for name, data in after_files.items()], policy, today, notes)

@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator import documents
+from generator import documents, docxlayout
 from generator.commands import Env, context, registry
 from generator.files import Exists, write_new
 from generator.inputs import UsageError
@@ -22,7 +22,10 @@ def run(args: argparse.Namespace, env: Env) -> int:
     records = list(registry(args, env, ["records"]).records())
     site_url = (args.site_url or env.get("IPREG_SITE_URL") or PLACEHOLDER_SITE).rstrip("/") + "/"
     if site_url == PLACEHOLDER_SITE and args.kind == "certificates":
-        print(f"ipreg：未设置站点地址（--site-url 或 IPREG_SITE_URL），二维码指向占位地址 {PLACEHOLDER_SITE}，正式发证前请设置。", file=sys.stderr)
+        print(
+            f"ipreg：未设置站点地址（--site-url 或 IPREG_SITE_URL），二维码指向占位地址 {PLACEHOLDER_SITE}，正式发证前请设置。",
+            file=sys.stderr,
+        )
     try:
         if args.kind in ("notice", "certificates"):
             if not args.document:
@@ -31,7 +34,9 @@ def run(args: argparse.Namespace, env: Env) -> int:
             if args.kind == "notice":
                 outputs = {f"{documents.safe_name(args.document)}-通知.docx": documents.notice(decided, args.document, policy)}
             else:
-                outputs = {f"{documents.safe_name(args.document)}-证书.docx": documents.certificates(decided, args.document, policy, site_url)}
+                outputs = {
+                    f"{documents.safe_name(args.document)}-证书.docx": documents.certificates(decided, args.document, policy, site_url)
+                }
         else:
             within = policy.review_notice_days if args.within is None else args.within
             letters = documents.review_letters(documents.due_for_review(records, today, within), policy, today, args.document)
@@ -52,6 +57,6 @@ def run(args: argparse.Namespace, env: Env) -> int:
     if args.no_pdf:
         return 0
     for name in outputs:
-        message = documents.to_pdf(folder / name)
+        message = docxlayout.to_pdf(folder / name)
         print(message, file=sys.stderr if message.startswith("未") else sys.stdout)
     return 0

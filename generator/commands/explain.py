@@ -43,7 +43,10 @@ def explain_text(entry: Entry, reg: Registry) -> str:
     if st.term_start:
         out.append(f"本期：{st.term_start} 至 {st.term_end}" + (f"；保留资格至 {st.grace_until}" if st.grace_until else ""))
     if st.cause:
-        out.append(f"{st.status_zh}：{st.ended_on} 起，原因：{CAUSE_ZH[st.cause]}" + (f"；至 {st.ban_until}（含）不得申请备案" if st.ban_until else ""))
+        out.append(
+            f"{st.status_zh}：{st.ended_on} 起，原因：{CAUSE_ZH[st.cause]}"
+            + (f"；至 {st.ban_until}（含）不得申请备案" if st.ban_until else "")
+        )
     if st.next_deadline and st.next_deadline_kind:
         out.append(f"下一个期限：{st.next_deadline}（{DUE_KIND_ZH[st.next_deadline_kind]}）")
     basis = "申报日期" if st.status == "pending" else "现行决定日期"

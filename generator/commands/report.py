@@ -14,5 +14,9 @@ def run(args: argparse.Namespace, env: Env) -> int:
     if not 2000 <= args.year <= today.year:
         raise UsageError(f"--year {args.year} 不对：应为 2000 至 {today.year} 之间的年份")
     reg = registry(args, env, ["records"])
-    emit(report_xlsx(year_report([r for r, _ in reg.records()], policy, args.year, today)), args.output or f"年度统计-{args.year}.xlsx", "xlsx")
+    emit(
+        report_xlsx(year_report([r for r, _ in reg.records()], policy, args.year, today)),
+        args.output or f"年度统计-{args.year}.xlsx",
+        "xlsx",
+    )
     return 0

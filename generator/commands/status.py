@@ -24,9 +24,28 @@ def run(args: argparse.Namespace, env: Env) -> int:
     if args.format == "json":
         print(json.dumps({"today": reg.today.isoformat(), "enterprises": rows}, ensure_ascii=False, indent=2))
     else:
-        header = ["统一社会信用代码", "企业名称", "类别", "状态", "公开", *(DATE_ZH[k] for k in ("term_start", "term_end", "grace_until", "ban_until"))]
-        cells = [[r["uscc"], r["name"], CATEGORY_ZH[r["category"]], STATUS_ZH[r["status"]], "是" if r["listed"] else "否",
-                  r["term_start"] or "-", r["term_end"] or "-", r["grace_until"] or "-", r["ban_until"] or "-"] for r in rows]
+        header = [
+            "统一社会信用代码",
+            "企业名称",
+            "类别",
+            "状态",
+            "公开",
+            *(DATE_ZH[k] for k in ("term_start", "term_end", "grace_until", "ban_until")),
+        ]
+        cells = [
+            [
+                r["uscc"],
+                r["name"],
+                CATEGORY_ZH[r["category"]],
+                STATUS_ZH[r["status"]],
+                "是" if r["listed"] else "否",
+                r["term_start"] or "-",
+                r["term_end"] or "-",
+                r["grace_until"] or "-",
+                r["ban_until"] or "-",
+            ]
+            for r in rows
+        ]
         print(f"{reg.today} 的状态（{len(rows)} 家）：")
         print(table(header, cells), end="")
         print(problems_note(reg), end="", file=sys.stderr)

@@ -49,7 +49,9 @@ class Outcome:
 
     def finding(self, record: Record) -> Finding:
         line, col = record.positions.key_at(self.path) if self.path else (1, 1)
-        return Finding(record.file, line, col, self.effective_severity(), self.rule, self.message, CATALOGUE[self.rule].article, self.params)
+        return Finding(
+            record.file, line, col, self.effective_severity(), self.rule, self.message, CATALOGUE[self.rule].article, self.params
+        )
 
 
 def yuan(amount: int) -> str:

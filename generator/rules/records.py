@@ -126,11 +126,20 @@ def _inconsistencies(rec: Record) -> Iterator[tuple[PathKey, str]]:
             yield ("finance", f.index, "patent_revenue"), f"{f.year}年专利相关收入 {f.patent_revenue:,} 元大于营业收入 {f.revenue:,} 元"
     for t in rec.training:
         if t.management_rd_trained > t.management_rd_total:
-            yield ("training", t.index, "management_rd_trained"), f"{t.year}年管理层及研发人员受训 {t.management_rd_trained} 人，多于总数 {t.management_rd_total} 人"
+            yield (
+                ("training", t.index, "management_rd_trained"),
+                f"{t.year}年管理层及研发人员受训 {t.management_rd_trained} 人，多于总数 {t.management_rd_total} 人",
+            )
         if t.employees_trained > t.employees_total:
-            yield ("training", t.index, "employees_trained"), f"{t.year}年员工受训 {t.employees_trained} 人，多于员工总数 {t.employees_total} 人"
+            yield (
+                ("training", t.index, "employees_trained"),
+                f"{t.year}年员工受训 {t.employees_trained} 人，多于员工总数 {t.employees_total} 人",
+            )
         if t.management_rd_total > t.employees_total:
-            yield ("training", t.index, "management_rd_total"), f"{t.year}年管理层及研发人员 {t.management_rd_total} 人，多于员工总数 {t.employees_total} 人"
+            yield (
+                ("training", t.index, "management_rd_total"),
+                f"{t.year}年管理层及研发人员 {t.management_rd_total} 人，多于员工总数 {t.employees_total} 人",
+            )
     for p in rec.patents:
         parts = ids.patent_parts(p.number)
         if parts is not None and p.granted.year < parts[0]:

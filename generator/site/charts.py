@@ -105,13 +105,17 @@ def lifecycle_chart(st: Status, today: date) -> Markup | None:
         body.append(f'<text class="ipreg-c-text" x="0" y="{y + 17}" font-size="{FONT}">{_esc(row)}</text>')
         for bar in (b for b in bars if b.row == row):
             x1, x2 = _x(bar.start, first, last), _x(bar.end + timedelta(days=1), first, last)
-            body.append(f'<rect class="ipreg-c-{bar.kind}" x="{x1:.1f}" y="{y + 5}" width="{max(x2 - x1, 1.5):.1f}" height="{ROW - 10}" rx="2">'
-                        f'<title>{_esc(bar.text)}</title></rect>')
+            body.append(
+                f'<rect class="ipreg-c-{bar.kind}" x="{x1:.1f}" y="{y + 5}" width="{max(x2 - x1, 1.5):.1f}" height="{ROW - 10}" rx="2">'
+                f"<title>{_esc(bar.text)}</title></rect>"
+            )
     x = _x(today, first, last)
     body.append(f'<line class="ipreg-c-today" x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{axis_y + 2}"/>')
     anchor = "end" if x > WIDTH * 0.7 else "start"
     tx = x - 3 if anchor == "end" else x + 3
-    body.append(f'<text class="ipreg-c-today-text" x="{tx:.1f}" y="{axis_y + 28}" font-size="{FONT - 1}" text-anchor="{anchor}">今天 {today}</text>')
+    body.append(
+        f'<text class="ipreg-c-today-text" x="{tx:.1f}" y="{axis_y + 28}" font-size="{FONT - 1}" text-anchor="{anchor}">今天 {today}</text>'
+    )
     desc = "；".join(b.text for b in bars) + f"；今天 {today}。"
     return _svg("有效期、复核期、保留资格期与禁止申请期", desc, height, body, "ipreg-chart-lifecycle")
 
@@ -141,8 +145,10 @@ def _stacked_rows(rows: list[tuple[str, Counter[str]]], kinds: dict[str, str], l
         width = 13 + 12 * len(label) + 10
         if lx + width > WIDTH:
             lx, ly = 0, ly + 16
-        body.append(f'<rect class="ipreg-c-{kind}" x="{lx}" y="{ly}" width="10" height="10"/>'
-                    f'<text class="ipreg-c-text" x="{lx + 13}" y="{ly + 9}" font-size="{FONT - 1}">{label}</text>')
+        body.append(
+            f'<rect class="ipreg-c-{kind}" x="{lx}" y="{ly}" width="10" height="10"/>'
+            f'<text class="ipreg-c-text" x="{lx + 13}" y="{ly + 9}" font-size="{FONT - 1}">{label}</text>'
+        )
         lx += width
     return body, ly + 16
 
@@ -161,18 +167,30 @@ def monthly_chart(deadlines: Iterable[tuple[date, str]], today: date, months: in
     keys = list(per_month)
     busy = [f"{y}年{m}月 {sum(c.values())} 项" for (y, m), c in per_month.items() if c]
     total = sum(sum(c.values()) for c in per_month.values())
-    desc = (f"{keys[0][0]}年{keys[0][1]}月至{keys[-1][0]}年{keys[-1][1]}月共 {total} 项期限" + ("：" + "，".join(busy) if busy else "") + "。")
+    desc = (
+        f"{keys[0][0]}年{keys[0][1]}月至{keys[-1][0]}年{keys[-1][1]}月共 {total} 项期限" + ("：" + "，".join(busy) if busy else "") + "。"
+    )
     return _svg("每月届满的期限", desc, height, body, "ipreg-chart-monthly")
 
 
-DECISION_LABELS = {"filed": "备案", "review_passed": "复核通过", "review_failed": "复核未通过", "review_absent": "未参加复核",
-                   "revoked": "取消资格", "withdrawn": "退出"}
+DECISION_LABELS = {
+    "filed": "备案",
+    "review_passed": "复核通过",
+    "review_failed": "复核未通过",
+    "review_absent": "未参加复核",
+    "revoked": "取消资格",
+    "withdrawn": "退出",
+}
 
 
 def yearly_chart(counts: dict[int, Counter[str]]) -> Markup:
     """Decisions per year: a row per year, bars split by kind of decision, the total as text, and a legend."""
     years = sorted(counts)
     body, height = _stacked_rows([(str(year), counts[year]) for year in years], DECISION_LABELS, 50, row=20)
-    desc = "；".join(f"{year}年 " + ("、".join(f"{DECISION_LABELS[k]} {n} 项" for k, n in counts[year].items() if n) or "没有决定")
-                    for year in years) + "。"
+    desc = (
+        "；".join(
+            f"{year}年 " + ("、".join(f"{DECISION_LABELS[k]} {n} 项" for k, n in counts[year].items() if n) or "没有决定") for year in years
+        )
+        + "。"
+    )
     return _svg("每年的备案决定", desc if years else "暂无决定。", height, body, "ipreg-chart-yearly")

@@ -58,7 +58,9 @@ def site_files(items: list[PublicEnterprise], today: date, site_url: str, licenc
     for item in items:
         files[f"enterprises/{item.uscc}/enterprise.json"] = enterprise_json(item, today, licence)
         if item.status.listed:
-            files[f"enterprises/{item.uscc}/qr.svg"] = qr.svg(qr.enterprise_url(base, item.uscc), f"二维码：{item.name}的页面").encode("utf-8")
+            files[f"enterprises/{item.uscc}/qr.svg"] = qr.svg(qr.enterprise_url(base, item.uscc), f"二维码：{item.name}的页面").encode(
+                "utf-8"
+            )
     files.update(shard_files((item.uscc, item.name, item.data["industry"]["name"], item.data["main_products"]) for item in items))
     return files
 
@@ -86,9 +88,25 @@ def enterprise_json(item: PublicEnterprise, today: date, licence: Mapping[str, s
     return (json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")  # compact: C encoder, small files
 
 
-CSV_COLUMNS = ["统一社会信用代码", "企业名称", "行业代码", "行业名称", "主营产品", "备案类别", "状态", "列入公开名单",
-               *(DATE_ZH[k] for k in ("term_start", "term_end", "review_deadline", "grace_until", "ban_until")), "有效发明专利", "有效实用新型", "有效外观设计", "有效注册商标", "荣誉称号",
-               "地址", "网站", "数据日期"]
+CSV_COLUMNS = [
+    "统一社会信用代码",
+    "企业名称",
+    "行业代码",
+    "行业名称",
+    "主营产品",
+    "备案类别",
+    "状态",
+    "列入公开名单",
+    *(DATE_ZH[k] for k in ("term_start", "term_end", "review_deadline", "grace_until", "ban_until")),
+    "有效发明专利",
+    "有效实用新型",
+    "有效外观设计",
+    "有效注册商标",
+    "荣誉称号",
+    "地址",
+    "网站",
+    "数据日期",
+]
 
 
 def text_code(code: str) -> str:
@@ -105,12 +123,34 @@ def enterprises_csv(items: list[PublicEnterprise], today: date) -> bytes:
     for item in items:
         d = item.data
         honors = "；".join(f"{honor_zh(h['type'])}（{h['awarded']}）" for h in d["honors"])
-        writer.writerow([text_code(d["uscc"])] + [spreadsheet_cell(v) for v in (
-            d["name"], d["industry"]["code"], d["industry"]["name"], "；".join(d["main_products"]),
-            CATEGORY_ZH[d["category"]], item.status_zh, "是" if d["listed"] else "否", d["term_start"], d["term_end"],
-            d["review_deadline"], d["grace_until"], d["ban_until"], d["valid_patents"]["invention"], d["valid_patents"]["utility_model"],
-            d["valid_patents"]["design"], d["valid_trademarks"], honors, d["address"], d["website"], today.isoformat(),
-        )])
+        writer.writerow(
+            [text_code(d["uscc"])]
+            + [
+                spreadsheet_cell(v)
+                for v in (
+                    d["name"],
+                    d["industry"]["code"],
+                    d["industry"]["name"],
+                    "；".join(d["main_products"]),
+                    CATEGORY_ZH[d["category"]],
+                    item.status_zh,
+                    "是" if d["listed"] else "否",
+                    d["term_start"],
+                    d["term_end"],
+                    d["review_deadline"],
+                    d["grace_until"],
+                    d["ban_until"],
+                    d["valid_patents"]["invention"],
+                    d["valid_patents"]["utility_model"],
+                    d["valid_patents"]["design"],
+                    d["valid_trademarks"],
+                    honors,
+                    d["address"],
+                    d["website"],
+                    today.isoformat(),
+                )
+            ]
+        )
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 
@@ -150,16 +190,39 @@ def reviews_ics(items: list[PublicEnterprise], today: date, site_url: str, issue
         url = site_url + item.page
         for start, end in st.terms:
             if end >= today:
-                cal.add_component(_event(f"term-end-{item.uscc}-{start.isoformat()}@{UID_DOMAIN}", end, f"有效期届满：{item.name}",
-                                         f"{item.name}（{item.uscc}）{start} 起的有效期于 {end} 届满，需组织复核。", url, stamp))
+                cal.add_component(
+                    _event(
+                        f"term-end-{item.uscc}-{start.isoformat()}@{UID_DOMAIN}",
+                        end,
+                        f"有效期届满：{item.name}",
+                        f"{item.name}（{item.uscc}）{start} 起的有效期于 {end} 届满，需组织复核。",
+                        url,
+                        stamp,
+                    )
+                )
         if st.status == "under_review" and st.review_deadline and st.review_deadline >= today and st.term_start:
-            cal.add_component(_event(f"review-deadline-{item.uscc}-{st.term_start.isoformat()}@{UID_DOMAIN}", st.review_deadline,
-                                     f"{DUE_KIND_ZH['review_deadline']}：{item.name}",
-                                     f"{item.name}（{item.uscc}）有效期已于 {st.term_end} 届满，复核期限至 {st.review_deadline}。", url, stamp))
+            cal.add_component(
+                _event(
+                    f"review-deadline-{item.uscc}-{st.term_start.isoformat()}@{UID_DOMAIN}",
+                    st.review_deadline,
+                    f"{DUE_KIND_ZH['review_deadline']}：{item.name}",
+                    f"{item.name}（{item.uscc}）有效期已于 {st.term_end} 届满，复核期限至 {st.review_deadline}。",
+                    url,
+                    stamp,
+                )
+            )
         for start, end in st.graces:
             if end >= today:
-                cal.add_component(_event(f"grace-end-{item.uscc}-{start.isoformat()}@{UID_DOMAIN}", end, f"保留资格期届满：{item.name}",
-                                         f"{item.name}（{item.uscc}）{start} 复核未通过，保留资格至 {end}。", url, stamp))
+                cal.add_component(
+                    _event(
+                        f"grace-end-{item.uscc}-{start.isoformat()}@{UID_DOMAIN}",
+                        end,
+                        f"保留资格期届满：{item.name}",
+                        f"{item.name}（{item.uscc}）{start} 复核未通过，保留资格至 {end}。",
+                        url,
+                        stamp,
+                    )
+                )
     return bytes(cal.to_ical())
 
 
@@ -171,9 +234,16 @@ def changes_atom(items: list[PublicEnterprise], today: date, site_url: str, issu
     ET.register_namespace("", ATOM)
     entries = [(e["date"], item, index, e) for item in items for index, e in enumerate(item.data["events"])]
     # removals nobody decided (a review deadline or grace year ran out): listed too, so the feed shows every exit
-    entries += [(item.status.ended_on.isoformat(), item, len(item.data["events"]),
-                 {"type": "lapsed", "document": None, "certificate": None, "cause": item.cause_zh})
-                for item in items if item.status.status == "lapsed" and item.status.ended_on and item.status.ended_on <= today]
+    entries += [
+        (
+            item.status.ended_on.isoformat(),
+            item,
+            len(item.data["events"]),
+            {"type": "lapsed", "document": None, "certificate": None, "cause": item.cause_zh},
+        )
+        for item in items
+        if item.status.status == "lapsed" and item.status.ended_on and item.status.ended_on <= today
+    ]
     entries.sort(key=lambda x: (x[0], x[1].uscc, x[2]), reverse=True)
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "zh-CN"})
 
@@ -207,4 +277,3 @@ def changes_atom(items: list[PublicEnterprise], today: date, site_url: str, issu
     ET.indent(feed)
     body: bytes = ET.tostring(feed, encoding="utf-8")
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"
-

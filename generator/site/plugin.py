@@ -116,8 +116,10 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
         assert self.content is not None
         fragments = self.content.fragments
         if _SNIPPET.search(markdown):
-            raise PluginError(f"{page.file.src_uri}：含有文件包含语法“--8<--”。本站不允许页面包含其他文件（它可能把记录中的非公开信息发布出去）；"
-                              "需要的内容请直接写在页面中，或由程序以 <!-- ipreg:名称 --> 生成")
+            raise PluginError(
+                f"{page.file.src_uri}：含有文件包含语法“--8<--”。本站不允许页面包含其他文件（它可能把记录中的非公开信息发布出去）；"
+                "需要的内容请直接写在页面中，或由程序以 <!-- ipreg:名称 --> 生成"
+            )
 
         def fill(match: re.Match[str]) -> str:
             name = match.group(1)
@@ -128,8 +130,10 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
         leaks = find(markdown, self.secrets)  # the page's own text; generated fragments show public fields only
         if leaks:
             where = "；".join(f"“{needle}”（{origin}）" for needle, origin in leaks[:5])
-            raise PluginError(f"{page.file.src_uri}：手写页面含有记录中的非公开信息或申报中的企业，站点未生成：{where}。"
-                              "公开站点只能显示公开字段（见开放数据页），请从页面中删除这些内容")
+            raise PluginError(
+                f"{page.file.src_uri}：手写页面含有记录中的非公开信息或申报中的企业，站点未生成：{where}。"
+                "公开站点只能显示公开字段（见开放数据页），请从页面中删除这些内容"
+            )
         return link_rule_ids(_MARKER.sub(fill, markdown), page.file.src_uri)
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
@@ -174,7 +178,7 @@ def _quiet_jieba(environ: Any) -> None:
         return
     import logging
 
-    from generator.checkcache import user_cache
+    from generator.cachestore import user_cache
 
     jieba.setLogLevel(logging.WARNING)
     folder = Path(environ.get("IPREG_CACHE_DIR") or user_cache(environ)) / "jieba"

@@ -6,7 +6,8 @@ non-public value of every record: text of six characters or more that has a digi
 (identifiers, certificate numbers, titles with a model number), plain Chinese text of twelve characters
 or more (notes, the reasons for a recommendation; shorter phrases are as often the guide's own words)
 and amounts of five digits or more with at least three significant
-digits (as written and with thousands separators; a round 3,000,000 is an example in any guide), and for the name and code of every record that is not published (申报中). Short words,
+digits (as written and with thousands separators; a round 3,000,000 is an example in any guide), and for the name and
+code of every record that is not published (申报中). Short words,
 enumerated values and dates are not searched: they are not distinctive and would stop the build for
 nothing. The search costs the length of the hand-written text times the number of distinct needle
 lengths, however many records there are.
@@ -26,8 +27,13 @@ MIN_TEXT = 6  # text with a digit or a Latin letter: identifiers, certificate an
 MIN_PROSE = 12  # plain Chinese: shorter phrases ("重大违法违规，取消资格") are the guide's own words as often as a record's
 MIN_AMOUNT = 10_000
 MAX_NEEDLE = 32  # a longer value is searched by its first 32 characters
-_PUBLIC = frozenset({"file", "positions", "uscc", "name", "industry_code", "industry_name", "main_products", "address", "website", "category"})
-_PUBLIC_IN = {"events": frozenset({"index", "date", "type", "document", "certificate"}), "honors": frozenset({"index", "type", "awarded", "expires"})}
+_PUBLIC = frozenset(
+    {"file", "positions", "uscc", "name", "industry_code", "industry_name", "main_products", "address", "website", "category"}
+)
+_PUBLIC_IN = {
+    "events": frozenset({"index", "date", "type", "document", "certificate"}),
+    "honors": frozenset({"index", "type", "awarded", "expires"}),
+}
 _ENUM = re.compile(r"[a-z_0-9]+")
 _MARKED = re.compile(r"[0-9A-Za-z]")
 _DIGITS = re.compile(r"[0-9][0-9,]*[0-9]|[0-9]")
@@ -82,7 +88,7 @@ def find(text: str, needles: Mapping[str, str]) -> list[Secret]:
             found[plain] = needles[plain]
     for length in sorted({len(n) for n in needles if not n.isdigit()}):
         for i in range(len(text) - length + 1):
-            piece = text[i:i + length]
+            piece = text[i : i + length]
             if piece in needles and not piece.isdigit():
                 found[piece] = needles[piece]
     return sorted(found.items())

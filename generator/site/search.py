@@ -105,13 +105,15 @@ def shard_files(entries: Iterable[Entry]) -> dict[str, bytes]:
     for number, shard in enumerate(shards):
         files[f"{PREFIX}t/{number}.json"] = _json(shard)
     for start in range(0, count, PER_SHARD):
-        rows = [[uscc, name, "；".join([industry, "、".join(products)])] for uscc, name, industry, products in docs[start:start + PER_SHARD]]
+        rows = [
+            [uscc, name, "；".join([industry, "、".join(products)])] for uscc, name, industry, products in docs[start : start + PER_SHARD]
+        ]
         files[f"{PREFIX}d/{start // PER_SHARD}.json"] = _json(rows)
     return files
 
 
 def _deltas(numbers: list[int]) -> list[int]:
-    return [n - p for n, p in zip(numbers, [0] + numbers[:-1])]
+    return [n - p for n, p in zip(numbers, [0, *numbers], strict=False)]
 
 
 def _json(value: Any) -> bytes:

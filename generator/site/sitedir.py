@@ -46,7 +46,9 @@ def check_target(site_dir: Path, root: Path) -> Path:
     if target.is_relative_to(base):
         first = target.relative_to(base).parts[0]
         if first in PROTECTED:
-            raise SiteDirError(f"--site-dir {shown} 在仓库的 {first}/ 中：那是登记簿自己的文件（记录、页面、程序或 Git 历史），不能放生成的站点，已拒绝")
+            raise SiteDirError(
+                f"--site-dir {shown} 在仓库的 {first}/ 中：那是登记簿自己的文件（记录、页面、程序或 Git 历史），不能放生成的站点，已拒绝"
+            )
         tracked = _tracked(base, target)
         if tracked:
             raise SiteDirError(f"--site-dir {shown} 是 git 管理的路径（含 {tracked}）：生成站点会覆盖仓库中的文件，已拒绝")
@@ -54,8 +56,10 @@ def check_target(site_dir: Path, root: Path) -> Path:
         if not target.is_dir():
             raise SiteDirError(f"--site-dir {shown} 是一个文件，不是目录：已拒绝，文件保持不变")
         if any(os.scandir(target)) and not is_site(target):
-            raise SiteDirError(f"--site-dir {shown} 已存在且不是 ipreg 生成的站点（没有 {MARKER} 标记文件）：为免删除其中的文件，"
-                               "已拒绝。请换一个新的或空的目录；若确认它是旧版本生成的站点，请先手动删除它")
+            raise SiteDirError(
+                f"--site-dir {shown} 已存在且不是 ipreg 生成的站点（没有 {MARKER} 标记文件）：为免删除其中的文件，"
+                "已拒绝。请换一个新的或空的目录；若确认它是旧版本生成的站点，请先手动删除它"
+            )
     return target
 
 
@@ -71,8 +75,12 @@ def _tracked(root: Path, target: Path) -> str | None:
     relative = target.relative_to(root)
     candidates = [relative, *list(relative.parents)[:-1]]
     try:
-        result = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", *(p.as_posix() for p in candidates)],
-                                capture_output=True, check=False, timeout=60)
+        result = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--", *(p.as_posix() for p in candidates)],
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     if result.returncode != 0:
