@@ -171,7 +171,8 @@ def plan(raws: Mapping[str, bytes], prefix: str, kind: str, day: date, document:
     other_days = sorted(d for d in used.get(document_key(document), set()) if d != day)
     if other_days:
         raise DecideError(f"文号 {document} 已用于 {other_days[0]} 的决定，不能再用于 {day} 的决定：请核对文号和日期")
-    numbers = next_certificates(policy.certificate_format, day.year, certificates, len(codes)) if kind in NUMBERED else [None] * len(codes)
+    fmt = policy.on(day).certificate_format  # the numbering in force on the decision day
+    numbers = next_certificates(fmt, day.year, certificates, len(codes)) if kind in NUMBERED else [None] * len(codes)
     changes = []
     for code, number in zip(codes, numbers, strict=True):
         file = f"{prefix}{code}.yaml"

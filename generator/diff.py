@@ -16,6 +16,7 @@ from generator.labels import CHANGE_ZH, DATE_ZH, DUE_KIND_ZH, EVENT_ZH, SEVERITY
 from generator.lifecycle import Status
 from generator.loader import load_bytes
 from generator.model import Event, Record
+from generator.policy import describe_changes
 from generator.registry import Entry, Registry
 from generator.worklist import due_items
 
@@ -53,13 +54,14 @@ class Diff:
     window: int = 90  # days ahead in which new deadlines are listed (policy review_notice_days)
     policy_changed: bool = False
     affected: list[RecordChange] = field(default_factory=list)  # unchanged files whose status or findings changed
+    policy_changes: list[str] = field(default_factory=list)  # what the change of policy.yml does (policy.describe_changes)
 
     @property
     def deleted(self) -> list[RecordChange]:
         return [r for r in self.records if r.change == "deleted"]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"base": self.base, "today": self.today, "policy_changed": self.policy_changed,
+        return {"base": self.base, "today": self.today, "policy_changed": self.policy_changed, "policy_changes": self.policy_changes,
                 "entered": self.entered, "left": self.left, "changed": self.changed, "deadlines": self.deadlines,
                 "records": [r.__dict__ for r in self.records], "affected": [r.__dict__ for r in self.affected],
                 "deleted": [r.file for r in self.deleted]}
@@ -83,11 +85,12 @@ def compare(base_name: str, before: Registry, after: Registry, before_files: dic
             left.append({"uscc": uscc, "name": name, "status": now.status if now else None})
         if (was.status if was else None) != (now.status if now else None):
             changed.append({"uscc": uscc, "name": name, "before": was.status if was else None, "after": now.status if now else None})
-    window = after.policy.review_notice_days
+    window = after.policy.on(after.today).review_notice_days
     old_due = {(i.uscc, i.date, i.kind) for i in due_items(before, window)}
     deadlines = [i.as_dict() for i in due_items(after, window) if (i.uscc, i.date, i.kind) not in old_due]
     records, affected = _record_changes(before, after, before_files, after_files)
-    return Diff(base_name, after.today.isoformat(), entered, left, changed, deadlines, records, window, policy_changed, affected)
+    notes = describe_changes(before.policy, after.policy) if policy_changed else []
+    return Diff(base_name, after.today.isoformat(), entered, left, changed, deadlines, records, window, policy_changed, affected, notes)
 
 
 def _finding_key(f: Finding) -> tuple[str, str, str]:
@@ -241,6 +244,7 @@ def format_markdown(diff: Diff) -> str:
     if diff.policy_changed or diff.affected:
         title = "policy.yml 已修改，" if diff.policy_changed else ""
         lines += [f"### {title}未改动的记录中结果有变化的：{len(diff.affected)} 家", ""]
+        lines += [f"> {markdown_cell(note)}\n" for note in diff.policy_changes]
         for r in diff.affected:
             lines.append(f"- **{markdown_cell(r.name or r.file)}**（{markdown_cell(r.file)}）：{_zh(r.before)} → {_zh(r.after)}")
             lines += ["  " + line for line in _record_details(r, markdown_cell)]
@@ -273,6 +277,7 @@ def format_text(diff: Diff) -> str:
         lines += ["    " + line[2:] for line in _record_details(r, _plain)]
     if diff.policy_changed or diff.affected:
         lines.append(("policy.yml 已修改。" if diff.policy_changed else "") + f"未改动的记录中结果有变化的：{len(diff.affected)} 家")
+        lines += [f"  政策修订：{note}" for note in diff.policy_changes]
         for r in diff.affected:
             lines.append(f"  {r.file}（{r.name or '—'}）：{_zh(r.before)} → {_zh(r.after)}")
             lines += ["    " + line[2:] for line in _record_details(r, _plain)]

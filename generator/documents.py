@@ -88,6 +88,7 @@ def notice_title(decided: Sequence[Decided]) -> str:
 def notice(decided: Sequence[Decided], document: str, policy: Policy) -> bytes:
     """决定通知: the decision, its legal basis and a table of the enterprises (USCC, category, term, certificate)."""
     day = decided[0].event.date
+    policy = policy.on(day)  # the measures' values in force on the decision day
     title = notice_title(decided)
     doc = new_document(title)
     head(doc, policy, document)
@@ -156,7 +157,7 @@ def certificates(decided: Sequence[Decided], document: str, policy: Policy, site
         if i:
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         st, ev = d.status, d.event
-        term_end = st.term_end or period_end(ev.date, validity_years(policy, d.record.category))
+        term_end = st.term_end or period_end(ev.date, validity_years(policy.on(ev.date), d.record.category))
         paragraph(doc, "", space_before=30)
         paragraph(doc, "证　书", size=36, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED)
         paragraph(doc, "")
@@ -195,6 +196,7 @@ REVIEW_MATERIALS = (
 
 
 def review_letters(due: Sequence[tuple[Record, Status]], policy: Policy, today: date, document: str | None) -> bytes:
+    policy = policy.on(today)  # the letters cite the values in force on their date
     """复核通知书: one page per enterprise whose term ends soon: what to prepare and by when."""
     if not due:
         raise DocsError("没有即将届满、需要复核的企业")

@@ -84,8 +84,12 @@ class Status:
 
 @dataclass
 class _Replay:
+    """Every period takes its length from the policy in force on the day it starts (ARCHITECTURE.md section 7): a term
+    from its decision, a grace from the failed review, a ban from the revocation, the review window from the day after
+    the term ends."""
+
     policy: Policy
-    validity_years: int
+    category: str
     phase: str = "none"  # none, pending, term, grace, lapsed, ended
     term_start: date | None = None
     term_end: date | None = None
@@ -105,7 +109,7 @@ class _Replay:
     def review_deadline(self) -> date | None:
         if self.term_end is None:
             return None
-        return period_end(self.term_end + ONE_DAY, self.policy.review_pending_years)
+        return period_end(self.term_end + ONE_DAY, self.policy.on(self.term_end + ONE_DAY).review_pending_years)
 
     def settle(self, day: date) -> None:
         """Apply what the calendar alone does by ``day``: a review deadline or a grace period that ran out."""
@@ -128,7 +132,7 @@ class _Replay:
         return self.revoked_on is not None and self.ban_until is not None and self.revoked_on <= day <= self.ban_until
 
     def start_term(self, event: Event) -> None:
-        years = self.validity_years
+        years = validity_years(self.policy.on(event.date), self.category)
         computed = period_end(event.date, years)
         end = computed
         if event.valid_until is not None and event.valid_until < computed:
@@ -191,13 +195,14 @@ class _Replay:
             self.refuse(event, "没有待复核的有效期（尚未备案，或资格已撤销、已退出）")
             return
         assert self.term_end is not None
-        earliest = self.term_end - timedelta(days=self.policy.review_early_days)
+        early_days = self.policy.on(event.date).review_early_days
+        earliest = self.term_end - timedelta(days=early_days)
         if self.phase in ("term", "grace") and event.date < earliest:
             self.problem(
                 ART8_EARLY_REVIEW.id,
                 event,
                 f"复核结果日期 {event.date} 早于有效期届满日 {self.term_end} 前 "
-                f"{self.policy.review_early_days} 天（{earliest}）：复核在有效期届满前后进行，请核对日期",
+                f"{early_days} 天（{earliest}）：复核在有效期届满前后进行，请核对日期",
             )
         if event.type == "review_passed":
             self.start_term(event)
@@ -205,7 +210,7 @@ class _Replay:
             self.end(event.date, "revoked", "review_absent" if self.phase != "lapsed" else "review_absent_lapsed")
         elif self.phase == "term":
             self.phase = "grace"
-            self.grace_until = max(self.term_end, period_end(event.date, self.policy.grace_years))
+            self.grace_until = max(self.term_end, period_end(event.date, self.policy.on(event.date).grace_years))
             self.graces.append((event.date, self.grace_until))
         else:
             self.end(event.date, "revoked", "review_failed_twice" if self.phase == "grace" else "review_failed_lapsed")
@@ -215,7 +220,7 @@ class _Replay:
             self.refuse(event, "没有可以取消的资格（尚未备案，或已经撤销）")
             return
         self.end(event.date, "revoked", "revoked")
-        self.revoked_on, self.ban_until = event.date, period_end(event.date, self.policy.ban_years)
+        self.revoked_on, self.ban_until = event.date, period_end(event.date, self.policy.on(event.date).ban_years)
         self.bans.append((event.date, self.ban_until))
 
     def withdraw(self, event: Event) -> None:
@@ -254,7 +259,7 @@ class _Replay:
             return replace(base, status="conditional", listed=True, next_deadline=self.grace_until, next_deadline_kind="grace_until")
         assert self.term_end is not None and deadline is not None
         if today <= self.term_end:
-            due = (self.term_end - today).days <= self.policy.review_notice_days
+            due = (self.term_end - today).days <= self.policy.on(self.term_end).review_notice_days
             return replace(
                 base, status="review_due" if due else "valid", listed=True, next_deadline=self.term_end, next_deadline_kind="term_end"
             )
@@ -272,7 +277,7 @@ def status(record: HasEvents, policy: Policy, today: date) -> Status:
 
 
 def replay(events: Iterable[Event], policy: Policy, today: date, category: str = "advantage") -> Status:
-    state = _Replay(policy, validity_years(policy, category))
+    state = _Replay(policy, category)
     for event in sorted((e for e in events if e.date <= today), key=lambda e: (e.date, e.index)):
         state.apply(event)
     return state.result(today)
@@ -319,7 +324,7 @@ def intervals(events: Iterable[Event], policy: Policy, today: date, category: st
             if edge is not None and edge < today:
                 candidates.add(edge + ONE_DAY)
         if st.term_end is not None:
-            due = st.term_end - timedelta(days=policy.review_notice_days)
+            due = st.term_end - timedelta(days=policy.on(st.term_end).review_notice_days)
             if day < due <= today:
                 candidates.add(due)
     out: list[tuple[date, date | None, Status]] = []

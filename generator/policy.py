@@ -1,19 +1,43 @@
-"""policy.yml -> Policy: every threshold and period of the measures, validated by its schema."""
+"""policy.yml -> Policy: every threshold and period of the measures, validated by its schema.
+
+A value may change over time (ARCHITECTURE.md section 7): ``key: {values: {2023-06-01: 3000000, 2028-01-01: 5000000},
+reference: 文号}``. ``Policy.on(day)`` is the one accessor: the policy in force on ``day``; its attributes are the
+values of that day. A Policy as loaded carries the values in force at the start (the earliest date) and every dated
+change; code that evaluates a day asks ``policy.on(day)`` first (a rule at the evaluation date D, a period on the day
+it starts).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import bisect
+import functools
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from generator.findings import Finding
 from generator.loader import Loaded, load_file
+from generator.rules import SCHEMA
 from generator.schema import POLICY_SCHEMA, load_schema, schema_findings
 
 
 class PolicyError(Exception):
     """policy.yml is missing or invalid: a configuration error (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Measures:
+    """One version of the measures (policy.yml ``measures`` and its ``versions``): in force from ``in_force`` until the
+    next version's. ``articles`` maps rule ids to the article of this version where it was renumbered."""
+
+    name: str
+    document: str | None
+    issued: date | None
+    in_force: date
+    text: str | None
+    articles: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -42,12 +66,52 @@ class Policy:
     certificate_format: str
     issuer_mark: str
     review_submit_days: int
+    # key -> ((first day, value), ...) in date order, for the keys whose value changes over time
+    dated: tuple[tuple[str, tuple[tuple[date, Any], ...]], ...] = ()
+    references: tuple[tuple[str, str], ...] = ()  # key -> the 文号 of its change (``reference``)
+    measures: tuple[Measures, ...] = ()  # every version of the measures, oldest first (empty: not stated)
 
     def values(self) -> dict[str, object]:
         """The values rule summaries are written with ({name} in ``Rule.summary``)."""
-        out: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self)}
+        out: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_VALUES}
         out["legal_person_prefixes"] = "、".join(self.legal_person_prefixes)
         return out
+
+    def on(self, day: date) -> Policy:
+        """The policy in force on ``day``: each dated key takes the value of its latest date not after ``day`` (the
+        first value before the first date), and ``name`` is that of the measures in force. The one accessor of "the
+        value of K on D"."""
+        return self if not self.dated and len(self.measures) < 2 else _on(self, day)
+
+    def measures_on(self, day: date) -> Measures | None:
+        """The version of the measures in force on ``day`` (the first version before its date; None: not stated)."""
+        found = [m for m in self.measures if m.in_force <= day]
+        return found[-1] if found else (self.measures[0] if self.measures else None)
+
+    def article(self, rule: str, day: date, default: str | None) -> str | None:
+        """The article that states ``rule`` in the version in force on ``day`` (renumbered articles)."""
+        version = self.measures_on(day)
+        return dict(version.articles).get(rule, default) if version else default
+
+    def changes(self) -> list[tuple[date, str, Any, Any]]:
+        """Every dated change after the first value: (day, key, value before, value from that day), in date order."""
+        out = [(day, key, steps[i - 1][1], value) for key, steps in self.dated for i, (day, value) in enumerate(steps) if i]
+        return sorted(out, key=lambda c: (c[0], c[1]))
+
+
+_NOT_VALUES = ("dated", "references", "measures")
+
+
+@functools.lru_cache(maxsize=4096)
+def _on(policy: Policy, day: date) -> Policy:
+    values: dict[str, Any] = {}
+    version = policy.measures_on(day)
+    if version is not None and len(policy.measures) > 1:
+        values["name"] = version.name
+    for key, steps in policy.dated:
+        i = bisect.bisect_right([d for d, _ in steps], day) - 1
+        values[key] = steps[max(i, 0)][1]
+    return replace(policy, **values)
 
 
 def defaults() -> dict[str, Any]:
@@ -56,19 +120,55 @@ def defaults() -> dict[str, Any]:
     return {name: spec["default"] for name, spec in props.items() if "default" in spec}
 
 
+def _convert(name: str, value: Any) -> Any:
+    if name.endswith("_percent"):
+        return Fraction(str(value))
+    if name == "standard_2013_until":
+        return date.fromisoformat(value)
+    if name == "legal_person_prefixes":
+        return tuple(value)
+    return value
+
+
 def policy_from_mapping(values: dict[str, Any]) -> Policy:
+    """A Policy from plain values and dated ones (``{values: {day: value}, reference: ...}``, already validated)."""
     merged = {**defaults(), **values}
     converted: dict[str, Any] = {}
+    dated: list[tuple[str, tuple[tuple[date, Any], ...]]] = []
+    references: list[tuple[str, str]] = []
     for f in fields(Policy):
+        if f.name in _NOT_VALUES:
+            continue
         value = merged[f.name]
-        if f.name.endswith("_percent"):
-            value = Fraction(str(value))
-        elif f.name == "standard_2013_until":
-            value = date.fromisoformat(value)
-        elif f.name == "legal_person_prefixes":
-            value = tuple(value)
-        converted[f.name] = value
-    return Policy(**converted)
+        if _is_dated(value):
+            steps = tuple(sorted((_day(day), _convert(f.name, v)) for day, v in value["values"].items()))
+            converted[f.name] = steps[0][1]
+            if len(steps) > 1:
+                dated.append((f.name, steps))
+            if value.get("reference"):
+                references.append((f.name, str(value["reference"])))
+        else:
+            converted[f.name] = _convert(f.name, value)
+    return Policy(**converted, dated=tuple(dated), references=tuple(references), measures=_measures(merged.get("measures")))
+
+
+def _measures(raw: Any) -> tuple[Measures, ...]:
+    if not isinstance(raw, dict):
+        return ()
+    out = []
+    for item in [raw, *raw.get("versions", ())]:
+        issued = item.get("issued")
+        out.append(Measures(item["name"], item.get("document"), _day(issued) if issued else None, _day(item["in_force"]),
+                            item.get("text"), tuple(sorted((item.get("articles") or {}).items()))))
+    return tuple(out)
+
+
+def _is_dated(value: Any) -> bool:
+    return isinstance(value, dict) and "values" in value
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def default_policy() -> Policy:
@@ -83,9 +183,136 @@ def load_policy(path: Path) -> Policy:
 
 
 def policy_from_loaded(loaded: Loaded) -> Policy:
-    """Validate a loaded policy.yml; raises PolicyError with Chinese messages on any problem."""
-    problems = list(loaded.findings) + schema_findings(loaded, POLICY_SCHEMA)
+    """Validate a loaded policy.yml; raises PolicyError with Chinese messages on any problem.
+
+    A dated key is checked for its form here (dates valid and in order, at least one value, a 文号 as reference);
+    each of its values is then checked by the schema like a plain value, one snapshot per date, so every value
+    meets the same rules (type, range) as the key's plain form."""
+    problems = list(loaded.findings)
+    if loaded.data is not None:
+        problems += dated_findings(loaded)
+        if not problems:
+            seen: set[str] = set()
+            for snapshot in _snapshots(loaded):
+                for p in schema_findings(snapshot, POLICY_SCHEMA):
+                    if p.message not in seen:
+                        seen.add(p.message)
+                        problems.append(p)
     if problems or loaded.data is None:
-        lines = [f"{p.file}:{p.line}:{p.column}: {p.message}" for p in problems]
+        lines = [f"{p.file}:{p.line}:{p.column}: {p.message}" for p in sorted(problems, key=lambda p: (p.line, p.column))]
         raise PolicyError("政策参数文件有误：\n" + "\n".join(lines))
     return policy_from_mapping(loaded.data)
+
+
+def dated_findings(loaded: Loaded) -> list[Finding]:
+    """The form of every dated key: ``values`` a mapping of YYYY-MM-DD dates in ascending order to values, an
+    optional ``reference`` (the 文号 of the change), nothing else."""
+    assert loaded.data is not None
+    out: list[Finding] = []
+    measures = loaded.data.get("measures")
+    start = None
+    if isinstance(measures, dict) and isinstance(measures.get("in_force"), str):
+        try:
+            start = date.fromisoformat(measures["in_force"])
+        except ValueError:
+            start = None  # the schema words it
+
+    def bad(path: tuple[str | int, ...], message: str) -> None:
+        line, column = loaded.positions.at(path)
+        out.append(SCHEMA.finding(loaded.file, line, column, message))
+
+    if isinstance(measures, dict) and isinstance(measures.get("versions"), list):
+        starts = [str(v.get("in_force")) for v in [measures, *measures["versions"]] if isinstance(v, dict)]
+        if starts != sorted(starts):
+            bad(("measures", "versions"), "measures.versions 应按施行日期从早到晚排列，且都晚于 measures.in_force")
+
+    for key, value in loaded.data.items():
+        if not isinstance(value, dict) or key == "measures":
+            continue
+        if "values" not in value:
+            bad((key,), f"{key}：按日期变化的值写作 {key}: {{values: {{2023-06-01: 旧值, 2028-01-01: 新值}}, reference: 文号}}")
+            continue
+        extra = sorted(set(value) - {"values", "reference"})
+        if extra:
+            bad((key, extra[0]), f"{key} 中只能有 values 和 reference，不能有 {'、'.join(extra)}")
+        if value.get("reference") is not None and not isinstance(value["reference"], str):
+            bad((key, "reference"), f"{key}.reference 是修订的文号，应为文字")
+        steps = value["values"]
+        if not isinstance(steps, dict) or not steps:
+            bad((key, "values"), f"{key}.values 应为“日期: 值”的列表，至少一项")
+            continue
+        days: list[date] = []
+        for day in steps:
+            try:
+                days.append(_day(day))
+            except ValueError:
+                bad((key, "values", day), f"{key}.values 中的 {day} 不是日期：请写作 YYYY-MM-DD")
+        if days != sorted(days) or len(set(days)) != len(days):
+            bad((key, "values"), f"{key}.values 的日期应从早到晚排列，每个日期只写一次")
+        elif start is not None and days and days[0] > start:
+            first = days[0]
+            why = f"施行之日起的值也要写（第一个日期写 {start}）"
+            bad((key, "values"), f"{key}.values 的第一个日期 {first} 晚于办法施行日期 {start}：{why}")
+    return out
+
+
+def _snapshots(loaded: Loaded) -> list[Loaded]:
+    """One document per date on which some dated key takes a value: each dated key replaced by its value of that
+    date (the first value before its first date), at its own line."""
+    assert loaded.data is not None
+    data = loaded.data
+    dated = {k: v["values"] for k, v in data.items() if k != "measures" and _is_dated(v)}
+    days: list[date | None] = [*sorted({_day(d) for steps in dated.values() for d in steps})] or [None]
+    out = []
+    for day in days:
+        snapshot = dict(data)
+        for key, steps in dated.items():
+            ordered = sorted(steps.items(), key=lambda item: _day(item[0]))
+            chosen = [v for d, v in ordered if day is None or _day(d) <= day] or [ordered[0][1]]
+            snapshot[key] = chosen[-1]
+        out.append(Loaded(loaded.file, snapshot, loaded.positions, ()))
+    return out
+
+
+def _steps(policy: Policy, key: str) -> tuple[tuple[date | None, Any], ...]:
+    dated = dict(policy.dated).get(key)
+    return ((None, getattr(policy, key)),) + tuple(dated[1:]) if dated else ((None, getattr(policy, key)),)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
+        return f"{value:,}"
+    if isinstance(value, tuple):
+        return "、".join(map(str, value))
+    return str(value)
+
+
+def describe_changes(old: Policy, new: Policy) -> list[str]:
+    """What a change of policy.yml does, in Chinese, one line per changed key: a new dated value applies from its day
+    (decisions made before it keep their findings); a changed value without a date applies to every record, past
+    decisions included, which a revision should not do."""
+    titles = {k: v.get("title", k) for k, v in load_schema(POLICY_SCHEMA)["properties"].items()}
+    refs = dict(new.references)
+    out = []
+    for f in fields(Policy):
+        key = f.name
+        if key in _NOT_VALUES:
+            continue
+        before, after = _steps(old, key), _steps(new, key)
+        if before == after:
+            continue
+        label = f"{titles.get(key, key)}（{key}）"
+        if before[0][1] != after[0][1]:
+            out.append(f"{label}由 {_shown(before[0][1])} 改为 {_shown(after[0][1])}，没有写生效日期：已经作出的决定也按新值检查。"
+                       f"修订办法请写成按日期变化的值（{key}: {{values: {{原日期: 原值, 生效日期: 新值}}}}）")
+        previous = after[0][1]
+        for day, value in after[1:]:
+            if (day, value) not in before:
+                reference = f"（{refs[key]}）" if key in refs else ""
+                out.append(f"{day} 起{label}为 {_shown(value)}{reference}，此前为 {_shown(previous)}："
+                           "适用于评估日期在此之后的记录和此后开始的期限，此前作出的决定不受影响")
+            previous = value
+        for day, value in before[1:]:
+            if day not in {d for d, _ in after[1:]}:
+                out.append(f"删除了 {day} 起{label}为 {_shown(value)} 的规定")
+    return out

@@ -124,8 +124,12 @@ def _check_local(loaded: Loaded, policy: Policy, today: date) -> Local:
     if on is None:  # pending without an application date (events.applied says so): nothing to evaluate against
         return Local(loaded.file, tuple(findings), (), keys, None, record, st, None)
     # a revoked or withdrawn cycle has no decision in force: only the Art. 8 rules still speak
-    outcomes = evaluate(Context(record, policy, today, on, st), lifecycle_only=st.ended)
-    findings.extend(o.finding(record) for o in outcomes if o.notable)
+    # the policy in force at D (ARCHITECTURE.md section 7): a later revision never changes a decision's findings
+    outcomes = evaluate(Context(record, policy.on(on), today, on, st), lifecycle_only=st.ended)
+    cited = [o.finding(record) for o in outcomes if o.notable]
+    if any(m.articles for m in policy.measures):  # a version renumbered articles: cite the one in force at D
+        cited = [replace(f, article=policy.article(f.rule, on, f.article)) for f in cited]
+    findings.extend(cited)
     rank = None if st.ended else RankInput.of(record, on)
     return Local(loaded.file, tuple(findings), tuple(outcomes), keys, rank, record, st, on)
 

@@ -198,3 +198,25 @@ def test_diff_says_why(tmp_path: Path) -> None:
     assert f"records/{conditional.uscc}.yaml" in {r["file"] for r in d["affected"]}
     markdown = ipreg(repo, "diff", "HEAD", "--format", "markdown", "--today", TODAY).stdout
     assert "policy.yml 已修改" in markdown and "没有修改记录文件" not in markdown and "900,000,000" in markdown
+
+
+def test_diff_of_a_dated_revision_lists_only_what_it_changes_and_says_why(tmp_path: Path) -> None:
+    """A revision written as a dated value changes no record decided before its day and says from when it applies;
+    a value changed without a date is called out, since it rewrites past decisions."""
+    repo = committed(tmp_path, "machine", "conditional")
+    policy = (repo / "policy.yml").read_text(encoding="utf-8")
+    dated = re.sub(r"(?m)^revenue_min: .*$", "revenue_min:\n  values: {2018-01-01: 3000000, 2026-11-01: 900000000}\n"
+                   "  reference: 西市监〔2026〕45号", policy)
+    (repo / "policy.yml").write_text(dated, encoding="utf-8")
+    d = json.loads(ipreg(repo, "diff", "HEAD", "--format", "json", "--today", TODAY).stdout)
+    assert d["policy_changed"] is True and d["affected"] == [] and d["records"] == []
+    assert d["policy_changes"] == [
+        "2026-11-01 起营业收入下限（元）（revenue_min）为 900,000,000（西市监〔2026〕45号），此前为 3,000,000："
+        "适用于评估日期在此之后的记录和此后开始的期限，此前作出的决定不受影响"
+    ]
+    markdown = ipreg(repo, "diff", "HEAD", "--format", "markdown", "--today", TODAY).stdout
+    assert "2026-11-01 起营业收入下限" in markdown and "未改动的记录中结果有变化的：0 家" in markdown
+    plain = re.sub(r"(?m)^revenue_min: .*$", "revenue_min: 900000000", policy)
+    (repo / "policy.yml").write_text(plain, encoding="utf-8")
+    d = json.loads(ipreg(repo, "diff", "HEAD", "--format", "json", "--today", TODAY).stdout)
+    assert d["affected"] and any("没有写生效日期：已经作出的决定也按新值检查" in n for n in d["policy_changes"])

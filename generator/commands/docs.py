@@ -38,7 +38,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
                     f"{documents.safe_name(args.document)}-证书.docx": documents.certificates(decided, args.document, policy, site_url)
                 }
         else:
-            within = policy.review_notice_days if args.within is None else args.within
+            within = policy.on(today).review_notice_days if args.within is None else args.within
             letters = documents.review_letters(documents.due_for_review(records, today, within), policy, today, args.document)
             outputs = {f"复核通知书-{today}.docx": letters}
     except documents.DocsError as exc:

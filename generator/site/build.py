@@ -81,16 +81,26 @@ def load_input(root: Path, environ: Mapping[str, str]) -> SiteInput:
 def site_content(root: Path, site: SiteInput, list_page_size: int = LIST_PAGE_SIZE, extra: Mapping[str, Any] | None = None) -> SiteContent:
     from generator.site.history import last_changes
 
-    measures = (root / "texts" / "measures.txt").read_text(encoding="utf-8")
+    versions = [(m, _measures_text(root, m.text or "texts/measures.txt")) for m in site.registry.policy.measures]
+    measures = versions[-1][1] if versions else _measures_text(root, "texts/measures.txt")
     schema = json.loads((root / "schemas" / "enterprise.schema.json").read_text(encoding="utf-8"))
+    changed = last_changes(root, {f"records/{e.uscc}.yaml": e.hidden_since for e in site.items})
     content = build_content(site.items, site.pages, site.registry.today, measures, schema, list_page_size, site.registry.policy,
-                            extra=extra or {}, changed=last_changes(root, {f"records/{e.uscc}.yaml": e.hidden_since for e in site.items}))
+                            extra=extra or {}, changed=changed, versions=versions)
     content.files["data/record-template.yaml"] = render_template(PLACEHOLDER, PLACEHOLDER).encode("utf-8")
     # no /admin/: the form editor is a staff tool (ipreg admin on a clerk's PC, or ipreg admin --export on a staff server)
     for name, target in (("enterprise.schema.json", "data/record.schema.json"),
                          ("public-enterprises.schema.json", "data/enterprises.schema.json")):
         content.files[target] = (root / "schemas" / name).read_bytes()
     return content
+
+
+def _measures_text(root: Path, name: str) -> str:
+    """The text of one version of the measures (policy.yml ``measures.text``), a file inside the repository."""
+    path = root / name
+    if Path(name).is_absolute() or ".." in Path(name).parts or not path.is_file():
+        raise SiteError(f"policy.yml 的 measures.text 指向 {name}：仓库中没有这个文件（全文应放在 texts/ 中）")
+    return path.read_text(encoding="utf-8")
 
 
 class OpenData:

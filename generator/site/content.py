@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -22,16 +22,16 @@ from markupsafe import Markup
 from generator import qr
 from generator.labels import DUE_KIND_ZH, STATUS_MEANING_ZH
 from generator.lifecycle import Status
-from generator.policy import Policy, default_policy
+from generator.policy import Measures, Policy, default_policy
 from generator.registry import Local
 from generator.site.charts import lifecycle_chart
 from generator.site.escape import md, rel, safe_url
-from generator.site.measures import measures_markdown
 from generator.site.pages import (
     guide_fragments,
     history_page,
     home_fragments,
     licence_fragment,
+    policy_pages,
     public_fields,
     sitemap_page,
     statistics_page,
@@ -91,13 +91,14 @@ def site_part(local: Local, policy: Policy, today: date) -> tuple[tuple[PublicEn
 
 def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: date, measures: str, schema: dict[str, Any],
                   list_page_size: int = LIST_PAGE_SIZE, policy: Policy | None = None, extra: Mapping[str, Any] | None = None,
-                  changed: Mapping[str, date] | None = None) -> SiteContent:
+                  changed: Mapping[str, date] | None = None, versions: Sequence[tuple[Measures, str]] = ()) -> SiteContent:
     """Every generated page and fragment, given the published enterprises (by USCC) and their pages.
 
     The open data files come from ``opendata.open_data``; the site builds them on the side. ``changed`` maps
-    ``records/X.yaml`` to the date of its last commit (``history.last_changes``).
+    ``records/X.yaml`` to the date of its last commit (``history.last_changes``). ``versions``: each version of the
+    measures with its text (policy.yml ``measures``); without them ``measures`` is the text in force.
     """
-    policy = policy or default_policy()
+    policy = (policy or default_policy()).on(today)  # the texts show the values in force on the data date
     extra = extra or {}
     changed = changed or {}
     env = environment()
@@ -110,8 +111,7 @@ def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: d
         content.pages[source] = pages[source].replace(CHANGED_MARK, note)
     content.pages["timeline.md"] = timeline_page(env, items, today)
     content.pages["history.md"] = history_page(env, items)
-    title = "# 政策原文：西平县知识产权强企培育备案管理办法 { #measures }"
-    content.pages["policy.md"] = f"---\nhide:\n  - navigation\n---\n\n{title}\n\n" + measures_markdown(measures)
+    content.pages.update(policy_pages(versions or [(_unstated(policy), measures)], today))
     content.fragments.update(home_fragments(items, today, policy.review_notice_days))
     content.fragments.update(guide_fragments(policy, extra))
     content.fragments["public-fields"] = public_fields()
@@ -202,3 +202,8 @@ def front_matter_title(text: str) -> Markup:
     return Markup(json.dumps(html.escape(text.replace("\n", " "), quote=True)))
 
 
+
+
+def _unstated(policy: Policy) -> Measures:
+    """The measures when policy.yml does not describe them: its name, in force since the first day records allow."""
+    return Measures(policy.name, None, None, date(1949, 1, 1), None)

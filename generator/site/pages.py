@@ -5,9 +5,9 @@ assembles them)."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from jinja2 import Environment
@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from generator.dates import anniversary
 from generator.labels import DUE_KIND_ZH, EVENT_ZH, STATUS_MEANING_ZH
-from generator.policy import Policy
+from generator.policy import Measures, Policy
 from generator.site.charts import monthly_chart
 from generator.site.escape import md, rel
 from generator.site.public import PUBLIC_FIELDS, PublicEnterprise
@@ -213,3 +213,33 @@ def licence_fragment(extra: Mapping[str, Any], issuer: str) -> str:
         f"本站的开放数据按 [{md(name)}]({url}) 许可发布：可以自由复制、分发和改编，包括商业使用，"
         f"但须注明来源“{md(issuer)}知识产权强企名单”。JSON 文件中的 `licence` 字段写明同样的许可。\n"
     )
+
+
+def policy_pages(versions: Sequence[tuple[Measures, str]], today: date) -> dict[str, str]:
+    """政策原文: the version in force on the data date with its 文号, dates and 现行有效, the versions before it (each
+    on a page of its own, policy/<施行日期>.md, with the days it was in force) and any published but not yet in force.
+    ``versions``: each version of the measures with its text, oldest first."""
+    from generator.site.measures import measures_markdown
+
+    env = environment()
+    current_index = max([i for i, (v, _) in enumerate(versions) if v.in_force <= today], default=0)
+    pages: dict[str, str] = {}
+    earlier, coming = [], []
+    for i, (version, text) in enumerate(versions):
+        if i == current_index:
+            continue
+        until = versions[i + 1][0].in_force - timedelta(days=1) if i + 1 < len(versions) else None
+        page = f"policy/{version.in_force}.md"
+        state = "已废止" if i < current_index else "尚未施行"
+        pages[page] = env.get_template("policy-version.md.j2").render(
+            version=version, state=state, last_day=until if i < current_index else None, current_page=Markup("../"),
+            body=Markup(measures_markdown(text)))
+        link = Markup(f"{version.in_force}/")
+        if i < current_index:
+            earlier.append((version, until, Markup("policy/") + link))
+        else:
+            coming.append((version, Markup("policy/") + link))
+    current, text = versions[current_index]
+    pages["policy.md"] = env.get_template("policy.md.j2").render(current=current, earlier=earlier, coming=coming,
+                                                                 body=Markup(measures_markdown(text)))
+    return pages
