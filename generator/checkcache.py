@@ -197,12 +197,14 @@ class _Run:
             return decode_figures(item(self.blob(group).get(display)).figures)
         if group not in self.ranks:
             inputs = [r for r in (self.local_of(d).rank for d in self.members[group]) if r is not None]
-            self.ranks[group] = industry_ranks(inputs, self.policy.lookback_years)
+            self.ranks[group] = industry_ranks(inputs, self.policy.lookback_years, self.policy.recent_years_mode == "calendar")
         return self.ranks[group].get(display)
 
     def note_of(self, local: Local) -> str | None:
         figures = self.rank_of(local.file) if local.rank else None
-        return None if local.rank is None or figures is None else ranking_words(local.rank, figures, self.policy.lookback_years)
+        if local.rank is None or figures is None:
+            return None
+        return ranking_words(local.rank, figures, self.policy.lookback_years, self.policy.recent_years_mode == "calendar")
 
     def redo(self) -> tuple[dict[str, tuple[Finding, ...]], dict[str, BlobItem]]:
         """The registry-wide checks again where their inputs changed: each file's findings, its refreshed index row

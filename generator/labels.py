@@ -24,12 +24,13 @@ STATUS_MEANING_ZH = {
     "review_due": "有效期即将届满，将参加复核；仍在有效期内，列入公开名单。",
     "under_review": "有效期已届满，正在复核，复核结果作出前仍列入公开名单（复核期限是本登记簿的约定）。",
     "conditional": "复核未通过，在保留资格期内再次参加复核；仍列入公开名单。",
-    "lapsed": "复核期限或保留资格期已过，还没有复核结果，暂不列入公开名单，等待备案机关作出决定。",
+    "lapsed": "复核期限或保留资格期已过，还没有复核结果，暂不列入公开名单，等待备案机关作出决定（本登记簿的约定，办法没有规定）。",
     "revoked": "被取消强企资格，不在公开名单中；因重大违法违规被取消的，禁止申请期内不得再申请备案。",
     "withdrawn": "企业申请退出，不在公开名单中。",
 }
 CAUSE_ZH = {
     "revoked": "重大违法违规，取消资格",
+    "violation": "除名后查实有效期内的重大违法违规，取消资格",
     "withdrawn": "企业申请退出",
     "review_absent": "未参加复核",
     "review_absent_lapsed": "逾期后未参加复核",
@@ -75,6 +76,13 @@ DATE_ZH = {
     "grace_until": "保留资格至",
     "ban_until": "禁止申请至",
     "next_deadline": "下一期限",
+}
+# what the measures do not say and this registry chose, as the enterprise page names it (never as an article)
+CONVENTION_ZH = {
+    "reserve_term": "储备企业的有效期（办法只规定了优势企业的有效期）",
+    "review_notice": "“待复核”的提醒期",
+    "review_deadline": "复核期限（办法没有规定复核的期限）",
+    "lapsed": "“逾期未复核”状态",
 }
 # the date a cycle ended, as the list and the enterprise page head it for each way of ending
 ENDED_ON_ZH = {"lapsed": "不再列出自", "revoked": "撤销于", "withdrawn": "退出于"}

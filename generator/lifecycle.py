@@ -90,6 +90,7 @@ class _Replay:
 
     policy: Policy
     category: str
+    violations: tuple[date, ...] = ()  # dates of the conduct entries (infringement findings, dishonesty listings)
     phase: str = "none"  # none, pending, term, grace, lapsed, ended
     term_start: date | None = None
     term_end: date | None = None
@@ -216,10 +217,18 @@ class _Replay:
             self.end(event.date, "revoked", "review_failed_twice" if self.phase == "grace" else "review_failed_lapsed")
 
     def revoke(self, event: Event) -> None:
-        if self.phase in ("none", "pending") or self.ended_as == "revoked":
+        if self.phase in ("none", "pending") or (self.ended_as == "revoked" and self.cause in ("revoked", "violation")):
             self.refuse(event, "没有可以取消的资格（尚未备案，或已经撤销）")
             return
-        self.end(event.date, "revoked", "revoked")
+        cause = "revoked"
+        if self.phase == "lapsed" or self.ended_as == "revoked":  # after a removal (design section 3 v3)
+            inside = [d for d in self.violations if d <= event.date and any(s <= d <= e for s, e in self.terms)]
+            if not inside:
+                self.refuse(event, "企业已因复核被除名或逾期未复核，撤销须有有效期内的违法违规记录（conduct 中日期在某一有效期内的"
+                                   "侵权认定或失信名单）；只是除名的，请录入 review_absent 或 review_failed")
+                return
+            cause = "violation"
+        self.end(event.date, "revoked", cause)
         self.revoked_on, self.ban_until = event.date, period_end(event.date, self.policy.on(event.date).ban_years)
         self.bans.append((event.date, self.ban_until))
 
@@ -252,7 +261,7 @@ class _Replay:
             return base
         if self.phase in ("ended", "lapsed"):
             status = (self.ended_as or "revoked") if self.phase == "ended" else "lapsed"
-            ban = self.ban_until if status == "revoked" and self.cause == "revoked" else None
+            ban = self.ban_until if status == "revoked" and self.cause in ("revoked", "violation") else None
             active = ban if ban is not None and today <= ban else None
             return replace(base, status=status, ban_until=ban, next_deadline=active, next_deadline_kind="ban_until" if active else None)
         if self.phase == "grace":
@@ -273,11 +282,19 @@ def validity_years(policy: Policy, category: str) -> int:
 
 def status(record: HasEvents, policy: Policy, today: date) -> Status:
     """Status of ``record`` on ``today`` under ``policy`` (ARCHITECTURE.md section 3)."""
-    return replay(record.events, policy, today, record.category)
+    return replay(record.events, policy, today, record.category, violations(record))
 
 
-def replay(events: Iterable[Event], policy: Policy, today: date, category: str = "advantage") -> Status:
-    state = _Replay(policy, category)
+def violations(record: object) -> tuple[date, ...]:
+    """The dates of a record's conduct entries (infringement findings, dishonesty listings): a revocation after a
+    removal needs one inside a past term."""
+    found = [x.date for x in getattr(record, "infringements", ())] + [x.listed for x in getattr(record, "dishonesty", ())]
+    return tuple(sorted(found))
+
+
+def replay(events: Iterable[Event], policy: Policy, today: date, category: str = "advantage",
+           violations: tuple[date, ...] = ()) -> Status:
+    state = _Replay(policy, category, violations)
     for event in sorted((e for e in events if e.date <= today), key=lambda e: (e.date, e.index)):
         state.apply(event)
     return state.result(today)
@@ -308,7 +325,8 @@ def public_events(events: Iterable[Event]) -> tuple[Event, ...]:
     return tuple(out)
 
 
-def intervals(events: Iterable[Event], policy: Policy, today: date, category: str = "advantage") -> list[tuple[date, date | None, Status]]:
+def intervals(events: Iterable[Event], policy: Policy, today: date, category: str = "advantage",
+              violations: tuple[date, ...] = ()) -> list[tuple[date, date | None, Status]]:
     """The record's statuses over time up to ``today``: ``(from, to, status)`` with ``to`` inclusive, None for the one
     in force today. Each status is what ``replay`` says on its first day, using only the events known by then."""
     events = [e for e in events if e.date <= today]
@@ -318,7 +336,7 @@ def intervals(events: Iterable[Event], policy: Policy, today: date, category: st
     while candidates - done:
         day = min(candidates - done)
         done.add(day)
-        st = replay(events, policy, day, category)  # replay reads only the events known on ``day``
+        st = replay(events, policy, day, category, violations)  # replay reads only the events known on ``day``
         statuses[day] = st
         for edge in (st.term_end, st.review_deadline, st.grace_until, st.ban_until, st.next_deadline):
             if edge is not None and edge < today:

@@ -186,6 +186,7 @@ class Record:
     ip_management: IPManagement | None = None
     industry_standing: IndustryStanding | None = None
     conduct_given: bool = True  # False: the record has no `conduct` at all (never read as "nothing to report")
+    key_industry: str | None = None  # the basis on which it fits Henan's key industries (Art. 4(5)), if stated
     finance: tuple[FinanceYear, ...] = ()
     training: tuple[TrainingYear, ...] = ()
 
@@ -228,6 +229,7 @@ def build_record(data: dict[str, Any], file: str, positions: Positions) -> Recor
         ip_management=_ip_management(data.get("ip_management")),
         industry_standing=None if standing is None else IndustryStanding(standing["scope"], standing["basis"], standing.get("document")),
         conduct_given="conduct" in data,
+        key_industry=(data.get("key_industry") or {}).get("basis"),
         finance=tuple(FinanceYear(i, f["year"], f["revenue"], f["patent_revenue"]) for i, f in enumerate(data.get("finance", ()))),
         training=tuple(
             TrainingYear(i, t["year"], t["management_rd_total"], t["management_rd_trained"], t["employees_total"], t["employees_trained"])

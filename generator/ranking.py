@@ -34,6 +34,14 @@ def window_start(on: date, years: int) -> date:
     return candidate
 
 
+def window(on: date, years: int, calendar: bool = False) -> tuple[int, int]:
+    """(after, upto) as ordinals: inventions granted in (after, upto] are "近 N 年" at ``on``: rolling, the N years up
+    to ``on``; ``calendar`` (policy recent_years_mode), the N calendar years before ``on``'s year."""
+    if calendar:
+        return date(on.year - years, 1, 1).toordinal() - 1, date(on.year - 1, 12, 31).toordinal()
+    return window_start(on, years).toordinal(), on.toordinal()
+
+
 @dataclass(frozen=True)
 class RankInput:
     """What the ranking needs of one record (small enough to cache). Dates are ordinals."""
@@ -96,7 +104,7 @@ class _Fenwick:
         return total
 
 
-def recent_ranks(members: list[RankInput], lookback: int) -> dict[str, tuple[int, int, int]]:
+def recent_ranks(members: list[RankInput], lookback: int, calendar: bool = False) -> dict[str, tuple[int, int, int]]:
     """key -> (recent inventions, rank, ties) of every member at its own date, by one sweep over the dates."""
     events = sorted((g, i) for i, m in enumerate(members) for g in m.inventions)
     counts = [0] * len(members)
@@ -106,7 +114,7 @@ def recent_ranks(members: list[RankInput], lookback: int) -> dict[str, tuple[int
     enter = leave = 0
     out: dict[str, tuple[int, int, int]] = {}
     for m in sorted(members, key=lambda m: m.on):
-        on, threshold = m.on.toordinal(), window_start(m.on, lookback).toordinal()
+        threshold, on = window(m.on, lookback, calendar)  # both grow with m.on: one sweep
         while enter < len(events) and events[enter][0] <= on:
             i = events[enter][1]
             freq.add(counts[i], -1)
@@ -129,13 +137,14 @@ def recent_ranks(members: list[RankInput], lookback: int) -> dict[str, tuple[int
 @dataclass
 class Ranking:
     lookback: int
+    calendar: bool = False
     industries: dict[str, list[RankInput]] = field(default_factory=lambda: defaultdict(list))
     _recent: dict[str, dict[str, tuple[int, int, int]]] = field(default_factory=dict)
     _valid: dict[tuple[str, int], tuple[dict[str, int], list[int]]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, items: Iterable[RankInput], lookback: int) -> Ranking:
-        ranking = cls(lookback)
+    def of(cls, items: Iterable[RankInput], lookback: int, calendar: bool = False) -> Ranking:
+        ranking = cls(lookback, calendar)
         for item in items:
             ranking.industries[item.industry_code].append(item)
         return ranking
@@ -145,10 +154,10 @@ class Ranking:
         found = None
         if item.industry_code in self.industries:
             if item.industry_code not in self._recent:
-                self._recent[item.industry_code] = recent_ranks(peers, self.lookback)
+                self._recent[item.industry_code] = recent_ranks(peers, self.lookback, self.calendar)
             found = self._recent[item.industry_code].get(item.key)
         if found is None:  # an item that is not a member of the ranking: compared with the members at its own date
-            on, threshold = item.on.toordinal(), window_start(item.on, self.lookback).toordinal()
+            threshold, on = window(item.on, self.lookback, self.calendar)
             figures = sorted(p.recent(on, threshold) for p in peers)
             x = item.recent(on, threshold)
             found = (x, 1 + len(figures) - bisect_right(figures, x), max(1, bisect_right(figures, x) - bisect_left(figures, x)))

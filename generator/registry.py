@@ -160,7 +160,8 @@ def build_registry(documents: Sequence[Loaded], policy: Policy, today: date, ext
 
 def assemble(locals_: Sequence[Local], policy: Policy, today: date, extra: Iterable[Finding] = ()) -> Registry:
     """The registry-wide checks (duplicates, the Art. 5(3) ranking) on top of each file's own."""
-    messages = industry_notes([local.rank for local in locals_ if local.rank is not None], policy.lookback_years)
+    calendar = policy.recent_years_mode == "calendar"
+    messages = industry_notes([local.rank for local in locals_ if local.rank is not None], policy.lookback_years, calendar)
     duplicates = duplicate_findings([(local.file, local.keys) for local in locals_])
     entries = []
     for local in locals_:
@@ -184,15 +185,17 @@ def finish(local: Local, duplicates: Sequence[Finding], message: str | None) -> 
     return tuple(outcomes), tuple(findings)
 
 
-def industry_notes(items: Sequence[RankInput], lookback: int) -> dict[str, str]:
-    """file -> the ranking note of its record among the records of its industry."""
+def industry_notes(items: Sequence[RankInput], lookback: int, calendar: bool = False) -> dict[str, str]:
+    """file -> the ranking note of its record among the records of its industry (``calendar``: 近 N 年 as calendar
+    years, policy recent_years_mode)."""
     by_key = {item.key: item for item in items}
-    return {key: ranking_words(by_key[key], rank, lookback) for key, rank in industry_ranks(items, lookback).items()}
+    ranks = industry_ranks(items, lookback, calendar)
+    return {key: ranking_words(by_key[key], rank, lookback, calendar) for key, rank in ranks.items()}
 
 
-def industry_ranks(items: Sequence[RankInput], lookback: int) -> dict[str, Rank]:
+def industry_ranks(items: Sequence[RankInput], lookback: int, calendar: bool = False) -> dict[str, Rank]:
     """file -> the figures behind its ranking note (``ranking_words`` words them)."""
-    ranking = Ranking.of(items, lookback)
+    ranking = Ranking.of(items, lookback, calendar)
     return {m.key: ranking.rank(m) for members in ranking.industries.values() for m in members}
 
 

@@ -382,6 +382,16 @@ def test_preference_lists_valid_honors() -> None:
     assert verdict("art4.preference", ("conduct:\n", honors.format("2025-06-09"))) == "pass"
 
 
+def test_preference_names_henans_key_industries_with_its_basis() -> None:
+    """Art. 4(5): 符合我省重点产业发展方向 is a preference factor (information) beside the honours."""
+    key = "key_industry:\n  basis: 高端装备产业，省重点产业链目录（测试）\nconduct:\n"
+    found = outcomes("art4.preference", ("conduct:\n", key))
+    assert [(o.ok, o.severity, o.message, o.path) for o in found] == [
+        (None, "info", "符合我省重点产业发展方向：高端装备产业，省重点产业链目录（测试）", ("key_industry",))
+    ]
+    assert verdict("art4.preference") == "pass"
+
+
 APPLIED = ("    type: filed\n    document: 西市监〔2025〕31号\n", "    type: applied\n")
 
 

@@ -339,9 +339,21 @@ def test_history_of_terms_graces_and_bans_is_kept() -> None:
     assert st_.status == "revoked" and st_.ban_until == D("2030-12-31") and st_.next_deadline is None
 
 
-def test_revocation_of_a_lapsed_record_bans_but_review_absent_does_not() -> None:
-    st_ = at("2028-06-01", FILED, ("2028-05-01", "revoked"))
-    assert (st_.status, st_.cause, st_.ban_until) == ("revoked", "revoked", D("2031-04-30"))
+def test_revocation_after_a_removal_needs_a_violation_inside_a_past_term() -> None:
+    """design section 3 v3: ``revoked`` after lapsed, review_absent or a second review_failed is accepted only when a
+    conduct entry is dated inside a past term; then it bans from the revocation (cause violation)."""
+    inside, outside = (D("2026-02-01"),), (D("2024-01-01"),)  # the term of FILED runs 2024-03-15 .. 2027-03-14
+    for removal in ((), (("2027-03-20", "review_absent"),), (("2027-03-20", "review_failed"), ("2028-03-01", "review_failed"))):
+        events_ = events(FILED, *removal, ("2028-05-01", "revoked"))
+        refused = replay(events_, POLICY, D("2028-06-01"), violations=outside)
+        assert refused.cause != "violation" and refused.ban_until is None, removal
+        assert [p.rule for p in refused.problems] == ["events.order"] and "撤销须有有效期内的违法违规记录" in refused.problems[0].message
+        st_ = replay(events_, POLICY, D("2028-06-01"), violations=inside)
+        assert (st_.status, st_.cause, st_.ban_until, st_.problems) == ("revoked", "violation", D("2031-04-30"), ()), removal
+        assert replay(events_, POLICY, D("2028-04-30"), violations=inside).cause != "violation"  # the day before
+
+
+def test_review_absent_and_withdrawal_set_no_ban() -> None:
     st_ = at("2028-06-01", FILED, ("2028-05-01", "review_absent"))
     assert (st_.status, st_.ban_until, st_.next_deadline) == ("revoked", None, None)
     withdrawn = at("2026-01-01", FILED, ("2025-06-01", "withdrawn"))

@@ -208,3 +208,21 @@ def test_a_finding_cites_the_article_of_the_version_in_force() -> None:
     before = before.replace("  - year: 2024\n    revenue", "  - year: 2023\n    revenue", 1)
     registry = build_registry([load_text(before, FILE)], policy, date(2026, 11, 25))
     assert [f.article for f in registry.findings if f.rule == "art5.revenue"] == ["第五条第五项"]
+
+
+def test_the_ranking_note_honours_calendar_years() -> None:
+    """recent_years_mode calendar reads 近三年 as the three calendar years before D's year, in the ranking note too."""
+    from generator.ranking import Ranking, RankInput
+    from generator.rules.art5 import ranking_words
+
+    def member(key: str, *grants: str) -> RankInput:
+        days = tuple(sorted(D(g).toordinal() for g in grants))
+        return RankInput(key, "C35", "专用设备制造业", D("2026-06-10"), days, days, (), 1, 1)
+
+    a = member("a", "2026-01-05", "2026-02-01")  # this year: rolling only
+    b = member("b", "2023-03-01", "2023-04-01", "2023-05-01")  # before the rolling window, inside 2023-2025
+    rolling, calendar = Ranking.of([a, b], 3), Ranking.of([a, b], 3, calendar=True)
+    assert (rolling.rank(a).recent, rolling.rank(b).recent) == (2, 0)
+    assert (calendar.rank(a).recent, calendar.rank(b).recent) == (0, 3)
+    assert "2023—2025 年发明专利授权 3 件，排第 1" in ranking_words(b, calendar.rank(b), 3, calendar=True)
+    assert "近 3 年发明专利授权 0 件" in ranking_words(b, rolling.rank(b), 3)

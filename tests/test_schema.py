@@ -89,6 +89,7 @@ def test_schema_covers_every_field_of_the_design() -> None:
         "copyrights",
         "trade_secret_measures",
         "industry_standing",
+        "key_industry",
         "conduct",
         "honors",
         "ip_management",

@@ -176,10 +176,13 @@ def art4_dishonesty(ctx: Context) -> Iterator[Outcome]:
 
 
 def art4_preference(ctx: Context) -> Iterator[Outcome]:
-    """Honours valid at D that the bureau favours, all else equal (information)."""
+    """What the bureau favours, all else equal (information): Henan's key industries, and honours valid at D."""
+    if ctx.record.key_industry:
+        yield Outcome(ART4_PREFERENCE.id, None, f"符合我省重点产业发展方向：{ctx.record.key_industry}", ("key_industry",),
+                      severity="info")
     valid = [h for h in ctx.record.honors if h.valid_on(ctx.on)]
     if valid:
         names = "、".join(dict.fromkeys(HONOR_ZH[h.type] for h in valid))
         yield Outcome(ART4_PREFERENCE.id, None, f"{ctx.on} 有效的倾斜称号：{names}", ("honors",), severity="info")
-    else:
+    elif not ctx.record.key_industry:
         yield Outcome(ART4_PREFERENCE.id, True, f"{ctx.on} 无有效的倾斜称号")

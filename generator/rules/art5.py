@@ -127,11 +127,12 @@ def _place(rank: int, ties: int) -> str:
     return f"与另 {ties - 1} 家并列第 {rank}" if ties > 1 else f"排第 {rank}"
 
 
-def ranking_words(item: RankInput, r: Rank, n: int) -> str:
+def ranking_words(item: RankInput, r: Rank, n: int, calendar: bool = False) -> str:
     """The registry's own ranking in the industry (a reference note of art5.leading) for figures ``r`` of ``item`` over
-    the last ``n`` years, ties worded 并列."""
+    the last ``n`` years (``calendar``: the ``n`` calendar years before D's year), ties worded 并列."""
+    span = f"{item.on.year - n}—{item.on.year - 1} 年" if calendar else f"近 {n} 年"
     return (
-        f"登记簿内同行业（{item.industry_code} {item.industry_name}）{r.peers} 家中：近 {n} 年发明专利授权 {r.recent} 件，"
+        f"登记簿内同行业（{item.industry_code} {item.industry_name}）{r.peers} 家中：{span}发明专利授权 {r.recent} 件，"
         f"{_place(r.recent_rank, r.recent_ties)}；截至 {item.on.year - 1} 年底有效专利 {r.valid} 件，{_place(r.valid_rank, r.valid_ties)}"
     )
 

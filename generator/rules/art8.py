@@ -48,7 +48,7 @@ def art8_lapsed(ctx: Context) -> Iterator[Outcome]:
             ART8_LAPSED.id,
             False,
             f"{CAUSE_ZH[st.cause or 'review_overdue']}（{st.ended_on} 起不再公开列出）："
-            "请录入复核结果（review_passed / review_failed / review_absent）或撤销决定（revoked）",
+            "请录入复核结果（review_passed / review_failed / review_absent）；有效期内有重大违法违规的，录入撤销决定（revoked）",
             ("events",),
         )
     else:

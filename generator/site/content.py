@@ -20,7 +20,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from generator import qr
-from generator.labels import DUE_KIND_ZH, STATUS_MEANING_ZH
+from generator.labels import CONVENTION_ZH, DUE_KIND_ZH, STATUS_MEANING_ZH
 from generator.lifecycle import Status
 from generator.policy import Measures, Policy, default_policy
 from generator.registry import Local
@@ -192,8 +192,23 @@ def enterprise_page(e: PublicEnterprise, today: date) -> str:
             certificates=certificates,
             qr_code=code,
             verify=lambda number: Markup(html.escape(qr.verify_url("../../", number, e.uscc))),
+            conventions="、".join(conventions(e)),
         )
     )
+
+
+def conventions(e: PublicEnterprise) -> list[str]:
+    """What on this page the measures do not say and this registry chose (shown as such, never as an article)."""
+    found = []
+    if e.data["category"] == "reserve":
+        found.append(CONVENTION_ZH["reserve_term"])
+    if e.status.status == "review_due":
+        found.append(CONVENTION_ZH["review_notice"])
+    if e.status.status == "under_review" or any(s["status"] == "under_review" for s in e.data.get("status_intervals", ())):
+        found.append(CONVENTION_ZH["review_deadline"])
+    if any(s["status"] == "lapsed" for s in e.data.get("status_intervals", ())):
+        found.append(CONVENTION_ZH["lapsed"])
+    return found
 
 
 def front_matter_title(text: str) -> Markup:

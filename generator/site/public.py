@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from generator.labels import CAUSE_ZH, HONOR_ZH, STATUS_ZH
-from generator.lifecycle import Status, intervals, public_events, replay
+from generator.lifecycle import Status, intervals, public_events, replay, violations
 from generator.model import Record
 from generator.policy import Policy, default_policy
 
@@ -87,8 +87,8 @@ def public_enterprise(record: Record, st: Status, today: date, policy: Policy | 
         return None
     hidden = [e for e in known if (e.date, e.index) > (events[-1].date, events[-1].index) and e not in events]
     if hidden or len(events) != sum(e.type != "applied" for e in known):
-        st = replay(events, policy, today, record.category)
-    history = intervals(events, policy, today, record.category)
+        st = replay(events, policy, today, record.category, violations(record))
+    history = intervals(events, policy, today, record.category, violations(record))
     spans = [{"from": start.isoformat(), "to": _iso(end), "status": s.status, "listed": s.listed} for start, end, s in history]
     counts = {kind: sum(p.type == kind and p.valid_on(today) for p in record.patents) for kind in ("invention", "utility_model", "design")}
     data: dict[str, Any] = {
