@@ -226,3 +226,23 @@ def test_the_ranking_note_honours_calendar_years() -> None:
     assert (calendar.rank(a).recent, calendar.rank(b).recent) == (0, 3)
     assert "2023—2025 年发明专利授权 3 件，排第 1" in ranking_words(b, calendar.rank(b), 3, calendar=True)
     assert "近 3 年发明专利授权 0 件" in ranking_words(b, rolling.rank(b), 3)
+
+
+STRICT = {  # a value under which the sample record (filed 2025-06-10) fails the rule
+    "art4.operating-years": ("operating_years", 3, 20),
+    "art5.revenue": ("revenue_min", 3_000_000, 9_000_000),
+    "art5.patent-revenue-share": ("patent_revenue_share_percent", 20, 90),
+    "art5.training-management": ("training_management_percent", 80, 99),
+    "art5.training-employees": ("training_employees_percent", 60, 99),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(STRICT))
+@pytest.mark.parametrize("change,applies", [("2025-06-09", True), ("2025-06-10", True), ("2025-06-11", False)])
+def test_every_threshold_applies_from_its_day(rule: str, change: str, applies: bool) -> None:
+    """Each rule at D = 2025-06-10 under a threshold changed the day before, on D, or the day after."""
+    key, before, after = STRICT[rule]
+    policy = policy_from_mapping({key: {"values": {"2018-01-01": before, change: after}}})
+    registry = build_registry([load_text(BASE, FILE)], policy, date(2026, 11, 25))
+    failed = [o for o in registry.entries[0].outcomes if o.rule == rule and o.ok is False]
+    assert bool(failed) == applies, (rule, change)
