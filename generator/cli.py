@@ -150,10 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument(
         "--kind",
         required=True,
-        choices=("notice", "certificates", "review-letters"),
-        help="notice：决定通知；certificates：证书（带核验二维码）；review-letters：复核通知书",
+        choices=("notice", "certificates", "review-letters", "review-sheet"),
+        help="notice：决定通知（撤销为决定）；certificates：证书（带核验二维码）；review-letters：复核通知函；"
+        "review-sheet：申报中企业的审核表",
     )
-    docs.add_argument("--document", metavar="文号", help="决定的文号（notice、certificates 必填；review-letters 可作为发文字号）")
+    docs.add_argument("--document", metavar="文号",
+                      help="决定的文号（notice、certificates 必填；review-letters 为第一封函的文号，其余依次加一）")
     docs.add_argument(
         "--within",
         type=_days,
@@ -162,7 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="review-letters：有效期在多少天内届满（默认 policy.yml 的 review_notice_days）",
     )
     docs.add_argument("-o", "--output", default="documents", metavar="DIR", help="输出目录（默认 documents/；只写新文件，不覆盖）")
-    docs.add_argument("--site-url", default=None, metavar="URL", help="二维码指向的站点地址（默认环境变量 IPREG_SITE_URL）")
+    docs.add_argument("--site-url", default=None, metavar="URL",
+                      help="二维码指向的站点地址（默认 IPREG_SITE_URL，再默认 mkdocs.yml 的 site_url）")
+    docs.add_argument("--draft", action="store_true", help="样稿：站点地址未设置时也生成证书，每页印“样稿”")
     docs.add_argument("--no-pdf", action="store_true", help="不转换 PDF")
 
     report = sub.add_parser("report", help="年度统计：当年的决定，年底按状态、类别和行业的企业数，进入和离开名单的企业（xlsx）")

@@ -1,7 +1,10 @@
-"""Bureau documents from the records (``ipreg docs``): decision notices, certificates with a QR code, review letters.
+"""Bureau documents from the records (``ipreg docs``, ARCHITECTURE.md section 8): the notice of a filing or of review
+results (通知, the list as 附件), the decision of a revocation (决定 to the enterprise, with its facts and remedies),
+and certificates with a QR code. Review letters and the 审核表 are in ``reviewdocs``.
 
-Word files (python-docx) laid out after GB/T 9704-2012 《党政机关公文格式》 (the page: ``docxlayout``). Every name,
-code, number and date comes from the records and policy.yml; nothing is typed twice.
+Word files (python-docx) laid out after GB/T 9704-2012 (the page: ``docxlayout``). Every name, code, number and date
+comes from the records and policy.yml (the measures with their 文号, ``documents`` for the organ); nothing is typed
+twice.
 """
 
 from __future__ import annotations
@@ -11,18 +14,43 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from typing import Any
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.shared import Mm
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
 
 from generator import qr
 from generator.dates import period_end
-from generator.docxlayout import RED, TITLE_FONT, TITLE_PT, chinese_date, head, new_document, paragraph, save, signature, table
-from generator.labels import CATEGORY_ZH, EVENT_ZH
+from generator.docxlayout import (
+    BODY_FONT,
+    HEI_FONT,
+    RED,
+    TITLE_FONT,
+    TITLE_PT,
+    attachment,
+    attachment_note,
+    banner,
+    chinese_date,
+    new_document,
+    page_break,
+    paragraph,
+    save,
+    section_property,
+    set_font,
+    signature,
+    title,
+)
+from generator.docxtables import imprint, table
+from generator.labels import INFRINGEMENT_KIND_ZH
 from generator.lifecycle import Status, status, validity_years
 from generator.model import Event, Record
 from generator.policy import Policy
+
+REVIEW_RESULTS = {"review_passed", "review_failed", "review_absent"}
+COUNTY = "西平县"
 
 
 class DocsError(Exception):
@@ -38,12 +66,18 @@ class Decided:
     status: Status
 
 
+def document_key(document: str) -> str:
+    """A 文号 as compared: brackets of any kind read as 〔〕, spaces dropped (西市监[2026]45号 is 西市监〔2026〕45号)."""
+    return re.sub(r"\s+", "", document).translate(str.maketrans("[]()（）【】［］", "〔〕〔〕〔〕〔〕〔〕"))
+
+
 def decision(records: Sequence[tuple[Record, Status]], document: str, policy: Policy) -> list[Decided]:
-    """The enterprises whose events carry ``document`` (one date), with their status on the decision day."""
+    """The enterprises whose events carry ``document`` (one date), with their status on the decision day, in the order
+    of their certificate numbers (then codes)."""
     found = []
     for record, _ in records:
         for event in record.events:
-            if event.document and event.document.strip() == document.strip():
+            if event.document and document_key(event.document) == document_key(document):
                 found.append(Decided(record, event, status(record, policy, event.date)))  # right after the decision
     if not found:
         raise DocsError(f"登记簿中没有文号为 {document} 的决定：请先用 ipreg decide 录入，或核对文号")
@@ -52,181 +86,251 @@ def decision(records: Sequence[tuple[Record, Status]], document: str, policy: Po
         raise DocsError(
             f"文号 {document} 出现在不同日期的事件中（{'、'.join(str(d) for d in days)}）：同一文号只能是一天的决定，请先更正记录"
         )
-    return sorted(found, key=lambda d: d.record.uscc)
+    return sorted(found, key=lambda d: (_certificate_order(d.event.certificate), d.record.uscc))
 
 
-# --- page and paragraph helpers ------------------------------------------------------------------------------------
+def _certificate_order(number: str | None) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", number or "")) or (10**9,)
 
 
-# --- the documents -------------------------------------------------------------------------------------------------
-
-
-def _category(decided: Sequence[Decided]) -> str:
+def _category_title(decided: Sequence[Decided]) -> str:
     kinds = {d.record.category for d in decided}
-    return (
-        "知识产权优势企业和储备企业"
-        if len(kinds) > 1
-        else ("西平县知识产权优势企业" if kinds == {"advantage"} else "西平县知识产权储备企业")
-    )
+    if len(kinds) > 1:
+        return f"{COUNTY}知识产权优势企业和储备企业"
+    return f"{COUNTY}知识产权优势企业" if kinds == {"advantage"} else f"{COUNTY}知识产权储备企业"
+
+
+def _names(decided: Sequence[Decided]) -> str:
+    first, n = decided[0].record.name, len(decided)
+    return first if n == 1 else f"{first}等{n}家企业"
 
 
 def notice_title(decided: Sequence[Decided]) -> str:
-    first, n = decided[0].record.name, len(decided)
-    names = first if n == 1 else f"{first}等{n}家企业"
+    """The title as a county bureau writes it: a batch title for a filing or a review, the enterprise for a
+    revocation or a withdrawal."""
     kinds = {d.event.type for d in decided}
+    year = decided[0].event.date.year
     if kinds == {"filed"}:
-        return f"关于确定{names}为{_category(decided)}的通知"
-    if kinds <= {"review_passed", "review_failed", "review_absent"}:
-        return f"关于{names}知识产权强企复核结果的通知"
+        return f"关于公布{year}年度{_category_title(decided)}名单的通知"
+    if kinds <= REVIEW_RESULTS:
+        return f"关于{year}年度{COUNTY}知识产权强企复核结果的通知"
     if kinds == {"revoked"}:
-        return f"关于取消{names}知识产权强企资格的决定"
+        return f"关于撤销{decided[0].record.name}知识产权强企资格的决定"
     if kinds == {"withdrawn"}:
-        return f"关于同意{names}退出知识产权强企的通知"
-    return f"关于{names}知识产权强企备案事项的通知"
+        return f"关于同意{_names(decided)}退出知识产权强企名单的通知"
+    return f"关于{_names(decided)}知识产权强企备案事项的通知"
+
+
+def _measures(policy: Policy, day: date) -> tuple[str, str]:
+    """《办法》 as cited the first time (name and 文号 of the version in force on ``day``), and as cited after."""
+    version = policy.measures_on(day)
+    name = version.name if version else policy.name
+    number = f"（{version.document}）" if version and version.document else ""
+    return f"《{name}》{number}", "《办法》"
+
+
+def _result(d: Decided) -> tuple[str, str]:
+    """A review result as the list names it, and the date that goes with it."""
+    st, kind = d.status, d.event.type
+    if kind == "review_passed":
+        return "通过复核", chinese_date(st.term_end) if st.term_end else "—"
+    if kind == "review_failed" and st.status == "conditional":
+        return "未通过，保留资格", chinese_date(st.grace_until) if st.grace_until else "—"
+    if kind == "review_failed":
+        return "仍未通过，撤销", "—"
+    return "未参加复核，撤销", "—"
 
 
 def notice(decided: Sequence[Decided], document: str, policy: Policy) -> bytes:
-    """决定通知: the decision, its legal basis and a table of the enterprises (USCC, category, term, certificate)."""
+    """决定通知 (filing, review results, withdrawal) or 撤销决定, by the kind of the decision's events."""
+    if {d.event.type for d in decided} == {"revoked"}:
+        return revocation(decided, document, policy)
     day = decided[0].event.date
     policy = policy.on(day)  # the measures' values in force on the decision day
-    title = notice_title(decided)
-    doc = new_document(title)
-    head(doc, policy, document)
-    paragraph(doc, title, size=TITLE_PT, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER)
-    paragraph(doc, "")
+    office = policy.documents
+    heading = notice_title(decided)
+    doc = new_document(heading)
+    banner(doc, policy.issuer_mark, document)
+    title(doc, heading)
     paragraph(doc, "各有关企业：")
+    first, short = _measures(policy, day)
     kinds = {d.event.type for d in decided}
-    basis = f"根据《{policy.name}》"
+    year, n = day.year, len(decided)
     if kinds == {"filed"}:
-        text = (
-            f"{basis}第四条至第七条，经审核，确定以下 {len(decided)} 家企业为{_category(decided)}，"
-            f"有效期{policy.validity_years}年（第八条第一项），自{chinese_date(day)}起计算。"
-        )
-    elif kinds <= {"review_passed", "review_failed", "review_absent"}:
-        text = (
-            f"{basis}第八条，县市场监管局（知识产权局）组织了知识产权强企复核。复核通过的企业有效期重新计算；未通过复核的企业"
-            f"在{policy.grace_years}年内保留资格并参与复核，仍未通过或未参加复核的企业从名单中撤销。"
-            f"现将 {len(decided)} 家企业的复核结果通知如下。"
-        )
-    elif kinds == {"revoked"}:
-        text = (
-            f"{basis}第八条第五项，以下 {len(decided)} 家企业经核实，取消其知识产权强企资格，自{chinese_date(day)}起"
-            f"{policy.ban_years}年内不得申请知识产权强企备案。"
-        )
-    elif kinds == {"withdrawn"}:
-        text = f"以下 {len(decided)} 家企业申请退出知识产权强企，经研究，同意其自{chinese_date(day)}起退出。"
+        body = [f"根据{first}第四条至第七条的规定，经企业申报、我局审核，确定{_names(decided)}为{year}年度"
+                f"{_category_title(decided)}，现将名单予以公布。"]
+        body.append(_term_sentence(decided, policy, short, day))
+        body.append("请各企业按照" + short + "的要求，健全知识产权管理体系，加强知识产权创造、保护和运用，有效期满后按时参加复核。")
+        list_title = f"{year}年度{_category_title(decided)}名单"
+    elif kinds <= REVIEW_RESULTS:
+        counts = {key: sum(_result(d)[0] == key for d in decided) for key in ("通过复核", "未通过，保留资格")}
+        removed = n - sum(counts.values())
+        parts = []
+        if counts["通过复核"]:
+            parts.append(f"{counts['通过复核']}家企业通过复核，有效期自{chinese_date(day)}起重新计算")
+        if counts["未通过，保留资格"]:
+            parts.append(f"{counts['未通过，保留资格']}家企业未通过复核，在{policy.grace_years}年内保留资格并参与复核")
+        if removed:
+            parts.append(f"{removed}家企业未参加复核或保留资格期内复核仍未通过，从知识产权强企名单中撤销")
+        body = [f"根据{first}第八条的规定，我局组织开展了知识产权强企复核。经复核，" + "；".join(parts) + "。现将复核结果予以公布。"]
+        list_title = f"{year}年度{COUNTY}知识产权强企复核结果"
     else:
-        text = f"{basis}，现将以下 {len(decided)} 家企业的备案事项通知如下。"
-    paragraph(doc, text, indent=True)
-    paragraph(doc, "")
-    header = ["序号", "企业名称", "统一社会信用代码", "类别", "决定", "有效期或期限", "证书编号"]
-    rows = []
-    for i, d in enumerate(decided, 1):
-        st = d.status
-        if d.event.type in ("filed", "review_passed") and st.term_start and st.term_end:
-            period = f"{st.term_start} 至 {st.term_end}"
-        elif st.grace_until and d.event.type == "review_failed" and st.status == "conditional":
-            period = f"保留资格至 {st.grace_until}"
-        elif st.ban_until:
-            period = f"至 {st.ban_until}（含）不得申请"
-        else:
-            period = "—"
-        rows.append(
-            [
-                str(i),
-                d.record.name,
-                d.record.uscc,
-                CATEGORY_ZH[d.record.category],
-                "复核未通过，撤销" if d.event.type == "review_failed" and st.status == "revoked" else EVENT_ZH[d.event.type],
-                period,
-                d.event.certificate or "—",
-            ]
-        )
-    table(doc, header, rows, (9, 34, 27, 17, 17, 26, 26))
-    signature(doc, policy, day)
+        body = [f"{_names(decided)}申请退出知识产权强企名单。经研究，同意其自{chinese_date(day)}起退出，不再列入知识产权强企名单。"]
+        list_title = "退出知识产权强企名单的企业"
+    body.append("特此通知。")
+    paragraphs = [paragraph(doc, text, indent=True) for text in body]
+    note = attachment_note(doc, [list_title])
+    signature(doc, [paragraphs[-1], *note], office.organ, day, "（此件公开发布）" if office.public else None)
+    attachment(doc, "附件", list_title)
+    _list(doc, decided, kinds)
+    imprint(doc, office.cc, office.printer, day)
     return save(doc)
 
 
-def certificates(decided: Sequence[Decided], document: str, policy: Policy, site_url: str) -> bytes:
-    """证书 (Art. 8(4)): one page per enterprise with a certificate in the decision, and a QR code to verify it."""
+def _term_sentence(decided: Sequence[Decided], policy: Policy, short: str, day: date) -> str:
+    categories = {d.record.category for d in decided}
+    parts = []
+    if "advantage" in categories:
+        parts.append(f"依照{short}第八条第一项的规定，知识产权优势企业有效期为{policy.validity_years}年")
+    if "reserve" in categories:
+        parts.append(f"储备企业的有效期为{policy.reserve_validity_years}年（{short}未规定储备企业的有效期，按我局备案登记的约定执行）")
+    return "；".join(parts) + f"，自{chinese_date(day)}起计算。"
+
+
+def _list(doc: Any, decided: Sequence[Decided], kinds: set[str]) -> None:
+    """The list of the 附件: columns chosen per decision kind so that no code, number or date is broken."""
+    mixed = len({d.record.category for d in decided}) > 1
+    if kinds == {"filed"}:
+        header = ["序号", "企业名称", "统一社会信用代码", "证书编号", *(["类别"] if mixed else ["有效期至"])]
+        rows = [[str(i), d.record.name, d.record.uscc, d.event.certificate or "—",
+                 ("优势企业" if d.record.category == "advantage" else "储备企业") if mixed
+                 else (chinese_date(d.status.term_end) if d.status.term_end else "—")]
+                for i, d in enumerate(decided, 1)]
+        widths = (10, 29, 40, 46, 31) if not mixed else (10, 40, 40, 46, 20)
+        table(doc, header, rows, widths, whole=(2, 3, 4), size=10.5)
+    elif kinds <= REVIEW_RESULTS:
+        header = ["序号", "企业名称", "统一社会信用代码", "复核结果", "有效期至"]
+        rows = [[str(i), d.record.name, d.record.uscc, *_result(d)] for i, d in enumerate(decided, 1)]
+        table(doc, header, rows, (10, 39, 40, 34, 33), whole=(2, 3, 4), size=10.5)
+    else:
+        header = ["序号", "企业名称", "统一社会信用代码", "退出日期"]
+        rows = [[str(i), d.record.name, d.record.uscc, chinese_date(d.event.date)] for i, d in enumerate(decided, 1)]
+        table(doc, header, rows, (10, 73, 40, 33), whole=(2, 3), size=10.5)
+
+
+def _violations(record: Record, st: Status, day: date) -> list[str]:
+    """The conduct entries dated inside a term of the record before ``day``, as facts of a revocation."""
+    inside = [s_e for s_e in st.terms]
+    facts = []
+    for x in record.infringements:
+        if x.date <= day and any(s <= x.date <= e for s, e in inside):
+            document = f"（{x.document}）" if x.document else ""
+            facts.append(f"{chinese_date(x.date)}被{x.authority}{INFRINGEMENT_KIND_ZH[x.kind]}认定侵犯知识产权{document}")
+    for y in record.dishonesty:
+        if y.listed <= day and any(s <= y.listed <= e for s, e in inside):
+            facts.append(f"{chinese_date(y.listed)}被列入{y.list}")
+    return facts
+
+
+def revocation(decided: Sequence[Decided], document: str, policy: Policy) -> bytes:
+    """撤销决定 (Art. 8(5)): one 决定 per enterprise, addressed to it, with the facts, the article, the ban with its
+    last day and the remedies (行政复议 within 60 days, 行政诉讼 within 6 months)."""
+    day = decided[0].event.date
+    policy = policy.on(day)
+    office = policy.documents
+    doc = new_document(notice_title(decided))
+    first, short = _measures(policy, day)
+    for i, d in enumerate(decided):
+        if i:
+            page_break(doc)
+        st = d.status
+        banner(doc, policy.issuer_mark, document)
+        title(doc, f"关于撤销{d.record.name}知识产权强企资格的决定")
+        paragraph(doc, f"{d.record.name}：")
+        facts = _violations(d.record, st, day)
+        what = "；".join(facts) if facts else "在知识产权强企有效期内发生重大违法违规行为"
+        term = st.terms[-1] if st.terms else None
+        period = f"（{chinese_date(term[0])}至{chinese_date(term[1])}）" if term else ""
+        body = [
+            f"经核实，你单位（统一社会信用代码：{d.record.uscc}）{what}。上述行为发生在你单位知识产权强企有效期内{period}，"
+            f"属于{first}第八条第五项规定的重大违法违规行为。",
+            f"依照{short}第八条第五项的规定，我局决定撤销你单位知识产权强企资格。自{chinese_date(day)}起至"
+            f"{chinese_date(st.ban_until) if st.ban_until else chinese_date(period_end(day, policy.ban_years))}（含），"
+            "你单位不得申请知识产权强企备案。",
+            f"如不服本决定，可以自知道本决定之日起六十日内向{office.reconsideration}申请行政复议，"
+            f"或者自知道本决定之日起六个月内向{office.court}提起行政诉讼。",
+        ]
+        paragraphs = [paragraph(doc, text, indent=True) for text in body]
+        signature(doc, paragraphs[-1:], office.organ, day, None)
+    imprint(doc, office.cc, office.printer, day)
+    return save(doc)
+
+
+def _border(section: Any) -> None:
+    """A double red border around a certificate's page."""
+    borders = OxmlElement("w:pgBorders")
+    borders.set(qn("w:offsetFrom"), "page")
+    for edge in ("top", "left", "bottom", "right"):
+        line = OxmlElement(f"w:{edge}")
+        for key, value in (("w:val", "double"), ("w:sz", "18"), ("w:space", "24"), ("w:color", "C00000")):
+            line.set(qn(key), value)
+        borders.append(line)
+    section_property(section, borders, ("w:lnNumType", "w:pgNumType", "w:cols", "w:formProt", "w:vAlign", "w:noEndnote",
+                                         "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid"))
+
+
+def certificates(decided: Sequence[Decided], document: str, policy: Policy, site_url: str, draft: bool = False) -> bytes:
+    """证书 (Art. 8(4)): one bordered page per enterprise with a certificate number in the decision, the honour as its
+    title, holder, USCC, number, validity, 特发此证, the issuer with room for the seal, the date and a QR code to
+    ``/verify/?cert=&uscc=``; no page number; 经复核 on a renewal."""
     with_number = [d for d in decided if d.event.certificate]
     if not with_number:
-        raise DocsError(f"文号 {document} 的决定中没有证书编号（只有备案和复核通过会颁发证书）")
-    doc = new_document(f"知识产权强企证书（{document}）")
+        kinds = {d.event.type for d in decided}
+        why = ("这是备案或复核通过的决定，但记录中没有录入证书编号：请在事件中补录 certificate，或用 ipreg decide 录入时自动编号"
+               if kinds & {"filed", "review_passed"} else "只有备案和复核通过的决定颁发证书")
+        raise DocsError(f"文号 {document} 的决定没有可以打印的证书：{why}")
+    day = with_number[0].event.date
+    policy = policy.on(day)
+    doc = new_document(f"知识产权强企证书（{document}）", numbered=False, draft=draft)
+    section = doc.sections[0]
+    section.top_margin, section.bottom_margin = Mm(30), Mm(25)
+    _border(section)
     for i, d in enumerate(with_number):
         if i:
-            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        st, ev = d.status, d.event
-        term_end = st.term_end or period_end(ev.date, validity_years(policy.on(ev.date), d.record.category))
-        paragraph(doc, "", space_before=30)
-        paragraph(doc, "证　书", size=36, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED)
-        paragraph(doc, "")
-        paragraph(doc, d.record.name, size=TITLE_PT, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER)
-        paragraph(doc, "")
-        paragraph(
-            doc,
-            f"经审核，你单位被确定为{'西平县知识产权优势企业' if d.record.category == 'advantage' else '西平县知识产权储备企业'}。",
-            indent=True,
-        )
-        for label, value in (
-            ("统一社会信用代码", d.record.uscc),
-            ("证书编号", ev.certificate or ""),
-            ("有效期", f"{chinese_date(st.term_start or ev.date)}至{chinese_date(term_end)}"),
-            ("依据", f"{ev.document or document}"),
-        ):
-            paragraph(doc, f"{label}：{value}", indent=True)
-        paragraph(doc, "")
-        picture = doc.add_paragraph()
-        picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        picture.add_run().add_picture(io.BytesIO(qr.png(qr.verify_url(site_url, ev.certificate or "", d.record.uscc))), width=Mm(30))
-        paragraph(doc, "扫码核验本证书", size=10.5, align=WD_ALIGN_PARAGRAPH.CENTER)
-        signature(doc, policy, ev.date)
+            page_break(doc)
+        _certificate(doc, d, policy, site_url)
     return save(doc)
 
 
-REVIEW_MATERIALS = (
-    "知识产权强企复核申请表（加盖企业公章）；",
-    "营业执照复印件；",
-    "有效专利证书、注册商标证书及著作权登记证书清单和复印件；",
-    "上一年度财务报表和专利相关产品、服务收入说明；",
-    "知识产权管理制度、专项经费、管理人员及贯彻 GB/T 29490 情况的说明；",
-    "上一年度知识产权培训记录；",
-    "守法诚信情况说明。",
-)
-
-
-def review_letters(due: Sequence[tuple[Record, Status]], policy: Policy, today: date, document: str | None) -> bytes:
-    policy = policy.on(today)  # the letters cite the values in force on their date
-    """复核通知书: one page per enterprise whose term ends soon: what to prepare and by when."""
-    if not due:
-        raise DocsError("没有即将届满、需要复核的企业")
-    doc = new_document("知识产权强企复核通知书")
-    for i, (record, st) in enumerate(due):
-        if i:
-            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        assert st.term_end is not None
-        submit = st.term_end - timedelta(days=policy.review_submit_days)
-        if document:
-            paragraph(doc, document, align=WD_ALIGN_PARAGRAPH.RIGHT)
-        paragraph(doc, "知识产权强企复核通知书", size=TITLE_PT, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER)
-        paragraph(doc, "")
-        paragraph(doc, f"{record.name}：")
-        paragraph(
-            doc,
-            f"你单位（统一社会信用代码 {record.uscc}）为{CATEGORY_ZH[record.category]}，有效期至{chinese_date(st.term_end)}。"
-            f"根据《{policy.name}》第八条第二项，有效期满后由{policy.issuer}组织复核，复核通过的有效期重新计算。"
-            f"请于{chinese_date(submit)}前提交以下材料：",
-            indent=True,
-        )
-        for n, item in enumerate(REVIEW_MATERIALS, 1):
-            paragraph(doc, f"{n}. {item}", indent=True)
-        paragraph(
-            doc,
-            f"未通过复核的，在{policy.grace_years}年内保留资格并参与复核；仍未通过或未参加复核的，从名单中撤销（第八条第三项）。",
-            indent=True,
-        )
-        signature(doc, policy, today)
-    return save(doc)
+def _certificate(doc: Any, d: Decided, policy: Policy, site_url: str) -> None:
+    st, ev = d.status, d.event
+    honour = "知识产权优势企业" if d.record.category == "advantage" else "知识产权储备企业"
+    term_end = st.term_end or period_end(ev.date, validity_years(policy.on(ev.date), d.record.category))
+    how = "经复核" if ev.type == "review_passed" else "经审核"
+    paragraph(doc, f"证书编号：{ev.certificate}", size=12, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    paragraph(doc, "", line=40)
+    paragraph(doc, f"{COUNTY}\n{honour}", size=36, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, line=54)
+    paragraph(doc, "", line=36)
+    paragraph(doc, d.record.name, size=TITLE_PT, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, line=36)
+    paragraph(doc, f"统一社会信用代码：{d.record.uscc}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph(doc, "", line=24)
+    paragraph(doc, f"{how}，你单位被确定为{COUNTY}{honour}。", indent=True)
+    paragraph(doc, "特发此证。", indent=True)
+    paragraph(doc, f"有效期：{chinese_date(st.term_start or ev.date)}至{chinese_date(term_end)}", indent=True)
+    paragraph(doc, "", line=60)
+    grid = doc.add_table(rows=1, cols=2)
+    grid.autofit = False
+    left, right = grid.rows[0].cells
+    left.width, right.width = Mm(60), Mm(96)
+    picture = left.paragraphs[0]
+    picture.add_run().add_picture(io.BytesIO(qr.png(qr.verify_url(site_url, ev.certificate or "", d.record.uscc))), width=Mm(28))
+    caption = left.add_paragraph()
+    set_font(caption.add_run("扫码核验本证书"), HEI_FONT, 10.5)
+    right.paragraphs[0].paragraph_format.line_spacing = Pt(56)  # room above for the seal, which presses on both lines
+    for text in (policy.documents.organ, chinese_date(ev.date)):
+        p = right.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        set_font(p.add_run(text), BODY_FONT, 16)
 
 
 def safe_name(text: str, limit: int = 40) -> str:
@@ -236,15 +340,4 @@ def safe_name(text: str, limit: int = 40) -> str:
     if len(name) > limit:
         name = f"{name[: limit - 9]}…{hashlib.sha256(text.encode()).hexdigest()[:8]}"
     return name
-
-
-def due_for_review(records: Sequence[tuple[Record, Status]], today: date, within: int) -> list[tuple[Record, Status]]:
-    """The listed enterprises whose term ends within ``within`` days of ``today``: who gets a review letter."""
-    due = [
-        (r, st)
-        for r, st in records
-        if st.listed and st.status in ("valid", "review_due") and st.term_end and 0 <= (st.term_end - today).days <= within
-    ]
-    return sorted(due, key=lambda x: x[1].term_end or today)
-
 

@@ -1,68 +1,99 @@
-"""The page of an official document after GB/T 9704-2012 《党政机关公文格式》, in python-docx: A4, 版心 156 × 225 mm
-(top 37 mm, bottom 35 mm, left 28 mm, right 26 mm), body 仿宋 3号 (16 pt) on a fixed 28.95 pt line (22 lines of 28
-characters), title 小标宋 2号 (22 pt), the red 发文机关标志 and a red rule under the 发文字号, the 成文日期 in Arabic
-numerals, page numbers "— 1 —" in 宋体 4号 (14 pt), outside edge (odd pages right, even pages left). The fonts are named
-as Chinese government offices install them; LibreOffice substitutes Noto CJK where they are missing. documents
-writes the bureau's documents with these pieces; to_pdf converts one with LibreOffice."""
+"""The page of an official document after GB/T 9704-2012 《党政机关公文格式》, in python-docx (ARCHITECTURE.md section 8).
+
+A4, 版心 156 × 225 mm (天头 37 mm, 订口 28 mm), a document grid of 22 lines × 28 characters (line and character
+pitch), body 仿宋 3号 (16 pt), title 小标宋 2号 (22 pt) broken at word boundaries; the red 发文机关标志 35 mm below
+the 版心 top, the 发文字号 two lines below it and a red rule under it; 署名 centred over a 成文日期 set 右空四字 with
+room for the seal and kept with the last lines of the body; 附注; each 附件 on a new page (3号黑体 "附件", a table
+whose header repeats and whose rows never split); the 版记 at the foot of the last, even page; page numbers
+"— 1 —" in 4号宋体, 空一字 at the outside edge. Fonts are named as government offices install them, with the
+language zh-CN; ``to_pdf`` renders them through LibreOffice with a serif CJK face where they are missing, and says so.
+"""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from generator.policy import Policy
-
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
 PAGE_FONT = "宋体"
+HEI_FONT = "黑体"
+OFFICIAL_FONTS = (BODY_FONT, TITLE_FONT, PAGE_FONT, HEI_FONT)
 RED = RGBColor(0xE6, 0x00, 0x12)
 BODY_PT, TITLE_PT, PAGE_PT, LINE_PT = 16, 22, 14, 28.95
+CHAR_PT = 156 / 25.4 * 72 / 28  # the character pitch: 28 characters across the 156 mm 版心 (15.79 pt)
+CONDENSE = -5  # twentieths of a point between characters: 16 pt - 0.25 pt = 15.75 pt, so 28 fit in a line
+TITLE_CHARS = 20  # a title line: 156 mm of 2号 characters, less a margin on each side
 
 
 def set_font(run: Any, name: str, size: float, bold: bool = False, color: RGBColor | None = None) -> None:
+    """The font of a run, for Latin and Chinese text alike, in Chinese (zh-CN)."""
     run.font.name = name
     run.font.size = Pt(size)
     run.font.bold = bold
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    for key in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(key), name)
+    fonts.set(qn("w:hint"), "eastAsia")
+    _language(rpr)
     if color is not None:
         run.font.color.rgb = color
 
 
-def paragraph(
-    doc: Any,
-    text: str = "",
-    *,
-    size: float = BODY_PT,
-    font: str = BODY_FONT,
-    align: Any = None,
-    indent: bool = False,
-    bold: bool = False,
-    color: RGBColor | None = None,
-    space_before: float = 0,
-) -> Any:
+def _language(rpr: Any) -> None:
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    for key in ("w:val", "w:eastAsia"):
+        lang.set(qn(key), "zh-CN")
+
+
+def paragraph(doc: Any, text: str = "", *, size: float = BODY_PT, font: str = BODY_FONT, align: Any = None, indent: bool = False,
+              bold: bool = False, color: RGBColor | None = None, space_before: float = 0, line: float | None = None,
+              right_indent: float = 0, left_indent: float = 0) -> Any:
+    """One paragraph on the grid: an exact line of 28.95 pt (larger type: 1.5 lines), indents in points."""
     p = doc.add_paragraph()
     fmt = p.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(LINE_PT if size <= BODY_PT else size * 1.5)
+    fmt.line_spacing = Pt(line or (LINE_PT if size <= BODY_PT else size * 1.5))
     fmt.space_before = Pt(space_before)
     fmt.space_after = Pt(0)
+    fmt.widow_control = True
     if indent:
         fmt.first_line_indent = Pt(size * 2)  # 首行缩进两字
+    if right_indent:
+        fmt.right_indent = Pt(right_indent)
+    if left_indent:
+        fmt.left_indent = Pt(left_indent)
     if align is not None:
         p.alignment = align
-    if text:
-        set_font(p.add_run(text), font, size, bold, color)
+    lines = text.split("\n")
+    for i, part in enumerate(lines):
+        if i:
+            p.runs[-1].add_break() if p.runs else p.add_run().add_break()
+        if part:
+            set_font(p.add_run(part), font, size, bold, color)
     return p
+
+
+def keep_together(paragraphs: Sequence[Any], split_first: bool = False) -> None:
+    """These paragraphs stay on one page (each kept with the next): the 署名 never stands alone. With
+    ``split_first`` the first (the last paragraph of the body) may still break across pages, so only its last lines
+    move with the signature."""
+    for p in paragraphs[:-1]:
+        p.paragraph_format.keep_with_next = True
+    for p in paragraphs[1:] if split_first else paragraphs:
+        p.paragraph_format.keep_together = True
 
 
 def _field(paragraph: Any, code: str, size: float) -> None:
@@ -84,82 +115,205 @@ def _field(paragraph: Any, code: str, size: float) -> None:
             run._element.append(t)
 
 
-def _page_number(footer: Any, align: Any) -> None:
+def _page_number(footer: Any, odd: bool) -> None:
+    """"— 1 —" in 4号宋体, one character (空一字) from the outside edge of the 版心."""
+    footer.is_linked_to_previous = False
     p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
-    p.alignment = align
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
+    if odd:
+        p.paragraph_format.right_indent = Pt(PAGE_PT)
+    else:
+        p.paragraph_format.left_indent = Pt(PAGE_PT)
     set_font(p.add_run("— "), PAGE_FONT, PAGE_PT)
     _field(p, "PAGE", PAGE_PT)
     set_font(p.add_run(" —"), PAGE_FONT, PAGE_PT)
 
 
-def new_document(title: str) -> Any:
-    """An empty A4 document with GB/T 9704 margins, body style and outside page numbers."""
+def _grid(section: Any) -> None:
+    """The document grid: 22 lines (line pitch 28.95 pt). The 28 characters of a line come from the body style's
+    character spacing (``CONDENSE``), not from a character grid: LibreOffice gives each character two grid cells when
+    the character pitch is below the font size (15 characters a line), while Word and WPS lay out 28 either way."""
+    sect = section._sectPr
+    for old in sect.findall(qn("w:docGrid")):
+        sect.remove(old)
+    grid = OxmlElement("w:docGrid")
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(round(LINE_PT * 20)))
+    sect.append(grid)
+
+
+def _default_size(doc: Any) -> None:
+    """3号 as the document default too: the grid's character pitch is counted from it (Word and LibreOffice)."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for tag in ("w:sz", "w:szCs"):
+        element = rpr.find(qn(tag))
+        if element is None:
+            element = OxmlElement(tag)
+            rpr.append(element)
+        element.set(qn("w:val"), str(BODY_PT * 2))
+
+
+def section_property(section: Any, element: Any, before: Sequence[str]) -> None:
+    """Put ``element`` into the section's properties in schema order: before the first of ``before`` present."""
+    sect = section._sectPr
+    for tag in before:
+        found = sect.find(qn(tag))
+        if found is not None:
+            found.addprevious(element)
+            return
+    sect.append(element)
+
+
+def _draft_mark(section: Any) -> None:
+    """样稿 across the top of every page: a document not to be issued."""
+    for header in (section.header, section.even_page_header, section.first_page_header):
+        header.is_linked_to_previous = False
+        p = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        set_font(p.add_run("样稿（二维码指向占位地址，不得印发）"), HEI_FONT, 18, bold=True, color=RED)
+
+
+def new_document(title: str, *, numbered: bool = True, draft: bool = False) -> Any:
+    """An empty A4 document with the GB/T 9704 版心 and grid, the body style, zh-CN, and outside page numbers
+    (``numbered``; certificates have none)."""
     doc = Document()
     doc.core_properties.title = title
     doc.core_properties.author = ""
+    doc.core_properties.language = "zh-CN"
     doc.core_properties.comments = "由 ipreg 从备案登记簿生成"
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.header_distance, section.footer_distance = Mm(15), Mm(28 - 7)  # 页码一字线上距版心下边缘约 7 mm
+    _grid(section)
+    _default_size(doc)
     normal = doc.styles["Normal"]
     normal.font.name = BODY_FONT
     normal.font.size = Pt(BODY_PT)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    doc.settings.odd_and_even_pages_header_footer = True
-    _page_number(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
-    _page_number(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
+    rpr = normal.element.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    for key in ("w:ascii", "w:hAnsi", "w:eastAsia"):
+        fonts.set(qn(key), BODY_FONT)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(CONDENSE))
+    rpr.append(spacing)
+    _language(rpr)
+    ppr = normal.element.get_or_add_pPr()
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):  # no added space between Chinese and digits: "以下1家", not "以下 1 家"
+        off = OxmlElement(tag)
+        off.set(qn("w:val"), "0")
+        ppr.append(off)
+    if numbered:
+        doc.settings.odd_and_even_pages_header_footer = True
+        _page_number(section.footer, odd=True)
+        _page_number(section.even_page_footer, odd=False)
+    if draft:
+        doc.settings.odd_and_even_pages_header_footer = True
+        _draft_mark(section)
     return doc
 
 
-def _red_rule(doc: Any) -> None:
-    p = paragraph(doc, size=6)
-    border = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "1"), ("w:color", "E60012")):
-        bottom.set(qn(key), value)
-    border.append(bottom)
-    p._p.get_or_add_pPr().append(border)
+def _rule(p: Any, edge: str, eighths: int, color: str = "000000", space: int = 1) -> None:
+    border = p._p.get_or_add_pPr().find(qn("w:pBdr"))
+    if border is None:
+        border = OxmlElement("w:pBdr")
+        p._p.get_or_add_pPr().append(border)
+    line = OxmlElement(f"w:{edge}")
+    for key, value in (("w:val", "single"), ("w:sz", str(eighths)), ("w:space", str(space)), ("w:color", color)):
+        line.set(qn(key), value)
+    border.append(line)
 
 
 def chinese_date(day: date) -> str:
-    """成文日期 in Arabic numerals, as GB/T 9704-2012 7.3.5.3 writes it: 2026年11月20日."""
+    """成文日期 in Arabic numerals without leading zeros (GB/T 9704-2012 7.3.5.4): 2026年1月5日."""
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def head(doc: Any, policy: Policy, document: str) -> None:
-    paragraph(doc, policy.issuer_mark, size=30, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, space_before=20)
-    paragraph(doc, "", size=BODY_PT)
-    paragraph(doc, document, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _red_rule(doc)
+def banner(doc: Any, mark: str, document: str) -> None:
+    """版头 of a 下行文: the red 发文机关标志 with its top 35 mm below the 版心 top, two blank lines, the 发文字号
+    centred, and a red rule of the 版心's width about 4 mm under it."""
+    paragraph(doc, "", line=35 / 25.4 * 72 - 4)  # the space above the 标志
+    size = min(36.0, 156 / 25.4 * 72 / max(len(mark), 1) * 0.95)
+    paragraph(doc, mark, size=size, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, line=size * 1.2)
+    paragraph(doc, "")
+    paragraph(doc, "")
+    number = paragraph(doc, document, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _rule(number, "bottom", 18, "E60012", space=4)  # 2.25 pt, about 4 mm under the 文号's baseline area
+
+
+def title_lines(title: str, width: int = TITLE_CHARS) -> list[str]:
+    """A title broken into lines of at most ``width`` characters at word boundaries (jieba), longest first, so it
+    reads as a trapezoid and never splits 西平县 or 强企."""
+    if len(title) <= width:
+        return [title]
+    import jieba  # type: ignore[import-untyped]
+
+    words = list(jieba.cut(title, HMM=False))
+    lines = max(2, -(-len(title) // width))
+    target = -(-len(title) // lines)
+    out: list[str] = []
+    current = ""
+    for word in words:
+        if current and (len(current) + len(word) > width or (len(current) >= target and len(out) < lines - 1)):
+            out.append(current)
+            current = ""
+        current += word
+    out.append(current)
+    return out
+
+
+def title(doc: Any, text: str) -> None:
+    """标题: two blank lines under the red rule, 2号小标宋, centred, broken at word boundaries."""
+    paragraph(doc, "")
+    paragraph(doc, "\n".join(title_lines(text)), size=TITLE_PT, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, line=TITLE_PT * 1.5)
     paragraph(doc, "")
 
 
-def signature(doc: Any, policy: Policy, day: date) -> None:
+def _width(text: str, size: float) -> float:
+    """The width of ``text`` in points: Chinese characters a full em, digits and ASCII half of one."""
+    return sum(size if ord(c) > 0x2E80 else size / 2 for c in text)
+
+
+def signature(doc: Any, last: Sequence[Any], organ: str, day: date, note: str | None = None) -> None:
+    """署名 and 成文日期 for a document with a seal (7.3.5.1): room for a 4 cm seal that presses on both, the date
+    右空四字, the 署名 centred over it, kept on one page with ``last`` (the last paragraphs of the body or the
+    附件说明); then the 附注 (``note``), one line under the date, indented two characters."""
+    gap = [paragraph(doc, "")]  # the seal's top stays within one line of the body (7.3.5.1)
+    when = chinese_date(day)
+    date_indent = 4 * BODY_PT
+    name_indent = max(0.0, date_indent + (_width(when, BODY_PT) - _width(organ, BODY_PT)) / 2)
+    name = paragraph(doc, organ, align=WD_ALIGN_PARAGRAPH.RIGHT, right_indent=name_indent)
+    dated = paragraph(doc, when, align=WD_ALIGN_PARAGRAPH.RIGHT, right_indent=date_indent)
+    keep_together([*last, *gap, name, dated], split_first=True)
+    if note:
+        paragraph(doc, note, indent=True)
+
+
+def attachment_note(doc: Any, titles: Sequence[str]) -> list[Any]:
+    """附件说明 (7.3.4): one blank line under the body, "附件：" indented two characters, numbered when several."""
+    out = [paragraph(doc, "")]
+    if len(titles) == 1:
+        out.append(paragraph(doc, f"附件：{titles[0]}", indent=True))
+    else:
+        for i, text in enumerate(titles, 1):
+            out.append(paragraph(doc, f"{'附件：' if i == 1 else '　　　'}{i}. {text}", indent=True))
+    return out
+
+
+def page_break(doc: Any) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def attachment(doc: Any, label: str, heading: str) -> None:
+    """The top of an 附件 (7.3.7): a new page, "附件" in 3号黑体 flush left, its title centred two lines below."""
+    page_break(doc)
+    paragraph(doc, label, font=HEI_FONT)
     paragraph(doc, "")
-    paragraph(doc, policy.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    paragraph(doc, chinese_date(day), align=WD_ALIGN_PARAGRAPH.RIGHT)
-
-
-def table(doc: Any, header: list[str], rows: list[list[str]], widths_mm: Sequence[float]) -> None:
-    """A table within the 156 mm 版心: 黑体 header, 仿宋 五号 (10.5 pt) cells, fixed column widths."""
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        set_font(cell.paragraphs[0].add_run(text), "黑体", 10.5, bold=True)
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            set_font(cell.paragraphs[0].add_run(text), BODY_FONT, 10.5)
-    for column, width in zip(table.columns, widths_mm, strict=True):
-        for cell in column.cells:
-            cell.width = Mm(width)
-    for grid, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm, strict=True):  # what LibreOffice reads
-        grid.set(qn("w:w"), str(int(Mm(width).twips)))
+    paragraph(doc, "\n".join(title_lines(heading)), size=TITLE_PT, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER,
+              line=TITLE_PT * 1.5)
+    paragraph(doc, "")
 
 
 def save(doc: Any) -> bytes:
@@ -168,37 +322,3 @@ def save(doc: Any) -> bytes:
     return out.getvalue()
 
 
-def to_pdf(docx: Path) -> str:
-    """Convert with LibreOffice when installed (a private profile, a temporary folder, then a new file next to the
-    .docx); what happened, in Chinese."""
-    import shutil
-    import subprocess
-    import tempfile
-
-    from generator.files import Exists, write_new
-
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        return (
-            f"未安装 LibreOffice，只生成了 {docx.name}（用 Word 或 WPS 打开后可另存为 PDF；"
-            "Debian：apt-get install libreoffice-writer-nogui fonts-noto-cjk）"
-        )
-    with tempfile.TemporaryDirectory(prefix="ipreg-pdf-") as tmp:
-        try:
-            result = subprocess.run(
-                [soffice, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", "pdf", "--outdir", tmp, str(docx)],
-                capture_output=True,
-                timeout=300,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            return f"未能转换 PDF（{exc}），{docx.name} 已生成"
-        produced = Path(tmp) / (docx.stem + ".pdf")
-        if result.returncode != 0 or not produced.is_file():
-            return f"未能转换 PDF（LibreOffice 返回 {result.returncode}），{docx.name} 已生成"
-        target = docx.with_suffix(".pdf")
-        try:
-            write_new(target, produced.read_bytes())
-        except Exists:
-            return f"未写入 {target.name}：文件已存在，没有覆盖"
-    return f"已生成 {target}"

@@ -41,6 +41,21 @@ class Measures:
 
 
 @dataclass(frozen=True)
+class Office:
+    """policy.yml ``documents``: what the bureau's documents say of it (ARCHITECTURE.md section 8)."""
+
+    organ: str = "西平县市场监督管理局"  # 署名: the organ's full name, as on its seal
+    cc: tuple[str, ...] = ()  # 抄送
+    printer: str = "西平县市场监督管理局办公室"  # 印发机关
+    office: str = "知识产权股"  # who answers questions
+    phone: str = ""
+    address: str = ""
+    reconsideration: str = "西平县人民政府"  # where a 行政复议 is applied for
+    court: str = "西平县人民法院"  # where a 行政诉讼 is brought
+    public: bool = True  # 附注（此件公开发布）
+
+
+@dataclass(frozen=True)
 class Policy:
     name: str
     issuer: str
@@ -66,10 +81,12 @@ class Policy:
     certificate_format: str
     issuer_mark: str
     review_submit_days: int
+    document_pattern: str
     # key -> ((first day, value), ...) in date order, for the keys whose value changes over time
     dated: tuple[tuple[str, tuple[tuple[date, Any], ...]], ...] = ()
     references: tuple[tuple[str, str], ...] = ()  # key -> the 文号 of its change (``reference``)
     measures: tuple[Measures, ...] = ()  # every version of the measures, oldest first (empty: not stated)
+    documents: Office = Office()
 
     def values(self) -> dict[str, object]:
         """The values rule summaries are written with ({name} in ``Rule.summary``)."""
@@ -99,7 +116,7 @@ class Policy:
         return sorted(out, key=lambda c: (c[0], c[1]))
 
 
-_NOT_VALUES = ("dated", "references", "measures")
+_NOT_VALUES = ("dated", "references", "measures", "documents")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -149,7 +166,16 @@ def policy_from_mapping(values: dict[str, Any]) -> Policy:
                 references.append((f.name, str(value["reference"])))
         else:
             converted[f.name] = _convert(f.name, value)
-    return Policy(**converted, dated=tuple(dated), references=tuple(references), measures=_measures(merged.get("measures")))
+    return Policy(**converted, dated=tuple(dated), references=tuple(references), measures=_measures(merged.get("measures")),
+                  documents=_office(merged.get("documents")))
+
+
+def _office(raw: Any) -> Office:
+    if not isinstance(raw, dict):
+        return Office()
+    known = {f.name for f in fields(Office)}
+    values: dict[str, Any] = {k: (tuple(v) if k == "cc" else v) for k, v in raw.items() if k in known}
+    return Office(**values)
 
 
 def _measures(raw: Any) -> tuple[Measures, ...]:
@@ -198,10 +224,36 @@ def policy_from_loaded(loaded: Loaded) -> Policy:
                     if p.message not in seen:
                         seen.add(p.message)
                         problems.append(p)
+    if not problems and loaded.data is not None:
+        problems += _pattern_findings(loaded)
     if problems or loaded.data is None:
         lines = [f"{p.file}:{p.line}:{p.column}: {p.message}" for p in sorted(problems, key=lambda p: (p.line, p.column))]
         raise PolicyError("政策参数文件有误：\n" + "\n".join(lines))
     return policy_from_mapping(loaded.data)
+
+
+def _pattern_findings(loaded: Loaded) -> list[Finding]:
+    """document_pattern is a regular expression with a group named year."""
+    import re
+
+    assert loaded.data is not None
+    raw = loaded.data.get("document_pattern")
+    if raw is None:
+        return []
+    patterns = list(raw["values"].values()) if _is_dated(raw) else [raw]
+    out = []
+    for pattern in patterns:
+        try:
+            compiled = re.compile(str(pattern))
+        except re.error as exc:
+            why = f"不是有效的正则表达式（{exc}）"
+        else:
+            if "year" in compiled.groupindex:
+                continue
+            why = "缺少年份分组 (?P<year>\\d{4})"
+        line, column = loaded.positions.at(("document_pattern",))
+        out.append(SCHEMA.finding(loaded.file, line, column, f"document_pattern {pattern} {why}"))
+    return out
 
 
 def dated_findings(loaded: Loaded) -> list[Finding]:
@@ -227,7 +279,7 @@ def dated_findings(loaded: Loaded) -> list[Finding]:
             bad(("measures", "versions"), "measures.versions 应按施行日期从早到晚排列，且都晚于 measures.in_force")
 
     for key, value in loaded.data.items():
-        if not isinstance(value, dict) or key == "measures":
+        if not isinstance(value, dict) or key in ("measures", "documents"):
             continue
         if "values" not in value:
             bad((key,), f"{key}：按日期变化的值写作 {key}: {{values: {{2023-06-01: 旧值, 2028-01-01: 新值}}, reference: 文号}}")
@@ -261,7 +313,7 @@ def _snapshots(loaded: Loaded) -> list[Loaded]:
     date (the first value before its first date), at its own line."""
     assert loaded.data is not None
     data = loaded.data
-    dated = {k: v["values"] for k, v in data.items() if k != "measures" and _is_dated(v)}
+    dated = {k: v["values"] for k, v in data.items() if k not in ("measures", "documents") and _is_dated(v)}
     days: list[date | None] = [*sorted({_day(d) for steps in dated.values() for d in steps})] or [None]
     out = []
     for day in days:

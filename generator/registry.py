@@ -22,7 +22,13 @@ from generator.rules.art5 import ranking_note, ranking_words
 from generator.rules.base import Context, Outcome
 from generator.rules.eligibility import evaluate
 from generator.rules.personal import personal_findings
-from generator.rules.records import consistency_findings, event_findings, identifier_findings, placeholder_findings
+from generator.rules.records import (
+    consistency_findings,
+    document_findings,
+    event_findings,
+    identifier_findings,
+    placeholder_findings,
+)
 from generator.schema import MAX_FINDINGS, counted_schema_findings
 
 Keys = tuple[tuple[str, str, int, int], ...]  # (kind, value, line, column) of the values that must be unique
@@ -119,6 +125,7 @@ def _check_local(loaded: Loaded, policy: Policy, today: date) -> Local:
         return Local(loaded.file, _capped(findings, omitted), (), keys, None)
     st = status(record, policy, today)
     findings.extend(event_findings(record, st, today))
+    findings.extend(document_findings(record, lambda day: policy.on(day).document_pattern))
     findings.extend(consistency_findings(record))
     on = evaluation_date(st)
     if on is None:  # pending without an application date (events.applied says so): nothing to evaluate against

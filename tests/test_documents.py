@@ -7,6 +7,7 @@ import io
 import re
 import subprocess
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -50,11 +51,14 @@ def test_notice_names_every_enterprise_code_number_and_date(repo: Path) -> None:
     assert result.returncode == 0, result.stderr
     doc = Document(str(repo / "out-notice" / f"{DOC}-通知.docx"))
     text = _text(doc)
-    assert "关于西平县示例嫘祖丝绸科技有限公司等2家企业知识产权强企复核结果的通知" in text
+    assert "关于2026年度西平县知识产权\n强企复核结果的通知" in text  # a batch title, broken between words
     for expected in ("西平县示例嫘祖丝绸科技有限公司", REVIEW_DUE, "西平县示例牧原饲料有限公司", UNDER_REVIEW, DOC,
-                     "西知强企证〔2026〕001号", "西知强企证〔2026〕002号", "2026-11-20 至 2029-11-19", "2026年11月20日",
-                     "西平县市场监督管理局文件", "西平县市场监管局（知识产权局）", "第八条"):
+                     "2029年11月19日", "2026年11月20日", "西平县市场监督管理局文件", "各有关企业：", "第八条的规定", "我局",
+                     "（西市监〔2018〕1号）", "2家企业通过复核", "特此通知。", "附件：2026年度西平县知识产权强企复核结果",
+                     "（此件公开发布）", "抄送：西平县人民政府办公室。", "西平县市场监督管理局办公室\t2026年11月20日印发"):
         assert expected in text, expected
+    assert "西平县市场监管局（知识产权局）" not in text  # one name for the organ: the 署名 is the 标志's organ
+    assert not re.search(r"[\u4e00-\u9fff] \d|\d [\u4e00-\u9fff]", text)  # no spaces around numbers
     section = doc.sections[0]
     mm = [round(v / Mm(1)) for v in (section.page_width, section.page_height, section.top_margin, section.bottom_margin,
                                      section.left_margin, section.right_margin)]
@@ -73,25 +77,31 @@ def test_certificates_carry_a_qr_code_that_opens_their_verification(repo: Path) 
     assert result.returncode == 0, result.stderr
     doc = Document(str(repo / "out-cert" / f"{DOC}-证书.docx"))
     text = _text(doc)
-    assert text.count("证　书") == 2 and "2026年11月20日至2029年11月19日" in text
+    assert text.count("知识产权优势企业") >= 2 and text.count("特发此证") == 2 and "2026年11月20日至2029年11月19日" in text
+    assert text.count("经复核") == 2 and "经审核" not in text  # renewals
+    assert not doc.sections[0].footer.paragraphs or not doc.sections[0].footer.paragraphs[0].text  # no page number
     images = [rel.target_part.blob for rel in doc.part.rels.values() if "image" in rel.reltype]
     decoded = sorted(zxingcpp.read_barcodes(Image.open(io.BytesIO(blob)))[0].text for blob in images)
     from urllib.parse import quote
 
-    expected = [(f"西知强企证〔2026〕00{i}号", uscc) for i, uscc in ((1, REVIEW_DUE), (2, UNDER_REVIEW))]  # numbered in USCC order
+    expected = [(f"西知强企证〔2026〕00{i}号", uscc) for i, uscc in ((1, REVIEW_DUE), (2, UNDER_REVIEW))]
     assert decoded == sorted(f"{SITE}verify/?cert={quote(n, safe='')}&uscc={uscc}" for n, uscc in expected)
 
 
 def test_review_letters_say_what_and_by_when(repo: Path) -> None:
-    result = _docs(repo, "out-letters", "--kind", "review-letters", "--within", "400")
+    result = _docs(repo, "out-letters", "--kind", "review-letters", "--within", "400", "--document", "西市监函〔2026〕12号")
     assert result.returncode == 0, result.stderr
-    text = _text(Document(str(repo / "out-letters" / f"复核通知书-{TODAY}.docx")))
-    assert "知识产权强企复核通知书" in text and "请于" in text and "前提交以下材料" in text and "营业执照复印件" in text
+    text = _text(Document(str(repo / "out-letters" / f"复核通知函-{TODAY}.docx")))
+    assert "参加知识产权强企复核的函" in text and "前向我局提交以下材料" in text and "营业执照复印件" in text
+    assert "西市监函〔2026〕12号" in text and "西市监函〔2026〕13号" in text  # one 文号 per letter
+    assert "联系人：知识产权股，电话 0396-0000000" in text
+    for day in re.findall(r"请于(\d+)年(\d+)月(\d+)日前", text):  # never before the letter's own date
+        assert date(*map(int, day)) > date.fromisoformat(TODAY)
 
 
 @pytest.mark.parametrize("args,message", [
     (["--kind", "notice", "--document", "西市监〔2099〕1号"], "没有文号为"),
-    (["--kind", "certificates", "--document", "西市监〔2022〕15号"], "没有证书编号"),
+    (["--kind", "certificates", "--document", "西市监〔2022〕15号"], "记录中没有录入证书编号"),
 ])
 def test_bad_requests_are_chinese_and_write_nothing(repo: Path, args: list[str], message: str) -> None:
     result = _docs(repo, "out-bad", *args)
@@ -149,3 +159,36 @@ def test_documents_match_their_golden_files(repo: Path, kind: str) -> None:
         parts = sorted(n for n in z.namelist() if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n))
         text = "".join(f"=== {n}\n" + re.sub(r"(?=<w:(?:p|tbl|tr|sectPr)[ >])", "\n", z.read(n).decode("utf-8")) + "\n" for n in parts)
     assert_golden(GOLDEN_DOCUMENTS / f"{kind}.xml.txt", text)
+
+
+def test_a_revocation_is_a_decision_to_the_enterprise_with_facts_ban_and_remedies(repo: Path) -> None:
+    result = _docs(repo, "out-revoke", "--kind", "notice", "--document", "西市监[2025]47号")  # square brackets read as 〔〕
+    assert result.returncode == 0, result.stderr
+    text = _text(Document(str(repo / "out-revoke" / "西市监〔2025〕47号-决定.docx")))
+    for expected in ("关于撤销西平县示例", "知识产权强企资格的决定", "2025年9月2日被西平县市场监管局（示例）行政认定侵犯知识产权",
+                     "（西市监罚〔2025〕示例3号）", "第八条第五项", "自2025年10月15日起至2028年10月14日（含）", "不得申请知识产权强企备案",
+                     "六十日内向西平县人民政府申请行政复议", "六个月内向西平县人民法院提起行政诉讼"):
+        assert expected in text.replace("\n", ""), expected
+    assert "各有关企业" not in text
+
+
+def test_review_sheet_lists_every_condition_for_each_applicant(repo: Path) -> None:
+    result = _docs(repo, "out-sheet", "--kind", "review-sheet")
+    assert result.returncode == 0, result.stderr
+    doc = Document(str(repo / "out-sheet" / f"审核表-{TODAY}.docx"))
+    text = _text(doc)
+    assert "知识产权强企备案审核表" in text and "审核意见" in text and "审核人（签字）" in text
+    for article in ("第四条第一项", "第四条第四项", "第四条第五项", "第五条第五项", "第五条第六项"):
+        assert article in text, article
+    assert doc.tables and all(len(t.rows) > 10 for t in doc.tables)
+
+
+def test_certificates_are_refused_without_a_site_address_unless_draft(repo: Path) -> None:
+    bare = ipreg(repo, "docs", "--today", TODAY, "--no-pdf", "-o", "out-nosite", "--kind", "certificates", "--document", DOC,
+                 env={"IPREG_SITE_URL": ""})
+    assert bare.returncode == 2 and "站点地址未设置" in bare.stderr and not (repo / "out-nosite").exists()
+    draft = ipreg(repo, "docs", "--today", TODAY, "--no-pdf", "-o", "out-draft", "--kind", "certificates", "--document", DOC, "--draft",
+                  env={"IPREG_SITE_URL": ""})
+    assert draft.returncode == 0, draft.stderr
+    doc = Document(str(repo / "out-draft" / f"{DOC}-证书-样稿.docx"))
+    assert all("样稿" in s.header.paragraphs[0].text for s in doc.sections)

@@ -4,14 +4,31 @@ folder; new files only."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from datetime import date
 from pathlib import Path
 
-from generator import documents, docxlayout
+from generator import documents, pdf, reviewdocs
 from generator.commands import Env, context, registry
 from generator.files import Exists, write_new
 from generator.inputs import UsageError
+from generator.policy import Policy
 from generator.qr import PLACEHOLDER_SITE
+
+
+def site_address(option: str | None, env: Env, root: Path) -> str:
+    """Where QR codes point: --site-url, else IPREG_SITE_URL, else mkdocs.yml ``site_url`` (its default when it reads
+    the variable with ``!ENV``)."""
+    value = option or env.get("IPREG_SITE_URL")
+    if not value:
+        config = root / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8") if config.is_file() else ""
+        match = re.search(r"(?m)^site_url:\s*(.+?)\s*$", text)
+        raw = match[1] if match else ""
+        quoted = re.findall(r"[\"']([^\"']+)[\"']", raw)
+        value = quoted[-1] if raw.startswith("!ENV") and quoted else raw.strip("\"'")
+    return (value or PLACEHOLDER_SITE).rstrip("/") + "/"
 
 
 def run(args: argparse.Namespace, env: Env) -> int:
@@ -19,28 +36,12 @@ def run(args: argparse.Namespace, env: Env) -> int:
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} 是一个文件，不是目录：-o/--output 应为存放公文的目录（默认 documents）")
     policy, today = context(args, env)
-    records = list(registry(args, env, ["records"]).records())
-    site_url = (args.site_url or env.get("IPREG_SITE_URL") or PLACEHOLDER_SITE).rstrip("/") + "/"
-    if site_url == PLACEHOLDER_SITE and args.kind == "certificates":
-        print(
-            f"ipreg：未设置站点地址（--site-url 或 IPREG_SITE_URL），二维码指向占位地址 {PLACEHOLDER_SITE}，正式发证前请设置。",
-            file=sys.stderr,
-        )
+    site_url = site_address(args.site_url, env, Path.cwd())
+    if site_url == PLACEHOLDER_SITE and args.kind == "certificates" and not args.draft:
+        raise UsageError(f"站点地址未设置（二维码会指向占位地址 {PLACEHOLDER_SITE}），不能生成正式证书：请在 mkdocs.yml 的 site_url "
+                         "写上网站地址，或用 --site-url 指定；只想看样子的，加 --draft 生成每页印有“样稿”的样稿")
     try:
-        if args.kind in ("notice", "certificates"):
-            if not args.document:
-                raise UsageError("--kind notice 和 certificates 需要 --document 文号")
-            decided = documents.decision(records, args.document, policy)
-            if args.kind == "notice":
-                outputs = {f"{documents.safe_name(args.document)}-通知.docx": documents.notice(decided, args.document, policy)}
-            else:
-                outputs = {
-                    f"{documents.safe_name(args.document)}-证书.docx": documents.certificates(decided, args.document, policy, site_url)
-                }
-        else:
-            within = policy.on(today).review_notice_days if args.within is None else args.within
-            letters = documents.review_letters(documents.due_for_review(records, today, within), policy, today, args.document)
-            outputs = {f"复核通知书-{today}.docx": letters}
+        outputs = _outputs(args, env, policy, today, site_url)
     except documents.DocsError as exc:
         print(f"ipreg: {exc}", file=sys.stderr)
         return 1
@@ -57,6 +58,26 @@ def run(args: argparse.Namespace, env: Env) -> int:
     if args.no_pdf:
         return 0
     for name in outputs:
-        message = docxlayout.to_pdf(folder / name)
-        print(message, file=sys.stderr if message.startswith("未") else sys.stdout)
+        message = pdf.to_pdf(folder / name, env)
+        print(message, file=sys.stderr if message.startswith("未") or "代替" in message else sys.stdout)
     return 0
+
+
+def _outputs(args: argparse.Namespace, env: Env, policy: Policy, today: date, site_url: str) -> dict[str, bytes]:
+    reg = registry(args, env, ["records"])
+    records = list(reg.records())
+    if args.kind == "review-sheet":
+        return {f"审核表-{today}.docx": reviewdocs.review_sheet(reg.entries, policy, today)}
+    if args.kind == "review-letters":
+        within = policy.on(today).review_notice_days if args.within is None else args.within
+        letters = reviewdocs.review_letters(reviewdocs.due_for_review(records, today, within), policy, today, args.document)
+        return {f"复核通知函-{today}.docx": letters}
+    if not args.document:
+        raise UsageError("--kind notice 和 certificates 需要 --document 文号")
+    decided = documents.decision(records, args.document, policy)
+    name = documents.safe_name(documents.document_key(args.document))
+    if args.kind == "notice":
+        suffix = "决定" if {d.event.type for d in decided} == {"revoked"} else "通知"
+        return {f"{name}-{suffix}.docx": documents.notice(decided, args.document, policy)}
+    suffix = "证书-样稿" if args.draft else "证书"
+    return {f"{name}-{suffix}.docx": documents.certificates(decided, args.document, policy, site_url, draft=args.draft)}

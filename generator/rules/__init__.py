@@ -61,6 +61,10 @@ PATENT_NUMBER = Rule("patent.number", None, "error", "专利申请号格式、�
 TRADEMARK_NUMBER = Rule("trademark.number", None, "error", "商标注册号只含数字（马德里注册为 G 加数字）")
 EVENTS_ORDER = Rule("events.order", None, "error", "事件按日期排列；每轮以 filed 开始，撤销或退出后须重新备案")
 EVENTS_FUTURE = Rule("events.future", None, "error", "事件日期不得晚于今天")
+EVENTS_DOCUMENT = Rule(
+    "events.document", None, "error",
+    "决定的文号写作“机关代字〔年份〕序号号”（document_pattern），年份与决定日期同年（不同年为提示，本登记簿的约定）",
+)
 EVENTS_APPLIED = Rule("events.applied", None, "error", "申报中的企业须录入申报日期（applied 事件），备案条件按申报日期评估")
 REGISTRY_DUPLICATE = Rule("registry.duplicate", None, "error", "同一统一社会信用代码或证书编号不得出现两次")
 DATA_CONSISTENCY = Rule("data.consistency", None, "error", "数据前后一致（受训人数不超过总人数、到期不早于开始等）")

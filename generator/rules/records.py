@@ -6,8 +6,9 @@ in the same file; the rest read the typed Record.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import PurePath
 from typing import Any
@@ -20,6 +21,7 @@ from generator.model import Record
 from generator.rules import (
     DATA_CONSISTENCY,
     EVENTS_APPLIED,
+    EVENTS_DOCUMENT,
     EVENTS_FUTURE,
     EVENTS_ORDER,
     FILE_NAME,
@@ -110,6 +112,29 @@ def event_findings(record: Record, status: Status, today: date) -> Iterator[Find
         line, col = record.positions.key_at(("events",))
         yield EVENTS_APPLIED.finding(record.file, line, col,
                       "申报中的企业还没有申报日期：请在 events 中录入 type: applied 和申报日期（备案条件按申报日期评估）")
+
+
+@functools.lru_cache(maxsize=16)
+def _document_pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def document_findings(record: Record, pattern_on: Callable[[date], str]) -> Iterator[Finding]:
+    """events.document: a decision's 文号 in the registry's format (``pattern_on(day)``: policy.yml document_pattern
+    in force that day), its year that of the decision (a warning when not)."""
+    for event in record.events:
+        if not event.document:
+            continue
+        line, col = record.at("events", event.index, "document")
+        number = event.document.strip()
+        match = _document_pattern(pattern_on(event.date)).fullmatch(number)
+        if match is None:
+            why = "年份用六角括号〔〕，序号不加“第”和前导 0"
+            message = f"文号 {number} 不符合格式“机关代字〔年份〕序号号”（如 西市监〔2026〕12号）：{why}"
+            yield EVENTS_DOCUMENT.finding(record.file, line, col, message)
+        elif "year" in match.groupdict() and match["year"] and int(match["year"]) != event.date.year:
+            message = f"文号 {number} 的年份 {match['year']} 与决定日期 {event.date} 不是同一年：请核对文号和日期"
+            yield EVENTS_DOCUMENT.finding(record.file, line, col, message, severity="warning")
 
 
 def consistency_findings(record: Record) -> Iterator[Finding]:

@@ -1,0 +1,93 @@
+"""Word files to PDF through LibreOffice (ipreg docs): a private profile, a temporary folder, a new file next
+to the .docx; 仿宋/宋体/小标宋 rendered with Noto Serif CJK SC (黑体 with Noto Sans CJK SC) where the official fonts are
+missing, through fontconfig aliases, and the substitution said, never silent."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from generator.docxlayout import OFFICIAL_FONTS
+
+# fontconfig aliases for LibreOffice on Linux: the official faces where they are installed, a serif CJK face where not
+_FONTCONF = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+{aliases}
+</fontconfig>
+"""
+
+
+_SERIF = ("仿宋_GB2312", "仿宋", "FangSong", "FangSong_GB2312", "宋体", "SimSun", "方正小标宋简体", "方正小标宋_GBK", "华文中宋")
+
+
+_SANS = ("黑体", "SimHei")
+
+
+def _fontconf(folder: Path) -> Path:
+    aliases = []
+    for names, fallback in ((_SERIF, "Noto Serif CJK SC"), (_SANS, "Noto Sans CJK SC")):
+        for name in names:
+            aliases.append(f"  <alias binding=\"same\"><family>{name}</family><accept><family>{fallback}</family></accept></alias>")
+    path = folder / "fonts.conf"
+    path.write_text(_FONTCONF.format(aliases="\n".join(aliases)), encoding="utf-8")
+    return path
+
+
+def missing_fonts() -> list[str]:
+    """The official fonts this machine lacks (fc-list), so a PDF made here shows a substitute."""
+    import shutil
+    import subprocess
+
+    if shutil.which("fc-list") is None:
+        return list(OFFICIAL_FONTS)
+    try:
+        listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=60, check=False).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return list(OFFICIAL_FONTS)
+    families = {name.strip() for line in listed.splitlines() for name in line.split(",")}
+    return [f for f in OFFICIAL_FONTS if f not in families]
+
+
+def to_pdf(docx: Path, environ: Mapping[str, str]) -> str:
+    """Convert with LibreOffice when installed (a private profile, a temporary folder, then a new file next to the
+    .docx), 仿宋/宋体/小标宋 rendered with Noto Serif CJK SC where the official fonts are missing; what happened, in
+    Chinese (a substitution is said, never silent)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from generator.files import Exists, write_new
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return (
+            f"未安装 LibreOffice，只生成了 {docx.name}（用 Word 或 WPS 打开后可另存为 PDF；"
+            "Debian：apt-get install libreoffice-writer-nogui fonts-noto-cjk）"
+        )
+    with tempfile.TemporaryDirectory(prefix="ipreg-pdf-") as tmp:
+        env = {**environ, "FONTCONFIG_FILE": str(_fontconf(Path(tmp)))}
+        try:
+            result = subprocess.run(
+                [soffice, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", "pdf", "--outdir", tmp, str(docx)],
+                capture_output=True,
+                timeout=300,
+                check=False,
+                env=env,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return f"未能转换 PDF（{exc}），{docx.name} 已生成"
+        produced = Path(tmp) / (docx.stem + ".pdf")
+        if result.returncode != 0 or not produced.is_file():
+            return f"未能转换 PDF（LibreOffice 返回 {result.returncode}），{docx.name} 已生成"
+        target = docx.with_suffix(".pdf")
+        try:
+            write_new(target, produced.read_bytes())
+        except Exists:
+            return f"未写入 {target.name}：文件已存在，没有覆盖"
+    missing = missing_fonts()
+    if missing:
+        return (f"已生成 {target}（本机没有 {'、'.join(missing)}，PDF 中用 Noto 思源字体代替；正式印发请在装有公文字体的电脑上"
+                "用 Word 或 WPS 打开 .docx 打印）")
+    return f"已生成 {target}"

@@ -1,0 +1,166 @@
+"""Review letters (Art. 8(2), 信函格式 函, one 文号 each) and the 审核表 (Art. 7, one per applicant) from the records
+(``ipreg docs --kind review-letters`` and ``--kind review-sheet``, ARCHITECTURE.md section 8)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+from generator.documents import COUNTY, DocsError, _measures
+from generator.docxlayout import (
+    RED,
+    TITLE_FONT,
+    chinese_date,
+    new_document,
+    page_break,
+    paragraph,
+    save,
+    signature,
+    title,
+)
+from generator.docxtables import table
+from generator.labels import CATEGORY_ZH, STATUS_ZH
+from generator.lifecycle import Status
+from generator.model import Record
+from generator.policy import Policy
+from generator.registry import Entry
+from generator.rules import ART4_PREFERENCE, CATALOGUE
+
+REVIEW_MATERIALS = (
+    "知识产权强企复核申请表（加盖企业公章）；",
+    "营业执照复印件；",
+    "有效专利证书、注册商标证书及著作权登记证书清单和复印件；",
+    "上一年度财务报表和专利相关产品、服务收入说明；",
+    "知识产权管理制度、专项经费、管理人员及贯彻《企业知识产权管理规范》情况的说明；",
+    "上一年度知识产权培训记录；",
+    "守法诚信情况说明。",
+)
+LETTER_STATUSES = ("valid", "review_due", "under_review", "conditional")
+
+
+def due_for_review(records: Sequence[tuple[Record, Status]], today: date, within: int) -> list[tuple[Record, Status]]:
+    """Who gets a review letter: listed enterprises whose term ends within ``within`` days, and those already 复核中
+    or in 保留资格 (they need one most), by the date that matters to them."""
+    due = []
+    for r, st in records:
+        if not st.listed or st.status not in LETTER_STATUSES:
+            continue
+        if st.status in ("under_review", "conditional") or (st.term_end and 0 <= (st.term_end - today).days <= within):
+            due.append((r, st))
+    return sorted(due, key=lambda x: (_deadline(x[1]) or today, x[0].uscc))
+
+
+def _deadline(st: Status) -> date | None:
+    return st.grace_until if st.status == "conditional" else (st.review_deadline if st.status == "under_review" else st.term_end)
+
+
+def submit_by(st: Status, today: date, days: int) -> date:
+    """The day materials are due: ``days`` before the term ends, never before the letter's own date (then ``days``
+    after it)."""
+    wanted = st.term_end - timedelta(days=days) if st.term_end and st.status in ("valid", "review_due") else today + timedelta(days=days)
+    return wanted if wanted > today else today + timedelta(days=days)
+
+
+def numbered(document: str | None, count: int) -> list[str | None]:
+    """One 文号 per letter: the number in ``document`` and the next ones (西市监函〔2026〕12号, 13号, ...)."""
+    if not document:
+        return [None] * count
+    match = re.search(r"(\d+)号$", document)
+    if match is None:
+        raise DocsError(f"文号 {document} 不以“数字号”结尾，无法为每封函编号：请写作 西市监函〔2026〕12号 这样的文号")
+    first = int(match[1])
+    return [document[: match.start(1)] + f"{first + i}号" for i in range(count)]
+
+
+def _letter_head(doc: Any, organ: str, number: str | None) -> None:
+    """信函格式 (GB/T 9704 10.1): the organ's name in red 小标宋 about 30 mm from the top of the paper, a red double
+    rule under it, the 文号 flush right under the rule."""
+    paragraph(doc, "", line=2)
+    name = paragraph(doc, organ, size=26, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, line=34)
+    from generator.docxlayout import _rule
+
+    _rule(name, "bottom", 24, "E60012", space=6)
+    if number:
+        paragraph(doc, number, align=WD_ALIGN_PARAGRAPH.RIGHT)
+
+
+def review_letters(due: Sequence[tuple[Record, Status]], policy: Policy, today: date, document: str | None) -> bytes:
+    """复核通知函: one letter per enterprise (its own 文号 when ``document`` is given): its status, what to prepare, by
+    when (never before the letter's date), where and whom to ask."""
+    if not due:
+        raise DocsError("没有即将届满、复核中或保留资格、需要复核的企业")
+    policy = policy.on(today)  # the letters cite the values in force on their date
+    office = policy.documents
+    first, short = _measures(policy, today)
+    doc = new_document("知识产权强企复核通知函")
+    for i, ((record, st), number) in enumerate(zip(due, numbered(document, len(due)), strict=True)):
+        if i:
+            page_break(doc)
+        _letter_head(doc, office.organ, number)
+        title(doc, f"关于{record.name}参加知识产权强企复核的函")
+        paragraph(doc, f"{record.name}：")
+        deadline = submit_by(st, today, policy.review_submit_days)
+        if st.status == "under_review":
+            state = f"有效期已于{chinese_date(st.term_end)}届满，正在复核中" if st.term_end else "正在复核中"
+        elif st.status == "conditional":
+            state = f"上次复核未通过，保留资格至{chinese_date(st.grace_until)}" if st.grace_until else "上次复核未通过，在保留资格期内"
+        else:
+            state = f"有效期至{chinese_date(st.term_end)}" if st.term_end else "即将届满"
+        body = [
+            f"你单位（统一社会信用代码：{record.uscc}）为{COUNTY}{CATEGORY_ZH[record.category]}，{state}。根据{first}第八条第二项的规定，"
+            f"有效期满后由我局组织复核，复核通过的，有效期重新计算。请于{chinese_date(deadline)}前向我局提交以下材料：",
+            *(f"{n}. {item}" for n, item in enumerate(REVIEW_MATERIALS, 1)),
+            f"依照{short}第八条第三项的规定，未通过复核的，在{policy.grace_years}年内保留资格并参与复核；仍未通过或未参加复核的，"
+            "从名单中撤销。",
+            "联系人：" + "，".join(x for x in (office.office, f"电话 {office.phone}" if office.phone else "",
+                                           f"地址 {office.address}" if office.address else "") if x) + "。",
+        ]
+        paragraphs = [paragraph(doc, text, indent=True) for text in body]
+        signature(doc, paragraphs[-1:], office.organ, today)
+    return save(doc)
+
+
+def review_sheet(entries: Sequence[Entry], policy: Policy, today: date) -> bytes:
+    """审核表 (Art. 7): for each pending applicant, every condition of Art. 4-6 with the record's figures and the rule's
+    result, the Art. 4(5) preference factors, and blank lines for 审核意见 and signatures; one page each."""
+    pending = [e for e in entries if e.record is not None and e.status is not None and e.status.status == "pending"]
+    if not pending:
+        raise DocsError("登记簿中没有申报中的企业（审核表只为申报中的企业生成）")
+    doc = new_document(f"知识产权强企备案审核表（{today}）")
+    for i, entry in enumerate(pending):
+        assert entry.record is not None and entry.status is not None
+        if i:
+            page_break(doc)
+        _sheet(doc, entry, policy, today)
+    return save(doc)
+
+
+_RESULT = {True: "符合", False: "不符合", None: "—"}
+
+
+def _sheet(doc: Any, entry: Entry, policy: Policy, today: date) -> None:
+    record = entry.record
+    assert record is not None
+    on = entry.on or today
+    paragraph(doc, "知识产权强企备案审核表", size=22, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, line=36)
+    paragraph(doc, f"企业名称：{record.name}", size=12, line=22)
+    paragraph(doc, f"统一社会信用代码：{record.uscc}　　申报类别：{CATEGORY_ZH[record.category]}　　申报日期：{chinese_date(on)}",
+              size=12, line=22)
+    rows = []
+    for outcome in entry.outcomes:
+        declared = CATALOGUE[outcome.rule]
+        if not outcome.rule.startswith(("art4", "art5", "art6")):
+            continue
+        result = "倾斜因素" if outcome.rule == ART4_PREFERENCE.id and outcome.ok is None else _RESULT[outcome.ok]
+        if outcome.ok is False and outcome.effective_severity() != "error":
+            result = "需核实"
+        rows.append([declared.article or "", declared.summary.format(**policy.on(on).values()), outcome.message, result])
+    table(doc, ["条款", "条件", "记录中的情况", "结果"], rows, (24, 46, 66, 20), whole=(3,), size=9)
+    status = STATUS_ZH[entry.status.status] if entry.status else ""
+    paragraph(doc, f"（登记簿按 {chinese_date(on)} 核对，当前状态：{status}；“需核实”为提示，由审核人判断。）", size=10.5, line=18)
+    for label in ("审核意见：", "", "审核人（签字）：　　　　　　　　复核人（签字）：　　　　　　　　日期：　　年　　月　　日"):
+        paragraph(doc, label, size=12, line=30)

@@ -1,0 +1,101 @@
+"""The documents as the document office sees them: rendered through LibreOffice and read back page by page (pdftotext
+with positions, pdffonts). The signature never stands alone, each 附件 starts a page, no code, date or number is broken
+in a table cell, the 版记 sits at the foot of the last, even page, the fonts are serif CJK faces, and a certificate is one
+page. Skipped on a developer's machine without LibreOffice and poppler-utils, a failure in CI."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import required, scratch_checkout, tool
+from tests.sitekit import ipreg
+
+TODAY = "2026-11-25"
+SITE = "https://ipreg.example.gov.cn/"
+DOC = "西市监〔2026〕40号"
+REVIEW_DUE, UNDER_REVIEW = "91411721MA45A002XJ", "91411721MA45A0038J"
+ORGAN = "西平县市场监督管理局"
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    required("LibreOffice (libreoffice-writer-nogui)", tool("soffice"))
+    required("pdftotext (poppler-utils)", tool("pdftotext"))
+    folder = scratch_checkout(tmp_path_factory.mktemp("rendered") / "repo")
+    result = ipreg(folder, "decide", "--today", TODAY, "--type", "review_passed", "--date", "2026-11-20", "--document", DOC,
+                   REVIEW_DUE, UNDER_REVIEW)
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
+def _pdf(repo: Path, out: str, *args: str) -> Path:
+    result = ipreg(repo, "docs", "--today", TODAY, "-o", out, *args, env={"IPREG_SITE_URL": SITE})
+    assert result.returncode == 0, result.stderr
+    (pdf,) = (repo / out).glob("*.pdf")
+    return pdf
+
+
+def _pages(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [re.sub(r"[ \t]+", " ", page) for page in text.split("\f")[:-1]]
+
+
+def _lines(page: str) -> list[str]:
+    return [line.strip() for line in page.splitlines() if line.strip()]
+
+
+def _words_y(pdf: Path, page: int, word: str) -> tuple[float, float]:
+    """(top of the first word containing ``word`` on ``page``, page height) in points."""
+    html = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', html)[1])  # type: ignore[index]
+    for y, text in re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)"[^>]*>([^<]*)</word>', html):
+        if word in text:
+            return float(y), height
+    raise AssertionError(f"{word} not on page {page}")
+
+
+def test_notice_pages_as_the_document_office_checks_them(repo: Path) -> None:
+    pdf = _pdf(repo, "out-notice", "--kind", "notice", "--document", DOC)
+    pages = _pages(pdf)
+    assert len(pages) % 2 == 0, len(pages)  # the 版记 is on the last page, an even one
+    first_signed = next(i for i, page in enumerate(pages) if ORGAN in _lines(page))  # the 署名 line itself
+    body = _lines(pages[first_signed])
+    assert any("特此通知" in line for line in body)  # the 署名 never stands alone on its page
+    attachment = next(i for i, page in enumerate(pages) if _lines(page) and _lines(page)[0] == "附件")
+    assert attachment > first_signed  # the list is an 附件 on its own page
+    flat = pages[attachment].replace(" ", "")
+    for value in (REVIEW_DUE, UNDER_REVIEW, "2029年11月19日"):
+        assert value in flat, value  # no code or date broken inside its cell
+    last = _lines(pages[-1])
+    assert any(line.startswith("抄送：") for line in last) and any("印发" in line for line in last)
+    y, height = _words_y(pdf, len(pages), "印发")
+    assert y > 0.7 * height  # at the foot of the page
+
+
+def test_the_pdf_uses_serif_chinese_faces(repo: Path) -> None:
+    required("pdffonts (poppler-utils)", tool("pdffonts"))
+    pdf = _pdf(repo, "out-fonts", "--kind", "notice", "--document", DOC)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Serif" in fonts or "FangSong" in fonts or "SimSun" in fonts, fonts
+
+
+def test_review_letters_keep_their_signature_with_the_text(repo: Path) -> None:
+    pdf = _pdf(repo, "out-letters", "--kind", "review-letters", "--within", "400", "--document", "西市监函〔2026〕12号")
+    pages = _pages(pdf)
+    signed = [page for page in pages if ORGAN in _lines(page)[2:]]  # a 署名 line (the letterhead is the first line)
+    assert len(signed) == 6  # six letters, each signed once
+    for page in signed:
+        assert "联系人" in page, page  # the last paragraph stays with the signature
+    assert not any(re.search(r"GB/T\s*\d+\s*\n", page) for page in pages)  # no number broken at a line end
+
+
+def test_a_certificate_is_one_page(repo: Path) -> None:
+    pdf = _pdf(repo, "out-cert", "--kind", "certificates", "--document", DOC)
+    pages = _pages(pdf)
+    assert len(pages) == 2 and all("特发此证" in page for page in pages)
+    assert all(not re.search(r"—\s*\d+\s*—", page) for page in pages)  # no page number
