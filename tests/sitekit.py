@@ -99,7 +99,7 @@ def fixtures() -> dict[str, Fixture]:
             extra=(
                 ("  - 玉米脱粒机", '  - "<img src=x onerror=alert(1)> | `x` [y](z)"'),
                 ("category: advantage", 'address: "</td><td>{{ config }} & | <i>"\ncategory: advantage'),
-                ("    document: 西市监〔2025〕31号", '    document: "西市监〔2025〕<b>31</b>号 | [x](javascript:y)"'),
+                ("    document: 西市监〔2025〕31号", '    document: "西市监<b>x</b>|[x](javascript:y)〔2025〕31号"'),
             ),
         ),
         "private": _record(make_uscc("MA0PR001"), "西平县测试示例隐私字段有限公司", extra=private),
