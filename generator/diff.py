@@ -40,6 +40,8 @@ class RecordChange:
     dates: dict[str, str | None] = field(default_factory=dict)  # term_end, grace_until, ban_until, review_deadline after
     findings: list[dict[str, Any]] = field(default_factory=list)  # errors and warnings after the change (new ones first)
     resolved: list[dict[str, Any]] = field(default_factory=list)  # errors and warnings of the base that are gone
+    edits: list[dict[str, Any]] = field(default_factory=list)  # public fields and past events: {field, label, before, after}
+    private_changed: list[str] = field(default_factory=list)  # the non-public fields that changed, by name (never values)
 
 
 @dataclass(frozen=True)
@@ -126,17 +128,11 @@ def _serious(entry: Entry | None) -> list[Finding]:
 def _change(path: str, kind: str, o: Entry | None, n: Entry | None, before_data: bytes | None, after_data: bytes | None) -> RecordChange:
     record = (n.record if n else None) or (o.record if o else None)
     name = (n.record.name if n and n.record else None) or _raw_name(after_data, path) or (o.record.name if o and o.record else None)
-    old_events = [_event_key(e) for e in o.record.events] if o and o.record else []
+    old_events = list(o.record.events) if o and o.record else []
     new_events = list(n.record.events) if n and n.record else []
-    remaining = list(old_events)
-    added = []
-    for event in new_events:
-        key = _event_key(event)
-        if key in remaining:
-            remaining.remove(key)
-        else:
-            added.append(_event_dict(event))
-    altered = len(remaining) if n and n.record else 0
+    added = [_event_dict(e) for e in new_events[len(old_events):]] if o and o.record else [_event_dict(e) for e in new_events]
+    edits = _edits(o.record if o else None, n.record if n else None)
+    altered = sum(1 for e in edits if e["field"].startswith("events["))
     st = n.status if n else None
     # a cycle that ended (revoked, withdrawn, lapsed) says when and until when no new filing is allowed, not its old term
     keys = ("ended_on", "ban_until") if st and st.status in ("revoked", "withdrawn", "lapsed") else (
@@ -152,7 +148,48 @@ def _change(path: str, kind: str, o: Entry | None, n: Entry | None, before_data:
         sum(f.severity == "error" for f in now), sum(f.severity == "warning" for f in now),
         added, altered, dates, [_finding_dict(f) for f in ordered],
         [_finding_dict(f) for f in _serious(o) if _finding_key(f) not in new_keys] if n else [],
+        edits, _private_changes(before_data, after_data, path) if kind == "modified" else [],
     )
+
+
+_PUBLIC_EDITS = (("uscc", "统一社会信用代码"), ("name", "企业名称"), ("category", "类别"), ("industry_code", "行业代码"),
+                 ("industry_name", "行业名称"), ("main_products", "主营产品"), ("address", "地址"), ("website", "网站"))
+
+
+def _edits(old: Record | None, new: Record | None) -> list[dict[str, Any]]:
+    """Before -> after for every public field and every past event that changed (events are only ever appended)."""
+    if old is None or new is None:
+        return []
+    out = []
+    for key, label in _PUBLIC_EDITS:
+        was, now = getattr(old, key), getattr(new, key)
+        if was != now:
+            shown = ("、".join(x) if isinstance(x, tuple) else x for x in (was, now))
+            out.append({"field": key, "label": label, "before": next(shown), "after": next(shown)})
+    for i, (was_event, now_event) in enumerate(zip(old.events, new.events, strict=False)):
+        if _event_key(was_event) != _event_key(now_event):
+            out.append({"field": f"events[{i}]", "label": f"第 {i + 1} 个事件", "before": _event_text(_event_dict(was_event)),
+                        "after": _event_text(_event_dict(now_event))})
+    for i, was_event in enumerate(old.events[len(new.events):], len(new.events)):
+        out.append({"field": f"events[{i}]", "label": f"第 {i + 1} 个事件", "before": _event_text(_event_dict(was_event)),
+                    "after": None})
+    return out
+
+
+def _private_changes(before: bytes | None, after: bytes | None, path: str) -> list[str]:
+    """The non-public top-level fields whose content changed, by their Chinese name (their values are not shown)."""
+    from generator.schema import ENTERPRISE_SCHEMA, load_schema
+    from generator.site.public import PUBLIC_FIELDS
+
+    if before is None or after is None:
+        return []
+    old, new = load_bytes(before, path).data, load_bytes(after, path).data
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return []
+    titles = load_schema(ENTERPRISE_SCHEMA)["properties"]
+    skip = set(PUBLIC_FIELDS) | {"events", "industry", "uscc", "name", "category", "main_products", "address", "website"}
+    changed = [key for key in sorted(set(old) | set(new)) if key not in skip and old.get(key) != new.get(key)]
+    return [f"{titles.get(key, {}).get('title', key)}（{key}）" for key in changed]
 
 
 def _record_changes(before: Registry, after: Registry, before_files: dict[str, bytes],
@@ -206,13 +243,20 @@ def _deleted_warning(r: RecordChange) -> str:
             "（withdrawn / revoked），历史由 Git 保存。确需删除的，请在合并请求中写明理由，由审核人确认。")
 
 
-def _record_details(r: RecordChange, cell: Callable[[str], str]) -> list[str]:
-    """The lines under one file: new events, resulting dates, findings (capped), resolved findings."""
+def _record_details(r: RecordChange, cell: Callable[[str], str], strong: Callable[[str], str] = lambda s: s) -> list[str]:
+    """The lines under one file: new events, edited fields and events (before -> after), private fields changed (by
+    name), resulting dates, findings (capped), resolved findings."""
     lines = []
     if r.events:
         lines += [f"- 新增事件：{cell(_event_text(e))}" for e in r.events]
+    for e in r.edits:
+        after = cell(str(e["after"])) if e["after"] is not None else "（删除）"
+        lines.append(f"- 修改{cell(e['label'])}：{cell(str(e['before']))} → {after}")
     if r.events_altered:
-        lines.append(f"- **注意**：修改或删除了 {r.events_altered} 个已有事件（事件只应追加，不应改动）")
+        why = "事件只应追加，不应改动；确需更正的，请在合并请求中写明理由"
+        lines.append(f"- {strong('注意')}：修改或删除了 {r.events_altered} 个已有事件（{why}）")
+    if r.private_changed:
+        lines.append(f"- 修改了不公开的信息：{cell('、'.join(r.private_changed))}")
     if r.change != "deleted" and _dates_text(r):
         lines.append(f"- 修改后：{_zh(r.after)}；{_dates_text(r)}")
     for f in r.findings[:MAX_MESSAGES]:
@@ -236,7 +280,7 @@ def format_markdown(diff: Diff) -> str:
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
         for r in diff.records:
-            details = _record_details(r, markdown_cell)
+            details = _record_details(r, markdown_cell, lambda s: f"**{s}**")
             if details:
                 lines += [f"### {markdown_cell(r.name or r.file)}（{markdown_cell(r.file)}）", "", *details, ""]
     elif not diff.policy_changed:
@@ -247,7 +291,7 @@ def format_markdown(diff: Diff) -> str:
         lines += [f"> {markdown_cell(note)}\n" for note in diff.policy_changes]
         for r in diff.affected:
             lines.append(f"- **{markdown_cell(r.name or r.file)}**（{markdown_cell(r.file)}）：{_zh(r.before)} → {_zh(r.after)}")
-            lines += ["  " + line for line in _record_details(r, markdown_cell)]
+            lines += ["  " + line for line in _record_details(r, markdown_cell, lambda s: f"**{s}**")]
         lines.append("")
     for title, items in (("进入公开名单", diff.entered), ("离开公开名单", diff.left)):
         lines.append(f"**{title}**：" + ("、".join(f"{markdown_cell(i['name'])}（{i['uscc']}）" for i in items) if items else "无"))

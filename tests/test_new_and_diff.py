@@ -220,3 +220,29 @@ def test_diff_of_a_dated_revision_lists_only_what_it_changes_and_says_why(tmp_pa
     (repo / "policy.yml").write_text(plain, encoding="utf-8")
     d = json.loads(ipreg(repo, "diff", "HEAD", "--format", "json", "--today", TODAY).stdout)
     assert d["affected"] and any("没有写生效日期：已经作出的决定也按新值检查" in n for n in d["policy_changes"])
+
+
+def test_diff_shows_every_edit_before_and_after(tmp_path: Path) -> None:
+    """A past decision's date, the name and the revenue changed: the summary says old -> new for the public and
+    decision fields, names the private field that changed (never its value), and text mode has no Markdown."""
+    fx = fixtures()
+    repo = committed(tmp_path, "machine")
+    machine = fx["machine"]
+    edited = machine.text.replace("  - date: 2025-06-10\n", "  - date: 2025-06-01\n", 1)
+    edited = edited.replace(f'name: "{machine.name}"', f'name: "{machine.name.replace("有限公司", "股份有限公司")}"', 1)
+    edited = re.sub(r"(?m)^(\s+)revenue: \d+", r"\g<1>revenue: 7777777", edited, count=1)
+    assert edited.count("2025-06-01") >= 1 and "股份有限公司" in edited and "7777777" in edited
+    (repo / "records" / f"{machine.uscc}.yaml").write_text(edited, encoding="utf-8")
+    d = json.loads(ipreg(repo, "diff", "HEAD", "--format", "json", "--today", TODAY).stdout)
+    [r] = d["records"]
+    fields = {e["field"]: e for e in r["edits"]}
+    assert fields["name"]["before"] == machine.name and fields["name"]["after"].endswith("股份有限公司")
+    event = fields["events[0]"]
+    assert event["before"].startswith("2025-06-10 备案确定") and event["after"].startswith("2025-06-01 备案确定")
+    assert r["events"] == [] and r["events_altered"] == 1
+    assert r["private_changed"] == ["财务数据（finance）"]
+    text = ipreg(repo, "diff", "HEAD", "--today", TODAY).stdout
+    assert "修改第 1 个事件：2025-06-10 备案确定" in text and "→ 2025-06-01 备案确定" in text and "**" not in text
+    assert "7777777" not in text and "修改了不公开的信息" in text
+    markdown = ipreg(repo, "diff", "HEAD", "--format", "markdown", "--today", TODAY).stdout
+    assert "修改企业名称：" in markdown and "**注意**" in markdown and "7777777" not in markdown
