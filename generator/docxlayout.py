@@ -142,6 +142,31 @@ def _grid(section: Any) -> None:
     sect.append(grid)
 
 
+FALLBACKS = (  # the official face, the font Word and WPS use where it is missing (w:altName), its family
+    (BODY_FONT, "仿宋", "roman"),
+    ("仿宋", "FangSong", "roman"),
+    (TITLE_FONT, "宋体", "roman"),
+    (PAGE_FONT, "SimSun", "roman"),
+    (HEI_FONT, "SimHei", "swiss"),
+)
+
+
+def _font_fallbacks(doc: Any) -> None:
+    """The official fonts in the font table, each with a fallback (w:altName) and the Chinese character set."""
+    from lxml import etree  # type: ignore[import-untyped]
+
+    for part in doc.part.package.iter_parts():
+        if str(part.partname) != "/word/fontTable.xml":
+            continue
+        root = etree.fromstring(part.blob)
+        for name, alternative, family in FALLBACKS:
+            font = etree.SubElement(root, qn("w:font"))
+            font.set(qn("w:name"), name)
+            for tag, value in (("w:altName", alternative), ("w:charset", "86"), ("w:family", family), ("w:pitch", "variable")):
+                etree.SubElement(font, qn(tag)).set(qn("w:val"), value)
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def _default_size(doc: Any) -> None:
     """3号 as the document default too: the grid's character pitch is counted from it (Word and LibreOffice)."""
     defaults = doc.styles.element.find(qn("w:docDefaults"))
@@ -189,6 +214,7 @@ def new_document(title: str, *, numbered: bool = True, draft: bool = False) -> A
     section.header_distance, section.footer_distance = Mm(15), Mm(28 - 7)  # 页码一字线上距版心下边缘约 7 mm
     _grid(section)
     _default_size(doc)
+    _font_fallbacks(doc)
     normal = doc.styles["Normal"]
     normal.font.name = BODY_FONT
     normal.font.size = Pt(BODY_PT)
@@ -215,13 +241,14 @@ def new_document(title: str, *, numbered: bool = True, draft: bool = False) -> A
     return doc
 
 
-def _rule(p: Any, edge: str, eighths: int, color: str = "000000", space: int = 1) -> None:
+def rule(p: Any, edge: str, eighths: int, color: str = "000000", space: int = 1, style: str = "single") -> None:
+    """A rule along one edge of paragraph ``p`` (``eighths`` of a point thick; ``style`` a Word border style)."""
     border = p._p.get_or_add_pPr().find(qn("w:pBdr"))
     if border is None:
         border = OxmlElement("w:pBdr")
         p._p.get_or_add_pPr().append(border)
     line = OxmlElement(f"w:{edge}")
-    for key, value in (("w:val", "single"), ("w:sz", str(eighths)), ("w:space", str(space)), ("w:color", color)):
+    for key, value in (("w:val", style), ("w:sz", str(eighths)), ("w:space", str(space)), ("w:color", color)):
         line.set(qn(key), value)
     border.append(line)
 
@@ -240,7 +267,7 @@ def banner(doc: Any, mark: str, document: str) -> None:
     paragraph(doc, "")
     paragraph(doc, "")
     number = paragraph(doc, document, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _rule(number, "bottom", 18, "E60012", space=4)  # 2.25 pt, about 4 mm under the 文号's baseline area
+    rule(number, "bottom", 18, "E60012", space=4)  # 2.25 pt, about 4 mm under the 文号's baseline area
 
 
 def title_lines(title: str, width: int = TITLE_CHARS) -> list[str]:
@@ -248,9 +275,9 @@ def title_lines(title: str, width: int = TITLE_CHARS) -> list[str]:
     reads as a trapezoid and never splits 西平县 or 强企."""
     if len(title) <= width:
         return [title]
-    import jieba  # type: ignore[import-untyped]
+    from generator.words import cut
 
-    words = list(jieba.cut(title, HMM=False))
+    words = cut(title)
     lines = max(2, -(-len(title) // width))
     target = -(-len(title) // lines)
     out: list[str] = []

@@ -8,7 +8,11 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
 
 from generator.documents import COUNTY, DocsError, _measures
 from generator.docxlayout import (
@@ -18,7 +22,10 @@ from generator.docxlayout import (
     new_document,
     page_break,
     paragraph,
+    rule,
     save,
+    section_property,
+    set_font,
     signature,
     title,
 )
@@ -76,16 +83,26 @@ def numbered(document: str | None, count: int) -> list[str | None]:
     return [document[: match.start(1)] + f"{first + i}号" for i in range(count)]
 
 
-def _letter_head(doc: Any, organ: str, number: str | None) -> None:
-    """信函格式 (GB/T 9704 10.1): the organ's name in red 小标宋 about 30 mm from the top of the paper, a red double
-    rule under it, the 文号 flush right under the rule."""
-    paragraph(doc, "", line=2)
-    name = paragraph(doc, organ, size=26, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, line=34)
-    from generator.docxlayout import _rule
-
-    _rule(name, "bottom", 24, "E60012", space=6)
-    if number:
-        paragraph(doc, number, align=WD_ALIGN_PARAGRAPH.RIGHT)
+def _letter(doc: Any, organ: str, first: bool) -> None:
+    """A new letter in 信函格式 (GB/T 9704 10.1), a section of its own: on its first page the organ's name in red 小标宋
+    with its top 30 mm from the top edge of the paper and a red double rule (thick over thin) under it, a red double
+    rule (thin over thick) 20 mm above the bottom edge, and no page number; page numbers from 1 on the pages after."""
+    section = doc.sections[0] if first else doc.add_section(WD_SECTION.NEW_PAGE)
+    section.different_first_page_header_footer = True
+    section.header_distance, section.footer_distance = Mm(30), Mm(20)
+    header = section.first_page_header
+    header.is_linked_to_previous = False
+    name = header.paragraphs[0]
+    name.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    set_font(name.add_run(organ), TITLE_FONT, 26, color=RED)
+    rule(name, "bottom", 18, "E60012", space=4, style="thickThinSmallGap")
+    footer = section.first_page_footer
+    footer.is_linked_to_previous = False
+    rule(footer.paragraphs[0], "top", 18, "E60012", space=1, style="thinThickSmallGap")
+    numbering = OxmlElement("w:pgNumType")
+    numbering.set(qn("w:start"), "1")
+    section_property(section, numbering, ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
+                                          "w:bidi", "w:rtlGutter", "w:docGrid"))
 
 
 def review_letters(due: Sequence[tuple[Record, Status]], policy: Policy, today: date, document: str | None) -> bytes:
@@ -98,9 +115,9 @@ def review_letters(due: Sequence[tuple[Record, Status]], policy: Policy, today: 
     first, short = _measures(policy, today)
     doc = new_document("知识产权强企复核通知函")
     for i, ((record, st), number) in enumerate(zip(due, numbered(document, len(due)), strict=True)):
-        if i:
-            page_break(doc)
-        _letter_head(doc, office.organ, number)
+        _letter(doc, office.organ, first=i == 0)
+        if number:
+            paragraph(doc, number, align=WD_ALIGN_PARAGRAPH.RIGHT)  # flush right under the rule
         title(doc, f"关于{record.name}参加知识产权强企复核的函")
         paragraph(doc, f"{record.name}：")
         deadline = submit_by(st, today, policy.review_submit_days)

@@ -92,6 +92,12 @@ def test_review_letters_keep_their_signature_with_the_text(repo: Path) -> None:
     for page in signed:
         assert "联系人" in page, page  # the last paragraph stays with the signature
     assert not any(re.search(r"GB/T\s*\d+\s*\n", page) for page in pages)  # no number broken at a line end
+    firsts = [page for page in pages if "参加知识产权强企复核的函" in page]
+    assert len(firsts) == 6
+    for page in firsts:  # 信函格式: the organ's name on top, the 文号 under it, no page number on a letter's first page
+        lines = _lines(page)
+        assert lines[0] == ORGAN and re.fullmatch(r"西市监函〔2026〕1[2-7] ?号", lines[1]), lines[:2]
+        assert not re.search(r"—\s*\d+\s*—", page)
 
 
 def test_a_certificate_is_one_page(repo: Path) -> None:

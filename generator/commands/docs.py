@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from generator import documents, pdf, reviewdocs
+from generator import documents, pdf, reviewdocs, words
 from generator.commands import Env, context, registry
 from generator.files import Exists, write_new
 from generator.inputs import UsageError
@@ -36,6 +36,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} 是一个文件，不是目录：-o/--output 应为存放公文的目录（默认 documents）")
     policy, today = context(args, env)
+    words.configure(env)  # titles break between words
     site_url = site_address(args.site_url, env, Path.cwd())
     if site_url == PLACEHOLDER_SITE and args.kind == "certificates" and not args.draft:
         raise UsageError(f"站点地址未设置（二维码会指向占位地址 {PLACEHOLDER_SITE}），不能生成正式证书：请在 mkdocs.yml 的 site_url "

@@ -23,6 +23,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from generator import words
 from generator.rules import ARTICLE_ANCHORS, CATALOGUE
 from generator.site import build as site_build
 from generator.site.content import LIST_PAGE_SIZE, SiteContent
@@ -64,7 +65,7 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
     def on_config(self, config: Any) -> Any:
         self._stop()
         environ = dict(os.environ)  # MkDocs' edge reads the environment here, once, and passes it down
-        _quiet_jieba(environ)
+        words.configure(environ)
         root = Path(config.config_file_path).resolve().parent
         preloaded, self.preloaded = self.preloaded, None
         if not environ.get("IPREG_SITE_URL") and config.site_url in (None, "", PLACEHOLDER_URL):
@@ -167,26 +168,6 @@ def _zh_cn(html: str) -> str:
     """Material writes ``<html lang="zh">`` for ``language: zh``; a page in simplified Chinese for the mainland says
     zh-CN (screen readers and government site checks read it)."""
     return html.replace('<html lang="zh" ', '<html lang="zh-CN" ', 1)
-
-
-def _quiet_jieba(environ: Any) -> None:
-    """jieba (the search plugin's Chinese word splitter) keeps its dictionary cache in ipreg's folder of the user's
-    cache, not a /tmp/jieba.cache shared by everyone, and prints nothing (it logs four English lines per build)."""
-    try:
-        import jieba  # type: ignore[import-untyped]
-    except ImportError:
-        return
-    import logging
-
-    from generator.cachestore import user_cache
-
-    jieba.setLogLevel(logging.WARNING)
-    folder = Path(environ.get("IPREG_CACHE_DIR") or user_cache(environ)) / "jieba"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        jieba.dt.tmp_dir = str(folder)
-    except OSError:
-        pass  # no writable cache folder: jieba builds its dictionary in memory each time
 
 
 def link_rule_ids(markdown: str, src_uri: str) -> str:
