@@ -111,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     due = sub.add_parser("due", help="工作清单：即将届满的有效期、保留资格期和逾期未复核的企业")
     _common(due)
     due.add_argument("--within", type=_days, default=90, metavar="DAYS", help="未来多少天内（默认 90）")
+    due.add_argument("--month", default=None, metavar="YYYY-MM", help="只列出这个月的期限，如 2026-12（代替 --within）")
     due.add_argument(
         "--format",
         choices=("table", "json", "csv", "xlsx"),

@@ -81,52 +81,123 @@ def to_csv(headers: list[str], rows: list[list[str]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-Sheet = tuple[str, Sequence[str], Sequence[Sequence[Any]], Sequence[int]]  # title, headers, rows, column widths
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet: its tab name, the table's headers and rows (text, numbers or YYYY-MM-DD dates), whether it ends
+    with a 合计 row (sheets of counts), and the unit of its numbers."""
+
+    name: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+    total: bool = False
+    unit: str | None = None
 
 
-def to_xlsx(headers: list[str], rows: list[list[str]], title: str, today: date, widths: Sequence[int]) -> bytes:
-    """One sheet (see ``workbook``)."""
-    return workbook([(title, headers, rows, widths)], f"{title}（{today.isoformat()}）")
+ISSUER = "西平县市场监督管理局"
+PRINTABLE_MM = 297 - 2 * 17.8  # A4 landscape less Excel's default side margins
+CHAR_MM = 1.9  # the width of one unit of column width, printed at 100 %
+MIN_SCALE = 0.82  # 11 pt x 0.82 = 9 pt: the smallest print a manager reads
 
 
-def workbook(sheets: Sequence[Sheet], title: str) -> bytes:
-    """A workbook of ``sheets``: a bold header row that stays in view, a filter on every column, text as text cells
-    (an all-digit USCC never becomes a number), counts as numbers; printed landscape A4, one page wide, header repeated."""
+def to_xlsx(headers: list[str], rows: list[list[str]], title: str, today: date, heading: str) -> bytes:
+    """One sheet named ``title`` under the title row "``heading``（截至…）" (see ``workbook``), without the file column
+    (a staff path is no use on paper)."""
+    keep = [i for i, h in enumerate(headers) if h != "文件"]
+    sheet = Sheet(title, [headers[i] for i in keep], [[row[i] for i in keep] for row in rows])
+    return workbook([sheet], f"{heading}（截至{_chinese(today)}）")
+
+
+def _chinese(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _display(value: Any) -> int:
+    text = value.isoformat() if isinstance(value, date) else str(value if value is not None else "")
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+
+
+def workbook(sheets: Sequence[Sheet], title: str, issuer: str = ISSUER) -> bytes:
+    """A workbook for managers and the city bureau: on every sheet a title row (``title``), a row with the 填报单位 and
+    the unit, then the table: a bold header that stays in view and is printed on every page, a filter, text as text
+    cells (an all-digit USCC never becomes a number), YYYY-MM-DD values as real dates (yyyy-mm-dd, so Excel's date
+    filters work), counts as numbers with a 合计 row; columns as wide as their content; printed on A4 landscape at
+    9 pt or more (wide tables split across pages, the code and name repeated on each)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     book = Workbook()
-    for index, (name, headers, rows, widths) in enumerate(sheets):
+    for index, spec in enumerate(sheets):
         sheet = book.active if index == 0 else book.create_sheet()
         assert sheet is not None
-        sheet.title = name[:31]
-        sheet.append(list(headers))
-        for row in rows:
-            sheet.append(list(row))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row_cells in sheet.iter_rows(min_row=2):
-            for cell in row_cells:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # text, never a number or a formula
-                    cell.number_format = "@"
-        for column, width in enumerate(widths, 1):
-            sheet.column_dimensions[get_column_letter(column)].width = width
-        sheet.freeze_panes = "A2"
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
-        sheet.print_title_rows = "1:1"
-        if rows:
-            sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+        _fill(sheet, spec, title, issuer)
     book.properties.title = title
     book.properties.creator = "ipreg"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _fill(sheet: Any, spec: Sheet, title: str, issuer: str) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    width = max(len(spec.headers), 1)
+    sheet.title = spec.name[:31]
+    sheet.append([title])
+    sheet.append([f"填报单位：{issuer}" + (f"　　单位：{spec.unit}" if spec.unit else "")])
+    sheet.append(list(spec.headers))
+    rows = [list(row) for row in spec.rows]
+    if spec.total and rows:
+        rows.append(["合计", *[sum(r[i] for r in rows) if all(isinstance(r[i], int) for r in rows) else ""
+                              for i in range(1, width)]])
+    for row in rows:
+        sheet.append([date.fromisoformat(v) if isinstance(v, str) and _is_day(v) else v for v in row])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = Alignment(horizontal="left")  # on the first page even when the table is split
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for row_cells in sheet.iter_rows(min_row=4):
+        for cell in row_cells:
+            if isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd"
+            elif isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a number or a formula
+                cell.number_format = "@"
+    if spec.total and rows:
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+    widths = [min(max([_display(h) for h in spec.headers[i:i + 1]] + [_display(r[i]) for r in rows if i < len(r)]) + 2, 60)
+              for i in range(width)]
+    title_width = int(_display(title) * 1.4) + 2  # 14 pt bold: the title row is never cut off
+    if sum(widths) < title_width:
+        widths[0] += title_width - sum(widths)
+    for column, size in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(column)].width = size
+    sheet.freeze_panes = "A4"
+    _print_setup(sheet, widths)
+    if spec.rows:
+        sheet.auto_filter.ref = f"A3:{get_column_letter(width)}{len(spec.rows) + 3}"
+
+
+def _is_day(text: str) -> bool:
+    from generator.dates import parse_iso
+
+    return parse_iso(text) is not None
+
+
+def _print_setup(sheet: Any, widths: Sequence[int]) -> None:
+    """A4 landscape, the header row on every page, printed at 100 % when the table fits the page's width, else at the
+    scale that makes it fit if that keeps 9 pt (82 % of 11 pt), else at 90 % across several pages, the code and the
+    name repeated on each."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    wide = sum(widths) * CHAR_MM
+    fit = PRINTABLE_MM / wide
+    sheet.page_setup.scale = 100 if fit >= 1 else int(fit * 100) if fit >= MIN_SCALE else 90
+    sheet.print_title_rows = "3:3"
+    if fit < MIN_SCALE:
+        sheet.print_title_cols = "A:B"  # the code and the name on every page of a split table
 
 
 def filter_rows(rows: list[dict[str, Any]], statuses: Sequence[str], industries: Sequence[str]) -> list[dict[str, Any]]:

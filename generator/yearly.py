@@ -84,33 +84,27 @@ def year_report(records: Sequence[Record], policy: Policy, year: int, today: dat
 
 
 def report_xlsx(report: YearReport) -> bytes:
-    """The annual statistics as a workbook: one sheet per table, every cell text except the counts."""
-    from generator.spreadsheets import workbook
+    """The annual statistics as a workbook for the city bureau: decisions by type with a 合计, then one sheet per
+    table, counts as numbers (unit 家 or 项) with a 合计 row, dates as dates."""
+    from generator.spreadsheets import Sheet, workbook
 
-    widths = (14, 16, 22, 22, 34, 24)
+    by_type: dict[str, int] = {}
+    for _day, kind, *_rest in report.decisions:
+        by_type[kind] = by_type.get(kind, 0) + 1
     return workbook(
         [
-            (
-                f"{report.year}年决定",
-                ["日期", "决定", "文号", "统一社会信用代码", "企业名称", "证书编号"],
-                [[d.isoformat(), EVENT_ZH[t], doc, uscc, name, cert] for d, t, doc, uscc, name, cert in report.decisions],
-                widths,
-            ),
-            (
-                "按状态",
-                ["状态", "企业数"],
-                [[STATUS_ZH[s], n] for s, n in sorted(report.by_status.items(), key=lambda x: list(STATUS_ZH).index(x[0]))],
-                widths,
-            ),
-            ("按类别", ["类别（公开名单）", "企业数"], [[CATEGORY_ZH[c], n] for c, n in sorted(report.by_category.items())], widths),
-            (
-                "按行业",
-                ["行业代码", "行业", "企业数（公开名单）"],
-                [[code, name, n] for (code, name), n in sorted(report.by_industry.items())],
-                widths,
-            ),
-            ("进入名单", ["统一社会信用代码", "企业名称"], [list(x) for x in report.entered], widths),
-            ("离开名单", ["统一社会信用代码", "企业名称"], [list(x) for x in report.left], widths),
+            Sheet(f"{report.year}年决定", ["日期", "决定", "文号", "统一社会信用代码", "企业名称", "证书编号"],
+                  [[d.isoformat(), EVENT_ZH[t], doc, uscc, name, cert] for d, t, doc, uscc, name, cert in report.decisions]),
+            Sheet("按决定类型", ["决定", "项数"], [[EVENT_ZH[k], by_type[k]] for k in EVENT_ZH if k in by_type], total=True, unit="项"),
+            Sheet("按状态", ["状态", "企业数"],
+                  [[STATUS_ZH[s], n] for s, n in sorted(report.by_status.items(), key=lambda x: list(STATUS_ZH).index(x[0]))],
+                  total=True, unit="家"),
+            Sheet("按类别", ["类别（公开名单）", "企业数"], [[CATEGORY_ZH[c], n] for c, n in sorted(report.by_category.items())],
+                  total=True, unit="家"),
+            Sheet("按行业", ["行业代码", "行业", "企业数（公开名单）"],
+                  [[code, name, n] for (code, name), n in sorted(report.by_industry.items())], total=True, unit="家"),
+            Sheet("进入名单", ["统一社会信用代码", "企业名称"], [list(x) for x in report.entered]),
+            Sheet("离开名单", ["统一社会信用代码", "企业名称"], [list(x) for x in report.left]),
         ],
-        f"{report.year}年知识产权强企备案统计（截至 {report.until}）",
+        f"{report.year}年西平县知识产权强企备案统计（截至{report.until.year}年{report.until.month}月{report.until.day}日）",
     )

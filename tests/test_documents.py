@@ -7,7 +7,7 @@ import io
 import re
 import subprocess
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -135,10 +135,13 @@ def test_annual_report_workbook(repo: Path) -> None:
     result = ipreg(repo, "report", "--year", "2026", "--today", TODAY, "-o", "stat.xlsx")
     assert result.returncode == 0, result.stderr
     book = load_workbook(repo / "stat.xlsx")
-    assert book.sheetnames == ["2026年决定", "按状态", "按类别", "按行业", "进入名单", "离开名单"]
-    decisions = [[c.value for c in row] for row in book["2026年决定"].iter_rows(min_row=2)]
-    assert ["2026-11-20", "复核通过", DOC, UNDER_REVIEW, "西平县示例牧原饲料有限公司", "西知强企证〔2026〕002号"] in decisions
-    statuses = {row[0].value: row[1].value for row in book["按状态"].iter_rows(min_row=2)}
+    assert book.sheetnames == ["2026年决定", "按决定类型", "按状态", "按类别", "按行业", "进入名单", "离开名单"]
+    decisions = [[c.value for c in row] for row in book["2026年决定"].iter_rows(min_row=4)]
+    assert [datetime(2026, 11, 20), "复核通过", DOC, UNDER_REVIEW, "西平县示例牧原饲料有限公司", "西知强企证〔2026〕002号"] in decisions
+    assert book["2026年决定"]["A1"].value == "2026年西平县知识产权强企备案统计（截至2026年11月25日）"
+    by_type = {row[0].value: row[1].value for row in book["按决定类型"].iter_rows(min_row=4)}
+    assert by_type["复核通过"] >= 2 and by_type["合计"] == sum(v for k, v in by_type.items() if k != "合计")
+    statuses = {row[0].value: row[1].value for row in book["按状态"].iter_rows(min_row=4) if row[0].value != "合计"}
     assert statuses["有效"] >= 2 and all(isinstance(n, int) for n in statuses.values())
     bad = ipreg(repo, "report", "--year", "2030", "--today", TODAY)
     assert bad.returncode == 2 and "年份" in bad.stderr

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import subprocess
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -78,13 +80,32 @@ def test_xlsx_cells_are_text(repo: Path, tmp_path: Path) -> None:
     sheet = load_workbook(target).active
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=False))
-    assert [c.value for c in rows[0]][:4] == ["统一社会信用代码", "企业名称", "类别", "状态"]
+    assert rows[0][0].value == "西平县知识产权强企名单（截至2026年11月25日）"  # a title row for the reader
+    assert rows[1][0].value == "填报单位：西平县市场监督管理局"
+    assert [c.value for c in rows[2]][:4] == ["统一社会信用代码", "企业名称", "类别", "状态"]
+    assert "文件" not in [c.value for c in rows[2]]  # no staff file paths on paper
     digits = next(r for r in rows if r[0].value == DIGITS)
     assert digits[0].data_type == "s" and isinstance(digits[0].value, str)
-    assert sheet.freeze_panes == "A2"
+    term_end = [c.value for c in rows[2]].index("有效期至")
+    dated = [r[term_end] for r in rows[3:] if r[term_end].value is not None]
+    assert dated and all(isinstance(c.value, datetime) and c.number_format == "yyyy-mm-dd" for c in dated)  # real dates
+    assert sheet.freeze_panes == "A4" and sheet.print_title_rows == "$3:$3"
+    widths = {sheet.column_dimensions[chr(65 + i)].width for i in range(len(rows[2]))}
+    assert len(widths) > 3  # columns as wide as their content
+    assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.scale or 100) >= 82  # 9 pt or more
     due = tmp_path / "due.xlsx"
     assert ipreg(repo, "due", "--format", "xlsx", "-o", str(due), "--within", "400", "--today", TODAY).returncode == 0
-    assert load_workbook(due).active["A1"].value == "日期"  # type: ignore[index]
+    assert load_workbook(due).active["A3"].value == "日期"  # type: ignore[index]
+
+
+def test_due_for_one_month(repo: Path) -> None:
+    month = ipreg(repo, "due", "--month", "2027-01", "--format", "json", "--today", TODAY)
+    assert month.returncode == 0, month.stderr
+    assert all(i["date"].startswith("2027-01") for i in json.loads(month.stdout)["items"])
+    past = ipreg(repo, "due", "--month", "2026-10", "--today", TODAY)
+    assert past.returncode == 2 and "已经过去" in past.stderr
+    bad = ipreg(repo, "due", "--month", "2026-13", "--today", TODAY)
+    assert bad.returncode == 2 and "不是月份" in bad.stderr
 
 
 def test_export_never_overwrites(repo: Path, tmp_path: Path) -> None:
@@ -121,3 +142,20 @@ def test_libreoffice_opens_the_exports_with_text_codes(repo: Path, tmp_path: Pat
     assert result.returncode == 0, result.stderr
     text = (out / "status.csv").read_text(encoding="utf-8", errors="replace")
     assert DIGITS in text and "E+17" not in text and "有效" in text
+
+
+def test_printed_sheets_keep_nine_points(repo: Path, tmp_path: Path) -> None:
+    """The status list printed through LibreOffice: every page's text is at least 9 pt high, the title on page 1."""
+    required("LibreOffice (libreoffice-calc-nogui)", tool("soffice"))
+    required("pdftotext (poppler-utils)", tool("pdftotext"))
+    import re
+
+    xlsx = tmp_path / "status.xlsx"
+    assert ipreg(repo, "status", "--format", "xlsx", "-o", str(xlsx), "--today", TODAY).returncode == 0
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir",
+                    str(tmp_path), str(xlsx)], capture_output=True, timeout=180, check=True)
+    html = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "status.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    heights = [float(b) - float(a) for a, b in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">[^<]*[\u4e00-\u9fff]', html)]
+    assert heights and min(heights) >= 9 * 0.95, min(heights)
+    first = html.split("</page>")[0]
+    assert "西平县知识产权强企名单" in first

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
+from datetime import date
 
 from generator.commands import Env, emit, industries, registry, statuses, table
+from generator.inputs import UsageError
 from generator.labels import DUE_KIND_ZH, STATUS_ZH
 from generator.registry import Registry
 from generator.worklist import DueItem, due_items
@@ -14,7 +16,12 @@ from generator.worklist import DueItem, due_items
 
 def run(args: argparse.Namespace, env: Env) -> int:
     reg = registry(args, env, args.paths)
+    month = _month(args.month, reg.today) if args.month else None
+    if month is not None:
+        args.within = max(0, (month[1] - reg.today).days)
     items = _items(reg, args.within, statuses(args.status), industries(args.industry))
+    if month is not None:
+        items = [i for i in items if month[0] <= i.date <= month[1]]
     if args.format in ("csv", "xlsx"):
         emit(export(reg, items, args.format), args.output, args.format)
         return 0
@@ -22,13 +29,29 @@ def run(args: argparse.Namespace, env: Env) -> int:
         print(json.dumps({"today": reg.today.isoformat(), "within_days": args.within, "items": [i.as_dict() for i in items]},
                          ensure_ascii=False, indent=2))
         return 0
+    span = f"{month[0].year}年{month[0].month}月" if month else f"{reg.today} 起 {args.within} 天内"
     if not items:
-        print(f"{reg.today} 起 {args.within} 天内没有到期事项，也没有逾期未复核的企业。")
+        print(f"{span}没有到期事项{'' if month else '，也没有逾期未复核的企业'}。")
         return 0
-    print(f"工作清单（{reg.today} 起 {args.within} 天内，及逾期未复核）：")
+    print(f"工作清单（{span}{'' if month else '，及逾期未复核'}）：")
     rows = [[i.date.isoformat(), DUE_KIND_ZH[i.kind], STATUS_ZH[i.status], i.uscc, i.name, i.file] for i in items]
     print(table(["日期", "事项", "状态", "统一社会信用代码", "企业名称", "文件"], rows), end="")
     return 0
+
+
+def _month(text: str, today: date) -> tuple[date, date]:
+    """--month YYYY-MM: its first and last day; a month already over is refused (its deadlines have passed)."""
+    import calendar
+
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        raise UsageError(f"--month 的值 {text!r} 不是月份：请写作 YYYY-MM，如 2026-12") from None
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    if last < today:
+        raise UsageError(f"--month {text} 已经过去（今天是 {today}）：工作清单只列出今后的期限")
+    return first, last
 
 
 def _items(reg: Registry, within: int, wanted: Sequence[str], industry_prefixes: Sequence[str]) -> list[DueItem]:
@@ -44,4 +67,4 @@ def export(reg: Registry, items: list[DueItem], fmt: str) -> bytes:
     headers, rows = spreadsheets.table(spreadsheets.DUE_COLUMNS, spreadsheets.due_rows(items))
     if fmt == "csv":
         return spreadsheets.to_csv(headers, rows)
-    return spreadsheets.to_xlsx(headers, rows, f"工作清单 {reg.today}", reg.today, [c.width for c in spreadsheets.DUE_COLUMNS])
+    return spreadsheets.to_xlsx(headers, rows, f"工作清单 {reg.today}", reg.today, "西平县知识产权强企工作清单")
