@@ -57,6 +57,10 @@ def _template_order() -> dict[tuple[str, ...], list[str]]:
     return order
 
 
+DECIDE_HINT = ("备案、复核、撤销等决定请在命令行用 ipreg decide 录入：它按 policy.yml 的 certificate_format 接着当年最大的编号"
+               "自动编证书号，并检查文号和事件顺序。这里只用于补录申报（applied）或更正；手工填写的证书编号须接在当年已有编号之后。")
+
+
 def _ordered(properties: Mapping[str, Any], path: tuple[str, ...], order: Mapping[tuple[str, ...], list[str]]) -> list[str]:
     """The template's order; a key the template does not show goes right after the key before it in the schema (so
     copyrights stay after trademarks, as records write them)."""
@@ -113,6 +117,8 @@ def _field(name: str, spec: Mapping[str, Any], required: bool, defs: Mapping[str
         field["pattern"] = [pattern, message]
     if name == "uscc" and not path:
         field["hint"] = f"{field.get('hint', '')} 新建后不能修改（它是文件名）。{CI_HINT}".strip()
+    if name == "events" and not path:
+        field["hint"] = f"{field.get('hint', '')} {DECIDE_HINT}".strip()
     return field
 
 

@@ -83,6 +83,8 @@ def test_generated_config_agrees_with_the_schema() -> None:
     top = [f["name"] for f in collection["fields"]]
     assert top[:6] == ["uscc", "name", "established", "legal_person", "industry", "main_products"] and top[-1] == "events"
     assert top.index("copyrights") == top.index("trademarks") + 1  # where records write it
+    events = next(f for f in collection["fields"] if f["name"] == "events")
+    assert "ipreg decide" in events["hint"] and "证书编号" in events["hint"]  # decisions are numbered by ipreg decide
 
 
 def test_vendored_decap_is_the_release_plus_its_patch() -> None:

@@ -487,3 +487,23 @@ def test_the_footer_of_a_government_website(tmp_path: Path) -> None:
     sitemap = (repo / "site" / "sitemap" / "index.html").read_text(encoding="utf-8")
     for title in ("名单", "复核时间表", "证书核验", "年度统计", "政策原文", "申报指南", "开放数据", "隐私声明"):
         assert f">{title}</a>" in sitemap, title
+
+
+def test_every_page_has_its_own_meta_description(site: Path) -> None:
+    """Search engines and link previews show a page's description: each page kind says what it holds, and each
+    enterprise page names the enterprise and its status (not the site's one description everywhere)."""
+    import html as html_module
+
+    found: dict[str, str] = {}
+    raw: list[str] = []
+    for page in site.rglob("index.html"):
+        text = page.read_text(encoding="utf-8")
+        match = re.search(r'<meta name="description" content="([^"]*)"', text)
+        assert match, page
+        raw.append(match[1])
+        found[page.relative_to(site).as_posix()] = html_module.unescape(match[1])
+    enterprise = {k: v for k, v in found.items() if k.startswith("enterprises/")}
+    assert enterprise and all(re.search(r"（9[0-9A-Z]{17}）：", v) for v in enterprise.values())
+    kinds = [found[k] for k in ("guide/index.html", "data/index.html", "list/index.html", "timeline/index.html", "verify/index.html")]
+    assert len(set(kinds)) == len(kinds)
+    assert "<script" not in " ".join(raw) and any("&lt;script" in r for r in raw)  # record text in a description is escaped

@@ -188,6 +188,7 @@ def enterprise_page(e: PublicEnterprise, today: date) -> str:
             diagram=lifecycle_chart(st, today),
             link=linker(e.page),
             meta_title=front_matter_title(e.name),
+            meta_description=front_matter_title(f"{e.name}（{e.uscc}）：{status_sentence(st, today, e.cause_zh)}"),
             changed_mark=Markup(CHANGED_MARK),
             certificates=certificates,
             qr_code=code,

@@ -41,7 +41,7 @@ def open_data(items: list[PublicEnterprise], today: date, site_url: str, licence
         "data/enterprises.json": enterprises_json(items, today, licence),
         "data/enterprises.csv": enterprises_csv(items, today),
         "data/reviews.ics": reviews_ics(items, today, site_url, issuer),
-        "data/changes.xml": changes_atom(items, today, site_url, issuer),
+        "data/changes.xml": changes_atom(items, today, site_url, issuer, licence_of(licence)),
     }
 
 
@@ -182,6 +182,8 @@ def reviews_ics(items: list[PublicEnterprise], today: date, site_url: str, issue
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "西平县知识产权强企复核时间表")
     cal.add("x-wr-timezone", "Asia/Shanghai")
+    cal.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})  # calendar apps fetch it daily
+    cal.add("x-published-ttl", "P1D")
     stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
     for item in items:
         st = item.status
@@ -229,7 +231,8 @@ def reviews_ics(items: list[PublicEnterprise], today: date, site_url: str, issue
 ATOM = "http://www.w3.org/2005/Atom"
 
 
-def changes_atom(items: list[PublicEnterprise], today: date, site_url: str, issuer: str = DEFAULT_ISSUER) -> bytes:
+def changes_atom(items: list[PublicEnterprise], today: date, site_url: str, issuer: str = DEFAULT_ISSUER,
+                 licence: Mapping[str, str] | None = None) -> bytes:
     """An Atom feed of every decision of the published enterprises, newest first."""
     ET.register_namespace("", ATOM)
     entries = [(e["date"], item, index, e) for item in items for index, e in enumerate(item.data["events"])]
@@ -261,6 +264,8 @@ def changes_atom(items: list[PublicEnterprise], today: date, site_url: str, issu
     sub(feed, "link", href=site_url)
     author = sub(feed, "author")
     sub(author, "name", issuer)
+    terms = licence_of(licence)
+    sub(feed, "rights", f"{issuer}发布，按{terms['name']}许可使用（{terms['url']}）")
     for day, item, index, event in entries:
         entry = sub(feed, "entry")
         what = EVENT_ZH.get(event["type"]) or f"移出名单（{event.get('cause') or '无复核结果'}，无决定）"
