@@ -220,14 +220,13 @@ def _list(doc: Any, decided: Sequence[Decided], kinds: set[str]) -> None:
 
 def _violations(record: Record, st: Status, day: date) -> list[str]:
     """The conduct entries dated inside a term of the record before ``day``, as facts of a revocation."""
-    inside = [s_e for s_e in st.terms]
     facts = []
     for x in record.infringements:
-        if x.date <= day and any(s <= x.date <= e for s, e in inside):
+        if x.date <= day and any(s <= x.date <= e for s, e in st.terms):
             document = f"（{x.document}）" if x.document else ""
             facts.append(f"{chinese_date(x.date)}被{x.authority}{INFRINGEMENT_KIND_ZH[x.kind]}认定侵犯知识产权{document}")
     for y in record.dishonesty:
-        if y.listed <= day and any(s <= y.listed <= e for s, e in inside):
+        if y.listed <= day and any(s <= y.listed <= e for s, e in st.terms):
             facts.append(f"{chinese_date(y.listed)}被列入{y.list}")
     return facts
 

@@ -35,35 +35,34 @@ class Column:
     key: str
     title: str
     show: Callable[[Any], str] = _text
-    width: int = 12  # characters, for the .xlsx column
 
 
 STATUS_COLUMNS = (
-    Column("uscc", "统一社会信用代码", width=22),
-    Column("name", "企业名称", width=34),
-    Column("category", "类别", _label(CATEGORY_ZH), 18),
-    Column("status", "状态", _label(STATUS_ZH), 12),
-    Column("listed", "列入公开名单", _yes, 12),
+    Column("uscc", "统一社会信用代码"),
+    Column("name", "企业名称"),
+    Column("category", "类别", _label(CATEGORY_ZH)),
+    Column("status", "状态", _label(STATUS_ZH)),
+    Column("listed", "列入公开名单", _yes),
     Column("term_start", DATE_ZH["term_start"]),
     Column("term_end", DATE_ZH["term_end"]),
     Column("review_deadline", DATE_ZH["review_deadline"]),
     Column("grace_until", DATE_ZH["grace_until"]),
     Column("ban_until", DATE_ZH["ban_until"]),
     Column("next_deadline", DATE_ZH["next_deadline"]),
-    Column("next_deadline_kind", "下一期限事项", _label(DUE_KIND_ZH), 16),
-    Column("cause", "原因", _label(CAUSE_ZH), 28),
-    Column("industry_code", "行业代码", width=10),
-    Column("industry_name", "行业", width=20),
-    Column("file", "文件", width=36),
+    Column("next_deadline_kind", "下一期限事项", _label(DUE_KIND_ZH)),
+    Column("cause", "原因", _label(CAUSE_ZH)),
+    Column("industry_code", "行业代码"),
+    Column("industry_name", "行业"),
+    Column("file", "文件"),
 )
 
 DUE_COLUMNS = (
     Column("date", "日期"),
-    Column("kind", "事项", _label(DUE_KIND_ZH), 24),
+    Column("kind", "事项", _label(DUE_KIND_ZH)),
     Column("status", "状态", _label(STATUS_ZH)),
-    Column("uscc", "统一社会信用代码", width=22),
-    Column("name", "企业名称", width=34),
-    Column("file", "文件", width=36),
+    Column("uscc", "统一社会信用代码"),
+    Column("name", "企业名称"),
+    Column("file", "文件"),
 )
 
 

@@ -25,13 +25,18 @@ REVIEW_DUE, UNDER_REVIEW = "91411721MA45A002XJ", "91411721MA45A0038J"
 DOC = "西市监〔2026〕40号"
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = scratch_checkout(tmp_path_factory.mktemp("docs") / "repo")
+def decided_registry(target: Path) -> Path:
+    """The sample registry with one more decision: two enterprises passed review under DOC on 2026-11-20."""
+    folder = scratch_checkout(target)
     result = ipreg(folder, "decide", "--today", TODAY, "--type", "review_passed", "--date", "2026-11-20", "--document", DOC,
                    REVIEW_DUE, UNDER_REVIEW)
     assert result.returncode == 0, result.stderr
     return folder
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return decided_registry(tmp_path_factory.mktemp("docs") / "repo")
 
 
 def _text(document: object) -> str:

@@ -11,13 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import required, scratch_checkout, tool
+from tests.helpers import required, tool
 from tests.sitekit import ipreg
+from tests.test_documents import DOC, REVIEW_DUE, SITE, TODAY, UNDER_REVIEW, decided_registry
 
-TODAY = "2026-11-25"
-SITE = "https://ipreg.example.gov.cn/"
-DOC = "西市监〔2026〕40号"
-REVIEW_DUE, UNDER_REVIEW = "91411721MA45A002XJ", "91411721MA45A0038J"
 ORGAN = "西平县市场监督管理局"
 
 
@@ -25,11 +22,7 @@ ORGAN = "西平县市场监督管理局"
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     required("LibreOffice (libreoffice-writer-nogui)", tool("soffice"))
     required("pdftotext (poppler-utils)", tool("pdftotext"))
-    folder = scratch_checkout(tmp_path_factory.mktemp("rendered") / "repo")
-    result = ipreg(folder, "decide", "--today", TODAY, "--type", "review_passed", "--date", "2026-11-20", "--document", DOC,
-                   REVIEW_DUE, UNDER_REVIEW)
-    assert result.returncode == 0, result.stderr
-    return folder
+    return decided_registry(tmp_path_factory.mktemp("rendered") / "repo")
 
 
 def _pdf(repo: Path, out: str, *args: str) -> Path:
