@@ -195,9 +195,12 @@ def test_enterprise_page_content(site: Path) -> None:
     download = json.loads((site / "enterprises" / FIX["conditional"].uscc / "enterprise.json").read_text(encoding="utf-8"))
     assert download["enterprise"]["uscc"] == FIX["conditional"].uscc and download["licence"]["id"] == "CC-BY-4.0"
     revoked = page(site, f"enterprises/{FIX['revoked'].uscc}").replace("&#45;", "-")
-    assert "已撤销：2026-01-15 从名单中撤销" in revoked and "禁止申请" in revoked
+    assert "2026-01-15 从名单中撤销" in revoked and "禁止申请" in revoked
     machine = page(site, f"enterprises/{FIX['machine'].uscc}").replace("&#45;", "-")
-    assert "有效：列入公开名单，有效期至 2028-06-09，还有 562 天。" in machine and "列入 2026-11-25 的公开名单" not in machine
+    sentence = re.search(r'<p class="ipreg-sentence"[^>]*>(.*?)</p>', machine, re.S)
+    assert sentence and "知识产权优势企业，列入公开名单，有效期至 2028-06-09，还有 562 天。" in sentence[1]
+    assert "有效 有效" not in re.sub(r"<[^>]+>", " ", sentence[1]).replace("  ", " ")  # the badge's word is not repeated
+    assert "列入 2026-11-25 的公开名单" not in machine
 
 
 def test_revoked_term_bar_stops_at_the_revocation() -> None:

@@ -20,7 +20,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from generator import qr
-from generator.labels import CONVENTION_ZH, DUE_KIND_ZH, STATUS_MEANING_ZH
+from generator.labels import CATEGORY_ZH, CONVENTION_ZH, DUE_KIND_ZH, STATUS_MEANING_ZH
 from generator.lifecycle import Status
 from generator.policy import Measures, Policy, default_policy
 from generator.registry import Local
@@ -179,7 +179,7 @@ def enterprise_page(e: PublicEnterprise, today: date) -> str:
             e=e,
             d=e.data,
             today=today,
-            status_sentence=status_sentence(st, today, e.cause_zh),
+            status_sentence=_after_badge(status_sentence(st, today, e.cause_zh), e.data["category"]),
             website=safe_url(e.data["website"]),
             deadline_zh=DUE_KIND_ZH.get(st.next_deadline_kind or "", ""),
             key_label=label,
@@ -196,6 +196,13 @@ def enterprise_page(e: PublicEnterprise, today: date) -> str:
             conventions="、".join(conventions(e)),
         )
     )
+
+
+def _after_badge(sentence: str, category: str) -> str:
+    """The status sentence as it follows the status badge: without repeating the status word ("有效 有效：…"), and
+    with the category the enterprise is filed as."""
+    rest = sentence.split("：", 1)[1] if "：" in sentence else sentence
+    return f"{CATEGORY_ZH[category]}，{rest}"
 
 
 def conventions(e: PublicEnterprise) -> list[str]:
