@@ -112,7 +112,7 @@ def test_build_lists_its_warnings(tmp_path: Path) -> None:
     """ "警告 3 个" alone sends the clerk to ipreg check: the build prints each warning line as ipreg check does."""
     from tests.helpers import scratch_checkout
 
-    repo = scratch_checkout(tmp_path / "repo")  # the samples: three warnings
+    repo = scratch_checkout(tmp_path / "repo")  # the samples: four warnings
     result = subprocess.run(
         [sys.executable, "-m", "generator", "build", "--today", "2026-11-25"],
         cwd=repo,
