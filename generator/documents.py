@@ -43,7 +43,7 @@ from generator.docxlayout import (
     signature,
     title,
 )
-from generator.docxtables import imprint, table
+from generator.docxtables import Paginate, imprint, table
 from generator.labels import INFRINGEMENT_KIND_ZH
 from generator.lifecycle import Status, status, validity_years
 from generator.model import Event, Record
@@ -141,10 +141,11 @@ def _result(d: Decided) -> tuple[str, str]:
     return "未参加复核，撤销", "—"
 
 
-def notice(decided: Sequence[Decided], document: str, policy: Policy) -> bytes:
-    """决定通知 (filing, review results, withdrawal) or 撤销决定, by the kind of the decision's events."""
+def notice(decided: Sequence[Decided], document: str, policy: Policy, paginate: Paginate | None = None) -> bytes:
+    """决定通知 (filing, review results, withdrawal) or 撤销决定, by the kind of the decision's events; ``paginate``
+    counts the rendered pages so the 版记 lands on an even page numbered as GB/T 9704 7.5 says."""
     if {d.event.type for d in decided} == {"revoked"}:
-        return revocation(decided, document, policy)
+        return revocation(decided, document, policy, paginate)
     day = decided[0].event.date
     policy = policy.on(day)  # the measures' values in force on the decision day
     office = policy.documents
@@ -183,7 +184,7 @@ def notice(decided: Sequence[Decided], document: str, policy: Policy) -> bytes:
     signature(doc, [paragraphs[-1], *note], office.organ, day, "（此件公开发布）" if office.public else None)
     attachment(doc, "附件", list_title)
     _list(doc, decided, kinds)
-    imprint(doc, office.cc, office.printer, day)
+    imprint(doc, office.cc, office.printer, day, paginate(save(doc)) if paginate else None)
     return save(doc)
 
 
@@ -231,7 +232,7 @@ def _violations(record: Record, st: Status, day: date) -> list[str]:
     return facts
 
 
-def revocation(decided: Sequence[Decided], document: str, policy: Policy) -> bytes:
+def revocation(decided: Sequence[Decided], document: str, policy: Policy, paginate: Paginate | None = None) -> bytes:
     """撤销决定 (Art. 8(5)): one 决定 per enterprise, addressed to it, with the facts, the article, the ban with its
     last day and the remedies (行政复议 within 60 days, 行政诉讼 within 6 months)."""
     day = decided[0].event.date
@@ -261,7 +262,7 @@ def revocation(decided: Sequence[Decided], document: str, policy: Policy) -> byt
         ]
         paragraphs = [paragraph(doc, text, indent=True) for text in body]
         signature(doc, paragraphs[-1:], office.organ, day, None)
-    imprint(doc, office.cc, office.printer, day)
+    imprint(doc, office.cc, office.printer, day, paginate(save(doc)) if paginate else None)
     return save(doc)
 
 

@@ -54,8 +54,8 @@ def _language(rpr: Any) -> None:
     if lang is None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)
-    for key in ("w:val", "w:eastAsia"):
-        lang.set(qn(key), "zh-CN")
+    lang.set(qn("w:val"), "en-US")  # digits and Latin letters are words: LibreOffice breaks them anywhere as zh-CN
+    lang.set(qn("w:eastAsia"), "zh-CN")
 
 
 def paragraph(doc: Any, text: str = "", *, size: float = BODY_PT, font: str = BODY_FONT, align: Any = None, indent: bool = False,
@@ -261,9 +261,9 @@ def chinese_date(day: date) -> str:
 def banner(doc: Any, mark: str, document: str) -> None:
     """版头 of a 下行文: the red 发文机关标志 with its top 35 mm below the 版心 top, two blank lines, the 发文字号
     centred, and a red rule of the 版心's width about 4 mm under it."""
-    paragraph(doc, "", line=35 / 25.4 * 72 - 4)  # the space above the 标志
     size = min(36.0, 156 / 25.4 * 72 / max(len(mark), 1) * 0.95)
-    paragraph(doc, mark, size=size, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, line=size * 1.2)
+    paragraph(doc, mark, size=size, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, line=size * 1.2,
+              space_before=(35 - 4.2) / 25.4 * 72 - size * 0.1)  # the glyphs' top edge 35 mm below the 版心 top
     paragraph(doc, "")
     paragraph(doc, "")
     number = paragraph(doc, document, align=WD_ALIGN_PARAGRAPH.CENTER)

@@ -3,7 +3,7 @@ the header repeated on every page, no row split, no value broken) and the 版记
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -14,7 +14,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from generator.docxlayout import BODY_FONT, HEI_FONT, LINE_PT, chinese_date, paragraph, set_font
+from generator.docxlayout import BODY_FONT, HEI_FONT, LINE_PT, chinese_date, page_break, paragraph, set_font
+
+Paginate = Callable[[bytes], 'int | None']  # a .docx → its number of pages as rendered, None when unknown
 
 
 def table(doc: Any, header: list[str], rows: list[list[str]], widths_mm: Sequence[float], whole: Sequence[int] = (),
@@ -72,12 +74,22 @@ def _row_flags(row: Any, header: bool = False) -> None:
         trpr.append(OxmlElement("w:tblHeader"))
 
 
-def imprint(doc: Any, cc: Sequence[str], printer: str, day: date) -> None:
-    """版记 (7.4) at the foot of the last page, an even page (a section that starts on an even page, the 版记 pushed
-    to the foot of the 版心 by a spacer of known height): rules the width of the 版心, 0.35 mm first and last and
-    0.25 mm between; "抄送：" in 4号仿宋 indented one character each side and ending with 。; the 印发机关 左空一字
-    and the 印发日期 右空一字."""
-    doc.add_section(WD_SECTION.EVEN_PAGE)
+def imprint(doc: Any, cc: Sequence[str], printer: str, day: date, content_pages: int | None = None) -> None:
+    """版记 (7.4) at the foot of the last page, an even page (the 版记 pushed to the foot of the 版心 by a spacer of known
+    height): rules the width of the 版心, 0.35 mm first and last and 0.25 mm between; "抄送：" in 4号仿宋 indented one
+    character each side and ending with 。; the 印发机关 左空一字 and the 印发日期 右空一字.
+
+    ``content_pages`` is the number of pages before the 版记 as rendered (``Paginate``). Odd: the 版记 page follows,
+    numbered. Even: a blank page comes first, and neither it nor the 版记 page gets a number (7.5). Unknown (no renderer):
+    a section that starts on the next even page, numbered as the pages before it."""
+    if content_pages is None:
+        doc.add_section(WD_SECTION.EVEN_PAGE)
+    else:
+        section = doc.add_section(WD_SECTION.NEW_PAGE)
+        if content_pages % 2 == 0:
+            for footer in (section.footer, section.even_page_footer, section.first_page_footer):
+                footer.is_linked_to_previous = False
+            page_break(doc)
     size = 14
     rows = ([f"抄送：{'，'.join(cc)}。"] if cc else []) + [""]
     room = 225 / 25.4 * 72 - len(rows) * LINE_PT - 8  # the 版心 less the 版记 and its rules

@@ -24,6 +24,9 @@ _SERIF = ("仿宋_GB2312", "仿宋", "FangSong", "FangSong_GB2312", "宋体", "S
 
 _SANS = ("黑体", "SimHei")
 
+# blank pages a section break inserts are printed too: the 版记 stays on the back of the last sheet
+_PDF_FILTER = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
+
 
 def _fontconf(folder: Path) -> Path:
     aliases = []
@@ -70,7 +73,8 @@ def to_pdf(docx: Path, environ: Mapping[str, str]) -> str:
         env = {**environ, "FONTCONFIG_FILE": str(_fontconf(Path(tmp)))}
         try:
             result = subprocess.run(
-                [soffice, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", "pdf", "--outdir", tmp, str(docx)],
+                [soffice, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", _PDF_FILTER, "--outdir", tmp,
+                 str(docx)],
                 capture_output=True,
                 timeout=300,
                 check=False,
@@ -91,3 +95,29 @@ def to_pdf(docx: Path, environ: Mapping[str, str]) -> str:
         return (f"已生成 {target}（本机没有 {'、'.join(missing)}，PDF 中用 Noto 思源字体代替；正式印发请在装有公文字体的电脑上"
                 "用 Word 或 WPS 打开 .docx 打印）")
     return f"已生成 {target}"
+
+
+def page_count(data: bytes, environ: Mapping[str, str]) -> int | None:
+    """How many pages LibreOffice lays ``data`` (a .docx) out on, with the fonts ``to_pdf`` uses; None without
+    LibreOffice or when it fails. The 版记 is placed by it (``docxtables.imprint``)."""
+    import re
+    import shutil
+    import subprocess
+    import tempfile
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="ipreg-pages-") as tmp:
+        source = Path(tmp) / "pages.docx"
+        source.write_bytes(data)
+        env = {**environ, "FONTCONFIG_FILE": str(_fontconf(Path(tmp)))}
+        try:
+            subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", _PDF_FILTER,
+                            "--outdir", tmp, str(source)], capture_output=True, timeout=300, check=False, env=env)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        produced = Path(tmp) / "pages.pdf"
+        if not produced.is_file():
+            return None
+        return len(re.findall(rb"/Type\s*/Page\b(?!s)", produced.read_bytes())) or None

@@ -9,10 +9,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from docx.enum.section import WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.shared import Mm, Pt
 
 from generator.documents import COUNTY, DocsError, _measures
 from generator.docxlayout import (
@@ -89,7 +89,7 @@ def _letter(doc: Any, organ: str, first: bool) -> None:
     rule (thin over thick) 20 mm above the bottom edge, and no page number; page numbers from 1 on the pages after."""
     section = doc.sections[0] if first else doc.add_section(WD_SECTION.NEW_PAGE)
     section.different_first_page_header_footer = True
-    section.header_distance, section.footer_distance = Mm(30), Mm(20)
+    section.header_distance, section.footer_distance = Mm(27), Mm(20)  # the name's glyphs start 3 mm under the header's top
     header = section.first_page_header
     header.is_linked_to_previous = False
     name = header.paragraphs[0]
@@ -98,7 +98,10 @@ def _letter(doc: Any, organ: str, first: bool) -> None:
     rule(name, "bottom", 18, "E60012", space=4, style="thickThinSmallGap")
     footer = section.first_page_footer
     footer.is_linked_to_previous = False
-    rule(footer.paragraphs[0], "top", 18, "E60012", space=1, style="thinThickSmallGap")
+    bottom = footer.paragraphs[0]
+    bottom.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    bottom.paragraph_format.line_spacing = Pt(1)  # an empty line of 1 pt: the rule sits 20 mm above the bottom edge
+    rule(bottom, "top", 18, "E60012", space=1, style="thinThickSmallGap")
     numbering = OxmlElement("w:pgNumType")
     numbering.set(qn("w:start"), "1")
     section_property(section, numbering, ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",

@@ -70,6 +70,37 @@ def test_notice_pages_as_the_document_office_checks_them(repo: Path) -> None:
     assert y > 0.7 * height  # at the foot of the page
 
 
+def _broken_tokens(pages: list[str]) -> list[str]:
+    """Codes, numbers and dates of the body broken at a line end ("91411721MA45A01" / "261", "20" / "21 年")."""
+    broken = []
+    for page in pages:
+        lines = [line.strip() for line in page.splitlines() if line.strip() and "│" not in line]
+        for this, after in zip(lines, lines[1:], strict=False):
+            if re.search(r"[0-9A-Z]$", this) and re.match(r"[0-9A-Z]", after) and not re.fullmatch(r"—\s*\d+\s*—", after):
+                broken.append(f"{this[-12:]} / {after[:12]}")
+    return broken
+
+
+def _number(page: str) -> str | None:
+    found = re.findall(r"—\s*(\d+)\s*—", page)
+    return found[-1] if found else None
+
+
+@pytest.mark.parametrize("document", [DOC, "西市监〔2021〕3号", "西市监〔2025〕47号"])
+def test_the_imprint_is_on_an_even_last_page_numbered_as_gbt_9704_says(repo: Path, document: str) -> None:
+    """7.5: the 版记 is on the back of the last sheet; after a blank page neither page is numbered, otherwise it is."""
+    pdf = _pdf(repo, f"out-imprint-{document[-4:]}", "--kind", "notice", "--document", document)
+    pages = _pages(pdf)
+    assert len(pages) % 2 == 0 and "抄送：" in pages[-1], [p[-80:] for p in pages]
+    for i, page in enumerate(pages[:-2], 1):
+        assert _number(page) == str(i), (i, page[-60:])
+    assert not _broken_tokens(pages)
+    if not _lines(pages[-2]):  # a blank page before the 版记
+        assert _number(pages[-1]) is None and _number(pages[-2]) is None
+    else:
+        assert _number(pages[-1]) == str(len(pages))
+
+
 def test_the_pdf_uses_serif_chinese_faces(repo: Path) -> None:
     required("pdffonts (poppler-utils)", tool("pdffonts"))
     pdf = _pdf(repo, "out-fonts", "--kind", "notice", "--document", DOC)
@@ -98,3 +129,56 @@ def test_a_certificate_is_one_page(repo: Path) -> None:
     pages = _pages(pdf)
     assert len(pages) == 2 and all("特发此证" in page for page in pages)
     assert all(not re.search(r"—\s*\d+\s*—", page) for page in pages)  # no page number
+
+
+def _ink(pdf: Path, page: int, tmp: Path) -> tuple[list[tuple[float, float]], list[tuple[float, float]], float]:
+    """The bands of red and of black ink on a rendered page, top to bottom, in mm from the top edge; and the width in
+    mm of the widest red row."""
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-r", "144", "-f", str(page), "-l", str(page), "-png", str(pdf), str(tmp / "page")], check=True)
+    (png,) = tmp.glob("page*.png")
+    image = Image.open(png).convert("RGB")
+    width, height = image.size
+    pixels = image.load()
+    assert pixels is not None
+
+    def bands(ink: object) -> list[tuple[float, float]]:
+        rows = [y for y in range(height) if any(ink(*pixels[x, y]) for x in range(0, width, 2))]  # type: ignore[operator]
+        out: list[tuple[float, float]] = []
+        for y in rows:
+            if out and y == round(out[-1][1] / 297 * height) + 1:
+                out[-1] = (out[-1][0], y / height * 297)
+            else:
+                out.append((y / height * 297, y / height * 297))
+        return out
+
+    def red(r: int, g: int, b: int) -> bool:
+        return r > 180 and g < 80 and b < 80
+
+    reds = bands(red)
+    widest = max(sum(red(*pixels[x, y]) for x in range(width)) for y in range(height) if red(*pixels[width // 2, y]))
+    return reds, bands(lambda r, g, b: r < 90 and g < 90 and b < 90), widest / width * 210
+
+
+def test_the_banner_measures_as_gbt_9704(repo: Path, tmp_path: Path) -> None:
+    """7.2.4: the top of the 发文机关标志 35 mm below the 版心 (37 mm from the paper's top edge); 7.2.7: the red rule
+    4 mm under the 发文字号 and as wide as the 版心 (156 mm). Measured on the printed page, within 1 mm."""
+    pdf = _pdf(repo, "out-banner", "--kind", "notice", "--document", DOC)
+    reds, blacks, rule_width = _ink(pdf, 1, tmp_path)
+    mark, rule = reds[0], reds[1]
+    assert abs(mark[0] - (37 + 35)) <= 1, reds
+    number = [band for band in blacks if mark[1] < band[0] < rule[0]][-1]  # the 发文字号, between the 标志 and the rule
+    assert abs(rule[0] - number[1] - 4) <= 1, (number, rule)
+    assert abs(rule_width - 156) <= 1.5, rule_width
+
+
+def test_the_letterhead_measures_as_gbt_9704(repo: Path, tmp_path: Path) -> None:
+    """10.1 信函格式: the organ's name with its top 30 mm from the top edge, a red double rule about 4 mm under it and
+    another 20 mm above the bottom edge; within 1 mm on the printed page."""
+    pdf = _pdf(repo, "out-letterhead", "--kind", "review-letters", "--within", "400")
+    reds, _, _ = _ink(pdf, 1, tmp_path)
+    name, top_rule, bottom_rule = reds[0], reds[1], reds[-1]
+    assert abs(name[0] - 30) <= 1, reds
+    assert abs(top_rule[0] - name[1] - 4) <= 1, reds
+    assert abs(297 - bottom_rule[1] - 20) <= 1, reds
