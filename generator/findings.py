@@ -28,8 +28,11 @@ class Finding:
         if not self.message.isprintable():  # a value quoted in a message must not start a new line of output
             object.__setattr__(self, "message", self.message.translate(_VISIBLE))
 
-    def sort_key(self) -> tuple[str, int, int, int, str]:
-        return (self.file, self.line, self.column, SEVERITY_ORDER[self.severity], self.rule)
+    def sort_key(self) -> tuple[str, bool, int, int, int, str]:
+        """By file; the mistakes in the data (syntax, schema, identifiers, dates, events, figures) before what the
+        eligibility rules of Art. 4-8 conclude from them, which may be their consequence (a trademark that "expires"
+        before its registration is not a missing trademark); then by line."""
+        return (self.file, self.rule.startswith("art"), self.line, self.column, SEVERITY_ORDER[self.severity], self.rule)
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -41,10 +41,22 @@ def uscc_final_check(first17: str) -> str:
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
+def _uscc_hint(code: str) -> str:
+    """What went wrong in writing it down: spaces, small letters, a digit too few or too many."""
+    squeezed = re.sub(r"\s", "", code)
+    if squeezed != code:
+        return f"：中间有空格，请去掉，写作 {squeezed}" if len(squeezed) == 18 else "：中间有空格，请去掉"
+    if code.upper() != code and len(code) == 18:
+        return f"：字母要大写，写作 {code.upper()}"
+    if len(code) != 18:
+        return f"：现在是 {len(code)} 位，{'少了' if len(code) < 18 else '多了'} {abs(len(code) - 18)} 位，请对照营业执照核对"
+    return ""
+
+
 def uscc_problem(code: str) -> str | None:
     """Why ``code`` is not a valid USCC, or None. Both check characters must hold."""
     if len(code) != 18 or any(c not in USCC_ALPHABET for c in code):
-        return f"统一社会信用代码 {code} 应为 18 位，只含数字和大写字母（不含 I、O、Z、S、V）"
+        return f"统一社会信用代码 {code} 应为 18 位，只含数字和大写字母（不含 I、O、Z、S、V）{_uscc_hint(code)}"
     org = org_code_check(code[8:16])
     if code[16] != org:
         return (

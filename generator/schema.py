@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # jsonschema is imported only when a document fails the compi
 from generator import ids
 from generator.dates import parse_iso
 from generator.findings import Finding
+from generator.hints import date_hint, enum_hint, excel_date, full_width_hint
 from generator.loader import Loaded, PathKey, Positions
 from generator.rules import PATENT_NUMBER, SCHEMA, TRADEMARK_NUMBER, USCC_CHECKSUM, YAML_TYPE, Rule
 
@@ -123,34 +124,6 @@ def field_schema(schema: dict[str, Any], path: PathKey) -> dict[str, Any]:
     if ref.startswith("#/$defs/"):
         node = {**defs.get(ref[8:], {}), **{k: v for k, v in node.items() if k != "$ref"}}
     return node
-
-
-def _date_hint(text: str) -> str:
-    """How to write a date the clerk wrote another way (2018/04/12, 2018.4.12, 2018年4月12日)."""
-    match = re.fullmatch(r"\s*([0-9]{4})\s*[/.\-年]\s*([0-9]{1,2})\s*[/.\-月]\s*([0-9]{1,2})\s*日?\s*", text)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-        written = f"{year:04d}-{month:02d}-{day:02d}"
-        if parse_iso(written) is not None:
-            return f"日期要写成 {written}（年-月-日，用英文短横线，月和日各两位）"
-        return f"日期要写成 YYYY-MM-DD；{year}年{month}月{day}日不存在，请核对月份和天数"
-    return "日期要写成 YYYY-MM-DD（年-月-日，用英文短横线），如 2024-03-15"
-
-
-def enum_hint(value: str, allowed: list[str]) -> str:
-    """What to write instead: the code of a Chinese label the clerk wrote ("优势企业" -> advantage), a code close to a
-    misspelt one, or every allowed code with its Chinese label."""
-    from generator.labels import ENUM_LABELS
-
-    named = {code: table[code] for table in ENUM_LABELS for code in allowed if code in table}
-    text = value.strip()
-    for code, label in named.items():
-        if text and (text == label or text in label or label in text):
-            return f"“{text}”请写作 {code}（{label}）"
-    close = difflib.get_close_matches(text, allowed, n=1)
-    if close:
-        return f"是不是 {close[0]}？"
-    return "应为 " + "、".join(f"{code}（{named[code]}）" if code in named else code for code in allowed) + " 之一"
 
 
 PLACEHOLDER = "待填写"  # what ``ipreg new`` writes where a clerk must fill something in
@@ -311,8 +284,10 @@ class _Translator:
                     hint = f"是不是 {close[0]}？" if close else f"允许的字段：{'、'.join(known)}"
                     yield self.make(path + (key,), SCHEMA, f"未知字段 {key}（在 {dotted(path)} 中）：{hint}", at_key=True)
         elif kind == "required" and isinstance(value, dict):
+            properties: dict[str, Any] = field_schema(self.schema, path).get("properties") or schema.get("properties") or {}
+            unknown = [str(k) for k in value if k not in properties] if properties else []
             for key in expected:
-                if key not in value:
+                if key not in value and not difflib.get_close_matches(key, unknown, n=1):  # else "未知字段 revnue：是不是 revenue？"
                     title = field_schema(self.schema, path + (key,)).get("title", key)
                     yield self.make(path + (key,), SCHEMA, f"缺少必填字段 {key}（{title}），在 {dotted(path)} 中")
         elif kind == "type":
@@ -320,7 +295,7 @@ class _Translator:
         elif kind in ("pattern", "format"):
             yield self.make(path, *self.format_message(path, value))
         elif kind == "enum":
-            hint = enum_hint(str(value), [str(v) for v in expected])
+            hint = full_width_hint(str(value)) or enum_hint(str(value), [str(v) for v in expected])
             yield self.make(path, SCHEMA, f"{self.label(path)} 的值 {value} 不在允许范围：{hint}")
         elif kind in ("minimum", "maximum"):
             word = "小于" if kind == "minimum" else "大于"
@@ -342,6 +317,9 @@ class _Translator:
         want = expected if isinstance(expected, str) else expected[0]
         scalar = self.positions.scalars.get(path)
         label = self.label(path)
+        serial = excel_date(value) if field_schema(self.schema, path).get("format") == "date" else None
+        if serial is not None:
+            return YAML_TYPE, f"{label} 写的是 {value}，像是 Excel 的日期序号（{serial}）：日期要写成 {serial}（年-月-日）"
         if want == "string" and scalar is not None and scalar.plain and scalar.kind in ("int", "float", "bool"):
             return YAML_TYPE, (
                 f"{label} 写的是 {scalar.raw}，YAML 把它读成了{KIND_ZH[scalar.kind]}"
@@ -354,8 +332,11 @@ class _Translator:
             return SCHEMA, f"{label} 应为整数，实为文字 {value}：不写逗号、单位和引号{example}"
         if want == "boolean" and scalar is not None:
             return SCHEMA, f"{label} 应为 true 或 false，实为 {scalar.raw}"
+        if want == "integer" and isinstance(value, float):
+            return SCHEMA, f"{label} 应为整数，实为 {value}：人数、金额、年份和类别号都写整数"
         actual = "列表" if isinstance(value, list) else "映射" if isinstance(value, dict) else f"{value}"
-        return SCHEMA, f"{label} 应为{TYPE_ZH.get(want, want)}，实为{actual}"
+        hint = full_width_hint(value) if isinstance(value, str) else ""
+        return SCHEMA, f"{label} 应为{TYPE_ZH.get(want, want)}，实为{actual}" + (f"：{hint}" if hint else "")
 
     def format_message(self, path: PathKey, value: Any) -> tuple[Rule, str]:
         rule = _ident_rule(path)
@@ -376,7 +357,7 @@ class _Translator:
             if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) and parse_iso(text) is None:
                 return SCHEMA, f"{label} 的日期 {text} 不存在：请核对月份和天数，写作 YYYY-MM-DD，如 2024-03-15"
             if parse_iso(text) is None:
-                return SCHEMA, f"{label} 的日期 {text} 格式不对：{_date_hint(text)}"
+                return SCHEMA, f"{label} 的日期 {text} 格式不对：{date_hint(text)}"
             return SCHEMA, f"{label} 的日期 {text} 超出范围：应在 1949-01-01 至 2100-12-31 之间"
         if node.get("pattern") == ONE_LINE:
             return SCHEMA, f"{label} 不能是空白，也不能有换行或首尾空格：请写成一行"

@@ -91,19 +91,26 @@ _VALUE_START = re.compile(r"^\s*(?:-\s+)?(?:[^\s#'\"][^:#]*:\s+)?(?P<q>[\"'])")
 
 
 _FULL_WIDTH_COLON = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*[ \u3000]*(?P<c>：)")
-_FULL_WIDTH_INDENT = re.compile(r"^[ \t]*(?P<c>\u3000)")
+_FULL_WIDTH_INDENT = re.compile(r"^[ \t]*(?P<c>[\u3000\u00a0])")
+_NO_SPACE_AFTER_COLON = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*(?P<c>:)[^\s:/]")
 
 
 def _full_width_cause(text: str, upto: int) -> tuple[int, int, str] | None:
-    """A full-width colon after a key, or a full-width space in the indentation, on a line up to the one the parser
-    stopped at (it stops a line later, at the consequence): the real mistake, where it is."""
+    """A full-width colon after a key, a full-width or no-break space in the indentation, or a key with no space after
+    its colon, on a line up to the one the parser stopped at (it stops a line later, at the consequence): the real
+    mistake, where it is."""
     for number, line in enumerate(text.splitlines()[:upto + 1], start=1):
         colon = _FULL_WIDTH_COLON.match(line)
         if colon:
             return number, colon.start("c") + 1, "这里是中文冒号“：”：字段名后面要用英文冒号“:”，再加一个空格（如 established: 2018-04-12）"
         indent = _FULL_WIDTH_INDENT.match(line)
-        if indent:
+        if indent and indent["c"] == "\u3000":
             return number, indent.start("c") + 1, "缩进里有全角空格（中文输入法的空格）：缩进只能用普通空格，请删掉重打"
+        if indent:
+            return number, indent.start("c") + 1, "缩进里有不换行空格（U+00A0，常从 Word 或网页复制而来）：缩进只能用普通空格，请删掉重打"
+        bare = _NO_SPACE_AFTER_COLON.match(line)
+        if bare:
+            return number, bare.start("c") + 1, "冒号后面少了一个空格：字段名、英文冒号、空格、值，如 name: 西平县某某有限公司"
     return None
 
 

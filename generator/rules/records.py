@@ -108,7 +108,8 @@ def event_findings(record: Record, status: Status, today: date) -> Iterator[Find
         if problem.rule == EVENTS_ORDER.id and not unordered:  # with events out of order, the order is the mistake to fix first
             line, col = record.at("events", problem.event_index, "type")
             yield EVENTS_ORDER.finding(record.file, line, col, problem.message)
-    if status.status == "pending" and status.applied is None:
+    future = any(event.date > today for event in record.events)  # a decision dated later is not in force yet: that is the mistake
+    if status.status == "pending" and status.applied is None and not future:
         line, col = record.positions.key_at(("events",))
         yield EVENTS_APPLIED.finding(record.file, line, col,
                       "申报中的企业还没有申报日期：请在 events 中录入 type: applied 和申报日期（备案条件按申报日期评估）")
