@@ -18,6 +18,7 @@ import yaml
 
 from generator.labels import ENUM_LABELS
 
+DATE_WIDGET = "ipreg-date"
 CI_HINT = "保存后，合并请求中的自动检查会核对校验码、备案条件和重复记录，并把问题标注在对应的行上。"
 
 
@@ -86,7 +87,9 @@ def _field(name: str, spec: Mapping[str, Any], required: bool, defs: Mapping[str
     if kind == "string" and "enum" in spec:
         field.update(widget="select", options=[{"label": _label_of(v), "value": v} for v in spec["enum"]])
     elif kind == "string" and spec.get("format") == "date":
-        field.update(widget="datetime", format="YYYY-MM-DD", date_format="YYYY-MM-DD", time_format=False, picker_utc=True)
+        # the editor's own widget (adminserver.INDEX): typed and shown as YYYY-MM-DD whatever the browser's language, a
+        # calendar button to pick one, no time and no time zone
+        field.update(widget=DATE_WIDGET, pattern=[r"^\d{4}-\d{2}-\d{2}$", "日期要写成 YYYY-MM-DD（年-月-日），如 2024-03-15"])
     elif kind == "string":
         field["widget"] = "text" if spec.get("maxLength", 0) > 300 else "string"
     elif kind == "integer":

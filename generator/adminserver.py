@@ -35,7 +35,7 @@ RECORD_PATH = re.compile(r"records/[0-9A-Z]{18}\.yaml")
 MAX_BODY = 2 * 1024 * 1024
 Reader = Callable[[], tuple[dict[str, bytes], list[Finding]]]  # the registry as ``ipreg check`` reads it: name -> bytes, notes
 
-INDEX = """<!doctype html>
+INDEX = r"""<!doctype html>
 <html lang="zh-CN">
 <head>
   <meta charset="utf-8">
@@ -47,6 +47,49 @@ INDEX = """<!doctype html>
 <body>
   <noscript>表单编辑器需要浏览器启用 JavaScript。</noscript>
   <script src="decap-cms.js"></script>
+  <script>
+  // 预览中的选项显示中文名称（如“知识产权优势企业（advantage）”），与表单中的选项一致，不只显示代码
+  (function () {
+    var select = window.CMS && CMS.getWidget("select");
+    if (!select || !window.h) return;
+    function label(options, value) {
+      var found = options && options.find(function (o) { return (o.get ? o.get("value") : o.value) === value; });
+      return found ? (found.get ? found.get("label") : found.label) : value;
+    }
+    function Preview(props) {
+      var options = props.field.get("options"), value = props.value;
+      var shown = value && value.toJS ? value.toJS() : value;
+      var text = Array.isArray(shown) ? shown.map(function (v) { return label(options, v); }).join("、")
+        : shown == null ? "" : label(options, shown);
+      return h("div", {"data-ipreg-select": ""}, text);
+    }
+    CMS.registerWidget("select", select.control, Preview, select.schema);
+  })();
+  // 日期：按 YYYY-MM-DD 输入和显示（不随浏览器语言变成 03/12/2009），旁边的“选日历”按钮打开日历；没有时间，也没有时区
+  (function () {
+    if (!window.CMS || !window.createClass) return;
+    var DAY = /^\d{4}-\d{2}-\d{2}$/;
+    var Control = createClass({
+      render: function () {
+        var self = this, props = this.props, value = props.value || "";
+        return h("div", {className: props.classNameWrapper, style: {display: "flex", alignItems: "center", gap: "12px"}},
+          h("input", {id: props.forID, type: "text", inputMode: "numeric", placeholder: "YYYY-MM-DD", maxLength: 10, value: value,
+            autoComplete: "off", style: {flex: "1", border: 0, outline: 0, font: "inherit", background: "transparent"},
+            onChange: function (e) { props.onChange(e.target.value.trim()); },
+            onFocus: props.setActiveStyle, onBlur: props.setInactiveStyle}),
+          h("input", {type: "date", tabIndex: -1, "aria-hidden": "true", value: DAY.test(value) ? value : "",
+            ref: function (element) { self.picker = element; },
+            style: {position: "absolute", opacity: 0, width: "1px", height: "1px", pointerEvents: "none"},
+            onChange: function (e) { if (e.target.value) props.onChange(e.target.value); }}),
+          h("button", {type: "button", "data-ipreg-pick": "",
+            style: {font: "inherit", padding: "4px 12px", border: "1px solid #767676", borderRadius: "4px", background: "#fff", color: "#1a1a1a"},
+            onClick: function () { var p = self.picker; if (p && p.showPicker) p.showPicker(); else if (p) p.focus(); }}, "选日历"));
+      }
+    });
+    function Preview(props) { return h("div", {}, props.value || ""); }
+    CMS.registerWidget("ipreg-date", Control, Preview);
+  })();
+  </script>
 </body>
 </html>
 """

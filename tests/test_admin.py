@@ -70,7 +70,7 @@ def test_generated_config_agrees_with_the_schema() -> None:
         assert field["label"] == spec.get("title", key.rsplit(".", 1)[-1]), key
         assert field["required"] is needed, key
         if spec.get("format") == "date":
-            assert (field["widget"], field["format"], field["time_format"]) == ("datetime", "YYYY-MM-DD", False), key
+            assert (field["widget"], field["pattern"][0]) == ("ipreg-date", r"^\d{4}-\d{2}-\d{2}$"), key
         elif "enum" in spec:
             assert field["widget"] == "select" and [o["value"] for o in field["options"]] == spec["enum"], key
             assert all(re.search(r"[\u4e00-\u9fff]", o["label"]) for o in field["options"]), key  # Chinese labels
@@ -399,3 +399,34 @@ def test_the_editor_answers_as_localhost_too(editor: tuple[Path, str]) -> None:
     with urllib.request.urlopen(url + "config.yml", timeout=30) as response:
         config = yaml.safe_load(response.read())
     assert config["backend"] == {"name": "proxy", "proxy_url": "/api/v1", "branch": "main"} and config["publish_mode"] == "simple"
+
+
+def test_the_preview_shows_choices_by_their_chinese_names(editor: tuple[Path, str], browser: Any) -> None:
+    """Issue 26: the preview beside the form says 知识产权优势企业 and 发明, not advantage and invention."""
+    _, url = editor
+    page, _ = _open(browser, url)
+    page.goto(url + "#/collections/records/entries/91411721MA45A0038J")
+    preview = page.frame_locator("iframe").first
+    shown = preview.locator("[data-ipreg-select]")
+    shown.first.wait_for(timeout=15_000)
+    texts = shown.all_inner_texts()
+    page.close()
+    assert "知识产权优势企业（advantage）" in texts, texts
+    assert "发明（invention）" in texts, texts
+    assert "advantage" not in texts and "invention" not in texts
+
+
+def test_dates_are_shown_and_typed_as_yyyy_mm_dd_without_a_time_zone(editor: tuple[Path, str], browser: Any) -> None:
+    """Issue 26: an English or Chinese browser alike shows 2009-03-12 (not 03/12/2009), with no "UTC" and no time."""
+    _, url = editor
+    page, _ = _open(browser, url)
+    page.goto(url + "#/collections/records/entries/91411721MA45A0038J")
+    field = _field(page, "成立日期")
+    field.wait_for(timeout=15_000)
+    shown = field.input_value()
+    form = page.locator("form, [class*='ControlPane'], main").first.inner_text()
+    pickers = page.locator("[data-ipreg-pick]").count()
+    page.close()
+    assert shown == "2009-03-12"
+    assert "UTC" not in form and "现在" not in form
+    assert pickers >= 1  # a calendar button beside each date
