@@ -172,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="年度统计：当年的决定，年底按状态、类别和行业的企业数，进入和离开名单的企业（xlsx）")
     _common(report, paths=False)
-    report.add_argument("--year", type=int, required=True, metavar="YYYY")
+    report.add_argument("--year", type=int, required=True, metavar="YYYY", help="统计哪一年（按决定日期计，不论文号写的年份）")
     report.add_argument("-o", "--output", metavar="FILE", help="写入的 xlsx 文件（默认 年度统计-YYYY.xlsx；已存在时不覆盖）")
 
     admin = sub.add_parser("admin", help="本机表单编辑：在浏览器中填表修改 records/ 中的记录（只需 Python，不需要 Node 或互联网）")
