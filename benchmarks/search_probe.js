@@ -39,7 +39,7 @@ function fresh(fetched) {
     const fetched = [];
     const context = fresh(fetched);
     const items = await context.enterprises(query);
-    out[query] = { items: items.map((group) => [group[0].location, group[0].title]), bytes: fetched.reduce((a, f) => a + f[1], 0),
+    out[query] = { items: items.map((group) => [group[0].location, group[0].title, group[0].text]), bytes: fetched.reduce((a, f) => a + f[1], 0),
                    files: fetched.map((f) => f[0]) };
   }
   process.stdout.write(JSON.stringify(out));

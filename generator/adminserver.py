@@ -82,7 +82,8 @@ INDEX = r"""<!doctype html>
             style: {position: "absolute", opacity: 0, width: "1px", height: "1px", pointerEvents: "none"},
             onChange: function (e) { if (e.target.value) props.onChange(e.target.value); }}),
           h("button", {type: "button", "data-ipreg-pick": "",
-            style: {font: "inherit", padding: "4px 12px", border: "1px solid #767676", borderRadius: "4px", background: "#fff", color: "#1a1a1a"},
+            style: {font: "inherit", padding: "4px 12px", border: "1px solid #767676", borderRadius: "4px", background: "#fff",
+                    color: "#1a1a1a"},
             onClick: function () { var p = self.picker; if (p && p.showPicker) p.showPicker(); else if (p) p.focus(); }}, "选日历"));
       }
     });

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.helpers import browser_path, required
+from tests.helpers import browser_path, required, scratch_checkout
 from tests.sitekit import HOSTILE_NAME, build, fixtures, scratch_repo
 
 CHROMIUM = required("Chromium or Chrome", browser_path())
@@ -34,7 +34,16 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    repo = scratch_repo(tmp_path_factory.mktemp("e2e"))
+    yield from _serve(scratch_repo(tmp_path_factory.mktemp("e2e")))
+
+
+@pytest.fixture(scope="module")
+def samples_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site of the sample registry (tests/samples): products, industries and certificates of every kind."""
+    yield from _serve(scratch_checkout(tmp_path_factory.mktemp("e2e-samples")))
+
+
+def _serve(repo: Path) -> Iterator[str]:
     result = build(repo)
     assert result.returncode == 0, result.stderr
     handler = functools.partial(_Quiet, directory=str(repo / "site"))
@@ -540,3 +549,79 @@ def test_page_tests_see_the_data_day(browser: Browser, base_url: str) -> None:
         page.goto(base_url + path)
         assert not page.locator(".ipreg-stale").is_visible(), path
     page.close()
+
+
+SEARCHES = {  # issue 27: what citizens type -> the enterprise it must find first
+    "丝": "91411721MA45A002XJ", "油": "91411721MA45A0150H", "C13": None, "西知强企证〔2024〕007号": "91411721MA45A01186",
+    "絲綢": "91411721MA45A002XJ", "芝麻油": "91411721MA45A0150H", "香油": "91411721MA45A0150H",
+}
+
+
+@pytest.mark.parametrize("query", list(SEARCHES))
+def test_a_phone_search_finds_short_words_codes_certificates_variants_and_says_the_status(browser: Browser, samples_url: str,
+                                                                                         query: str) -> None:
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.goto(samples_url)
+    page.locator("label.md-header__button[for='__search']").first.click()  # the search button in the phone header
+    box = page.locator("input.md-search__input")
+    links: list[str] = []
+    texts: list[str] = []
+    for _ in range(20):  # the worker loads in the background: ask again until it answers
+        box.fill(query)
+        box.press("End")
+        page.wait_for_timeout(300)
+        links = page.locator(".md-search-result__item > a").evaluate_all("(as) => as.map((a) => a.getAttribute('href'))")
+        texts = page.locator(".md-search-result__item").all_inner_texts()
+        if links:
+            break
+    visible = bool(links) and page.locator(".md-search-result__item").first.is_visible()
+    page.close()
+    assert links and visible, query
+    wanted = SEARCHES[query]
+    if wanted:
+        assert f"enterprises/{wanted}/" in links[0], (query, links[:3])
+    else:
+        assert all("enterprises/" in link for link in links[:3]), links
+    assert "状态：" in texts[0], texts[0]
+
+
+def test_the_large_text_switch_enlarges_every_page_and_is_remembered(browser: Browser, base_url: str) -> None:
+    """Issue 27 (适老化): 大字 makes the text at least 1.25 times larger on every page kind, the choice is kept from page
+    to page, no page scrolls sideways at 360 px, the site name in the header is not cut (a long page title, shown there
+    on scrolling, keeps two lines), and 还原字号 undoes it."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(base_url)
+    before = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.md-typeset p')).fontSize)")
+    page.locator(".ipreg-large-toggle").first.click()
+    for path in _page_kinds():
+        page.goto(base_url + path)
+        state = page.evaluate("""() => ({
+            size: parseFloat(getComputedStyle(document.querySelector('.md-typeset p, .md-typeset li, .md-typeset h1')).fontSize),
+            pressed: document.querySelector('.ipreg-large-toggle').getAttribute('aria-pressed'),
+            width: [document.documentElement.scrollWidth, innerWidth],
+            cut: [...document.querySelectorAll('.md-header__topic:first-child .md-ellipsis')]
+                 .some((e) => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)})""")
+        assert state["pressed"] == "true", path
+        assert state["width"][0] <= state["width"][1], (path, state)
+        assert not state["cut"], path
+        if path == "":
+            assert state["size"] >= 1.25 * before, (before, state)
+    page.locator(".ipreg-large-toggle").first.click()
+    page.goto(base_url)
+    after = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.md-typeset p')).fontSize)")
+    context.close()
+    assert after == before
+
+
+def test_the_home_page_has_a_search_box_on_a_phone(browser: Browser, base_url: str) -> None:
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.goto(base_url)
+    box = page.locator(".ipreg-home-search")
+    assert box.is_visible() and box.bounding_box()["y"] < 740  # type: ignore[index]  # on the first screen
+    box.click()
+    page.wait_for_timeout(300)
+    focused = page.evaluate("document.activeElement && document.activeElement.classList.contains('md-search__input')")
+    opened = page.locator("input.md-search__input").is_visible()
+    page.close()
+    assert opened and focused

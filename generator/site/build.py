@@ -110,18 +110,19 @@ class OpenData:
     available. ``result()`` waits for them; ``stop()`` ends the child if still running."""
 
     def __init__(self, items: list[PublicEnterprise], today: date, site_url: str, background: bool = True,
-                 licence: Mapping[str, str] | None = None, issuer: str = "") -> None:
+                 licence: Mapping[str, str] | None = None, issuer: str = "", synonyms: Sequence[Sequence[str]] = ()) -> None:
         issuer = issuer or default_policy().issuer
         self._ready: dict[str, bytes] | None = None
         self._process: Any = None
         if not background or sys.platform != "linux":
-            self._ready = site_files(items, today, site_url, licence, issuer)
+            self._ready = site_files(items, today, site_url, licence, issuer, synonyms)
             return
         import multiprocessing
 
         context = multiprocessing.get_context("fork")  # the child inherits the items: nothing is pickled on the way in
         self._conn, child = context.Pipe(duplex=False)
-        self._process = context.Process(target=_open_data_child, args=(child, items, today, site_url, licence, issuer), daemon=True)
+        self._process = context.Process(target=_open_data_child, args=(child, items, today, site_url, licence, issuer, synonyms),
+                                             daemon=True)
         self._process.start()
         child.close()
 
@@ -149,10 +150,10 @@ class OpenData:
 
 
 def _open_data_child(conn: Any, items: list[PublicEnterprise], today: date, site_url: str, licence: Mapping[str, str] | None,
-                     issuer: str) -> None:
+                     issuer: str, synonyms: Sequence[Sequence[str]]) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stop() ends the child at once; the parent's handler is for the parent
     try:
-        conn.send(("ok", site_files(items, today, site_url, licence, issuer)))
+        conn.send(("ok", site_files(items, today, site_url, licence, issuer, synonyms)))
     except BaseException as exc:  # noqa: BLE001 - reported by the parent, in Chinese, as a failed build
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:

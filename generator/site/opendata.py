@@ -9,7 +9,7 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from icalendar import Alarm, Calendar, Event
@@ -46,12 +46,12 @@ def open_data(items: list[PublicEnterprise], today: date, site_url: str, licence
 
 
 def site_files(items: list[PublicEnterprise], today: date, site_url: str, licence: Mapping[str, str] | None = None,
-               issuer: str = DEFAULT_ISSUER) -> dict[str, bytes]:
+               issuer: str = DEFAULT_ISSUER, synonyms: Sequence[Sequence[str]] = ()) -> dict[str, bytes]:
     """Everything the site makes on the side while MkDocs renders the pages (a forked child, ``build.OpenData``): the
     open data files, each enterprise's enterprise.json and qr.svg (a QR code of its page's address), and the enterprise
     search index (``search.shard_files``)."""
     from generator import qr
-    from generator.site.search import shard_files
+    from generator.site.search import Entry, shard_files
 
     files = open_data(items, today, site_url, licence, issuer)
     base = site_url or qr.PLACEHOLDER_SITE
@@ -61,7 +61,10 @@ def site_files(items: list[PublicEnterprise], today: date, site_url: str, licenc
             files[f"enterprises/{item.uscc}/qr.svg"] = qr.svg(qr.enterprise_url(base, item.uscc), f"二维码：{item.name}的页面").encode(
                 "utf-8"
             )
-    files.update(shard_files((item.uscc, item.name, item.data["industry"]["name"], item.data["main_products"]) for item in items))
+    entries = (Entry(item.uscc, item.name, item.data["industry"]["name"], tuple(item.data["main_products"]), item.status_zh,
+                     item.data["industry"]["code"], tuple(e["certificate"] for e in item.data.get("events", []) if e.get("certificate")))
+               for item in items)
+    files.update(shard_files(entries, synonyms))
     return files
 
 

@@ -29,6 +29,7 @@ from generator.site import build as site_build
 from generator.site.content import LIST_PAGE_SIZE, SiteContent
 from generator.site.opendata import site_file_names
 from generator.site.privacy import find
+from generator.site.search import SYNONYMS, read_synonyms
 
 _MARKER = re.compile(r"<!--\s*ipreg:([a-z-]+)\s*-->")
 _SNIPPET = re.compile(r"^[ \t]*-{1,}8<-{1,}", re.MULTILINE)  # pymdownx.snippets' include syntax
@@ -78,10 +79,14 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
             self.content = site_build.site_content(root, site, self.config.list_page_size, config.extra)
             self.secrets = site.secrets
             self.file_names = site_file_names(site.items)
+            synonyms = read_synonyms(root / SYNONYMS)
             self.data = site_build.OpenData(site.items, site.registry.today, config.site_url or "", background=preloaded is not None,
-                                            licence=config.extra.get("ipreg_licence"), issuer=site.registry.policy.issuer)
+                                            licence=config.extra.get("ipreg_licence"), issuer=site.registry.policy.issuer,
+                                            synonyms=synonyms)
         except site_build.SiteError as exc:
             raise PluginError(str(exc)) from None
+        except ValueError as exc:  # the synonyms file
+            raise PluginError(f"{SYNONYMS}：{exc}") from None
         config.extra["ipreg_data_date"] = site.registry.today.isoformat()  # shown on every page (overrides/main.html)
         if preloaded is not None:  # a one-off ``ipreg build``: what exists now lives to the end, keep it out of MkDocs' collections
             gc.collect()

@@ -26,3 +26,43 @@ document$.subscribe(function () {
   }
   if (typeof document$ !== "undefined") { document$.subscribe(check); } else { document.addEventListener("DOMContentLoaded", check); }
 })();
+
+/* 首页的搜索框（手机上也看得见）：它是打开站内搜索的按钮，回车和空格键同样打开。 */
+document$.subscribe(function () {
+  document.querySelectorAll(".ipreg-home-search").forEach(function (label) {
+    if (label.dataset.ready) return;
+    label.dataset.ready = "1";
+    label.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        label.click();
+      }
+    });
+    label.addEventListener("click", function () {  /* the cursor in the search field, ready to type */
+      setTimeout(function () {
+        var input = document.querySelector(".md-search__input");
+        if (input) input.focus();
+      }, 50);
+    });
+  });
+});
+
+/* 大字：全站文字放大到 1.25 倍（再点还原），选择保存在本机浏览器中。 */
+(function () {
+  var KEY = "ipreg-large", root = document.documentElement;
+  function show() {
+    document.querySelectorAll(".ipreg-large-toggle").forEach(function (button) {
+      var on = root.classList.contains("ipreg-large");
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.textContent = on ? "还原字号" : "大字";
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".ipreg-large-toggle");
+    if (!button) return;
+    var on = root.classList.toggle("ipreg-large");
+    try { localStorage.setItem(KEY, on ? "1" : "0"); } catch (e) { /* private mode: for this page only */ }
+    show();
+  });
+  if (typeof document$ !== "undefined") { document$.subscribe(show); } else { document.addEventListener("DOMContentLoaded", show); }
+})();

@@ -24,16 +24,35 @@ function fetchJSON(path) {
   return cache.get(path);
 }
 
-function grams(query) {
+function grams(query) {  // search.query_grams
   var text = query.normalize("NFKC").toUpperCase(), out = new Set();
   (text.match(HAN) || []).forEach(function (run) {
     var chars = Array.from(run);
+    if (chars.length === 1) out.add(chars[0]);
     for (var i = 0; i + 1 < chars.length; i++) out.add(chars[i] + chars[i + 1]);
   });
   (text.match(ALNUM) || []).forEach(function (run) {
+    if (run.length === 2 || run.length === 3) out.add(run);
     for (var i = 0; i + 4 <= run.length; i++) out.add(run.slice(i, i + 4));
   });
   return Array.from(out);
+}
+
+/* The query as written and its rewrites: traditional characters as simplified (絲綢 -> 丝绸), and each word of a
+ * synonym group replaced by the others (芝麻油 -> 香油). At most eight. */
+function variants(query, table) {
+  var text = Array.from(query.normalize("NFKC").toUpperCase()).map(function (c) { return table.t2s[c] || c; }).join("");
+  var out = [text];
+  table.synonyms.forEach(function (group) {
+    group.forEach(function (word) {
+      if (text.indexOf(word) < 0) return;
+      group.forEach(function (other) {
+        var rewritten = text.split(word).join(other);
+        if (other !== word && out.indexOf(rewritten) < 0) out.push(rewritten);
+      });
+    });
+  });
+  return out.slice(0, 8);
 }
 
 function bucket(gram, buckets) {
@@ -58,10 +77,11 @@ function item(location, title, text, score) {
   return [{ location: location, title: title, text: text, score: score, terms: {} }];
 }
 
-async function enterprises(query) {
+/* The enterprise numbers with every usable gram of ``query``, each with how many of its grams are in the name; null
+ * when every gram is in more than meta.cap enterprises (it narrows nothing down). */
+async function matches(query, meta) {
   var gs = grams(query);
   if (!gs.length) return [];
-  var meta = await fetchJSON("meta.json");
   var shards = {};
   await Promise.all(gs.map(function (g) { return bucket(g, meta.buckets); }).filter(function (b, i, all) {
     return all.indexOf(b) === i;
@@ -72,21 +92,37 @@ async function enterprises(query) {
   for (var g of gs) {
     var entry = shards[bucket(g, meta.buckets)][g];
     if (entry === undefined) return [];  // a gram no enterprise has: no enterprise matches every gram
-    if (typeof entry === "number") continue;  // found in more than meta.cap enterprises: it narrows nothing down
+    if (typeof entry === "number") continue;
     var named = undelta(entry[0]), all = named.concat(undelta(entry[1]));
     lists.push({ name: new Set(named), all: all, set: new Set(all) });
   }
-  if (!lists.length) {
+  if (!lists.length) return null;
+  lists.sort(function (a, b) { return a.all.length - b.all.length; });
+  return lists[0].all.filter(function (n) {
+    return lists.every(function (l) { return l.set.has(n); });
+  }).map(function (n) {
+    return { n: n, s: lists.filter(function (l) { return l.name.has(n); }).length };
+  });
+}
+
+async function enterprises(query) {
+  if (!grams(query).length) return [];
+  var meta = await fetchJSON("meta.json");
+  var table = await fetchJSON("variants.json").catch(function () { return { t2s: {}, synonyms: [] }; });
+  var found = new Map(), common = false, texts = variants(query, table);
+  for (var i = 0; i < texts.length; i++) {
+    var some = await matches(texts[i], meta);
+    if (some === null) { common = true; continue; }
+    some.forEach(function (r) {  // the query as written ranks before its rewrites
+      var score = r.s * 2 + (i === 0 ? 1 : 0);
+      if (!found.has(r.n) || found.get(r.n) < score) found.set(r.n, score);
+    });
+  }
+  if (!found.size && common) {
     return [item("enterprises/", "“" + escapeHTML(query.trim()) + "”中的字词在 " + meta.cap + " 家以上企业中都出现，无法逐一列出：" +
                  "请输入更多字词（如产品名称或信用代码中的一段），或到企业名单中查看", "", 0)];
   }
-  lists.sort(function (a, b) { return a.all.length - b.all.length; });
-  var found = lists[0].all.filter(function (n) {
-    return lists.every(function (l) { return l.set.has(n); });
-  });
-  var scored = found.map(function (n) {
-    return { n: n, s: lists.filter(function (l) { return l.name.has(n); }).length };
-  }).sort(function (a, b) { return b.s - a.s || a.n - b.n; });
+  var scored = Array.from(found, function (e) { return { n: e[0], s: e[1] }; }).sort(function (a, b) { return b.s - a.s || a.n - b.n; });
   var best = scored.slice(0, meta.shown);
   var rows = {};
   await Promise.all(best.map(function (r) { return Math.floor(r.n / meta.per); }).filter(function (s, i, all) {
@@ -96,10 +132,11 @@ async function enterprises(query) {
   }));
   var out = best.map(function (r) {
     var row = rows[Math.floor(r.n / meta.per)][r.n % meta.per];
-    return item("enterprises/" + row[0] + "/", escapeHTML(row[1]), escapeHTML("统一社会信用代码 " + row[0] + "；" + row[2]), 1000 + r.s);
+    return item("enterprises/" + row[0] + "/", escapeHTML(row[1]),  // the status first, then what it makes
+                escapeHTML((row[3] ? "状态：" + row[3] + "；" : "") + row[2] + "；统一社会信用代码 " + row[0]), 1000 + r.s);
   });
-  if (found.length > best.length) {
-    out.push(item("enterprises/", "另有 " + (found.length - best.length) + " 家企业符合条件：请输入更多字词缩小范围，或到企业名单中查看", "", 0));
+  if (scored.length > best.length) {
+    out.push(item("enterprises/", "另有 " + (scored.length - best.length) + " 家企业符合条件：请输入更多字词缩小范围，或到企业名单中查看", "", 0));
   }
   return out;
 }
