@@ -625,3 +625,55 @@ def test_the_home_page_has_a_search_box_on_a_phone(browser: Browser, base_url: s
     opened = page.locator("input.md-search__input").is_visible()
     page.close()
     assert opened and focused
+
+
+TOKENS = r"\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月\d{1,2}日|[0-9A-Z]{18}|[\u4e00-\u9fff]{2,5}〔\d{4}〕\d+号"
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_dates_codes_and_numbers_are_never_broken_on_a_phone(browser: Browser, base_url: str, large: bool) -> None:
+    """Issue 27: every date, USCC, certificate and document number in the text of every page kind sits on one line at
+    360 px, in normal and in large text (a Range over each occurrence has boxes of one line only)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(base_url)
+    if large:
+        page.locator(".ipreg-large-toggle").first.click()
+    broken: list[tuple[str, str]] = []
+    for path in _page_kinds():
+        page.goto(base_url + path)
+        found = page.evaluate("""(pattern) => {
+            const re = new RegExp(pattern, "g"), out = [];
+            const root = document.querySelector("article") || document.body;
+            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                if (!node.parentElement || !node.parentElement.offsetParent) continue;  // hidden text is not read
+                for (const m of node.data.matchAll(re)) {
+                    const range = document.createRange();
+                    range.setStart(node, m.index);
+                    range.setEnd(node, m.index + m[0].length);
+                    const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+                    if (tops.size > 1) out.push(m[0] + " in " + node.parentElement.outerHTML.slice(0, 160));
+                }
+            }
+            return out;
+        }""", TOKENS)
+        broken += [(path, token) for token in found]
+    context.close()
+    assert broken == []
+
+
+def test_no_stray_space_between_chinese_characters_on_any_page(browser: Browser, base_url: str, samples_url: str) -> None:
+    """Issue 27: the rendered text of every page kind (the test registry's and the samples', with the measures, the
+    guide and the privacy notice) has no space between two Chinese characters ("管理。 本站", "查看 那一天")."""
+    cjk = "\u4e00-\u9fff\u3000-\u303f\uff01-\uff60"
+    pattern = re.compile(f"[{cjk}][ \u00a0]+[{cjk}]")
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    stray = []
+    for base, paths in ((base_url, _page_kinds()), (samples_url, ["", "enterprises/91411721MA45A0038J/", "statistics/"])):
+        for path in paths:
+            page.goto(base + path)
+            text = page.evaluate("[...document.querySelectorAll('article, footer')].map((e) => e.innerText).join('\\n')")
+            stray += [(path, text[max(0, m.start() - 8):m.end() + 8]) for m in pattern.finditer(text)]
+    page.close()
+    assert stray == [], stray[:20]

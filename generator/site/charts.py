@@ -189,7 +189,7 @@ def yearly_chart(counts: dict[int, Counter[str]]) -> Markup:
     body, height = _stacked_rows([(str(year), counts[year]) for year in years], DECISION_LABELS, 50, row=20)
     desc = (
         "；".join(
-            f"{year}年 " + ("、".join(f"{DECISION_LABELS[k]} {n} 项" for k, n in counts[year].items() if n) or "没有决定") for year in years
+            f"{year}年：" + ("、".join(f"{DECISION_LABELS[k]}{n}项" for k, n in counts[year].items() if n) or "没有决定") for year in years
         )
         + "。"
     )

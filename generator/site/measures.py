@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from generator.site.escape import md
+from generator.site.typography import squeeze
 
 _NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _CHAPTER = re.compile(r"^第(?P<n>[一二三四五六七八九十]+)章\s*(?P<title>.*)$")
@@ -29,16 +30,18 @@ def chinese_number(text: str) -> int:
 
 
 def measures_markdown(text: str) -> str:
-    """Markdown of the measures: chapters as h2, articles as h3, items as anchored paragraphs."""
+    """Markdown of the measures: chapters as h2 (第一章　总则, with the full-width space of the convention), articles as
+    h3, items as anchored paragraphs. Spaces between two Chinese characters, left over from the text's typesetting
+    (有效专利拥有 量), are not shown."""
     out: list[str] = []
     article = 0
-    lines = _joined(text)
+    lines = [squeeze(line) for line in _joined(text)]  # a space between two Chinese characters is typesetting, not text
     title_done = False
     numbers = [chinese_number(m["n"]) for line in lines if (m := _ARTICLE.match(line))]
     missing = [n for n in range(min(numbers, default=1), max(numbers, default=0) + 1) if n not in numbers]
     for line in lines:
         if chapter := _CHAPTER.match(line):
-            out.append(f"## 第{chapter['n']}章 {md(chapter['title'].strip())} {{#chapter{chinese_number(chapter['n'])}}}\n")
+            out.append(f"## 第{chapter['n']}章\u3000{md(chapter['title'].strip())} {{#chapter{chinese_number(chapter['n'])}}}\n")
         elif art := _ARTICLE.match(line):
             article = chinese_number(art["n"])
             out.append(f"### 第{art['n']}条 {{#art{article}}}\n")

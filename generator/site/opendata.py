@@ -22,7 +22,7 @@ from generator.site.public import PublicEnterprise, honor_zh
 OPEN_DATA = ("data/enterprises.json", "data/enterprises.csv", "data/reviews.ics", "data/changes.xml")
 CST = timezone(timedelta(hours=8))
 UID_DOMAIN = "ipreg.xiping.invalid"
-DEFAULT_LICENCE = {"id": "CC-BY-4.0", "name": "知识共享 署名 4.0 国际（CC BY 4.0）",
+DEFAULT_LICENCE = {"id": "CC-BY-4.0", "name": "知识共享署名 4.0 国际许可协议（CC BY 4.0）",
                    "url": "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"}
 
 

@@ -206,11 +206,11 @@ def public_fields() -> str:
 def licence_fragment(extra: Mapping[str, Any], issuer: str) -> str:
     licence = extra.get("ipreg_licence") or {}
     name, url = (
-        licence.get("name", "知识共享 署名 4.0 国际（CC BY 4.0）"),
+        licence.get("name", "知识共享署名 4.0 国际许可协议（CC BY 4.0）"),
         licence.get("url", "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"),
     )
     return (
-        f"本站的开放数据按 [{md(name)}]({url}) 许可发布：可以自由复制、分发和改编，包括商业使用，"
+        f"本站的开放数据按[{md(name)}]({url})许可发布：可以自由复制、分发和改编，包括商业使用，"
         f"但须注明来源“{md(issuer)}知识产权强企名单”。JSON 文件中的 `licence` 字段写明同样的许可。\n"
     )
 

@@ -30,6 +30,7 @@ from generator.site.content import LIST_PAGE_SIZE, SiteContent
 from generator.site.opendata import site_file_names
 from generator.site.privacy import find
 from generator.site.search import SYNONYMS, read_synonyms
+from generator.site.typography import join_lines, keep_tokens_whole
 
 _MARKER = re.compile(r"<!--\s*ipreg:([a-z-]+)\s*-->")
 _SNIPPET = re.compile(r"^[ \t]*-{1,}8<-{1,}", re.MULTILINE)  # pymdownx.snippets' include syntax
@@ -118,7 +119,7 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
         if page.file.generated_by is not None:
-            return markdown  # generated pages link their rule ids themselves and have no blocks to fill
+            return join_lines(markdown)  # generated pages link their rule ids themselves and have no blocks to fill
         assert self.content is not None
         fragments = self.content.fragments
         if _SNIPPET.search(markdown):
@@ -140,10 +141,10 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
                 f"{page.file.src_uri}：手写页面含有记录中的非公开信息或申报中的企业，站点未生成：{where}。"
                 "公开站点只能显示公开字段（见开放数据页），请从页面中删除这些内容"
             )
-        return link_rule_ids(_MARKER.sub(fill, markdown), page.file.src_uri)
+        return join_lines(link_rule_ids(_MARKER.sub(fill, markdown), page.file.src_uri))
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
-        return _zh_cn(output)
+        return _zh_cn(keep_tokens_whole(output))
 
     def on_post_template(self, output_content: str, template_name: str, config: Any) -> str:
         return _zh_cn(output_content)  # 404.html and sitemap.xml are rendered from templates, not pages
