@@ -513,3 +513,18 @@ def test_every_page_has_its_own_meta_description(site: Path) -> None:
     kinds = [found[k] for k in ("guide/index.html", "data/index.html", "list/index.html", "timeline/index.html", "verify/index.html")]
     assert len(set(kinds)) == len(kinds)
     assert "<script" not in " ".join(raw) and any("&lt;script" in r for r in raw)  # record text in a description is escaped
+
+
+def test_the_guide_says_how_long_and_the_phone_is_one_tap(site: Path) -> None:
+    """Issue 27: the guide promises 多久有结果 and answers it (mkdocs.yml extra.ipreg_contact.time_limit); the telephone
+    is a tel: link."""
+    guide = page(site, "guide")
+    assert re.search(r"多久有结果</strong>：[^<]*工作日", guide)
+    assert re.search(r'<a href="tel:0396\d+">0396', guide)
+
+
+def test_the_enterprise_qr_is_the_page_address_under_its_own_heading(site: Path) -> None:
+    html_text = page(site, f"enterprises/{FIX['machine'].uscc}")
+    certificates, qr = html_text.index('id="certificates"'), html_text.index('id="qr"')
+    assert certificates < qr < html_text.index("<svg", qr)  # the QR is not under the certificates' heading
+    assert "这是本页网址的二维码，不是证书" in html_text

@@ -4,6 +4,8 @@ assembles them)."""
 
 from __future__ import annotations
 
+import re
+
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -171,7 +173,7 @@ def home_fragments(items: list[PublicEnterprise], today: date, window: int) -> d
         if (day := ev["date"]) <= today.isoformat()
     ]
     changes += [
-        (e.status.ended_on.isoformat(), e, "移出名单（" + (e.cause_zh or "无复核结果") + "）", "—（无决定）")
+        (e.status.ended_on.isoformat(), e, "移出名单（" + (e.cause_zh or "无复核结果") + "，未作决定）", "—")
         for e in items
         if e.status.status == "lapsed" and e.status.ended_on and e.status.ended_on <= today
     ]
@@ -191,11 +193,21 @@ def guide_fragments(policy: Policy, extra: Mapping[str, Any]) -> dict[str, str]:
     conditions = "\n" + environment().get_template("guide-conditions.md.j2").render(p=p)
     contact = extra.get("ipreg_contact") or {}
     lines = [
-        f"- {label}：{md(contact[key])}"
+        f"- {label}：{_phone_link(contact[key]) if key == 'phone' else md(contact[key])}"
         for key, label in (("office", "受理部门"), ("address", "地址"), ("phone", "电话"), ("hours", "办公时间"))
         if contact.get(key)
     ]
-    return {"conditions": conditions, "contact": "\n".join(lines) + "\n" if lines else f"请向{md(p.issuer)}咨询。\n"}
+    limit = contact.get("time_limit")
+    timing = (f"{md(limit)}（本登记簿公布的办理时限；《办法》没有规定审核时限）\n" if limit
+              else f"《办法》没有规定审核时限，请向{md(p.issuer)}咨询办理进度（联系方式见下）。\n")
+    return {"conditions": conditions, "time-limit": timing,
+            "contact": "\n".join(lines) + "\n" if lines else f"请向{md(p.issuer)}咨询。\n"}
+
+
+def _phone_link(phone: str) -> str:
+    """A telephone number a phone can call with one tap (tel:, digits and + only), shown as written."""
+    digits = re.sub(r"[^0-9+]", "", phone.split("（")[0])
+    return f'<a href="tel:{digits}">{md(phone)}</a>' if len(digits) >= 7 else md(phone)
 
 
 def public_fields() -> str:
