@@ -677,3 +677,87 @@ def test_no_stray_space_between_chinese_characters_on_any_page(browser: Browser,
             stray += [(path, text[max(0, m.start() - 8):m.end() + 8]) for m in pattern.finditer(text)]
     page.close()
     assert stray == [], stray[:20]
+
+
+@pytest.mark.parametrize("width", [360, 683])  # a phone; a 1366 px laptop at 200 % zoom
+def test_tab_never_stops_on_something_off_screen(browser: Browser, base_url: str, width: int) -> None:
+    """Issue 27: the closed navigation drawer, the closed search box and the table headers hidden on a phone take no
+    keyboard focus; every focus stop is on the screen (the palette switch's input shows its focus on its label)."""
+    page = browser.new_page(viewport={"width": width, "height": 740})
+    off: list[tuple[str, list[object]]] = []
+    for path in ("", "list/", f"enterprises/{FIX['machine'].uscc}/"):
+        page.goto(base_url + path)
+        page.wait_for_timeout(200)
+        for _ in range(120):
+            page.keyboard.press("Tab")
+            info = page.evaluate("""() => { const e = document.activeElement;
+                if (!e || e === document.body) return null;
+                if (e.matches('input.md-option')) return ['palette'];
+                const r = e.getBoundingClientRect();
+                return [e.tagName, (e.textContent || '').trim().slice(0, 12), r.left, r.right, r.width, r.height]; }""")
+            if info is None:
+                break
+            if info[0] != "palette" and (info[3] <= 0 or info[2] >= width or info[4] < 1 or info[5] < 1):  # type: ignore[operator]
+                off.append((path, info))
+    page.close()
+    assert off == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1366, 360])
+def test_axe_with_the_search_open_and_results_shown(browser: Browser, samples_url: str, scheme: str, width: int) -> None:
+    """Issue 27: axe also with the search box open and results listed (the hint and the summaries pass 4.5:1)."""
+    page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)  # type: ignore[arg-type]
+    page.goto(samples_url)
+    page.locator(".ipreg-home-search").click()
+    box = page.locator("input.md-search__input")
+    for _ in range(20):
+        box.fill("西平")
+        box.press("End")  # Material searches on key presses
+        page.wait_for_timeout(300)
+        if page.locator(".md-search-result__item").count():
+            break
+    page.locator(".md-search-result__item a").first.hover()
+    page.add_script_tag(content=AXE)
+    violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => [v.id, v.nodes.map((n) => n.target.join(' '))])""")
+    page.close()
+    assert violations == []
+
+
+CONTRAST = """(element) => {
+    const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+    const linear = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    const lum = (c) => { const [r, g, b] = rgb(c).slice(0, 3).map(linear); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+    const layers = [];  // the backgrounds behind the text, nearest first, down to an opaque one; then blended
+    for (let n = element; n; n = n.parentElement) {
+        const c = rgb(getComputedStyle(n).backgroundColor), alpha = c.length === 4 ? c[3] : 1;
+        if (alpha > 0) layers.push([c[0], c[1], c[2], alpha]);
+        if (alpha === 1) break;
+    }
+    let back = [255, 255, 255];
+    for (const [r, g, b, alpha] of layers.reverse()) back = [r * alpha + back[0] * (1 - alpha), g * alpha + back[1] * (1 - alpha),
+                                                             b * alpha + back[2] * (1 - alpha)];
+    const [a, b] = [lum(getComputedStyle(element).color), lum(`rgb(${back.join(',')})`)].sort((x, y) => y - x);
+    return (a + 0.05) / (b + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_interactive_state_keeps_its_contrast(browser: Browser, base_url: str, scheme: str) -> None:
+    """Issue 27: hover and focus of the 核验 button, the home search box and the 大字 switch keep text at 4.5:1 (the
+    dark 核验 button on hover was 1.82:1)."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900}, color_scheme=scheme)  # type: ignore[arg-type]
+    low = []
+    for path, selector in (("verify/", "button.md-button--primary"), ("", ".ipreg-home-search"), ("", ".ipreg-large-toggle")):
+        page.goto(base_url + path)
+        target = page.locator(selector).first
+        for state in ("hover", "focus"):
+            target.hover() if state == "hover" else target.focus()
+            page.wait_for_timeout(250)  # past the transitions
+            ratio = target.evaluate(CONTRAST)
+            if ratio < 4.5:
+                low.append((path, selector, state, round(ratio, 2)))
+            page.mouse.move(0, 0)
+    page.close()
+    assert low == []

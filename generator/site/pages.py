@@ -5,7 +5,6 @@ assembles them)."""
 from __future__ import annotations
 
 import re
-
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass

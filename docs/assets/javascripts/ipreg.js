@@ -27,24 +27,18 @@ document$.subscribe(function () {
   if (typeof document$ !== "undefined") { document$.subscribe(check); } else { document.addEventListener("DOMContentLoaded", check); }
 })();
 
-/* 首页的搜索框（手机上也看得见）：它是打开站内搜索的按钮，回车和空格键同样打开。 */
-document$.subscribe(function () {
-  document.querySelectorAll(".ipreg-home-search").forEach(function (label) {
-    if (label.dataset.ready) return;
-    label.dataset.ready = "1";
-    label.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" || event.key === " ") {
-        event.preventDefault();
-        label.click();
-      }
-    });
-    label.addEventListener("click", function () {  /* the cursor in the search field, ready to type */
-      setTimeout(function () {
-        var input = document.querySelector(".md-search__input");
-        if (input) input.focus();
-      }, 50);
-    });
-  });
+/* 首页的搜索框（手机上也看得见）：一个按钮，打开页面上方的站内搜索，光标放进搜索框。 */
+document.addEventListener("click", function (event) {
+  if (!(event.target.closest && event.target.closest(".ipreg-home-search"))) return;
+  var toggle = document.getElementById("__search");
+  if (toggle && !toggle.checked) {
+    toggle.checked = true;
+    toggle.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  setTimeout(function () {
+    var input = document.querySelector(".md-search__input");
+    if (input) input.focus();
+  }, 50);
 });
 
 /* 大字：全站文字放大到 1.25 倍（再点还原），选择保存在本机浏览器中。 */
@@ -65,4 +59,36 @@ document$.subscribe(function () {
     show();
   });
   if (typeof document$ !== "undefined") { document$.subscribe(show); } else { document.addEventListener("DOMContentLoaded", show); }
+})();
+
+/* 看不见的东西不接收键盘焦点：手机上收起的导航抽屉、关闭的搜索框、名单里隐藏的表头（Tab 键不会停在屏幕外）。 */
+(function () {
+  var drawerWidth = window.matchMedia("(max-width: 76.1875em)"), searchWidth = window.matchMedia("(max-width: 59.9375em)"),
+      cardWidth = window.matchMedia("(max-width: 44.9375em)");
+  function set(element, off) {
+    if (!element) return;
+    if (off) element.setAttribute("inert", ""); else element.removeAttribute("inert");
+  }
+  function update() {
+    var drawer = document.getElementById("__drawer"), search = document.getElementById("__search");
+    document.querySelectorAll(".md-sidebar--primary, .md-sidebar--secondary").forEach(function (sidebar) {
+      var inDrawer = sidebar.classList.contains("md-sidebar--primary") || drawerWidth.matches;
+      set(sidebar, drawerWidth.matches && inDrawer && drawer && !drawer.checked);
+    });
+    set(document.querySelector(".md-search"), searchWidth.matches && search && !search.checked);
+    document.querySelectorAll("table.ipreg-table thead").forEach(function (head) { set(head, cardWidth.matches); });
+  }
+  document.addEventListener("change", function (event) {
+    var id = event.target && event.target.id;
+    if (id !== "__drawer" && id !== "__search") return;
+    update();
+    if (id === "__search" && event.target.checked) {
+      var input = document.querySelector(".md-search__input");
+      if (input) setTimeout(function () { input.focus(); }, 0);
+    }
+  });
+  [drawerWidth, searchWidth, cardWidth].forEach(function (query) {
+    if (query.addEventListener) query.addEventListener("change", update);
+  });
+  if (typeof document$ !== "undefined") { document$.subscribe(update); } else { document.addEventListener("DOMContentLoaded", update); }
 })();
