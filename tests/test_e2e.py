@@ -761,3 +761,54 @@ def test_every_interactive_state_keeps_its_contrast(browser: Browser, base_url: 
             page.mouse.move(0, 0)
     page.close()
     assert low == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_charts_read_on_a_phone_in_every_size_and_scheme(browser: Browser, base_url: str, scheme: str) -> None:
+    """Issue 27: chart text at least 12 px on a 360 px phone and larger with 大字; every year on an enterprise's axis;
+    each colour at 3:1 against the background; the revoked enterprise's chart marks the day it left; on a desktop the
+    monthly timeline chart fits in one screen."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, color_scheme=scheme)  # type: ignore[arg-type]
+    page = context.new_page()
+    measure = """() => [...document.querySelectorAll('figure.ipreg-chart svg')].map((svg) => {
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        const texts = [...svg.querySelectorAll('text')];
+        const years = texts.filter((t) => t.classList.contains('ipreg-c-year')).map((t) => Number(t.textContent));
+        return {size: Math.min(...texts.map((t) => parseFloat(getComputedStyle(t).fontSize) * scale)), years,
+                fills: [...new Set([...svg.querySelectorAll('rect')].map((r) => getComputedStyle(r).fill))],
+                end: svg.querySelectorAll('.ipreg-c-end').length};
+    })"""
+    pages = ["statistics/", "timeline/", f"enterprises/{FIX['revoked'].uscc}/", f"enterprises/{FIX['machine'].uscc}/"]
+    sizes = {}
+    for large in (False, True):
+        page.goto(base_url)
+        if large:
+            page.locator(".ipreg-large-toggle").first.click()
+        for path in pages:
+            page.goto(base_url + path)
+            background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+            for chart in page.evaluate(measure):
+                sizes.setdefault(large, []).append(chart["size"])
+                if chart["years"]:
+                    assert chart["years"] == list(range(chart["years"][0], chart["years"][-1] + 1)), (path, chart["years"])
+                for fill in chart["fills"]:
+                    assert _contrast(fill, background) >= 3, (path, fill, background)
+                if path.startswith(f"enterprises/{FIX['revoked'].uscc}"):
+                    assert chart["end"] == 1
+    desktop = browser.new_page(viewport={"width": 1366, "height": 900}, color_scheme=scheme)  # type: ignore[arg-type]
+    desktop.goto(base_url + "timeline/")
+    height = desktop.evaluate("document.querySelector('figure.ipreg-chart-monthly svg').getBoundingClientRect().height")
+    desktop.close()
+    context.close()
+    assert min(sizes[False]) >= 12 and min(sizes[True]) >= 1.2 * min(sizes[False]), sizes
+    assert height <= 900, height
+
+
+def _contrast(first: str, second: str) -> float:
+    def luminance(css: str) -> float:
+        r, g, b = (int(v) / 255 for v in re.findall(r"[\d.]+", css)[:3])
+        lin = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in (r, g, b)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    a, b = sorted((luminance(first), luminance(second)), reverse=True)
+    return (a + 0.05) / (b + 0.05)

@@ -193,7 +193,7 @@ def test_enterprise_page_content(site: Path) -> None:
     """The status in one sentence with dates and days left; an SVG chart whose bars stop where terms ended; a JSON download."""
     html_text = page(site, f"enterprises/{FIX['conditional'].uscc}").replace("&#45;", "-")
     assert "保留资格：复核未通过，保留资格至 2026-11-30，还有 5 天" in html_text
-    assert '<svg viewBox="0 0 360' in html_text and 'role="img"' in html_text and "mermaid" not in html_text
+    assert '<svg viewBox="0 0 320' in html_text and 'role="img"' in html_text and "mermaid" not in html_text
     assert 'href="enterprise.json"' in html_text
     download = json.loads((site / "enterprises" / FIX["conditional"].uscc / "enterprise.json").read_text(encoding="utf-8"))
     assert download["enterprise"]["uscc"] == FIX["conditional"].uscc and download["licence"]["id"] == "CC-BY-4.0"

@@ -2,8 +2,10 @@
 
 Colours are CSS classes (``ipreg-c-term`` ...) whose fills are CSS variables set for the light and the dark scheme in
 docs/assets/stylesheets/ipreg.css. Every chart is an ``<svg role="img">`` with a ``<title>`` and a ``<desc>`` that says in
-words what the bars show; labels are 12 units high in a 360-unit-wide view box, so they are 12 px on a phone and never
-smaller. No record text goes into a chart: only dates, counts and fixed Chinese labels.
+words what the bars show. The view box is 320 units wide, the width of the text column on a 360 px phone, and the text
+is sized by ipreg.css in those units (12, 15 in large text), so it is at least 12 px on a phone and grows with the 大字
+switch; on wider screens the figure is at most 420 px wide. Every year has its label on the axis (turned upright when
+the years are close). No record text goes into a chart: only dates, counts and fixed Chinese labels.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from markupsafe import Markup
 
 from generator.lifecycle import Status
 
-WIDTH = 360  # view box units; the SVG scales to the column width (max 720 px)
-LABEL = 78  # left column for row labels
+WIDTH = 320  # view box units: the text column of a 360 px phone; the SVG scales to the column width (max 420 px)
+LABEL = 66  # left column for row labels (four characters in large text)
 RIGHT = 12
 ROW = 26
 FONT = 12
@@ -83,7 +85,8 @@ def lifecycle_bars(st: Status) -> list[Bar]:
 
 
 def lifecycle_chart(st: Status, today: date) -> Markup | None:
-    """One enterprise: a row per kind, bars where they really were, year ticks and a today line. None without any bar."""
+    """One enterprise: a row per kind, bars where they really were, every year on the axis, a today line, and a mark where
+    the enterprise left the list (withdrawal, revocation, removal). None without any bar."""
     bars = lifecycle_bars(st)
     if not bars:
         return None
@@ -92,14 +95,22 @@ def lifecycle_chart(st: Status, today: date) -> Markup | None:
     last = max(max(b.end for b in bars), today)
     first, last = date(first.year, 1, 1), date(last.year + 1, 1, 1)
     top = 8
-    height = top + ROW * len(rows) + 34
-    body = []
     axis_y = top + ROW * len(rows)
+    years = range(first.year, last.year)
+    upright = (WIDTH - LABEL - RIGHT) / max(len(years), 1) < 34  # too close for 2019 beside 2020: turn the labels upright
+    labels = 40 if upright else 18
+    body = []
     for year in range(first.year, last.year + 1):
         x = _x(date(year, 1, 1), first, last)
         body.append(f'<line class="ipreg-c-grid" x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{axis_y}"/>')
-        if year < last.year and (last.year - first.year <= 6 or year % 2 == 0):
-            body.append(f'<text class="ipreg-c-text" x="{x + 2:.1f}" y="{axis_y + 14}" font-size="{FONT - 1}">{year}</text>')
+        if year in years:
+            mid = (x + _x(date(year + 1, 1, 1), first, last)) / 2
+            if upright:
+                body.append(f'<text class="ipreg-c-text ipreg-c-year" x="{mid + 4:.1f}" y="{axis_y + 4}" font-size="{FONT}" '
+                            f'text-anchor="end" transform="rotate(-90 {mid + 4:.1f} {axis_y + 4})">{year}</text>')
+            else:
+                body.append(f'<text class="ipreg-c-text ipreg-c-year" x="{mid:.1f}" y="{axis_y + 14}" font-size="{FONT}" '
+                            f'text-anchor="middle">{year}</text>')
     for index, row in enumerate(rows):
         y = top + ROW * index
         body.append(f'<text class="ipreg-c-text" x="0" y="{y + 17}" font-size="{FONT}">{_esc(row)}</text>')
@@ -109,21 +120,30 @@ def lifecycle_chart(st: Status, today: date) -> Markup | None:
                 f'<rect class="ipreg-c-{bar.kind}" x="{x1:.1f}" y="{y + 5}" width="{max(x2 - x1, 1.5):.1f}" height="{ROW - 10}" rx="2">'
                 f"<title>{_esc(bar.text)}</title></rect>"
             )
-    x = _x(today, first, last)
-    body.append(f'<line class="ipreg-c-today" x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{axis_y + 2}"/>')
-    anchor = "end" if x > WIDTH * 0.7 else "start"
-    tx = x - 3 if anchor == "end" else x + 3
-    body.append(
-        f'<text class="ipreg-c-today-text" x="{tx:.1f}" y="{axis_y + 28}" font-size="{FONT - 1}" text-anchor="{anchor}">今天 {today}</text>'
-    )
-    desc = "；".join(b.text for b in bars) + f"；今天 {today}。"
+    notes = [(today, f"今天 {today}", "ipreg-c-today")]
+    if st.ended and st.ended_on is not None:
+        notes.append((st.ended_on, f"{_ENDED.get(st.status, '移出名单')} {st.ended_on}", "ipreg-c-end"))
+    line_y = axis_y + labels
+    for day, text, css in notes:
+        x = _x(day, first, last)
+        body.append(f'<line class="{css}" x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{axis_y + 2}"/>')
+        anchor = "end" if x > WIDTH * 0.6 else "start"
+        tx = x - 3 if anchor == "end" else x + 3
+        line_y += 16
+        body.append(f'<text class="{css}-text" x="{tx:.1f}" y="{line_y}" font-size="{FONT}" text-anchor="{anchor}">{_esc(text)}</text>')
+    height = line_y + 8
+    ended = f"；{notes[1][1]}" if len(notes) > 1 else ""
+    desc = "；".join(b.text for b in bars) + ended + f"；今天 {today}。"
     return _svg("有效期、复核期、保留资格期与禁止申请期", desc, height, body, "ipreg-chart-lifecycle")
+
+
+_ENDED = {"withdrawn": "退出", "revoked": "撤销", "lapsed": "移出名单"}
 
 
 KIND_LABELS = {"term_end": "有效期届满", "review_deadline": "复核期限届满", "grace_until": "保留资格期届满"}
 
 
-def _stacked_rows(rows: list[tuple[str, Counter[str]]], kinds: dict[str, str], label_width: int, row: int = 18) -> tuple[list[str], int]:
+def _stacked_rows(rows: list[tuple[str, Counter[str]]], kinds: dict[str, str], label_width: int, row: int = 20) -> tuple[list[str], int]:
     """A row per label with one bar split by kind (classes ``ipreg-c-<kind>``), its total as text, and a legend that
     wraps at the view box's width. Returns the SVG elements and the height they take."""
     peak = max((sum(c.values()) for _, c in rows), default=0) or 1
@@ -137,20 +157,20 @@ def _stacked_rows(rows: list[tuple[str, Counter[str]]], kinds: dict[str, str], l
             n = counts.get(kind, 0)
             if n:
                 w = span * n / peak
-                body.append(f'<rect class="ipreg-c-{kind}" x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row - 6}"/>')
+                body.append(f'<rect class="ipreg-c-{kind} ipreg-c-segment" x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row - 6}"/>')
                 x += w
         body.append(f'<text class="ipreg-c-text" x="{x + 4:.1f}" y="{y + row - 5}" font-size="{FONT}">{sum(counts.values())}</text>')
     lx, ly = 0, top + row * len(rows) + 8
     for kind, label in kinds.items():
-        width = 13 + 12 * len(label) + 10
+        width = 13 + 15 * len(label) + 10  # room for large text
         if lx + width > WIDTH:
-            lx, ly = 0, ly + 16
+            lx, ly = 0, ly + 20
         body.append(
             f'<rect class="ipreg-c-{kind}" x="{lx}" y="{ly}" width="10" height="10"/>'
-            f'<text class="ipreg-c-text" x="{lx + 13}" y="{ly + 9}" font-size="{FONT - 1}">{label}</text>'
+            f'<text class="ipreg-c-text" x="{lx + 13}" y="{ly + 10}" font-size="{FONT}">{label}</text>'
         )
         lx += width
-    return body, ly + 16
+    return body, ly + 20
 
 
 def monthly_chart(deadlines: Iterable[tuple[date, str]], today: date, months: int = 24) -> Markup:
