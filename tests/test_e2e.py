@@ -224,7 +224,8 @@ def test_pages_say_how_old_their_data_is(browser: Browser, base_url: str, clock:
     page.close()
 
 
-PAGE_KINDS = ["", "list/", "timeline/", "history/", "policy/", "guide/", "data/", "verify/", "statistics/", "privacy/", "sitemap/",
+PAGE_KINDS = ["", "list/", "timeline/", "history/", "policy/", "guide/", "data/", "subscribe/", "verify/", "statistics/", "privacy/",
+              "sitemap/",
               "404.html"]
 
 
@@ -812,3 +813,29 @@ def _contrast(first: str, second: str) -> float:
 
     a, b = sorted((luminance(first), luminance(second)), reverse=True)
     return (a + 0.05) / (b + 0.05)
+
+
+def test_the_list_filters_sorts_by_pinyin_and_offers_downloads(browser: Browser, samples_url: str) -> None:
+    """Issue 27: filters by status, category and industry (JavaScript only hides rows: without it the whole list shows),
+    names sorted by pinyin, downloads of the whole list as .xlsx and CSV, and no "click the header" hint on a phone."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(samples_url + "list/")
+    rows = page.locator("table.ipreg-table tbody tr")
+    total = rows.count()
+    page.locator("select[data-filter=status]").select_option("valid")
+    valid = page.locator("table.ipreg-table tbody tr:not([hidden])").count()
+    statuses = page.locator("table.ipreg-table tbody tr:not([hidden]) .ipreg-badge").all_inner_texts()
+    page.locator("select[data-filter=status]").select_option("")
+    page.locator("table.ipreg-table th").first.click()
+    names = page.locator("table.ipreg-table tbody tr td.ipreg-primary").all_inner_texts()
+    downloads = page.locator(".ipreg-downloads a").evaluate_all("(as) => as.map((a) => a.getAttribute('href'))")
+    page.close()
+    assert 0 < valid < total and set(statuses) == {"有效"}
+    assert [name[5:7] for name in names[:4]] == ["家居", "精密", "嫘祖", "牧原"]  # jia, jing, lei, mu
+    assert any(d.endswith("data/enterprises.xlsx") for d in downloads) and any(d.endswith("data/enterprises.csv") for d in downloads)
+    phone = browser.new_page(viewport={"width": 360, "height": 740}, java_script_enabled=False)
+    phone.goto(samples_url + "list/")
+    shown = phone.locator("table.ipreg-table tbody tr").count()
+    hint = phone.get_by_text("点击表头可排序").first.is_visible() if phone.get_by_text("点击表头可排序").count() else False
+    phone.close()
+    assert shown == total and not hint

@@ -136,7 +136,9 @@ def test_open_data_json_validates(site: Path) -> None:
     assert payload["today"] == "2026-11-25" and payload["count"] == 5
     statuses = {e["uscc"]: e["status"] for e in payload["enterprises"]}
     assert statuses[FIX["revoked"].uscc] == "revoked" and statuses[FIX["conditional"].uscc] == "conditional"
-    assert (site / "data/record.schema.json").read_bytes() == (ROOT / "schemas/enterprise.schema.json").read_bytes()
+    published = json.loads((site / "data/record.schema.json").read_text(encoding="utf-8"))
+    source = json.loads((ROOT / "schemas/enterprise.schema.json").read_text(encoding="utf-8"))
+    assert {**published, "$id": None} == {**source, "$id": None}  # the same schema, with the site's own $id
 
 
 def test_csv_has_bom_and_parses(site: Path) -> None:
@@ -528,3 +530,32 @@ def test_the_enterprise_qr_is_the_page_address_under_its_own_heading(site: Path)
     certificates, qr = html_text.index('id="certificates"'), html_text.index('id="qr"')
     assert certificates < qr < html_text.index("<svg", qr)  # the QR is not under the certificates' heading
     assert "这是本页网址的二维码，不是证书" in html_text
+
+
+def test_open_data_for_programs_and_for_excel(site: Path) -> None:
+    """Issue 27: a plain CSV for programs beside the Excel one, an .xlsx, a schema for each enterprise.json, each schema's
+    $id on the site, expired honours marked, and a readable subscription page."""
+    data = site / "data"
+    plain = (data / "enterprises-plain.csv").read_bytes()
+    excel = (data / "enterprises.csv").read_bytes()
+    assert not plain.startswith(b"\xef\xbb\xbf") and excel.startswith(b"\xef\xbb\xbf") and b"\r\n" not in plain
+    assert b'="' not in plain
+    assert plain.decode().splitlines()[0] == excel.decode("utf-8-sig").splitlines()[0]
+    assert len(plain.decode().splitlines()) == len(excel.decode("utf-8-sig").splitlines())
+    from openpyxl import load_workbook
+
+    book = load_workbook(data / "enterprises.xlsx")
+    assert "知识产权强企名单" in str(book.active["A1"].value)
+    for name in ("enterprise.schema.json", "enterprises.schema.json", "record.schema.json"):
+        schema = json.loads((data / name).read_text(encoding="utf-8"))
+        assert schema["$id"].endswith(f"/data/{name}") and "example.invalid" not in schema["$id"]
+    import jsonschema
+
+    one = json.loads((data / "enterprise.schema.json").read_text(encoding="utf-8"))
+    for path in (site / "enterprises").glob("*/enterprise.json"):
+        jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), one)
+    subscribe = page(site, "subscribe")
+    assert "data/changes.xml" in subscribe and "ipreg-webcal" in subscribe and "<table" in subscribe
+    listing = json.loads((data / "enterprises.json").read_text(encoding="utf-8"))
+    expired = [h for e in listing["enterprises"] for h in e["honors"] if h["expires"] and h["expires"] < listing["today"]]
+    assert plain.decode().count("已过期") == len(expired)

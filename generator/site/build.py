@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from generator import qr
 from generator.findings import Finding
 from generator.loader import StrPath
 from generator.policy import Policy, PolicyError, default_policy, load_policy
@@ -78,7 +79,8 @@ def load_input(root: Path, environ: Mapping[str, str]) -> SiteInput:
     return gather(files, policy, today, notes)
 
 
-def site_content(root: Path, site: SiteInput, list_page_size: int = LIST_PAGE_SIZE, extra: Mapping[str, Any] | None = None) -> SiteContent:
+def site_content(root: Path, site: SiteInput, list_page_size: int = LIST_PAGE_SIZE, extra: Mapping[str, Any] | None = None,
+                 site_url: str = "") -> SiteContent:
     from generator.site.history import last_changes
 
     versions = [(m, _measures_text(root, m.text or "texts/measures.txt")) for m in site.registry.policy.measures]
@@ -89,10 +91,33 @@ def site_content(root: Path, site: SiteInput, list_page_size: int = LIST_PAGE_SI
                             extra=extra or {}, changed=changed, versions=versions)
     content.files["data/record-template.yaml"] = render_template(PLACEHOLDER, PLACEHOLDER).encode("utf-8")
     # no /admin/: the form editor is a staff tool (ipreg admin on a clerk's PC, or ipreg admin --export on a staff server)
-    for name, target in (("enterprise.schema.json", "data/record.schema.json"),
-                         ("public-enterprises.schema.json", "data/enterprises.schema.json")):
-        content.files[target] = (root / "schemas" / name).read_bytes()
+    content.files.update(published_schemas(root / "schemas", site_url or qr.PLACEHOLDER_SITE))
     return content
+
+
+def published_schemas(folder: Path, site_url: str) -> dict[str, bytes]:
+    """The schemas of the published files, each with the site's own ``$id`` (its address on this site): the record format,
+    enterprises.json, and each enterprise's enterprise.json (its wrapper around one item of enterprises.json)."""
+    base = site_url.rstrip("/") + "/"
+    record = json.loads((folder / "enterprise.schema.json").read_text(encoding="utf-8"))
+    listing = json.loads((folder / "public-enterprises.schema.json").read_text(encoding="utf-8"))
+    one = {
+        "$schema": listing["$schema"],
+        "$id": base + "data/enterprise.schema.json",
+        "title": "一家企业的开放数据（enterprises/<统一社会信用代码>/enterprise.json）",
+        "description": "企业页面上的数据下载：生成日期、许可和这家企业的公开字段（与 enterprises.json 中的一项相同）。",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["today", "licence", "enterprise"],
+        "properties": {"today": listing["properties"]["today"], "licence": listing["properties"]["licence"],
+                       "enterprise": listing["properties"]["enterprises"]["items"]},
+    }
+    out = {}
+    for target, schema in (("data/record.schema.json", record), ("data/enterprises.schema.json", listing),
+                           ("data/enterprise.schema.json", one)):
+        schema = {**schema, "$id": base + target}
+        out[target] = (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return out
 
 
 def _measures_text(root: Path, name: str) -> str:

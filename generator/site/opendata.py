@@ -11,6 +11,7 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
 
 from icalendar import Alarm, Calendar, Event
 
@@ -19,7 +20,8 @@ from generator.labels import CATEGORY_ZH, DATE_ZH, DUE_KIND_ZH, EVENT_ZH
 from generator.policy import default_policy
 from generator.site.public import PublicEnterprise, honor_zh
 
-OPEN_DATA = ("data/enterprises.json", "data/enterprises.csv", "data/reviews.ics", "data/changes.xml")
+OPEN_DATA = ("data/enterprises.json", "data/enterprises.csv", "data/enterprises-plain.csv", "data/enterprises.xlsx",
+             "data/reviews.ics", "data/changes.xml")
 CST = timezone(timedelta(hours=8))
 UID_DOMAIN = "ipreg.xiping.invalid"
 DEFAULT_LICENCE = {"id": "CC-BY-4.0", "name": "知识共享署名 4.0 国际许可协议（CC BY 4.0）",
@@ -40,6 +42,8 @@ def open_data(items: list[PublicEnterprise], today: date, site_url: str, licence
     return {
         "data/enterprises.json": enterprises_json(items, today, licence),
         "data/enterprises.csv": enterprises_csv(items, today),
+        "data/enterprises-plain.csv": enterprises_plain_csv(items, today),
+        "data/enterprises.xlsx": enterprises_xlsx(items, today),
         "data/reviews.ics": reviews_ics(items, today, site_url, issuer),
         "data/changes.xml": changes_atom(items, today, site_url, issuer, licence_of(licence)),
     }
@@ -118,43 +122,77 @@ def text_code(code: str) -> str:
     return f'="{code}"' if code.isdigit() else code
 
 
+def _rows(items: list[PublicEnterprise], today: date) -> list[list[Any]]:
+    """The CSV_COLUMNS of each enterprise as values (None where a date or address is absent); honours that have expired
+    by ``today`` say so."""
+    out = []
+    for item in items:
+        d = item.data
+        honors = "；".join(f"{honor_zh(h['type'])}（{h['awarded']}{_expired(h, today)}）" for h in d["honors"])
+        out.append([
+            d["uscc"], d["name"], d["industry"]["code"], d["industry"]["name"], "；".join(d["main_products"]), CATEGORY_ZH[d["category"]],
+            item.status_zh, "是" if d["listed"] else "否", d["term_start"], d["term_end"], d["review_deadline"], d["grace_until"],
+            d["ban_until"], d["valid_patents"]["invention"], d["valid_patents"]["utility_model"], d["valid_patents"]["design"],
+            d["valid_trademarks"], honors, d["address"], d["website"], today.isoformat(),
+        ])
+    return out
+
+
+def _expired(honor: Mapping[str, Any], today: date) -> str:
+    return "，已过期" if honor.get("expires") and honor["expires"] < today.isoformat() else ""
+
+
 def enterprises_csv(items: list[PublicEnterprise], today: date) -> bytes:
-    """UTF-8 with BOM (Excel opens it as UTF-8), Chinese headers, CRLF line ends, USCCs kept as text, the data date on every row."""
+    """For Excel: UTF-8 with BOM (Excel opens it as UTF-8), Chinese headers, CRLF line ends, all-digit USCCs written so
+    that Excel keeps them as text, cells that would start a formula neutralised, the data date on every row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for item in items:
-        d = item.data
-        honors = "；".join(f"{honor_zh(h['type'])}（{h['awarded']}）" for h in d["honors"])
-        writer.writerow(
-            [text_code(d["uscc"])]
-            + [
-                spreadsheet_cell(v)
-                for v in (
-                    d["name"],
-                    d["industry"]["code"],
-                    d["industry"]["name"],
-                    "；".join(d["main_products"]),
-                    CATEGORY_ZH[d["category"]],
-                    item.status_zh,
-                    "是" if d["listed"] else "否",
-                    d["term_start"],
-                    d["term_end"],
-                    d["review_deadline"],
-                    d["grace_until"],
-                    d["ban_until"],
-                    d["valid_patents"]["invention"],
-                    d["valid_patents"]["utility_model"],
-                    d["valid_patents"]["design"],
-                    d["valid_trademarks"],
-                    honors,
-                    d["address"],
-                    d["website"],
-                    today.isoformat(),
-                )
-            ]
-        )
+    for row in _rows(items, today):
+        writer.writerow([text_code(row[0])] + [spreadsheet_cell(v) for v in row[1:]])
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+
+
+def enterprises_plain_csv(items: list[PublicEnterprise], today: date) -> bytes:
+    """For programs: the same columns and rows as enterprises.csv, UTF-8 without BOM, LF line ends, every value as it is
+    (no ="…" around codes, no quote marks added before formula characters), empty where absent."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in _rows(items, today):
+        writer.writerow(["" if v is None else v for v in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+LIST_TITLE = "西平县知识产权强企名单"  # the title row of the workbook, as ``ipreg status --format xlsx`` writes it
+
+
+def enterprises_xlsx(items: list[PublicEnterprise], today: date) -> bytes:
+    """The list as a workbook (``spreadsheets``: title row, 填报单位, real dates, printable), the same bytes for the same
+    data and day (the zip entries and the document properties are dated ``today``)."""
+    from generator.spreadsheets import to_xlsx
+
+    rows = [["" if v is None else str(v) for v in row] for row in _rows(items, today)]
+    data = to_xlsx(CSV_COLUMNS, rows, f"名单 {today}", today, LIST_TITLE)
+    return _dated_zip(data, today)
+
+
+def _dated_zip(data: bytes, day: date) -> bytes:
+    """``data`` (a zip: .xlsx) with every entry and the core properties dated ``day``: a rebuild writes the same bytes."""
+    import re
+    import zipfile
+
+    stamp = f"{day.isoformat()}T00:00:00Z".encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z", stamp, body)
+            entry = zipfile.ZipInfo(info.filename, date_time=(day.year, day.month, day.day, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, body)
+    return out.getvalue()
 
 
 def _event(uid: str, day: date, summary: str, description: str, url: str, stamp: datetime) -> Event:

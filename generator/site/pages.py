@@ -182,6 +182,11 @@ def home_fragments(items: list[PublicEnterprise], today: date, window: int) -> d
         for day, e, what, document in changes[:10]
     ]
     out["recent-decisions"] = html_table(["企业", "日期", "变化", "文号"], recent, 0) if recent else "暂无。\n"
+    latest = [  # the subscription page (subscribe.md): the feed's latest entries as a page a person reads
+        [Markup(f'<a href="{rel("subscribe/", e.page)}">{md(e.name)}</a>'), md(day), md(what), md(document)]
+        for day, e, what, document in changes[:50]
+    ]
+    out["latest-changes"] = html_table(["企业", "日期", "变化", "文号"], latest, 0) if latest else "暂无。\n"
     return out
 
 

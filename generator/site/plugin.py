@@ -77,7 +77,7 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
             site = preloaded or site_build.load_input(root, environ)
             if site.registry.errors:
                 raise PluginError(f"记录有 {site.registry.errors} 个错误，站点未生成：请先运行 ipreg check 并修改")
-            self.content = site_build.site_content(root, site, self.config.list_page_size, config.extra)
+            self.content = site_build.site_content(root, site, self.config.list_page_size, config.extra, config.site_url or "")
             self.secrets = site.secrets
             self.file_names = site_file_names(site.items)
             synonyms = read_synonyms(root / SYNONYMS)

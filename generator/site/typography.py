@@ -81,16 +81,23 @@ def keep_tokens_whole(html: str) -> str:
         return html
     parts = _TAG.split(html[start:end])
     raw: list[str] = []
+    spans: list[bool] = []  # for each open <span>: does it keep its text on one line already (ipreg-date, ipreg-nowrap)?
     for i, part in enumerate(parts):
         if i % 2:  # a tag
             match = re.match(r"<(/?)([a-zA-Z0-9]+)", part)
-            if match and match[2].lower() in _RAW:
+            if match and match[2].lower() == "span":
+                if match[1]:
+                    if spans:
+                        spans.pop()
+                else:
+                    spans.append(bool(re.search(r'class="[^"]*ipreg-(?:date|nowrap)', part)))
+            elif match and match[2].lower() in _RAW:
                 if match[1]:
                     if raw and raw[-1] == match[2].lower():
                         raw.pop()
                 elif not part.endswith("/>"):
                     raw.append(match[2].lower())
-        elif part and not raw:
+        elif part and not raw and not any(spans):
             text = part.replace("&#45;", "-")  # Markdown-escaped hyphens (``escape.md``) are plain text in HTML
             if _TOKEN.search(text):
                 parts[i] = _TOKEN.sub(lambda m: f'<span class="ipreg-nowrap">{m[0]}</span>', text)

@@ -1,3 +1,34 @@
+/* 中文按拼音排序（企业名称点表头排序时）：浏览器自带的中文排序规则。 */
+if (window.Tablesort && window.Intl && Intl.Collator) {
+  var pinyin = new Intl.Collator("zh-CN-u-co-pinyin", { numeric: true });
+  Tablesort.extend("pinyin", function (item) { return /[\u3400-\u9fff]/.test(item); },
+                   function (a, b) { return pinyin.compare(b.trim(), a.trim()); });
+}
+
+/* 名单的筛选（状态、类别、行业）：没有 JavaScript 时不显示，名单照常完整可读。 */
+document$.subscribe(function () {
+  document.querySelectorAll("form.ipreg-filters").forEach(function (form) {
+    if (form.dataset.ready) return;
+    form.dataset.ready = "1";
+    form.hidden = false;
+    var table = document.querySelector("table.ipreg-table");
+    var count = form.querySelector(".ipreg-filter-count");
+    function apply() {
+      var wanted = {}, shown = 0, rows = table ? table.tBodies[0].rows : [];
+      form.querySelectorAll("select[data-filter]").forEach(function (s) { wanted[s.dataset.filter] = s.value; });
+      Array.prototype.forEach.call(rows, function (row) {
+        var ok = Object.keys(wanted).every(function (key) { return !wanted[key] || row.dataset[key] === wanted[key]; });
+        row.hidden = !ok;
+        if (ok) shown++;
+      });
+      count.textContent = "显示 " + shown + " 家（本页共 " + rows.length + " 家）";
+    }
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    apply();
+  });
+});
+
 /* 名单和历史页面的表格点击表头排序（tablesort）。Material 的即时加载会多次触发 document$。 */
 document$.subscribe(function () {
   document.querySelectorAll("table.ipreg-sortable").forEach(function (table) {
@@ -92,3 +123,11 @@ document.addEventListener("click", function (event) {
   });
   if (typeof document$ !== "undefined") { document$.subscribe(update); } else { document.addEventListener("DOMContentLoaded", update); }
 })();
+
+/* 日历订阅：把 .ics 链接改成 webcal:// 地址，手机和电脑的日历会订阅它并自动更新（没有 JavaScript 时仍可下载）。 */
+document$.subscribe(function () {
+  document.querySelectorAll("a.ipreg-webcal").forEach(function (link) {
+    var url = new URL(link.getAttribute("href"), location.href);
+    if (url.protocol === "https:" || url.protocol === "http:") link.href = "webcal://" + url.host + url.pathname;
+  });
+});
