@@ -839,3 +839,20 @@ def test_the_list_filters_sorts_by_pinyin_and_offers_downloads(browser: Browser,
     hint = phone.get_by_text("点击表头可排序").first.is_visible() if phone.get_by_text("点击表头可排序").count() else False
     phone.close()
     assert shown == total and not hint
+
+
+def test_the_search_index_loads_when_the_search_opens_not_with_every_page(browser: Browser, base_url: str) -> None:
+    """Issue 27 (a slow phone): a page asks for no search index and starts no search worker until the reader opens the
+    search; then both come, and the search answers."""
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto(base_url + "list/", wait_until="networkidle")
+    before = [url for url in asked if "search" in url]
+    page.locator("label.md-header__button[for='__search']").first.click()
+    titles = _search(page, "机械")
+    after = [url for url in asked if "search" in url]
+    page.close()
+    assert before == []
+    assert any("search_index.json" in url for url in after) and any("ipreg-search.js" in url for url in after)
+    assert titles

@@ -559,3 +559,19 @@ def test_open_data_for_programs_and_for_excel(site: Path) -> None:
     listing = json.loads((data / "enterprises.json").read_text(encoding="utf-8"))
     expired = [h for e in listing["enterprises"] for h in e["honors"] if h["expires"] and h["expires"] < listing["today"]]
     assert plain.decode().count("已过期") == len(expired)
+
+
+def test_text_files_have_a_precompressed_copy(site: Path) -> None:
+    """Issue 27: X.gz beside every text file of 1 KB or more (nginx gzip_static), the same bytes when unpacked."""
+    from generator.site.compress import SMALLEST, SUFFIXES
+
+    missing = []
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in SUFFIXES and path.stat().st_size >= SMALLEST:
+            packed = path.with_name(path.name + ".gz")
+            if not packed.is_file():
+                missing.append(str(path.relative_to(site)))
+            else:
+                assert gzip.decompress(packed.read_bytes()) == path.read_bytes(), path
+    assert missing == []
+    assert (site / "index.html.gz").is_file() and any(site.glob("assets/stylesheets/main.*.css.gz"))

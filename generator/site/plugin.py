@@ -26,6 +26,7 @@ from mkdocs.structure.files import File, Files
 from generator import words
 from generator.rules import ARTICLE_ANCHORS, CATALOGUE
 from generator.site import build as site_build
+from generator.site.compress import precompress
 from generator.site.content import LIST_PAGE_SIZE, SiteContent
 from generator.site.opendata import site_file_names
 from generator.site.privacy import find
@@ -153,6 +154,7 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
         from generator.site.search import strip_enterprises
 
         strip_enterprises(Path(config.site_dir) / "search" / "search_index.json")
+        precompress(Path(config.site_dir))  # last: every file is final
         self._stop()
 
     def on_build_error(self, error: Exception) -> None:

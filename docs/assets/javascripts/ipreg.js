@@ -5,12 +5,11 @@ if (window.Tablesort && window.Intl && Intl.Collator) {
                    function (a, b) { return pinyin.compare(b.trim(), a.trim()); });
 }
 
-/* 名单的筛选（状态、类别、行业）：没有 JavaScript 时不显示，名单照常完整可读。 */
+/* 名单的筛选（状态、类别、行业）：没有 JavaScript 时不显示（html.no-js），名单照常完整可读。 */
 document$.subscribe(function () {
   document.querySelectorAll("form.ipreg-filters").forEach(function (form) {
     if (form.dataset.ready) return;
     form.dataset.ready = "1";
-    form.hidden = false;
     var table = document.querySelector("table.ipreg-table");
     var count = form.querySelector(".ipreg-filter-count");
     function apply() {
