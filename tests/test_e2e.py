@@ -856,3 +856,21 @@ def test_the_search_index_loads_when_the_search_opens_not_with_every_page(browse
     assert before == []
     assert any("search_index.json" in url for url in after) and any("ipreg-search.js" in url for url in after)
     assert titles
+
+
+def test_every_page_kind_fits_a_phone_at_200_percent_zoom(browser: Browser, base_url: str) -> None:
+    """Issue 27: 200 % text zoom on a 360 px phone is a 180 px wide layout: no page scrolls sideways, and the facts of an
+    enterprise stack label over value (the label keeps its words on a line)."""
+    page = browser.new_page(viewport={"width": 180, "height": 370})
+    wide = []
+    for path in _page_kinds():
+        page.goto(base_url + path)
+        width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        if width[0] > width[1]:
+            wide.append((path, width))
+    page.goto(base_url + f"enterprises/{FIX['machine'].uscc}/")
+    stacked = page.evaluate("""() => { const th = document.querySelector('table.ipreg-facts th'), td = th.nextElementSibling;
+        return [getComputedStyle(th).display, th.getBoundingClientRect().bottom <= td.getBoundingClientRect().top + 1]; }""")
+    page.close()
+    assert wide == []
+    assert stacked == ["block", True]
