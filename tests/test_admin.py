@@ -87,22 +87,29 @@ def test_generated_config_agrees_with_the_schema() -> None:
     assert "ipreg decide" in events["hint"] and "证书编号" in events["hint"]  # decisions are numbered by ipreg decide
 
 
+def _vendor_script() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("vendor_decap", ROOT / "tools" / "admin" / "vendor-decap.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_vendored_decap_is_the_release_plus_its_patch() -> None:
-    """tools/admin/decap.patch is the one change to decap-cms.js: undone, the file is byte for byte the release
+    """tools/admin/decap.patch holds ipreg's changes to decap-cms.js: undone, the file is byte for byte the release
     (its SHA-256 is in the patch); tools/admin/vendor-decap.py makes it again from package.json's version."""
     import hashlib
 
-    patch = (ROOT / "tools" / "admin" / "decap.patch").read_text(encoding="utf-8")
-    old = next(line[4:] for line in patch.splitlines() if line.startswith("--- "))
-    new = next(line[4:] for line in patch.splitlines() if line.startswith("+++ "))
-    digest = re.search(r"^# original sha256: ([0-9a-f]{64})$", patch, re.MULTILINE)
-    version = re.search(r"^# version: (\S+)$", patch, re.MULTILINE)
+    vendor = _vendor_script()
+    meta, pairs = vendor.read_patch()
     text = (DECAP / "decap-cms.js").read_text(encoding="utf-8")
-    assert text.count(new) == 1 and old not in text
-    assert digest and hashlib.sha256(text.replace(new, old).encode("utf-8")).hexdigest() == digest.group(1)
-    assert version and json.loads((ROOT / "tools" / "admin" / "package.json").read_text(encoding="utf-8"))["vendored"][
-        "decap-cms"
-    ] == version.group(1)
+    assert len(pairs) == 3 and all(text.count(new) == 1 and old not in text for old, new in pairs)
+    original = vendor.undo(text, pairs)
+    assert hashlib.sha256(original.encode("utf-8")).hexdigest() == meta["original sha256"]
+    assert vendor.apply(original, pairs) == text
+    assert json.loads((ROOT / "tools" / "admin" / "package.json").read_text(encoding="utf-8"))["vendored"]["decap-cms"] == meta["version"]
 
 
 def test_vendored_decap_keeps_the_uscc_case_of_new_files() -> None:
@@ -323,12 +330,14 @@ def test_a_save_with_errors_is_refused_with_the_chinese_findings(editor: tuple[P
     repo, url = editor
     path = "records/91411721MA45A0038J.yaml"
     before = (repo / path).read_bytes()
+    opened = _api(url, {"action": "getEntry", "params": {"path": path}})[1]
     broken = before.decode("utf-8").replace("legal_person: true", "legal_person: false")
-    code, answer = _api(url, {"action": "persistEntry", "params": {"dataFiles": [{"path": path, "raw": broken}], "assets": []}})
+    code, answer = _persist(url, path, broken, opened["file"]["id"])
     assert code == 422 and "没有保存" in answer["error"] and "[art4.legal-person]" in answer["error"], answer
     assert (repo / path).read_bytes() == before
     good = before.decode("utf-8").replace("address:", "address:", 1)
-    assert _api(url, {"action": "persistEntry", "params": {"dataFiles": [{"path": path, "raw": good}], "assets": []}})[0] == 200
+    code, answer = _persist(url, path, good, opened["file"]["id"])
+    assert code == 200 and answer["ids"] == {path: opened["file"]["id"]}, answer
 
 
 @pytest.mark.parametrize(
@@ -361,6 +370,17 @@ def test_the_local_backend_writes_records_only_and_only_for_its_own_page(
     assert {p: p.read_bytes() for p in sorted(repo.rglob("*")) if p.is_file() and ".git" not in p.parts} == before
 
 
+def _on_screen(notice: Any) -> None:
+    """Wait for a notice of the form and assert it is on the screen, where the clerk looks (1366 × 900)."""
+    notice.wait_for(state="visible", timeout=15_000)
+    notice.evaluate("""e => new Promise(done => { const t0 = performance.now(); (function look() {
+        const r = e.getBoundingClientRect();  // the notice slides in from the right: wait until it is on the screen
+        if ((r.left >= 0 && r.right <= innerWidth && r.top >= 0) || performance.now() - t0 > 5000) done(); else requestAnimationFrame(look);
+    })(); })""")
+    box = notice.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 1366 and 0 <= box["y"] < 900, box
+
+
 def test_the_form_shows_why_a_save_was_refused(editor: tuple[Path, str], browser: Any) -> None:
     repo, url = editor
     page, _ = _open(browser, url)
@@ -372,13 +392,7 @@ def test_the_form_shows_why_a_save_was_refused(editor: tuple[Path, str], browser
     page.get_by_text("发布", exact=True).first.click()
     page.get_by_text("立即发布").first.click()
     notice = page.get_by_text("没有保存", exact=False).first
-    notice.wait_for(state="visible", timeout=15_000)
-    notice.evaluate("""e => new Promise(done => { const t0 = performance.now(); (function look() {
-        const r = e.getBoundingClientRect();  // the notice slides in from the right: wait until it is on the screen
-        if ((r.left >= 0 && r.right <= innerWidth && r.top >= 0) || performance.now() - t0 > 5000) done(); else requestAnimationFrame(look);
-    })(); })""")
-    box = notice.bounding_box()
-    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 1366 and 0 <= box["y"] < 900, box  # on screen, where the clerk looks
+    _on_screen(notice)
     if os.environ.get("IPREG_SHOTS"):
         page.screenshot(path=str(Path(os.environ["IPREG_SHOTS"]) / "admin-refused.png"))
     shown = notice.inner_text()
@@ -430,3 +444,185 @@ def test_dates_are_shown_and_typed_as_yyyy_mm_dd_without_a_time_zone(editor: tup
     assert shown == "2009-03-12"
     assert "UTC" not in form and "现在" not in form
     assert pickers >= 1  # a calendar button beside each date
+
+
+# --- two people, one record (issue 35): a save never erases what changed since the form opened the record ---------------
+
+SAMPLE = "records/91411721MA45A0038J.yaml"
+REVOKE = ("decide", "--type", "revoked", "--date", "2026-11-24", "--document", "西市监〔2026〕60号", "--today", "2026-11-25",
+          "91411721MA45A0038J")
+
+
+def _statuses(repo: Path) -> dict[str, str]:
+    answer = json.loads(ipreg(repo, "status", "--format", "json", "--today", "2026-11-25").stdout)
+    return {r["uscc"]: r["status"] for r in answer["enterprises"]}
+
+
+def _persist(url: str, path: str, raw: str, known: str | None) -> tuple[int, Any]:
+    return _api(url, {"action": "persistEntry", "params": {"dataFiles": [{"path": path, "raw": raw, "ipregId": known}], "assets": []}})
+
+
+def test_a_save_from_a_form_opened_before_a_decision_is_refused_and_the_decision_stays(editor: tuple[Path, str]) -> None:
+    """The reproduction of issue 35, item 1, through the API: open, ``ipreg decide --type revoked``, save an unrelated
+    change. Was: 200 entry persisted, the revocation gone, the enterprise 有效 and listed again."""
+    repo, url = editor
+    opened = _api(url, {"action": "getEntry", "params": {"path": SAMPLE}})[1]
+    decided = ipreg(repo, *REVOKE)
+    assert decided.returncode == 0, decided.stderr
+    revoked = (repo / SAMPLE).read_bytes()
+    stale = opened["data"].replace("established:", "address: 西平县产业集聚区示例路 1 号\nestablished:", 1)
+    code, answer = _persist(url, SAMPLE, stale, opened["file"]["id"])
+    assert code == 409, answer
+    assert "在您打开之后已被修改（新增了一个取消资格决定（2026-11-24，西市监〔2026〕60号））" in answer["error"], answer
+    assert "请重新打开再改" in answer["error"]
+    assert (repo / SAMPLE).read_bytes() == revoked and _statuses(repo)["91411721MA45A0038J"] == "revoked"
+    again = _api(url, {"action": "getEntry", "params": {"path": SAMPLE}})[1]  # reopened: the form shows the decision
+    fresh = again["data"].replace("established:", "address: 西平县产业集聚区示例路 1 号\nestablished:", 1)
+    code, answer = _persist(url, SAMPLE, fresh, again["file"]["id"])
+    assert code == 200, answer
+    kept = yaml.safe_load((repo / SAMPLE).read_text(encoding="utf-8"))
+    assert kept["address"] == "西平县产业集聚区示例路 1 号" and kept["events"][-1]["type"] == "revoked"
+    # the same form saves again with the id the first save answered (not refused by its own save)
+    code, answer = _persist(url, SAMPLE, fresh.replace("示例路 1 号", "示例路 2 号"), answer["ids"][SAMPLE])
+    assert code == 200, answer
+    assert yaml.safe_load((repo / SAMPLE).read_text(encoding="utf-8"))["events"][-1]["type"] == "revoked"
+
+
+@pytest.mark.parametrize("known", [None, "0" * 64])
+def test_a_save_that_would_overwrite_a_record_it_did_not_open_is_refused(editor: tuple[Path, str], known: str | None) -> None:
+    """A new form for a USCC whose record exists (created meanwhile), or a form with another file's id: 409, nothing written."""
+    repo, url = editor
+    before = (repo / SAMPLE).read_bytes()
+    code, answer = _persist(url, SAMPLE, before.decode("utf-8"), known)
+    assert code == 409 and "没有保存" in answer["error"], answer
+    assert ("已经有这家企业的记录" if known is None else "在您打开之后已被修改") in answer["error"]
+    assert (repo / SAMPLE).read_bytes() == before
+
+
+def test_the_form_says_the_record_changed_since_it_was_opened(editor: tuple[Path, str], browser: Any) -> None:
+    """Item 1 driven through the real Decap bundle: the clerk opens the record, a colleague records a revocation with
+    ipreg decide, the clerk saves an address: the form shows why nothing was saved, the revocation stays; reopened,
+    the same change saves, and a second save from the same form goes through (the form keeps the new id)."""
+    repo, url = editor
+    page, _ = _open(browser, url)
+    page.goto(url + "#/collections/records/entries/91411721MA45A0038J")
+    address = _field(page, "企业地址")
+    address.wait_for(timeout=15_000)
+    decided = ipreg(repo, *REVOKE)
+    assert decided.returncode == 0, decided.stderr
+    revoked = (repo / SAMPLE).read_bytes()
+    address.fill("西平县产业集聚区示例路 1 号")
+    page.get_by_text("发布", exact=True).first.click()
+    page.get_by_text("立即发布").first.click()
+    notice = page.get_by_text("在您打开之后已被修改", exact=False).first
+    _on_screen(notice)
+    assert "新增了一个取消资格决定" in notice.inner_text()
+    if os.environ.get("IPREG_SHOTS"):
+        page.screenshot(path=str(Path(os.environ["IPREG_SHOTS"]) / "admin-conflict.png"))
+    page.close()
+    assert (repo / SAMPLE).read_bytes() == revoked
+    page, _ = _open(browser, url)  # reopened: the form now holds the decision
+    page.goto(url + "#/collections/records/entries/91411721MA45A0038J")
+    _field(page, "企业地址").fill("西平县产业集聚区示例路 1 号")
+    _publish(page)
+    second = _field(page, "企业地址")
+    second.press("Control+a")
+    second.press("Delete")
+    second.fill("西平县产业集聚区示例路 2 号")
+    _publish(page)
+    page.close()
+    kept = yaml.safe_load((repo / SAMPLE).read_text(encoding="utf-8"))
+    assert kept["address"] == "西平县产业集聚区示例路 2 号" and kept["events"][-1]["type"] == "revoked"
+    assert _statuses(repo)["91411721MA45A0038J"] == "revoked"
+
+
+# --- malformed requests (issue 35, item 6): 400 with a Chinese reason, never a traceback on the clerk's terminal -------
+
+
+def _raw(url: str, head: str, body: bytes) -> tuple[int, str]:
+    """Send bytes as they are (what urllib would refuse to send) and read the answer."""
+    import socket
+
+    port = int(re.search(r":(\d+)/", url).group(1))  # type: ignore[union-attr]
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(head.replace("\n", "\r\n").encode("latin-1") + b"\r\n" + body)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/") else 0
+    return status, answer.partition(b"\r\n\r\n")[2].decode("utf-8", "replace")
+
+
+@pytest.fixture()
+def served(tmp_path: Path) -> Iterator[tuple[Path, str, subprocess.Popen[str]]]:
+    """``ipreg admin`` on a copy of the samples, its process kept to read what it printed."""
+    repo = scratch_checkout(tmp_path / "repo")
+    (repo / "tools").mkdir()
+    (repo / "tools" / "admin").symlink_to(ROOT / "tools" / "admin")
+    env = {**os.environ, "IPREG_TODAY": "2026-11-25", "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen([sys.executable, "-m", "generator", "admin", "--no-browser", "--port", "0"], cwd=repo, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert server.stdout is not None
+    match = re.search(r"http://127\.0\.0\.1:\d+/admin/", server.stdout.readline())
+    assert match, server.communicate(timeout=10)
+    try:
+        yield repo, match.group(0), server
+    finally:
+        server.kill()
+        server.communicate(timeout=10)
+
+
+def _post(url: str, body: bytes, kind: str = "application/json", length: str | None = None, origin: str | None = None) -> tuple[int, str]:
+    host = url.split("//", 1)[1].split("/", 1)[0]
+    head = f"POST /api/v1 HTTP/1.1\nHost: {host}\nContent-Type: {kind}\nContent-Length: {len(body) if length is None else length}\n"
+    head += (f"Origin: {origin}\n" if origin else "") + "Connection: close\n"
+    return _raw(url, head, body)
+
+
+def _saving(item: str) -> bytes:
+    return ('{"action": "persistEntry", "params": {"dataFiles": [' + item + "]}}").encode()
+
+
+MALFORMED = [
+    ("length abc", b'{"action": "info"}', {"length": "abc"}, 400),
+    ("length negative", b'{"action": "info"}', {"length": "-5"}, 400),
+    ("body a list", b"[]", {}, 400),
+    ("body a number", b"1", {}, 400),
+    ("params a list", b'{"action": "persistEntry", "params": [1]}', {}, 400),
+    ("action a number", b'{"action": 5}', {}, 400),
+    ("not json", b"{action", {}, 400),
+    ("not utf-8", b'{"action": "\xff"}', {}, 400),
+    ("dataFiles a string", b'{"action": "persistEntry", "params": {"dataFiles": "x"}}', {}, 400),
+    ("dataFiles of numbers", b'{"action": "persistEntry", "params": {"dataFiles": [1, 2]}}', {}, 400),
+    ("no files", b'{"action": "persistEntry", "params": {"dataFiles": [], "entry": null}}', {}, 400),
+    ("files a dict", b'{"action": "entriesByFiles", "params": {"files": {"a": 1}}}', {}, 400),
+    ("getEntry without path", b'{"action": "getEntry", "params": {}}', {}, 400),
+    ("bad id", _saving(f'{{"path": "{SAMPLE}", "raw": "x", "ipregId": 5}}'), {}, 400),
+    ("lone surrogate in raw", _saving(f'{{"path": "{SAMPLE}", "raw": "name: \\ud800", "ipregId": null}}'), {}, 400),
+    ("lone surrogate in path", _saving('{"path": "records/\\udc00.yaml", "raw": "x"}'), {}, 422),
+    ("a type that only starts like JSON", b'{"action": "info"}', {"kind": "application/json-patch+json"}, 415),
+    ("JSON in another charset", b'{"action": "info"}', {"kind": "application/json; charset=gbk"}, 415),
+    ("a browser extension with the server's host", b'{"action": "info"}', {"origin": "chrome-extension://127.0.0.1:{port}"}, 403),
+    ("https with the server's host", b'{"action": "info"}', {"origin": "https://127.0.0.1:{port}"}, 403),
+    ("another port", b'{"action": "info"}', {"origin": "http://127.0.0.1:1"}, 403),
+    ("the origin as a prefix", b'{"action": "info"}', {"origin": "http://127.0.0.1:{port}.evil.example"}, 403),
+]
+
+
+@pytest.mark.parametrize("name,body,options,status", MALFORMED, ids=[m[0] for m in MALFORMED])
+def test_a_malformed_request_gets_a_chinese_answer_and_no_traceback(
+    served: tuple[Path, str, subprocess.Popen[str]], name: str, body: bytes, options: dict[str, str], status: int
+) -> None:
+    repo, url, server = served
+    port = url.split(":")[2].split("/")[0]
+    before = {p: p.read_bytes() for p in sorted((repo / "records").iterdir())}
+    options = {k: v.replace("{port}", port) for k, v in options.items()}
+    code, text = _post(url, body, **options)
+    assert code == status, (code, text)
+    assert re.search(r"[\u4e00-\u9fff]", json.loads(text)["error"]), text
+    assert {p: p.read_bytes() for p in sorted((repo / "records").iterdir())} == before
+    code, text = _post(url, b'{"action": "info"}', origin=url.rsplit("/admin/", 1)[0])  # still serving
+    assert code == 200 and json.loads(text)["publish_modes"] == ["simple"]
+    server.kill()
+    _, printed = server.communicate(timeout=10)
+    assert "Traceback" not in printed and "Error" not in printed, printed

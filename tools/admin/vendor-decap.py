@@ -1,5 +1,5 @@
 """Vendor Decap CMS into tools/admin/decap/ from the npm registry, at the version named in tools/admin/package.json
-("vendored": {"decap-cms": VERSION}), and apply tools/admin/decap.patch.
+("vendored": {"decap-cms": VERSION}), and apply the changes of tools/admin/decap.patch.
 
 usage: python tools/admin/vendor-decap.py      (needs npm and the npm registry; run on a developer's machine)
 
@@ -23,9 +23,11 @@ HERE = Path(__file__).resolve().parent
 TARGET = HERE / "decap"
 
 
-def read_patch() -> tuple[dict[str, str], str, str]:
+def read_patch() -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """decap.patch: its header values and its changes, each a pair (the release's text, ipreg's text)."""
     meta: dict[str, str] = {}
-    old = new = ""
+    pairs: list[tuple[str, str]] = []
+    old: str | None = None
     for line in (HERE / "decap.patch").read_text(encoding="utf-8").splitlines():
         if line.startswith("# ") and ": " in line and line[2:].split(": ", 1)[0] in ("version", "file", "original sha256"):
             key, value = line[2:].split(": ", 1)
@@ -33,19 +35,33 @@ def read_patch() -> tuple[dict[str, str], str, str]:
         elif line.startswith("--- "):
             old = line[4:]
         elif line.startswith("+++ "):
-            new = line[4:]
-    return meta, old, new
+            if old is None:
+                raise SystemExit("decap.patch: a '+++ ' line without its '--- ' line")
+            pairs.append((old, line[4:]))
+            old = None
+    return meta, pairs
 
 
-def apply(text: str, old: str, new: str) -> str:
-    if text.count(old) != 1:
-        raise SystemExit(f"decap.patch: the text to replace occurs {text.count(old)} times (must be once): update the patch")
-    return text.replace(old, new)
+def apply(text: str, pairs: list[tuple[str, str]]) -> str:
+    for old, new in pairs:
+        if text.count(old) != 1:
+            raise SystemExit(f"decap.patch: the text to replace occurs {text.count(old)} times (must be once): update the patch\n{old}")
+        text = text.replace(old, new)
+    return text
+
+
+def undo(text: str, pairs: list[tuple[str, str]]) -> str:
+    """The release's text back from the patched one (each new text must occur once)."""
+    for old, new in reversed(pairs):
+        if text.count(new) != 1:
+            raise SystemExit(f"decap-cms.js: the patched text occurs {text.count(new)} times (must be once)\n{new}")
+        text = text.replace(new, old)
+    return text
 
 
 def main() -> int:
     version = json.loads((HERE / "package.json").read_text(encoding="utf-8"))["vendored"]["decap-cms"]
-    meta, old, new = read_patch()
+    meta, pairs = read_patch()
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["npm", "pack", f"decap-cms@{version}", "--silent"], cwd=tmp, check=True)
         [tarball] = Path(tmp).glob("decap-cms-*.tgz")
@@ -61,7 +77,7 @@ def main() -> int:
             mine.unlink(missing_ok=True)
         for chunk in dist.glob("*.decap-cms.js"):
             shutil.copy2(chunk, TARGET / chunk.name)
-        (TARGET / "decap-cms.js").write_text(apply(original.decode("utf-8"), old, new), encoding="utf-8")
+        (TARGET / "decap-cms.js").write_text(apply(original.decode("utf-8"), pairs), encoding="utf-8")
     print(f"vendored decap-cms {version} into {TARGET}; update README.txt and decap.patch's version if it changed")
     return 0
 
