@@ -220,13 +220,27 @@ def export(target: Path, root: Path, settings: Mapping[str, Any]) -> int:
         print(f"ipreg: {target} 已存在：--export 只写入新目录，没有覆盖。", file=sys.stderr)
         return 2
     from generator.adminserver import DECAP, INDEX
+    from generator.vendored import MANIFEST, asset, read_manifest, verify
 
+    folder = root / DECAP
+    problems = verify(folder)  # only the release's files, unchanged (and decap-cms.js as decap.patch makes it)
+    if problems:
+        listed = "\n".join(f"  {p}" for p in problems[:10]) + (f"\n  ……共 {len(problems)} 处" if len(problems) > 10 else "")
+        print(f"ipreg: {folder} 中的 Decap 文件与 {MANIFEST} 不符，没有写入任何文件：\n{listed}", file=sys.stderr)
+        return 2
+    files = {name: asset(folder, name) for name in read_manifest(folder)[0]}
     temp = target.with_name(f".{target.name}.exporting")
     shutil.rmtree(temp, ignore_errors=True)
     temp.mkdir(parents=True)
-    for item in sorted((root / DECAP).iterdir()):
-        if item.suffix == ".js" or item.name == "README.txt":
-            shutil.copy2(item, temp / item.name)
+    for name, data in files.items():
+        if data is None:  # changed between the check and the copy
+            shutil.rmtree(temp)
+            print(f"ipreg: {name} 在导出过程中被改动，没有写入任何文件。", file=sys.stderr)
+            return 2
+        (temp / name).write_bytes(data)
+    for name in (MANIFEST, "README.txt"):
+        if (folder / name).is_file():
+            shutil.copy2(folder / name, temp / name)
     (temp / "index.html").write_text(INDEX, encoding="utf-8")
     (temp / "config.yml").write_bytes(admin_config_yaml(root / "schemas" / "enterprise.schema.json", settings, local=False))
     temp.rename(target)

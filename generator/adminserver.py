@@ -35,6 +35,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from generator import vendored
 from generator.changed import describe_change
 from generator.findings import Finding
 from generator.journal import JournalError, Write, commit, registry_lock
@@ -268,10 +269,10 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/admin/config.yml":
             return self._send(HTTPStatus.OK, self.editor.config, "text/yaml; charset=utf-8")
         name = path.removeprefix("/admin/")
-        if path.startswith("/admin/") and re.fullmatch(r"[0-9A-Za-z._-]+\.js", name):
-            asset = self.editor.root / DECAP / name
-            if asset.is_file():
-                return self._send(HTTPStatus.OK, asset.read_bytes(), mimetypes.guess_type(name)[0] or "text/javascript")
+        if path.startswith("/admin/"):
+            data = vendored.asset(self.editor.root / DECAP, name)  # only an unchanged file of the release (SHA256SUMS)
+            if data is not None:
+                return self._send(HTTPStatus.OK, data, mimetypes.guess_type(name)[0] or "text/javascript")
         return self._send(HTTPStatus.NOT_FOUND, "找不到这个页面".encode(), "text/plain; charset=utf-8")
 
     def do_POST(self) -> None:

@@ -118,6 +118,81 @@ def test_vendored_decap_keeps_the_uscc_case_of_new_files() -> None:
     assert "function Kl(e){return e.trim().replace(" in text and "function Kl(e){return e.trim().toLocaleLowerCase()" not in text
 
 
+def test_every_vendored_decap_file_is_in_the_manifest_with_its_hash() -> None:
+    """tools/admin/decap/SHA256SUMS lists every file ipreg serves, each as it is (the chunks with the release's
+    SHA-256, written by vendor-decap.py from the verified npm tarball), and names the release decap.patch undoes to."""
+    from generator.vendored import INTEGRITY, RELEASE, read_manifest, verify
+
+    assert verify(DECAP) == []
+    entries, problems = read_manifest(DECAP)
+    assert problems == [] and set(entries) == {p.name for p in DECAP.glob("*.js")} and "decap-cms.js" in entries
+    assert len([n for n in entries if n.endswith(".decap-cms.js")]) == 94  # the release's lazily loaded chunks
+    text = (DECAP / "SHA256SUMS").read_text(encoding="utf-8")
+    version = json.loads((ROOT / "tools" / "admin" / "package.json").read_text(encoding="utf-8"))["vendored"]["decap-cms"]
+    integrity, release = INTEGRITY.search(text), RELEASE.search(text)
+    assert integrity and integrity.group(1) == f"decap-cms-{version}.tgz" and len(integrity.group(2)) == len("sha512-") + 88
+    patch = (ROOT / "tools" / "admin" / "decap.patch").read_text(encoding="utf-8")
+    assert release and f"# original sha256: {release.group(1)}" in patch.splitlines()
+    assert [line for line in text.splitlines() if not line.startswith("#")] == sorted(
+        (line for line in text.splitlines() if not line.startswith("#")), key=lambda line: line.split("  ", 1)[1])
+
+
+def _tamper(folder: Path, how: str) -> str:
+    """Change a copy of the vendored folder one way; the file name the check must name."""
+    if how == "chunk":
+        data = bytearray((folder / "103.decap-cms.js").read_bytes())
+        data[len(data) // 2] ^= 1  # one bit of one byte
+        (folder / "103.decap-cms.js").write_bytes(bytes(data))
+        return "103.decap-cms.js"
+    if how == "main":
+        (folder / "decap-cms.js").write_bytes((folder / "decap-cms.js").read_bytes() + b";fetch('/api/v1')")
+        return "decap-cms.js"
+    if how == "extra":
+        (folder / "9999.decap-cms.js").write_text("fetch('/api/v1')", encoding="utf-8")
+        return "9999.decap-cms.js"
+    if how == "missing":
+        (folder / "977.decap-cms.js").unlink()
+        return "977.decap-cms.js"
+    text = (folder / "SHA256SUMS").read_text(encoding="utf-8")  # "manifest": a line whose hash is not 64 hex digits
+    (folder / "SHA256SUMS").write_text(text.replace("  117.decap-cms.js", "0  117.decap-cms.js"), encoding="utf-8")
+    return "第 "
+
+
+@pytest.mark.parametrize("how", ["chunk", "main", "extra", "missing", "manifest"])
+def test_a_tampered_vendored_file_is_found_not_served_not_exported(tmp_path: Path, how: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    from generator.admin import export
+    from generator.vendored import asset, verify
+
+    root = tmp_path / "repo"
+    folder = root / "tools" / "admin" / "decap"
+    shutil.copytree(DECAP, folder)
+    (root / "schemas").symlink_to(ROOT / "schemas")
+    assert verify(folder) == [] and asset(folder, "2031.decap-cms.js") == (DECAP / "2031.decap-cms.js").read_bytes()
+    name = _tamper(folder, how)
+    problems = verify(folder)
+    assert problems and name in problems[0] and all(re.search(r"[\u4e00-\u9fff]", p) for p in problems), problems
+    assert len(problems) == (2 if how == "manifest" else 1), problems  # a malformed line: its file is then unlisted too
+    if how != "manifest":
+        assert asset(folder, name) is None  # a changed, unlisted or missing file is not served
+    assert asset(folder, "2031.decap-cms.js") == (DECAP / "2031.decap-cms.js").read_bytes()  # the others still are
+    backend = {"name": "gitea", "repo": "b/ipreg", "app_id": "x", "base_url": "https://git.example.local", "api_root": "https://git.example.local/api/v1"}
+    assert export(tmp_path / "admin", root, {"backend": backend}) == 2
+    err = capsys.readouterr().err
+    assert "没有写入任何文件" in err and name in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["repo"]  # nothing written
+
+
+def test_asset_serves_only_listed_files_as_they_are(tmp_path: Path) -> None:
+    from generator.vendored import asset
+
+    assert asset(DECAP, "decap-cms.js") == (DECAP / "decap-cms.js").read_bytes()
+    for name in ("README.txt", "SHA256SUMS", "../decap.patch", "nothing.js", ""):
+        assert asset(DECAP, name) is None, name
+    assert asset(tmp_path, "decap-cms.js") is None  # no manifest, nothing served
+
+
 def test_the_public_site_has_no_back_office(tmp_path: Path) -> None:
     from tests.sitekit import fixtures, scratch_repo
 
@@ -157,6 +232,11 @@ def test_export_for_a_staff_server(tmp_path: Path, backend: dict[str, str], ok: 
     if ok:
         config = yaml.safe_load((target / "config.yml").read_text(encoding="utf-8"))
         assert config["backend"] == backend and "local_backend" not in config and (target / "decap-cms.js").is_file()
+        from generator.vendored import asset, read_manifest
+
+        entries = read_manifest(target)[0]  # the manifest goes along: sha256sum -c SHA256SUMS on the staff server
+        assert set(entries) == {p.name for p in target.glob("*.js")} == {p.name for p in DECAP.glob("*.js")}
+        assert all(asset(target, name) == (DECAP / name).read_bytes() for name in entries)
 
 
 # --- the real editor, served by ipreg admin ----------------------------------------------------------------------
@@ -554,11 +634,16 @@ def _raw(url: str, head: str, body: bytes) -> tuple[int, str]:
 
 
 @pytest.fixture()
-def served(tmp_path: Path) -> Iterator[tuple[Path, str, subprocess.Popen[str]]]:
+def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Path, str, subprocess.Popen[str]]]:
     """``ipreg admin`` on a copy of the samples, its process kept to read what it printed."""
     repo = scratch_checkout(tmp_path / "repo")
     (repo / "tools").mkdir()
-    (repo / "tools" / "admin").symlink_to(ROOT / "tools" / "admin")
+    if getattr(request, "param", "") == "copy":  # a checkout whose vendored Decap a test may change
+        import shutil
+
+        shutil.copytree(ROOT / "tools" / "admin" / "decap", repo / "tools" / "admin" / "decap")
+    else:
+        (repo / "tools" / "admin").symlink_to(ROOT / "tools" / "admin")
     env = {**os.environ, "IPREG_TODAY": "2026-11-25", "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen([sys.executable, "-m", "generator", "admin", "--no-browser", "--port", "0"], cwd=repo, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -626,3 +711,54 @@ def test_a_malformed_request_gets_a_chinese_answer_and_no_traceback(
     server.kill()
     _, printed = server.communicate(timeout=10)
     assert "Traceback" not in printed and "Error" not in printed, printed
+
+
+@pytest.mark.parametrize("served", ["copy"], indirect=True)
+def test_the_editor_serves_no_vendored_file_that_differs_from_the_release(served: tuple[Path, str, subprocess.Popen[str]]) -> None:
+    """Issue 35, item 4: a pull request that edits a chunk of Decap does not get it run in the clerk's editor (same
+    origin as the write API): the server serves only files whose SHA-256 is their line of SHA256SUMS."""
+    import urllib.error
+    import urllib.request
+
+    repo, url, _ = served
+    folder = repo / "tools" / "admin" / "decap"
+    chunks = sorted(folder.glob("*.decap-cms.js"))
+    changed, kept = chunks[0], chunks[1]
+    changed.write_bytes(changed.read_bytes() + b"\nfetch('/api/v1',{method:'POST'});")
+    (folder / "extra.js").write_text("alert(1)", encoding="utf-8")
+    with urllib.request.urlopen(url + kept.name, timeout=30) as response:
+        assert response.status == 200 and response.read() == kept.read_bytes()
+    for name in (changed.name, "extra.js", "SHA256SUMS", "README.txt"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url + name, timeout=30)
+        refused.value.close()
+        assert refused.value.code == 404, name
+
+
+def test_vendored_decap_is_the_npm_release(tmp_path: Path) -> None:
+    """SHA256SUMS is the release's: the tarball npm serves for the pinned version has the integrity SHA256SUMS records,
+    and each of its chunks the SHA-256 of their line (so a pull request that changes a chunk and its line together
+    fails here). Needs npm and the npm registry (as .ci/run has); skipped, saying so, when the registry cannot be reached."""
+    import tarfile
+
+    from generator.vendored import INTEGRITY, RELEASE, read_manifest, sha256
+
+    npm = required("npm", tool("npm"))
+    version = json.loads((ROOT / "tools" / "admin" / "package.json").read_text(encoding="utf-8"))["vendored"]["decap-cms"]
+    packed = subprocess.run([npm, "pack", f"decap-cms@{version}", "--json", "--silent"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=300, check=False)
+    if packed.returncode != 0:
+        pytest.skip(f"npm registry not reachable: {packed.stderr.strip()[:300]}")
+    [info] = json.loads(packed.stdout)
+    text = (DECAP / "SHA256SUMS").read_text(encoding="utf-8")
+    recorded = INTEGRITY.search(text)
+    assert recorded and recorded.group(2) == info["integrity"], (recorded, info["integrity"])
+    with tarfile.open(tmp_path / info["filename"]) as archive:
+        archive.extractall(tmp_path, filter="data")
+    dist = tmp_path / "package" / "dist"
+    entries, problems = read_manifest(DECAP)
+    assert problems == []
+    release = {p.name: sha256(p.read_bytes()) for p in dist.glob("*.decap-cms.js")}
+    assert release == {name: digest for name, digest in entries.items() if name != "decap-cms.js"}
+    found = RELEASE.search(text)
+    assert found and found.group(1) == sha256((dist / "decap-cms.js").read_bytes())

@@ -292,3 +292,66 @@ def test_publish_rsync_to_a_remote_shell_that_is_not_bash(tmp_path: Path, shell:
         assert not (published / "old.html").exists() and "已发布到" in result.stdout
         made = {tmp_path / p for p in set(after) - set(before)}
         assert all(p == published or published in p.parents or p in published.parents for p in made), made  # nothing elsewhere
+
+
+RECORDING_SSH = """#!/bin/sh
+# ssh on the PATH: records its argv (NUL-separated, an empty argument ends the call) in SSH_LOG, reads options as ssh
+# does (up to -- or the first argument that is not one; -oProxyCommand=CMD runs CMD, as ssh would), then runs the remote
+# command in FAKE_HOME like FAKE_SSH.
+{ for a in "$@"; do printf '%s\\0' "$a"; done; printf '\\0'; } >> "$SSH_LOG"
+while :; do
+  case "$1" in
+    --) shift; break ;;
+    -l|-i|-p|-o) shift 2 ;;
+    -oProxyCommand=*) sh -c "${1#-oProxyCommand=}"; shift ;;
+    -*) shift ;;
+    *) break ;;
+  esac
+done
+shift
+cd "$FAKE_HOME" || exit 255
+exec env HOME="$FAKE_HOME" LC_ALL=C sh -c "$*"
+"""
+
+
+def _recording_ssh(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "ssh").write_text(RECORDING_SSH, encoding="utf-8")
+    (bin_dir / "ssh").chmod(0o755)
+    (tmp_path / "home").mkdir()
+    log = tmp_path / "ssh.log"
+    env = {k: v for k, v in os.environ.items() if k != "IPREG_SSH"}  # the default: ssh from the PATH
+    env.update(PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", SSH_LOG=str(log), FAKE_HOME=str(tmp_path / "home"), LC_ALL="C")
+    return env, log
+
+
+@pytest.mark.parametrize("login", ["-oProxyCommand=touch MARKER", "deploy@-oProxyCommand=touch MARKER", "-oProxyCommand=touch MARKER@web"])
+def test_publish_rsync_refuses_a_host_ssh_would_read_as_an_option(tmp_path: Path, login: str) -> None:
+    required("rsync", tool("rsync"))
+    site = _site(tmp_path)
+    env, log = _recording_ssh(tmp_path)
+    marker = tmp_path / "marker"
+    target = login.replace("MARKER", str(marker)) + ":/srv/x"
+    result = subprocess.run([str(ROOT / "tools" / "publish-rsync"), str(site), target], capture_output=True, text=True, timeout=60,
+                            env=env, cwd=tmp_path, check=False)
+    assert result.returncode == 2 and "以“-”开头" in result.stderr and "未发布" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and not marker.exists() and not log.exists()  # nothing run
+
+
+@pytest.mark.parametrize("login,host", [("deploy@web", "web"), ("web", "web")])
+def test_publish_rsync_puts_double_dash_before_the_host(tmp_path: Path, login: str, host: str) -> None:
+    """Both ssh calls (the check, and rsync's -e) end the options with -- before the host."""
+    required("rsync", tool("rsync"))
+    site = _site(tmp_path)
+    env, log = _recording_ssh(tmp_path)
+    result = subprocess.run([str(ROOT / "tools" / "publish-rsync"), str(site), f"{login}:~/realsite"], capture_output=True, text=True,
+                            timeout=60, env=env, cwd=tmp_path, check=False)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "home" / "realsite" / "list" / "index.html").read_text(encoding="utf-8") == "list"
+    calls = [call.split("\0") for call in log.read_text(encoding="utf-8").split("\0\0") if call]
+    assert len(calls) == 2, calls
+    probe, transfer = calls
+    assert probe[:2] == ["--", login] and probe[2].startswith("sh -c ")
+    before = transfer[: transfer.index("--")]
+    assert transfer[transfer.index("--") + 1] == host and before == (["-l", "deploy"] if "@" in login else []), transfer
