@@ -762,3 +762,19 @@ def test_vendored_decap_is_the_npm_release(tmp_path: Path) -> None:
     assert release == {name: digest for name, digest in entries.items() if name != "decap-cms.js"}
     found = RELEASE.search(text)
     assert found and found.group(1) == sha256((dist / "decap-cms.js").read_bytes())
+
+
+def test_what_changed_is_said_in_a_clerks_words() -> None:
+    """The 409's words (generator/changed.py): decisions by their Chinese names with date and 文号, fields by their titles."""
+    from generator.changed import describe_change
+
+    old = (ROOT / "tests" / "samples" / SAMPLE).read_bytes()
+    text = old.decode("utf-8")
+    decided = text.rstrip("\n") + "\n  - date: 2026-11-24\n    type: revoked\n    document: 西市监〔2026〕60号\n"
+    assert describe_change(old, decided.encode()) == "新增了一个取消资格决定（2026-11-24，西市监〔2026〕60号）"
+    renamed = text.replace("name: 西平县示例牧原饲料有限公司", "name: 西平县示例牧原饲料股份有限公司")
+    assert describe_change(old, renamed.encode()) == "修改了“企业名称”"
+    assert describe_change(old, text.replace("# 虚构示例数据", "# 示例").encode()) == "文件的写法有改动（注释、空行或引号），内容未变"
+    assert describe_change(old, None) == "这个文件已被删除或改名"
+    assert "无法列出具体改动" in describe_change(None, old)
+    assert describe_change(old, b"\xff: [") == "文件内容有改动"
