@@ -238,6 +238,8 @@ def _finish(home: Path, folder: Path) -> None:
 
 
 def _check_writes(records: Path, writes: Sequence[Write]) -> None:
+    if records.is_symlink():
+        raise JournalError(f"记录目录 {records} 是符号链接：ipreg 不通过链接写记录，没有写入任何记录")
     for w in writes:
         if os.path.dirname(os.path.abspath(w.target)) != os.path.abspath(records) or not RECORD.fullmatch(w.target.name):
             raise JournalError(f"{w.target} 不是 {records}/ 中的 <统一社会信用代码>.yaml：没有写入任何记录")

@@ -136,9 +136,14 @@ def _entries(home: Path, body: object) -> list[Entry]:
 
 
 def _inside(records: Path, file: str) -> Path:
-    """``records/file`` when it really is a file of the records folder (not a link, nothing resolving elsewhere)."""
+    """``records/file`` when it really is a file of the records folder (neither of them a link, nothing resolving
+    elsewhere)."""
+    try:
+        folder = stat.S_ISDIR(os.lstat(records).st_mode)  # a real folder, not a link to one (ipreg checks no linked records/)
+    except OSError:
+        folder = False
     real = os.path.realpath(records)
-    if not os.path.isdir(real) or os.path.realpath(records / file) != os.path.join(real, file):
+    if not folder or os.path.realpath(records / file) != os.path.join(real, file):
         raise Refused(f"{records.name}/{file} 是符号链接或不在记录目录 {records.name}/ 中")
     return Path(os.path.abspath(records / file))
 
