@@ -218,7 +218,10 @@ def _apply(folder: Path, entries: list[Entry]) -> tuple[list[str], int]:
 
 def _remove(folder: Path) -> None:
     """Delete a journal folder's own files (staged files first, the manifest last), then the folder."""
-    names = sorted(n for n in os.listdir(folder) if n in (MANIFEST, TEMP) or STAGED.fullmatch(n))
+    try:
+        names = sorted(n for n in os.listdir(folder) if n in (MANIFEST, TEMP) or STAGED.fullmatch(n))
+    except OSError:
+        return
     for name in sorted(names, key=lambda n: n == MANIFEST):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(folder / name)
@@ -240,6 +243,8 @@ def _finish(home: Path, folder: Path) -> None:
 def _check_writes(records: Path, writes: Sequence[Write]) -> None:
     if records.is_symlink():
         raise JournalError(f"记录目录 {records} 是符号链接：ipreg 不通过链接写记录，没有写入任何记录")
+    if len({os.path.abspath(w.target) for w in writes}) != len(writes):
+        raise JournalError("同一个记录文件在一次录入中出现了两次：没有写入任何记录")
     for w in writes:
         if os.path.dirname(os.path.abspath(w.target)) != os.path.abspath(records) or not RECORD.fullmatch(w.target.name):
             raise JournalError(f"{w.target} 不是 {records}/ 中的 <统一社会信用代码>.yaml：没有写入任何记录")
@@ -262,6 +267,8 @@ def _leftover(home: Path) -> None:
 
 def commit(records: Path, writes: Sequence[Write]) -> None:
     """Write every change or none (the caller holds the registry lock and has recovered any earlier journal)."""
+    if not writes:
+        return
     _check_writes(records, writes)
     home, name = _home(records), os.path.basename(os.path.abspath(records))
     _leftover(home)
@@ -273,7 +280,7 @@ def commit(records: Path, writes: Sequence[Write]) -> None:
         os.mkdir(folder)
     except FileExistsError:
         _leftover(home)
-        raise
+        raise JournalError(f"{folder} 已存在：没有写入任何记录。请先运行任意 ipreg 命令（如 ipreg check）处理它") from None
     rows, entries = [], []
     for i, w in enumerate(writes):
         _write_synced(folder / f"{i}.new", w.after, w.target.stat().st_mode & 0o777 if w.before is not None else 0o644)
