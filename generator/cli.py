@@ -2,7 +2,7 @@
 ``generator.commands.<name>.run(args, env)`` and maps every error to an exit code and one Chinese line.
 
 Exit codes: 0 no error (warnings allowed), 1 errors found (or a fatal problem, shown without
-traceback), 2 usage or configuration error.
+traceback), 2 usage or configuration error (a write journal ipreg did not write here counts as one).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.inputs import UsageError
-from generator.journal import JournalError, recover
+from generator.journal import JournalError, JournalRefused, recover
 from generator.policy import PolicyError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -231,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 143
     except JournalError as exc:
         print(f"ipreg: {exc}", file=sys.stderr)
-        return EXIT_FINDINGS
+        return EXIT_USAGE if isinstance(exc, JournalRefused) else EXIT_FINDINGS
     except OSError as exc:  # the file system said no (a name too long, no room, no permission): the clerk can act on it
         if getattr(args, "debug", False):
             raise
@@ -294,20 +294,30 @@ def _days(text: str) -> int:
     return value
 
 
-def _recover(args: argparse.Namespace) -> None:
-    """Finish or undo what a killed ``ipreg decide`` left (``journal``), before any command reads the records."""
+def _recover(args: argparse.Namespace) -> bool:
+    """Finish or undo what a killed ``ipreg decide`` left (``journal``), before any command reads the records. A
+    journal ipreg did not write here is left alone and reported; True then (the command still runs: ``ipreg check``
+    still checks, and writing commands refuse to write)."""
     from generator.commands import waiting
 
-    for folder in {Path("records"), Path(getattr(args, "records", None) or "records")}:
+    refused = False
+    for folder in sorted({Path("records"), Path(getattr(args, "records", None) or "records")}):
         if folder.is_dir():
-            done = recover(folder, waiting)
+            try:
+                done = recover(folder, waiting)
+            except JournalRefused as exc:
+                print(f"ipreg：{exc}", file=sys.stderr)
+                refused = True
+                continue
             if done:
                 print(f"ipreg：{done}", file=sys.stderr)
+    return refused
 
 
 def _dispatch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if args.command not in COMMANDS:
         raise UsageError(f"未知命令 {args.command}")
-    _recover(args)
+    refused = _recover(args)
     command = importlib.import_module(f"generator.commands.{args.command}")  # only the command that runs is imported
-    return int(command.run(args, env))
+    code = int(command.run(args, env))
+    return max(code, EXIT_USAGE) if refused else code  # a journal from elsewhere is a configuration problem: 2

@@ -162,6 +162,124 @@ def test_the_next_command_finishes_or_undoes_a_journal(tmp_path: Path, applied: 
     assert set(statuses.values()) == ({"valid"} if expect == "all" else {"pending"})
 
 
+# A run killed (os._exit: no cleanup, like SIGKILL) just before its k-th file-system step: mkdir, each file created,
+# each fsync, each rename and each deletion of the journal. Every k from 0 until the run completes.
+_KILLED_AT = """
+import os, sys
+from pathlib import Path
+from generator import journal
+
+k, steps = int(sys.argv[1]), [0]
+
+
+class Killing:
+    def __getattr__(self, name):
+        real = getattr(os, name)
+        return counted(real) if name in ("mkdir", "fsync", "replace", "rename", "unlink", "rmdir") else real
+
+
+def counted(real):
+    def step(*args, **kwargs):
+        if steps[0] == k:
+            os._exit(137)
+        steps[0] += 1
+        return real(*args, **kwargs)
+    return step
+
+
+journal.os = Killing()
+journal.create_exclusive = counted(journal.create_exclusive)  # each staged file and the manifest's temporary file
+records = Path("records")
+writes = [journal.Write(records / f"{c}.yaml", (records / f"{c}.yaml").read_bytes(), Path(f"../after/{c}.yaml").read_bytes())
+          for c in sys.argv[2:]]
+journal.commit(records, writes)
+"""
+
+
+def _state(repo: Path, codes: list[str], before: dict[str, bytes], after: dict[str, bytes]) -> tuple[str, str]:
+    """What a kill left: the records ("before", "after" or "mixed") and the journal ("none", "empty", "staged",
+    "decided", "done" or "done, empty")."""
+    now = {c: (repo / "records" / f"{c}.yaml").read_bytes() for c in codes}
+    records = "before" if now == before else "after" if now == after else "mixed"
+    assert all(now[c] in (before[c], after[c]) for c in codes)
+    folder, done = repo / JOURNAL, repo / f"{JOURNAL}.done"
+    if done.exists():
+        assert not folder.exists()
+        return records, "done" if list(done.iterdir()) else "done, empty"
+    if not folder.exists():
+        return records, "none"
+    files = {p.name for p in folder.iterdir()}
+    return records, "decided" if "manifest.json" in files else "staged" if files else "empty"
+
+
+# what the next command must say for each state, given what the records were when the run was killed
+_TRUTH: dict[tuple[str, str], str | None] = {
+    ("before", "none"): None,  # killed before the journal was made: nothing to say
+    ("before", "empty"): "空目录 .ipreg-journal/，其中没有待写入的内容，已删除：没有需要补完或撤销的写入",
+    ("before", "staged"): "在写入记录之前被中断：没有改动任何记录",
+    ("before", "decided"): "已补完全部 3 个记录的写入：records/",
+    ("mixed", "decided"): "已补完全部 3 个记录的写入：records/",
+    ("after", "decided"): "在中断前已写入全部 3 个记录：records/",
+    ("after", "done"): "已写入全部 3 个记录：records/",
+    ("after", "done, empty"): "已写入全部记录，只是在清除临时目录 .ipreg-journal.done/ 时被中断",
+}
+
+
+def test_a_kill_at_every_step_is_followed_by_a_true_message(tmp_path: Path) -> None:
+    """Issue 35, item 3: each state a kill can leave is told apart, and what the next command says is what happened."""
+    repo, codes = _repo(tmp_path, 3)
+    before = {c: (repo / "records" / f"{c}.yaml").read_bytes() for c in codes}
+    after = {c: before[c] + f"  - date: 2026-11-20\n    type: filed\n    document: 西市监〔2026〕58号\n"
+             f"    certificate: 西知强企证〔2026〕{i + 1:03d}号\n".encode() for i, c in enumerate(codes)}
+    (tmp_path / "after").mkdir()
+    for c in codes:
+        (tmp_path / "after" / f"{c}.yaml").write_bytes(after[c])
+    from tests.helpers import ROOT
+
+    env = {**{k: v for k, v in os.environ.items() if k != "IPREG_TODAY"}, "PYTHONPATH": str(ROOT)}
+    seen = set()
+    for k in range(100):
+        for c in codes:
+            (repo / "records" / f"{c}.yaml").write_bytes(before[c])
+        run = subprocess.run([sys.executable, "-c", _KILLED_AT, str(k), *codes], cwd=repo, env=env, capture_output=True,
+                             text=True, timeout=60, check=False)
+        state = _state(repo, codes, before, after)
+        if run.returncode == 0:
+            assert state == ("after", "none"), state
+            break
+        assert run.returncode == 137, run.stderr
+        assert state in _TRUTH, (k, state)
+        seen.add(state)
+        check = ipreg(repo, "check", "--today", TODAY)
+        assert check.returncode == 0 and "Traceback" not in check.stderr, (k, check.stdout + check.stderr)
+        said = [line for line in check.stderr.splitlines() if line.startswith("ipreg")]
+        truth = _TRUTH[state]
+        assert said == [] if truth is None else len(said) == 1 and truth in said[0], (k, state, check.stderr)
+        if state[0] != "before":
+            assert "没有改动任何记录" not in said[0]
+        now = {c: (repo / "records" / f"{c}.yaml").read_bytes() for c in codes}
+        assert now == (before if state[1] in ("none", "empty", "staged") else after), (k, state)
+        assert _state(repo, codes, before, after)[1] == "none" and not list((repo / "records").glob(".*"))
+    else:
+        raise AssertionError("the run never completed")
+    assert seen == set(_TRUTH), seen  # every state was reached (the loop ran past the last step)
+
+
+def test_an_empty_journal_after_the_records_were_written_says_nothing_false(tmp_path: Path) -> None:
+    """What main said here ("没有改动任何记录…需要时请重新录入") was false: both records carry the decision."""
+    repo, codes = _repo(tmp_path, 2)
+    result = ipreg(repo, "decide", "--today", TODAY, "--type", "filed", "--date", "2026-11-20", "--document", "西市监〔2026〕59号",
+                   *codes)
+    assert result.returncode == 0, result.stderr
+    written = {c: (repo / "records" / f"{c}.yaml").read_bytes() for c in codes}
+    (repo / JOURNAL).mkdir()  # as a kill between deleting the manifest and the folder left it (earlier versions)
+    check = ipreg(repo, "check", "--today", TODAY)
+    assert check.returncode == 0, check.stderr
+    assert "没有改动任何记录" not in check.stderr and "重新录入" not in check.stderr
+    assert "没有需要补完或撤销的写入" in check.stderr and "git diff" in check.stderr
+    assert not (repo / JOURNAL).exists() and {c: (repo / "records" / f"{c}.yaml").read_bytes() for c in codes} == written
+
+
 def test_recover_without_a_journal_does_nothing(tmp_path: Path) -> None:
     (tmp_path / "records").mkdir()
     assert recover(tmp_path / "records") is None and not (tmp_path / ".ipreg-lock").exists()
