@@ -11,6 +11,11 @@
   var issuer = form.getAttribute("data-issuer") || "";
   var index = null, prefixWord = "", suffixWord = "";
   var DAY = 86400000;
+  function toDay(n) { return new Date(Date.parse(index.epoch + "T00:00:00Z") + n * DAY).toISOString().slice(0, 10); }
+  function fromDay(text) { return Math.round((Date.parse(text + "T00:00:00Z") - Date.parse(index.epoch + "T00:00:00Z")) / DAY); }
+  function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
+  function date(s) { return "<time class=\"ipreg-date\">" + esc(s) + "</time>"; }
+
   /* number-key:begin — generator/ids.py number_key and document_form for the browser: the one way the registry compares
      certificate numbers and 文号 (tests/test_integrity.py runs both on the same inputs and wants the same keys). */
   var OPENERS = "〔[(（【〖﹝［｛{<《〈「『";
