@@ -18,7 +18,7 @@ from generator.loader import Loaded, PathKey, Positions
 from generator.model import Record, build_record
 from generator.policy import Policy
 from generator.ranking import Rank, Ranking, RankInput
-from generator.rules import ART5_LEADING, INTERNAL_ERROR, REGISTRY_DUPLICATE
+from generator.rules import ART5_LEADING, CONVENTION, INTERNAL_ERROR, REGISTRY_DUPLICATE
 from generator.rules.art5 import ranking_note, ranking_words
 from generator.rules.base import Context, Outcome
 from generator.rules.eligibility import evaluate
@@ -216,7 +216,7 @@ _WHY = {
     "certificate": "一个证书编号只能用一次（括号写法、全角数字、顺序号的前导零不计）",
     "patent": "一件专利只能登记一次，只属于一家企业（ZL、CN 前缀和校验位前的点不计），请核对专利证书上的专利权人",
     "trademark": "一件注册商标只能登记一次，只属于一家企业，请核对商标注册证上的注册人",
-    "name": "一家企业只能有一个记录；本登记簿没有更名事件，企业更名请修改原记录的名称，不要新建记录（本登记簿的约定）",
+    "name": f"一家企业只能有一个记录；本登记簿没有更名事件，企业更名请修改原记录的名称，不要新建记录（{CONVENTION}）",
 }
 
 
