@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from generator.ids import USCC_ALPHABET, org_code_check, patent_check, uscc_final_check
+from generator.industries import DIVISIONS, section_of
 
 ROOT = Path(__file__).resolve().parent.parent
 INDUSTRIES = [("C13", "农副食品加工业"), ("C18", "纺织服装、服饰业"), ("C21", "家具制造业"), ("C26", "化学原料和化学制品制造业"),
@@ -62,8 +63,11 @@ def batch_dates(rng: random.Random) -> list[date]:
 
 
 def industries(count: int) -> list[tuple[str, str]]:
-    """``count`` industries: the real ones first, then synthetic codes."""
-    extra = [(f"C{40 + i}", f"合成制造业{i}") for i in range(max(0, count - len(INDUSTRIES)))]
+    """``count`` industries: the usual ones first, then the other GB/T 4754-2017 divisions (97 at most)."""
+    used = {code for code, _ in INDUSTRIES}
+    extra = [(f"{section_of(d)}{d}", name) for d, name in DIVISIONS.items() if f"{section_of(d)}{d}" not in used]
+    if count > len(INDUSTRIES) + len(extra):
+        raise ValueError(f"GB/T 4754-2017 has {len(DIVISIONS)} divisions: at most that many industries")
     return (INDUSTRIES + extra)[:count]
 
 
@@ -103,7 +107,7 @@ def record(
         year = filed.year - 2 - rng.randrange(4)
         kind = (1, 2, 3)[k % 3]
         lines += [
-            f'  - number: "{patent_number(year, kind, (index * 7 + k) % 9_000_000 + 1)}"',
+            f'  - number: "{patent_number(year, kind, (index * 32 + k) % 9_000_000 + 1)}"',  # one patent, one record
             f"    type: {('invention', 'utility_model', 'design')[k % 3]}",
             f"    title: 一种{rng.choice(PRODUCTS)}的改进结构{k}",
             f"    granted: {date(year + 1, 1 + rng.randrange(12), 1 + rng.randrange(28))}",

@@ -19,10 +19,11 @@ from datetime import date
 import yaml
 
 from generator.findings import Finding
+from generator.ids import document_form, number_key
 from generator.labels import DECISION_WORDS_ZH, EVENT_ZH
 from generator.loader import load_bytes
 from generator.policy import Policy
-from generator.registry import Registry, build_registry, document_key
+from generator.registry import Registry, build_registry
 
 DECISIONS = ("filed", "review_passed", "review_failed", "review_absent", "revoked", "withdrawn")
 NUMBERED = ("filed", "review_passed")
@@ -69,7 +70,7 @@ def next_certificates(fmt: str, year: int, existing: Sequence[str], count: int) 
     pattern = certificate_pattern(fmt)
     highest = 0
     for number in existing:
-        match = pattern.match(number)
+        match = pattern.match(number) or pattern.match(document_form(number))  # also 西知强企证[２０２５]001号
         if match and "year" in match.groupdict() and int(match["year"]) == year or match and "year" not in match.groupdict():
             highest = max(highest, int(match["seq"]))
     return [fmt.format(year=year, seq=highest + i) for i in range(1, count + 1)]
@@ -152,6 +153,7 @@ def plan(raws: Mapping[str, bytes], prefix: str, kind: str, day: date, document:
         raise DecideError("--document 不能为空：请写决定的文号，如 西市监〔2026〕12号")
     if day > today:
         raise DecideError(f"决定日期 {day} 晚于今天（{today}）：只能录入已经作出的决定")
+    document = document_form(document)  # the record gets 西市监〔2026〕52号 however the clerk typed it
     missing = [c for c in codes if f"{prefix}{c}.yaml" not in raws]
     unreadable = [f for f in notes if any(f.file == f"{prefix}{c}.yaml" for c in missing)]
     if unreadable:
@@ -165,10 +167,10 @@ def plan(raws: Mapping[str, bytes], prefix: str, kind: str, day: date, document:
     for record, _ in before.records():
         for event in record.events:
             if event.document:
-                used.setdefault(document_key(event.document), set()).add(event.date)
+                used.setdefault(number_key(event.document), set()).add(event.date)
             if event.certificate:
                 certificates.append(event.certificate)
-    other_days = sorted(d for d in used.get(document_key(document), set()) if d != day)
+    other_days = sorted(d for d in used.get(number_key(document), set()) if d != day)
     if other_days:
         raise DecideError(f"文号 {document} 已用于 {other_days[0]} 的决定，不能再用于 {day} 的决定：请核对文号和日期")
     fmt = policy.on(day).certificate_format  # the numbering in force on the decision day
@@ -176,7 +178,7 @@ def plan(raws: Mapping[str, bytes], prefix: str, kind: str, day: date, document:
     changes = []
     for code, number in zip(codes, numbers, strict=True):
         file = f"{prefix}{code}.yaml"
-        added = {"date": day.isoformat(), "type": kind, "document": document.strip()}
+        added = {"date": day.isoformat(), "type": kind, "document": document}
         if number:
             added["certificate"] = number
         changes.append(Change(file, raws[file], append_event(raws[file], added, file), number))

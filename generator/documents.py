@@ -44,6 +44,7 @@ from generator.docxlayout import (
     title,
 )
 from generator.docxtables import Paginate, imprint, table
+from generator.ids import number_key
 from generator.labels import INFRINGEMENT_KIND_ZH
 from generator.lifecycle import Status, status, validity_years
 from generator.model import Event, Record
@@ -67,8 +68,9 @@ class Decided:
 
 
 def document_key(document: str) -> str:
-    """A 文号 as compared: brackets of any kind read as 〔〕, spaces dropped (西市监[2026]45号 is 西市监〔2026〕45号)."""
-    return re.sub(r"\s+", "", document).translate(str.maketrans("[]()（）【】［］", "〔〕〔〕〔〕〔〕〔〕"))
+    """A 文号 as compared (``ids.number_key``: brackets of any kind, full-width digits, spaces and the serial's leading
+    zeros do not count: 西市监[2026]045号 is 西市监〔2026〕45号)."""
+    return number_key(document)
 
 
 def decision(records: Sequence[tuple[Record, Status]], document: str, policy: Policy) -> list[Decided]:

@@ -9,6 +9,7 @@ explanation of what is wrong.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import ValidationError
@@ -137,6 +138,16 @@ def patent_problem(number: str, patent_type: str | None = None) -> str | None:
     return None
 
 
+def patent_key(number: str) -> str:
+    """A patent application number as compared: ``ZL``/``CN`` prefix, the check character's dot, spaces, full-width
+    characters and letter case do not count (ZL202010566088.9, CN202010566088.9, 2020105660889 and
+    ``zl 202010566088.9`` are one patent)."""
+    text = fold(number)
+    if text.startswith(("ZL", "CN")):
+        text = text[2:]
+    return text.replace(".", "").replace("·", "")
+
+
 # -- trademarks ----------------------------------------------------------------------------
 
 _TRADEMARK_RE = re.compile(r"^(?:G[0-9]{4,9}|[1-9][0-9]{0,8})\Z")
@@ -154,3 +165,75 @@ def trademark_problem(number: str) -> str | None:
         f"商标注册号 {number} 格式不对：应只写数字（如 12345678，不写“第”“号”），"
         "马德里国际注册写 G 加数字（如 G1234567）"
     )
+
+
+def trademark_key(number: str) -> str:
+    """A trademark registration number as compared: spaces, full-width digits, letter case (g1234567 is G1234567), a
+    ``第…号`` around it and leading zeros do not count."""
+    text = fold(number).removeprefix("第").removesuffix("号")
+    madrid = text.startswith("G")
+    digits = text[1:] if madrid else text
+    digits = digits.lstrip("0") or digits
+    return ("G" if madrid else "") + digits
+
+
+# -- names -----------------------------------------------------------------------------------
+
+
+def name_key(name: str) -> str:
+    """An enterprise name as compared: spaces, full-width and half-width forms (（）and ()), bracket kinds and letter
+    case do not count."""
+    return fold(name).translate(_BRACKET_FORMS)
+
+
+# -- document and certificate numbers ------------------------------------------------------------
+#
+# The one normal form of 文号 and certificate numbers: the registry's duplicate check, ipreg decide (the reuse of a
+# 文号, the next certificate number, the 文号 it writes) and the documents compare with number_key / document_form;
+# the verification page's number_key in docs/assets/javascripts/verify.js is this function for the browser, and
+# tests/test_integrity.py runs both on the same inputs.
+
+_SPACES = re.compile("[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+")  # JavaScript's \s
+_OPENERS = "〔[(（【〖﹝［｛{<《〈「『"
+_CLOSERS = "〕])）】〗﹞］｝}>》〉」』"
+_BRACKET_FORMS = str.maketrans(_OPENERS + _CLOSERS, "〔" * len(_OPENERS) + "〕" * len(_CLOSERS))
+_BRACKET = re.compile("[" + re.escape(_OPENERS + _CLOSERS) + "]")
+_BRACKET_OR_SEPARATOR = re.compile("[" + re.escape(_OPENERS + _CLOSERS) + r"号號第#№/_\-－—–·、，,.。:：]")
+_FORMAT_FIELD = re.compile(r"\{[^}]*\}")
+
+
+def fold(text: str) -> str:
+    """NFKC (full-width digits, letters and brackets as half-width), without white space, in capitals."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text)).upper()
+
+
+def document_form(text: str) -> str:
+    """A 文号 or certificate number written the one way: half-width digits, no spaces, any bracket as 〔〕, the serial
+    after the year without leading zeros (GB/T 9704: 发文顺序号不编虚位). ``西市监[２０２６]052号`` -> ``西市监〔2026〕52号``."""
+    return re.sub(r"〕0+(?=[0-9])", "〕", fold(text).translate(_BRACKET_FORMS))
+
+
+def format_affixes(certificate_format: str) -> tuple[str, str]:
+    """The literal text before the first and after the last field of a certificate format (西知强企证〔 and 号)."""
+    fields = list(_FORMAT_FIELD.finditer(certificate_format))
+    if not fields:
+        return "", ""
+    return certificate_format[:fields[0].start()], certificate_format[fields[-1].end():]
+
+
+def number_key(text: str, prefix: str = "", suffix: str = "") -> str:
+    """The key two 文号 or certificate numbers are compared by: ``year-serial`` (2024-1) when, without the
+    certificate format's literal ``prefix`` and ``suffix``, brackets and separators, only the year and the serial are
+    left (西知强企证〔2024〕001号, 〔2024〕1号, 2024-001 and 2024001 are one number); else ``document_form``."""
+    bare_prefix, bare_suffix = (_BRACKET.sub("", fold(a)) for a in (prefix, suffix))
+    rest = fold(text)
+    for affix in (bare_prefix, bare_suffix):
+        if affix:
+            rest = rest.replace(affix, "-")
+    rest = _BRACKET_OR_SEPARATOR.sub("-", rest)
+    runs = re.findall(r"[0-9]+", rest) if re.fullmatch(r"[0-9-]*", rest) else []
+    if len(runs) == 1 and len(runs[0]) >= 5:
+        runs = [runs[0][:4], runs[0][4:]]
+    if len(runs) >= 2:
+        return "-".join([runs[0]] + [r.lstrip("0") or "0" for r in runs[1:]])
+    return document_form(text)

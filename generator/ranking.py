@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from generator.dates import ONE_DAY, anniversary
+from generator.ids import patent_key
 from generator.model import Record
 
 
@@ -59,10 +60,11 @@ class RankInput:
     @classmethod
     def of(cls, record: Record, on: date) -> RankInput:
         line, column = record.positions.key_at(("industry",))
+        patents = list({patent_key(p.number): p for p in reversed(record.patents)}.values())  # one written twice counts once
         return cls(record.file, record.industry_code, record.industry_name, on,
-                   tuple(sorted(p.granted.toordinal() for p in record.patents if p.type == "invention")),
-                   tuple(sorted(p.granted.toordinal() for p in record.patents)),
-                   tuple(sorted(p.ended.toordinal() for p in record.patents if p.ended)), line, column)
+                   tuple(sorted(p.granted.toordinal() for p in patents if p.type == "invention")),
+                   tuple(sorted(p.granted.toordinal() for p in patents)),
+                   tuple(sorted(p.ended.toordinal() for p in patents if p.ended)), line, column)
 
     def recent(self, on: int, threshold: int) -> int:
         return bisect_right(self.inventions, on) - bisect_right(self.inventions, threshold)

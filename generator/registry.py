@@ -12,12 +12,13 @@ from datetime import date
 from typing import Any
 
 from generator.findings import Finding
+from generator.ids import format_affixes, name_key, number_key, patent_key, trademark_key
 from generator.lifecycle import Status, status
 from generator.loader import Loaded, PathKey, Positions
 from generator.model import Record, build_record
 from generator.policy import Policy
 from generator.ranking import Rank, Ranking, RankInput
-from generator.rules import ART5_LEADING, INTERNAL_ERROR, REGISTRY_DUPLICATE
+from generator.rules import ART5_LEADING, CONVENTION, INTERNAL_ERROR, REGISTRY_DUPLICATE
 from generator.rules.art5 import ranking_note, ranking_words
 from generator.rules.base import Context, Outcome
 from generator.rules.eligibility import evaluate
@@ -27,6 +28,7 @@ from generator.rules.records import (
     document_findings,
     event_findings,
     identifier_findings,
+    industry_findings,
     placeholder_findings,
 )
 from generator.schema import MAX_FINDINGS, counted_schema_findings
@@ -119,8 +121,9 @@ def _check_local(loaded: Loaded, policy: Policy, today: date) -> Local:
     if loaded.data is not None and not findings:
         record = build_record(loaded.data, loaded.file, loaded.positions)
     findings.extend(identifier_findings(loaded))
+    findings.extend(industry_findings(loaded))
     findings.extend(personal_findings(loaded))
-    keys = tuple((kind, value, *loaded.positions.at(path)) for kind, value, path in _keys(loaded.data))
+    keys = tuple((kind, value, *loaded.positions.at(path)) for kind, value, path in _keys(loaded.data, policy.certificate_format))
     if record is None:
         return Local(loaded.file, _capped(findings, omitted), (), keys, None)
     st = status(record, policy, today)
@@ -207,74 +210,80 @@ def industry_ranks(items: Sequence[RankInput], lookback: int, calendar: bool = F
 
 
 
+_LABELS = {"uscc": "统一社会信用代码", "certificate": "证书编号", "patent": "专利申请号", "trademark": "商标注册号", "name": "企业名称"}
+_WHY = {
+    "uscc": "一家企业只能有一个文件",
+    "certificate": "一个证书编号只能用一次（括号写法、全角数字、顺序号的前导零不计）",
+    "patent": "一件专利只能登记一次，只属于一家企业（ZL、CN 前缀和校验位前的点不计），请核对专利证书上的专利权人",
+    "trademark": "一件注册商标只能登记一次，只属于一家企业，请核对商标注册证上的注册人",
+    "name": f"一家企业只能有一个记录；本登记簿没有更名事件，企业更名请修改原记录的名称，不要新建记录（{CONVENTION}）",
+}
+
+
 def duplicate_findings(files: Sequence[tuple[str, Keys]]) -> dict[str, list[Finding]]:
-    """registry.duplicate: one USCC in two files, one certificate number used twice, or one 文号 for decisions of two
-    different dates (one document has one date: a batch decision is one 文号 on one day). Values are counted first, so
-    places are gathered only for the few that repeat."""
-    counts = Counter((kind, value) for _, keys in files for kind, value, _, _ in keys if kind != "document")
+    """registry.duplicate: one USCC or one enterprise name in two files, one certificate number used twice, one patent or
+    trademark in two places (two files, or twice in one), or one 文号 for decisions of two different dates (one document
+    has one date: a batch decision is one 文号 on one day). Values are compared in their normal form (``ids``) and
+    counted first, so places are gathered only for the few that repeat. Each finding stands at its own place and names
+    the other places (file:line)."""
+    counts = Counter((kind, value.partition("\t")[0]) for _, keys in files for kind, value, _, _ in keys if kind != "document")
     repeated = {key for key, count in counts.items() if count > 1}
     dates: dict[str, set[str]] = defaultdict(set)
     for _, keys in files:
         for kind, value, _, _ in keys:
             if kind == "document":
-                number, _, day = value.partition("\t")
+                number, day, _ = value.split("\t", 2)
                 dates[number].add(day)
     reused = {number for number, days in dates.items() if len(days) > 1}
-    seen: dict[tuple[str, str], list[tuple[str, int, int]]] = defaultdict(list)
+    seen: dict[tuple[str, str], list[tuple[str, int, int, str]]] = defaultdict(list)
     if repeated or reused:
         for file, keys in files:
             for kind, value, line, col in keys:
-                if (kind, value) in repeated:
-                    seen[(kind, value)].append((file, line, col))
-                elif kind == "document" and value.partition("\t")[0] in reused:
-                    seen[(kind, value.partition("\t")[0])].append((file, line, col))
+                key, _, shown = value.partition("\t")
+                if kind == "document" and key in reused:
+                    seen[(kind, key)].append((file, line, col, shown.partition("\t")[2]))
+                elif kind != "document" and (kind, key) in repeated:
+                    seen[(kind, key)].append((file, line, col, shown))
     out: dict[str, list[Finding]] = defaultdict(list)
-    for (kind, value), places in seen.items():
-        for file, line, col in places:
-            others = "、".join(f"{f}:{ln}" for f, ln, c in places if (f, ln, c) != (file, line, col))
+    for (kind, key), places in seen.items():
+        for file, line, col, shown in places:
+            others = "、".join(f"{f}:{ln}" for f, ln, c, _ in places if (f, ln, c) != (file, line, col))
             if kind == "document":
-                days = "、".join(sorted(dates[value]))
-                message = f"文号 {value} 用于不同日期的决定（{days}；另见 {others}）：一个文号只有一个成文日期，请核对文号和日期"
+                days = "、".join(sorted(dates[key]))
+                message = f"文号 {shown} 用于不同日期的决定（{days}；另见 {others}）：一个文号只有一个成文日期，请核对文号和日期"
             else:
-                label = "统一社会信用代码" if kind == "uscc" else "证书编号"
-                message = f"{label} {value} 重复出现（另见 {others}）：一家企业只能有一个文件，一个证书编号只能用一次"
-            out[file].append(REGISTRY_DUPLICATE.finding(file, line, col, message))
+                message = f"{_LABELS[kind]} {shown} 重复出现（另见 {others}）：{_WHY[kind]}"
+            out[file].append(REGISTRY_DUPLICATE.finding(file, line, col, message, params=(("value", shown), ("others", others))))
     return out
 
 
-_BRACKETS = str.maketrans(
-    {
-        "[": "〔",
-        "]": "〕",
-        "(": "〔",
-        ")": "〕",
-        "（": "〔",
-        "）": "〕",
-        "【": "〔",
-        "】": "〕",
-        "［": "〔",
-        "］": "〕",
-        "﹝": "〔",
-        "﹞": "〕",
-    }
-)
-
-
-def document_key(number: str) -> str:
-    """A 文号 as compared: without spaces, any bracket written as 〔〕 (西市监[2026]45号 is 西市监〔2026〕45号)."""
-    return "".join(number.split()).translate(_BRACKETS)
-
-
-def _keys(data: dict[str, Any] | None) -> Iterator[tuple[str, str, PathKey]]:
+def _keys(data: dict[str, Any] | None, certificate_format: str) -> Iterator[tuple[str, str, PathKey]]:
+    """(kind, "normal form\tas written", path) of every value that must be unique; a 文号's is "normal form\tdate\tas
+    written"."""
     if data is None:
         return
+    prefix, suffix = format_affixes(certificate_format)
     if isinstance(data.get("uscc"), str):
-        yield "uscc", data["uscc"], ("uscc",)
+        yield "uscc", f"{data['uscc']}\t{data['uscc']}", ("uscc",)
+    if isinstance(data.get("name"), str) and data["name"].strip():
+        yield "name", f"{name_key(data['name'])}\t{data['name']}", ("name",)
+    for field, kind, normal in (("patents", "patent", patent_key), ("trademarks", "trademark", trademark_key)):
+        items = data.get(field)
+        mine: set[str] = set()  # twice in one record is data.consistency: here only its first place counts
+        for i, item in enumerate(items if isinstance(items, list) else ()):
+            if isinstance(item, dict) and isinstance(item.get("number"), str) and item["number"].strip():
+                key = normal(item["number"])
+                if key not in mine:
+                    mine.add(key)
+                    yield kind, f"{key}\t{item['number']}", (field, i, "number")
     for field in ("events", "honors"):
         items = data.get(field)
-        if isinstance(items, list):
-            for i, item in enumerate(items):
-                if isinstance(item, dict) and isinstance(item.get("certificate"), str):
-                    yield "certificate", item["certificate"], (field, i, "certificate")
-                if field == "events" and isinstance(item, dict) and isinstance(item.get("document"), str) and item["document"].strip():
-                    yield "document", f"{document_key(item['document'])}\t{item.get('date')}", (field, i, "document")
+        for i, item in enumerate(items if isinstance(items, list) else ()):
+            if not isinstance(item, dict):
+                continue
+            certificate = item.get("certificate")
+            if isinstance(certificate, str) and certificate.strip():
+                yield "certificate", f"{number_key(certificate, prefix, suffix)}\t{certificate}", (field, i, "certificate")
+            document = item.get("document")
+            if field == "events" and isinstance(document, str) and document.strip():
+                yield "document", f"{number_key(document)}\t{item.get('date')}\t{document}", (field, i, "document")

@@ -6,10 +6,11 @@ import json
 import os
 import subprocess
 import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.ids import org_code_check, uscc_final_check
+from generator.ids import org_code_check, patent_check, uscc_final_check
 from tests.helpers import CASES, scratch_checkout
 
 TODAY = "2026-11-25"
@@ -63,6 +64,12 @@ def _record(uscc: str, name: str, events: str = FILED_EVENT, extra: tuple[tuple[
         text = text.replace(old, new, 1)
     # values of their own, not the examples the schema and the guide show, so a privacy scan can tell them apart
     text = text.replace('number: "12345678"', 'number: "27364518"').replace("leader: 副总经理", "leader: 分管知识产权的副总经理")
+    if uscc != "91411721MA00000154":  # each enterprise its own patents and trademark: one in two records is registry.duplicate
+        serial = zlib.crc32(uscc.encode()) % 9_000_000 + 1
+        for old, year in (("ZL202010566088.9", "20201"), ("ZL202322865413.3", "20232")):
+            digits = f"{year}{serial:07d}"
+            text = text.replace(old, f"ZL{digits}.{patent_check(digits)}")
+        text = text.replace('number: "27364518"', f'number: "{30_000_000 + serial}"')
     return Fixture(uscc, name, text)
 
 

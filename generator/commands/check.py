@@ -39,8 +39,11 @@ def _registry(args: argparse.Namespace, env: Env) -> Registry:
     named = _named_records(files, args.paths)
     if named is not None:  # files of records/ named one by one: check them within the whole registry, report only them
         whole, whole_notes = discover(["records"])
-        inside = {os.path.normpath(display) for _, display in whole}
-        files = whole + [(path, display) for path, display in files if os.path.normpath(display) not in inside]
+        # a file is the same file however it was named (/abs/path/records/X.yaml, ./records/X.yaml, records/X.yaml): it
+        # takes the registry's name, so it is never its own duplicate and its findings read records/X.yaml
+        inside = {_same(path): display for path, display in whole}
+        named = {inside.get(_same(path), os.path.normpath(display)) for path, display in files}
+        files = whole + [(path, display) for path, display in files if _same(path) not in inside]
         notes = whole_notes + notes
     infos = args.format == "json" or args.verbose  # information notes are shown only there
     cache = None if args.no_cache else cache_dir(env, Path.cwd())
@@ -53,6 +56,11 @@ def _registry(args: argparse.Namespace, env: Env) -> Registry:
         registry = replace(registry, entries=tuple(e for e in registry.entries if os.path.normpath(e.file) in named),
                            findings=tuple(f for f in registry.findings if os.path.normpath(f.file) in named))
     return registry
+
+
+def _same(path: str) -> str:
+    """A file's identity for comparing names: its real path (case folded where the file system ignores case)."""
+    return os.path.normcase(os.path.realpath(path))
 
 
 def _named_records(files: list[tuple[str, str]], paths: Sequence[str]) -> set[str] | None:

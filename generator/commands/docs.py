@@ -12,6 +12,7 @@ from pathlib import Path
 from generator import documents, pdf, reviewdocs, words
 from generator.commands import Env, context, registry
 from generator.files import Exists, write_new
+from generator.ids import document_form
 from generator.inputs import UsageError
 from generator.policy import Policy
 from generator.qr import PLACEHOLDER_SITE
@@ -76,7 +77,7 @@ def _outputs(args: argparse.Namespace, env: Env, policy: Policy, today: date, si
     if not args.document:
         raise UsageError("--kind notice 和 certificates 需要 --document 文号")
     decided = documents.decision(records, args.document, policy)
-    name = documents.safe_name(documents.document_key(args.document))
+    name = documents.safe_name(document_form(args.document))
     if args.kind == "notice":
         suffix = "决定" if {d.event.type for d in decided} == {"revoked"} else "通知"
         paginate = None if args.no_pdf else (lambda data: pdf.page_count(data, env))  # the 版记's page, as printed

@@ -58,6 +58,12 @@ SCHEMA = Rule("schema", None, "error", "字段、类型、取值和日期须符�
 USCC_CHECKSUM = Rule("uscc.checksum", None, "error", "统一社会信用代码格式及第 17、18 位校验码正确")
 FILE_NAME = Rule("file.name", None, "error", "文件名须为 <统一社会信用代码>.yaml")
 PATENT_NUMBER = Rule("patent.number", None, "error", "专利申请号格式、校验位正确，类型位与专利类型一致")
+INDUSTRY_CODE = Rule(
+    "industry.code", None, "error", "行业代码为 GB/T 4754-2017 的大类代码，门类字母与两位大类代码相符（如 C 为 13 至 43）"
+)
+INDUSTRY_NAME = Rule(
+    "industry.name", None, "error", "行业名称为 GB/T 4754-2017 中该大类代码的名称（2011 年版的旧名称、简称或写法不同为警告）"
+)
 TRADEMARK_NUMBER = Rule("trademark.number", None, "error", "商标注册号只含数字（马德里注册为 G 加数字）")
 EVENTS_ORDER = Rule("events.order", None, "error", "事件按日期排列；每轮以 filed 开始，撤销或退出后须重新备案")
 EVENTS_FUTURE = Rule("events.future", None, "error", "事件日期不得晚于今天")
@@ -66,7 +72,10 @@ EVENTS_DOCUMENT = Rule(
     "决定的文号写作“机关代字〔年份〕序号号”（document_pattern），年份与决定日期同年（不同年为提示，本登记簿的约定）",
 )
 EVENTS_APPLIED = Rule("events.applied", None, "error", "申报中的企业须录入申报日期（applied 事件），备案条件按申报日期评估")
-REGISTRY_DUPLICATE = Rule("registry.duplicate", None, "error", "同一统一社会信用代码或证书编号不得出现两次")
+REGISTRY_DUPLICATE = Rule(
+    "registry.duplicate", None, "error",
+    "同一统一社会信用代码、企业名称、证书编号、专利申请号或商标注册号不得出现两次；一个文号只用于一个日期的决定",
+)
 DATA_CONSISTENCY = Rule("data.consistency", None, "error", "数据前后一致（受训人数不超过总人数、到期不早于开始等）")
 PRIVACY_PERSONAL = Rule(
     "privacy.personal", None, "error", "记录中不得有电话号码、身份证号码、电子邮件地址或“联系人某某”等个人信息（本登记簿的约定）"

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import PurePath
 from typing import Any
 
-from generator import ids
+from generator import ids, industries
 from generator.findings import Finding
 from generator.lifecycle import Status
 from generator.loader import Loaded, PathKey
@@ -25,6 +25,8 @@ from generator.rules import (
     EVENTS_FUTURE,
     EVENTS_ORDER,
     FILE_NAME,
+    INDUSTRY_CODE,
+    INDUSTRY_NAME,
     PATENT_NUMBER,
     SCHEMA,
     USCC_CHECKSUM,
@@ -41,6 +43,7 @@ def _shape(*path: str | int) -> re.Pattern[str]:
 
 _USCC_SHAPE = _shape("uscc")
 _PATENT_SHAPE = _shape("patents", 0, "number")
+_INDUSTRY_SHAPE = _shape("industry", "code")
 
 
 def _finding(loaded: Loaded, path: PathKey, rule: Rule, message: str) -> Finding:
@@ -74,6 +77,25 @@ def identifier_findings(loaded: Loaded) -> Iterator[Finding]:
                 problem = ids.patent_problem(number, kind if isinstance(kind, str) else None)
                 if problem:
                     yield _finding(loaded, ("patents", i, "number"), PATENT_NUMBER, problem)
+
+
+def industry_findings(loaded: Loaded) -> Iterator[Finding]:
+    """industry.code (a division of GB/T 4754-2017, its section letter) and industry.name (that division's name), on a
+    well-shaped code (a malformed one is the schema's)."""
+    industry = loaded.data.get("industry") if loaded.data is not None else None
+    if not isinstance(industry, dict) or not isinstance(industry.get("code"), str) or not _INDUSTRY_SHAPE.match(industry["code"]):
+        return
+    code, name = industry["code"], industry.get("name")
+    problem = industries.code_problem(code)
+    if problem:
+        yield _finding(loaded, ("industry", "code"), INDUSTRY_CODE, problem)
+    elif isinstance(name, str) and name.strip():
+        found = industries.name_problem(code, name)
+        if found:
+            error, message = found
+            line, col = loaded.positions.at(("industry", "name"))
+            yield INDUSTRY_NAME.finding(loaded.file, line, col, message, severity=None if error else "warning",
+                                        params=(("code", code), ("name", name), ("expected", industries.DIVISIONS[code[1:]])))
 
 
 def placeholder_findings(loaded: Loaded) -> Iterator[Finding]:
@@ -192,20 +214,18 @@ def _inconsistencies(rec: Record) -> Iterator[tuple[PathKey, str]]:
 
 
 def _duplicates(rec: Record) -> Iterator[tuple[PathKey, str]]:
-    groups: list[tuple[str, list[tuple[Any, PathKey]]]] = [
-        ("财务年度", [(f.year, ("finance", f.index, "year")) for f in rec.finance]),
-        ("培训年度", [(t.year, ("training", t.index, "year")) for t in rec.training]),
-        ("专利申请号", [(_patent_key(p.number), ("patents", p.index, "number")) for p in rec.patents]),
-        ("商标注册号", [(m.number, ("trademarks", m.index, "number")) for m in rec.trademarks]),
+    """The same year, patent or trademark twice in one record (in the normal forms of ``ids``: ZL202010566088.9 and
+    CN202010566088.9 are one patent). Across records the same patent or trademark is registry.duplicate."""
+    groups: list[tuple[str, list[tuple[Any, str, PathKey]]]] = [
+        ("财务年度", [(f.year, str(f.year), ("finance", f.index, "year")) for f in rec.finance]),
+        ("培训年度", [(t.year, str(t.year), ("training", t.index, "year")) for t in rec.training]),
+        ("专利申请号", [(ids.patent_key(p.number), p.number, ("patents", p.index, "number")) for p in rec.patents]),
+        ("商标注册号", [(ids.trademark_key(m.number), m.number, ("trademarks", m.index, "number")) for m in rec.trademarks]),
     ]
     for label, items in groups:
         seen: dict[Any, PathKey] = {}
-        for key, path in items:
+        for key, shown, path in items:
             if key in seen:
-                yield path, f"{label} {key} 重复出现（另见第 {rec.at(*seen[key])[0]} 行）：请合并"
+                yield path, f"{label} {shown} 重复出现（另见第 {rec.at(*seen[key])[0]} 行）：请合并"
             else:
                 seen[key] = path
-
-
-def _patent_key(number: str) -> str:
-    return number.removeprefix("ZL").removeprefix("CN")

@@ -14,11 +14,11 @@ A status code is one letter.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from generator.ids import format_affixes
 from generator.labels import DATE_ZH, STATUS_ZH
 from generator.site.public import STATUS_END, PublicEnterprise
 
@@ -26,19 +26,10 @@ EPOCH = date(2000, 1, 1)
 CODES = {"valid": "v", "review_due": "d", "under_review": "u", "conditional": "c", "lapsed": "l", "revoked": "r", "withdrawn": "w"}
 LISTED = ("valid", "review_due", "under_review", "conditional")
 UNTIL_ZH = {s: DATE_ZH[field] + ("" if DATE_ZH[field].endswith("至") else "至") for s, field in STATUS_END.items()}
-_FIELD = re.compile(r"\{[^}]*\}")
 
 
 def _day(text: str | None) -> int:
     return -1 if text is None else (date.fromisoformat(text) - EPOCH).days
-
-
-def affixes(certificate_format: str) -> tuple[str, str]:
-    """The literal text before the first and after the last field of the format (西知强企证〔 and 号)."""
-    fields = list(_FIELD.finditer(certificate_format))
-    if not fields:
-        return "", ""
-    return certificate_format[:fields[0].start()], certificate_format[fields[-1].end():]
 
 
 def _certificate(text: str, day: int, prefix: str, suffix: str) -> list[Any]:
@@ -48,7 +39,7 @@ def _certificate(text: str, day: int, prefix: str, suffix: str) -> list[Any]:
 
 
 def verify_index(items: list[PublicEnterprise], today: date, certificate_format: str, contact: Mapping[str, Any]) -> bytes:
-    prefix, suffix = affixes(certificate_format)
+    prefix, suffix = format_affixes(certificate_format)
     rows = []
     for e in items:
         certs = [_certificate(ev["certificate"], _day(ev["date"]), prefix, suffix)

@@ -11,32 +11,36 @@
   var issuer = form.getAttribute("data-issuer") || "";
   var index = null, prefixWord = "", suffixWord = "";
   var DAY = 86400000;
-  var BRACKETS = /[〔〕\[\]()（）【】〖〗﹝﹞［］｛｝{}<>《》〈〉「」『』]/g;
-  var SEPARATORS = /[号號第#№\/_\-－—–·、，,.。:：]/g;
-
   function toDay(n) { return new Date(Date.parse(index.epoch + "T00:00:00Z") + n * DAY).toISOString().slice(0, 10); }
   function fromDay(text) { return Math.round((Date.parse(text + "T00:00:00Z") - Date.parse(index.epoch + "T00:00:00Z")) / DAY); }
   function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
   function date(s) { return "<time class=\"ipreg-date\">" + esc(s) + "</time>"; }
+
+  /* number-key:begin — generator/ids.py number_key and document_form for the browser: the one way the registry compares
+     certificate numbers and 文号 (tests/test_integrity.py runs both on the same inputs and wants the same keys). */
+  var OPENERS = "〔[(（【〖﹝［｛{<《〈「『";
+  var BRACKETS = /[〔〕\[\]()（）【】〖〗﹝﹞［］｛｝{}<>《》〈〉「」『』]/g;
+  var SEPARATORS = /[号號第#№\/_\-－—–·、，,.。:：]/g;
   function fold(s) { return String(s || "").normalize("NFKC").replace(/\s+/g, "").toUpperCase(); }
   function bare(s) { return fold(s).replace(BRACKETS, ""); }
-
-  /* 证书编号的比较键：年份-顺序号（顺序号不计前导零）。括号写法、有无前缀和“号”字、2024001 与 2024-1 都得到同一个键；
-     含有其他文字（企业名称、代码中的字母）时不是证书编号，返回 null。 */
-  function certKey(text) {
+  /* 文号、证书编号的规范写法：六角括号〔〕、半角数字、无空格、年份后的序号不计前导零。 */
+  function documentForm(text) {
+    return fold(text).replace(BRACKETS, function (c) { return OPENERS.indexOf(c) >= 0 ? "〔" : "〕"; }).replace(/〕0+(?=[0-9])/g, "〕");
+  }
+  /* 年份-顺序号（顺序号不计前导零）：去掉证书格式的前缀、后缀、括号和分隔符后只剩年份和顺序号时；否则为 null。
+     括号写法、有无前缀和“号”字、2024001 与 2024-1 都得到同一个键。 */
+  function yearSerial(text) {
     var t = fold(text);
     if (prefixWord) t = t.split(prefixWord).join("-");
     if (suffixWord) t = t.split(suffixWord).join("-");
     t = t.replace(BRACKETS, "-").replace(SEPARATORS, "-");
-    if (/[^0-9-]/.test(t)) return null;
-    var runs = t.match(/[0-9]+/g);
-    if (!runs) return null;
-    if (runs.length === 1) {
-      if (runs[0].length < 5) return null;
-      runs = [runs[0].slice(0, 4), runs[0].slice(4)];
-    }
+    var runs = /^[0-9-]*$/.test(t) ? (t.match(/[0-9]+/g) || []) : [];
+    if (runs.length === 1 && runs[0].length >= 5) runs = [runs[0].slice(0, 4), runs[0].slice(4)];
+    if (runs.length < 2) return null;
     return runs.map(function (r, i) { return i === 0 ? r : r.replace(/^0+(?=[0-9])/, ""); }).join("-");
   }
+  function numberKey(text) { return yearSerial(text) || documentForm(text); }
+  /* number-key:end */
 
   function prepare(data) {
     index = data;
@@ -45,7 +49,7 @@
     index.e.forEach(function (e) {
       e.certs = e[2].map(function (c) {
         var text = c.length > 2 ? c[0] : index.prefix + c[0] + index.suffix;
-        return {text: text, day: c[1], key: certKey(text), bare: bare(text)};
+        return {text: text, day: c[1], key: numberKey(text)};
       });
       e.folded = fold(e[1]);
     });
@@ -85,12 +89,12 @@
   }
 
   function findCertificate(q) {
-    var key = certKey(q), loose = bare(q);
+    var key = numberKey(q);
     for (var i = 0; i < index.e.length; i++) {
       var e = index.e[i];
       for (var j = 0; j < e.certs.length; j++) {
         var c = e.certs[j];
-        if ((key && c.key === key) || (loose && c.bare === loose)) return {e: e, cert: c};
+        if (key && c.key === key) return {e: e, cert: c};
       }
     }
     return null;
@@ -142,9 +146,9 @@
   function answer(q, askedUscc) {
     var found = findCertificate(q);
     if (found) return certificateAnswer(found, askedUscc);
-    if (certKey(q) !== null && !/^[0-9A-Z]{6,18}$/.test(fold(q).replace(BRACKETS, ""))) return notFound(q);
+    if (yearSerial(q) !== null && !/^[0-9A-Z]{6,18}$/.test(fold(q).replace(BRACKETS, ""))) return notFound(q);
     var hits = findEnterprises(q);
-    if (!hits.length && certKey(q) !== null) return notFound(q);
+    if (!hits.length && yearSerial(q) !== null) return notFound(q);
     return enterpriseAnswer(hits, q);
   }
   function show(askedUscc) {
