@@ -12,7 +12,7 @@ from typing import Any
 
 from generator.cells import markdown_cell
 from generator.findings import Finding
-from generator.labels import CHANGE_ZH, DATE_ZH, DUE_KIND_ZH, EVENT_ZH, SEVERITY_ZH, STATUS_ZH
+from generator.labels import CHANGE_ZH, DATE_ZH, DUE_KIND_ZH, EVENT_ZH, FIELD_ZH, SEVERITY_ZH, STATUS_ZH
 from generator.lifecycle import Status
 from generator.loader import load_bytes
 from generator.model import Event, Record
@@ -152,16 +152,16 @@ def _change(path: str, kind: str, o: Entry | None, n: Entry | None, before_data:
     )
 
 
-_PUBLIC_EDITS = (("uscc", "统一社会信用代码"), ("name", "企业名称"), ("category", "类别"), ("industry_code", "行业代码"),
-                 ("industry_name", "行业名称"), ("main_products", "主营产品"), ("address", "地址"), ("website", "网站"))
-
-
 def _edits(old: Record | None, new: Record | None) -> list[dict[str, Any]]:
     """Before -> after for every public field and every past event that changed (events are only ever appended)."""
+    from generator.site.public import is_public
+
     if old is None or new is None:
         return []
     out = []
-    for key, label in _PUBLIC_EDITS:
+    for key, label in FIELD_ZH.items():
+        if not is_public(key):
+            continue
         was, now = getattr(old, key), getattr(new, key)
         if was != now:
             shown = ("、".join(x) if isinstance(x, tuple) else x for x in (was, now))
@@ -187,7 +187,7 @@ def _private_changes(before: bytes | None, after: bytes | None, path: str) -> li
     if not isinstance(old, dict) or not isinstance(new, dict):
         return []
     titles = load_schema(ENTERPRISE_SCHEMA)["properties"]
-    skip = set(PUBLIC_FIELDS) | {"events", "industry", "uscc", "name", "category", "main_products", "address", "website"}
+    skip = set(PUBLIC_FIELDS)
     changed = [key for key in sorted(set(old) | set(new)) if key not in skip and old.get(key) != new.get(key)]
     return [f"{titles.get(key, {}).get('title', key)}（{key}）" for key in changed]
 

@@ -49,9 +49,9 @@ from generator.labels import INFRINGEMENT_KIND_ZH
 from generator.lifecycle import Status, status, validity_years
 from generator.model import Event, Record
 from generator.policy import Policy
+from generator.rules import ART4_JURISDICTION, ART4_LEGAL_PERSON, ART8_BAN, ART8_TERM_MISMATCH, PROVISIONS, Rule
 
 REVIEW_RESULTS = {"review_passed", "review_failed", "review_absent"}
-COUNTY = "西平县"
 
 
 class DocsError(Exception):
@@ -95,11 +95,11 @@ def _certificate_order(number: str | None) -> tuple[int, ...]:
     return tuple(int(n) for n in re.findall(r"\d+", number or "")) or (10**9,)
 
 
-def _category_title(decided: Sequence[Decided]) -> str:
+def _category_title(decided: Sequence[Decided], county: str) -> str:
     kinds = {d.record.category for d in decided}
     if len(kinds) > 1:
-        return f"{COUNTY}知识产权优势企业和储备企业"
-    return f"{COUNTY}知识产权优势企业" if kinds == {"advantage"} else f"{COUNTY}知识产权储备企业"
+        return f"{county}知识产权优势企业和储备企业"
+    return f"{county}知识产权优势企业" if kinds == {"advantage"} else f"{county}知识产权储备企业"
 
 
 def _names(decided: Sequence[Decided]) -> str:
@@ -107,15 +107,15 @@ def _names(decided: Sequence[Decided]) -> str:
     return first if n == 1 else f"{first}等{n}家企业"
 
 
-def notice_title(decided: Sequence[Decided]) -> str:
+def notice_title(decided: Sequence[Decided], county: str) -> str:
     """The title as a county bureau writes it: a batch title for a filing or a review, the enterprise for a
-    revocation or a withdrawal."""
+    revocation or a withdrawal; ``county`` is policy.yml's (``documents.county``)."""
     kinds = {d.event.type for d in decided}
     year = decided[0].event.date.year
     if kinds == {"filed"}:
-        return f"关于公布{year}年度{_category_title(decided)}名单的通知"
+        return f"关于公布{year}年度{_category_title(decided, county)}名单的通知"
     if kinds <= REVIEW_RESULTS:
-        return f"关于{year}年度{COUNTY}知识产权强企复核结果的通知"
+        return f"关于{year}年度{county}知识产权强企复核结果的通知"
     if kinds == {"revoked"}:
         return f"关于撤销{decided[0].record.name}知识产权强企资格的决定"
     if kinds == {"withdrawn"}:
@@ -129,6 +129,19 @@ def _measures(policy: Policy, day: date) -> tuple[str, str]:
     name = version.name if version else policy.name
     number = f"（{version.document}）" if version and version.document else ""
     return f"《{name}》{number}", "《办法》"
+
+
+def cite(policy: Policy, rule: Rule | str, day: date) -> str:
+    """The article that states ``rule`` (a ``Rule`` of the catalogue, or the key of one of its ``PROVISIONS``) in the
+    measures' version in force on ``day``: the catalogue's, unless that version renumbered it (policy.yml
+    ``measures.articles``, ``Policy.article``). Documents cite no article otherwise."""
+    key, article = (rule.id, rule.article) if isinstance(rule, Rule) else (rule, PROVISIONS[rule])
+    return policy.article(key, day, article) or ""
+
+
+def _whole(article: str) -> str:
+    """The article a cited item belongs to (the 条 of a 条…项)."""
+    return article[: article.index("条") + 1]
 
 
 def _result(d: Decided) -> tuple[str, str]:
@@ -151,7 +164,7 @@ def notice(decided: Sequence[Decided], document: str, policy: Policy, paginate: 
     day = decided[0].event.date
     policy = policy.on(day)  # the measures' values in force on the decision day
     office = policy.documents
-    heading = notice_title(decided)
+    heading = notice_title(decided, office.county)
     doc = new_document(heading)
     banner(doc, policy.issuer_mark, document)
     title(doc, heading)
@@ -160,11 +173,12 @@ def notice(decided: Sequence[Decided], document: str, policy: Policy, paginate: 
     kinds = {d.event.type for d in decided}
     year, n = day.year, len(decided)
     if kinds == {"filed"}:
-        body = [f"根据{first}第四条至第七条的规定，经企业申报、我局审核，确定{_names(decided)}为{year}年度"
-                f"{_category_title(decided)}，现将名单予以公布。"]
+        conditions = f"{_whole(cite(policy, ART4_LEGAL_PERSON, day))}至{_whole(cite(policy, ART4_JURISDICTION, day))}"
+        body = [f"根据{first}{conditions}的规定，经企业申报、我局审核，确定{_names(decided)}为{year}年度"
+                f"{_category_title(decided, office.county)}，现将名单予以公布。"]
         body.append(_term_sentence(decided, policy, short, day))
         body.append("请各企业按照" + short + "的要求，健全知识产权管理体系，加强知识产权创造、保护和运用，有效期满后按时参加复核。")
-        list_title = f"{year}年度{_category_title(decided)}名单"
+        list_title = f"{year}年度{_category_title(decided, office.county)}名单"
     elif kinds <= REVIEW_RESULTS:
         counts = {key: sum(_result(d)[0] == key for d in decided) for key in ("通过复核", "未通过，保留资格")}
         removed = n - sum(counts.values())
@@ -175,8 +189,9 @@ def notice(decided: Sequence[Decided], document: str, policy: Policy, paginate: 
             parts.append(f"{counts['未通过，保留资格']}家企业未通过复核，在{policy.grace_years}年内保留资格并参与复核")
         if removed:
             parts.append(f"{removed}家企业未参加复核或保留资格期内复核仍未通过，从知识产权强企名单中撤销")
-        body = [f"根据{first}第八条的规定，我局组织开展了知识产权强企复核。经复核，" + "；".join(parts) + "。现将复核结果予以公布。"]
-        list_title = f"{year}年度{COUNTY}知识产权强企复核结果"
+        article = _whole(cite(policy, ART8_TERM_MISMATCH, day))
+        body = [f"根据{first}{article}的规定，我局组织开展了知识产权强企复核。经复核，" + "；".join(parts) + "。现将复核结果予以公布。"]
+        list_title = f"{year}年度{office.county}知识产权强企复核结果"
     else:
         body = [f"{_names(decided)}申请退出知识产权强企名单。经研究，同意其自{chinese_date(day)}起退出，不再列入知识产权强企名单。"]
         list_title = "退出知识产权强企名单的企业"
@@ -194,7 +209,7 @@ def _term_sentence(decided: Sequence[Decided], policy: Policy, short: str, day: 
     categories = {d.record.category for d in decided}
     parts = []
     if "advantage" in categories:
-        parts.append(f"依照{short}第八条第一项的规定，知识产权优势企业有效期为{policy.validity_years}年")
+        parts.append(f"依照{short}{cite(policy, ART8_TERM_MISMATCH, day)}的规定，知识产权优势企业有效期为{policy.validity_years}年")
     if "reserve" in categories:
         parts.append(f"储备企业的有效期为{policy.reserve_validity_years}年（{short}未规定储备企业的有效期，按我局备案登记的约定执行）")
     return "；".join(parts) + f"，自{chinese_date(day)}起计算。"
@@ -240,7 +255,7 @@ def revocation(decided: Sequence[Decided], document: str, policy: Policy, pagina
     day = decided[0].event.date
     policy = policy.on(day)
     office = policy.documents
-    doc = new_document(notice_title(decided))
+    doc = new_document(notice_title(decided, office.county))
     first, short = _measures(policy, day)
     for i, d in enumerate(decided):
         if i:
@@ -255,8 +270,8 @@ def revocation(decided: Sequence[Decided], document: str, policy: Policy, pagina
         period = f"（{chinese_date(term[0])}至{chinese_date(term[1])}）" if term else ""
         body = [
             f"经核实，你单位（统一社会信用代码：{d.record.uscc}）{what}。上述行为发生在你单位知识产权强企有效期内{period}，"
-            f"属于{first}第八条第五项规定的重大违法违规行为。",
-            f"依照{short}第八条第五项的规定，我局决定撤销你单位知识产权强企资格。自{chinese_date(day)}起至"
+            f"属于{first}{cite(policy, ART8_BAN, day)}规定的重大违法违规行为。",
+            f"依照{short}{cite(policy, ART8_BAN, day)}的规定，我局决定撤销你单位知识产权强企资格。自{chinese_date(day)}起至"
             f"{chinese_date(st.ban_until) if st.ban_until else chinese_date(period_end(day, policy.ban_years))}（含），"
             "你单位不得申请知识产权强企备案。",
             f"如不服本决定，可以自知道本决定之日起六十日内向{office.reconsideration}申请行政复议，"
@@ -311,12 +326,13 @@ def _certificate(doc: Any, d: Decided, policy: Policy, site_url: str) -> None:
     how = "经复核" if ev.type == "review_passed" else "经审核"
     paragraph(doc, f"证书编号：{ev.certificate}", size=12, align=WD_ALIGN_PARAGRAPH.RIGHT)
     paragraph(doc, "", line=40)
-    paragraph(doc, f"{COUNTY}\n{honour}", size=36, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, line=54)
+    county = policy.documents.county
+    paragraph(doc, f"{county}\n{honour}", size=36, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, line=54)
     paragraph(doc, "", line=36)
     paragraph(doc, d.record.name, size=TITLE_PT, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, line=36)
     paragraph(doc, f"统一社会信用代码：{d.record.uscc}", align=WD_ALIGN_PARAGRAPH.CENTER)
     paragraph(doc, "", line=24)
-    paragraph(doc, f"{how}，你单位被确定为{COUNTY}{honour}。", indent=True)
+    paragraph(doc, f"{how}，你单位被确定为{county}{honour}。", indent=True)
     paragraph(doc, "特发此证。", indent=True)
     paragraph(doc, f"有效期：{chinese_date(st.term_start or ev.date)}至{chinese_date(term_end)}", indent=True)
     paragraph(doc, "", line=60)

@@ -48,6 +48,12 @@ EVENT_ZH = {
     "revoked": "取消资格",
     "withdrawn": "企业申请退出",
 }
+# the decisions as the site's yearly chart and table name them, in short where a legend has little room
+EVENT_SHORT_ZH = {
+    "filed": "备案",
+    **{k: EVENT_ZH[k] for k in ("review_passed", "review_failed", "review_absent", "revoked")},
+    "withdrawn": "退出",
+}
 # what a clerk may type for a decision (ipreg decide --type): the code, its label, or a short word
 DECISION_WORDS_ZH = {"备案": "filed", "退出": "withdrawn", "撤销": "revoked"}
 CATEGORY_ZH = {"advantage": "知识产权优势企业", "reserve": "储备企业"}
@@ -86,8 +92,32 @@ CONVENTION_ZH = {
 }
 # the date a cycle ended, as the list and the enterprise page head it for each way of ending
 ENDED_ON_ZH = {"lapsed": "不再列出自", "revoked": "撤销于", "withdrawn": "退出于"}
+# how a cycle ended, as the enterprise page's lifecycle chart marks the day
+ENDED_SHORT_ZH = {"withdrawn": "退出", "revoked": "撤销", "lapsed": "移出名单"}
 PATENT_TYPE_ZH = {"invention": "发明", "utility_model": "实用新型", "design": "外观设计"}
 SCOPE_ZH = {"county": "本地区（县内）", "province": "省内"}
+# the public fields of a record (Record attributes) as messages and ``ipreg diff`` name them
+FIELD_ZH = {
+    "uscc": "统一社会信用代码",
+    "name": "企业名称",
+    "category": "类别",
+    "industry_code": "行业代码",
+    "industry_name": "行业名称",
+    "main_products": "主营产品",
+    "address": "地址",
+    "website": "网站",
+}
+# JSON Schema types and what YAML read a scalar as, as the schema's messages name them
+JSON_TYPE_ZH = {
+    "string": "文字",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "true 或 false",
+    "object": "“字段: 值”的映射",
+    "array": "列表（每项以“- ”开头）",
+    "null": "空值",
+}
+YAML_KIND_ZH = {"int": "整数", "float": "小数", "bool": "布尔值", "null": "空值"}
 CHANGE_ZH = {"added": "新增", "modified": "修改", "deleted": "删除", "affected": "未改动（结果有变化）"}
 INFRINGEMENT_KIND_ZH = {"administrative": "行政", "judicial": "司法"}
 STANDARD_STATUS_ZH = {"implementing": "正在开展实施工作", "implemented": "已实施", "certified": "已认证"}

@@ -45,6 +45,7 @@ class Office:
     """policy.yml ``documents``: what the bureau's documents say of it (ARCHITECTURE.md section 8)."""
 
     organ: str = "西平县市场监督管理局"  # 署名: the organ's full name, as on its seal
+    county: str = "西平县"  # the county, as titles and certificates name it (西平县知识产权优势企业)
     cc: tuple[str, ...] = ()  # 抄送
     printer: str = "西平县市场监督管理局办公室"  # 印发机关
     office: str = "知识产权股"  # who answers questions

@@ -13,6 +13,7 @@ from typing import Any
 
 from generator.findings import Finding
 from generator.ids import format_affixes, name_key, number_key, patent_key, trademark_key
+from generator.labels import FIELD_ZH
 from generator.lifecycle import Status, status
 from generator.loader import Loaded, PathKey, Positions
 from generator.model import Record, build_record
@@ -210,7 +211,7 @@ def industry_ranks(items: Sequence[RankInput], lookback: int, calendar: bool = F
 
 
 
-_LABELS = {"uscc": "统一社会信用代码", "certificate": "证书编号", "patent": "专利申请号", "trademark": "商标注册号", "name": "企业名称"}
+_LABELS = {"uscc": FIELD_ZH["uscc"], "certificate": "证书编号", "patent": "专利申请号", "trademark": "商标注册号", "name": FIELD_ZH["name"]}
 _WHY = {
     "uscc": "一家企业只能有一个文件",
     "certificate": "一个证书编号只能用一次（括号写法、全角数字、顺序号的前导零不计）",

@@ -14,7 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from generator.documents import COUNTY, DocsError, _measures
+from generator.documents import DocsError, _measures, cite
 from generator.docxlayout import (
     RED,
     TITLE_FONT,
@@ -35,7 +35,7 @@ from generator.lifecycle import Status
 from generator.model import Record
 from generator.policy import Policy
 from generator.registry import Entry
-from generator.rules import ART4_PREFERENCE, CATALOGUE
+from generator.rules import ART4_PREFERENCE, ART8_GRACE, ART8_REVIEW, CATALOGUE
 
 REVIEW_MATERIALS = (
     "知识产权强企复核申请表（加盖企业公章）；",
@@ -130,11 +130,12 @@ def review_letters(due: Sequence[tuple[Record, Status]], policy: Policy, today: 
             state = f"上次复核未通过，保留资格至{chinese_date(st.grace_until)}" if st.grace_until else "上次复核未通过，在保留资格期内"
         else:
             state = f"有效期至{chinese_date(st.term_end)}" if st.term_end else "即将届满"
+        review, grace = cite(policy, ART8_REVIEW, today), cite(policy, ART8_GRACE, today)
         body = [
-            f"你单位（统一社会信用代码：{record.uscc}）为{COUNTY}{CATEGORY_ZH[record.category]}，{state}。根据{first}第八条第二项的规定，"
+            f"你单位（统一社会信用代码：{record.uscc}）为{office.county}{CATEGORY_ZH[record.category]}，{state}。根据{first}{review}的规定，"
             f"有效期满后由我局组织复核，复核通过的，有效期重新计算。请于{chinese_date(deadline)}前向我局提交以下材料：",
             *(f"{n}. {item}" for n, item in enumerate(REVIEW_MATERIALS, 1)),
-            f"依照{short}第八条第三项的规定，未通过复核的，在{policy.grace_years}年内保留资格并参与复核；仍未通过或未参加复核的，"
+            f"依照{short}{grace}的规定，未通过复核的，在{policy.grace_years}年内保留资格并参与复核；仍未通过或未参加复核的，"
             "从名单中撤销。",
             "联系人：" + "，".join(x for x in (office.office, f"电话 {office.phone}" if office.phone else "",
                                            f"地址 {office.address}" if office.address else "") if x) + "。",
@@ -178,7 +179,7 @@ def _sheet(doc: Any, entry: Entry, policy: Policy, today: date) -> None:
         result = "倾斜因素" if outcome.rule == ART4_PREFERENCE.id and outcome.ok is None else _RESULT[outcome.ok]
         if outcome.ok is False and outcome.effective_severity() != "error":
             result = "需核实"
-        rows.append([declared.article or "", declared.summary.format(**policy.on(on).values()), outcome.message, result])
+        rows.append([cite(policy, declared, on), declared.summary.format(**policy.on(on).values()), outcome.message, result])
     table(doc, ["条款", "条件", "记录中的情况", "结果"], rows, (24, 46, 66, 20), whole=(3,), size=9)
     status = STATUS_ZH[entry.status.status] if entry.status else ""
     paragraph(doc, f"（登记簿按 {chinese_date(on)} 核对，当前状态：{status}；“需核实”为提示，由审核人判断。）", size=10.5, line=18)

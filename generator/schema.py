@@ -25,6 +25,8 @@ from generator import ids
 from generator.dates import parse_iso
 from generator.findings import Finding
 from generator.hints import date_hint, enum_hint, excel_date, full_width_hint
+from generator.labels import JSON_TYPE_ZH as TYPE_ZH
+from generator.labels import YAML_KIND_ZH as KIND_ZH
 from generator.loader import Loaded, PathKey, Positions
 from generator.rules import PATENT_NUMBER, SCHEMA, TRADEMARK_NUMBER, USCC_CHECKSUM, YAML_TYPE, Rule
 
@@ -34,18 +36,6 @@ _PACKAGED = Path(__file__).resolve().parent / "schemas"
 SCHEMA_DIR = _PACKAGED if (_PACKAGED / "enterprise.schema.json").is_file() else Path(__file__).resolve().parent.parent / "schemas"
 ENTERPRISE_SCHEMA = SCHEMA_DIR / "enterprise.schema.json"
 POLICY_SCHEMA = SCHEMA_DIR / "policy.schema.json"
-
-TYPE_ZH = {
-    "string": "文字",
-    "integer": "整数",
-    "number": "数字",
-    "boolean": "true 或 false",
-    "object": "“字段: 值”的映射",
-    "array": "列表（每项以“- ”开头）",
-    "null": "空值",
-}
-KIND_ZH = {"int": "整数", "float": "小数", "bool": "布尔值", "null": "空值"}
-
 
 @cache
 def load_schema(path: Path) -> dict[str, Any]:

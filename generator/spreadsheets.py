@@ -92,18 +92,17 @@ class Sheet:
     unit: str | None = None
 
 
-ISSUER = "西平县市场监督管理局"
 PRINTABLE_MM = 297 - 2 * 17.8  # A4 landscape less Excel's default side margins
 CHAR_MM = 1.9  # the width of one unit of column width, printed at 100 %
 MIN_SCALE = 0.82  # 11 pt x 0.82 = 9 pt: the smallest print a manager reads
 
 
-def to_xlsx(headers: list[str], rows: list[list[str]], title: str, today: date, heading: str) -> bytes:
-    """One sheet named ``title`` under the title row "``heading``（截至…）" (see ``workbook``), without the file column
-    (a staff path is no use on paper)."""
+def to_xlsx(headers: list[str], rows: list[list[str]], title: str, today: date, heading: str, issuer: str) -> bytes:
+    """One sheet named ``title`` under the title row "``heading``（截至…）" and the 填报单位 ``issuer`` (see ``workbook``),
+    without the file column (a staff path is no use on paper)."""
     keep = [i for i, h in enumerate(headers) if h != "文件"]
     sheet = Sheet(title, [headers[i] for i in keep], [[row[i] for i in keep] for row in rows])
-    return workbook([sheet], f"{heading}（截至{_chinese(today)}）")
+    return workbook([sheet], f"{heading}（截至{_chinese(today)}）", issuer)
 
 
 def _chinese(day: date) -> str:
@@ -115,12 +114,13 @@ def _display(value: Any) -> int:
     return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
 
 
-def workbook(sheets: Sequence[Sheet], title: str, issuer: str = ISSUER) -> bytes:
-    """A workbook for managers and the city bureau: on every sheet a title row (``title``), a row with the 填报单位 and
-    the unit, then the table: a bold header that stays in view and is printed on every page, a filter, text as text
-    cells (an all-digit USCC never becomes a number), YYYY-MM-DD values as real dates (yyyy-mm-dd, so Excel's date
-    filters work), counts as numbers with a 合计 row; columns as wide as their content; printed on A4 landscape at
-    9 pt or more (wide tables split across pages, the code and name repeated on each)."""
+def workbook(sheets: Sequence[Sheet], title: str, issuer: str) -> bytes:
+    """A workbook for managers and the city bureau: on every sheet a title row (``title``), a row with the 填报单位
+    (``issuer``: policy.yml's ``documents.organ``) and the unit, then the table: a bold header that stays in view and is
+    printed on every page, a filter, text as text cells (an all-digit USCC never becomes a number), YYYY-MM-DD values as
+    real dates (yyyy-mm-dd, so Excel's date filters work), counts as numbers with a 合计 row; columns as wide as their
+    content; printed on A4 landscape at 9 pt or more (wide tables split across pages, the code and name repeated on
+    each)."""
     from openpyxl import Workbook
 
     book = Workbook()

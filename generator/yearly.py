@@ -12,7 +12,7 @@ from typing import Any
 from generator.labels import CATEGORY_ZH, EVENT_ZH, STATUS_ZH
 from generator.lifecycle import status
 from generator.model import Record
-from generator.policy import Policy
+from generator.policy import Office, Policy
 from generator.site.public import PublicEnterprise, public_enterprise
 
 
@@ -83,8 +83,9 @@ def year_report(records: Sequence[Record], policy: Policy, year: int, today: dat
     return year_figures(items, year, today)
 
 
-def report_xlsx(report: YearReport) -> bytes:
-    """The annual statistics as a workbook for the city bureau: decisions by type with a 合计, then one sheet per
+def report_xlsx(report: YearReport, office: Office) -> bytes:
+    """The annual statistics as a workbook for the city bureau (``office``: policy.yml's ``documents``, the county in
+    the title and the organ as 填报单位): decisions by type with a 合计, then one sheet per
     table, counts as numbers (unit 家 or 项) with a 合计 row, dates as dates."""
     from generator.spreadsheets import Sheet, workbook
 
@@ -106,5 +107,6 @@ def report_xlsx(report: YearReport) -> bytes:
             Sheet("进入名单", ["统一社会信用代码", "企业名称"], [list(x) for x in report.entered]),
             Sheet("离开名单", ["统一社会信用代码", "企业名称"], [list(x) for x in report.left]),
         ],
-        f"{report.year}年西平县知识产权强企备案统计（截至{report.until.year}年{report.until.month}月{report.until.day}日）",
+        f"{report.year}年{office.county}知识产权强企备案统计（截至{report.until.year}年{report.until.month}月{report.until.day}日）",
+        office.organ,
     )

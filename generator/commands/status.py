@@ -71,4 +71,5 @@ def export(reg: Registry, fmt: str, wanted: Sequence[str] = (), industry_prefixe
     headers, rows = spreadsheets.table(spreadsheets.STATUS_COLUMNS, _rows(reg, wanted, industry_prefixes))
     if fmt == "csv":
         return spreadsheets.to_csv(headers, rows)
-    return spreadsheets.to_xlsx(headers, rows, f"名单 {reg.today}", reg.today, "西平县知识产权强企名单")
+    office = reg.policy.documents
+    return spreadsheets.to_xlsx(headers, rows, f"名单 {reg.today}", reg.today, f"{office.county}知识产权强企名单", office.organ)

@@ -148,6 +148,12 @@ ART8_VIOLATION_REVIEW = Rule(
     "art8.violation-review", "第八条第五项", "warning", "有效期内发生侵权认定或列入失信名单：核实是否属于重大违法违规", lifecycle=True
 )
 
+# Provisions of the measures that the documents cite and no rule checks, each with a key like a rule's id so that a
+# version of the measures can renumber it too (policy.yml measures.articles); documents cite rules by their ``Rule``.
+ART8_REVIEW = "art8.review"  # 有效期满后组织复核，复核通过的，有效期重新计算
+ART8_GRACE = "art8.grace"  # 未通过复核的，在1年期内保留资格并参与复核
+PROVISIONS = {ART8_REVIEW: "第八条第二项", ART8_GRACE: "第八条第三项"}
+
 ARTICLE_ANCHORS = {
     "第四条第一项": "art4-1",
     "第四条第二项": "art4-2",

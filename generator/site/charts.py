@@ -19,6 +19,7 @@ from datetime import date, timedelta
 
 from markupsafe import Markup
 
+from generator.labels import DUE_KIND_ZH, ENDED_SHORT_ZH, EVENT_SHORT_ZH
 from generator.lifecycle import Status
 
 WIDTH = 320  # view box units: the text column of a 360 px phone; the SVG scales to the column width (max 420 px)
@@ -122,7 +123,7 @@ def lifecycle_chart(st: Status, today: date) -> Markup | None:
             )
     notes = [(today, f"今天 {today}", "ipreg-c-today")]
     if st.ended and st.ended_on is not None:
-        notes.append((st.ended_on, f"{_ENDED.get(st.status, '移出名单')} {st.ended_on}", "ipreg-c-end"))
+        notes.append((st.ended_on, f"{ENDED_SHORT_ZH.get(st.status, ENDED_SHORT_ZH['lapsed'])} {st.ended_on}", "ipreg-c-end"))
     line_y = axis_y + labels
     for day, text, css in notes:
         x = _x(day, first, last)
@@ -137,10 +138,7 @@ def lifecycle_chart(st: Status, today: date) -> Markup | None:
     return _svg("有效期、复核期、保留资格期与禁止申请期", desc, height, body, "ipreg-chart-lifecycle")
 
 
-_ENDED = {"withdrawn": "退出", "revoked": "撤销", "lapsed": "移出名单"}
-
-
-KIND_LABELS = {"term_end": "有效期届满", "review_deadline": "复核期限届满", "grace_until": "保留资格期届满"}
+KIND_LABELS = {k: DUE_KIND_ZH[k] for k in ("term_end", "review_deadline", "grace_until")}
 
 
 def _stacked_rows(rows: list[tuple[str, Counter[str]]], kinds: dict[str, str], label_width: int, row: int = 20) -> tuple[list[str], int]:
@@ -193,14 +191,7 @@ def monthly_chart(deadlines: Iterable[tuple[date, str]], today: date, months: in
     return _svg("每月届满的期限", desc, height, body, "ipreg-chart-monthly")
 
 
-DECISION_LABELS = {
-    "filed": "备案",
-    "review_passed": "复核通过",
-    "review_failed": "复核未通过",
-    "review_absent": "未参加复核",
-    "revoked": "取消资格",
-    "withdrawn": "退出",
-}
+DECISION_LABELS = EVENT_SHORT_ZH
 
 
 def yearly_chart(counts: dict[int, Counter[str]]) -> Markup:

@@ -164,7 +164,8 @@ def enterprises_plain_csv(items: list[PublicEnterprise], today: date) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-LIST_TITLE = "西平县知识产权强企名单"  # the title row of the workbook, as ``ipreg status --format xlsx`` writes it
+OFFICE = default_policy().documents  # policy.yml's documents block: the county and organ of the workbook's title rows
+LIST_TITLE = f"{OFFICE.county}知识产权强企名单"  # the title row of the workbook, as ``ipreg status --format xlsx`` writes it
 
 
 def enterprises_xlsx(items: list[PublicEnterprise], today: date) -> bytes:
@@ -173,7 +174,7 @@ def enterprises_xlsx(items: list[PublicEnterprise], today: date) -> bytes:
     from generator.spreadsheets import to_xlsx
 
     rows = [["" if v is None else str(v) for v in row] for row in _rows(items, today)]
-    data = to_xlsx(CSV_COLUMNS, rows, f"名单 {today}", today, LIST_TITLE)
+    data = to_xlsx(CSV_COLUMNS, rows, f"名单 {today}", today, LIST_TITLE, OFFICE.organ)
     return _dated_zip(data, today)
 
 
@@ -221,7 +222,7 @@ def reviews_ics(items: list[PublicEnterprise], today: date, site_url: str, issue
     cal.add("prodid", f"-//{issuer}//ipreg//ZH")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", "西平县知识产权强企复核时间表")
+    cal.add("x-wr-calname", f"{OFFICE.county}知识产权强企复核时间表")
     cal.add("x-wr-timezone", "Asia/Shanghai")
     cal.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})  # calendar apps fetch it daily
     cal.add("x-published-ttl", "P1D")
@@ -297,7 +298,7 @@ def changes_atom(items: list[PublicEnterprise], today: date, site_url: str, issu
             element.text = text
         return element
 
-    sub(feed, "title", "西平县知识产权强企备案决定")
+    sub(feed, "title", f"{OFFICE.county}知识产权强企备案决定")
     sub(feed, "id", f"tag:{UID_DOMAIN},2024:changes")
     newest = entries[0][0] if entries else today.isoformat()
     sub(feed, "updated", f"{newest}T00:00:00+08:00")

@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from generator.labels import CAUSE_ZH, HONOR_ZH, STATUS_ZH
+from generator.labels import CAUSE_ZH, DATE_ZH, FIELD_ZH, HONOR_ZH, STATUS_ZH
 from generator.lifecycle import Status, intervals, public_events, replay, violations
 from generator.model import Record
 from generator.policy import Policy, default_policy
 
 # Field name -> Chinese label, in the order of the open data. The site's /data/ page lists them.
 PUBLIC_FIELDS: dict[str, str] = {
-    "uscc": "统一社会信用代码",
-    "name": "企业名称",
+    "uscc": FIELD_ZH["uscc"],
+    "name": FIELD_ZH["name"],
     "industry": "所属行业（代码和名称）",
     "main_products": "主营产品（服务）",
     "address": "企业地址",
@@ -29,8 +29,8 @@ PUBLIC_FIELDS: dict[str, str] = {
     "term_start": "本期有效期起",
     "term_end": "本期有效期至",
     "review_deadline": "复核期限（有效期届满后等待复核结果的最后一天，本登记簿的约定）",
-    "grace_until": "保留资格至",
-    "ban_until": "禁止申请至",
+    "grace_until": DATE_ZH["grace_until"],
+    "ban_until": DATE_ZH["ban_until"],
     "next_deadline": "下一个期限",
     "honors": "荣誉称号（类型、获得日期、有效期至）",
     "valid_patents": "有效专利件数（发明、实用新型、外观设计）",
@@ -39,6 +39,12 @@ PUBLIC_FIELDS: dict[str, str] = {
     "status_intervals": "状态的历史：每段的起止日期（含）、状态和是否列入公开名单；最后一段的 to 为 null（至今）",
     "url": "企业页面地址（相对站点根目录）",
 }
+
+def is_public(field: str) -> bool:
+    """Whether a record's field (a top-level key, or a ``Record`` attribute: industry_code and industry_name are the
+    public ``industry``) is on the allow-list."""
+    return field in PUBLIC_FIELDS or field in ("industry_code", "industry_name")
+
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
