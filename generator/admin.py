@@ -184,10 +184,6 @@ def local_config_yaml(schema_path: Path, api_url: str) -> bytes:
     return admin_config_yaml(schema_path, settings, local=False)
 
 
-class ExportError(Exception):
-    """Why ``ipreg admin --export`` wrote nothing (Chinese)."""
-
-
 def staff_backend_problem(backend: Mapping[str, Any]) -> str | None:
     """A staff deployment must log in through the bureau's own service: GitHub needs the bureau's OAuth proxy
     (``base_url``), otherwise Decap sends the browser to Netlify's demo service; Gitea needs the OAuth app's ``app_id``

@@ -29,7 +29,6 @@ HEI_FONT = "黑体"
 OFFICIAL_FONTS = (BODY_FONT, TITLE_FONT, PAGE_FONT, HEI_FONT)
 RED = RGBColor(0xE6, 0x00, 0x12)
 BODY_PT, TITLE_PT, PAGE_PT, LINE_PT = 16, 22, 14, 28.95
-CHAR_PT = 156 / 25.4 * 72 / 28  # the character pitch: 28 characters across the 156 mm 版心 (15.79 pt)
 CONDENSE = -5  # twentieths of a point between characters: 16 pt - 0.25 pt = 15.75 pt, so 28 fit in a line
 TITLE_CHARS = 20  # a title line: 156 mm of 2号 characters, less a margin on each side
 

@@ -1,7 +1,7 @@
 """Writing records: one lock for the registry, and a journal that makes a change to many files all or nothing.
 
 Every command that writes records (``ipreg decide``, ``ipreg new``, the form editor's backend) holds the registry lock
-(``.ipreg-lock`` beside ``records/``: ``fcntl.flock`` on POSIX, ``msvcrt.locking`` on Windows) while it reads, checks
+(``.ipreg-lock`` beside ``records/``, through filelock: ``flock`` on POSIX, ``msvcrt.locking`` on Windows) while it reads, checks
 and writes, so two clerks' runs take turns instead of overwriting each other's events or numbering two certificates
 alike. Nothing temporary is ever put in ``records/`` (``ipreg check`` would read it):
 
@@ -39,7 +39,6 @@ import json
 import os
 import signal
 import sys
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,60 +75,32 @@ def _home(records: Path) -> Path:
     return Path(os.path.abspath(records)).parent
 
 
-def _try_lock(fd: int) -> bool:
-    if sys.platform == "win32":
-        import msvcrt
-
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-    import fcntl
-
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
-
-
-def _unlock(fd: int) -> None:
-    if sys.platform == "win32":
-        import msvcrt
-
-        with contextlib.suppress(OSError):
-            os.lseek(fd, 0, os.SEEK_SET)
-            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-    else:
-        import fcntl
-
-        fcntl.flock(fd, fcntl.LOCK_UN)
-
-
 @contextlib.contextmanager
 def registry_lock(records: Path, on_wait: Callable[[], None] | None = None, wait: float = WAIT_SECONDS) -> Iterator[None]:
-    """Hold the registry's lock (waiting for another writer up to ``wait`` seconds; ``on_wait`` is told once)."""
+    """Hold the registry's lock (waiting for another writer up to ``wait`` seconds; ``on_wait`` is told once).
+
+    filelock's ``FileLock`` with ``preserve_lock_file``: the lock file stays after release (never unlinked on Windows,
+    no soft fallback that writes into it on a filesystem without ``flock``); an existing one is opened with
+    ``O_NOFOLLOW`` and never truncated, so a planted link is refused, not followed (tests/test_journal_trust.py)."""
+    from filelock import FileLock, Timeout  # only commands that write records pay for its import
+
     path = _home(records) / LOCK
+    lock = FileLock(path, mode=0o644, preserve_lock_file=True)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0), 0o644)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            if on_wait is not None:
+                on_wait()
+            lock.acquire(timeout=wait, poll_interval=0.05)
+    except Timeout:
+        raise JournalError(f"另一个 ipreg 命令写记录已超过 {int(wait)} 秒仍未完成：请稍后再试（锁文件 {path}）") from None
     except OSError as exc:
         raise JournalError(f"无法建立登记簿的锁文件 {path}（{exc.strerror or exc}）：请检查目录权限") from None
     try:
-        deadline = time.monotonic() + wait
-        told = False
-        while not _try_lock(fd):
-            if not told and on_wait is not None:
-                on_wait()
-                told = True
-            if time.monotonic() > deadline:
-                raise JournalError(f"另一个 ipreg 命令写记录已超过 {int(wait)} 秒仍未完成：请稍后再试（锁文件 {path}）")
-            time.sleep(0.05)
         yield
     finally:
-        with contextlib.suppress(OSError):
-            _unlock(fd)
-        os.close(fd)
+        lock.release()
 
 
 def _write_synced(path: Path, data: bytes, mode: int = 0o644) -> None:

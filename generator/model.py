@@ -49,11 +49,9 @@ class Trademark:
     index: int
     number: str
     name: str
-    nice_class: int
     registered: date
     expires: date
     main_business: bool
-    well_known: bool
 
     def valid_on(self, day: date) -> bool:
         return self.registered <= day <= self.expires
@@ -246,8 +244,7 @@ def _holdings(data: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
             for i, p in enumerate(data.get("patents", ()))
         ),
         "trademarks": tuple(
-            Trademark(i, t["number"], t["name"], t["class"], _d(t["registered"]), _d(t["expires"]),
-                      bool(t.get("main_business", False)), bool(t.get("well_known", False)))
+            Trademark(i, t["number"], t["name"], _d(t["registered"]), _d(t["expires"]), bool(t.get("main_business", False)))
             for i, t in enumerate(data.get("trademarks", ()))
         ),
         "copyrights": tuple((c["number"], c["title"]) for c in data.get("copyrights", ())),

@@ -1,6 +1,8 @@
 """Chinese word splitting with jieba, configured once by the program's edge (``configure``): quiet (it logs four
 English lines otherwise), its dictionary cache in ipreg's folder of the user's cache rather than a /tmp/jieba.cache
-shared by everyone. Used by the site's search index and by document titles that break between words."""
+shared by everyone. Two users: Material's search plugin (it imports jieba whenever it is installed and, for mkdocs.yml's
+``search: lang: zh``, puts a zero-width space between the words of every page's index text: the site build configures
+it here for that, tests/test_outputs.py), and Word titles that break between words (``cut``, docxlayout.title_lines)."""
 
 from __future__ import annotations
 

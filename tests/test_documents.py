@@ -191,6 +191,25 @@ def test_review_sheet_lists_every_condition_for_each_applicant(repo: Path) -> No
     assert doc.tables and all(len(t.rows) > 10 for t in doc.tables)
 
 
+def test_the_site_address_is_read_from_mkdocs_yml_with_mkdocs_own_tags(tmp_path: Path) -> None:
+    """mkdocs.yml through generator.commands.mkdocs_config (no regular expression): ``!ENV`` in both forms, and
+    ``!relative`` and ``!!python/name:`` (pymdownx emoji) read as text, never imported; the repository's own file too."""
+    from generator.commands import mkdocs_config
+    from generator.commands.docs import site_address
+
+    assert site_address(None, {}, ROOT) == "https://ipreg.xiping.invalid/"
+    assert site_address(None, {"IPREG_SITE_URL": "https://a.example/x"}, ROOT) == "https://a.example/x/"
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_url: !ENV [OTHER_URL, IPREG_SITE_URL, 'https://d.example/']\nextra:\n  home: !ENV HOME_DIR\n  here: !relative\n"
+        "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:no.such.module.index\n", encoding="utf-8")
+    assert site_address(None, {}, tmp_path) == "https://d.example/"
+    assert site_address(None, {"OTHER_URL": "https://o.example"}, tmp_path) == "https://o.example/"
+    config = mkdocs_config(tmp_path / "mkdocs.yml", {"HOME_DIR": "/h"})
+    assert config["extra"] == {"home": "/h", "here": ""}
+    assert config["markdown_extensions"] == [{"pymdownx.emoji": {"emoji_index": "no.such.module.index"}}]
+    assert site_address(None, {}, tmp_path / "nowhere") == "https://ipreg.xiping.invalid/"
+
+
 def test_certificates_are_refused_without_a_site_address_unless_draft(repo: Path) -> None:
     bare = ipreg(repo, "docs", "--today", TODAY, "--no-pdf", "-o", "out-nosite", "--kind", "certificates", "--document", DOC,
                  env={"IPREG_SITE_URL": ""})

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator import journalkey
-from generator.journal import DONE, JOURNAL, MANIFEST, JournalError, JournalRefused, Write, commit, recover
+from generator.journal import DONE, JOURNAL, MANIFEST, JournalError, JournalRefused, Write, commit, recover, registry_lock
 from tests.helpers import git
 from tests.sitekit import ipreg
 from tests.test_decide_writes import TODAY, _repo, _staged
@@ -298,3 +298,56 @@ def test_commit_writes_only_records_files(registry: Path) -> None:
     with pytest.raises(JournalError, match="没有写入任何记录"):
         commit(registry / "records", [Write(registry / "records" / "notes.yaml", None, HOOK)])
     assert not (registry / JOURNAL).exists() and not (registry / ".git" / "hooks").exists()
+
+
+def test_the_registry_lock_never_follows_a_planted_link_nor_truncates_its_file(tmp_path: Path) -> None:
+    """filelock's FileLock with preserve_lock_file: a link at .ipreg-lock is refused in Chinese and what it points at is
+    untouched (a dangling one makes nothing); an existing lock file keeps its bytes and stays after release."""
+
+    (tmp_path / "records").mkdir()
+    precious = tmp_path / "precious.txt"
+    precious.write_bytes(b"keep")
+    for target in (precious, tmp_path / "nowhere"):
+        (tmp_path / ".ipreg-lock").symlink_to(target)
+        with pytest.raises(JournalError, match="无法建立登记簿的锁文件"), registry_lock(tmp_path / "records"):
+            pass
+        (tmp_path / ".ipreg-lock").unlink()
+    assert precious.read_bytes() == b"keep" and not (tmp_path / "nowhere").exists()
+    (tmp_path / ".ipreg-lock").write_bytes(b"someone's")
+    with registry_lock(tmp_path / "records"):
+        pass
+    assert (tmp_path / ".ipreg-lock").read_bytes() == b"someone's"
+    (tmp_path / ".ipreg-lock").unlink()
+    with registry_lock(tmp_path / "records"):
+        pass
+    assert (tmp_path / ".ipreg-lock").is_file() and os.stat(tmp_path / ".ipreg-lock").st_mode & 0o777 == 0o644
+
+
+def test_a_second_writer_is_told_once_then_gives_up_in_chinese(tmp_path: Path) -> None:
+    """Another writer holds the lock (another thread: its own FileLock, as another process would): ``on_wait`` is told
+    once, and after ``wait`` seconds the Chinese message; the lock is free again once the first writer is done."""
+    import threading
+
+    (tmp_path / "records").mkdir()
+    told: list[int] = []
+    held, done = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with registry_lock(tmp_path / "records"):
+            held.set()
+            done.wait(10)
+
+    writer = threading.Thread(target=first)
+    writer.start()
+    held.wait(10)
+    try:
+        with pytest.raises(JournalError, match="另一个 ipreg 命令写记录已超过 0 秒仍未完成"), \
+                registry_lock(tmp_path / "records", lambda: told.append(1), wait=0.3):
+            pass
+    finally:
+        done.set()
+        writer.join()
+    assert told == [1]
+    with registry_lock(tmp_path / "records", lambda: told.append(2)):
+        pass
+    assert told == [1]

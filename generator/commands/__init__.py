@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from generator.inputs import UsageError, discover, resolve_today
 from generator.policy import Policy, load_policy
@@ -94,3 +95,25 @@ def problems_note(registry: Registry) -> str:
     if not skipped:
         return ""
     return f"注意：{len(skipped)} 个文件有格式错误，未列入（运行 ipreg check 查看）：{'、'.join(skipped)}\n"
+
+
+def mkdocs_config(path: Path, env: Env) -> dict[str, Any]:
+    """``mkdocs.yml`` for the settings ipreg takes from it (``site_url``, ``extra.ipreg_admin``): not a clerk's file, so
+    not through generator/loader.py's door but PyYAML's safe loader with MkDocs' own tags: ``!ENV`` read from ``env``
+    (the first variable set, else the last item, its default), ``!relative`` and ``!!python/name:`` (pymdownx's emoji,
+    superfences) kept as text, never imported. A file that cannot be read or parsed is a usage error."""
+    import yaml
+
+    def from_env(load: Any, node: yaml.Node) -> Any:
+        names = load.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [load.construct_scalar(node), None]
+        return next((env[str(v)] for v in names[:-1] if env.get(str(v))), names[-1] if names else None)
+
+    loader: Any = type("MkDocsLoader", (yaml.SafeLoader,), {})
+    loader.add_constructor("!ENV", from_env)
+    loader.add_constructor("!relative", lambda load, node: load.construct_scalar(node))
+    loader.add_multi_constructor("tag:yaml.org,2002:python/name:", lambda load, suffix, node: node.value or suffix)
+    try:
+        config = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    except (OSError, yaml.YAMLError) as exc:
+        raise UsageError(f"无法读取 mkdocs.yml：{exc}") from None
+    return config if isinstance(config, dict) else {}

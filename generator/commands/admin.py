@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import admin, adminserver
-from generator.commands import Env, context
+from generator.commands import Env, context, mkdocs_config
 from generator.findings import Finding
 from generator.inputs import UsageError, read_registry, resolve_today
 
@@ -48,21 +48,5 @@ def run(args: argparse.Namespace, env: Env) -> int:
 
 def settings(env: Env) -> dict[str, Any]:
     """mkdocs.yml ``extra.ipreg_admin`` (its !ENV tags read from ``env``, else their defaults)."""
-    import yaml
-
-    class _Loader(yaml.SafeLoader):
-        pass
-
-    def from_env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-        if isinstance(node, yaml.SequenceNode):
-            names = [str(v) for v in loader.construct_sequence(node)]
-            return next((env[v] for v in names[:-1] if env.get(v)), names[-1] if names else None)
-        return env.get(str(loader.construct_scalar(node)))  # type: ignore[arg-type]
-
-    _Loader.add_constructor("!ENV", from_env)
-    try:
-        config = yaml.load(Path("mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
-    except (OSError, yaml.YAMLError) as exc:
-        raise UsageError(f"无法读取 mkdocs.yml：{exc}") from None
-    found = ((config or {}).get("extra") or {}).get("ipreg_admin")
+    found = (mkdocs_config(Path("mkdocs.yml"), env).get("extra") or {}).get("ipreg_admin")
     return dict(found) if isinstance(found, dict) else {}

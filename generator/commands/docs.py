@@ -4,13 +4,12 @@ folder; new files only."""
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from datetime import date
 from pathlib import Path
 
 from generator import documents, pdf, reviewdocs, words
-from generator.commands import Env, context, registry
+from generator.commands import Env, context, mkdocs_config, registry
 from generator.files import Exists, write_new
 from generator.ids import document_form
 from generator.inputs import UsageError
@@ -22,13 +21,9 @@ def site_address(option: str | None, env: Env, root: Path) -> str:
     """Where QR codes point: --site-url, else IPREG_SITE_URL, else mkdocs.yml ``site_url`` (its default when it reads
     the variable with ``!ENV``)."""
     value = option or env.get("IPREG_SITE_URL")
-    if not value:
-        config = root / "mkdocs.yml"
-        text = config.read_text(encoding="utf-8") if config.is_file() else ""
-        match = re.search(r"(?m)^site_url:\s*(.+?)\s*$", text)
-        raw = match[1] if match else ""
-        quoted = re.findall(r"[\"']([^\"']+)[\"']", raw)
-        value = quoted[-1] if raw.startswith("!ENV") and quoted else raw.strip("\"'")
+    if not value and (root / "mkdocs.yml").is_file():
+        found = mkdocs_config(root / "mkdocs.yml", env).get("site_url")
+        value = found if isinstance(found, str) else ""
     return (value or PLACEHOLDER_SITE).rstrip("/") + "/"
 
 

@@ -10,7 +10,7 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from icalendar import Alarm, Calendar, Event
@@ -22,7 +22,6 @@ from generator.site.public import PublicEnterprise, honor_zh
 
 OPEN_DATA = ("data/enterprises.json", "data/enterprises.csv", "data/enterprises-plain.csv", "data/enterprises.xlsx",
              "data/reviews.ics", "data/changes.xml")
-CST = timezone(timedelta(hours=8))
 UID_DOMAIN = "ipreg.xiping.invalid"
 DEFAULT_LICENCE = {"id": "CC-BY-4.0", "name": "知识共享署名 4.0 国际许可协议（CC BY 4.0）",
                    "url": "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"}
