@@ -48,7 +48,7 @@ from generator.ids import number_key
 from generator.labels import INFRINGEMENT_KIND_ZH
 from generator.lifecycle import Status, status, validity_years
 from generator.model import Event, Record
-from generator.policy import Policy
+from generator.policy import Policy, PolicyHistory
 
 REVIEW_RESULTS = {"review_passed", "review_failed", "review_absent"}
 COUNTY = "西平县"
@@ -73,7 +73,7 @@ def document_key(document: str) -> str:
     return number_key(document)
 
 
-def decision(records: Sequence[tuple[Record, Status]], document: str, policy: Policy) -> list[Decided]:
+def decision(records: Sequence[tuple[Record, Status]], document: str, policy: PolicyHistory) -> list[Decided]:
     """The enterprises whose events carry ``document`` (one date), with their status on the decision day, in the order
     of their certificate numbers (then codes)."""
     found = []
@@ -123,10 +123,10 @@ def notice_title(decided: Sequence[Decided]) -> str:
     return f"关于{_names(decided)}知识产权强企备案事项的通知"
 
 
-def _measures(policy: Policy, day: date) -> tuple[str, str]:
+def _measures(history: PolicyHistory, day: date) -> tuple[str, str]:
     """《办法》 as cited the first time (name and 文号 of the version in force on ``day``), and as cited after."""
-    version = policy.measures_on(day)
-    name = version.name if version else policy.name
+    version = history.measures_on(day)
+    name = version.name if version else history.on(day).name
     number = f"（{version.document}）" if version and version.document else ""
     return f"《{name}》{number}", "《办法》"
 
@@ -143,20 +143,20 @@ def _result(d: Decided) -> tuple[str, str]:
     return "未参加复核，撤销", "—"
 
 
-def notice(decided: Sequence[Decided], document: str, policy: Policy, paginate: Paginate | None = None) -> bytes:
+def notice(decided: Sequence[Decided], document: str, history: PolicyHistory, paginate: Paginate | None = None) -> bytes:
     """决定通知 (filing, review results, withdrawal) or 撤销决定, by the kind of the decision's events; ``paginate``
     counts the rendered pages so the 版记 lands on an even page numbered as GB/T 9704 7.5 says."""
     if {d.event.type for d in decided} == {"revoked"}:
-        return revocation(decided, document, policy, paginate)
+        return revocation(decided, document, history, paginate)
     day = decided[0].event.date
-    policy = policy.on(day)  # the measures' values in force on the decision day
+    policy = history.on(day)  # the measures' values in force on the decision day
     office = policy.documents
     heading = notice_title(decided)
     doc = new_document(heading)
     banner(doc, policy.issuer_mark, document)
     title(doc, heading)
     paragraph(doc, "各有关企业：")
-    first, short = _measures(policy, day)
+    first, short = _measures(history, day)
     kinds = {d.event.type for d in decided}
     year, n = day.year, len(decided)
     if kinds == {"filed"}:
@@ -234,14 +234,14 @@ def _violations(record: Record, st: Status, day: date) -> list[str]:
     return facts
 
 
-def revocation(decided: Sequence[Decided], document: str, policy: Policy, paginate: Paginate | None = None) -> bytes:
+def revocation(decided: Sequence[Decided], document: str, history: PolicyHistory, paginate: Paginate | None = None) -> bytes:
     """撤销决定 (Art. 8(5)): one 决定 per enterprise, addressed to it, with the facts, the article, the ban with its
     last day and the remedies (行政复议 within 60 days, 行政诉讼 within 6 months)."""
     day = decided[0].event.date
-    policy = policy.on(day)
+    policy = history.on(day)
     office = policy.documents
     doc = new_document(notice_title(decided))
-    first, short = _measures(policy, day)
+    first, short = _measures(history, day)
     for i, d in enumerate(decided):
         if i:
             page_break(doc)
@@ -281,7 +281,7 @@ def _border(section: Any) -> None:
                                          "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid"))
 
 
-def certificates(decided: Sequence[Decided], document: str, policy: Policy, site_url: str, draft: bool = False) -> bytes:
+def certificates(decided: Sequence[Decided], document: str, history: PolicyHistory, site_url: str, draft: bool = False) -> bytes:
     """证书 (Art. 8(4)): one bordered page per enterprise with a certificate number in the decision, the honour as its
     title, holder, USCC, number, validity, 特发此证, the issuer with room for the seal, the date and a QR code to
     ``/verify/?cert=&uscc=``; no page number; 经复核 on a renewal."""
@@ -291,8 +291,6 @@ def certificates(decided: Sequence[Decided], document: str, policy: Policy, site
         why = ("这是备案或复核通过的决定，但记录中没有录入证书编号：请在事件中补录 certificate，或用 ipreg decide 录入时自动编号"
                if kinds & {"filed", "review_passed"} else "只有备案和复核通过的决定颁发证书")
         raise DocsError(f"文号 {document} 的决定没有可以打印的证书：{why}")
-    day = with_number[0].event.date
-    policy = policy.on(day)
     doc = new_document(f"知识产权强企证书（{document}）", numbered=False, draft=draft)
     section = doc.sections[0]
     section.top_margin, section.bottom_margin = Mm(30), Mm(25)
@@ -300,14 +298,15 @@ def certificates(decided: Sequence[Decided], document: str, policy: Policy, site
     for i, d in enumerate(with_number):
         if i:
             page_break(doc)
-        _certificate(doc, d, policy, site_url)
+        _certificate(doc, d, history, site_url)
     return save(doc)
 
 
-def _certificate(doc: Any, d: Decided, policy: Policy, site_url: str) -> None:
+def _certificate(doc: Any, d: Decided, history: PolicyHistory, site_url: str) -> None:
     st, ev = d.status, d.event
+    policy = history.on(ev.date)  # the values in force on the decision day (the one Office of every day)
     honour = "知识产权优势企业" if d.record.category == "advantage" else "知识产权储备企业"
-    term_end = st.term_end or period_end(ev.date, validity_years(policy.on(ev.date), d.record.category))
+    term_end = st.term_end or period_end(ev.date, validity_years(policy, d.record.category))
     how = "经复核" if ev.type == "review_passed" else "经审核"
     paragraph(doc, f"证书编号：{ev.certificate}", size=12, align=WD_ALIGN_PARAGRAPH.RIGHT)
     paragraph(doc, "", line=40)

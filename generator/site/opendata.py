@@ -28,7 +28,7 @@ DEFAULT_LICENCE = {"id": "CC-BY-4.0", "name": "知识共享署名 4.0 国际许�
                    "url": "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"}
 
 
-DEFAULT_ISSUER = default_policy().issuer  # policy.yml's issuer: the site passes its own
+DEFAULT_ISSUER = default_policy().first.issuer  # policy.yml's issuer: the site passes its own
 
 
 def licence_of(licence: Mapping[str, str] | None) -> dict[str, str]:
