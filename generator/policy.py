@@ -100,7 +100,8 @@ class PolicyHistory:
     a value is read on a day, ``history.on(day).validity_years``."""
 
     # the values in force from the start (before any dated change): read directly only where the registry chose one
-    # value for every day (ARCHITECTURE.md section 7: the ranking's lookback_years), else through ``on``
+    # value for every day (ARCHITECTURE.md section 7: the ranking's lookback_years, the duplicate check's
+    # certificate_format), else through ``on``
     first: Policy
     # key -> ((first day, value), ...) in date order, for the keys whose value changes over time
     dated: tuple[tuple[str, tuple[tuple[date, Any], ...]], ...] = ()
