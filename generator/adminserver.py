@@ -40,7 +40,7 @@ from generator.changed import describe_change
 from generator.findings import Finding
 from generator.journal import JournalError, Write, commit, registry_lock
 from generator.loader import load_bytes
-from generator.policy import Policy
+from generator.policy import PolicyHistory
 from generator.registry import build_registry
 
 DECAP = Path("tools") / "admin" / "decap"
@@ -130,7 +130,7 @@ class Editor:
 
     root: Path
     read: Reader
-    policy: Policy
+    policy: PolicyHistory
     today: Callable[[], date]
     config: bytes = b""
     served: OrderedDict[str, bytes] = field(default_factory=OrderedDict)  # id -> content a form opened

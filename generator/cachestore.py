@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 import generator
 from generator.files import create_exclusive, open_own, replace_own
 from generator.findings import SEVERITY_ORDER, Finding
-from generator.policy import Policy
+from generator.policy import PolicyHistory
 from generator.ranking import Rank, RankInput
 from generator.schema import SCHEMA_DIR
 
@@ -112,7 +112,7 @@ def private_folder(folder: Path) -> bool:
     return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def fingerprint(policy: Policy, today: date) -> str:
+def fingerprint(policy: PolicyHistory, today: date) -> str:
     """Everything besides a file's own bytes that its results depend on."""
     digest = hashlib.sha256()
     package = Path(generator.__file__).resolve().parent

@@ -48,7 +48,7 @@ from generator.cachestore import (
 )
 from generator.findings import Finding
 from generator.loader import StrPath, read_bytes
-from generator.policy import Policy
+from generator.policy import PolicyHistory
 from generator.ranking import Rank
 from generator.registry import Entry, Local, Registry, duplicate_findings, finish, industry_ranks
 from generator.rules import REGISTRY_DUPLICATE
@@ -59,7 +59,7 @@ RACY_NS = 2_000_000_000  # time stamps can be as coarse as 2 s (FAT): a file cha
 TRUST_STAT = sys.platform != "win32"  # Windows' st_ctime is the creation time: an edit with its time put back would go unseen
 
 
-def check_cached(files: Sequence[tuple[StrPath, str]], extra: Iterable[Finding], policy: Policy, today: date, folder: Path | None,
+def check_cached(files: Sequence[tuple[StrPath, str]], extra: Iterable[Finding], policy: PolicyHistory, today: date, folder: Path | None,
                  jobs: int | None, infos: bool) -> Registry:
     """The registry as ``ipreg check`` reports it, reusing the last run's results (kept in ``folder``; None: no cache)
     where their inputs are unchanged.
@@ -89,7 +89,7 @@ def check_cached(files: Sequence[tuple[StrPath, str]], extra: Iterable[Finding],
     return registry
 
 
-def _incremental(files: Sequence[tuple[StrPath, str]], extra: tuple[Finding, ...], policy: Policy, today: date, jobs: int | None,
+def _incremental(files: Sequence[tuple[StrPath, str]], extra: tuple[Finding, ...], policy: PolicyHistory, today: date, jobs: int | None,
                  infos: bool, old: Cache) -> tuple[Registry, Cache | None]:
     """The steps of a run: look at the files, check the changed ones, find the industries to rank again, redo the
     registry-wide checks where their inputs changed, report, and say what the next run can reuse."""
@@ -144,7 +144,7 @@ class _Run:
     """One run after the changed files were checked: each file's industry, the industries to rank again, and the
     results of the others, read from the cache only when needed."""
 
-    def __init__(self, old: Cache, policy: Policy, order: list[str], scan: _Scan, computed: dict[str, Local]) -> None:
+    def __init__(self, old: Cache, policy: PolicyHistory, order: list[str], scan: _Scan, computed: dict[str, Local]) -> None:
         self.old, self.policy, self.order, self.computed = old, policy, order, computed
         self.index, self.fresh = scan.index, scan.fresh
         self.group_of = {display: row.industry for display, row in self.index.items()}
@@ -197,14 +197,14 @@ class _Run:
             return decode_figures(item(self.blob(group).get(display)).figures)
         if group not in self.ranks:
             inputs = [r for r in (self.local_of(d).rank for d in self.members[group]) if r is not None]
-            self.ranks[group] = industry_ranks(inputs, self.policy.lookback_years, self.policy.recent_years_mode == "calendar")
+            self.ranks[group] = industry_ranks(inputs, self.policy.first.lookback_years, self.policy.first.recent_years_mode == "calendar")
         return self.ranks[group].get(display)
 
     def note_of(self, local: Local) -> str | None:
         figures = self.rank_of(local.file) if local.rank else None
         if local.rank is None or figures is None:
             return None
-        return ranking_words(local.rank, figures, self.policy.lookback_years, self.policy.recent_years_mode == "calendar")
+        return ranking_words(local.rank, figures, self.policy.first.lookback_years, self.policy.first.recent_years_mode == "calendar")
 
     def redo(self) -> tuple[dict[str, tuple[Finding, ...]], dict[str, BlobItem]]:
         """The registry-wide checks again where their inputs changed: each file's findings, its refreshed index row

@@ -22,7 +22,7 @@ from generator.findings import Finding
 from generator.ids import document_form, number_key
 from generator.labels import DECISION_WORDS_ZH, EVENT_ZH
 from generator.loader import load_bytes
-from generator.policy import Policy
+from generator.policy import PolicyHistory
 from generator.registry import Registry, build_registry
 
 DECISIONS = ("filed", "review_passed", "review_failed", "review_absent", "revoked", "withdrawn")
@@ -137,7 +137,7 @@ def _line_end(lines: list[str], end: int) -> str:
     return "\n"
 
 
-def plan(raws: Mapping[str, bytes], prefix: str, kind: str, day: date, document: str, usccs: Sequence[str], policy: Policy,
+def plan(raws: Mapping[str, bytes], prefix: str, kind: str, day: date, document: str, usccs: Sequence[str], policy: PolicyHistory,
          today: date, notes: Sequence[Finding] = ()) -> tuple[list[Change], Registry]:
     """The changes ``ipreg decide`` would write to the registry ``raws`` (file name -> bytes, as the CLI read them; the
     record of code X is ``<prefix>X.yaml``), after checking them within the whole registry; raises DecideError.

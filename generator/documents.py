@@ -48,7 +48,7 @@ from generator.ids import number_key
 from generator.labels import INFRINGEMENT_KIND_ZH
 from generator.lifecycle import Status, status, validity_years
 from generator.model import Event, Record
-from generator.policy import Policy
+from generator.policy import PolicyHistory
 from generator.rules import ART4_JURISDICTION, ART4_LEGAL_PERSON, ART8_BAN, ART8_TERM_MISMATCH, PROVISIONS, Rule
 
 REVIEW_RESULTS = {"review_passed", "review_failed", "review_absent"}
@@ -73,7 +73,7 @@ def document_key(document: str) -> str:
     return number_key(document)
 
 
-def decision(records: Sequence[tuple[Record, Status]], document: str, policy: Policy) -> list[Decided]:
+def decision(records: Sequence[tuple[Record, Status]], document: str, policy: PolicyHistory) -> list[Decided]:
     """The enterprises whose events carry ``document`` (one date), with their status on the decision day, in the order
     of their certificate numbers (then codes)."""
     found = []
@@ -123,20 +123,20 @@ def notice_title(decided: Sequence[Decided], county: str) -> str:
     return f"关于{_names(decided)}知识产权强企备案事项的通知"
 
 
-def _measures(policy: Policy, day: date) -> tuple[str, str]:
+def _measures(history: PolicyHistory, day: date) -> tuple[str, str]:
     """《办法》 as cited the first time (name and 文号 of the version in force on ``day``), and as cited after."""
-    version = policy.measures_on(day)
-    name = version.name if version else policy.name
+    version = history.measures_on(day)
+    name = version.name if version else history.on(day).name
     number = f"（{version.document}）" if version and version.document else ""
     return f"《{name}》{number}", "《办法》"
 
 
-def cite(policy: Policy, rule: Rule | str, day: date) -> str:
+def cite(history: PolicyHistory, rule: Rule | str, day: date) -> str:
     """The article that states ``rule`` (a ``Rule`` of the catalogue, or the key of one of its ``PROVISIONS``) in the
     measures' version in force on ``day``: the catalogue's, unless that version renumbered it (policy.yml
     ``measures.articles``, ``Policy.article``). Documents cite no article otherwise."""
     key, article = (rule.id, rule.article) if isinstance(rule, Rule) else (rule, PROVISIONS[rule])
-    return policy.article(key, day, article) or ""
+    return history.article(key, day, article) or ""
 
 
 def _whole(article: str) -> str:
@@ -156,27 +156,27 @@ def _result(d: Decided) -> tuple[str, str]:
     return "未参加复核，撤销", "—"
 
 
-def notice(decided: Sequence[Decided], document: str, policy: Policy, paginate: Paginate | None = None) -> bytes:
+def notice(decided: Sequence[Decided], document: str, history: PolicyHistory, paginate: Paginate | None = None) -> bytes:
     """决定通知 (filing, review results, withdrawal) or 撤销决定, by the kind of the decision's events; ``paginate``
     counts the rendered pages so the 版记 lands on an even page numbered as GB/T 9704 7.5 says."""
     if {d.event.type for d in decided} == {"revoked"}:
-        return revocation(decided, document, policy, paginate)
+        return revocation(decided, document, history, paginate)
     day = decided[0].event.date
-    policy = policy.on(day)  # the measures' values in force on the decision day
+    policy = history.on(day)  # the measures' values in force on the decision day
     office = policy.documents
     heading = notice_title(decided, office.county)
     doc = new_document(heading)
     banner(doc, policy.issuer_mark, document)
     title(doc, heading)
     paragraph(doc, "各有关企业：")
-    first, short = _measures(policy, day)
+    first, short = _measures(history, day)
     kinds = {d.event.type for d in decided}
     year, n = day.year, len(decided)
     if kinds == {"filed"}:
-        conditions = f"{_whole(cite(policy, ART4_LEGAL_PERSON, day))}至{_whole(cite(policy, ART4_JURISDICTION, day))}"
+        conditions = f"{_whole(cite(history, ART4_LEGAL_PERSON, day))}至{_whole(cite(history, ART4_JURISDICTION, day))}"
         body = [f"根据{first}{conditions}的规定，经企业申报、我局审核，确定{_names(decided)}为{year}年度"
                 f"{_category_title(decided, office.county)}，现将名单予以公布。"]
-        body.append(_term_sentence(decided, policy, short, day))
+        body.append(_term_sentence(decided, history, short, day))
         body.append("请各企业按照" + short + "的要求，健全知识产权管理体系，加强知识产权创造、保护和运用，有效期满后按时参加复核。")
         list_title = f"{year}年度{_category_title(decided, office.county)}名单"
     elif kinds <= REVIEW_RESULTS:
@@ -189,7 +189,7 @@ def notice(decided: Sequence[Decided], document: str, policy: Policy, paginate: 
             parts.append(f"{counts['未通过，保留资格']}家企业未通过复核，在{policy.grace_years}年内保留资格并参与复核")
         if removed:
             parts.append(f"{removed}家企业未参加复核或保留资格期内复核仍未通过，从知识产权强企名单中撤销")
-        article = _whole(cite(policy, ART8_TERM_MISMATCH, day))
+        article = _whole(cite(history, ART8_TERM_MISMATCH, day))
         body = [f"根据{first}{article}的规定，我局组织开展了知识产权强企复核。经复核，" + "；".join(parts) + "。现将复核结果予以公布。"]
         list_title = f"{year}年度{office.county}知识产权强企复核结果"
     else:
@@ -205,11 +205,12 @@ def notice(decided: Sequence[Decided], document: str, policy: Policy, paginate: 
     return save(doc)
 
 
-def _term_sentence(decided: Sequence[Decided], policy: Policy, short: str, day: date) -> str:
+def _term_sentence(decided: Sequence[Decided], history: PolicyHistory, short: str, day: date) -> str:
+    policy = history.on(day)
     categories = {d.record.category for d in decided}
     parts = []
     if "advantage" in categories:
-        parts.append(f"依照{short}{cite(policy, ART8_TERM_MISMATCH, day)}的规定，知识产权优势企业有效期为{policy.validity_years}年")
+        parts.append(f"依照{short}{cite(history, ART8_TERM_MISMATCH, day)}的规定，知识产权优势企业有效期为{policy.validity_years}年")
     if "reserve" in categories:
         parts.append(f"储备企业的有效期为{policy.reserve_validity_years}年（{short}未规定储备企业的有效期，按我局备案登记的约定执行）")
     return "；".join(parts) + f"，自{chinese_date(day)}起计算。"
@@ -249,14 +250,14 @@ def _violations(record: Record, st: Status, day: date) -> list[str]:
     return facts
 
 
-def revocation(decided: Sequence[Decided], document: str, policy: Policy, paginate: Paginate | None = None) -> bytes:
+def revocation(decided: Sequence[Decided], document: str, history: PolicyHistory, paginate: Paginate | None = None) -> bytes:
     """撤销决定 (Art. 8(5)): one 决定 per enterprise, addressed to it, with the facts, the article, the ban with its
     last day and the remedies (行政复议 within 60 days, 行政诉讼 within 6 months)."""
     day = decided[0].event.date
-    policy = policy.on(day)
+    policy = history.on(day)
     office = policy.documents
     doc = new_document(notice_title(decided, office.county))
-    first, short = _measures(policy, day)
+    first, short = _measures(history, day)
     for i, d in enumerate(decided):
         if i:
             page_break(doc)
@@ -270,8 +271,8 @@ def revocation(decided: Sequence[Decided], document: str, policy: Policy, pagina
         period = f"（{chinese_date(term[0])}至{chinese_date(term[1])}）" if term else ""
         body = [
             f"经核实，你单位（统一社会信用代码：{d.record.uscc}）{what}。上述行为发生在你单位知识产权强企有效期内{period}，"
-            f"属于{first}{cite(policy, ART8_BAN, day)}规定的重大违法违规行为。",
-            f"依照{short}{cite(policy, ART8_BAN, day)}的规定，我局决定撤销你单位知识产权强企资格。自{chinese_date(day)}起至"
+            f"属于{first}{cite(history, ART8_BAN, day)}规定的重大违法违规行为。",
+            f"依照{short}{cite(history, ART8_BAN, day)}的规定，我局决定撤销你单位知识产权强企资格。自{chinese_date(day)}起至"
             f"{chinese_date(st.ban_until) if st.ban_until else chinese_date(period_end(day, policy.ban_years))}（含），"
             "你单位不得申请知识产权强企备案。",
             f"如不服本决定，可以自知道本决定之日起六十日内向{office.reconsideration}申请行政复议，"
@@ -296,7 +297,7 @@ def _border(section: Any) -> None:
                                          "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid"))
 
 
-def certificates(decided: Sequence[Decided], document: str, policy: Policy, site_url: str, draft: bool = False) -> bytes:
+def certificates(decided: Sequence[Decided], document: str, history: PolicyHistory, site_url: str, draft: bool = False) -> bytes:
     """证书 (Art. 8(4)): one bordered page per enterprise with a certificate number in the decision, the honour as its
     title, holder, USCC, number, validity, 特发此证, the issuer with room for the seal, the date and a QR code to
     ``/verify/?cert=&uscc=``; no page number; 经复核 on a renewal."""
@@ -306,8 +307,6 @@ def certificates(decided: Sequence[Decided], document: str, policy: Policy, site
         why = ("这是备案或复核通过的决定，但记录中没有录入证书编号：请在事件中补录 certificate，或用 ipreg decide 录入时自动编号"
                if kinds & {"filed", "review_passed"} else "只有备案和复核通过的决定颁发证书")
         raise DocsError(f"文号 {document} 的决定没有可以打印的证书：{why}")
-    day = with_number[0].event.date
-    policy = policy.on(day)
     doc = new_document(f"知识产权强企证书（{document}）", numbered=False, draft=draft)
     section = doc.sections[0]
     section.top_margin, section.bottom_margin = Mm(30), Mm(25)
@@ -315,14 +314,15 @@ def certificates(decided: Sequence[Decided], document: str, policy: Policy, site
     for i, d in enumerate(with_number):
         if i:
             page_break(doc)
-        _certificate(doc, d, policy, site_url)
+        _certificate(doc, d, history, site_url)
     return save(doc)
 
 
-def _certificate(doc: Any, d: Decided, policy: Policy, site_url: str) -> None:
+def _certificate(doc: Any, d: Decided, history: PolicyHistory, site_url: str) -> None:
     st, ev = d.status, d.event
+    policy = history.on(ev.date)  # the values in force on the decision day (the one Office of every day)
     honour = "知识产权优势企业" if d.record.category == "advantage" else "知识产权储备企业"
-    term_end = st.term_end or period_end(ev.date, validity_years(policy.on(ev.date), d.record.category))
+    term_end = st.term_end or period_end(ev.date, validity_years(policy, d.record.category))
     how = "经复核" if ev.type == "review_passed" else "经审核"
     paragraph(doc, f"证书编号：{ev.certificate}", size=12, align=WD_ALIGN_PARAGRAPH.RIGHT)
     paragraph(doc, "", line=40)

@@ -22,7 +22,7 @@ from generator.dates import ONE_DAY, period_end
 from generator.findings import Severity
 from generator.labels import CAUSE_ZH, STATUS_ZH
 from generator.model import Event
-from generator.policy import Policy
+from generator.policy import Policy, PolicyHistory
 from generator.rules import ART8_BAN, ART8_EARLY_REVIEW, ART8_TERM_MISMATCH, EVENTS_ORDER
 
 STATUSES = ("pending", "valid", "review_due", "under_review", "conditional", "lapsed", "revoked", "withdrawn")
@@ -88,7 +88,7 @@ class _Replay:
     from its decision, a grace from the failed review, a ban from the revocation, the review window from the day after
     the term ends."""
 
-    policy: Policy
+    policy: PolicyHistory
     category: str
     violations: tuple[date, ...] = ()  # dates of the conduct entries (infringement findings, dishonesty listings)
     phase: str = "none"  # none, pending, term, grace, lapsed, ended
@@ -280,7 +280,7 @@ def validity_years(policy: Policy, category: str) -> int:
     return policy.reserve_validity_years if category == "reserve" else policy.validity_years
 
 
-def status(record: HasEvents, policy: Policy, today: date) -> Status:
+def status(record: HasEvents, policy: PolicyHistory, today: date) -> Status:
     """Status of ``record`` on ``today`` under ``policy`` (ARCHITECTURE.md section 3)."""
     return replay(record.events, policy, today, record.category, violations(record))
 
@@ -292,7 +292,7 @@ def violations(record: object) -> tuple[date, ...]:
     return tuple(sorted(found))
 
 
-def replay(events: Iterable[Event], policy: Policy, today: date, category: str = "advantage",
+def replay(events: Iterable[Event], policy: PolicyHistory, today: date, category: str = "advantage",
            violations: tuple[date, ...] = ()) -> Status:
     state = _Replay(policy, category, violations)
     for event in sorted((e for e in events if e.date <= today), key=lambda e: (e.date, e.index)):
@@ -325,7 +325,7 @@ def public_events(events: Iterable[Event]) -> tuple[Event, ...]:
     return tuple(out)
 
 
-def intervals(events: Iterable[Event], policy: Policy, today: date, category: str = "advantage",
+def intervals(events: Iterable[Event], policy: PolicyHistory, today: date, category: str = "advantage",
               violations: tuple[date, ...] = ()) -> list[tuple[date, date | None, Status]]:
     """The record's statuses over time up to ``today``: ``(from, to, status)`` with ``to`` inclusive, None for the one
     in force today. Each status is what ``replay`` says on its first day, using only the events known by then."""

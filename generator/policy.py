@@ -1,10 +1,10 @@
-"""policy.yml -> Policy: every threshold and period of the measures, validated by its schema.
+"""policy.yml -> PolicyHistory: every threshold and period of the measures, validated by its schema.
 
 A value may change over time (ARCHITECTURE.md section 7): ``key: {values: {2023-06-01: 3000000, 2028-01-01: 5000000},
-reference: 文号}``. ``Policy.on(day)`` is the one accessor: the policy in force on ``day``; its attributes are the
-values of that day. A Policy as loaded carries the values in force at the start (the earliest date) and every dated
-change; code that evaluates a day asks ``policy.on(day)`` first (a rule at the evaluation date D, a period on the day
-it starts).
+reference: 文号}``. Two types keep history and day apart. ``PolicyHistory`` (what ``load_policy`` returns) is the
+measures with every dated value; it has no value attributes. ``PolicyHistory.on(day)`` is the one accessor: the
+``Policy`` in force on ``day``, whose attributes are the values of that day (a rule at the evaluation date D, a period
+on the day it starts). An undated read (``history.validity_years``) does not type-check.
 """
 
 from __future__ import annotations
@@ -58,6 +58,9 @@ class Office:
 
 @dataclass(frozen=True)
 class Policy:
+    """The values of the measures in force on one day (``PolicyHistory.on(day)``): what rules, periods and outputs
+    read. It has no ``on``: the day is chosen where the history is."""
+
     name: str
     issuer: str
     validity_years: int
@@ -83,10 +86,6 @@ class Policy:
     issuer_mark: str
     review_submit_days: int
     document_pattern: str
-    # key -> ((first day, value), ...) in date order, for the keys whose value changes over time
-    dated: tuple[tuple[str, tuple[tuple[date, Any], ...]], ...] = ()
-    references: tuple[tuple[str, str], ...] = ()  # key -> the 文号 of its change (``reference``)
-    measures: tuple[Measures, ...] = ()  # every version of the measures, oldest first (empty: not stated)
     documents: Office = Office()
 
     def values(self) -> dict[str, object]:
@@ -95,11 +94,26 @@ class Policy:
         out["legal_person_prefixes"] = "、".join(self.legal_person_prefixes)
         return out
 
+
+@dataclass(frozen=True)
+class PolicyHistory:
+    """policy.yml as loaded: the measures with every dated value. It has no value attributes (and no ``__getattr__``):
+    a value is read on a day, ``history.on(day).validity_years``."""
+
+    # the values in force from the start (before any dated change): read directly only where the registry chose one
+    # value for every day (ARCHITECTURE.md section 7: the ranking's lookback_years, the duplicate check's
+    # certificate_format), else through ``on``
+    first: Policy
+    # key -> ((first day, value), ...) in date order, for the keys whose value changes over time
+    dated: tuple[tuple[str, tuple[tuple[date, Any], ...]], ...] = ()
+    references: tuple[tuple[str, str], ...] = ()  # key -> the 文号 of its change (``reference``)
+    measures: tuple[Measures, ...] = ()  # every version of the measures, oldest first (empty: not stated)
+
     def on(self, day: date) -> Policy:
         """The policy in force on ``day``: each dated key takes the value of its latest date not after ``day`` (the
         first value before the first date), and ``name`` is that of the measures in force. The one accessor of "the
         value of K on D"."""
-        return self if not self.dated and len(self.measures) < 2 else _on(self, day)
+        return self.first if not self.dated and len(self.measures) < 2 else _on(self, day)
 
     def measures_on(self, day: date) -> Measures | None:
         """The version of the measures in force on ``day`` (the first version before its date; None: not stated)."""
@@ -117,11 +131,11 @@ class Policy:
         return sorted(out, key=lambda c: (c[0], c[1]))
 
 
-_NOT_VALUES = ("dated", "references", "measures", "documents")
+_NOT_VALUES = ("documents",)
 
 
 @functools.lru_cache(maxsize=4096)
-def _on(policy: Policy, day: date) -> Policy:
+def _on(policy: PolicyHistory, day: date) -> Policy:
     values: dict[str, Any] = {}
     version = policy.measures_on(day)
     if version is not None and len(policy.measures) > 1:
@@ -129,7 +143,7 @@ def _on(policy: Policy, day: date) -> Policy:
     for key, steps in policy.dated:
         i = bisect.bisect_right([d for d, _ in steps], day) - 1
         values[key] = steps[max(i, 0)][1]
-    return replace(policy, **values)
+    return replace(policy.first, **values)
 
 
 def defaults() -> dict[str, Any]:
@@ -148,8 +162,8 @@ def _convert(name: str, value: Any) -> Any:
     return value
 
 
-def policy_from_mapping(values: dict[str, Any]) -> Policy:
-    """A Policy from plain values and dated ones (``{values: {day: value}, reference: ...}``, already validated)."""
+def policy_from_mapping(values: dict[str, Any]) -> PolicyHistory:
+    """A PolicyHistory from plain values and dated ones (``{values: {day: value}, reference: ...}``, already validated)."""
     merged = {**defaults(), **values}
     converted: dict[str, Any] = {}
     dated: list[tuple[str, tuple[tuple[date, Any], ...]]] = []
@@ -167,8 +181,8 @@ def policy_from_mapping(values: dict[str, Any]) -> Policy:
                 references.append((f.name, str(value["reference"])))
         else:
             converted[f.name] = _convert(f.name, value)
-    return Policy(**converted, dated=tuple(dated), references=tuple(references), measures=_measures(merged.get("measures")),
-                  documents=_office(merged.get("documents")))
+    return PolicyHistory(Policy(**converted, documents=_office(merged.get("documents"))), dated=tuple(dated),
+                         references=tuple(references), measures=_measures(merged.get("measures")))
 
 
 def _office(raw: Any) -> Office:
@@ -198,18 +212,18 @@ def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def default_policy() -> Policy:
+def default_policy() -> PolicyHistory:
     return policy_from_mapping({})
 
 
-def load_policy(path: Path) -> Policy:
+def load_policy(path: Path) -> PolicyHistory:
     """Read and validate ``path``; raises PolicyError with Chinese messages on any problem."""
     if not path.is_file():
         raise PolicyError(f"找不到政策参数文件 {path}：请在登记簿根目录运行，或用 --policy 指定")
     return policy_from_loaded(load_file(path))
 
 
-def policy_from_loaded(loaded: Loaded) -> Policy:
+def policy_from_loaded(loaded: Loaded) -> PolicyHistory:
     """Validate a loaded policy.yml; raises PolicyError with Chinese messages on any problem.
 
     A dated key is checked for its form here (dates valid and in order, at least one value, a 文号 as reference);
@@ -327,9 +341,9 @@ def _snapshots(loaded: Loaded) -> list[Loaded]:
     return out
 
 
-def _steps(policy: Policy, key: str) -> tuple[tuple[date | None, Any], ...]:
+def _steps(policy: PolicyHistory, key: str) -> tuple[tuple[date | None, Any], ...]:
     dated = dict(policy.dated).get(key)
-    return ((None, getattr(policy, key)),) + tuple(dated[1:]) if dated else ((None, getattr(policy, key)),)
+    return ((None, getattr(policy.first, key)),) + tuple(dated[1:]) if dated else ((None, getattr(policy.first, key)),)
 
 
 def _shown(value: Any) -> str:
@@ -340,7 +354,7 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def describe_changes(old: Policy, new: Policy) -> list[str]:
+def describe_changes(old: PolicyHistory, new: PolicyHistory) -> list[str]:
     """What a change of policy.yml does, in Chinese, one line per changed key: a new dated value applies from its day
     (decisions made before it keep their findings); a changed value without a date applies to every record, past
     decisions included, which a revision should not do."""

@@ -17,7 +17,7 @@ from generator.labels import FIELD_ZH
 from generator.lifecycle import Status, status
 from generator.loader import Loaded, PathKey, Positions
 from generator.model import Record, build_record
-from generator.policy import Policy
+from generator.policy import PolicyHistory
 from generator.ranking import Rank, Ranking, RankInput
 from generator.rules import ART5_LEADING, CONVENTION, INTERNAL_ERROR, REGISTRY_DUPLICATE
 from generator.rules.art5 import ranking_note, ranking_words
@@ -52,7 +52,7 @@ class Entry:
 @dataclass(frozen=True)
 class Registry:
     today: date
-    policy: Policy
+    policy: PolicyHistory
     entries: tuple[Entry, ...]
     findings: tuple[Finding, ...]  # every finding of every file, sorted
 
@@ -99,7 +99,7 @@ class Local:
         return replace(self, record=replace(self.record, positions=Positions()))
 
 
-def check_local(loaded: Loaded, policy: Policy, today: date) -> Local:
+def check_local(loaded: Loaded, policy: PolicyHistory, today: date) -> Local:
     """Every check that needs only this file (and the policy and today).
 
     A fault in the checks themselves becomes an ``internal.error`` finding of this file alone:
@@ -112,7 +112,7 @@ def check_local(loaded: Loaded, policy: Policy, today: date) -> Local:
         return Local(loaded.file, (INTERNAL_ERROR.finding(loaded.file, 1, 1, message),), (), (), None)
 
 
-def _check_local(loaded: Loaded, policy: Policy, today: date) -> Local:
+def _check_local(loaded: Loaded, policy: PolicyHistory, today: date) -> Local:
     reported = {(f.line, f.column) for f in loaded.findings}
     found, omitted = counted_schema_findings(loaded)
     findings = list(loaded.findings) + [f for f in found if (f.line, f.column) not in reported]
@@ -124,7 +124,8 @@ def _check_local(loaded: Loaded, policy: Policy, today: date) -> Local:
     findings.extend(identifier_findings(loaded))
     findings.extend(industry_findings(loaded))
     findings.extend(personal_findings(loaded))
-    keys = tuple((kind, value, *loaded.positions.at(path)) for kind, value, path in _keys(loaded.data, policy.certificate_format))
+    # certificate numbers compare by the first certificate_format, one for every day (ARCHITECTURE.md section 7)
+    keys = tuple((kind, value, *loaded.positions.at(path)) for kind, value, path in _keys(loaded.data, policy.first.certificate_format))
     if record is None:
         return Local(loaded.file, _capped(findings, omitted), (), keys, None)
     st = status(record, policy, today)
@@ -164,15 +165,15 @@ def _capped(findings: list[Finding], omitted: int) -> tuple[Finding, ...]:
     return tuple(shown)
 
 
-def build_registry(documents: Sequence[Loaded], policy: Policy, today: date, extra: Iterable[Finding] = ()) -> Registry:
+def build_registry(documents: Sequence[Loaded], policy: PolicyHistory, today: date, extra: Iterable[Finding] = ()) -> Registry:
     """Check every document and the registry as a whole."""
     return assemble([check_local(loaded, policy, today) for loaded in documents], policy, today, extra)
 
 
-def assemble(locals_: Sequence[Local], policy: Policy, today: date, extra: Iterable[Finding] = ()) -> Registry:
+def assemble(locals_: Sequence[Local], policy: PolicyHistory, today: date, extra: Iterable[Finding] = ()) -> Registry:
     """The registry-wide checks (duplicates, the Art. 5(3) ranking) on top of each file's own."""
-    calendar = policy.recent_years_mode == "calendar"
-    messages = industry_notes([local.rank for local in locals_ if local.rank is not None], policy.lookback_years, calendar)
+    calendar = policy.first.recent_years_mode == "calendar"  # one lookback for the whole registry (ARCHITECTURE.md section 7)
+    messages = industry_notes([local.rank for local in locals_ if local.rank is not None], policy.first.lookback_years, calendar)
     duplicates = duplicate_findings([(local.file, local.keys) for local in locals_])
     entries = []
     for local in locals_:

@@ -33,7 +33,7 @@ from generator.docxtables import table
 from generator.labels import CATEGORY_ZH, STATUS_ZH
 from generator.lifecycle import Status
 from generator.model import Record
-from generator.policy import Policy
+from generator.policy import PolicyHistory
 from generator.registry import Entry
 from generator.rules import ART4_PREFERENCE, ART8_GRACE, ART8_REVIEW, CATALOGUE
 
@@ -108,14 +108,14 @@ def _letter(doc: Any, organ: str, first: bool) -> None:
                                           "w:bidi", "w:rtlGutter", "w:docGrid"))
 
 
-def review_letters(due: Sequence[tuple[Record, Status]], policy: Policy, today: date, document: str | None) -> bytes:
+def review_letters(due: Sequence[tuple[Record, Status]], history: PolicyHistory, today: date, document: str | None) -> bytes:
     """复核通知函: one letter per enterprise (its own 文号 when ``document`` is given): its status, what to prepare, by
     when (never before the letter's date), where and whom to ask."""
     if not due:
         raise DocsError("没有即将届满、复核中或保留资格、需要复核的企业")
-    policy = policy.on(today)  # the letters cite the values in force on their date
+    policy = history.on(today)  # the letters cite the values in force on their date
     office = policy.documents
-    first, short = _measures(policy, today)
+    first, short = _measures(history, today)
     doc = new_document("知识产权强企复核通知函")
     for i, ((record, st), number) in enumerate(zip(due, numbered(document, len(due)), strict=True)):
         _letter(doc, office.organ, first=i == 0)
@@ -130,7 +130,7 @@ def review_letters(due: Sequence[tuple[Record, Status]], policy: Policy, today: 
             state = f"上次复核未通过，保留资格至{chinese_date(st.grace_until)}" if st.grace_until else "上次复核未通过，在保留资格期内"
         else:
             state = f"有效期至{chinese_date(st.term_end)}" if st.term_end else "即将届满"
-        review, grace = cite(policy, ART8_REVIEW, today), cite(policy, ART8_GRACE, today)
+        review, grace = cite(history, ART8_REVIEW, today), cite(history, ART8_GRACE, today)
         body = [
             f"你单位（统一社会信用代码：{record.uscc}）为{office.county}{CATEGORY_ZH[record.category]}，{state}。根据{first}{review}的规定，"
             f"有效期满后由我局组织复核，复核通过的，有效期重新计算。请于{chinese_date(deadline)}前向我局提交以下材料：",
@@ -145,7 +145,7 @@ def review_letters(due: Sequence[tuple[Record, Status]], policy: Policy, today: 
     return save(doc)
 
 
-def review_sheet(entries: Sequence[Entry], policy: Policy, today: date) -> bytes:
+def review_sheet(entries: Sequence[Entry], policy: PolicyHistory, today: date) -> bytes:
     """审核表 (Art. 7): for each pending applicant, every condition of Art. 4-6 with the record's figures and the rule's
     result, the Art. 4(5) preference factors, and blank lines for 审核意见 and signatures; one page each."""
     pending = [e for e in entries if e.record is not None and e.status is not None and e.status.status == "pending"]
@@ -163,7 +163,7 @@ def review_sheet(entries: Sequence[Entry], policy: Policy, today: date) -> bytes
 _RESULT = {True: "符合", False: "不符合", None: "—"}
 
 
-def _sheet(doc: Any, entry: Entry, policy: Policy, today: date) -> None:
+def _sheet(doc: Any, entry: Entry, policy: PolicyHistory, today: date) -> None:
     record = entry.record
     assert record is not None
     on = entry.on or today

@@ -15,14 +15,14 @@ from datetime import date
 from typing import Any
 
 from generator.loader import Loaded, StrPath, load_bytes, load_file
-from generator.policy import Policy
+from generator.policy import PolicyHistory
 from generator.registry import Local, check_local
 
 PARALLEL_FROM = 400  # below this many files to check, starting worker processes costs more than it saves
 _worker: dict[str, object] = {}
 
 
-Derive = Callable[[Local, Policy, date], Any]
+Derive = Callable[[Local, PolicyHistory, date], Any]
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class Keep:
 
     records: bool = False
     derive: Derive | None = None
-    policy: Policy | None = None
+    policy: PolicyHistory | None = None
 
     def shrink(self, local: Local, today: date) -> Local:
         if self.derive is not None and self.policy is not None:
@@ -39,7 +39,7 @@ class Keep:
         return local.without_positions() if self.records else local.lite()
 
 
-def check_files(files: Sequence[tuple[StrPath, str]], policy: Policy, today: date, jobs: int | None,
+def check_files(files: Sequence[tuple[StrPath, str]], policy: PolicyHistory, today: date, jobs: int | None,
                 keep_records: bool = False, derive: Derive | None = None) -> list[Local]:
     """Each file's own results, computed (in worker processes from PARALLEL_FROM files on); no cache.
 
@@ -57,7 +57,7 @@ def _load(source: bytes | StrPath, display: str) -> Loaded:
     return load_bytes(source, display) if isinstance(source, bytes) else load_file(source, display)
 
 
-def compute(todo: list[tuple[str, bytes | StrPath]], policy: Policy, today: date, jobs: int | None, keep: Keep) -> list[Local]:
+def compute(todo: list[tuple[str, bytes | StrPath]], policy: PolicyHistory, today: date, jobs: int | None, keep: Keep) -> list[Local]:
     """The results of ``todo`` (display name, bytes or path to read), in its order."""
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers <= 1 or len(todo) < PARALLEL_FROM:
@@ -69,12 +69,12 @@ def compute(todo: list[tuple[str, bytes | StrPath]], policy: Policy, today: date
         return list(pool.map(_check_one, todo, chunksize=chunk))
 
 
-def _init(policy: Policy, today: date, keep: Keep) -> None:
+def _init(policy: PolicyHistory, today: date, keep: Keep) -> None:
     gc.enable()  # a worker forked while ``check_cached`` had the collector off
     _worker["policy"], _worker["today"], _worker["keep"] = policy, today, keep
 
 
 def _check_one(item: tuple[str, bytes | StrPath]) -> Local:
     policy, today, keep = _worker["policy"], _worker["today"], _worker["keep"]
-    assert isinstance(policy, Policy) and isinstance(today, date) and isinstance(keep, Keep)
+    assert isinstance(policy, PolicyHistory) and isinstance(today, date) and isinstance(keep, Keep)
     return keep.shrink(check_local(_load(item[1], item[0]), policy, today), today)

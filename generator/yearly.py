@@ -12,7 +12,7 @@ from typing import Any
 from generator.labels import CATEGORY_ZH, EVENT_ZH, STATUS_ZH
 from generator.lifecycle import status
 from generator.model import Record
-from generator.policy import Office, Policy
+from generator.policy import Office, PolicyHistory
 from generator.site.public import PublicEnterprise, public_enterprise
 
 
@@ -77,7 +77,7 @@ def report_years(items: Sequence[PublicEnterprise], today: date) -> list[int]:
     return list(range(first, today.year + 1)) if first is not None else []
 
 
-def year_report(records: Sequence[Record], policy: Policy, year: int, today: date) -> YearReport:
+def year_report(records: Sequence[Record], policy: PolicyHistory, year: int, today: date) -> YearReport:
     """``ipreg report --year``: the same figures as the site's statistics page, from the records' public view."""
     items = [e for r in records if (e := public_enterprise(r, status(r, policy, today), today, policy)) is not None]
     return year_figures(items, year, today)

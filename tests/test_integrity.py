@@ -137,7 +137,7 @@ def test_the_verification_page_uses_the_registrys_normal_form() -> None:
         pytest.skip("node is not installed")
     source = (ROOT / "docs" / "assets" / "javascripts" / "verify.js").read_text(encoding="utf-8")
     part = source[source.index("/* number-key:begin"):source.index("/* number-key:end */")]
-    prefix, suffix = ids.format_affixes(default_policy().certificate_format)
+    prefix, suffix = ids.format_affixes(default_policy().first.certificate_format)
     script = (f"var prefixWord = '', suffixWord = '';\n{part}\n"
               f"prefixWord = bare({json.dumps(prefix)}); suffixWord = bare({json.dumps(suffix)});\n"
               f"console.log(JSON.stringify({json.dumps(CORPUS, ensure_ascii=False)}.map(numberKey)));")
@@ -147,7 +147,7 @@ def test_the_verification_page_uses_the_registrys_normal_form() -> None:
 
 def test_certificates_the_page_reads_as_one_are_a_registry_error() -> None:
     """Two enterprises whose certificates the page would read as one can never both be published without an error."""
-    prefix, suffix = ids.format_affixes(default_policy().certificate_format)
+    prefix, suffix = ids.format_affixes(default_policy().first.certificate_format)
     for a in CORPUS[:9]:
         for b in CORPUS[:9]:
             if a.strip() and b.strip() and ids.number_key(a, prefix, suffix) == ids.number_key(b, prefix, suffix) and a != b:

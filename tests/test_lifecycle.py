@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import assume, given, settings
@@ -13,10 +14,15 @@ from hypothesis import strategies as st
 from generator.dates import anniversary, period_end
 from generator.lifecycle import STATUSES, Status, replay
 from generator.model import EVENT_TYPES, Event
-from generator.policy import default_policy
+from generator.policy import PolicyHistory, default_policy
 
 POLICY = default_policy()
 D = date.fromisoformat
+
+
+def _with(policy: PolicyHistory, **values: Any) -> PolicyHistory:
+    """``policy`` with other values from the start (no dated change)."""
+    return replace(policy, first=replace(policy.first, **values))
 
 
 def events(*pairs: tuple[str, str], **extra: str) -> list[Event]:
@@ -76,7 +82,7 @@ def test_lapsed_has_no_deadline_but_keeps_its_window() -> None:
 
 
 def test_review_pending_years_zero_means_no_listing_after_expiry() -> None:
-    policy = replace(POLICY, review_pending_years=0)
+    policy = _with(POLICY, review_pending_years=0)
     assert replay(events(FILED), policy, D("2027-03-14")).status == "review_due"
     st_ = replay(events(FILED), policy, D("2027-03-15"))
     assert st_.status == "lapsed" and st_.review_deadline == D("2027-03-14") and not st_.listed
@@ -145,13 +151,13 @@ def test_failure_inside_the_window_keeps_the_term() -> None:
     st_ = at("2027-01-01", FILED, ("2027-01-01", "review_failed"))
     assert st_.status == "conditional" and st_.listed
     assert st_.grace_until == D("2027-12-31")  # the later of the term end (2027-03-14) and a year from the failure
-    short = replace(POLICY, grace_years=1, validity_years=3)
-    st_ = replay(events(FILED, ("2026-12-20", "review_failed")), replace(short, review_early_days=200), D("2027-01-01"))
+    short = _with(POLICY, grace_years=1, validity_years=3)
+    st_ = replay(events(FILED, ("2026-12-20", "review_failed")), _with(short, review_early_days=200), D("2027-01-01"))
     assert st_.grace_until == D("2027-12-19")
 
 
 def test_grace_never_ends_before_the_term() -> None:
-    policy = replace(POLICY, review_early_days=400)
+    policy = _with(POLICY, review_early_days=400)
     st_ = replay(events(FILED, ("2026-03-01", "review_failed")), policy, D("2027-03-01"))
     assert st_.grace_until == D("2027-03-14") and st_.status == "conditional"
 
@@ -258,7 +264,7 @@ def test_printed_valid_until_earlier_wins_and_warns_later_is_an_error() -> None:
 
 
 def test_reserve_enterprises_use_their_own_validity() -> None:
-    policy = replace(POLICY, reserve_validity_years=2)
+    policy = _with(POLICY, reserve_validity_years=2)
     assert replay(events(FILED), policy, D("2025-01-01"), "reserve").term_end == D("2026-03-14")
     assert replay(events(FILED), policy, D("2025-01-01"), "advantage").term_end == D("2027-03-14")
 
@@ -283,7 +289,7 @@ def test_status_is_total_and_listed_matches(raw: list[tuple[int, str]], offset: 
     assert result.status in STATUSES
     assert result.listed is (result.status in {"valid", "review_due", "under_review", "conditional"})
     if result.term_start is not None and result.term_end is not None:
-        assert result.term_end == period_end(result.term_start, POLICY.validity_years)
+        assert result.term_end == period_end(result.term_start, POLICY.on(result.term_start).validity_years)
         assert result.term_start <= result.term_end
 
 
@@ -306,8 +312,8 @@ def test_never_returns_to_valid_without_new_events(raw: list[tuple[int, str]], g
 def test_term_end_within_validity_years(start: date, offset: int) -> None:
     result = replay([Event(0, start, "filed")], POLICY, start + timedelta(days=offset))
     assert result.term_end is not None
-    assert start < result.term_end < anniversary(start, POLICY.validity_years)
-    assert (result.term_end - start).days < 366 * POLICY.validity_years
+    assert start < result.term_end < anniversary(start, POLICY.on(start).validity_years)
+    assert (result.term_end - start).days < 366 * POLICY.on(start).validity_years
 
 
 @pytest.mark.parametrize("day,problem,status", [("2028-03-14", ["events.order"], "lapsed"), ("2028-03-15", [], "valid")])
@@ -392,8 +398,8 @@ def _check_intervals_around_every_boundary(evs: list[Event]) -> int:
     final = replay(evs, POLICY, D("2040-01-01"))
     edges = {e.date for e in evs}
     for start, end in (*final.terms, *final.graces, *final.bans):
-        edges |= {start, end, end + timedelta(days=1), end - timedelta(days=POLICY.review_notice_days)}
-        deadline = period_end(end + timedelta(days=1), POLICY.review_pending_years)
+        edges |= {start, end, end + timedelta(days=1), end - timedelta(days=POLICY.on(end).review_notice_days)}
+        deadline = period_end(end + timedelta(days=1), POLICY.on(end + timedelta(days=1)).review_pending_years)
         edges |= {deadline, deadline + timedelta(days=1)}
     near = sorted({edge + timedelta(days=k) for edge in edges for k in range(-2, 3)})
     checked = 0

@@ -1,4 +1,4 @@
-"""Policy over time (ARCHITECTURE.md section 7): dated values in policy.yml, one accessor (``Policy.on``), a rule at D
+"""Policy over time (ARCHITECTURE.md section 7): dated values in policy.yml, one accessor (``PolicyHistory.on``), a rule at D
 with the values in force on D, a period with the value in force on the day it starts, and a revision that never
 changes the findings of a record decided before it."""
 
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from generator.lifecycle import replay
 from generator.loader import load_text
 from generator.model import Event
-from generator.policy import Policy, PolicyError, default_policy, load_policy, policy_from_mapping
+from generator.policy import Policy, PolicyError, PolicyHistory, default_policy, load_policy, policy_from_mapping
 from generator.registry import build_registry
 from tests.helpers import CASES, SAMPLES
 
@@ -26,7 +26,7 @@ CHANGE = date(2028, 1, 1)
 D = date.fromisoformat
 
 
-def revised(**changes: tuple[Any, Any]) -> Policy:
+def revised(**changes: tuple[Any, Any]) -> PolicyHistory:
     """Xiping's policy with each key changed on CHANGE: key=(value before, value from CHANGE)."""
     return policy_from_mapping({k: {"values": {"2018-01-01": a, CHANGE.isoformat(): b}} for k, (a, b) in changes.items()})
 
@@ -49,7 +49,7 @@ def test_the_value_on_a_day_is_that_of_the_latest_date_not_after_it(key: str) ->
     assert getattr(policy.on(CHANGE), key) == after
     assert getattr(policy.on(CHANGE + timedelta(days=1)), key) == after
     assert getattr(policy.on(date(2018, 1, 1)), key) == before
-    assert getattr(policy, key) == before  # as loaded: the values in force at the start
+    assert getattr(policy.first, key) == before  # as loaded: the values in force at the start
 
 
 def test_every_key_may_be_dated() -> None:
@@ -58,8 +58,8 @@ def test_every_key_may_be_dated() -> None:
     for f in fields(Policy):
         if f.name in ("dated", "references", "measures", "documents"):
             continue
-        raw = {"values": {"2018-01-01": _raw(getattr(plain, f.name))}}
-        assert getattr(policy_from_mapping({f.name: raw}), f.name) == getattr(plain, f.name), f.name
+        raw = {"values": {"2018-01-01": _raw(getattr(plain.first, f.name))}}
+        assert getattr(policy_from_mapping({f.name: raw}).first, f.name) == getattr(plain.first, f.name), f.name
 
 
 def _raw(value: Any) -> Any:
@@ -70,7 +70,7 @@ def _raw(value: Any) -> Any:
     return int(value) if hasattr(value, "denominator") and value.denominator == 1 else value
 
 
-def _revenue(revenue: int, filed: str, today: date, policy: Policy) -> str:
+def _revenue(revenue: int, filed: str, today: date, policy: PolicyHistory) -> str:
     text = BASE.replace("revenue: 5000000", f"revenue: {revenue}", 1).replace("patent_revenue: 1500000", "patent_revenue: 1200000", 1)
     text = text.replace("  - date: 2025-06-10\n    type: filed", f"  - date: {filed}\n    type: filed", 1)
     text = text.replace("  - year: 2024\n    revenue", f"  - year: {D(filed).year - 1}\n    revenue", 1)
@@ -138,7 +138,7 @@ def test_no_finding_of_a_record_evaluated_before_a_revision_changes(revision: da
     today = date(2026, 11, 25)
     plain = default_policy()
     strict = {"revenue_min": 9_000_000, "operating_years": 12, "training_management_percent": 99, "patent_revenue_share_percent": 90}
-    changed = policy_from_mapping({key: {"values": {"2018-01-01": _raw(getattr(plain, key)), revision.isoformat(): strict[key]}}})
+    changed = policy_from_mapping({key: {"values": {"2018-01-01": _raw(getattr(plain.first, key)), revision.isoformat(): strict[key]}}})
     before, after = build_registry(loaded, plain, today), build_registry(loaded, changed, today)
     compared = 0
     for old, new in zip(before.entries, after.entries, strict=True):

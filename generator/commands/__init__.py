@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from generator.inputs import UsageError, discover, resolve_today
-from generator.policy import Policy, load_policy
+from generator.policy import PolicyHistory, load_policy
 from generator.registry import Registry
 
 Env = Mapping[str, str]
 
 
-def context(args: argparse.Namespace, env: Env) -> tuple[Policy, date]:
+def context(args: argparse.Namespace, env: Env) -> tuple[PolicyHistory, date]:
     """policy.yml (``--policy``) and the day to evaluate (``--today``, IPREG_TODAY, or today in Shanghai)."""
     today = resolve_today(args.today, env)
     return load_policy(Path(args.policy)), today

@@ -13,7 +13,7 @@ from generator.commands import Env, context, mkdocs_config, registry
 from generator.files import Exists, write_new
 from generator.ids import document_form
 from generator.inputs import UsageError
-from generator.policy import Policy
+from generator.policy import PolicyHistory
 from generator.qr import PLACEHOLDER_SITE
 
 
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
     return 0
 
 
-def _outputs(args: argparse.Namespace, env: Env, policy: Policy, today: date, site_url: str) -> dict[str, bytes]:
+def _outputs(args: argparse.Namespace, env: Env, policy: PolicyHistory, today: date, site_url: str) -> dict[str, bytes]:
     reg = registry(args, env, ["records"])
     records = list(reg.records())
     if args.kind == "review-sheet":

@@ -67,5 +67,5 @@ def export(reg: Registry, items: list[DueItem], fmt: str) -> bytes:
     headers, rows = spreadsheets.table(spreadsheets.DUE_COLUMNS, spreadsheets.due_rows(items))
     if fmt == "csv":
         return spreadsheets.to_csv(headers, rows)
-    office = reg.policy.documents
+    office = reg.policy.first.documents
     return spreadsheets.to_xlsx(headers, rows, f"工作清单 {reg.today}", reg.today, f"{office.county}知识产权强企工作清单", office.organ)

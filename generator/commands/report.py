@@ -15,7 +15,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
         raise UsageError(f"--year {args.year} 不对：应为 2000 至 {today.year} 之间的年份")
     reg = registry(args, env, ["records"])
     emit(
-        report_xlsx(year_report([r for r, _ in reg.records()], policy, args.year, today), policy.documents),
+        report_xlsx(year_report([r for r, _ in reg.records()], policy, args.year, today), policy.first.documents),
         args.output or f"年度统计-{args.year}.xlsx",
         "xlsx",
     )

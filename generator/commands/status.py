@@ -71,5 +71,5 @@ def export(reg: Registry, fmt: str, wanted: Sequence[str] = (), industry_prefixe
     headers, rows = spreadsheets.table(spreadsheets.STATUS_COLUMNS, _rows(reg, wanted, industry_prefixes))
     if fmt == "csv":
         return spreadsheets.to_csv(headers, rows)
-    office = reg.policy.documents
+    office = reg.policy.first.documents
     return spreadsheets.to_xlsx(headers, rows, f"名单 {reg.today}", reg.today, f"{office.county}知识产权强企名单", office.organ)

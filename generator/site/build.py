@@ -23,7 +23,7 @@ from typing import Any
 from generator import qr
 from generator.findings import Finding
 from generator.loader import StrPath
-from generator.policy import Policy, PolicyError, default_policy, load_policy
+from generator.policy import PolicyError, PolicyHistory, default_policy, load_policy
 from generator.registry import Registry, assemble
 from generator.schema import PLACEHOLDER
 from generator.site import sitedir
@@ -51,7 +51,7 @@ class SiteInput:
         return sum(e.status.listed for e in self.items)
 
 
-def gather(files: Sequence[tuple[StrPath, str]], policy: Policy, today: date, notes: Sequence[Finding] = (),
+def gather(files: Sequence[tuple[StrPath, str]], policy: PolicyHistory, today: date, notes: Sequence[Finding] = (),
            jobs: int | None = None) -> SiteInput:
     """Check every file and render each published enterprise's page where its record is checked
     (in worker processes for a large registry), keeping only findings, public data and pages."""
@@ -136,7 +136,7 @@ class OpenData:
 
     def __init__(self, items: list[PublicEnterprise], today: date, site_url: str, background: bool = True,
                  licence: Mapping[str, str] | None = None, issuer: str = "", synonyms: Sequence[Sequence[str]] = ()) -> None:
-        issuer = issuer or default_policy().issuer
+        issuer = issuer or default_policy().on(today).issuer
         self._ready: dict[str, bytes] | None = None
         self._process: Any = None
         if not background or sys.platform != "linux":

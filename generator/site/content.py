@@ -22,7 +22,7 @@ from markupsafe import Markup
 from generator import qr
 from generator.labels import CATEGORY_ZH, CONVENTION_ZH, DUE_KIND_ZH, STATUS_MEANING_ZH
 from generator.lifecycle import Status
-from generator.policy import Measures, Policy, default_policy
+from generator.policy import Measures, Policy, PolicyHistory, default_policy
 from generator.registry import Local
 from generator.site.charts import lifecycle_chart
 from generator.site.escape import md, rel, safe_url
@@ -76,7 +76,7 @@ def status_sentence(st: Status, today: date, cause: str | None) -> str:
     return f"已撤销：{st.ended_on} 从名单中撤销（{cause or '见备案事件'}），不在公开名单中{ban}。"
 
 
-def site_part(local: Local, policy: Policy, today: date) -> tuple[tuple[PublicEnterprise, str] | None, tuple[Secret, ...]]:
+def site_part(local: Local, policy: PolicyHistory, today: date) -> tuple[tuple[PublicEnterprise, str] | None, tuple[Secret, ...]]:
     """The public view of one checked record and its page (None when it is not published: no cycle of it had a
     decision, or not a valid record), and the values no hand-written page may show (``privacy.secrets``). Runs where the
     record is checked, in a worker process."""
@@ -90,7 +90,7 @@ def site_part(local: Local, policy: Policy, today: date) -> tuple[tuple[PublicEn
 
 
 def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: date, measures: str, schema: dict[str, Any],
-                  list_page_size: int = LIST_PAGE_SIZE, policy: Policy | None = None, extra: Mapping[str, Any] | None = None,
+                  list_page_size: int = LIST_PAGE_SIZE, history: PolicyHistory | None = None, extra: Mapping[str, Any] | None = None,
                   changed: Mapping[str, date] | None = None, versions: Sequence[tuple[Measures, str]] = ()) -> SiteContent:
     """Every generated page and fragment, given the published enterprises (by USCC) and their pages.
 
@@ -98,7 +98,7 @@ def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: d
     ``records/X.yaml`` to the date of its last commit (``history.last_changes``). ``versions``: each version of the
     measures with its text (policy.yml ``measures``); without them ``measures`` is the text in force.
     """
-    policy = (policy or default_policy()).on(today)  # the texts show the values in force on the data date
+    policy = (history or default_policy()).on(today)  # the texts show the values in force on the data date
     extra = extra or {}
     changed = changed or {}
     env = environment()

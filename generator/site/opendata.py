@@ -27,7 +27,7 @@ DEFAULT_LICENCE = {"id": "CC-BY-4.0", "name": "知识共享署名 4.0 国际许�
                    "url": "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"}
 
 
-DEFAULT_ISSUER = default_policy().issuer  # policy.yml's issuer: the site passes its own
+DEFAULT_ISSUER = default_policy().first.issuer  # policy.yml's issuer: the site passes its own
 
 
 def licence_of(licence: Mapping[str, str] | None) -> dict[str, str]:
@@ -163,7 +163,7 @@ def enterprises_plain_csv(items: list[PublicEnterprise], today: date) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-OFFICE = default_policy().documents  # policy.yml's documents block: the county and organ of the workbook's title rows
+OFFICE = default_policy().first.documents  # policy.yml's documents block: the county and organ of the workbook's title rows
 LIST_TITLE = f"{OFFICE.county}知识产权强企名单"  # the title row of the workbook, as ``ipreg status --format xlsx`` writes it
 
 

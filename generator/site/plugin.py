@@ -83,8 +83,8 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
             self.file_names = site_file_names(site.items)
             synonyms = read_synonyms(root / SYNONYMS)
             self.data = site_build.OpenData(site.items, site.registry.today, config.site_url or "", background=preloaded is not None,
-                                            licence=config.extra.get("ipreg_licence"), issuer=site.registry.policy.issuer,
-                                            synonyms=synonyms)
+                                            licence=config.extra.get("ipreg_licence"),
+                                            issuer=site.registry.policy.on(site.registry.today).issuer, synonyms=synonyms)
         except site_build.SiteError as exc:
             raise PluginError(str(exc)) from None
         except ValueError as exc:  # the synonyms file

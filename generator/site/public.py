@@ -13,7 +13,7 @@ from typing import Any
 from generator.labels import CAUSE_ZH, DATE_ZH, FIELD_ZH, HONOR_ZH, STATUS_ZH
 from generator.lifecycle import Status, intervals, public_events, replay, violations
 from generator.model import Record
-from generator.policy import Policy, default_policy
+from generator.policy import PolicyHistory, default_policy
 
 # Field name -> Chinese label, in the order of the open data. The site's /data/ page lists them.
 PUBLIC_FIELDS: dict[str, str] = {
@@ -82,7 +82,7 @@ class PublicEnterprise:
         return CAUSE_ZH.get(self.status.cause or "")
 
 
-def public_enterprise(record: Record, st: Status, today: date, policy: Policy | None = None) -> PublicEnterprise | None:
+def public_enterprise(record: Record, st: Status, today: date, policy: PolicyHistory | None = None) -> PublicEnterprise | None:
     """The allow-listed view of one record on ``today`` (``st`` is its status that day), or None when no cycle of it
     ever had a decision. Only the events of cycles that had a decision count (ARCHITECTURE.md section 3): a later
     application, pending or withdrawn, changes nothing here."""
