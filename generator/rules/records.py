@@ -33,6 +33,7 @@ from generator.rules import (
     Rule,
 )
 from generator.schema import ENTERPRISE_SCHEMA, PLACEHOLDER, dotted, field_schema, load_schema, placeholder_message
+from generator.yamltext import CONTROL_VALUE
 
 
 def _shape(*path: str | int) -> re.Pattern[str]:
@@ -89,7 +90,7 @@ def industry_findings(loaded: Loaded) -> Iterator[Finding]:
     problem = industries.code_problem(code)
     if problem:
         yield _finding(loaded, ("industry", "code"), INDUSTRY_CODE, problem)
-    elif isinstance(name, str) and name.strip():
+    elif isinstance(name, str) and name.strip() and not CONTROL_VALUE.search(name):  # an invisible character: its own error
         found = industries.name_problem(code, name)
         if found:
             error, message = found
