@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from generator.errors import NothingWritten
 from generator.labels import ENUM_LABELS
 
 DATE_WIDGET = "ipreg-date"
@@ -184,7 +185,7 @@ def local_config_yaml(schema_path: Path, api_url: str) -> bytes:
     return admin_config_yaml(schema_path, settings, local=False)
 
 
-class ExportError(Exception):
+class ExportError(NothingWritten):
     """Why ``ipreg admin --export`` wrote nothing (Chinese)."""
 
 

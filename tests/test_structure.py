@@ -4,6 +4,7 @@ and the clock read at the edges only, and every "ARCHITECTURE.md section N" refe
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 from pathlib import Path
 
@@ -92,6 +93,20 @@ def test_environment_and_clock_are_read_at_the_edges() -> None:
                 assert name in edges, where
             if (node.value.id, node.attr) in (("datetime", "now"), ("date", "today"), ("time", "time")):
                 assert name in ("generator/inputs.py", "generator/site/sitedir.py"), where  # sitedir: the age of a leftover folder
+
+
+def test_one_base_error_class() -> None:
+    """Every exception class of the package derives from generator.errors.IpregError (its message and exit code), so
+    the CLI maps one class; only IpregError itself and the CLI's SIGTERM unwinding derive from Python's own."""
+    builtin = {name for name in dir(builtins) if isinstance(getattr(builtins, name), type)
+               and issubclass(getattr(builtins, name), BaseException)}
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        name = path.relative_to(ROOT).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and {b.id for b in node.bases if isinstance(b, ast.Name)} & builtin:
+                found.append(f"{name}:{node.name}")
+    assert sorted(found) == ["generator/cli.py:Terminated", "generator/errors.py:IpregError"]
 
 
 def test_every_architecture_reference_resolves() -> None:

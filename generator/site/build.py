@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import qr
+from generator.errors import NothingWritten
 from generator.findings import Finding
 from generator.loader import StrPath
 from generator.policy import Policy, PolicyError, default_policy, load_policy
@@ -33,7 +34,7 @@ from generator.site.public import PublicEnterprise
 from generator.template import render_template
 
 
-class SiteError(Exception):
+class SiteError(NothingWritten):
     """The site could not be built (message in Chinese)."""
 
 
