@@ -37,6 +37,7 @@ from typing import Any
 
 from generator import vendored
 from generator.changed import describe_change
+from generator.errors import NothingWritten
 from generator.findings import Finding
 from generator.journal import JournalError, Write, commit, registry_lock
 from generator.loader import load_bytes
@@ -109,7 +110,7 @@ INDEX = r"""<!doctype html>
 """
 
 
-class Refused(Exception):
+class Refused(NothingWritten):
     """Nothing was written; ``status`` is the HTTP answer, the message says why in Chinese."""
 
     def __init__(self, status: int, message: str) -> None:

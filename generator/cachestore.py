@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import generator
+from generator.errors import IpregError
 from generator.files import create_exclusive, open_own, replace_own
 from generator.findings import SEVERITY_ORDER, Finding
 from generator.policy import PolicyHistory
@@ -66,7 +67,7 @@ class Cache:
     blobs: dict[str, bytes] = field(default_factory=dict)
 
 
-class Damaged(Exception):
+class Damaged(IpregError):
     """A cache entry of the wrong shape: the run starts again without the cache."""
 
 

@@ -1,8 +1,9 @@
 """``ipreg``: the command line. It parses the arguments, reads the environment once, dispatches to
 ``generator.commands.<name>.run(args, env)`` and maps every error to an exit code and one Chinese line.
 
-Exit codes: 0 no error (warnings allowed), 1 errors found (or a fatal problem, shown without
-traceback), 2 usage or configuration error (a write journal ipreg did not write here counts as one).
+Exit codes (``generator.errors``): 0 no error (warnings allowed), 1 errors found (or nothing written: a refused write,
+a failed build, a file-system error), 2 usage or configuration error (a write journal ipreg did not write here counts
+as one), 3 internal error (a fault of the program: one Chinese line, the traceback only with ``--debug``).
 """
 
 from __future__ import annotations
@@ -12,27 +13,30 @@ import atexit
 import errno
 import importlib
 import os
+import re
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+import traceback
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
 from pathlib import Path
+from typing import Any, NoReturn
 
 from generator import __version__
+from generator.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, IpregError
 from generator.inputs import UsageError
-from generator.journal import JournalError, JournalRefused, recover
-from generator.policy import PolicyError
+from generator.journal import JournalRefused, recover
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-# argparse's own words, in Chinese (a clerk reads the help and the usage errors)
+# argparse's own words, in Chinese (a clerk reads the help and the usage errors): in the help ...
 _ARGPARSE_ZH = {
     "usage: ": "用法：",
     "positional arguments": "位置参数",
     "options": "选项",
     "show this help message and exit": "显示本帮助并退出",
-    "show program's version number and exit": "显示程序版本并退出",
-    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+}
+# ... and in its error messages (argparse's English templates: ChineseArgumentParser.error translates them)
+_ARGPARSE_ERRORS_ZH = {
     "the following arguments are required: %s": "缺少必须给出的参数：%s",
     "unrecognized arguments: %s": "无法识别的参数：%s（用 ipreg -h 或 ipreg 命令 -h 查看用法）",
     "invalid choice: %(value)r (choose from %(choices)s)": "%(value)r 不是可选的值（可选：%(choices)s）",
@@ -49,18 +53,67 @@ _ARGPARSE_ZH = {
     "expected %s argument": "后面需要写 %s 个值",
     "expected %s arguments": "后面需要写 %s 个值",
 }
+_FIELD = re.compile(r"%\((\w+)\)[rs]|%[rs]")
 
 
-@contextmanager
-def _chinese_argparse() -> Iterator[None]:
-    """argparse speaks Chinese while ipreg builds and uses its parser (its words are looked up at both times)."""
-    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
-    argparse._ = lambda text: _ARGPARSE_ZH.get(text, text)  # type: ignore[attr-defined]
-    argparse.ngettext = lambda one, many, n: _ARGPARSE_ZH.get(one if n == 1 else many, one if n == 1 else many)  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+def _template(english: str) -> re.Pattern[str]:
+    """An argparse message template as a pattern: each field a group; the values a user typed match greedily (what
+    follows them is argparse's or ipreg's own words), an argument's name and a type's lazily (a user's value follows)."""
+    parts, at = [], 0
+    for number, field in enumerate(_FIELD.finditer(english)):
+        name = field.group(1) or f"_{number}"  # %s, %r: by position (argparse's templates have one at most)
+        parts += [re.escape(english[at:field.start()]), f"(?P<{name}>.*{'?' if name in ('argument_name', 'type') else ''})"]
+        at = field.end()
+    return re.compile("".join([*parts, re.escape(english[at:])]), re.DOTALL)
+
+
+_ARGPARSE_ERRORS = [(_template(english), chinese) for english, chinese in _ARGPARSE_ERRORS_ZH.items()]
+
+
+def _argparse_zh(message: str) -> str:
+    """One of argparse's error messages in Chinese (a message it does not know stays as it is)."""
+    for pattern, chinese in _ARGPARSE_ERRORS:
+        match = pattern.fullmatch(message)
+        if match:
+            return _fill(chinese, match.groupdict())
+    return message
+
+
+def _fill(chinese: str, values: dict[str, str]) -> str:
+    if "message" in values:
+        values["message"] = _argparse_zh(values["message"])
+    positional = iter(value for name, value in sorted(values.items()) if name.startswith("_"))
+    return _FIELD.sub(lambda field: values[field.group(1)] if field.group(1) else next(positional), chinese)
+
+
+class _ChineseHelpFormatter(argparse.HelpFormatter):
+    """The help's own words in Chinese: the usage prefix and the section headings."""
+
+    def add_usage(self, usage: str | None, actions: Iterable[argparse.Action], groups: Iterable[Any],
+                  prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, _ARGPARSE_ZH["usage: "] if prefix is None else prefix)
+
+    def start_section(self, heading: str | None) -> None:
+        super().start_section(_ARGPARSE_ZH.get(heading, heading) if heading else heading)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse speaking Chinese through its public methods (its subcommands' parsers are of this class too)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _ChineseHelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        if isinstance(kwargs.get("help"), str):  # -h's help, which ArgumentParser adds itself
+            kwargs["help"] = _ARGPARSE_ZH.get(kwargs["help"], kwargs["help"])
+        return super().add_argument(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}：错误：{_argparse_zh(message)}\n")
+
+
 COMMANDS = ("check", "status", "explain", "due", "diff", "new", "decide", "docs", "report", "admin", "build")
 
 
@@ -82,7 +135,7 @@ def _export_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ipreg", description="西平县知识产权强企备案登记簿：检查记录、查看状态、生成公开站点。")
+    parser = ChineseArgumentParser(prog="ipreg", description="西平县知识产权强企备案登记簿：检查记录、查看状态、生成公开站点。")
     parser.add_argument("--version", action="version", version=f"ipreg {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -211,41 +264,34 @@ def _terminate_late(signum: int, frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    with _chinese_argparse():
-        parser = build_parser()
-        args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     previous = signal.signal(signal.SIGTERM, _terminate) if threading.current_thread() is threading.main_thread() else None
     try:
         return _dispatch(args, dict(os.environ))  # the one place the environment is read
-    except UsageError as exc:
+    except IpregError as exc:  # every error ipreg expects, each with its exit code (generator.errors)
         print(f"ipreg: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except PolicyError as exc:
-        print(f"ipreg: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return exc.exit_code
     except KeyboardInterrupt:
         print("ipreg: 已中断", file=sys.stderr)
         return 130
     except Terminated:
         print("ipreg: 已终止", file=sys.stderr)
         return 143
-    except JournalError as exc:
-        print(f"ipreg: {exc}", file=sys.stderr)
-        return EXIT_USAGE if isinstance(exc, JournalRefused) else EXIT_FINDINGS
     except OSError as exc:  # the file system said no (a name too long, no room, no permission): the clerk can act on it
         if getattr(args, "debug", False):
             raise
         print(f"ipreg: {os_error_zh(exc)}", file=sys.stderr)
         return EXIT_FINDINGS
-    except Exception as exc:
+    except Exception as exc:  # a fault of the program: exit 3, never 1 (CI tells a crash from records with errors)
         if getattr(args, "debug", False):
-            raise
+            traceback.print_exc()
+        detail = " ".join(str(exc).split())  # one line
         print(
-            f"ipreg: 内部错误（{type(exc).__name__}: {exc}）。这是程序的问题，不是您的记录的问题；"
-            "请把这条信息报告给维护人员，加 --debug 可看详细信息。",
+            f"ipreg: 内部错误（{type(exc).__name__}: {detail}）。这是程序的问题，不是您的记录的问题；"
+            "请把运行的命令和这条信息报告给维护人员，加 --debug 可看详细信息。",
             file=sys.stderr,
         )
-        return EXIT_FINDINGS
+        return EXIT_INTERNAL
     finally:
         if previous is not None:  # in-process callers (argv given) get their handler back; a program keeps handling it
             signal.signal(signal.SIGTERM, previous if argv is not None else _terminate_late)

@@ -18,6 +18,7 @@ from datetime import date
 
 import yaml
 
+from generator.errors import NothingWritten
 from generator.findings import Finding
 from generator.ids import document_form, number_key
 from generator.labels import DECISION_WORDS_ZH, EVENT_ZH
@@ -29,7 +30,7 @@ DECISIONS = ("filed", "review_passed", "review_failed", "review_absent", "revoke
 NUMBERED = ("filed", "review_passed")
 
 
-class DecideError(Exception):
+class DecideError(NothingWritten):
     """Why nothing was written (Chinese); ``findings`` are the errors the change would cause."""
 
     def __init__(self, message: str, findings: Sequence[Finding] = ()) -> None:

@@ -44,6 +44,7 @@ from generator.docxlayout import (
     title,
 )
 from generator.docxtables import Paginate, imprint, table
+from generator.errors import NothingWritten
 from generator.ids import number_key
 from generator.labels import INFRINGEMENT_KIND_ZH
 from generator.lifecycle import Status, status, validity_years
@@ -54,7 +55,7 @@ from generator.rules import ART4_JURISDICTION, ART4_LEGAL_PERSON, ART8_BAN, ART8
 REVIEW_RESULTS = {"review_passed", "review_failed", "review_absent"}
 
 
-class DocsError(Exception):
+class DocsError(NothingWritten):
     """Why no document was made (Chinese)."""
 
 

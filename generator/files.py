@@ -9,8 +9,10 @@ import secrets
 import tempfile
 from pathlib import Path
 
+from generator.errors import NothingWritten
 
-class Exists(Exception):
+
+class Exists(NothingWritten):
     """The target exists; nothing was written."""
 
 

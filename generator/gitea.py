@@ -27,11 +27,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from generator.errors import IpregError
+
 MARKER = "<!-- ipreg-check-summary -->"
 MAX_BODY = 60_000  # characters; Gitea accepts more, but a longer comment is unreadable anyway
 
 
-class GiteaError(Exception):
+class GiteaError(IpregError):
     """A Chinese message for the job log."""
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from generator.errors import ConfigurationError
 from generator.loader import Loaded, load_bytes
 
 
-class GitError(Exception):
+class GitError(ConfigurationError):
     """git could not answer (not a repository, unknown ref): a usage error."""
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+from generator.errors import ConfigurationError
 from generator.findings import Finding
 from generator.loader import read_bytes
 from generator.rules import FILE_NAME
@@ -20,7 +21,7 @@ from generator.schema import date_range
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # China has no daylight saving time
 
 
-class UsageError(Exception):
+class UsageError(ConfigurationError):
     """Bad arguments or configuration: exit code 2."""
 
 

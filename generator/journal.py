@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import journalkey
+from generator.errors import EXIT_USAGE, NothingWritten
 from generator.files import create_exclusive, open_own
 from generator.journalread import DONE, FORMAT, JOURNAL, MANIFEST, RECORD, STAGED, TEMP, Entry, Found, Gone, Refused, canonical, examine
 
@@ -51,12 +52,14 @@ LOCK = ".ipreg-lock"
 WAIT_SECONDS = 300.0
 
 
-class JournalError(Exception):
+class JournalError(NothingWritten):
     """A Chinese message: the registry could not be locked or a write could not be completed."""
 
 
 class JournalRefused(JournalError):
     """A Chinese message: a journal this machine's ipreg did not write here was found and left as it is."""
+
+    exit_code = EXIT_USAGE  # a configuration problem: nothing written, and not ipreg's to undo
 
 
 @dataclass(frozen=True)

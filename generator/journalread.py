@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import journalkey
+from generator.errors import ConfigurationError, IpregError
 from generator.files import open_own
 
 JOURNAL = ".ipreg-journal"
@@ -46,11 +47,11 @@ class Found:
     files: list[str]
 
 
-class Refused(Exception):
+class Refused(ConfigurationError):
     """Why a journal is not one ipreg wrote here (Chinese)."""
 
 
-class Gone(Exception):
+class Gone(IpregError):
     """The journal went away while it was read (another run finished it)."""
 
 

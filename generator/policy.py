@@ -17,13 +17,14 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from generator.errors import ConfigurationError
 from generator.findings import Finding
 from generator.loader import Loaded, load_file
 from generator.rules import SCHEMA
 from generator.schema import POLICY_SCHEMA, load_schema, schema_findings
 
 
-class PolicyError(Exception):
+class PolicyError(ConfigurationError):
     """policy.yml is missing or invalid: a configuration error (exit code 2)."""
 
 

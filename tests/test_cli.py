@@ -249,16 +249,55 @@ def test_explain_broken_file(repo: Path) -> None:
 
 
 def test_internal_error_has_no_traceback(samples: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A crash of the command itself exits 3, never 1 (records with errors): CI tells the two apart."""
     from generator.commands import check
 
     def boom(*_: object) -> int:
-        raise RuntimeError("boom")
+        raise RuntimeError("boom\non two lines")
 
     monkeypatch.setattr(check, "run", boom)
     monkeypatch.chdir(samples)
-    assert main(["check", "--today", TODAY]) == 1
+    assert main(["check", "--today", TODAY]) == 3
     err = capsys.readouterr().err
-    assert "内部错误" in err and "Traceback" not in err
+    assert err.count("\n") == 1 and "内部错误（RuntimeError: boom on two lines）" in err and "--debug" in err, err
+    assert "Traceback" not in err
+    assert main(["check", "--today", TODAY, "--debug"]) == 3  # --debug: the traceback, then the same line
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "in boom" in err and err.splitlines()[-1].startswith("ipreg: 内部错误（RuntimeError"), err
+
+
+def test_internal_error_exits_3_from_the_program(samples: Path) -> None:
+    """The same through a process of its own (the exit code CI sees): a command's run replaced by one that crashes."""
+    crash = ("import sys; from generator import cli; from generator.commands import status; "
+             "status.run = lambda args, env: {}['missing']; sys.exit(cli.main())")
+    env = {k: v for k, v in os.environ.items() if k != "IPREG_TODAY"}
+    for debug in ([], ["--debug"]):
+        result = subprocess.run([sys.executable, "-c", crash, "status", "--today", TODAY, *debug], cwd=samples, env=env,
+                                capture_output=True, text=True, timeout=60, check=False)
+        assert result.returncode == 3, result.stderr
+        assert result.stderr.splitlines()[-1].startswith("ipreg: 内部错误（KeyError: 'missing'）"), result.stderr
+        assert ("Traceback" in result.stderr) == bool(debug), result.stderr
+
+
+def test_expected_errors_keep_their_exit_codes(samples: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """The CLI maps the one base class (generator.errors): each error's own code and its Chinese line, no traceback."""
+    from generator.commands import status
+    from generator.decide import DecideError
+    from generator.errors import ConfigurationError, IpregError
+    from generator.journal import JournalError, JournalRefused
+    from generator.policy import PolicyError
+
+    monkeypatch.chdir(samples)
+    for error, code in ((IpregError("出错了"), 1), (ConfigurationError("配置有误"), 2), (PolicyError("政策参数文件有误"), 2),
+                        (JournalError("没有写入任何记录"), 1), (JournalRefused("不是本机写的"), 2), (DecideError("不能录入"), 1)):
+
+        def fail(*_: object, error: Exception = error) -> int:
+            raise error
+
+        monkeypatch.setattr(status, "run", fail)
+        assert main(["status", "--today", TODAY]) == code, error
+        assert capsys.readouterr().err == f"ipreg: {error}\n"
 
 
 YAML_CLASSES = sorted(p for p in (CASES / "invalid").glob("yaml.*/*.yaml"))

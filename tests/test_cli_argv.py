@@ -119,7 +119,7 @@ def test_help_and_usage_errors_are_in_chinese(repo: Path) -> None:
         assert words in text and "usage:" not in text and "error:" not in text and "show this help" not in text, (argv, text)
     import argparse
 
-    assert argparse._("usage: ") == "usage: "  # argparse speaks English again outside ipreg's parser
+    assert argparse._("usage: ") == "usage: " and argparse.ArgumentParser().format_usage().startswith("usage: ")  # not patched
 
 
 def test_decide_takes_the_decision_type_in_chinese() -> None:

@@ -4,6 +4,7 @@ and the clock read at the edges only, and every "ARCHITECTURE.md section N" refe
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 from pathlib import Path
 
@@ -77,21 +78,34 @@ def test_no_layer_imports_a_higher_one() -> None:
 
 
 def test_environment_and_clock_are_read_at_the_edges() -> None:
-    """os.environ only in the CLI, MkDocs' plugin and the Gitea step's own entry point (and where site/build.py sets
-    SOURCE_DATE_EPOCH for MkDocs' build and puts it back); the clock only in inputs.resolve_today."""
+    """os.environ only in the CLI, MkDocs' plugin and the Gitea step's own entry point, never changed during a build
+    (the day a site is built for reaches MkDocs through the plugin); the clock only in inputs.resolve_today."""
     edges = {"generator/cli.py", "generator/site/plugin.py", "generator/gitea.py"}
     for path in PACKAGE.rglob("*.py"):
         name = path.relative_to(ROOT).as_posix()
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        skipped = {id(n) for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) and f.name == "_environment" for n in ast.walk(f)}
         for node in ast.walk(tree):
-            if id(node) in skipped or not isinstance(node, ast.Attribute) or not isinstance(node.value, ast.Name):
+            if not isinstance(node, ast.Attribute) or not isinstance(node.value, ast.Name):
                 continue
             where = f"{name}:{node.lineno}"
-            if node.value.id == "os" and node.attr in ("environ", "getenv"):
+            if node.value.id == "os" and node.attr in ("environ", "getenv", "putenv", "unsetenv"):
                 assert name in edges, where
             if (node.value.id, node.attr) in (("datetime", "now"), ("date", "today"), ("time", "time")):
                 assert name in ("generator/inputs.py", "generator/site/sitedir.py"), where  # sitedir: the age of a leftover folder
+
+
+def test_one_base_error_class() -> None:
+    """Every exception class of the package derives from generator.errors.IpregError (its message and exit code), so
+    the CLI maps one class; only IpregError itself and the CLI's SIGTERM unwinding derive from Python's own."""
+    builtin = {name for name in dir(builtins) if isinstance(getattr(builtins, name), type)
+               and issubclass(getattr(builtins, name), BaseException)}
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        name = path.relative_to(ROOT).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and {b.id for b in node.bases if isinstance(b, ast.Name)} & builtin:
+                found.append(f"{name}:{node.name}")
+    assert sorted(found) == ["generator/cli.py:Terminated", "generator/errors.py:IpregError"]
 
 
 def test_every_architecture_reference_resolves() -> None:

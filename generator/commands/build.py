@@ -15,15 +15,12 @@ from generator.reporters import format_text, text_line
 
 def run(args: argparse.Namespace, env: Env) -> int:
     from generator.site.build import SiteError, build_site, gather
-    from generator.site.sitedir import SiteDirError, check_target
+    from generator.site.sitedir import check_target
 
     config = Path(args.config)
     if not config.is_file():
         raise UsageError(f"找不到 {args.config}：请在登记簿根目录运行")
-    try:
-        site_dir = check_target(Path(args.site_dir), Path(os.path.abspath(config)).parent)
-    except SiteDirError as exc:
-        raise UsageError(str(exc)) from None
+    site_dir = check_target(Path(args.site_dir), Path(os.path.abspath(config)).parent)  # SiteDirError: exit 2
     policy, today = context(args, env)
     files, notes = discover(["records"])
     site = gather(files, policy, today, notes, getattr(args, "jobs", None))  # pages rendered where the records are checked

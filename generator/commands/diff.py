@@ -9,7 +9,7 @@ from pathlib import Path
 from generator import diff as changes
 from generator import gitsource
 from generator.commands import Env, context
-from generator.inputs import UsageError, read_registry
+from generator.inputs import read_registry
 from generator.loader import load_bytes, read_bytes
 from generator.policy import PolicyError, policy_from_loaded
 from generator.registry import build_registry
@@ -18,12 +18,9 @@ from generator.registry import build_registry
 def run(args: argparse.Namespace, env: Env) -> int:
     policy, today = context(args, env)
     cwd = Path.cwd()
-    try:
-        commit = gitsource.resolve(args.base, cwd)
-        before_files = gitsource.records_at(commit, "records", cwd)
-        base_policy_raw = gitsource.file_at(commit, "policy.yml", cwd)
-    except gitsource.GitError as exc:
-        raise UsageError(str(exc)) from None
+    commit = gitsource.resolve(args.base, cwd)  # gitsource.GitError: a usage error, exit 2
+    before_files = gitsource.records_at(commit, "records", cwd)
+    base_policy_raw = gitsource.file_at(commit, "policy.yml", cwd)
     base_policy = policy
     if base_policy_raw is not None:
         with contextlib.suppress(PolicyError):  # an invalid old policy: compare under today's policy

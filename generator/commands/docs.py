@@ -37,11 +37,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
     if site_url == PLACEHOLDER_SITE and args.kind == "certificates" and not args.draft:
         raise UsageError(f"站点地址未设置（二维码会指向占位地址 {PLACEHOLDER_SITE}），不能生成正式证书：请在 mkdocs.yml 的 site_url "
                          "写上网站地址，或用 --site-url 指定；只想看样子的，加 --draft 生成每页印有“样稿”的样稿")
-    try:
-        outputs = _outputs(args, env, policy, today, site_url)
-    except documents.DocsError as exc:
-        print(f"ipreg: {exc}", file=sys.stderr)
-        return 1
+    outputs = _outputs(args, env, policy, today, site_url)  # documents.DocsError: the CLI says why, exit 1
     existing = [name for name in outputs if (folder / name).exists()]
     if existing:
         raise UsageError(f"{folder} 中已有 {'、'.join(existing)}，没有覆盖：请换一个 --output 目录，或先移走原文件")

@@ -13,14 +13,14 @@ import os
 import shutil
 import signal
 import sys
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from generator import qr
+from generator.errors import NothingWritten
 from generator.findings import Finding
 from generator.loader import StrPath
 from generator.policy import PolicyError, PolicyHistory, default_policy, load_policy
@@ -33,7 +33,7 @@ from generator.site.public import PublicEnterprise
 from generator.template import render_template
 
 
-class SiteError(Exception):
+class SiteError(NothingWritten):
     """The site could not be built (message in Chinese)."""
 
 
@@ -196,25 +196,6 @@ class _WarningCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def today_epoch(day: date) -> int:
-    """SOURCE_DATE_EPOCH for ``day``: MkDocs then dates the sitemap by the build date, not the clock."""
-    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
-
-
-@contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, old in saved.items():
-            if old is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = old
-
-
 def build_site(config_file: Path, site_dir: Path, site: SiteInput) -> None:
     """Build into a marked temporary sibling of ``site_dir`` and swap it in only on success.
 
@@ -228,19 +209,16 @@ def build_site(config_file: Path, site_dir: Path, site: SiteInput) -> None:
         temp = sitedir.temp_for(site_dir)
     except OSError as exc:
         raise SiteError(f"无法在 {site_dir.parent} 中建立临时目录（{exc.strerror or exc}）：请检查目录权限，或换一个 --site-dir") from None
-    today = site.registry.today
-    epoch = str(today_epoch(today))
     warnings = _WarningCollector()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(warnings)
     try:
-        with _environment({"SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1"}):
-            config = load_config(str(config_file), site_dir=str(temp), strict=True)
-            plugin = config.plugins.get("ipreg")
-            if plugin is None:
-                raise SiteError("mkdocs.yml 的 plugins 中没有 ipreg：站点页面由它生成，请按仓库中的 mkdocs.yml 配置")
-            plugin.preloaded = site  # what was checked (records dropped in the workers: public data and pages)
-            build(config)
+        config = load_config(str(config_file), site_dir=str(temp), strict=True)
+        plugin = config.plugins.get("ipreg")
+        if plugin is None:
+            raise SiteError("mkdocs.yml 的 plugins 中没有 ipreg：站点页面由它生成，请按仓库中的 mkdocs.yml 配置")
+        plugin.preloaded = site  # what was checked, and the day: pages and sitemap.xml are dated by it, not by the clock
+        build(config)
         sitedir.swap(temp, site_dir)
     except MkDocsException as exc:
         details = "".join(f"\n  {m}" for m in warnings.messages)

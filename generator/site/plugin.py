@@ -15,6 +15,7 @@ import gc
 import os
 import re
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,7 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
         self.secrets: dict[str, str] = {}
         self.data: site_build.OpenData | None = None
         self.file_names: list[str] = []
+        self.build_day: date | None = None  # ``ipreg build``: the day it builds for dates MkDocs' pages (sitemap.xml)
         self._frozen = False
 
     def on_config(self, config: Any) -> Any:
@@ -71,6 +73,7 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
         words.configure(environ)
         root = Path(config.config_file_path).resolve().parent
         preloaded, self.preloaded = self.preloaded, None
+        self.build_day = preloaded.registry.today if preloaded is not None else None
         if not environ.get("IPREG_SITE_URL") and config.site_url in (None, "", PLACEHOLDER_URL):
             print("ipreg：未设置 IPREG_SITE_URL，站点内的链接都是相对地址，照常可用；日历、订阅和 sitemap 中的绝对地址用的是占位地址 "
                   f"{PLACEHOLDER_URL}。发布前请设置 IPREG_SITE_URL=https://实际地址/", file=sys.stderr)
@@ -117,6 +120,11 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
             assert file is not None
             file.content_bytes = payload
         return env
+
+    def on_pre_page(self, page: Any, config: Any, files: Files) -> Any:
+        if self.build_day is not None:  # not the clock (MkDocs reads SOURCE_DATE_EPOCH; ipreg sets no environment)
+            page.update_date = self.build_day.isoformat()
+        return page
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
         if page.file.generated_by is not None:

@@ -23,6 +23,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from generator.errors import ConfigurationError
+
 MARKER = ".ipreg-site"
 MARKER_TEXT = "本目录是 ipreg build 生成的公开站点；ipreg build 只会替换带有此文件的目录。\n"
 PROTECTED = ("records", "docs", "generator", "schemas", "texts", "overrides", "tests", "benchmarks", ".git", ".github", ".ci")
@@ -30,7 +32,7 @@ _RENAME_EXCHANGE = 2
 _TEMP = re.compile(r"^\.(?P<name>.+)\.(?:building|old)-(?P<pid>[0-9]+)$")
 
 
-class SiteDirError(Exception):
+class SiteDirError(ConfigurationError):
     """The target folder may not be written (message in Chinese): a usage error, nothing was touched."""
 
 
