@@ -20,7 +20,7 @@ import yaml
 
 from generator.admin import admin_config
 from generator.schema import ENTERPRISE_SCHEMA
-from tests.helpers import ROOT, browser_path, git, required, scratch_checkout, tool
+from tests.helpers import CLI, ROOT, browser_path, git, required, scratch_checkout, tool
 from tests.sitekit import build, ipreg, make_uscc
 
 SCHEMA = json.loads(Path(ENTERPRISE_SCHEMA).read_text(encoding="utf-8"))
@@ -258,7 +258,7 @@ def editor(tmp_path: Path) -> Iterator[tuple[Path, str]]:
         (bin_dir / name).symlink_to(target)
     env = {"PATH": str(bin_dir), "HOME": str(tmp_path), "IPREG_TODAY": "2026-11-25", "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "admin", "--no-browser", "--port", "0"],
+        [*CLI, "admin", "--no-browser", "--port", "0"],
         cwd=repo,
         env=env,
         stdout=subprocess.PIPE,
@@ -645,7 +645,7 @@ def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Pat
     else:
         (repo / "tools" / "admin").symlink_to(ROOT / "tools" / "admin")
     env = {**os.environ, "IPREG_TODAY": "2026-11-25", "PYTHONPATH": str(ROOT)}
-    server = subprocess.Popen([sys.executable, "-m", "generator", "admin", "--no-browser", "--port", "0"], cwd=repo, env=env,
+    server = subprocess.Popen([*CLI, "admin", "--no-browser", "--port", "0"], cwd=repo, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert server.stdout is not None
     match = re.search(r"http://127\.0\.0\.1:\d+/admin/", server.stdout.readline())

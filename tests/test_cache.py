@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import subprocess
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -26,16 +25,14 @@ from generator.policy import load_policy
 from generator.registry import assemble
 from generator.reporters import format_json, format_text
 from generator.workers import check_files
-from tests.sitekit import TODAY, fixtures, scratch_repo
+from tests.sitekit import TODAY, fixtures, ipreg, scratch_repo
 
 
 def _check(repo: Path, home: Path, *extra: str, cache: Path | None = None) -> tuple[int, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("IPREG_TODAY", "IPREG_CACHE_DIR", "XDG_CACHE_HOME")}
-    env["HOME"] = str(home)
+    env = {"HOME": str(home)}
     if cache is not None:
         env["IPREG_CACHE_DIR"] = str(cache)
-    result = subprocess.run([sys.executable, "-m", "generator", "check", "--format", "json", "--today", TODAY, *extra],
-                            cwd=repo, env=env, capture_output=True, text=True, timeout=300, check=False)
+    result = ipreg(repo, "check", "--format", "json", "--today", TODAY, *extra, env=env, unset=("IPREG_CACHE_DIR", "XDG_CACHE_HOME"))
     assert result.stderr == ""
     return result.returncode, result.stdout
 
@@ -161,8 +158,7 @@ def test_a_shared_or_linked_cache_folder_is_refused(tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     shared.mkdir(mode=0o777)
     shared.chmod(0o777)  # as /tmp is
-    result = subprocess.run([sys.executable, "-m", "generator", "check", "--today", TODAY], cwd=repo, capture_output=True, text=True,
-                            env={**os.environ, "HOME": str(home), "IPREG_CACHE_DIR": str(shared)}, timeout=120, check=False)
+    result = ipreg(repo, "check", "--today", TODAY, env={"HOME": str(home), "IPREG_CACHE_DIR": str(shared)}, timeout=120)
     assert result.returncode == 0 and list(shared.iterdir()) == [] and "不使用检查缓存" in result.stderr
 
 

@@ -13,23 +13,13 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from tests.helpers import CASES, SAMPLES
+from tests.helpers import CASES, SAMPLES, ipreg
 
 TODAY = "2026-11-25"
 
 
 def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if k not in ("IPREG_TODAY", "GITHUB_STEP_SUMMARY")}
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return ipreg(cwd, *args, env=env, unset=("GITHUB_STEP_SUMMARY",), timeout=60)
 
 
 @pytest.fixture()

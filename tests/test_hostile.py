@@ -19,7 +19,7 @@ import pytest
 from generator.policy import default_policy
 from generator.registry import build_registry
 from generator.reporters import format_json, format_text
-from tests.helpers import CASES, case_today, expectations, load_case
+from tests.helpers import CASES, CLI, case_today, expectations, load_case
 from tests.sitekit import build, fixtures, ipreg, scratch_repo
 
 HOSTILE = sorted(p for p in (CASES / "hostile").iterdir() if p.suffix == ".yaml" or p.is_dir())
@@ -42,8 +42,7 @@ def test_hostile_case(case: Path) -> None:
 
 
 def test_whole_corpus_through_the_cli_has_no_traceback(samples: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "generator", "check", "--format", "json", "--today", "2026-11-25",
-                             str(CASES / "hostile")], cwd=samples, capture_output=True, text=True, timeout=300, check=False)
+    result = ipreg(samples, "check", "--format", "json", "--today", "2026-11-25", str(CASES / "hostile"))
     assert result.returncode == 1 and result.stderr == ""
     payload = json.loads(result.stdout)
     files = {f["file"] for f in payload["findings"] if f["severity"] == "error"}
@@ -78,7 +77,7 @@ def test_interrupted_build_leaves_the_old_site(tmp_path: Path) -> None:
     assert build(repo).returncode == 0
     before = _tree_digest(repo / "site")
     for _attempt in range(3):
-        proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--today", "2026-11-27"], cwd=repo,
+        proc = subprocess.Popen([*CLI, "build", "--today", "2026-11-27"], cwd=repo,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 60
         while proc.poll() is None and time.monotonic() < deadline:
@@ -127,8 +126,7 @@ def _offline(tmp_path: Path) -> tuple[list[str], dict[str, str]]:
 def test_build_works_with_the_network_blocked(tmp_path: Path) -> None:
     repo = scratch_repo(tmp_path / "repo")
     prefix, env = _offline(tmp_path)
-    result = subprocess.run([*prefix, sys.executable, "-m", "generator", "build", "--today", "2026-11-25"], cwd=repo,
-                            env=env, capture_output=True, text=True, timeout=300, check=False)
+    result = ipreg(repo, "build", "--today", "2026-11-25", env=env, prefix=prefix)
     assert result.returncode == 0, result.stderr
     import socket
 

@@ -127,21 +127,9 @@ def test_window_start_is_the_last_day_out_of_the_window() -> None:
 
 
 def _check(repo: Path, cache: Path, *extra: str) -> str:
-    import os
-    import subprocess
-    import sys
+    from tests.helpers import ipreg
 
-    env = {**os.environ, "IPREG_CACHE_DIR": str(cache)}
-    env.pop("IPREG_TODAY", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "check", "--format", "json", "--today", "2026-11-25", *extra],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = ipreg(repo, "check", "--format", "json", "--today", "2026-11-25", *extra, env={"IPREG_CACHE_DIR": str(cache)})
     assert result.stderr == ""
     return result.stdout
 
