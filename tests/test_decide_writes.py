@@ -20,6 +20,8 @@ from generator.journal import JOURNAL, Write, commit, recover
 from tests.helpers import CLI, git
 from tests.sitekit import _record, fixtures, ipreg, make_uscc, scratch_repo
 
+pytestmark = pytest.mark.slow
+
 TODAY = "2026-11-25"
 PENDING = fixtures()["pending"]
 

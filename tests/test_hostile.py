@@ -41,6 +41,7 @@ def test_hostile_case(case: Path) -> None:
     assert all(CJK.search(f.message) and f.line >= 1 for f in registry.findings)
 
 
+@pytest.mark.slow
 def test_whole_corpus_through_the_cli_has_no_traceback(samples: Path) -> None:
     result = ipreg(samples, "check", "--format", "json", "--today", "2026-11-25", str(CASES / "hostile"))
     assert result.returncode == 1 and result.stderr == ""
@@ -49,6 +50,7 @@ def test_whole_corpus_through_the_cli_has_no_traceback(samples: Path) -> None:
     assert files == {str(p) for p in (CASES / "hostile").iterdir()}  # every entry has an error: .expect files and folders too
 
 
+@pytest.mark.slow
 def test_symlink_in_records_is_refused_without_reading_it(tmp_path: Path) -> None:
     repo = scratch_repo(tmp_path / "repo", {"machine": fixtures()["machine"]})
     secret = tmp_path / "outside.yaml"
@@ -63,6 +65,7 @@ def _tree_digest(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_no_command_writes_into_records(tmp_path: Path) -> None:
     repo = scratch_repo(tmp_path / "repo")
     before = _tree_digest(repo / "records")
@@ -72,6 +75,7 @@ def test_no_command_writes_into_records(tmp_path: Path) -> None:
     assert _tree_digest(repo / "records") == before
 
 
+@pytest.mark.slow
 def test_interrupted_build_leaves_the_old_site(tmp_path: Path) -> None:
     repo = scratch_repo(tmp_path / "repo", {"machine": fixtures()["machine"]})
     assert build(repo).returncode == 0
@@ -123,6 +127,7 @@ def _offline(tmp_path: Path) -> tuple[list[str], dict[str, str]]:
     return [], env
 
 
+@pytest.mark.slow
 def test_build_works_with_the_network_blocked(tmp_path: Path) -> None:
     repo = scratch_repo(tmp_path / "repo")
     prefix, env = _offline(tmp_path)
@@ -174,6 +179,7 @@ print(json.dumps(out))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("field", sorted(_FIELDS))
 def test_a_1_mb_field_checks_in_linear_time(field: str) -> None:
     """No check is superlinear in a field's length: the worst string we know for each expression, as long as a record

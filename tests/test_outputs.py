@@ -8,6 +8,8 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from generator.cells import markdown_cell, spreadsheet_cell
 from tests.helpers import ROOT, ipreg
 from tests.sitekit import _record, build, fixtures, make_uscc, scratch_repo
@@ -19,6 +21,7 @@ def test_spreadsheet_cells_never_start_a_formula() -> None:
     assert spreadsheet_cell("西平县") == "西平县" and spreadsheet_cell(None) == ""
 
 
+@pytest.mark.slow
 def test_status_csv_guards_formulas(tmp_path: Path) -> None:
     name = "=HYPERLINK(\"http://x.invalid\",\"点击\")有限公司"
     formula = _record(make_uscc("MA0FM001"), name)
@@ -36,6 +39,7 @@ def test_markdown_cells_stay_in_their_cell_and_line() -> None:
     assert len(re.findall(r"(?<!\\)(?:\\\\)*\|", row)) == 3  # the trailing backslash does not swallow the cell's end
 
 
+@pytest.mark.slow
 def test_diff_markdown_escapes_names(tmp_path: Path) -> None:
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
     odd = _record(make_uscc("MA0MD001"), "西平县测试示例\\|伪造列 有限公司\\")
@@ -50,6 +54,7 @@ def test_diff_markdown_escapes_names(tmp_path: Path) -> None:
     assert len(re.findall(r"(?<!\\)(?:\\\\)*\|", row)) == 8  # seven cells, whatever the name holds
 
 
+@pytest.mark.slow
 def test_build_is_quiet_and_keeps_jiebas_cache_in_ipregs_folder(tmp_path: Path) -> None:
     repo = scratch_repo(tmp_path / "repo", {"machine": fixtures()["machine"]})
     home = tmp_path / "home"
@@ -84,6 +89,7 @@ def test_lock_file_pins_every_package_with_hashes() -> None:
     assert "--require-hashes -r requirements.lock" in makefile and "-r requirements.lock -r requirements-dev.lock" in makefile
 
 
+@pytest.mark.slow
 def test_build_without_site_url_warns_in_chinese(tmp_path: Path) -> None:
     """The placeholder address is never used silently: the build says so, and the pages still link relatively."""
     repo = scratch_repo(tmp_path / "repo", {"machine": fixtures()["machine"]})
@@ -93,6 +99,7 @@ def test_build_without_site_url_warns_in_chinese(tmp_path: Path) -> None:
     assert 'href="list/"' in home
 
 
+@pytest.mark.slow
 def test_build_lists_its_warnings(tmp_path: Path) -> None:
     """ "警告 3 个" alone sends the clerk to ipreg check: the build prints each warning line as ipreg check does."""
     from tests.helpers import scratch_checkout

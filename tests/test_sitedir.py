@@ -14,6 +14,8 @@ from generator.site import sitedir
 from tests.helpers import CLI
 from tests.sitekit import build, fixtures, scratch_repo
 
+pytestmark = pytest.mark.slow
+
 
 def _tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
