@@ -1,6 +1,7 @@
 # 两条命令即可（全新机器只需 Python 3.11、pip、git、make）：
 #   make site   检查 records/ 中的记录并生成公开站点到 site/
 #   make test   运行全部测试（端到端测试需要 Debian 的 chromium：apt-get install chromium）
+#   make test-fast  只运行快速层（规则、生命周期、读取、内存中的输出；不启动进程，两核一分钟内，见 HACKING.md）
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -9,7 +10,7 @@ DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements.lock requirements-d
 # 离线安装：make install WHEELHOUSE=目录（目录由 make wheelhouse 生成），不访问任何软件包索引，仍逐一核对哈希
 PIP_SOURCE := $(if $(WHEELHOUSE),--no-index --find-links $(WHEELHOUSE),)
 
-.PHONY: install site check serve admin test mutation lock wheelhouse clean
+.PHONY: install site check serve admin test test-fast mutation lock wheelhouse clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -44,6 +45,10 @@ check: $(STAMP)
 
 test: $(DEV_STAMP)
 	$(BIN)/python -m pytest
+
+# 快速层：未标记 slow 的测试（pyproject.toml 中的 pytest markers，见 HACKING.md 的 Test tiers）
+test-fast: $(DEV_STAMP)
+	$(BIN)/python -m pytest -m "not slow"
 
 # 变异测试（约 6 分钟）：对 generator/lifecycle.py 和 generator/rules/ 做变异，报告被测试杀死的比例（见 HACKING.md）
 mutation: $(DEV_STAMP)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -107,6 +111,28 @@ def git(repo: Path, *args: str, **env: str) -> str:
     full = {**os.environ, "GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.invalid",
             "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "t@example.invalid", **env}
     return subprocess.run(["git", *args], cwd=repo, env=full, check=True, capture_output=True, text=True).stdout
+
+
+CLI = (sys.executable, "-m", "generator")  # how a test starts ipreg in a subprocess (with ``ipreg`` below, or Popen([*CLI, ...]))
+
+
+def cli_env(env: dict[str, str] | None = None, unset: Iterable[str] = ()) -> dict[str, str]:
+    """The environment a CLI subprocess gets: this one without IPREG_TODAY (tests pass ``--today``) and ``unset``, plus ``env``."""
+    dropped = {"IPREG_TODAY", *unset}
+    full = {k: v for k, v in os.environ.items() if k not in dropped}
+    full.update(env or {})
+    return full
+
+
+def ipreg(
+    repo: Path, *args: str, env: dict[str, str] | None = None, unset: Iterable[str] = (), timeout: float = 300,
+    prefix: Iterable[str] = (),
+) -> subprocess.CompletedProcess[str]:
+    """Run ``ipreg ARGS`` in ``repo`` in a subprocess (the one way the tests do; a test that uses it is in the slow tier,
+    see HACKING.md): the environment of ``cli_env(env, unset)``, output captured as text, never raising on the exit
+    code. ``prefix`` goes before the command (e.g. ``unshare -n``)."""
+    return subprocess.run([*prefix, *CLI, *args], cwd=repo, env=cli_env(env, unset), capture_output=True, text=True,
+                          timeout=timeout, check=False)
 
 
 def required(what: str, found: T | None) -> T:

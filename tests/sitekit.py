@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.ids import org_code_check, patent_check, uscc_final_check
 from tests.helpers import CASES, scratch_checkout
+from tests.helpers import ipreg as ipreg  # the one CLI runner, also imported from here by many tests
 
 TODAY = "2026-11-25"
 BASE = (CASES / "valid" / "advantage.yaml").read_text(encoding="utf-8")
@@ -144,14 +143,6 @@ def scratch_repo(target: Path, records: dict[str, Fixture] | None = None) -> Pat
     for fixture in (records or fixtures()).values():
         (target / "records" / f"{fixture.uscc}.yaml").write_text(fixture.text, encoding="utf-8")
     return target
-
-
-def ipreg(repo: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full = {k: v for k, v in os.environ.items() if k != "IPREG_TODAY"}
-    full.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args], cwd=repo, env=full, capture_output=True, text=True, timeout=300, check=False
-    )
 
 
 def build(repo: Path, site: str = "site", today: str = TODAY) -> subprocess.CompletedProcess[str]:

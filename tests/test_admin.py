@@ -20,7 +20,7 @@ import yaml
 
 from generator.admin import admin_config
 from generator.schema import ENTERPRISE_SCHEMA
-from tests.helpers import ROOT, browser_path, git, required, scratch_checkout, tool
+from tests.helpers import CLI, ROOT, browser_path, git, required, scratch_checkout, tool
 from tests.sitekit import build, ipreg, make_uscc
 
 SCHEMA = json.loads(Path(ENTERPRISE_SCHEMA).read_text(encoding="utf-8"))
@@ -193,6 +193,7 @@ def test_asset_serves_only_listed_files_as_they_are(tmp_path: Path) -> None:
     assert asset(tmp_path, "decap-cms.js") is None  # no manifest, nothing served
 
 
+@pytest.mark.slow
 def test_the_public_site_has_no_back_office(tmp_path: Path) -> None:
     from tests.sitekit import fixtures, scratch_repo
 
@@ -258,7 +259,7 @@ def editor(tmp_path: Path) -> Iterator[tuple[Path, str]]:
         (bin_dir / name).symlink_to(target)
     env = {"PATH": str(bin_dir), "HOME": str(tmp_path), "IPREG_TODAY": "2026-11-25", "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "admin", "--no-browser", "--port", "0"],
+        [*CLI, "admin", "--no-browser", "--port", "0"],
         cwd=repo,
         env=env,
         stdout=subprocess.PIPE,
@@ -324,6 +325,7 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
+@pytest.mark.browser
 def test_edit_a_record_in_the_form_adds_the_event_and_keeps_the_data(editor: tuple[Path, str], browser: Any) -> None:
     repo, url = editor
     target = repo / "records" / "91411721MA45A0038J.yaml"
@@ -353,6 +355,7 @@ def test_edit_a_record_in_the_form_adds_the_event_and_keeps_the_data(editor: tup
     assert {r["uscc"]: r["status"] for r in status["enterprises"]}["91411721MA45A0038J"] == "conditional"
 
 
+@pytest.mark.browser
 def test_create_an_enterprise_in_the_form_passes_the_check(editor: tuple[Path, str], browser: Any) -> None:
     repo, url = editor
     code = make_uscc("MA0FRM01")
@@ -406,6 +409,7 @@ def _api(url: str, payload: Any, origin: str | None = None, kind: str = "applica
         return exc.code, json.loads(exc.read() or b"null")
 
 
+@pytest.mark.slow
 def test_a_save_with_errors_is_refused_with_the_chinese_findings(editor: tuple[Path, str]) -> None:
     repo, url = editor
     path = "records/91411721MA45A0038J.yaml"
@@ -420,6 +424,7 @@ def test_a_save_with_errors_is_refused_with_the_chinese_findings(editor: tuple[P
     assert code == 200 and answer["ids"] == {path: opened["file"]["id"]}, answer
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "payload,origin,kind,status",
     [
@@ -461,6 +466,7 @@ def _on_screen(notice: Any) -> None:
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= 1366 and 0 <= box["y"] < 900, box
 
 
+@pytest.mark.browser
 def test_the_form_shows_why_a_save_was_refused(editor: tuple[Path, str], browser: Any) -> None:
     repo, url = editor
     page, _ = _open(browser, url)
@@ -481,6 +487,7 @@ def test_the_form_shows_why_a_save_was_refused(editor: tuple[Path, str], browser
     assert subprocess.run(["git", "diff", "--quiet"], cwd=repo, check=False).returncode == 0  # nothing written
 
 
+@pytest.mark.slow
 def test_the_editor_answers_as_localhost_too(editor: tuple[Path, str]) -> None:
     """A clerk may type localhost instead of 127.0.0.1: same server, same page (Decap's API address is relative)."""
     _, url = editor
@@ -495,6 +502,7 @@ def test_the_editor_answers_as_localhost_too(editor: tuple[Path, str]) -> None:
     assert config["backend"] == {"name": "proxy", "proxy_url": "/api/v1", "branch": "main"} and config["publish_mode"] == "simple"
 
 
+@pytest.mark.browser
 def test_the_preview_shows_choices_by_their_chinese_names(editor: tuple[Path, str], browser: Any) -> None:
     """Issue 26: the preview beside the form says 知识产权优势企业 and 发明, not advantage and invention."""
     _, url = editor
@@ -510,6 +518,7 @@ def test_the_preview_shows_choices_by_their_chinese_names(editor: tuple[Path, st
     assert "advantage" not in texts and "invention" not in texts
 
 
+@pytest.mark.browser
 def test_dates_are_shown_and_typed_as_yyyy_mm_dd_without_a_time_zone(editor: tuple[Path, str], browser: Any) -> None:
     """Issue 26: an English or Chinese browser alike shows 2009-03-12 (not 03/12/2009), with no "UTC" and no time."""
     _, url = editor
@@ -542,6 +551,7 @@ def _persist(url: str, path: str, raw: str, known: str | None) -> tuple[int, Any
     return _api(url, {"action": "persistEntry", "params": {"dataFiles": [{"path": path, "raw": raw, "ipregId": known}], "assets": []}})
 
 
+@pytest.mark.slow
 def test_a_save_from_a_form_opened_before_a_decision_is_refused_and_the_decision_stays(editor: tuple[Path, str]) -> None:
     """The reproduction of issue 35, item 1, through the API: open, ``ipreg decide --type revoked``, save an unrelated
     change. Was: 200 entry persisted, the revocation gone, the enterprise 有效 and listed again."""
@@ -568,6 +578,7 @@ def test_a_save_from_a_form_opened_before_a_decision_is_refused_and_the_decision
     assert yaml.safe_load((repo / SAMPLE).read_text(encoding="utf-8"))["events"][-1]["type"] == "revoked"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("known", [None, "0" * 64])
 def test_a_save_that_would_overwrite_a_record_it_did_not_open_is_refused(editor: tuple[Path, str], known: str | None) -> None:
     """A new form for a USCC whose record exists (created meanwhile), or a form with another file's id: 409, nothing written."""
@@ -579,6 +590,7 @@ def test_a_save_that_would_overwrite_a_record_it_did_not_open_is_refused(editor:
     assert (repo / SAMPLE).read_bytes() == before
 
 
+@pytest.mark.browser
 def test_the_form_says_the_record_changed_since_it_was_opened(editor: tuple[Path, str], browser: Any) -> None:
     """Item 1 driven through the real Decap bundle: the clerk opens the record, a colleague records a revocation with
     ipreg decide, the clerk saves an address: the form shows why nothing was saved, the revocation stays; reopened,
@@ -645,7 +657,7 @@ def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Pat
     else:
         (repo / "tools" / "admin").symlink_to(ROOT / "tools" / "admin")
     env = {**os.environ, "IPREG_TODAY": "2026-11-25", "PYTHONPATH": str(ROOT)}
-    server = subprocess.Popen([sys.executable, "-m", "generator", "admin", "--no-browser", "--port", "0"], cwd=repo, env=env,
+    server = subprocess.Popen([*CLI, "admin", "--no-browser", "--port", "0"], cwd=repo, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert server.stdout is not None
     match = re.search(r"http://127\.0\.0\.1:\d+/admin/", server.stdout.readline())
@@ -694,6 +706,7 @@ MALFORMED = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,body,options,status", MALFORMED, ids=[m[0] for m in MALFORMED])
 def test_a_malformed_request_gets_a_chinese_answer_and_no_traceback(
     served: tuple[Path, str, subprocess.Popen[str]], name: str, body: bytes, options: dict[str, str], status: int
@@ -713,6 +726,7 @@ def test_a_malformed_request_gets_a_chinese_answer_and_no_traceback(
     assert "Traceback" not in printed and "Error" not in printed, printed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("served", ["copy"], indirect=True)
 def test_the_editor_serves_no_vendored_file_that_differs_from_the_release(served: tuple[Path, str, subprocess.Popen[str]]) -> None:
     """Issue 35, item 4: a pull request that edits a chunk of Decap does not get it run in the clerk's editor (same
@@ -735,6 +749,7 @@ def test_the_editor_serves_no_vendored_file_that_differs_from_the_release(served
         assert refused.value.code == 404, name
 
 
+@pytest.mark.network
 def test_vendored_decap_is_the_npm_release(tmp_path: Path) -> None:
     """SHA256SUMS is the release's: the tarball npm serves for the pinned version has the integrity SHA256SUMS records,
     and each of its chunks the SHA-256 of their line (so a pull request that changes a chunk and its line together

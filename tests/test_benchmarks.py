@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from benchmarks.run import GNU_TIME, bench, table
 from tests.helpers import required
+
+pytestmark = pytest.mark.slow
 
 
 def test_benchmark_smoke_run() -> None:

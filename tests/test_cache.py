@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import subprocess
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -26,16 +25,14 @@ from generator.policy import load_policy
 from generator.registry import assemble
 from generator.reporters import format_json, format_text
 from generator.workers import check_files
-from tests.sitekit import TODAY, fixtures, scratch_repo
+from tests.sitekit import TODAY, fixtures, ipreg, scratch_repo
 
 
 def _check(repo: Path, home: Path, *extra: str, cache: Path | None = None) -> tuple[int, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("IPREG_TODAY", "IPREG_CACHE_DIR", "XDG_CACHE_HOME")}
-    env["HOME"] = str(home)
+    env = {"HOME": str(home)}
     if cache is not None:
         env["IPREG_CACHE_DIR"] = str(cache)
-    result = subprocess.run([sys.executable, "-m", "generator", "check", "--format", "json", "--today", TODAY, *extra],
-                            cwd=repo, env=env, capture_output=True, text=True, timeout=300, check=False)
+    result = ipreg(repo, "check", "--format", "json", "--today", TODAY, *extra, env=env, unset=("IPREG_CACHE_DIR", "XDG_CACHE_HOME"))
     assert result.stderr == ""
     return result.returncode, result.stdout
 
@@ -44,6 +41,7 @@ def _repo(tmp_path: Path) -> Path:
     return scratch_repo(tmp_path / "repo", {"machine": fixtures()["machine"], "private": fixtures()["private"]})
 
 
+@pytest.mark.slow
 def test_cache_is_kept_in_the_users_cache_folder(tmp_path: Path) -> None:
     repo, home = _repo(tmp_path), tmp_path / "home"
     assert _check(repo, home)[0] == 0
@@ -54,6 +52,7 @@ def test_cache_is_kept_in_the_users_cache_folder(tmp_path: Path) -> None:
     assert cache_dir({}, repo) != cache_dir({}, tmp_path / "other")  # one folder per repository
 
 
+@pytest.mark.slow
 def test_a_cache_planted_in_the_checkout_is_not_trusted(tmp_path: Path) -> None:
     repo, home = _repo(tmp_path), tmp_path / "home"
     planted = repo / ".ipreg-cache"
@@ -75,6 +74,7 @@ def test_a_cache_planted_in_the_checkout_is_not_trusted(tmp_path: Path) -> None:
     assert code == 1 and "art4.legal-person" in out
 
 
+@pytest.mark.slow
 def test_same_size_edit_with_restored_mtime_is_seen(tmp_path: Path) -> None:
     repo, home = _repo(tmp_path), tmp_path / "home"
     record = repo / "records" / f"{fixtures()['machine'].uscc}.yaml"
@@ -94,6 +94,7 @@ def _cache_file(repo: Path, home: Path) -> Path:
     return next(cache_dir({"HOME": str(home)}, repo).glob("check-*.cache"))
 
 
+@pytest.mark.slow
 def test_wrong_types_and_bit_flips_read_as_an_empty_cache(tmp_path: Path) -> None:
     repo, home = _repo(tmp_path), tmp_path / "home"
     record = repo / "records" / f"{fixtures()['machine'].uscc}.yaml"
@@ -134,6 +135,7 @@ def test_wrong_types_and_bit_flips_read_as_an_empty_cache(tmp_path: Path) -> Non
     assert _check(repo, home)[1] == expected
 
 
+@pytest.mark.slow
 def test_a_cache_not_signed_with_the_users_key_is_not_used(tmp_path: Path) -> None:
     """Whoever can write a cache file but does not hold the key (another user, a copied cache) cannot make a result."""
     repo, home = _repo(tmp_path), tmp_path / "home"
@@ -155,17 +157,18 @@ def test_a_cache_not_signed_with_the_users_key_is_not_used(tmp_path: Path) -> No
         assert code == 1 and "art4.legal-person" in out
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX owner and mode bits")
 def test_a_shared_or_linked_cache_folder_is_refused(tmp_path: Path) -> None:
     repo, home = _repo(tmp_path), tmp_path / "home"
     shared = tmp_path / "shared"
     shared.mkdir(mode=0o777)
     shared.chmod(0o777)  # as /tmp is
-    result = subprocess.run([sys.executable, "-m", "generator", "check", "--today", TODAY], cwd=repo, capture_output=True, text=True,
-                            env={**os.environ, "HOME": str(home), "IPREG_CACHE_DIR": str(shared)}, timeout=120, check=False)
+    result = ipreg(repo, "check", "--today", TODAY, env={"HOME": str(home), "IPREG_CACHE_DIR": str(shared)}, timeout=120)
     assert result.returncode == 0 and list(shared.iterdir()) == [] and "不使用检查缓存" in result.stderr
 
 
+@pytest.mark.slow
 def test_cache_files_are_created_exclusively_never_through_a_link(tmp_path: Path) -> None:
     """A link planted where the cache, its key or a temporary file will be written is never followed: the file it points
     at stays as it was."""
@@ -183,6 +186,7 @@ def test_cache_files_are_created_exclusively_never_through_a_link(tmp_path: Path
     assert (folder / "key").is_symlink()
 
 
+@pytest.mark.slow
 def test_finding_messages_survive_the_cache_unchanged(tmp_path: Path) -> None:
     repo, home = _repo(tmp_path), tmp_path / "home"
     record = repo / "records" / f"{fixtures()['private'].uscc}.yaml"
@@ -223,6 +227,7 @@ EDITS: dict[str, Callable[[Path], None]] = {
 }
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(st.tuples(st.sampled_from(sorted(EDITS)), st.integers(0, 10**6)), min_size=1, max_size=5),
        infos=st.booleans())

@@ -13,23 +13,13 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from tests.helpers import CASES, SAMPLES
+from tests.helpers import CASES, SAMPLES, ipreg
 
 TODAY = "2026-11-25"
 
 
 def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if k not in ("IPREG_TODAY", "GITHUB_STEP_SUMMARY")}
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return ipreg(cwd, *args, env=env, unset=("GITHUB_STEP_SUMMARY",), timeout=60)
 
 
 @pytest.fixture()
@@ -49,12 +39,14 @@ def add_case(repo: Path, case: str, name: str | None = None) -> Path:
     return target
 
 
+@pytest.mark.slow
 def test_sample_records_pass(samples: Path) -> None:
     result = run("check", "--today", TODAY, cwd=samples)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 个错误" in result.stdout
 
 
+@pytest.mark.slow
 def test_json_shape(repo: Path) -> None:
     add_case(repo, "invalid/art5.revenue/below-threshold.yaml")
     result = run("check", "--format", "json", "--today", TODAY, cwd=repo)
@@ -70,6 +62,7 @@ def test_json_shape(repo: Path) -> None:
     assert isinstance(finding["line"], int) and isinstance(finding["column"], int)
 
 
+@pytest.mark.slow
 def test_text_format_place_first(repo: Path) -> None:
     add_case(repo, "invalid/art5.revenue/below-threshold.yaml")
     result = run("check", "--today", TODAY, cwd=repo)
@@ -80,6 +73,7 @@ def test_text_format_place_first(repo: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_github_format_and_summary(repo: Path, tmp_path: Path) -> None:
     target = add_case(repo, "invalid/patent.number/check-digit.yaml")
     summary = tmp_path / "summary.md"
@@ -110,6 +104,7 @@ def test_github_escapes_newlines_and_percent() -> None:
     assert out == "::warning file=records/a%2Cb.yaml,line=3,title=[schema]::100%25 错误\\n第二行\n"  # a finding is one line
 
 
+@pytest.mark.slow
 def test_today_resolution_order(repo: Path) -> None:
     add_case(repo, "valid/advantage.yaml")
     env_only = run("check", "--format", "json", cwd=repo, env={"IPREG_TODAY": "2026-01-02"})
@@ -118,6 +113,7 @@ def test_today_resolution_order(repo: Path) -> None:
     assert json.loads(both.stdout)["today"] == "2026-03-04"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value", ["9999-12-31", "1948-12-31", "2101-01-01"])
 def test_a_day_outside_the_records_range_is_refused_in_words(repo: Path, value: str) -> None:
     """--today past 2100 once ended in an internal error (a date overflow in ``ipreg due``, found by hypothesis)."""
@@ -127,6 +123,7 @@ def test_a_day_outside_the_records_range_is_refused_in_words(repo: Path, value: 
         assert "超出登记簿的日期范围（1949-01-01 至 2100-12-31" in result.stderr and "内部错误" not in result.stderr
 
 
+@pytest.mark.slow
 def test_the_last_day_of_the_range_works_in_every_command(repo: Path) -> None:
     add_case(repo, "valid/advantage.yaml")
     for args in (["check"], ["status"], ["due"], ["report", "--year", "2100"]):
@@ -134,6 +131,7 @@ def test_the_last_day_of_the_range_works_in_every_command(repo: Path) -> None:
         assert result.returncode == 0 and "内部错误" not in result.stderr, (args, result.stderr)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args,env",
     [
@@ -153,12 +151,14 @@ def test_usage_errors_exit_2(repo: Path, args: list[str], env: dict[str, str]) -
     assert "Traceback" not in result.stderr and result.stderr.strip()
 
 
+@pytest.mark.slow
 def test_invalid_policy_is_a_configuration_error(repo: Path) -> None:
     (repo / "policy.yml").write_text("validity_years: three\n", encoding="utf-8")
     result = run("check", "--today", TODAY, cwd=repo)
     assert result.returncode == 2 and "policy.yml:1:" in result.stderr and "整数" in result.stderr
 
 
+@pytest.mark.slow
 def test_policy_values_are_used(repo: Path) -> None:
     add_case(repo, "valid/advantage.yaml")
     text = (repo / "policy.yml").read_text(encoding="utf-8").replace("revenue_min: 3000000", "revenue_min: 6000000")
@@ -167,6 +167,7 @@ def test_policy_values_are_used(repo: Path) -> None:
     assert result.returncode == 1 and "低于 6,000,000 元" in result.stdout
 
 
+@pytest.mark.slow
 def test_all_files_reported_in_one_run(repo: Path) -> None:
     add_case(repo, "invalid/art5.revenue/below-threshold.yaml", "records/a.yaml")
     add_case(repo, "invalid/yaml.syntax/tab-indent.yaml", "records/b.yaml")
@@ -178,6 +179,7 @@ def test_all_files_reported_in_one_run(repo: Path) -> None:
     assert payload["records"] == 2
 
 
+@pytest.mark.slow
 def test_status_json_shape(samples: Path) -> None:
     result = run("status", "--format", "json", "--today", TODAY, cwd=samples)
     assert result.returncode == 0
@@ -212,6 +214,7 @@ def test_status_json_shape(samples: Path) -> None:
     assert withdrawn["cause"] == "withdrawn" and withdrawn["listed"] is False and withdrawn["ban_until"] is None
 
 
+@pytest.mark.slow
 def test_status_csv_and_table(samples: Path) -> None:
     csv_out = run("status", "--format", "csv", "--today", TODAY, cwd=samples).stdout.splitlines()
     assert csv_out[0] == (
@@ -222,6 +225,7 @@ def test_status_csv_and_table(samples: Path) -> None:
     assert "待复核" in table and "保留资格" in table
 
 
+@pytest.mark.slow
 def test_due_worklist_sorted(samples: Path) -> None:
     result = run("due", "--within", "120", "--format", "json", "--today", TODAY, cwd=samples)
     items = json.loads(result.stdout)["items"]
@@ -232,6 +236,7 @@ def test_due_worklist_sorted(samples: Path) -> None:
     assert "逾期未复核" in text
 
 
+@pytest.mark.slow
 def test_explain_lists_every_rule(samples: Path) -> None:
     from generator.rules.eligibility import ELIGIBILITY
 
@@ -242,6 +247,7 @@ def test_explain_lists_every_rule(samples: Path) -> None:
     assert "第五条第五项" in result.stdout and "有效" in result.stdout
 
 
+@pytest.mark.slow
 def test_explain_broken_file(repo: Path) -> None:
     target = add_case(repo, "invalid/yaml.syntax/tab-indent.yaml")
     result = run("explain", str(target.relative_to(repo)), "--today", TODAY, cwd=repo)
@@ -303,6 +309,7 @@ def test_expected_errors_keep_their_exit_codes(samples: Path, monkeypatch: pytes
 YAML_CLASSES = sorted(p for p in (CASES / "invalid").glob("yaml.*/*.yaml"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", YAML_CLASSES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_bad_input_classes_through_the_cli(repo: Path, case: Path) -> None:
     """Each bad-input class: exit 1, its rule id at its line, a Chinese message, no traceback."""
@@ -318,6 +325,7 @@ def test_bad_input_classes_through_the_cli(repo: Path, case: Path) -> None:
     assert all(re.search(r"[\u4e00-\u9fff]", f["message"]) for f in payload["findings"])
 
 
+@pytest.mark.slow
 def test_check_path_imports_no_site_machinery(samples: Path) -> None:
     """Pre-commit speed: ``ipreg check`` loads neither MkDocs, Jinja, icalendar nor (for valid records) jsonschema."""
     probe = (
@@ -331,6 +339,7 @@ def test_check_path_imports_no_site_machinery(samples: Path) -> None:
     assert result.stdout.splitlines()[-1] == "0 []", result.stdout + result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cache", [True, False])
 def test_checking_one_file_runs_the_registry_wide_rules(repo: Path, tmp_path: Path, cache: bool) -> None:
     """``ipreg check records/X.yaml`` (the pre-commit hook) finds the duplicate certificate CI finds, and reports only X."""
@@ -354,6 +363,7 @@ def test_checking_one_file_runs_the_registry_wide_rules(repo: Path, tmp_path: Pa
     }
 
 
+@pytest.mark.slow
 def test_sigterm_after_the_work_is_done_exits_143_with_its_output(samples: Path) -> None:
     """A program keeps handling SIGTERM until it exits: one arriving after the command finished (the race a killed
     ``ipreg build`` can hit at its very end) ends the process with 143, output flushed, not by the default action."""

@@ -73,6 +73,7 @@ def command_lines(draw: st.DrawFn) -> list[str]:
     return argv
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(command_lines())
 def test_no_command_line_gives_an_internal_error(repo: Path, argv: list[str]) -> None:

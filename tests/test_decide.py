@@ -30,6 +30,7 @@ def _decide(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return ipreg(repo, "decide", "--today", TODAY, *args)
 
 
+@pytest.mark.slow
 def test_review_decision_for_three_records_adds_lines_only(repo: Path) -> None:
     codes = (REVIEW_DUE, UNDER_REVIEW, CONDITIONAL)
     result = _decide(repo, "--type", "review_failed", "--date", "2026-11-20", "--document", "西市监〔2026〕40号", *codes)
@@ -47,6 +48,7 @@ def test_review_decision_for_three_records_adds_lines_only(repo: Path) -> None:
     assert [statuses[c] for c in codes] == ["conditional", "conditional", "revoked"]  # a second failure revokes
 
 
+@pytest.mark.slow
 def test_passed_reviews_get_the_next_certificate_numbers(repo: Path) -> None:
     result = _decide(repo, "--type", "review_passed", "--date", "2026-11-20", "--document", "西市监〔2026〕40号", REVIEW_DUE, UNDER_REVIEW)
     assert result.returncode == 0, result.stderr
@@ -58,12 +60,14 @@ def test_passed_reviews_get_the_next_certificate_numbers(repo: Path) -> None:
     assert again.returncode == 0 and "证书编号 西知强企证〔2026〕003号" in again.stdout  # numbering continues in the registry
 
 
+@pytest.mark.slow
 def test_dry_run_prints_the_diff_and_writes_nothing(repo: Path) -> None:
     result = _decide(repo, "--dry-run", "--type", "review_passed", "--date", "2026-11-20", "--document", "西市监〔2026〕40号", UNDER_REVIEW)
     assert result.returncode == 0 and f"+++ b/records/{UNDER_REVIEW}.yaml" in result.stdout and "试运行" in result.stdout
     assert git(repo, "status", "--porcelain", "records") == ""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args,message",
     [
@@ -83,6 +87,7 @@ def test_bad_decisions_write_nothing(repo: Path, args: list[str], message: str) 
     assert git(repo, "status", "--porcelain", "records") == ""
 
 
+@pytest.mark.slow
 def test_bad_date_is_a_usage_error(repo: Path) -> None:
     result = _decide(repo, "--type", "revoked", "--date", "2026-13-01", "--document", "x", VALID)
     assert result.returncode == 2 and "不是日期" in result.stderr

@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 
 from generator.journal import JOURNAL, Write, commit, recover
-from tests.helpers import git
+from tests.helpers import CLI, git
 from tests.sitekit import _record, fixtures, ipreg, make_uscc, scratch_repo
+
+pytestmark = pytest.mark.slow
 
 TODAY = "2026-11-25"
 PENDING = fixtures()["pending"]
@@ -88,7 +90,7 @@ def test_a_decide_killed_at_thirty_random_moments_leaves_all_or_nothing(tmp_path
     """SIGKILL anywhere in a 10-record decide; the next command (ipreg check) finishes or undoes it and says so."""
     repo, codes = _repo(tmp_path, 10)
     originals = {c: (repo / "records" / f"{c}.yaml").read_bytes() for c in codes}
-    argv = [sys.executable, "-m", "generator", "decide", "--today", TODAY, "--type", "filed", "--date", "2026-11-20",
+    argv = [*CLI, "decide", "--today", TODAY, "--type", "filed", "--date", "2026-11-20",
             "--document", "西市监〔2026〕52号", *codes]
     env = {k: v for k, v in os.environ.items() if k != "IPREG_TODAY"}
     start = time.monotonic()

@@ -19,6 +19,8 @@ from tests.helpers import ROOT, required, scratch_checkout, tool
 from tests.sitekit import ipreg
 from tests.test_golden import assert_golden
 
+pytestmark = pytest.mark.slow
+
 TODAY = "2026-11-25"
 SITE = "https://ipreg.example.gov.cn/"
 REVIEW_DUE, UNDER_REVIEW = "91411721MA45A002XJ", "91411721MA45A0038J"
@@ -130,6 +132,7 @@ def test_documents_are_never_overwritten(repo: Path) -> None:
     assert result.returncode == 2 and "没有覆盖" in result.stderr and mine.read_bytes() == b"the clerk's edited copy"
 
 
+@pytest.mark.office
 def test_pdf_through_libreoffice_when_installed(repo: Path) -> None:
     required("LibreOffice (libreoffice-writer-nogui)", tool("soffice"))
     result = ipreg(repo, "docs", "--today", TODAY, "-o", "out-pdf", "--kind", "notice", "--document", DOC, env={"IPREG_SITE_URL": SITE})

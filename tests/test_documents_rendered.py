@@ -15,6 +15,8 @@ from tests.helpers import required, tool
 from tests.sitekit import ipreg
 from tests.test_documents import DOC, REVIEW_DUE, SITE, TODAY, UNDER_REVIEW, decided_registry
 
+pytestmark = pytest.mark.office
+
 ORGAN = "西平县市场监督管理局"
 
 

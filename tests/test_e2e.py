@@ -22,6 +22,8 @@ from playwright.sync_api import Browser, sync_playwright
 from tests.helpers import browser_path, required, scratch_checkout
 from tests.sitekit import HOSTILE_NAME, build, fixtures, scratch_repo
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = required("Chromium or Chrome", browser_path())
 
 FIX = fixtures()

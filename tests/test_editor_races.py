@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,6 +25,8 @@ from generator.adminserver import Editor, Refused
 from generator.inputs import read_registry
 from generator.policy import load_policy
 from tests.helpers import scratch_checkout
+
+pytestmark = pytest.mark.slow
 
 TODAY = "2026-11-25"
 CODES = ("91411721MA45A0038J", "91411721MA45A0046D", "91411721MA45A002XJ")

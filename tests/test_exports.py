@@ -15,6 +15,8 @@ from openpyxl import load_workbook
 from tests.helpers import required, tool
 from tests.sitekit import TODAY, fixtures, ipreg, scratch_repo
 
+pytestmark = pytest.mark.slow
+
 DIGITS = "914117210000000278"  # a valid USCC of digits only: Excel would show 9.14117E+17 for a number cell
 
 
@@ -117,6 +119,7 @@ def test_export_never_overwrites(repo: Path, tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.csv"]  # no temporary file left behind
 
 
+@pytest.mark.office
 def test_libreoffice_opens_the_exports_with_text_codes(repo: Path, tmp_path: Path) -> None:
     """LibreOffice reads the .xlsx; converted back to CSV the all-digit USCC is unchanged (not 9.14E+17)."""
     required("LibreOffice (libreoffice-calc-nogui)", tool("soffice"))
@@ -144,6 +147,7 @@ def test_libreoffice_opens_the_exports_with_text_codes(repo: Path, tmp_path: Pat
     assert DIGITS in text and "E+17" not in text and "有效" in text
 
 
+@pytest.mark.office
 def test_printed_sheets_keep_nine_points(repo: Path, tmp_path: Path) -> None:
     """The status list printed through LibreOffice: every page's text is at least 9 pt high, the title on page 1."""
     required("LibreOffice (libreoffice-calc-nogui)", tool("soffice"))

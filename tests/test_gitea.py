@@ -191,6 +191,7 @@ def test_comment_errors_are_chinese_and_not_tracebacks(
     assert gitea.body_of("x" * (gitea.MAX_BODY + 10)).endswith("完整结果见作业日志）\n")
 
 
+@pytest.mark.slow
 def test_publish_rsync_only_replaces_its_own_site(tmp_path: Path) -> None:
     required("rsync", tool("rsync"))
     script = ROOT / "tools" / "publish-rsync"
@@ -236,6 +237,7 @@ def _site(tmp_path: Path) -> Path:
     return site
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shell", ["bash", "dash"])
 @pytest.mark.parametrize(
     "remote,where",
@@ -326,6 +328,7 @@ def _recording_ssh(tmp_path: Path) -> tuple[dict[str, str], Path]:
     return env, log
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("login", ["-oProxyCommand=touch MARKER", "deploy@-oProxyCommand=touch MARKER", "-oProxyCommand=touch MARKER@web"])
 def test_publish_rsync_refuses_a_host_ssh_would_read_as_an_option(tmp_path: Path, login: str) -> None:
     required("rsync", tool("rsync"))
@@ -339,6 +342,7 @@ def test_publish_rsync_refuses_a_host_ssh_would_read_as_an_option(tmp_path: Path
     assert "Traceback" not in result.stderr and not marker.exists() and not log.exists()  # nothing run
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("login,host", [("deploy@web", "web"), ("web", "web")])
 def test_publish_rsync_puts_double_dash_before_the_host(tmp_path: Path, login: str, host: str) -> None:
     """Both ssh calls (the check, and rsync's -e) end the options with -- before the host."""

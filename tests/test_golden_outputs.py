@@ -12,6 +12,8 @@ from tests.helpers import ROOT, scratch_checkout
 from tests.sitekit import build
 from tests.test_golden import assert_golden
 
+pytestmark = pytest.mark.slow
+
 GOLDEN = ROOT / "tests" / "golden" / "site"
 OUTPUTS = ["data/enterprises.json", "data/enterprises.csv", "data/reviews.ics", "data/changes.xml", "data/verify.json",
            "enterprises/91411721MA45A0089T/enterprise.json", "enterprises/91411721MA45A010X6/enterprise.json"]

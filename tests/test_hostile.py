@@ -19,7 +19,7 @@ import pytest
 from generator.policy import default_policy
 from generator.registry import build_registry
 from generator.reporters import format_json, format_text
-from tests.helpers import CASES, case_today, expectations, load_case
+from tests.helpers import CASES, CLI, case_today, expectations, load_case
 from tests.sitekit import build, fixtures, ipreg, scratch_repo
 
 HOSTILE = sorted(p for p in (CASES / "hostile").iterdir() if p.suffix == ".yaml" or p.is_dir())
@@ -41,15 +41,16 @@ def test_hostile_case(case: Path) -> None:
     assert all(CJK.search(f.message) and f.line >= 1 for f in registry.findings)
 
 
+@pytest.mark.slow
 def test_whole_corpus_through_the_cli_has_no_traceback(samples: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "generator", "check", "--format", "json", "--today", "2026-11-25",
-                             str(CASES / "hostile")], cwd=samples, capture_output=True, text=True, timeout=300, check=False)
+    result = ipreg(samples, "check", "--format", "json", "--today", "2026-11-25", str(CASES / "hostile"))
     assert result.returncode == 1 and result.stderr == ""
     payload = json.loads(result.stdout)
     files = {f["file"] for f in payload["findings"] if f["severity"] == "error"}
     assert files == {str(p) for p in (CASES / "hostile").iterdir()}  # every entry has an error: .expect files and folders too
 
 
+@pytest.mark.slow
 def test_symlink_in_records_is_refused_without_reading_it(tmp_path: Path) -> None:
     repo = scratch_repo(tmp_path / "repo", {"machine": fixtures()["machine"]})
     secret = tmp_path / "outside.yaml"
@@ -64,6 +65,7 @@ def _tree_digest(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_no_command_writes_into_records(tmp_path: Path) -> None:
     repo = scratch_repo(tmp_path / "repo")
     before = _tree_digest(repo / "records")
@@ -73,12 +75,13 @@ def test_no_command_writes_into_records(tmp_path: Path) -> None:
     assert _tree_digest(repo / "records") == before
 
 
+@pytest.mark.slow
 def test_interrupted_build_leaves_the_old_site(tmp_path: Path) -> None:
     repo = scratch_repo(tmp_path / "repo", {"machine": fixtures()["machine"]})
     assert build(repo).returncode == 0
     before = _tree_digest(repo / "site")
     for _attempt in range(3):
-        proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--today", "2026-11-27"], cwd=repo,
+        proc = subprocess.Popen([*CLI, "build", "--today", "2026-11-27"], cwd=repo,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 60
         while proc.poll() is None and time.monotonic() < deadline:
@@ -124,11 +127,11 @@ def _offline(tmp_path: Path) -> tuple[list[str], dict[str, str]]:
     return [], env
 
 
+@pytest.mark.slow
 def test_build_works_with_the_network_blocked(tmp_path: Path) -> None:
     repo = scratch_repo(tmp_path / "repo")
     prefix, env = _offline(tmp_path)
-    result = subprocess.run([*prefix, sys.executable, "-m", "generator", "build", "--today", "2026-11-25"], cwd=repo,
-                            env=env, capture_output=True, text=True, timeout=300, check=False)
+    result = ipreg(repo, "build", "--today", "2026-11-25", env=env, prefix=prefix)
     assert result.returncode == 0, result.stderr
     import socket
 
@@ -176,6 +179,7 @@ print(json.dumps(out))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("field", sorted(_FIELDS))
 def test_a_1_mb_field_checks_in_linear_time(field: str) -> None:
     """No check is superlinear in a field's length: the worst string we know for each expression, as long as a record

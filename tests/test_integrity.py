@@ -130,6 +130,7 @@ CORPUS = ["西知强企证〔2024〕1号", "西知强企证〔2024〕001号", "�
           "西知强企证〔2024〕1号\u3000", "西知强企证\ufeff〔2024〕1号", "№12", "2024/1/2", "西知強企證〔2024〕1號"]
 
 
+@pytest.mark.slow
 def test_the_verification_page_uses_the_registrys_normal_form() -> None:
     """verify.js' numberKey is ids.number_key for the browser: node runs it on the corpus and gets the same keys."""
     node = shutil.which("node")
@@ -192,6 +193,7 @@ def test_decide_numbers_after_a_certificate_written_with_other_brackets() -> Non
 # -- ipreg check names a file the way the registry does ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_record_named_by_an_absolute_path_or_dot_slash_is_not_its_own_duplicate(tmp_path: Path) -> None:
     repo = scratch_checkout(tmp_path / "repo")
     name = "records/91411721MA45A0038J.yaml"

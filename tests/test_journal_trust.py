@@ -64,6 +64,7 @@ def _new_style_manifest(outside: Path, code: str) -> dict[str, object]:
     return {"body": {"format": 1, "records": "records", "entries": rows}, "mac": "0" * 64}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shape", [_old_style_manifest, _new_style_manifest])
 def test_a_committed_journal_writes_nothing_anywhere(tmp_path: Path, shape: object) -> None:
     """The attack as measured on main: committed as "records: 更新两家企业", checked out, then ``ipreg check``."""
@@ -97,6 +98,7 @@ def test_a_committed_journal_writes_nothing_anywhere(tmp_path: Path, shape: obje
     assert not (repo / ".git" / "hooks" / "pre-commit").exists() and not outside.exists()
 
 
+@pytest.mark.slow
 def test_a_genuine_journal_that_git_tracks_is_not_replayed(tmp_path: Path) -> None:
     """Signed here, but committed: it came with a commit as far as this checkout knows, so it is left alone."""
     repo, codes = _repo(tmp_path, 2)
@@ -158,6 +160,7 @@ def _refused(home: Path, why: str) -> None:
     assert _tree(home.parent) == snapshot
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mac,why", [(None, "没有本机 ipreg"), ("0" * 64, "没有本机 ipreg"), ("", "没有本机 ipreg"),
                                      (hashlib.sha256(b"another key").hexdigest(), "没有本机 ipreg")])
 def test_a_manifest_of_the_right_shape_without_this_machines_signature_is_refused(registry: Path, mac: str | None, why: str) -> None:
@@ -168,6 +171,7 @@ def test_a_manifest_of_the_right_shape_without_this_machines_signature_is_refuse
     assert (registry / "records" / "91411721MA00000154.yaml").read_bytes() == b"uscc: 91411721MA00000154\n"
 
 
+@pytest.mark.slow
 def test_a_manifest_signed_with_another_machines_key(registry: Path) -> None:
     other = registry.parent / "elsewhere"
     (other / ".git").mkdir(parents=True)
@@ -181,6 +185,7 @@ def test_a_manifest_signed_with_another_machines_key(registry: Path) -> None:
     _refused(registry, "没有本机 ipreg 为这个登记簿所做的签名")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rows,records,why", [
     ([_row("../x.yaml")], "records", "不是 records/ 中的"),
     ([_row("abc.yaml")], "records", "不是 records/ 中的"),
@@ -198,6 +203,7 @@ def test_signed_but_impossible_targets_and_names_are_refused(registry: Path, row
     _refused(registry, why)
 
 
+@pytest.mark.slow
 def test_a_target_that_is_a_link_out_of_records_is_refused(registry: Path) -> None:
     code = "91411721MA0000018X"
     outside = registry.parent / "outside.yaml"
@@ -207,6 +213,7 @@ def test_a_target_that_is_a_link_out_of_records_is_refused(registry: Path) -> No
     assert not outside.exists()
 
 
+@pytest.mark.slow
 def test_a_records_folder_named_by_the_manifest_that_links_elsewhere_is_refused(registry: Path) -> None:
     (registry / "evil").symlink_to(registry / ".git" / "hooks", target_is_directory=True)
     (registry / ".git" / "hooks").mkdir()
@@ -238,6 +245,7 @@ def test_a_leftover_finished_folder_from_elsewhere_is_refused(registry: Path) ->
     _refused(registry, "ipreg 不会写的文件")
 
 
+@pytest.mark.slow
 def test_a_genuine_journal_moved_to_another_registry_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without a git directory the key is the user's own; the signature still binds the journal to its registry."""
     monkeypatch.setenv("HOME", str(tmp_path / "home"))

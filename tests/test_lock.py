@@ -13,9 +13,12 @@ import pytest
 
 from tests.helpers import ROOT
 
+pytestmark = pytest.mark.slow
+
 TARGETS = [("3.11.2", None), ("3.13", None), ("3.11.2", "win_amd64"), ("3.12", "macosx_11_0_arm64")]
 
 
+@pytest.mark.network
 @pytest.mark.parametrize("version,platform", TARGETS)
 def test_the_lock_resolves_for(version: str, platform: str | None, tmp_path: Path) -> None:
     """The runtime lock everywhere; the development lock where the tests run (Linux)."""
@@ -40,6 +43,7 @@ def test_make_refuses_an_older_python_in_chinese(tmp_path: Path) -> None:
     assert not (tmp_path / "venv").exists()
 
 
+@pytest.mark.network
 def test_wheelhouse_installs_with_no_index(tmp_path: Path) -> None:
     """`make wheelhouse` on a machine with the index, carried to one without: `make install WHEELHOUSE=wheelhouse`
     installs every locked package (hashes checked) and ipreg runs; pip is pointed at an address where nothing answers."""

@@ -7,9 +7,13 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 from generator.schema import PLACEHOLDER
 from tests.helpers import SAMPLES, git
 from tests.sitekit import fixtures, ipreg
+
+pytestmark = pytest.mark.slow
 
 TODAY = "2026-11-25"
 FILLED = {

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
+import pytest
+
 from generator.cells import markdown_cell, spreadsheet_cell
-from tests.helpers import ROOT
+from tests.helpers import ROOT, ipreg
 from tests.sitekit import _record, build, fixtures, make_uscc, scratch_repo
 
 
@@ -21,12 +21,12 @@ def test_spreadsheet_cells_never_start_a_formula() -> None:
     assert spreadsheet_cell("西平县") == "西平县" and spreadsheet_cell(None) == ""
 
 
+@pytest.mark.slow
 def test_status_csv_guards_formulas(tmp_path: Path) -> None:
     name = "=HYPERLINK(\"http://x.invalid\",\"点击\")有限公司"
     formula = _record(make_uscc("MA0FM001"), name)
     repo = scratch_repo(tmp_path / "repo", {"formula": formula})
-    result = subprocess.run([sys.executable, "-m", "generator", "status", "--format", "csv", "--today", "2026-11-25"],
-                            cwd=repo, capture_output=True, text=True, timeout=120, check=False)
+    result = ipreg(repo, "status", "--format", "csv", "--today", "2026-11-25", timeout=120)
     rows = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
     assert rows and rows[0]["企业名称"] == "'" + name
 
@@ -39,6 +39,7 @@ def test_markdown_cells_stay_in_their_cell_and_line() -> None:
     assert len(re.findall(r"(?<!\\)(?:\\\\)*\|", row)) == 3  # the trailing backslash does not swallow the cell's end
 
 
+@pytest.mark.slow
 def test_diff_markdown_escapes_names(tmp_path: Path) -> None:
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
     odd = _record(make_uscc("MA0MD001"), "西平县测试示例\\|伪造列 有限公司\\")
@@ -47,21 +48,19 @@ def test_diff_markdown_escapes_names(tmp_path: Path) -> None:
     subprocess.run([*git, "add", "records", "policy.yml"], cwd=repo, check=True)
     subprocess.run([*git, "commit", "-qm", "base"], cwd=repo, check=True)
     (repo / "records" / f"{odd.uscc}.yaml").write_text(odd.text, encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "generator", "diff", "HEAD", "--format", "markdown", "--today", "2026-11-25"],
-                            cwd=repo, capture_output=True, text=True, timeout=120, check=False)
+    result = ipreg(repo, "diff", "HEAD", "--format", "markdown", "--today", "2026-11-25", timeout=120)
     assert result.returncode == 0, result.stderr
     row = next(line for line in result.stdout.splitlines() if odd.uscc in line and line.startswith("|"))
     assert len(re.findall(r"(?<!\\)(?:\\\\)*\|", row)) == 8  # seven cells, whatever the name holds
 
 
+@pytest.mark.slow
 def test_build_is_quiet_and_keeps_jiebas_cache_in_ipregs_folder(tmp_path: Path) -> None:
     repo = scratch_repo(tmp_path / "repo", {"machine": fixtures()["machine"]})
     home = tmp_path / "home"
-    env = {k: v for k, v in os.environ.items() if k not in ("IPREG_TODAY", "IPREG_CACHE_DIR", "XDG_CACHE_HOME")}
-    env.update(HOME=str(home), TMPDIR=str(tmp_path / "tmp"), IPREG_SITE_URL="https://ipreg.example.gov.cn/")
+    env = {"HOME": str(home), "TMPDIR": str(tmp_path / "tmp"), "IPREG_SITE_URL": "https://ipreg.example.gov.cn/"}
     (tmp_path / "tmp").mkdir()
-    result = subprocess.run([sys.executable, "-m", "generator", "build", "--today", "2026-11-25"], cwd=repo, env=env,
-                            capture_output=True, text=True, timeout=300, check=False)
+    result = ipreg(repo, "build", "--today", "2026-11-25", env=env, unset=("IPREG_CACHE_DIR", "XDG_CACHE_HOME"))
     assert result.returncode == 0, result.stderr
     assert result.stderr == "" and "jieba" not in result.stdout.lower() and "prefix dict" not in result.stdout.lower()
     assert list((tmp_path / "tmp").iterdir()) == []  # nothing in the shared temporary folder
@@ -90,47 +89,24 @@ def test_lock_file_pins_every_package_with_hashes() -> None:
     assert "--require-hashes -r requirements.lock" in makefile and "-r requirements.lock -r requirements-dev.lock" in makefile
 
 
+@pytest.mark.slow
 def test_build_without_site_url_warns_in_chinese(tmp_path: Path) -> None:
     """The placeholder address is never used silently: the build says so, and the pages still link relatively."""
     repo = scratch_repo(tmp_path / "repo", {"machine": fixtures()["machine"]})
-    env = {k: v for k, v in os.environ.items() if k not in ("IPREG_TODAY", "IPREG_SITE_URL")}
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--today", "2026-11-25"],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = ipreg(repo, "build", "--today", "2026-11-25", unset=("IPREG_SITE_URL",))
     assert result.returncode == 0 and "未设置 IPREG_SITE_URL" in result.stderr
     home = (repo / "site" / "index.html").read_text(encoding="utf-8")
     assert 'href="list/"' in home
 
 
+@pytest.mark.slow
 def test_build_lists_its_warnings(tmp_path: Path) -> None:
     """ "警告 3 个" alone sends the clerk to ipreg check: the build prints each warning line as ipreg check does."""
     from tests.helpers import scratch_checkout
 
     repo = scratch_checkout(tmp_path / "repo")  # the samples: four warnings
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--today", "2026-11-25"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={k: v for k, v in os.environ.items() if k != "IPREG_TODAY"},
-    )
-    check = subprocess.run(
-        [sys.executable, "-m", "generator", "check", "--no-cache", "--today", "2026-11-25"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={k: v for k, v in os.environ.items() if k != "IPREG_TODAY"},
-    )
+    result = ipreg(repo, "build", "--today", "2026-11-25")
+    check = ipreg(repo, "check", "--no-cache", "--today", "2026-11-25")
     warnings = [line for line in check.stdout.splitlines() if ": warning [" in line]
     assert result.returncode == 0 and warnings and all(line in result.stdout for line in warnings), (result.stdout, warnings)
     assert f"警告 {len(warnings)} 个，见上" in result.stdout

@@ -25,6 +25,7 @@ def _repo_with_page(tmp_path: Path, body: str) -> Path:
     return repo
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "line", ['--8<-- "records/{file}"', '-8<- "records/{file}"', '    --8<-- ".git/config"', "--8<--\nrecords/{file}\n--8<--"]
 )
@@ -35,6 +36,7 @@ def test_a_snippet_line_fails_the_build(tmp_path: Path, line: str) -> None:
     assert not (repo / "site").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("what", "body"),
     [
@@ -54,6 +56,7 @@ def test_a_hand_written_page_with_a_private_value_fails_the_build(tmp_path: Path
     assert not (repo / "site").exists()
 
 
+@pytest.mark.slow
 def test_a_hand_written_page_with_public_facts_builds(tmp_path: Path) -> None:
     repo = _repo_with_page(tmp_path, f"{FIX['machine'].name}（{FIX['machine'].uscc}）已备案；营业收入应在 3,000,000 元以上。")
     assert build(repo).returncode == 0

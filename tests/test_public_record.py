@@ -8,8 +8,12 @@ import io
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import git
 from tests.sitekit import _record, build, ipreg, make_uscc, scratch_repo
+
+pytestmark = pytest.mark.slow
 
 TODAY = "2026-11-25"
 YEARS = ("finance:\n  - year: 2024", "training:\n  - year: 2024")

@@ -6,16 +6,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import ROOT
 
 BIN = Path(sys.executable).parent
 
 
+@pytest.mark.slow
 def test_mypy_strict() -> None:
     result = subprocess.run([str(BIN / "mypy")], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout
 
 
+@pytest.mark.slow
 def test_ruff() -> None:
     """The rule set chosen in pyproject.toml (E, F, B, UP, SIM, I), over every Python file of the repository."""
     command = [str(BIN / "ruff"), "check", "generator", "benchmarks", "tests", "tools"]

@@ -66,6 +66,7 @@ def test_folder_entries_that_are_not_records_are_errors(tmp_path: Path) -> None:
     assert all(n.severity == "error" and n.rule == "file.name" and n.file.isprintable() for n in notes)
 
 
+@pytest.mark.slow
 def test_records_folder_that_is_a_symlink_or_fifo_is_refused_without_reading(tmp_path: Path) -> None:
     repo = scratch_repo(tmp_path / "repo", {"machine": fixtures()["machine"]})
     real = tmp_path / "elsewhere"
@@ -86,6 +87,7 @@ def test_one_file_cannot_flood_the_output() -> None:
     assert "另有 4950 个问题未逐条列出" in registry.findings[-1].message
 
 
+@pytest.mark.slow
 def test_diff_copes_with_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
     repo = scratch_repo(tmp_path / "repo", {"machine": fixtures()["machine"]})
     odd = repo / "records" / os.fsdecode(b"\xfe\xff.yaml")

@@ -27,6 +27,7 @@ from generator.workers import PARALLEL_FROM, check_files
 TODAY = date(2026, 11, 25)
 
 
+@pytest.mark.slow
 def test_parallel_and_compact_paths_give_identical_findings(tmp_path: Path) -> None:
     repo = write_registry(tmp_path, PARALLEL_FROM + 20, errors=0.1, seed=3)
     files, notes = discover([str(repo / "records")])
@@ -46,6 +47,7 @@ def test_parallel_and_compact_paths_give_identical_findings(tmp_path: Path) -> N
         assert site.pages == {f"enterprises/{e.uscc}.md": enterprise_page(e, TODAY) for e in expected}
 
 
+@pytest.mark.slow
 def test_open_data_made_on_the_side_equals_open_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     repo = write_registry(tmp_path, 30, errors=0.0, seed=4)
     files, notes = discover([str(repo / "records")])
@@ -127,25 +129,14 @@ def test_window_start_is_the_last_day_out_of_the_window() -> None:
 
 
 def _check(repo: Path, cache: Path, *extra: str) -> str:
-    import os
-    import subprocess
-    import sys
+    from tests.helpers import ipreg
 
-    env = {**os.environ, "IPREG_CACHE_DIR": str(cache)}
-    env.pop("IPREG_TODAY", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "check", "--format", "json", "--today", "2026-11-25", *extra],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = ipreg(repo, "check", "--format", "json", "--today", "2026-11-25", *extra, env={"IPREG_CACHE_DIR": str(cache)})
     assert result.stderr == ""
     return result.stdout
 
 
+@pytest.mark.slow
 def test_cache_gives_the_output_of_a_full_check(tmp_path: Path) -> None:
     repo = write_registry(tmp_path / "repo", 60, errors=0.2, seed=11)
     cache = tmp_path / "cache"
@@ -171,6 +162,7 @@ def test_cache_gives_the_output_of_a_full_check(tmp_path: Path) -> None:
     assert _check(repo, cache) == ranked
 
 
+@pytest.mark.slow
 def test_cache_on_the_hostile_corpus(tmp_path: Path) -> None:
     from tests.helpers import CASES, SAMPLES
 
@@ -182,6 +174,7 @@ def test_cache_on_the_hostile_corpus(tmp_path: Path) -> None:
     assert _check(CASES / "hostile", cache, *policy) == full
 
 
+@pytest.mark.slow
 def test_large_registry_pages_stay_light(tmp_path: Path) -> None:
     """The timeline's chart is a monthly SVG whatever the size (24 rows, counts that add up to the table), and the list
     is split into pages."""
@@ -210,6 +203,7 @@ def test_large_registry_pages_stay_light(tmp_path: Path) -> None:
     assert not any(p.startswith("list/") for p in small.pages)
 
 
+@pytest.mark.slow
 def test_compiled_schema_gate_agrees_with_jsonschema(tmp_path: Path) -> None:
     """schema_findings asks jsonschema-rs first and builds jsonschema's messages only when it says invalid:
     on the whole case corpus, synthetic records with errors and retyped values, both must give the same verdict."""

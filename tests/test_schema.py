@@ -110,6 +110,7 @@ def test_records_start_with_schema_comment() -> None:
         assert path.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=../schemas/enterprise.schema.json\n"), path
 
 
+@pytest.mark.slow
 def test_check_jsonschema_accepts_sample_records() -> None:
     """A second, independent validator agrees with our schema on the sample records."""
     exe = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent))
@@ -121,6 +122,7 @@ def test_check_jsonschema_accepts_sample_records() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_check_jsonschema_rejects_a_bad_record(tmp_path: Path) -> None:
     exe = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent))
     assert exe
@@ -147,6 +149,7 @@ def _string_paths(node: object, path: tuple[object, ...] = ()) -> list[tuple[obj
     return [path] if isinstance(node, str) else []
 
 
+@pytest.mark.slow
 def test_validators_agree_on_trailing_newlines_and_spaces() -> None:
     """Python's re lets ``$`` match before a final newline, jsonschema-rs does not: the detailed validator reads
     ``$`` as ECMA-262 does, so both give the same verdict for every string of every case with a newline added."""

@@ -10,6 +10,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from generator.site.search import SHOWN, Entry, bucket, cap_for, grams, normalise, query_grams, shard_files
 from tests.helpers import ROOT, required
 
@@ -59,6 +61,7 @@ def test_grams_and_buckets() -> None:
     assert normalise("ａｂ") == "AB"
 
 
+@pytest.mark.slow
 def test_worker_finds_exactly_the_enterprises_with_every_gram(tmp_path: Path) -> None:
     required("Node.js (runs the search worker)", NODE)
     entries = _entries(3000)
@@ -125,6 +128,7 @@ def test_material_index_keeps_the_other_pages_only(tmp_path: Path) -> None:
     assert kept["config"] == {"lang": ["zh"]} and not list(tmp_path.glob("*.tmp"))
 
 
+@pytest.mark.slow
 def test_every_kind_of_query_a_citizen_types(tmp_path: Path) -> None:
     """Issue 27: one and two characters, codes of two or three letters and digits, certificate numbers, product words
     and their synonyms (texts/search-synonyms.yml), traditional characters; each result names its status."""

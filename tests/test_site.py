@@ -75,6 +75,7 @@ def page(site: Path, path: str) -> str:
     return re.sub(r'<span class="ipreg-nowrap">([^<]*)</span>', r"\1", html_text)
 
 
+@pytest.mark.slow
 def test_list_membership_follows_status(site: Path) -> None:
     html_text = page(site, "list")
     table = html_text[html_text.index("<tbody>"):html_text.index("</tbody>")]
@@ -83,6 +84,7 @@ def test_list_membership_follows_status(site: Path) -> None:
         assert (fixture.uscc in table) is (key in listed), key
 
 
+@pytest.mark.slow
 def test_every_filed_enterprise_has_a_page_and_pending_appears_nowhere(site: Path) -> None:
     for key, fixture in FIX.items():
         assert (site / "enterprises" / fixture.uscc / "index.html").exists() is (key != "pending"), key
@@ -92,6 +94,7 @@ def test_every_filed_enterprise_has_a_page_and_pending_appears_nowhere(site: Pat
         assert pending.name.encode() not in data, name
 
 
+@pytest.mark.slow
 def test_private_values_appear_nowhere(site: Path) -> None:
     files = all_text(site)
     assert "search/search_index.json" in files and "sitemap.xml.gz" in files and "data/enterprises.json" in files
@@ -102,6 +105,7 @@ def test_private_values_appear_nowhere(site: Path) -> None:
     assert FIX["private"].uscc.encode() in files["data/enterprises.json"]
 
 
+@pytest.mark.slow
 def test_hostile_text_renders_literally(site: Path) -> None:
     hostile = FIX["hostile"]
     html_text = page(site, f"enterprises/{hostile.uscc}")
@@ -120,6 +124,7 @@ def test_hostile_text_renders_literally(site: Path) -> None:
     assert "<script>alert" not in listing
 
 
+@pytest.mark.slow
 def test_no_javascript_links_anywhere(site: Path) -> None:
     for name, data in all_text(site).items():
         if name.endswith(".html"):
@@ -127,6 +132,7 @@ def test_no_javascript_links_anywhere(site: Path) -> None:
             assert not [h for h in hrefs if h.lower().startswith(b"javascript")], name
 
 
+@pytest.mark.slow
 def test_open_data_json_validates(site: Path) -> None:
     payload = json.loads((site / "data/enterprises.json").read_text(encoding="utf-8"))
     schema = json.loads((site / "data/enterprises.schema.json").read_text(encoding="utf-8"))
@@ -141,6 +147,7 @@ def test_open_data_json_validates(site: Path) -> None:
     assert {**published, "$id": None} == {**source, "$id": None}  # the same schema, with the site's own $id
 
 
+@pytest.mark.slow
 def test_csv_has_bom_and_parses(site: Path) -> None:
     raw = (site / "data/enterprises.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
@@ -151,6 +158,7 @@ def test_csv_has_bom_and_parses(site: Path) -> None:
     assert by_code[FIX["hostile"].uscc][1] == HOSTILE_NAME
 
 
+@pytest.mark.slow
 def test_ics_parses_with_unique_uids_and_reminders(site: Path) -> None:
     cal = Calendar.from_ical((site / "data/reviews.ics").read_bytes())
     events = list(cal.walk("VEVENT"))
@@ -182,6 +190,7 @@ def test_ics_and_timeline_include_review_deadlines_of_under_review() -> None:
     assert "24 个月内没有" in timeline
 
 
+@pytest.mark.slow
 def test_atom_feed_parses_newest_first(site: Path) -> None:
     root = ET.fromstring((site / "data/changes.xml").read_bytes())
     ns = {"a": "http://www.w3.org/2005/Atom"}
@@ -191,6 +200,7 @@ def test_atom_feed_parses_newest_first(site: Path) -> None:
     assert len(ids) == len(set(ids))
 
 
+@pytest.mark.slow
 def test_enterprise_page_content(site: Path) -> None:
     """The status in one sentence with dates and days left; an SVG chart whose bars stop where terms ended; a JSON download."""
     html_text = page(site, f"enterprises/{FIX['conditional'].uscc}").replace("&#45;", "-")
@@ -218,6 +228,7 @@ def test_revoked_term_bar_stops_at_the_revocation() -> None:
     assert bars == {"term": (date(2025, 6, 10), date(2026, 1, 14)), "ban": (date(2026, 1, 15), date(2029, 1, 14))}
 
 
+@pytest.mark.slow
 def test_history_and_timeline(site: Path) -> None:
     history = page(site, "history")
     assert FIX["revoked"].uscc in history and FIX["machine"].uscc not in history
@@ -225,6 +236,7 @@ def test_history_and_timeline(site: Path) -> None:
     assert "2026年11月" in timeline and FIX["conditional"].uscc in timeline and "reviews.ics" in timeline
 
 
+@pytest.mark.slow
 def test_policy_page_anchors_and_the_applicants_guide(site: Path) -> None:
     policy = page(site, "policy")
     for anchor in ("art4-1", "art5-5", "art8-5", "art11-5"):
@@ -249,6 +261,7 @@ def test_rule_ids_in_hand_written_pages_link_to_their_articles() -> None:
     assert text == "见 [`art5.revenue`](policy.md#art5-5) 和 [`art8.ban`](policy.md#art8-5)，`schema` 不变。"
 
 
+@pytest.mark.slow
 def test_home_and_data_pages(site: Path) -> None:
     home = page(site, "")
     assert "ipreg:" not in home and "公开名单中共有" in home
@@ -258,6 +271,7 @@ def test_home_and_data_pages(site: Path) -> None:
     assert "uscc" in data_page and "valid_patents" in data_page and "revenue" not in data_page
 
 
+@pytest.mark.slow
 def test_build_is_reproducible(tmp_path: Path, site: Path) -> None:
     repo = scratch_repo(tmp_path / "again")
     assert build(repo).returncode == 0
@@ -266,6 +280,7 @@ def test_build_is_reproducible(tmp_path: Path, site: Path) -> None:
     assert [name for name in first if first[name] != second[name]] == []
 
 
+@pytest.mark.slow
 def test_failed_build_leaves_the_old_site(tmp_path: Path) -> None:
     repo = scratch_repo(tmp_path / "repo", {"machine": FIX["machine"]})
     assert build(repo).returncode == 0
@@ -278,6 +293,7 @@ def test_failed_build_leaves_the_old_site(tmp_path: Path) -> None:
     assert [p.name for p in repo.iterdir() if p.name.startswith(".site")] == []
 
 
+@pytest.mark.slow
 def test_strict_failure_halfway_leaves_the_old_site(tmp_path: Path) -> None:
     repo = scratch_repo(tmp_path / "repo", {"machine": FIX["machine"]})
     assert build(repo).returncode == 0
@@ -301,6 +317,7 @@ def _with_list_page_size(repo: Path, value: str) -> None:
     (repo / "mkdocs.yml").write_text(config.replace("list_page_size: 500", f"list_page_size: {value}"), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_long_list_is_paginated(tmp_path: Path) -> None:
     repo = scratch_repo(tmp_path / "repo")
     _with_list_page_size(repo, "3")  # four enterprises are listed: pages of 3 and 1
@@ -317,6 +334,7 @@ def test_long_list_is_paginated(tmp_path: Path) -> None:
     assert [u for u in listed if u in tables[0]] == listed[:3]  # in USCC order
 
 
+@pytest.mark.slow
 def test_bad_list_page_size_fails_in_chinese(tmp_path: Path) -> None:
     repo = scratch_repo(tmp_path / "repo", {"machine": FIX["machine"]})
     _with_list_page_size(repo, "0")
@@ -358,6 +376,7 @@ def _decoded(name: str, data: bytes) -> str:
     return text + html.unescape(text)
 
 
+@pytest.mark.slow
 def test_no_non_public_value_of_any_record_and_no_pending_applicant_anywhere(site: Path) -> None:
     """Every page, the search index, the sitemap and the open data, against every record's non-public values."""
     texts = {name: _decoded(name, data) for name, data in all_text(site).items()}
@@ -370,6 +389,7 @@ def test_no_non_public_value_of_any_record_and_no_pending_applicant_anywhere(sit
     assert leaks == [], "\n".join(f"{n} in {p}" for n, p in leaks)
 
 
+@pytest.mark.slow
 def test_no_english_leftovers_and_meaningful_anchors(site: Path) -> None:
     """Material's English footer, permalink titles and 404 text are gone; heading ids are words, never ``_2``."""
     for name, data in all_text(site).items():
@@ -383,6 +403,7 @@ def test_no_english_leftovers_and_meaningful_anchors(site: Path) -> None:
     assert "找不到这个页面" in (site / "404.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_csv_keeps_codes_as_text_and_carries_its_date(site: Path) -> None:
     from generator.site.opendata import text_code
 
@@ -391,6 +412,7 @@ def test_csv_keeps_codes_as_text_and_carries_its_date(site: Path) -> None:
     assert text_code("914117210000000278") == '="914117210000000278"' and text_code("91411721MA00000154") == "91411721MA00000154"
 
 
+@pytest.mark.slow
 def test_last_change_comes_from_one_git_log(tmp_path: Path) -> None:
 
     from generator.site.history import last_changes
@@ -454,6 +476,7 @@ def test_verify_index_keeps_certificate_numbers_as_text() -> None:
     assert back == numbers
 
 
+@pytest.mark.slow
 def test_every_page_says_it_is_in_simplified_chinese_for_the_mainland(tmp_path: Path) -> None:
     repo = scratch_repo(tmp_path / "repo", {"machine": fixtures()["machine"]})
     assert build(repo).returncode == 0
@@ -464,6 +487,7 @@ def test_every_page_says_it_is_in_simplified_chinese_for_the_mainland(tmp_path: 
         assert '<html lang="zh-CN"' in head or "<html" not in head, page
 
 
+@pytest.mark.slow
 def test_the_footer_of_a_government_website(tmp_path: Path) -> None:
     """Each extra.ipreg_site item printed when set (the ICP number linked to beian.miit.gov.cn, the telephone a tel:
     link), nothing for an absent one; the privacy notice and the site map always linked, and both pages there."""
@@ -497,6 +521,7 @@ def test_the_footer_of_a_government_website(tmp_path: Path) -> None:
         assert f">{title}</a>" in sitemap, title
 
 
+@pytest.mark.slow
 def test_every_page_has_its_own_meta_description(site: Path) -> None:
     """Search engines and link previews show a page's description: each page kind says what it holds, and each
     enterprise page names the enterprise and its status (not the site's one description everywhere)."""
@@ -517,6 +542,7 @@ def test_every_page_has_its_own_meta_description(site: Path) -> None:
     assert "<script" not in " ".join(raw) and any("&lt;script" in r for r in raw)  # record text in a description is escaped
 
 
+@pytest.mark.slow
 def test_the_guide_says_how_long_and_the_phone_is_one_tap(site: Path) -> None:
     """Issue 27: the guide promises 多久有结果 and answers it (mkdocs.yml extra.ipreg_contact.time_limit); the telephone
     is a tel: link."""
@@ -525,6 +551,7 @@ def test_the_guide_says_how_long_and_the_phone_is_one_tap(site: Path) -> None:
     assert re.search(r'<a href="tel:0396\d+">0396', guide)
 
 
+@pytest.mark.slow
 def test_the_enterprise_qr_is_the_page_address_under_its_own_heading(site: Path) -> None:
     html_text = page(site, f"enterprises/{FIX['machine'].uscc}")
     certificates, qr = html_text.index('id="certificates"'), html_text.index('id="qr"')
@@ -532,6 +559,7 @@ def test_the_enterprise_qr_is_the_page_address_under_its_own_heading(site: Path)
     assert "这是本页网址的二维码，不是证书" in html_text
 
 
+@pytest.mark.slow
 def test_open_data_for_programs_and_for_excel(site: Path) -> None:
     """Issue 27: a plain CSV for programs beside the Excel one, an .xlsx, a schema for each enterprise.json, each schema's
     $id on the site, expired honours marked, and a readable subscription page."""
@@ -561,6 +589,7 @@ def test_open_data_for_programs_and_for_excel(site: Path) -> None:
     assert plain.decode().count("已过期") == len(expired)
 
 
+@pytest.mark.slow
 def test_text_files_have_a_precompressed_copy(site: Path) -> None:
     """Issue 27: X.gz beside every text file of 1 KB or more (nginx gzip_static), the same bytes when unpacked."""
     from generator.site.compress import SMALLEST, SUFFIXES

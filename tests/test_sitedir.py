@@ -5,14 +5,16 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from generator.site import sitedir
+from tests.helpers import CLI
 from tests.sitekit import build, fixtures, scratch_repo
+
+pytestmark = pytest.mark.slow
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -73,7 +75,7 @@ def test_symlink_target_is_refused(repo: Path, tmp_path: Path) -> None:
 
 
 def _kill_during_build(repo: Path, sig: int, delay: float) -> int:
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--today", "2026-11-27"], cwd=repo,
+    proc = subprocess.Popen([*CLI, "build", "--today", "2026-11-27"], cwd=repo,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(delay)
     proc.send_signal(sig)

@@ -24,6 +24,7 @@ def test_there_are_check_and_publish_workflows() -> None:
     assert {p.name for p in WORKFLOWS} == {"check.yml", "publish.yml"}
 
 
+@pytest.mark.slow
 def test_workflows_match_the_github_workflow_schema() -> None:
     """GitHub's and the Gitea variants (Gitea Actions reads the same format)."""
     assert {p.name for p in GITEA} == {"check.yml", "publish.yml"}
@@ -31,6 +32,7 @@ def test_workflows_match_the_github_workflow_schema() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_zizmor_finds_nothing_of_medium_severity_or_above() -> None:
     result = run(BIN / "zizmor", "--offline", "--min-severity", "medium", "--format", "json", *WORKFLOWS, *GITEA)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -69,6 +71,7 @@ def test_publish_runs_daily_after_midnight_in_shanghai() -> None:
     assert "actions/deploy-pages@" in text and "ipreg build" in text
 
 
+@pytest.mark.slow
 def test_pre_commit_files_are_valid() -> None:
     assert run(BIN / "pre-commit", "validate-manifest", ROOT / ".pre-commit-hooks.yaml").returncode == 0
     assert run(BIN / "pre-commit", "validate-config", ROOT / ".pre-commit-config.yaml").returncode == 0
@@ -89,6 +92,7 @@ def test_review_checklist_and_codeowners_example() -> None:
             "/CONTRIBUTING.md", "/generator/", "/schemas/", "/.github/", "/mkdocs.yml"} <= covered
 
 
+@pytest.mark.slow
 def test_pre_commit_hook_without_a_venv_says_what_to_run(tmp_path: Path) -> None:
     """No .venv and no ipreg on PATH: the hook stops the commit with a Chinese explanation, not "Executable not found"."""
     hook = ROOT / "tools" / "ipreg-hook"
@@ -147,6 +151,7 @@ def _git(repo: Path, *args: str) -> None:
     subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@x", *args], cwd=repo, check=True, capture_output=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workflow", [".github/workflows/check.yml", "deploy/gitea/workflows/check.yml"])
 def test_records_only_pull_requests_skip_the_program_tests_and_nothing_else_does(tmp_path: Path, workflow: str) -> None:
     """The tests job's "看改了什么" step, run as the runner runs it (bash, GITHUB_OUTPUT): records only -> skip; any other
