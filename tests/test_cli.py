@@ -272,6 +272,7 @@ def test_internal_error_has_no_traceback(samples: Path, monkeypatch: pytest.Monk
     assert "Traceback" in err and "in boom" in err and err.splitlines()[-1].startswith("ipreg: 内部错误（RuntimeError"), err
 
 
+@pytest.mark.slow
 def test_internal_error_exits_3_from_the_program(samples: Path) -> None:
     """The same through a process of its own (the exit code CI sees): a command's run replaced by one that crashes."""
     crash = ("import sys; from generator import cli; from generator.commands import status; "

@@ -12,6 +12,8 @@ from generator.schema import ENTERPRISE_SCHEMA
 from tests.helpers import CASES, required, tool
 from tests.lsp import SERVER, diagnostics
 
+pytestmark = pytest.mark.slow  # yaml-language-server runs in Node
+
 BASE = "".join(line for line in (CASES / "valid" / "advantage.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
                if not line.startswith("# yaml-language-server"))  # the test names the schema itself
 
