@@ -9,10 +9,10 @@ import sys
 import time
 from collections.abc import Callable
 
+from generator.checking.reporters import format_json, format_text
 from generator.loader import load_text
 from generator.policy import default_policy
 from generator.registry import build_registry
-from generator.reporters import format_json, format_text
 from tests.helpers import CASES, case_today, load_case
 
 

@@ -78,7 +78,7 @@ def plain_mkdocs_tree(repo: Path, out: Path) -> Path:
     """The generated pages written to a folder, and a mkdocs.yml without the ipreg plugin."""
     from generator.inputs import discover
     from generator.policy import load_policy
-    from generator.site.build import gather, site_content
+    from generator.site.builder import gather, site_content
     from generator.site.opendata import site_files
     from generator.site.plugin import link_rule_ids
 

@@ -14,7 +14,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from generator.lifecycle import Status
-from generator.site.public import PublicEnterprise
+from generator.public import PublicEnterprise
 from generator.site.verify import verify_index
 from tests.helpers import browser_path
 

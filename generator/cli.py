@@ -26,7 +26,7 @@ from typing import Any, NoReturn
 from generator import __version__
 from generator.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, IpregError
 from generator.inputs import UsageError
-from generator.journal import JournalRefused, recover
+from generator.writing.journal import JournalRefused, recover
 
 # argparse's own words, in Chinese (a clerk reads the help and the usage errors): in the help ...
 _ARGPARSE_ZH = {

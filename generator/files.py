@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from generator.errors import NothingWritten
@@ -69,3 +71,11 @@ def replace_own(path: Path, data: bytes, mode: int = 0o644) -> None:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def user_cache(environ: Mapping[str, str]) -> Path:
+    """ipreg's folder in the user's cache: XDG_CACHE_HOME or ~/.cache, %LOCALAPPDATA% on Windows."""
+    if sys.platform == "win32" and environ.get("LOCALAPPDATA"):
+        return Path(environ["LOCALAPPDATA"]) / "ipreg" / "cache"
+    home = Path(environ["HOME"]) if environ.get("HOME") else Path.home()
+    return Path(environ.get("XDG_CACHE_HOME") or home / ".cache") / "ipreg"

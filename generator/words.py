@@ -16,7 +16,7 @@ def configure(environ: Mapping[str, str]) -> None:
         import jieba  # type: ignore[import-untyped]
     except ImportError:
         return
-    from generator.cachestore import user_cache
+    from generator.files import user_cache
 
     jieba.setLogLevel(logging.WARNING)
     folder = Path(environ.get("IPREG_CACHE_DIR") or user_cache(environ)) / "jieba"

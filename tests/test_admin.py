@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.admin import admin_config
+from generator.editor.config import admin_config
 from generator.schema import ENTERPRISE_SCHEMA
 from tests.helpers import CLI, ROOT, browser_path, git, required, scratch_checkout, tool
 from tests.sitekit import build, ipreg, make_uscc
@@ -121,7 +121,7 @@ def test_vendored_decap_keeps_the_uscc_case_of_new_files() -> None:
 def test_every_vendored_decap_file_is_in_the_manifest_with_its_hash() -> None:
     """tools/admin/decap/SHA256SUMS lists every file ipreg serves, each as it is (the chunks with the release's
     SHA-256, written by vendor-decap.py from the verified npm tarball), and names the release decap.patch undoes to."""
-    from generator.vendored import INTEGRITY, RELEASE, read_manifest, verify
+    from generator.editor.vendored import INTEGRITY, RELEASE, read_manifest, verify
 
     assert verify(DECAP) == []
     entries, problems = read_manifest(DECAP)
@@ -162,8 +162,8 @@ def _tamper(folder: Path, how: str) -> str:
 def test_a_tampered_vendored_file_is_found_not_served_not_exported(tmp_path: Path, how: str, capsys: pytest.CaptureFixture[str]) -> None:
     import shutil
 
-    from generator.admin import export
-    from generator.vendored import asset, verify
+    from generator.editor.config import export
+    from generator.editor.vendored import asset, verify
 
     root = tmp_path / "repo"
     folder = root / "tools" / "admin" / "decap"
@@ -185,7 +185,7 @@ def test_a_tampered_vendored_file_is_found_not_served_not_exported(tmp_path: Pat
 
 
 def test_asset_serves_only_listed_files_as_they_are(tmp_path: Path) -> None:
-    from generator.vendored import asset
+    from generator.editor.vendored import asset
 
     assert asset(DECAP, "decap-cms.js") == (DECAP / "decap-cms.js").read_bytes()
     for name in ("README.txt", "SHA256SUMS", "../decap.patch", "nothing.js", ""):
@@ -225,7 +225,7 @@ def test_the_public_site_has_no_back_office(tmp_path: Path) -> None:
     ],
 )
 def test_export_for_a_staff_server(tmp_path: Path, backend: dict[str, str], ok: bool) -> None:
-    from generator.admin import export
+    from generator.editor.config import export
 
     target = tmp_path / "admin"
     code = export(target, ROOT, {"backend": backend})
@@ -233,7 +233,7 @@ def test_export_for_a_staff_server(tmp_path: Path, backend: dict[str, str], ok: 
     if ok:
         config = yaml.safe_load((target / "config.yml").read_text(encoding="utf-8"))
         assert config["backend"] == backend and "local_backend" not in config and (target / "decap-cms.js").is_file()
-        from generator.vendored import asset, read_manifest
+        from generator.editor.vendored import asset, read_manifest
 
         entries = read_manifest(target)[0]  # the manifest goes along: sha256sum -c SHA256SUMS on the staff server
         assert set(entries) == {p.name for p in target.glob("*.js")} == {p.name for p in DECAP.glob("*.js")}
@@ -756,7 +756,7 @@ def test_vendored_decap_is_the_npm_release(tmp_path: Path) -> None:
     fails here). Needs npm and the npm registry (as .ci/run has); skipped, saying so, when the registry cannot be reached."""
     import tarfile
 
-    from generator.vendored import INTEGRITY, RELEASE, read_manifest, sha256
+    from generator.editor.vendored import INTEGRITY, RELEASE, read_manifest, sha256
 
     npm = required("npm", tool("npm"))
     version = json.loads((ROOT / "tools" / "admin" / "package.json").read_text(encoding="utf-8"))["vendored"]["decap-cms"]
@@ -780,8 +780,8 @@ def test_vendored_decap_is_the_npm_release(tmp_path: Path) -> None:
 
 
 def test_what_changed_is_said_in_a_clerks_words() -> None:
-    """The 409's words (generator/changed.py): decisions by their Chinese names with date and 文号, fields by their titles."""
-    from generator.changed import describe_change
+    """The 409's words (generator/editor/changed.py): decisions by their Chinese names with date and 文号, fields by their titles."""
+    from generator.editor.changed import describe_change
 
     old = (ROOT / "tests" / "samples" / SAMPLE).read_bytes()
     text = old.decode("utf-8")

@@ -16,15 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.synth import write_registry
-from generator import checkcache
-from generator.cachestore import MAGIC, cache_dir, key, read, sign, write
-from generator.checkcache import check_cached
+from generator.checking import cache as checkcache
+from generator.checking.cache import check_cached
+from generator.checking.cachestore import MAGIC, cache_dir, key, read, sign, write
+from generator.checking.reporters import format_json, format_text
+from generator.checking.workers import check_files
 from generator.findings import Finding
 from generator.inputs import discover
 from generator.policy import load_policy
 from generator.registry import assemble
-from generator.reporters import format_json, format_text
-from generator.workers import check_files
 from tests.sitekit import TODAY, fixtures, ipreg, scratch_repo
 
 

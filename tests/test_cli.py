@@ -94,10 +94,10 @@ def test_github_format_and_summary(repo: Path, tmp_path: Path) -> None:
 def test_github_escapes_newlines_and_percent() -> None:
     from datetime import date
 
+    from generator.checking.reporters import format_github
     from generator.findings import Finding
     from generator.policy import default_policy
     from generator.registry import Registry
-    from generator.reporters import format_github
 
     finding = Finding("records/a,b.yaml", 3, 1, "warning", "schema", "100% 错误\n第二行")
     out = format_github(Registry(date(2026, 1, 1), default_policy(), (), (finding,)))
@@ -290,10 +290,10 @@ def test_expected_errors_keep_their_exit_codes(samples: Path, monkeypatch: pytes
                                                capsys: pytest.CaptureFixture[str]) -> None:
     """The CLI maps the one base class (generator.errors): each error's own code and its Chinese line, no traceback."""
     from generator.commands import status
-    from generator.decide import DecideError
     from generator.errors import ConfigurationError, IpregError
-    from generator.journal import JournalError, JournalRefused
     from generator.policy import PolicyError
+    from generator.writing.decisions import DecideError
+    from generator.writing.journal import JournalError, JournalRefused
 
     monkeypatch.chdir(samples)
     for error, code in ((IpregError("出错了"), 1), (ConfigurationError("配置有误"), 2), (PolicyError("政策参数文件有误"), 2),

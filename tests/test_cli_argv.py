@@ -103,7 +103,7 @@ def test_the_inputs_that_broke_commands_get_chinese_answers(repo: Path, argv: li
 
 
 def test_a_long_document_number_gives_a_file_name_that_fits() -> None:
-    from generator.documents import safe_name
+    from generator.documents.notices import safe_name
 
     long = "西市监〔2026〕" + "长" * 80 + "号"
     assert len(safe_name(long).encode()) < 200 and safe_name(long) != safe_name(long + "x")
@@ -124,7 +124,7 @@ def test_help_and_usage_errors_are_in_chinese(repo: Path) -> None:
 
 
 def test_decide_takes_the_decision_type_in_chinese() -> None:
-    from generator.decide import decision_code
+    from generator.writing.decisions import decision_code
 
     assert [decision_code(w) for w in ("备案", "备案确定", "filed", " 复核通过 ", "取消资格", "撤销", "退出", "企业申请退出")] == [
         "filed", "filed", "filed", "review_passed", "revoked", "revoked", "withdrawn", "withdrawn"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.decide import DecideError, append_event, certificate_pattern, next_certificates
+from generator.writing.decisions import DecideError, append_event, certificate_pattern, next_certificates
 from tests.helpers import git, scratch_checkout
 from tests.sitekit import ipreg
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.journal import JOURNAL, Write, commit, recover
+from generator.writing.journal import JOURNAL, Write, commit, recover
 from tests.helpers import CLI, git
 from tests.sitekit import _record, fixtures, ipreg, make_uscc, scratch_repo
 
@@ -125,7 +125,7 @@ def _staged(repo: Path, codes: list[str], applied: int, manifest: bool) -> tuple
         f"    certificate: 西知强企证〔2026〕{i + 1:03d}号\n".encode()
         for i, c in enumerate(codes)
     }
-    from generator import journal
+    from generator.writing import journal
 
     calls = {"n": 0}
     real = journal.os.replace
@@ -169,7 +169,7 @@ def test_the_next_command_finishes_or_undoes_a_journal(tmp_path: Path, applied: 
 _KILLED_AT = """
 import os, sys
 from pathlib import Path
-from generator import journal
+from generator.writing import journal
 
 k, steps = int(sys.argv[1]), [0]
 

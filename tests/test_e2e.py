@@ -510,7 +510,7 @@ def test_verify_lookup_is_fast_at_10000_enterprises(browser: Browser, base_url: 
 
     items = []
     from generator.lifecycle import Status
-    from generator.site.public import PublicEnterprise
+    from generator.public import PublicEnterprise
 
     for i in range(10_000):
         data = {

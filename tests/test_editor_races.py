@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import cli
-from generator.adminserver import Editor, Refused
+from generator.editor.server import Editor, Refused
 from generator.inputs import read_registry
 from generator.policy import load_policy
 from tests.helpers import scratch_checkout

@@ -15,10 +15,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.checking.reporters import format_github, format_json, format_text
 from generator.loader import load_bytes
 from generator.policy import default_policy
 from generator.registry import Registry, build_registry
-from generator.reporters import format_github, format_json, format_text
 from generator.schema import ENTERPRISE_SCHEMA
 from tests.helpers import CASES
 

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from generator import gitea
+from generator.checking import gitea
 from tests.helpers import ROOT, required, tool
 
 

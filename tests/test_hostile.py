@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.checking.reporters import format_json, format_text
 from generator.policy import default_policy
 from generator.registry import build_registry
-from generator.reporters import format_json, format_text
 from tests.helpers import CASES, CLI, case_today, expectations, load_case
 from tests.sitekit import build, fixtures, ipreg, scratch_repo
 

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 
 from generator import ids, industries
-from generator.decide import DecideError, plan
 from generator.loader import load_bytes
 from generator.policy import default_policy
 from generator.ranking import RankInput
 from generator.registry import build_registry
 from generator.site.verify import verify_index
+from generator.writing.decisions import DecideError, plan
 from tests.helpers import CASES, ROOT, SAMPLES, scratch_checkout
 from tests.sitekit import ipreg
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import journalkey
-from generator.journal import DONE, JOURNAL, MANIFEST, JournalError, JournalRefused, Write, commit, recover, registry_lock
+from generator.writing import journalkey
+from generator.writing.journal import DONE, JOURNAL, MANIFEST, JournalError, JournalRefused, Write, commit, recover, registry_lock
 from tests.helpers import git
 from tests.sitekit import ipreg
 from tests.test_decide_writes import TODAY, _repo, _staged
@@ -265,7 +265,7 @@ def test_a_genuine_journal_moved_to_another_registry_is_refused(tmp_path: Path, 
 
 
 def _kill_after_manifest(home: Path, code: str) -> None:
-    from generator import journal
+    from generator.writing import journal
 
     real = journal.os.replace
 

@@ -10,19 +10,19 @@ from typing import Any
 import pytest
 
 from benchmarks.synth import write_registry
+from generator.checking.reporters import format_json
+from generator.checking.workers import PARALLEL_FROM, check_files
 from generator.inputs import discover
 from generator.loader import load_file
 from generator.model import Patent
 from generator.policy import default_policy
+from generator.public import public_enterprise
 from generator.ranking import RankInput, window_start
 from generator.registry import assemble, build_registry
-from generator.reporters import format_json
-from generator.site import build as site_build
-from generator.site.build import OpenData, SiteError, gather
+from generator.site import builder as site_build
+from generator.site.builder import OpenData, SiteError, gather
 from generator.site.content import enterprise_page
 from generator.site.opendata import open_data, site_file_names, site_files
-from generator.site.public import public_enterprise
-from generator.workers import PARALLEL_FROM, check_files
 
 TODAY = date(2026, 11, 25)
 

@@ -176,9 +176,9 @@ def test_ics_parses_with_unique_uids_and_reminders(site: Path) -> None:
 
 def test_ics_and_timeline_include_review_deadlines_of_under_review() -> None:
     from generator.lifecycle import Status
+    from generator.public import PublicEnterprise
     from generator.site.content import build_content
     from generator.site.opendata import reviews_ics
-    from generator.site.public import PublicEnterprise
 
     st = Status("under_review", True, term_start=date(2023, 6, 15), term_end=date(2026, 6, 14), review_deadline=date(2027, 6, 14),
                 next_deadline=date(2027, 6, 14), next_deadline_kind="review_deadline", terms=((date(2023, 6, 15), date(2026, 6, 14)),))
@@ -448,7 +448,7 @@ def test_verify_index_keeps_certificate_numbers_as_text() -> None:
     import json
 
     from generator.lifecycle import Status
-    from generator.site.public import PublicEnterprise
+    from generator.public import PublicEnterprise
     from generator.site.verify import verify_index
 
     numbers = [

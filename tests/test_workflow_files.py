@@ -116,7 +116,7 @@ def test_gitea_workflows_comment_and_publish_without_github_services() -> None:
     steps = check["jobs"]["records"]["steps"]
     runs = [s.get("run", "") for s in steps]
     assert any("ipreg check --format github" in r for r in runs) and any("ipreg diff" in r for r in runs)
-    comment = next(s for s in steps if "generator.gitea" in s.get("run", ""))
+    comment = next(s for s in steps if "generator.checking.gitea" in s.get("run", ""))
     assert comment.get("if") == "always()" and "GITEA_TOKEN" in comment["env"]
     assert steps[-1]["if"] == "steps.check.outcome == 'failure'"  # the check still blocks the merge, after commenting
     publish_text = (ROOT / "deploy/gitea/workflows/publish.yml").read_text(encoding="utf-8")

@@ -27,8 +27,8 @@ def context(args: argparse.Namespace, env: Env) -> tuple[PolicyHistory, date]:
 
 def registry(args: argparse.Namespace, env: Env, paths: Sequence[str]) -> Registry:
     """Records and statuses for status, due, explain and report (no cache; line maps dropped once used)."""
+    from generator.checking.workers import check_files
     from generator.registry import assemble
-    from generator.workers import check_files
 
     policy, today = context(args, env)
     files, notes = discover(paths)

@@ -7,8 +7,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from generator import admin, adminserver
 from generator.commands import Env, context, mkdocs_config
+from generator.editor import config as admin
+from generator.editor import server as adminserver
 from generator.findings import Finding
 from generator.inputs import UsageError, read_registry, resolve_today
 

@@ -8,13 +8,13 @@ import os
 import sys
 from pathlib import Path
 
+from generator.checking.reporters import format_text, text_line
 from generator.commands import Env, context
 from generator.inputs import UsageError, discover
-from generator.reporters import format_text, text_line
 
 
 def run(args: argparse.Namespace, env: Env) -> int:
-    from generator.site.build import SiteError, build_site, gather
+    from generator.site.builder import SiteError, build_site, gather
     from generator.site.sitedir import check_target
 
     config = Path(args.config)

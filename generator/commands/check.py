@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from generator.checking.reporters import format_github, format_json, format_text, summary_markdown
 from generator.commands import Env, context
 from generator.inputs import discover
 from generator.registry import Registry
-from generator.reporters import format_github, format_json, format_text, summary_markdown
 
 
 def run(args: argparse.Namespace, env: Env) -> int:
@@ -31,8 +31,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
 
 
 def _registry(args: argparse.Namespace, env: Env) -> Registry:
-    from generator.cachestore import cache_dir, private_folder
-    from generator.checkcache import check_cached
+    from generator.checking.cache import check_cached
+    from generator.checking.cachestore import cache_dir, private_folder
 
     policy, today = context(args, env)
     files, notes = discover(args.paths)

@@ -7,12 +7,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from generator import decide as deciding
+from generator.checking.reporters import text_line
 from generator.commands import Env, context, waiting
 from generator.inputs import UsageError, read_registry
-from generator.journal import Write, commit, registry_lock
 from generator.labels import EVENT_ZH
-from generator.reporters import text_line
+from generator.writing import decisions as deciding
+from generator.writing.journal import Write, commit, registry_lock
 
 
 def run(args: argparse.Namespace, env: Env) -> int:

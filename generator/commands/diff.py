@@ -6,13 +6,13 @@ import argparse
 import contextlib
 from pathlib import Path
 
-from generator import diff as changes
-from generator import gitsource
 from generator.commands import Env, context
 from generator.inputs import read_registry
 from generator.loader import load_bytes, read_bytes
 from generator.policy import PolicyError, policy_from_loaded
 from generator.registry import build_registry
+from generator.staff import changes as changes
+from generator.staff import gitsource
 
 
 def run(args: argparse.Namespace, env: Env) -> int:

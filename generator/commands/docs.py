@@ -8,8 +8,11 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from generator import documents, pdf, reviewdocs, words
+from generator import words
 from generator.commands import Env, context, mkdocs_config, registry
+from generator.documents import notices as documents
+from generator.documents import pdf
+from generator.documents import reviews as reviewdocs
 from generator.files import Exists, write_new
 from generator.ids import document_form
 from generator.inputs import UsageError

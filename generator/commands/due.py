@@ -11,7 +11,7 @@ from generator.commands import Env, emit, industries, registry, statuses, table
 from generator.inputs import UsageError
 from generator.labels import DUE_KIND_ZH, STATUS_ZH
 from generator.registry import Registry
-from generator.worklist import DueItem, due_items
+from generator.staff.worklist import DueItem, due_items
 
 
 def run(args: argparse.Namespace, env: Env) -> int:
@@ -62,7 +62,7 @@ def _items(reg: Registry, within: int, wanted: Sequence[str], industry_prefixes:
 
 def export(reg: Registry, items: list[DueItem], fmt: str) -> bytes:
     """``ipreg due --format csv|xlsx``."""
-    from generator import spreadsheets
+    from generator.staff import spreadsheets
 
     headers, rows = spreadsheets.table(spreadsheets.DUE_COLUMNS, spreadsheets.due_rows(items))
     if fmt == "csv":

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from generator.checking.reporters import text_line
 from generator.commands import Env, registry
 from generator.inputs import UsageError
 from generator.labels import CATEGORY_ZH, CAUSE_ZH, DUE_KIND_ZH, SEVERITY_ZH
 from generator.registry import Entry, Registry
-from generator.reporters import text_line
 from generator.rules import CATALOGUE
 
 _MARK = {True: "✔", False: "✘", None: "－"}

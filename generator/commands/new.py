@@ -8,8 +8,8 @@ from pathlib import Path
 
 from generator import ids
 from generator.commands import Env, waiting
-from generator.journal import Write, commit, registry_lock
 from generator.template import render_template
+from generator.writing.journal import Write, commit, registry_lock
 
 
 def run(args: argparse.Namespace, env: Env) -> int:

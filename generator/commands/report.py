@@ -6,7 +6,7 @@ import argparse
 
 from generator.commands import Env, context, emit, registry
 from generator.inputs import UsageError
-from generator.yearly import report_xlsx, year_report
+from generator.staff.yearly import report_xlsx, year_report
 
 
 def run(args: argparse.Namespace, env: Env) -> int:

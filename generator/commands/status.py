@@ -11,7 +11,7 @@ from typing import Any
 from generator.commands import Env, emit, industries, problems_note, registry, statuses, table
 from generator.labels import CATEGORY_ZH, DATE_ZH, STATUS_ZH
 from generator.registry import Registry
-from generator.worklist import STATUS_FIELDS, status_rows
+from generator.staff.worklist import STATUS_FIELDS, status_rows
 
 
 def run(args: argparse.Namespace, env: Env) -> int:
@@ -57,7 +57,7 @@ def _exit(reg: Registry) -> int:
 
 
 def _rows(reg: Registry, wanted: Sequence[str], industry_prefixes: Sequence[str]) -> list[dict[str, Any]]:
-    from generator.spreadsheets import filter_rows
+    from generator.staff.spreadsheets import filter_rows
 
     industry = {r.file: (r.industry_code, r.industry_name) for r, _ in reg.records()}
     rows = [{**row, "industry_code": industry[row["file"]][0], "industry_name": industry[row["file"]][1]} for row in status_rows(reg)]
@@ -66,7 +66,7 @@ def _rows(reg: Registry, wanted: Sequence[str], industry_prefixes: Sequence[str]
 
 def export(reg: Registry, fmt: str, wanted: Sequence[str] = (), industry_prefixes: Sequence[str] = ()) -> bytes:
     """``ipreg status --format csv|xlsx``: Chinese headers and labels, for Excel."""
-    from generator import spreadsheets
+    from generator.staff import spreadsheets
 
     headers, rows = spreadsheets.table(spreadsheets.STATUS_COLUMNS, _rows(reg, wanted, industry_prefixes))
     if fmt == "csv":

@@ -23,6 +23,7 @@ from generator import qr
 from generator.labels import CATEGORY_ZH, CONVENTION_ZH, DUE_KIND_ZH, STATUS_MEANING_ZH
 from generator.lifecycle import Status
 from generator.policy import Measures, Policy, PolicyHistory, default_policy
+from generator.public import PublicEnterprise, public_enterprise
 from generator.registry import Local
 from generator.site.charts import lifecycle_chart
 from generator.site.escape import md, rel, safe_url
@@ -39,7 +40,6 @@ from generator.site.pages import (
     verify_page,
 )
 from generator.site.privacy import Secret, secrets
-from generator.site.public import PublicEnterprise, public_enterprise
 from generator.site.templating import PUBLISHED_STATUSES, badge, days_left, environment, key_date, linker
 
 LIST_PAGE_SIZE = 500  # default rows per list page (mkdocs.yml extra.ipreg_list_page_size): a page stays light however large the registry

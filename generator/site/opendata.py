@@ -18,7 +18,7 @@ from icalendar import Alarm, Calendar, Event
 from generator.cells import spreadsheet_cell
 from generator.labels import CATEGORY_ZH, DATE_ZH, DUE_KIND_ZH, EVENT_ZH
 from generator.policy import default_policy
-from generator.site.public import PublicEnterprise, honor_zh
+from generator.public import PublicEnterprise, honor_zh
 
 OPEN_DATA = ("data/enterprises.json", "data/enterprises.csv", "data/enterprises-plain.csv", "data/enterprises.xlsx",
              "data/reviews.ics", "data/changes.xml")
@@ -170,7 +170,7 @@ LIST_TITLE = f"{OFFICE.county}知识产权强企名单"  # the title row of the 
 def enterprises_xlsx(items: list[PublicEnterprise], today: date) -> bytes:
     """The list as a workbook (``spreadsheets``: title row, 填报单位, real dates, printable), the same bytes for the same
     data and day (the zip entries and the document properties are dated ``today``)."""
-    from generator.spreadsheets import to_xlsx
+    from generator.staff.spreadsheets import to_xlsx
 
     rows = [["" if v is None else str(v) for v in row] for row in _rows(items, today)]
     data = to_xlsx(CSV_COLUMNS, rows, f"名单 {today}", today, LIST_TITLE, OFFICE.organ)

@@ -17,9 +17,9 @@ from markupsafe import Markup
 from generator.dates import anniversary
 from generator.labels import DUE_KIND_ZH, EVENT_ZH, STATUS_MEANING_ZH
 from generator.policy import Measures, Policy
+from generator.public import PUBLIC_FIELDS, PublicEnterprise
 from generator.site.charts import monthly_chart
 from generator.site.escape import md, rel
-from generator.site.public import PUBLIC_FIELDS, PublicEnterprise
 from generator.site.templating import LISTED_STATUSES, PUBLISHED_STATUSES, badge, days_left, environment, html_table, linker
 
 
@@ -27,7 +27,7 @@ def statistics_page(items: list[PublicEnterprise], today: date) -> str:
     """年度统计 from the public data only, one row per year from the first decision to the data date (the figures of
     ``ipreg report``: ``yearly.year_figures``), with an SVG chart."""
     from generator.site.charts import DECISION_LABELS, yearly_chart
-    from generator.yearly import report_years, year_figures
+    from generator.staff.yearly import report_years, year_figures
 
     years = [year_figures(items, year, today) for year in report_years(items, today)]
     rows = [

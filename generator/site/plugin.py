@@ -26,7 +26,7 @@ from mkdocs.structure.files import File, Files
 
 from generator import words
 from generator.rules import ARTICLE_ANCHORS, CATALOGUE
-from generator.site import build as site_build
+from generator.site import builder as site_build
 from generator.site.compress import precompress
 from generator.site.content import LIST_PAGE_SIZE, SiteContent
 from generator.site.opendata import site_file_names

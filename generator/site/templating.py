@@ -12,8 +12,8 @@ from markupsafe import Markup
 
 from generator.labels import CATEGORY_ZH, DATE_ZH, ENDED_ON_ZH, EVENT_ZH, STATUS_MEANING_ZH, STATUS_ZH
 from generator.lifecycle import STATUSES, Status
+from generator.public import STATUS_END, honor_zh
 from generator.site.escape import md, rel
-from generator.site.public import STATUS_END, honor_zh
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from generator.ids import format_affixes
 from generator.labels import DATE_ZH, STATUS_ZH
-from generator.site.public import STATUS_END, PublicEnterprise
+from generator.public import STATUS_END, PublicEnterprise
 
 EPOCH = date(2000, 1, 1)
 CODES = {"valid": "v", "review_due": "d", "under_review": "u", "conditional": "c", "lapsed": "l", "revoked": "r", "withdrawn": "w"}

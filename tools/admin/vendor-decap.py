@@ -7,7 +7,7 @@ usage: python tools/admin/vendor-decap.py      (needs npm and the npm registry; 
 The tarball's sha512 is checked against the integrity the registry publishes (`npm view decap-cms@VERSION
 dist.integrity`) and the one npm pack reports. Only dist/decap-cms.js and its lazily loaded chunks dist/*.decap-cms.js
 are copied; the files the previous run copied are removed first (nothing else in the folder is touched). The folder's
-SHA256SUMS is then written from the release's bytes (generator/vendored.py: ipreg serves and exports only the files it
+SHA256SUMS is then written from the release's bytes (generator/editor/vendored.py: ipreg serves and exports only the files it
 lists, unchanged): every chunk, decap-cms.js as patched, and, as comments, the tarball's integrity and the release's
 SHA-256 of dist/decap-cms.js. That SHA-256 is also printed, to be written into decap.patch when the version changes.
 
@@ -30,7 +30,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 TARGET = HERE / "decap"
-sys.path.insert(0, str(HERE.parents[1]))  # generator.vendored, the manifest's one definition
+sys.path.insert(0, str(HERE.parents[1]))  # generator.editor.vendored, the manifest's one definition
 
 
 def read_patch() -> tuple[dict[str, str], list[tuple[str, str]]]:
@@ -85,7 +85,7 @@ def npm_pack(version: str, tmp: str) -> tuple[Path, str]:
 
 
 def main() -> int:
-    from generator.vendored import MANIFEST, manifest_text
+    from generator.editor.vendored import MANIFEST, manifest_text
 
     if sys.argv[1:] == ["--manifest-only"]:
         return manifest_only()
@@ -115,7 +115,7 @@ def main() -> int:
 
 
 def manifest_only() -> int:
-    from generator.vendored import MANIFEST, RELEASE, read_manifest, sha256
+    from generator.editor.vendored import MANIFEST, RELEASE, read_manifest, sha256
 
     entries, problems = read_manifest(TARGET)
     text = (TARGET / MANIFEST).read_text(encoding="utf-8") if entries else ""

@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from generator.cachestore import (
+from generator.checking.cachestore import (
     BlobItem,
     Cache,
     Damaged,
@@ -46,6 +46,7 @@ from generator.cachestore import (
     read,
     write,
 )
+from generator.checking.workers import Keep, check_files, compute
 from generator.findings import Finding
 from generator.loader import StrPath, read_bytes
 from generator.policy import PolicyHistory
@@ -53,7 +54,6 @@ from generator.ranking import Rank
 from generator.registry import Entry, Local, Registry, duplicate_findings, finish, industry_ranks
 from generator.rules import REGISTRY_DUPLICATE
 from generator.rules.art5 import ranking_words
-from generator.workers import Keep, check_files, compute
 
 RACY_NS = 2_000_000_000  # time stamps can be as coarse as 2 s (FAT): a file changed that close to a run is read again
 TRUST_STAT = sys.platform != "win32"  # Windows' st_ctime is the creation time: an edit with its time put back would go unseen

@@ -215,8 +215,8 @@ def export(target: Path, root: Path, settings: Mapping[str, Any]) -> int:
     if target.exists():
         print(f"ipreg: {target} 已存在：--export 只写入新目录，没有覆盖。", file=sys.stderr)
         return 2
-    from generator.adminserver import DECAP, INDEX
-    from generator.vendored import MANIFEST, asset, read_manifest, verify
+    from generator.editor.server import DECAP, INDEX
+    from generator.editor.vendored import MANIFEST, asset, read_manifest, verify
 
     folder = root / DECAP
     problems = verify(folder)  # only the release's files, unchanged (and decap-cms.js as decap.patch makes it)

@@ -24,12 +24,12 @@ from generator.errors import NothingWritten
 from generator.findings import Finding
 from generator.loader import StrPath
 from generator.policy import PolicyError, PolicyHistory, default_policy, load_policy
+from generator.public import PublicEnterprise
 from generator.registry import Registry, assemble
 from generator.schema import PLACEHOLDER
 from generator.site import sitedir
 from generator.site.content import LIST_PAGE_SIZE, SiteContent, build_content, site_part
 from generator.site.opendata import site_files
-from generator.site.public import PublicEnterprise
 from generator.template import render_template
 
 
@@ -55,7 +55,7 @@ def gather(files: Sequence[tuple[StrPath, str]], policy: PolicyHistory, today: d
            jobs: int | None = None) -> SiteInput:
     """Check every file and render each published enterprise's page where its record is checked
     (in worker processes for a large registry), keeping only findings, public data and pages."""
-    from generator.workers import check_files
+    from generator.checking.workers import check_files
 
     locals_ = check_files(files, policy, today, jobs, derive=site_part)
     registry = assemble(locals_, policy, today, notes)

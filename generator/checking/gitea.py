@@ -1,6 +1,6 @@
 """Post the check summary as a pull-request comment on Gitea (which shows neither line annotations nor job summaries).
 
-Run by deploy/gitea/workflows/check.yml as ``python -m generator.gitea SUMMARY.md``. It reads what Gitea Actions
+Run by deploy/gitea/workflows/check.yml as ``python -m generator.checking.gitea SUMMARY.md``. It reads what Gitea Actions
 provides: the server (GITHUB_SERVER_URL / GITEA_SERVER_URL), the repository (GITHUB_REPOSITORY), the pull request
 number (from the event file GITHUB_EVENT_PATH) and the job token (GITEA_TOKEN or GITHUB_TOKEN). One comment per pull
 request: it begins with a hidden marker and is written by the token's own user, and a later run edits that comment
@@ -117,7 +117,7 @@ def post_summary(summary: str, environ: Mapping[str, str]) -> str:
 def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("用法：python -m generator.gitea 摘要文件.md", file=sys.stderr)
+        print("用法：python -m generator.checking.gitea 摘要文件.md", file=sys.stderr)
         return 2
     try:
         summary = Path(args[0]).read_text(encoding="utf-8")

@@ -15,9 +15,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import journalkey
 from generator.errors import ConfigurationError, IpregError
 from generator.files import open_own
+from generator.writing import journalkey
 
 JOURNAL = ".ipreg-journal"
 DONE = ".ipreg-journal.done"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from generator.docxlayout import OFFICIAL_FONTS
+from generator.documents.layout import OFFICIAL_FONTS
 
 # fontconfig aliases for LibreOffice on Linux: the official faces where they are installed, a serif CJK face where not
 _FONTCONF = """<?xml version="1.0"?>

@@ -13,7 +13,7 @@ from generator.labels import CATEGORY_ZH, EVENT_ZH, STATUS_ZH
 from generator.lifecycle import status
 from generator.model import Record
 from generator.policy import Office, PolicyHistory
-from generator.site.public import PublicEnterprise, public_enterprise
+from generator.public import PublicEnterprise, public_enterprise
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def report_xlsx(report: YearReport, office: Office) -> bytes:
     """The annual statistics as a workbook for the city bureau (``office``: policy.yml's ``documents``, the county in
     the title and the organ as 填报单位): decisions by type with a 合计, then one sheet per
     table, counts as numbers (unit 家 or 项) with a 合计 row, dates as dates."""
-    from generator.spreadsheets import Sheet, workbook
+    from generator.staff.spreadsheets import Sheet, workbook
 
     by_type: dict[str, int] = {}
     for _day, kind, *_rest in report.decisions:

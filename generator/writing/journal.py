@@ -43,10 +43,24 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import journalkey
 from generator.errors import EXIT_USAGE, NothingWritten
 from generator.files import create_exclusive, open_own
-from generator.journalread import DONE, FORMAT, JOURNAL, MANIFEST, RECORD, STAGED, TEMP, Entry, Found, Gone, Refused, canonical, examine
+from generator.writing import journalkey
+from generator.writing.journalread import (
+    DONE,
+    FORMAT,
+    JOURNAL,
+    MANIFEST,
+    RECORD,
+    STAGED,
+    TEMP,
+    Entry,
+    Found,
+    Gone,
+    Refused,
+    canonical,
+    examine,
+)
 
 LOCK = ".ipreg-lock"
 WAIT_SECONDS = 300.0

@@ -15,7 +15,7 @@ from typing import Any
 
 from generator.cells import spreadsheet_cell
 from generator.labels import CATEGORY_ZH, CAUSE_ZH, DATE_ZH, DUE_KIND_ZH, STATUS_ZH
-from generator.worklist import DueItem
+from generator.staff.worklist import DueItem
 
 
 def _label(table: dict[str, str]) -> Callable[[Any], str]:

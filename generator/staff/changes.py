@@ -18,7 +18,7 @@ from generator.loader import load_bytes
 from generator.model import Event, Record
 from generator.policy import describe_changes
 from generator.registry import Entry, Registry
-from generator.worklist import due_items
+from generator.staff.worklist import due_items
 
 MAX_MESSAGES = 20  # findings listed per file in the summary; the rest are counted
 
@@ -154,7 +154,7 @@ def _change(path: str, kind: str, o: Entry | None, n: Entry | None, before_data:
 
 def _edits(old: Record | None, new: Record | None) -> list[dict[str, Any]]:
     """Before -> after for every public field and every past event that changed (events are only ever appended)."""
-    from generator.site.public import is_public
+    from generator.public import is_public
 
     if old is None or new is None:
         return []
@@ -178,8 +178,8 @@ def _edits(old: Record | None, new: Record | None) -> list[dict[str, Any]]:
 
 def _private_changes(before: bytes | None, after: bytes | None, path: str) -> list[str]:
     """The non-public top-level fields whose content changed, by their Chinese name (their values are not shown)."""
+    from generator.public import PUBLIC_FIELDS
     from generator.schema import ENTERPRISE_SCHEMA, load_schema
-    from generator.site.public import PUBLIC_FIELDS
 
     if before is None or after is None:
         return []

@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 import generator
 from generator.errors import IpregError
-from generator.files import create_exclusive, open_own, replace_own
+from generator.files import create_exclusive, open_own, replace_own, user_cache
 from generator.findings import SEVERITY_ORDER, Finding
 from generator.policy import PolicyHistory
 from generator.ranking import Rank, RankInput
@@ -88,14 +88,6 @@ def cache_dir(environ: Mapping[str, str], repository: Path) -> Path:
         return Path(explicit)
     key = hashlib.sha256(os.fsencode(os.path.abspath(repository))).hexdigest()[:16]
     return user_cache(environ) / key
-
-
-def user_cache(environ: Mapping[str, str]) -> Path:
-    """ipreg's folder in the user's cache: XDG_CACHE_HOME or ~/.cache, %LOCALAPPDATA% on Windows."""
-    if sys.platform == "win32" and environ.get("LOCALAPPDATA"):
-        return Path(environ["LOCALAPPDATA"]) / "ipreg" / "cache"
-    home = Path(environ["HOME"]) if environ.get("HOME") else Path.home()
-    return Path(environ.get("XDG_CACHE_HOME") or home / ".cache") / "ipreg"
 
 
 def private_folder(folder: Path) -> bool:

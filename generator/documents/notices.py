@@ -24,7 +24,7 @@ from docx.shared import Mm, Pt
 
 from generator import qr
 from generator.dates import period_end
-from generator.docxlayout import (
+from generator.documents.layout import (
     BODY_FONT,
     HEI_FONT,
     RED,
@@ -43,7 +43,7 @@ from generator.docxlayout import (
     signature,
     title,
 )
-from generator.docxtables import Paginate, imprint, table
+from generator.documents.tables import Paginate, imprint, table
 from generator.errors import NothingWritten
 from generator.ids import number_key
 from generator.labels import INFRINGEMENT_KIND_ZH

@@ -35,14 +35,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from generator import vendored
-from generator.changed import describe_change
+from generator.editor import vendored
+from generator.editor.changed import describe_change
 from generator.errors import NothingWritten
 from generator.findings import Finding
-from generator.journal import JournalError, Write, commit, registry_lock
 from generator.loader import load_bytes
 from generator.policy import PolicyHistory
 from generator.registry import build_registry
+from generator.writing.journal import JournalError, Write, commit, registry_lock
 
 DECAP = Path("tools") / "admin" / "decap"
 RECORD_PATH = re.compile(r"records/[0-9A-Z]{18}\.yaml")

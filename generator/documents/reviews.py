@@ -14,8 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from generator.documents import DocsError, _measures, cite
-from generator.docxlayout import (
+from generator.documents.layout import (
     RED,
     TITLE_FONT,
     chinese_date,
@@ -29,7 +28,8 @@ from generator.docxlayout import (
     signature,
     title,
 )
-from generator.docxtables import table
+from generator.documents.notices import DocsError, _measures, cite
+from generator.documents.tables import table
 from generator.labels import CATEGORY_ZH, STATUS_ZH
 from generator.lifecycle import Status
 from generator.model import Record

@@ -14,7 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from generator.docxlayout import BODY_FONT, HEI_FONT, LINE_PT, chinese_date, page_break, paragraph, set_font
+from generator.documents.layout import BODY_FONT, HEI_FONT, LINE_PT, chinese_date, page_break, paragraph, set_font
 
 Paginate = Callable[[bytes], 'int | None']  # a .docx → its number of pages as rendered, None when unknown
 
