@@ -16,14 +16,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Protocol
+from typing import Literal, Protocol
 
 from generator.dates import ONE_DAY, period_end
 from generator.findings import Severity
 from generator.labels import CAUSE_ZH, STATUS_ZH
 from generator.model import Event
 from generator.policy import Policy, PolicyHistory
-from generator.rules import ART8_BAN, ART8_EARLY_REVIEW, ART8_TERM_MISMATCH, EVENTS_ORDER
 
 STATUSES = ("pending", "valid", "review_due", "under_review", "conditional", "lapsed", "revoked", "withdrawn")
 REVIEW_RESULTS = frozenset({"review_passed", "review_failed", "review_absent"})
@@ -37,11 +36,16 @@ class HasEvents(Protocol):
     def category(self) -> str: ...
 
 
+ProblemKind = Literal["order", "ban", "term-mismatch", "early-review"]
+
+
 @dataclass(frozen=True)
 class EventProblem:
-    """Something wrong with one event, found while replaying the lifecycle."""
+    """Something wrong with one event, found while replaying the lifecycle: a fact, by kind; the rule it breaks is
+    declared where the fact becomes a finding (order: ``events.order`` in ``rules/records.py``; the others: Art. 8 in
+    ``rules/art8.py``)."""
 
-    rule: str  # events.order, art8.ban, art8.term-mismatch, art8.early-review
+    kind: ProblemKind
     event_index: int
     message: str
     severity: Severity = "error"
@@ -126,8 +130,8 @@ class _Replay:
     def end(self, day: date, as_: str, cause: str) -> None:
         self.phase, self.ended_on, self.ended_as, self.cause = "ended", day, as_, cause
 
-    def problem(self, rule: str, event: Event, message: str, severity: Severity = "error") -> None:
-        self.problems.append(EventProblem(rule, event.index, message, severity))
+    def problem(self, kind: ProblemKind, event: Event, message: str, severity: Severity = "error") -> None:
+        self.problems.append(EventProblem(kind, event.index, message, severity))
 
     def in_ban(self, day: date) -> bool:
         return self.revoked_on is not None and self.ban_until is not None and self.revoked_on <= day <= self.ban_until
@@ -138,12 +142,12 @@ class _Replay:
         end = computed
         if event.valid_until is not None and event.valid_until < computed:
             end = event.valid_until
-            self.problem(ART8_TERM_MISMATCH.id, event,
+            self.problem("term-mismatch", event,
                          f"证书印明有效期至 {event.valid_until}，早于按 {event.date} 起 {years} 年计算的 {computed}："
                          "以证书为准，请核对", "warning")
         elif event.valid_until is not None and event.valid_until > computed:
             self.problem(
-                ART8_TERM_MISMATCH.id,
+                "term-mismatch",
                 event,
                 f"证书印明有效期至 {event.valid_until}，晚于按 {event.date} 起 {years} 年计算的 {computed}："
                 f"有效期最长 {years} 年，请核对证书（按 {computed} 计）",
@@ -165,7 +169,7 @@ class _Replay:
             self.withdraw(event)
 
     def refuse(self, event: Event, why: str) -> None:
-        self.problem(EVENTS_ORDER.id, event, f"{event.date} 的 {event.type} 事件不能出现在这里：{why}")
+        self.problem("order", event, f"{event.date} 的 {event.type} 事件不能出现在这里：{why}")
 
     def application(self, event: Event) -> None:
         """applied / filed: the start of a cycle (filed may follow applied)."""
@@ -177,7 +181,7 @@ class _Replay:
             return
         if self.in_ban(event.date):
             self.problem(
-                ART8_BAN.id,
+                "ban",
                 event,
                 f"{self.revoked_on} 被取消资格，至 {self.ban_until}（含）不得申请备案："
                 f"{event.date} 的{'申报' if event.type == 'applied' else '备案'}无效，资格仍为已撤销",
@@ -200,7 +204,7 @@ class _Replay:
         earliest = self.term_end - timedelta(days=early_days)
         if self.phase in ("term", "grace") and event.date < earliest:
             self.problem(
-                ART8_EARLY_REVIEW.id,
+                "early-review",
                 event,
                 f"复核结果日期 {event.date} 早于有效期届满日 {self.term_end} 前 "
                 f"{early_days} 天（{earliest}）：复核在有效期届满前后进行，请核对日期",

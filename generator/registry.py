@@ -19,8 +19,8 @@ from generator.loader import Loaded, PathKey, Positions
 from generator.model import Record, build_record
 from generator.policy import PolicyHistory
 from generator.ranking import Rank, Ranking, RankInput
-from generator.rules import ART5_LEADING, CONVENTION, INTERNAL_ERROR, REGISTRY_DUPLICATE
-from generator.rules.art5 import ranking_note, ranking_words
+from generator.rules import CONVENTION, INTERNAL_ERROR, REGISTRY_DUPLICATE
+from generator.rules.art5 import ART5_LEADING, ranking_note, ranking_words
 from generator.rules.base import Context, Outcome
 from generator.rules.eligibility import evaluate
 from generator.rules.personal import personal_findings

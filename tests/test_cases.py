@@ -6,12 +6,13 @@ named by its ``# expect: rule@line`` lines, and no error or warning of any other
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
 
 from generator.rules import CATALOGUE
-from generator.rules.eligibility import ELIGIBILITY
+from generator.rules.eligibility import ELIGIBILITY, RULES
 from tests.helpers import CASES, check_case, expectations
 
 VALID = sorted((CASES / "valid").glob("*.yaml"))
@@ -68,24 +69,52 @@ def test_every_eligibility_rule_passes_in_some_valid_case() -> None:
     assert {r for r in CATALOGUE if r.startswith("art")} - passed == set()
 
 
-def test_eligibility_registry_ids_are_catalogued() -> None:
-    assert set(ELIGIBILITY) <= set(CATALOGUE)
-    assert all(func.__doc__ for func in ELIGIBILITY.values())
+def test_eligibility_rules_are_catalogued_with_their_functions() -> None:
+    assert {r.id for r in ELIGIBILITY} <= set(CATALOGUE) and all(CATALOGUE[r.id] is r for r in ELIGIBILITY)
+    assert all(r.check.__doc__ for r in ELIGIBILITY)
+    assert sorted(r.id for r in RULES) == sorted(CATALOGUE)  # with this module imported, the catalogue is complete
+
+
+def test_evaluation_order_is_derived_as_it_was_listed() -> None:
+    """The order of evaluation (the order of ``ipreg explain``) follows the declarations: the art modules in the order
+    of the measures, each in declaration order; it is the order the hand-written list had before (issue 36)."""
+    assert [r.id for r in ELIGIBILITY] == [
+        "art4.henan", "art4.jurisdiction", "art4.legal-person", "art4.operating-years", "art4.compliance", "art4.owns-ip",
+        "art4.infringement", "art4.abnormal-patent", "art4.dishonesty", "art4.preference",
+        "art5.system", "art5.agencies", "art5.standard", "art5.policies", "art5.creation", "art5.leading", "art5.trademark",
+        "art5.protection", "art5.revenue", "art5.patent-revenue-share", "art5.training-management", "art5.training-employees",
+        "art6.reserve",
+        "art8.ban", "art8.term-mismatch", "art8.early-review", "art8.lapsed", "art8.violation-review",
+    ]  # fmt: skip
+    assert [r.id for r in ELIGIBILITY if r.lifecycle] == [r.id for r in ELIGIBILITY if r.id.startswith("art8.")]
+
+
+def _declarations(tree: ast.AST) -> list[ast.Call]:
+    return [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id in ("Rule", "EligibilityRule")]
 
 
 def test_rules_are_declared_once() -> None:
-    """One rule, one place: no rule id and no article is written as text outside the catalogue (code names the
-    ``Rule`` constant); the Chinese labels module is the only other place with 条/项 text."""
+    """One rule, one place: each rule id is declared by exactly one ``Rule`` (the catalogue's) or ``EligibilityRule``
+    (an art module's, next to its function); no rule id and no article is written as text outside a declaration (code
+    names the constant); the Chinese labels module is the only other place with 条/项 text."""
     import re
 
     root = Path(__file__).resolve().parent.parent / "generator"
     literal = re.compile(r"[\"'](" + "|".join(re.escape(r) for r in CATALOGUE) + r")[\"']")
     article = re.compile(r"第[一二三四五六七八九十]+条第[一二三四五六七八九十]+项")
-    found = []
+    found, declared = [], []
     for path in sorted(root.rglob("*.py")):
-        if path.relative_to(root).as_posix() in ("rules/__init__.py", "template.py"):
-            continue  # the catalogue itself; the record template's comments cite articles as text
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if literal.search(line) or article.search(line):
+        if path.relative_to(root).as_posix() == "template.py":
+            continue  # the record template's comments cite articles as text
+        text = path.read_text(encoding="utf-8")
+        calls = _declarations(ast.parse(text))
+        declared += [c.args[0].value for c in calls if c.args and isinstance(c.args[0], ast.Constant)]
+        if path.relative_to(root).as_posix() == "rules/__init__.py":
+            continue  # the catalogue module: its anchors and the provisions no rule checks
+        inside = {n for c in calls for n in range(c.lineno, (c.end_lineno or c.lineno) + 1)}
+        for number, line in enumerate(text.splitlines(), 1):
+            if number not in inside and (literal.search(line) or article.search(line)):
                 found.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
     assert found == []
+    assert sorted(declared) == sorted(CATALOGUE)

@@ -242,8 +242,8 @@ def test_explain_lists_every_rule(samples: Path) -> None:
 
     result = run("explain", "records/91411721MA45A010X6.yaml", "--today", TODAY, cwd=samples)
     assert result.returncode == 0
-    for rule_id in ELIGIBILITY:
-        assert f"[{rule_id}]" in result.stdout
+    for rule in ELIGIBILITY:
+        assert f"[{rule.id}]" in result.stdout
     assert "第五条第五项" in result.stdout and "有效" in result.stdout
 
 

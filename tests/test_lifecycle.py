@@ -144,7 +144,7 @@ def test_failure_after_new_term_is_a_first_failure_again() -> None:
 def test_early_review_boundary(day: str, early: bool) -> None:
     for kind in ("review_passed", "review_failed", "review_absent"):
         st_ = at("2027-01-01", FILED, (day, kind))
-        assert [p.rule for p in st_.problems] == (["art8.early-review"] if early else []), kind
+        assert [p.kind for p in st_.problems] == (["early-review"] if early else []), kind
 
 
 def test_failure_inside_the_window_keeps_the_term() -> None:
@@ -185,7 +185,7 @@ def test_ban_until_and_its_deadline(today: str, has_deadline: bool) -> None:
 def test_filing_inside_ban_starts_no_term(refiled: str, banned: bool) -> None:
     for kind in ("filed", "applied"):
         st_ = at("2028-07-01", FILED, ("2025-06-01", "revoked"), (refiled, kind))
-        assert [p.rule for p in st_.problems] == (["art8.ban"] if banned else []), kind
+        assert [p.kind for p in st_.problems] == (["ban"] if banned else []), kind
         if banned:
             assert st_.status == "revoked" and not st_.listed and st_.ban_until == D("2028-05-31")
         else:
@@ -211,13 +211,13 @@ def test_refiling_after_lapse_starts_new_cycle() -> None:
 
 def test_filing_twice_in_a_term_is_refused() -> None:
     st_ = at("2026-01-01", FILED, ("2025-01-01", "filed"))
-    assert [p.rule for p in st_.problems] == ["events.order"] and st_.term_start == D("2024-03-15")
+    assert [p.kind for p in st_.problems] == ["order"] and st_.term_start == D("2024-03-15")
 
 
 @pytest.mark.parametrize("kind", ["review_passed", "review_failed", "review_absent", "revoked", "withdrawn"])
 def test_cycle_must_start_with_applied_or_filed(kind: str) -> None:
     st_ = at("2026-01-01", ("2024-03-15", kind))
-    assert st_.status == "pending" and [p.rule for p in st_.problems] == ["events.order"]
+    assert st_.status == "pending" and [p.kind for p in st_.problems] == ["order"]
 
 
 def test_applied_is_pending_until_the_decision() -> None:
@@ -225,14 +225,14 @@ def test_applied_is_pending_until_the_decision() -> None:
     assert (st_.status, st_.applied, st_.decision, st_.listed) == ("pending", D("2025-11-01"), None, False)
     st_ = at("2026-01-01", ("2025-11-01", "applied"), ("2025-12-01", "filed"))
     assert (st_.status, st_.decision, st_.term_start) == ("valid", D("2025-12-01"), D("2025-12-01"))
-    assert [p.rule for p in at("2026-01-01", ("2025-11-01", "applied"), ("2025-12-01", "applied")).problems] == ["events.order"]
+    assert [p.kind for p in at("2026-01-01", ("2025-11-01", "applied"), ("2025-12-01", "applied")).problems] == ["order"]
     assert at("2026-01-01", ("2025-11-01", "applied"), ("2025-12-01", "withdrawn")).status == "withdrawn"
-    assert [p.rule for p in at("2026-01-01", FILED, ("2025-12-01", "applied")).problems] == ["events.order"]
+    assert [p.kind for p in at("2026-01-01", FILED, ("2025-12-01", "applied")).problems] == ["order"]
 
 
 def test_review_after_withdrawal_is_refused() -> None:
     st_ = at("2026-01-01", FILED, ("2025-01-01", "withdrawn"), ("2025-02-01", "review_passed"))
-    assert st_.status == "withdrawn" and [p.rule for p in st_.problems] == ["events.order"]
+    assert st_.status == "withdrawn" and [p.kind for p in st_.problems] == ["order"]
 
 
 @pytest.mark.parametrize("today,expected", [("2027-02-28", "review_due"), ("2027-03-01", "under_review")])
@@ -256,10 +256,10 @@ def test_failure_on_leap_day(today: str, expected: str) -> None:
 def test_printed_valid_until_earlier_wins_and_warns_later_is_an_error() -> None:
     st_ = at("2027-03-14", FILED, valid_until_0="2027-03-13")
     assert st_.term_end == D("2027-03-13") and st_.status == "under_review"
-    assert [(p.rule, p.severity) for p in st_.problems] == [("art8.term-mismatch", "warning")]
+    assert [(p.kind, p.severity) for p in st_.problems] == [("term-mismatch", "warning")]
     st_ = at("2027-03-15", FILED, valid_until_0="2027-03-15")
     assert st_.term_end == D("2027-03-14") and st_.status == "under_review"  # never more than the measures grant
-    assert [(p.rule, p.severity) for p in st_.problems] == [("art8.term-mismatch", "error")]
+    assert [(p.kind, p.severity) for p in st_.problems] == [("term-mismatch", "error")]
     assert at("2025-01-01", FILED, valid_until_0="2027-03-14").problems == ()
 
 
@@ -316,10 +316,10 @@ def test_term_end_within_validity_years(start: date, offset: int) -> None:
     assert (result.term_end - start).days < 366 * POLICY.on(start).validity_years
 
 
-@pytest.mark.parametrize("day,problem,status", [("2028-03-14", ["events.order"], "lapsed"), ("2028-03-15", [], "valid")])
+@pytest.mark.parametrize("day,problem,status", [("2028-03-14", ["order"], "lapsed"), ("2028-03-15", [], "valid")])
 def test_refiling_on_the_review_deadline_is_still_inside_the_cycle(day: str, problem: list[str], status: str) -> None:
     st_ = at("2028-04-01", FILED, (day, "filed"))
-    assert [p.rule for p in st_.problems] == problem and st_.status == status
+    assert [p.kind for p in st_.problems] == problem and st_.status == status
 
 
 @settings(max_examples=300, deadline=None)
@@ -333,7 +333,7 @@ def test_listed_records_always_have_their_next_deadline(raw: list[tuple[int, str
     if result.ban_until is None:
         assert result.next_deadline_kind != "ban_until"
     for problem in result.problems:
-        if problem.rule == "art8.ban":  # a filing inside a ban never starts a term
+        if problem.kind == "ban":  # a filing inside a ban never starts a term
             assert result.terms == () or all(start != _events(raw)[problem.event_index].date for start, _ in result.terms)
 
 
@@ -353,7 +353,7 @@ def test_revocation_after_a_removal_needs_a_violation_inside_a_past_term() -> No
         events_ = events(FILED, *removal, ("2028-05-01", "revoked"))
         refused = replay(events_, POLICY, D("2028-06-01"), violations=outside)
         assert refused.cause != "violation" and refused.ban_until is None, removal
-        assert [p.rule for p in refused.problems] == ["events.order"] and "撤销须有有效期内的违法违规记录" in refused.problems[0].message
+        assert [p.kind for p in refused.problems] == ["order"] and "撤销须有有效期内的违法违规记录" in refused.problems[0].message
         st_ = replay(events_, POLICY, D("2028-06-01"), violations=inside)
         assert (st_.status, st_.cause, st_.ban_until, st_.problems) == ("revoked", "violation", D("2031-04-30"), ()), removal
         assert replay(events_, POLICY, D("2028-04-30"), violations=inside).cause != "violation"  # the day before

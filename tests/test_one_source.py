@@ -16,7 +16,7 @@ from generator.documents import notices as documents
 from generator.loader import load_text
 from generator.policy import policy_from_mapping
 from generator.registry import build_registry
-from generator.rules import ART8_BAN
+from generator.rules.art8 import ART8_BAN
 from tests.helpers import CASES
 
 GENERATOR = Path(__file__).resolve().parent.parent / "generator"

@@ -50,7 +50,9 @@ from generator.labels import INFRINGEMENT_KIND_ZH
 from generator.lifecycle import Status, status, validity_years
 from generator.model import Event, Record
 from generator.policy import PolicyHistory
-from generator.rules import ART4_JURISDICTION, ART4_LEGAL_PERSON, ART8_BAN, ART8_TERM_MISMATCH, PROVISIONS, Rule
+from generator.rules import PROVISIONS, Rule
+from generator.rules.art4 import ART4_JURISDICTION, ART4_LEGAL_PERSON
+from generator.rules.art8 import ART8_BAN, ART8_TERM_MISMATCH
 
 REVIEW_RESULTS = {"review_passed", "review_failed", "review_absent"}
 

@@ -35,7 +35,8 @@ from generator.lifecycle import Status
 from generator.model import Record
 from generator.policy import PolicyHistory
 from generator.registry import Entry
-from generator.rules import ART4_PREFERENCE, ART8_GRACE, ART8_REVIEW, CATALOGUE
+from generator.rules import ART8_GRACE, ART8_REVIEW, CATALOGUE
+from generator.rules.art4 import ART4_PREFERENCE
 
 REVIEW_MATERIALS = (
     "知识产权强企复核申请表（加盖企业公章）；",

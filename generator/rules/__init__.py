@@ -3,9 +3,20 @@
 A ``Rule`` registers itself in ``CATALOGUE`` when it is declared (as yamllint's rule modules and frictionless'
 error classes do); code that reports a finding or an outcome names the constant (``ART5_REVENUE``), never the id
 text, so an id, an article or a severity is written in exactly one place. Summaries are templates whose
-``{name}`` fields are policy.yml values (``Rule.describe``). The per-record eligibility functions live in
-``eligibility.ELIGIBILITY``; format and registry rules are implemented by the loader, the schema layer,
-``records`` and ``registry``. docs/checks.md and ``ipreg explain`` are generated from this catalogue.
+``{name}`` fields are policy.yml values (``Rule.describe``).
+
+Two kinds of declaration, one place each:
+
+- here, the rules the core emits itself: format rules (implemented by the loader, the schema layer and ``records``),
+  ``registry.duplicate``, ``privacy.personal`` and ``internal.error``;
+- in ``art4``, ``art5`` (with Art. 6) and ``art8``, the eligibility rules, each an ``base.EligibilityRule`` declared
+  just below the function that checks it (``check=``), as OpenFisca declares a variable with its formula.
+  ``eligibility.ELIGIBILITY`` derives their order of evaluation, ``eligibility.RULES`` the whole catalogue in the
+  order of docs/checks.md's table.
+
+``CATALOGUE`` therefore holds the eligibility rules once their modules are imported (``eligibility`` imports them
+all): look a rule up here by id, list all of them from ``eligibility.RULES``. docs/checks.md and ``ipreg explain``
+show what is declared.
 
 This module imports nothing from the checker (only ``findings``), so every layer can name its rules.
 """
@@ -81,72 +92,6 @@ PRIVACY_PERSONAL = Rule(
     "privacy.personal", None, "error", "记录中不得有电话号码、身份证号码、电子邮件地址或“联系人某某”等个人信息（本登记簿的约定）"
 )
 INTERNAL_ERROR = Rule("internal.error", None, "error", "程序内部错误：这个文件未能检查完，其他文件照常检查（请报告维护人员）")
-ART4_HENAN = Rule(
-    "art4.henan", "第四条第一项", "warning", "在河南省内依法注册：代码第 3、4 位不是 {province_code} 时核实（迁入企业代码不变）"
-)
-ART4_JURISDICTION = Rule("art4.jurisdiction", "第七条", "warning", "登记机关为本县（{county_code}），否则须核实在辖区经营")
-ART4_LEGAL_PERSON = Rule(
-    "art4.legal-person", "第四条第一项", "error", "具有独立法人资格，代码以 {legal_person_prefixes} 开头（91：市场监管部门登记的企业）"
-)
-ART4_OPERATING_YEARS = Rule("art4.operating-years", "第四条第一项", "error", "连续生产经营 {operating_years} 年以上")
-ART4_COMPLIANCE = Rule("art4.compliance", "第四条第二项", "error", "符合国家、省产业发展政策和环保要求")
-ART4_OWNS_IP = Rule("art4.owns-ip", "第四条第三项", "error", "拥有有效的专利、注册商标或登记的著作权")
-ART4_INFRINGEMENT = Rule("art4.infringement", "第四条第四项", "error", "近 {lookback_years} 年无行政或司法认定的侵权行为")
-ART4_ABNORMAL_PATENT = Rule("art4.abnormal-patent", "第四条第四项", "error", "无非正常专利申请，或已整改到位")
-ART4_DISHONESTY = Rule("art4.dishonesty", "第四条第四项", "error", "未列入严重违法失信名单；有信用修复证明的综合评估")
-ART4_PREFERENCE = Rule("art4.preference", "第四条第五项", "info", "专精特新、高新技术企业等称号，同等条件下倾斜")
-ART5_SYSTEM = Rule("art5.system", "第五条第一项", "error", "有分管领导、知识产权管理人员和专项经费", reserve_reference=True)
-ART5_AGENCIES = Rule("art5.agencies", "第五条第一项", "warning", "能较好地利用知识产权服务（中介）机构", reserve_reference=True)
-ART5_STANDARD = Rule(
-    "art5.standard",
-    "第五条第二项",
-    "error",
-    "开展 GB/T 29490 实施工作（开展实施、已实施或已认证；已认证须有证书编号）",
-    reserve_reference=True,
-)
-ART5_POLICIES = Rule("art5.policies", "第五条第二项", "error", "建立知识产权管理、激励与约束制度", reserve_reference=True)
-ART5_CREATION = Rule("art5.creation", "第五条第三项", "error", "拥有支撑主要产品的有效专利", reserve_reference=True)
-ART5_LEADING = Rule(
-    "art5.leading",
-    "第五条第三项",
-    "error",
-    "本地区或省内同行业领先（备案机关的认定及依据）；登记簿内同行业排名（提示）",
-    reserve_reference=True,
-)
-ART5_TRADEMARK = Rule("art5.trademark", "第五条第三项", "error", "拥有与主营业务相关的有效注册商标", reserve_reference=True)
-ART5_PROTECTION = Rule(
-    "art5.protection", "第五条第四项", "warning", "填写是否采取商业秘密保护措施；列出所用的保护方式（提示）", reserve_reference=True
-)
-ART5_REVENUE = Rule("art5.revenue", "第五条第五项", "error", "上年营业收入 {revenue_min:,} 元以上（含）", reserve_reference=True)
-ART5_PATENT_REVENUE_SHARE = Rule(
-    "art5.patent-revenue-share",
-    "第五条第五项",
-    "error",
-    "专利相关收入占营业收入 {patent_revenue_share_percent}% 以上",
-    reserve_reference=True,
-)
-ART5_TRAINING_MANAGEMENT = Rule(
-    "art5.training-management",
-    "第五条第六项",
-    "error",
-    "管理层及研发人员培训率 {training_management_percent}% 以上",
-    reserve_reference=True,
-)
-ART5_TRAINING_EMPLOYEES = Rule(
-    "art5.training-employees", "第五条第六项", "error", "员工培训率 {training_employees_percent}% 以上", reserve_reference=True
-)
-ART6_RESERVE = Rule("art6.reserve", "第六条", "error", "储备企业须有推荐理由；第五条的条件对其只作参照（提示）")
-ART8_BAN = Rule(
-    "art8.ban", "第八条第五项", "error", "取消资格之日起 {ban_years} 年内（含当天）不得申请备案，期内的备案无效", lifecycle=True
-)
-ART8_TERM_MISMATCH = Rule(
-    "art8.term-mismatch", "第八条第一项", "warning", "证书印明的有效期早于计算结果（提示核对）；晚于计算结果为错误", lifecycle=True
-)
-ART8_EARLY_REVIEW = Rule("art8.early-review", CONVENTION, "error", "复核结果不得早于有效期届满前 {review_early_days} 天", lifecycle=True)
-ART8_LAPSED = Rule("art8.lapsed", CONVENTION, "warning", "复核期限或保留资格期已过仍无结果：请录入复核结果或撤销决定", lifecycle=True)
-ART8_VIOLATION_REVIEW = Rule(
-    "art8.violation-review", "第八条第五项", "warning", "有效期内发生侵权认定或列入失信名单：核实是否属于重大违法违规", lifecycle=True
-)
 
 # Provisions of the measures that the documents cite and no rule checks, each with a key like a rule's id so that a
 # version of the measures can renumber it too (policy.yml measures.articles); documents cite rules by their ``Rule``.

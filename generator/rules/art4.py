@@ -9,19 +9,7 @@ from datetime import date
 from generator import ids
 from generator.dates import anniversary, at_least_years_before, within_last_years
 from generator.labels import HONOR_ZH, INFRINGEMENT_KIND_ZH
-from generator.rules import (
-    ART4_ABNORMAL_PATENT,
-    ART4_COMPLIANCE,
-    ART4_DISHONESTY,
-    ART4_HENAN,
-    ART4_INFRINGEMENT,
-    ART4_JURISDICTION,
-    ART4_LEGAL_PERSON,
-    ART4_OPERATING_YEARS,
-    ART4_OWNS_IP,
-    ART4_PREFERENCE,
-)
-from generator.rules.base import Context, Outcome, params
+from generator.rules.base import Context, EligibilityRule, Outcome, params
 
 
 def art4_henan(ctx: Context) -> Iterator[Outcome]:
@@ -32,6 +20,12 @@ def art4_henan(ctx: Context) -> Iterator[Outcome]:
     else:
         yield Outcome(ART4_HENAN.id, False, f"登记机关区划代码 {code}，不是河南省（{ctx.policy.province_code}）的代码："
                       "迁入的企业代码不变，请核实其已在河南省内依法登记", ("uscc",))
+
+
+ART4_HENAN = EligibilityRule(
+    "art4.henan", "第四条第一项", "warning", "在河南省内依法注册：代码第 3、4 位不是 {province_code} 时核实（迁入企业代码不变）",
+    check=art4_henan,
+)
 
 
 def art4_jurisdiction(ctx: Context) -> Iterator[Outcome]:
@@ -45,6 +39,11 @@ def art4_jurisdiction(ctx: Context) -> Iterator[Outcome]:
         )
 
 
+ART4_JURISDICTION = EligibilityRule(
+    "art4.jurisdiction", "第七条", "warning", "登记机关为本县（{county_code}），否则须核实在辖区经营", check=art4_jurisdiction
+)
+
+
 def art4_legal_person(ctx: Context) -> Iterator[Outcome]:
     """An independent legal person: ``legal_person`` is true and the USCC starts with one of ``legal_person_prefixes``."""
     rec = ctx.record
@@ -55,6 +54,12 @@ def art4_legal_person(ctx: Context) -> Iterator[Outcome]:
         yield Outcome(ART4_LEGAL_PERSON.id, False, f"代码以 {rec.uscc[:2]} 开头，不是企业法人的代码（应以 {prefixes} 开头）", ("uscc",))
     else:
         yield Outcome(ART4_LEGAL_PERSON.id, True, f"具有独立法人资格，代码以 {rec.uscc[:2]} 开头", ("legal_person",))
+
+
+ART4_LEGAL_PERSON = EligibilityRule(
+    "art4.legal-person", "第四条第一项", "error", "具有独立法人资格，代码以 {legal_person_prefixes} 开头（91：市场监管部门登记的企业）",
+    check=art4_legal_person,
+)
 
 
 def art4_operating_years(ctx: Context) -> Iterator[Outcome]:
@@ -72,6 +77,11 @@ def art4_operating_years(ctx: Context) -> Iterator[Outcome]:
     )
 
 
+ART4_OPERATING_YEARS = EligibilityRule(
+    "art4.operating-years", "第四条第一项", "error", "连续生产经营 {operating_years} 年以上", check=art4_operating_years
+)
+
+
 def art4_compliance(ctx: Context) -> Iterator[Outcome]:
     """Complies with industrial policy and environmental requirements."""
     rec = ctx.record
@@ -80,6 +90,9 @@ def art4_compliance(ctx: Context) -> Iterator[Outcome]:
         yield Outcome(ART4_COMPLIANCE.id, False, f"不符合{'和'.join(missing)}", ("compliance",))
     else:
         yield Outcome(ART4_COMPLIANCE.id, True, "符合产业政策和环保要求", ("compliance",))
+
+
+ART4_COMPLIANCE = EligibilityRule("art4.compliance", "第四条第二项", "error", "符合国家、省产业发展政策和环保要求", check=art4_compliance)
 
 
 def art4_owns_ip(ctx: Context) -> Iterator[Outcome]:
@@ -95,6 +108,9 @@ def art4_owns_ip(ctx: Context) -> Iterator[Outcome]:
         ("patents",) if not ok else (),
         params=params(on=ctx.on, patents=patents, trademarks=marks, copyrights=works),
     )
+
+
+ART4_OWNS_IP = EligibilityRule("art4.owns-ip", "第四条第三项", "error", "拥有有效的专利、注册商标或登记的著作权", check=art4_owns_ip)
 
 
 def _no_conduct(ctx: Context, rule: str) -> Outcome | None:
@@ -134,6 +150,11 @@ def art4_infringement(ctx: Context) -> Iterator[Outcome]:
         yield Outcome(ART4_INFRINGEMENT.id, True, f"{ctx.on} 前 {n} 年内无侵权认定")
 
 
+ART4_INFRINGEMENT = EligibilityRule(
+    "art4.infringement", "第四条第四项", "error", "近 {lookback_years} 年无行政或司法认定的侵权行为", check=art4_infringement
+)
+
+
 def art4_abnormal_patent(ctx: Context) -> Iterator[Outcome]:
     """No abnormal patent application notified on or before D that was not rectified by D."""
     missing = _no_conduct(ctx, ART4_ABNORMAL_PATENT.id)
@@ -150,6 +171,11 @@ def art4_abnormal_patent(ctx: Context) -> Iterator[Outcome]:
         )
     if not open_cases:
         yield Outcome(ART4_ABNORMAL_PATENT.id, True, f"至 {ctx.on} 无未整改的非正常专利申请")
+
+
+ART4_ABNORMAL_PATENT = EligibilityRule(
+    "art4.abnormal-patent", "第四条第四项", "error", "无非正常专利申请，或已整改到位", check=art4_abnormal_patent
+)
 
 
 def art4_dishonesty(ctx: Context) -> Iterator[Outcome]:
@@ -175,6 +201,11 @@ def art4_dishonesty(ctx: Context) -> Iterator[Outcome]:
         yield Outcome(ART4_DISHONESTY.id, True, f"{ctx.on} 不在严重违法失信名单中")
 
 
+ART4_DISHONESTY = EligibilityRule(
+    "art4.dishonesty", "第四条第四项", "error", "未列入严重违法失信名单；有信用修复证明的综合评估", check=art4_dishonesty
+)
+
+
 def art4_preference(ctx: Context) -> Iterator[Outcome]:
     """What the bureau favours, all else equal (information): Henan's key industries, and honours valid at D."""
     if ctx.record.key_industry:
@@ -186,3 +217,8 @@ def art4_preference(ctx: Context) -> Iterator[Outcome]:
         yield Outcome(ART4_PREFERENCE.id, None, f"{ctx.on} 有效的倾斜称号：{names}", ("honors",), severity="info")
     elif not ctx.record.key_industry:
         yield Outcome(ART4_PREFERENCE.id, True, f"{ctx.on} 无有效的倾斜称号")
+
+
+ART4_PREFERENCE = EligibilityRule(
+    "art4.preference", "第四条第五项", "info", "专精特新、高新技术企业等称号，同等条件下倾斜", check=art4_preference
+)

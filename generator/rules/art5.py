@@ -10,22 +10,7 @@ from fractions import Fraction
 from generator.labels import POLICY_ZH, SCOPE_ZH, STANDARD_STATUS_ZH
 from generator.model import FinanceYear
 from generator.ranking import Rank, RankInput
-from generator.rules import (
-    ART5_AGENCIES,
-    ART5_CREATION,
-    ART5_LEADING,
-    ART5_PATENT_REVENUE_SHARE,
-    ART5_POLICIES,
-    ART5_PROTECTION,
-    ART5_REVENUE,
-    ART5_STANDARD,
-    ART5_SYSTEM,
-    ART5_TRADEMARK,
-    ART5_TRAINING_EMPLOYEES,
-    ART5_TRAINING_MANAGEMENT,
-    ART6_RESERVE,
-)
-from generator.rules.base import Context, Outcome, params, yuan
+from generator.rules.base import Context, EligibilityRule, Outcome, params, yuan
 
 
 def art5_system(ctx: Context) -> Iterator[Outcome]:
@@ -51,6 +36,11 @@ def art5_system(ctx: Context) -> Iterator[Outcome]:
     )
 
 
+ART5_SYSTEM = EligibilityRule(
+    "art5.system", "第五条第一项", "error", "有分管领导、知识产权管理人员和专项经费", reserve_reference=True, check=art5_system
+)
+
+
 def art5_agencies(ctx: Context) -> Iterator[Outcome]:
     """Makes use of IP service agencies (at least one listed)."""
     ipm = ctx.record.ip_management
@@ -64,6 +54,11 @@ def art5_agencies(ctx: Context) -> Iterator[Outcome]:
             "没有填写利用的知识产权服务（中介）机构（ip_management.agencies）：请核实",
             ("ip_management", "agencies") if ipm is not None else (),
         )
+
+
+ART5_AGENCIES = EligibilityRule(
+    "art5.agencies", "第五条第一项", "warning", "能较好地利用知识产权服务（中介）机构", reserve_reference=True, check=art5_agencies
+)
 
 
 def art5_standard(ctx: Context) -> Iterator[Outcome]:
@@ -91,6 +86,16 @@ def art5_standard(ctx: Context) -> Iterator[Outcome]:
     yield Outcome(ART5_STANDARD.id, True, f"{label} {STANDARD_STATUS_ZH[std.status]}（{std.since} 起）", path)
 
 
+ART5_STANDARD = EligibilityRule(
+    "art5.standard",
+    "第五条第二项",
+    "error",
+    "开展 GB/T 29490 实施工作（开展实施、已实施或已认证；已认证须有证书编号）",
+    reserve_reference=True,
+    check=art5_standard,
+)
+
+
 def art5_policies(ctx: Context) -> Iterator[Outcome]:
     """Management, incentive and constraint policies are all in place."""
     ipm = ctx.record.ip_management
@@ -103,6 +108,11 @@ def art5_policies(ctx: Context) -> Iterator[Outcome]:
         yield Outcome(ART5_POLICIES.id, True, "已建立知识产权管理、激励与约束制度", path)
 
 
+ART5_POLICIES = EligibilityRule(
+    "art5.policies", "第五条第二项", "error", "建立知识产权管理、激励与约束制度", reserve_reference=True, check=art5_policies
+)
+
+
 def art5_creation(ctx: Context) -> Iterator[Outcome]:
     """A patent valid at D that supports the main products (``core: true``)."""
     core = [p for p in ctx.record.patents if p.core and p.valid_on(ctx.on)]
@@ -110,6 +120,11 @@ def art5_creation(ctx: Context) -> Iterator[Outcome]:
         yield Outcome(ART5_CREATION.id, True, f"{ctx.on} 有效的核心专利 {len(core)} 件（{core[0].number} 等）", ("patents",))
     else:
         yield Outcome(ART5_CREATION.id, False, f"{ctx.on} 没有有效的核心专利（core: true，支撑主要产品）", ("patents",))
+
+
+ART5_CREATION = EligibilityRule(
+    "art5.creation", "第五条第三项", "error", "拥有支撑主要产品的有效专利", reserve_reference=True, check=art5_creation
+)
 
 
 def art5_leading(ctx: Context) -> Iterator[Outcome]:
@@ -120,6 +135,16 @@ def art5_leading(ctx: Context) -> Iterator[Outcome]:
         return
     document = f"（{standing.document}）" if standing.document else ""
     yield Outcome(ART5_LEADING.id, True, f"{SCOPE_ZH[standing.scope]}同行业领先：{standing.basis}{document}", ("industry_standing",))
+
+
+ART5_LEADING = EligibilityRule(
+    "art5.leading",
+    "第五条第三项",
+    "error",
+    "本地区或省内同行业领先（备案机关的认定及依据）；登记簿内同行业排名（提示）",
+    reserve_reference=True,
+    check=art5_leading,
+)
     # the registry's own ranking needs the whole registry: registry.assemble adds it (ranking_note)
 
 
@@ -151,6 +176,11 @@ def art5_trademark(ctx: Context) -> Iterator[Outcome]:
         yield Outcome(ART5_TRADEMARK.id, False, f"{ctx.on} 没有有效的主营业务商标（main_business: true）", ("trademarks",))
 
 
+ART5_TRADEMARK = EligibilityRule(
+    "art5.trademark", "第五条第三项", "error", "拥有与主营业务相关的有效注册商标", reserve_reference=True, check=art5_trademark
+)
+
+
 def art5_protection(ctx: Context) -> Iterator[Outcome]:
     """Uses several means of protection; whether trade secrets are protected must be stated (``trade_secret_measures``)."""
     rec = ctx.record
@@ -164,6 +194,12 @@ def art5_protection(ctx: Context) -> Iterator[Outcome]:
         return
     means.append("商业秘密保护措施" if rec.trade_secret_measures else "未采取商业秘密保护措施")
     yield Outcome(ART5_PROTECTION.id, True, f"保护方式：{'、'.join(means)}", ("trade_secret_measures",))
+
+
+ART5_PROTECTION = EligibilityRule(
+    "art5.protection", "第五条第四项", "warning", "填写是否采取商业秘密保护措施；列出所用的保护方式（提示）", reserve_reference=True,
+    check=art5_protection,
+)
 
 
 def _finance_row(ctx: Context, rule: str) -> FinanceYear | Outcome:
@@ -189,6 +225,11 @@ def art5_revenue(ctx: Context) -> Iterator[Outcome]:
         ("finance", row.index, "revenue"),
         params=params(year=row.year, revenue=row.revenue, minimum=minimum),
     )
+
+
+ART5_REVENUE = EligibilityRule(
+    "art5.revenue", "第五条第五项", "error", "上年营业收入 {revenue_min:,} 元以上（含）", reserve_reference=True, check=art5_revenue
+)
 
 
 def _decimals(value: Fraction) -> int:
@@ -234,6 +275,16 @@ def art5_patent_revenue_share(ctx: Context) -> Iterator[Outcome]:
     )
 
 
+ART5_PATENT_REVENUE_SHARE = EligibilityRule(
+    "art5.patent-revenue-share",
+    "第五条第五项",
+    "error",
+    "专利相关收入占营业收入 {patent_revenue_share_percent}% 以上",
+    reserve_reference=True,
+    check=art5_patent_revenue_share,
+)
+
+
 def _training(ctx: Context, rule: str, group: str) -> Iterator[Outcome]:
     year = ctx.on.year - ctx.policy.finance_year_offset
     row = ctx.record.training_for(year)
@@ -270,9 +321,25 @@ def art5_training_management(ctx: Context) -> Iterator[Outcome]:
     return _training(ctx, ART5_TRAINING_MANAGEMENT.id, "management_rd")
 
 
+ART5_TRAINING_MANAGEMENT = EligibilityRule(
+    "art5.training-management",
+    "第五条第六项",
+    "error",
+    "管理层及研发人员培训率 {training_management_percent}% 以上",
+    reserve_reference=True,
+    check=art5_training_management,
+)
+
+
 def art5_training_employees(ctx: Context) -> Iterator[Outcome]:
     """Training rate of all employees of at least ``training_employees_percent``."""
     return _training(ctx, ART5_TRAINING_EMPLOYEES.id, "employees")
+
+
+ART5_TRAINING_EMPLOYEES = EligibilityRule(
+    "art5.training-employees", "第五条第六项", "error", "员工培训率 {training_employees_percent}% 以上", reserve_reference=True,
+    check=art5_training_employees,
+)
 
 
 def art6_reserve(ctx: Context) -> Iterator[Outcome]:
@@ -283,3 +350,8 @@ def art6_reserve(ctx: Context) -> Iterator[Outcome]:
         yield Outcome(ART6_RESERVE.id, True, "储备企业，已填写推荐理由；第五条的条件只作参照（提示）", ("recommendation",))
     else:
         yield Outcome(ART6_RESERVE.id, False, "储备企业（category: reserve）须填写推荐理由 recommendation", ("category",))
+
+
+ART6_RESERVE = EligibilityRule(
+    "art6.reserve", "第六条", "error", "储备企业须有推荐理由；第五条的条件对其只作参照（提示）", check=art6_reserve
+)

@@ -1,8 +1,10 @@
-"""What a rule receives (Context) and what it returns (Outcome)."""
+"""What a rule receives (Context) and what it returns (Outcome); an ``EligibilityRule``, a catalogue ``Rule`` with the
+function that checks it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 
 from generator.findings import Finding, Param, Severity
@@ -10,7 +12,7 @@ from generator.lifecycle import Status
 from generator.loader import PathKey
 from generator.model import Record
 from generator.policy import Policy
-from generator.rules import CATALOGUE
+from generator.rules import CATALOGUE, Rule
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,18 @@ class Outcome:
         return Finding(
             record.file, line, col, self.effective_severity(), self.rule, self.message, CATALOGUE[self.rule].article, self.params
         )
+
+
+Check = Callable[[Context], Iterator[Outcome]]
+
+
+@dataclass(frozen=True)
+class EligibilityRule(Rule):
+    """A rule evaluated per record (Art. 4-6 and 8), declared in its ``art`` module just below its function:
+    ``ART5_REVENUE = EligibilityRule(<id>, <article>, ..., check=art5_revenue)``. A declaration after the function,
+    not a decorator, because mutmut does not mutate decorated functions (make mutation)."""
+
+    check: Check = field(kw_only=True)
 
 
 def yuan(amount: int) -> str:

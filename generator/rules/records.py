@@ -128,7 +128,7 @@ def event_findings(record: Record, status: Status, today: date) -> Iterator[Find
             yield EVENTS_FUTURE.finding(record.file, line, col, f"事件日期 {event.date} 晚于今天（{today}）：只能录入已经发生的决定")
         previous = event.date if previous is None else max(previous, event.date)
     for problem in status.problems:
-        if problem.rule == EVENTS_ORDER.id and not unordered:  # with events out of order, the order is the mistake to fix first
+        if problem.kind == "order" and not unordered:  # with events out of order, the order is the mistake to fix first
             line, col = record.at("events", problem.event_index, "type")
             yield EVENTS_ORDER.finding(record.file, line, col, problem.message)
     future = any(event.date > today for event in record.events)  # a decision dated later is not in force yet: that is the mistake

@@ -26,6 +26,7 @@ from mkdocs.structure.files import File, Files
 
 from generator import words
 from generator.rules import ARTICLE_ANCHORS, CATALOGUE
+from generator.rules.eligibility import RULES
 from generator.site import builder as site_build
 from generator.site.compress import precompress
 from generator.site.content import LIST_PAGE_SIZE, SiteContent
@@ -36,7 +37,7 @@ from generator.site.typography import join_lines, keep_tokens_whole
 
 _MARKER = re.compile(r"<!--\s*ipreg:([a-z-]+)\s*-->")
 _SNIPPET = re.compile(r"^[ \t]*-{1,}8<-{1,}", re.MULTILINE)  # pymdownx.snippets' include syntax
-_RULE_CODE = re.compile(r"(?<![`\[])`(" + "|".join(re.escape(r) for r in CATALOGUE) + r")`(?!`)")
+_RULE_CODE = re.compile(r"(?<![`\[])`(" + "|".join(re.escape(r.id) for r in RULES) + r")`(?!`)")
 PLACEHOLDER_URL = "https://ipreg.xiping.invalid/"
 
 
