@@ -258,6 +258,7 @@ class _Translator:
         return f"{title}（{where}）" if title else where
 
     def translate(self, error: ValidationError) -> Iterator[tuple[PathKey, Finding]]:
+        """The findings of one schema error, by its validator keyword, each at its path."""
         path: PathKey = tuple(error.absolute_path)
         kind = str(error.validator)
         value: Any = error.instance
@@ -267,41 +268,54 @@ class _Translator:
         schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
         expected: Any = error.validator_value
         if kind == "additionalProperties" and isinstance(value, dict):
-            known = list(schema.get("properties", {}))
-            for key in value:
-                if key not in known:
-                    close = difflib.get_close_matches(str(key), known, n=1)
-                    hint = f"是不是 {close[0]}？" if close else f"允许的字段：{'、'.join(known)}"
-                    yield self.make(path + (key,), SCHEMA, f"未知字段 {key}（在 {dotted(path)} 中）：{hint}", at_key=True)
+            yield from self.unknown_fields(path, value, schema)
         elif kind == "required" and isinstance(value, dict):
-            properties: dict[str, Any] = field_schema(self.schema, path).get("properties") or schema.get("properties") or {}
-            unknown = [str(k) for k in value if k not in properties] if properties else []
-            for key in expected:
-                if key not in value and not difflib.get_close_matches(key, unknown, n=1):  # else "未知字段 revnue：是不是 revenue？"
-                    title = field_schema(self.schema, path + (key,)).get("title", key)
-                    yield self.make(path + (key,), SCHEMA, f"缺少必填字段 {key}（{title}），在 {dotted(path)} 中")
+            yield from self.missing_fields(path, value, expected, schema)
         elif kind == "type":
             yield self.make(path, *self.type_message(path, value, expected))
         elif kind in ("pattern", "format"):
             yield self.make(path, *self.format_message(path, value))
-        elif kind == "enum":
-            hint = full_width_hint(str(value)) or enum_hint(str(value), [str(v) for v in expected])
-            yield self.make(path, SCHEMA, f"{self.label(path)} 的值 {value} 不在允许范围：{hint}")
-        elif kind in ("minimum", "maximum"):
-            word = "小于" if kind == "minimum" else "大于"
-            yield self.make(path, SCHEMA, f"{self.label(path)} 为 {value}，不能{word} {expected}")
-        elif kind == "minLength":
-            yield self.make(path, SCHEMA, f"{self.label(path)} 不能为空")
-        elif kind == "maxLength":
-            yield self.make(path, SCHEMA, f"{self.label(path)} 过长（{len(value)} 字），最多 {expected} 字")
-        elif kind == "maxItems":
-            yield self.make(path, SCHEMA, f"{self.label(path)} 有 {len(self.original(path))} 项，最多 {expected} 项：请检查是否重复粘贴")
-        elif kind == "minItems":
-            yield self.make(path, SCHEMA, f"{self.label(path)} 至少要填写 {expected} 项")
-        elif kind == "uniqueItems":
-            yield self.make(path, SCHEMA, f"{self.label(path)} 有重复的项")
         else:
-            yield self.make(path, SCHEMA, f"{self.label(path)}：{error.message}")
+            yield self.make(path, SCHEMA, self.limit_message(kind, path, value, expected) or f"{self.label(path)}：{error.message}")
+
+    def unknown_fields(self, path: PathKey, value: dict[str, Any], schema: dict[str, Any]) -> Iterator[tuple[PathKey, Finding]]:
+        """One finding per key the schema does not know, at the key, with the closest known key or the allowed ones."""
+        known = list(schema.get("properties", {}))
+        for key in value:
+            if key not in known:
+                close = difflib.get_close_matches(str(key), known, n=1)
+                hint = f"是不是 {close[0]}？" if close else f"允许的字段：{'、'.join(known)}"
+                yield self.make(path + (key,), SCHEMA, f"未知字段 {key}（在 {dotted(path)} 中）：{hint}", at_key=True)
+
+    def missing_fields(self, path: PathKey, value: dict[str, Any], expected: Any,
+                       schema: dict[str, Any]) -> Iterator[tuple[PathKey, Finding]]:
+        """One finding per required key that is missing, unless an unknown key looks like its misspelling."""
+        properties: dict[str, Any] = field_schema(self.schema, path).get("properties") or schema.get("properties") or {}
+        unknown = [str(k) for k in value if k not in properties] if properties else []
+        for key in expected:
+            if key not in value and not difflib.get_close_matches(key, unknown, n=1):  # else "未知字段 revnue：是不是 revenue？"
+                title = field_schema(self.schema, path + (key,)).get("title", key)
+                yield self.make(path + (key,), SCHEMA, f"缺少必填字段 {key}（{title}），在 {dotted(path)} 中")
+
+    def limit_message(self, kind: str, path: PathKey, value: Any, expected: Any) -> str | None:
+        """The message of a value outside its allowed values, bounds, length or item count; None for another keyword."""
+        if kind == "enum":
+            hint = full_width_hint(str(value)) or enum_hint(str(value), [str(v) for v in expected])
+            return f"{self.label(path)} 的值 {value} 不在允许范围：{hint}"
+        if kind in ("minimum", "maximum"):
+            word = "小于" if kind == "minimum" else "大于"
+            return f"{self.label(path)} 为 {value}，不能{word} {expected}"
+        if kind == "minLength":
+            return f"{self.label(path)} 不能为空"
+        if kind == "maxLength":
+            return f"{self.label(path)} 过长（{len(value)} 字），最多 {expected} 字"
+        if kind == "maxItems":
+            return f"{self.label(path)} 有 {len(self.original(path))} 项，最多 {expected} 项：请检查是否重复粘贴"
+        if kind == "minItems":
+            return f"{self.label(path)} 至少要填写 {expected} 项"
+        if kind == "uniqueItems":
+            return f"{self.label(path)} 有重复的项"
+        return None
 
     def type_message(self, path: PathKey, value: Any, expected: Any) -> tuple[Rule, str]:
         want = expected if isinstance(expected, str) else expected[0]

@@ -75,24 +75,47 @@ def _by_uscc(registry: Registry) -> dict[str, tuple[Record, Status]]:
 
 def compare(base_name: str, before: Registry, after: Registry, before_files: dict[str, bytes], after_files: dict[str, bytes],
             policy_changed: bool = False) -> Diff:
+    """What the change from ``before`` to ``after`` does: to the public list, the deadlines, each file and the policy."""
+    entered, left, changed = _list_moves(before, after)
+    window = after.policy.on(after.today).review_notice_days
+    records, affected = _record_changes(before, after, before_files, after_files)
+    return Diff(base=base_name, today=after.today.isoformat(), entered=entered, left=left, changed=changed,
+                deadlines=_new_deadlines(before, after, window), records=records, window=window,
+                policy_changed=policy_changed, affected=affected,
+                policy_changes=describe_changes(before.policy, after.policy) if policy_changed else [])
+
+
+def _list_moves(before: Registry, after: Registry) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Which enterprises entered the public list, which left it, and whose status changed (by USCC)."""
     old, new = _by_uscc(before), _by_uscc(after)
     entered, left, changed = [], [], []
     for uscc in sorted(set(old) | set(new)):
         o, n = old.get(uscc), new.get(uscc)
         was, now = (o[1] if o else None), (n[1] if n else None)
         name = (n or o)[0].name  # type: ignore[index]
-        if (now is not None and now.listed) and not (was is not None and was.listed):
-            entered.append({"uscc": uscc, "name": name, "status": now.status})
-        if (was is not None and was.listed) and not (now is not None and now.listed):
-            left.append({"uscc": uscc, "name": name, "status": now.status if now else None})
-        if (was.status if was else None) != (now.status if now else None):
-            changed.append({"uscc": uscc, "name": name, "before": was.status if was else None, "after": now.status if now else None})
-    window = after.policy.on(after.today).review_notice_days
+        if _listed(now) and not _listed(was):
+            entered.append({"uscc": uscc, "name": name, "status": _code(now)})
+        if _listed(was) and not _listed(now):
+            left.append({"uscc": uscc, "name": name, "status": _code(now)})
+        if _code(was) != _code(now):
+            changed.append({"uscc": uscc, "name": name, "before": _code(was), "after": _code(now)})
+    return entered, left, changed
+
+
+def _listed(st: Status | None) -> bool:
+    """Whether a status (None: no record) puts the enterprise on the public list."""
+    return st is not None and st.listed
+
+
+def _code(st: Status | None) -> str | None:
+    """The status code, None when there is no record."""
+    return st.status if st else None
+
+
+def _new_deadlines(before: Registry, after: Registry, window: int) -> list[dict[str, Any]]:
+    """The deadlines within ``window`` days that ``after`` has and ``before`` had not."""
     old_due = {(i.uscc, i.date, i.kind) for i in due_items(before, window)}
-    deadlines = [i.as_dict() for i in due_items(after, window) if (i.uscc, i.date, i.kind) not in old_due]
-    records, affected = _record_changes(before, after, before_files, after_files)
-    notes = describe_changes(before.policy, after.policy) if policy_changed else []
-    return Diff(base_name, after.today.isoformat(), entered, left, changed, deadlines, records, window, policy_changed, affected, notes)
+    return [i.as_dict() for i in due_items(after, window) if (i.uscc, i.date, i.kind) not in old_due]
 
 
 def _finding_key(f: Finding) -> tuple[str, str, str]:
@@ -126,30 +149,58 @@ def _serious(entry: Entry | None) -> list[Finding]:
 
 
 def _change(path: str, kind: str, o: Entry | None, n: Entry | None, before_data: bytes | None, after_data: bytes | None) -> RecordChange:
-    record = (n.record if n else None) or (o.record if o else None)
-    name = (n.record.name if n and n.record else None) or _raw_name(after_data, path) or (o.record.name if o and o.record else None)
-    old_events = list(o.record.events) if o and o.record else []
-    new_events = list(n.record.events) if n and n.record else []
-    added = [_event_dict(e) for e in new_events[len(old_events):]] if o and o.record else [_event_dict(e) for e in new_events]
-    edits = _edits(o.record if o else None, n.record if n else None)
-    altered = sum(1 for e in edits if e["field"].startswith("events["))
-    st = n.status if n else None
+    """One file's change (``kind``: added, modified, deleted, affected) from entry ``o`` to entry ``n``."""
+    old_record, new_record = (o.record if o else None), (n.record if n else None)
+    record = new_record or old_record
+    now = _serious(n)
+    edits = _edits(old_record, new_record)
+    return RecordChange(
+        file=path, uscc=record.uscc if record else None, name=_name(path, old_record, new_record, after_data), change=kind,
+        before=_status_code(o), after=_status_code(n),
+        errors=sum(f.severity == "error" for f in now), warnings=sum(f.severity == "warning" for f in now),
+        events=_appended_events(old_record, new_record), events_altered=sum(1 for e in edits if e["field"].startswith("events[")),
+        dates=_dates_after(n.status if n else None), findings=_findings_after(o, n), resolved=_resolved_findings(o, n),
+        edits=edits, private_changed=_private_changes(before_data, after_data, path) if kind == "modified" else [],
+    )
+
+
+def _status_code(entry: Entry | None) -> str | None:
+    """The status code of an entry, None when the file has no valid record."""
+    return _code(entry.status if entry else None)
+
+
+def _name(path: str, old: Record | None, new: Record | None, after_data: bytes | None) -> str | None:
+    """The enterprise's name: from the new record, else the new file's raw ``name:``, else the old record."""
+    return (new.name if new else None) or _raw_name(after_data, path) or (old.name if old else None)
+
+
+def _appended_events(old: Record | None, new: Record | None) -> list[dict[str, Any]]:
+    """The events the new record has past the old record's count (all of them when there was no valid old record)."""
+    old_count = len(old.events) if old else 0
+    return [_event_dict(e) for e in (new.events if new else ())[old_count:]]
+
+
+def _dates_after(st: Status | None) -> dict[str, str | None]:
+    """The dates shown after the change: an ended cycle's end and ban, else the term, review deadline, grace and ban."""
     # a cycle that ended (revoked, withdrawn, lapsed) says when and until when no new filing is allowed, not its old term
     keys = ("ended_on", "ban_until") if st and st.status in ("revoked", "withdrawn", "lapsed") else (
         "term_start", "term_end", "review_deadline", "grace_until", "ban_until")
-    dates = {k: (getattr(st, k).isoformat() if st and getattr(st, k) else None) for k in keys}
+    return {k: (getattr(st, k).isoformat() if st and getattr(st, k) else None) for k in keys}
+
+
+def _findings_after(o: Entry | None, n: Entry | None) -> list[dict[str, Any]]:
+    """The errors and warnings after the change: the new ones first, then by line, errors before warnings."""
     old_keys = {_finding_key(f) for f in _serious(o)}
-    now = _serious(n)
-    new_keys = {_finding_key(f) for f in now}
-    ordered = sorted(now, key=lambda f: (_finding_key(f) in old_keys, f.line, f.severity != "error"))
-    return RecordChange(
-        path, record.uscc if record else None, name, kind,
-        o.status.status if o and o.status else None, n.status.status if n and n.status else None,
-        sum(f.severity == "error" for f in now), sum(f.severity == "warning" for f in now),
-        added, altered, dates, [_finding_dict(f) for f in ordered],
-        [_finding_dict(f) for f in _serious(o) if _finding_key(f) not in new_keys] if n else [],
-        edits, _private_changes(before_data, after_data, path) if kind == "modified" else [],
-    )
+    ordered = sorted(_serious(n), key=lambda f: (_finding_key(f) in old_keys, f.line, f.severity != "error"))
+    return [_finding_dict(f) for f in ordered]
+
+
+def _resolved_findings(o: Entry | None, n: Entry | None) -> list[dict[str, Any]]:
+    """The errors and warnings of the old entry that the new one no longer has (none when the file is gone)."""
+    if not n:
+        return []
+    new_keys = {_finding_key(f) for f in _serious(n)}
+    return [_finding_dict(f) for f in _serious(o) if _finding_key(f) not in new_keys]
 
 
 def _edits(old: Record | None, new: Record | None) -> list[dict[str, Any]]:
@@ -204,8 +255,8 @@ def _record_changes(before: Registry, after: Registry, before_files: dict[str, b
             changes.append(_change(path, kind, o, n, before_files.get(path), after_files.get(path)))
             continue
         # the same bytes: a change of policy.yml, of another record (duplicates, ranking) or of the code moved its results
-        was = (o.status.status if o and o.status else None, {_finding_key(f) for f in _serious(o)})
-        now = (n.status.status if n and n.status else None, {_finding_key(f) for f in _serious(n)})
+        was = (_status_code(o), {_finding_key(f) for f in _serious(o)})
+        now = (_status_code(n), {_finding_key(f) for f in _serious(n)})
         if was != now:
             affected.append(_change(path, "affected", o, n, before_files.get(path), after_files.get(path)))
     return changes, affected

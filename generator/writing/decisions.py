@@ -144,6 +144,17 @@ def plan(raws: Mapping[str, bytes], prefix: str, kind: str, day: date, document:
     record of code X is ``<prefix>X.yaml``), after checking them within the whole registry; raises DecideError.
     ``notes`` are the findings about files that could not be read (a link, a folder where a record belongs): a named
     record among them is refused with that reason, not as missing."""
+    kind, codes, document = _request(kind, day, document, usccs, today)
+    _require_records(raws, prefix, codes, notes)
+    before = _registry(raws, policy, today)
+    _require_document_unused(before, document, day)
+    numbers = _certificate_numbers(before, policy, kind, day, len(codes))
+    changes = [_appended(raws, f"{prefix}{code}.yaml", kind, day, document, number) for code, number in zip(codes, numbers, strict=True)]
+    return changes, _checked_after(raws, changes, policy, today)
+
+
+def _request(kind: str, day: date, document: str, usccs: Sequence[str], today: date) -> tuple[str, list[str], str]:
+    """The decision code, the named USCCs (once each) and the 文号 in its written form; refuses an incomplete request."""
     kind = decision_code(kind)
     if kind not in DECISIONS:
         raise DecideError(f"--type {kind} 不是决定类型：可选 {'、'.join(f'{d}（{EVENT_ZH[d]}）' for d in DECISIONS)}")
@@ -154,7 +165,11 @@ def plan(raws: Mapping[str, bytes], prefix: str, kind: str, day: date, document:
         raise DecideError("--document 不能为空：请写决定的文号，如 西市监〔2026〕12号")
     if day > today:
         raise DecideError(f"决定日期 {day} 晚于今天（{today}）：只能录入已经作出的决定")
-    document = document_form(document)  # the record gets 西市监〔2026〕52号 however the clerk typed it
+    return kind, codes, document_form(document)  # the record gets 西市监〔2026〕52号 however the clerk typed it
+
+
+def _require_records(raws: Mapping[str, bytes], prefix: str, codes: Sequence[str], notes: Sequence[Finding]) -> None:
+    """Refuses when a named record is missing: with the reason when its file could not be read, else as not found."""
     missing = [c for c in codes if f"{prefix}{c}.yaml" not in raws]
     unreadable = [f for f in notes if any(f.file == f"{prefix}{c}.yaml" for c in missing)]
     if unreadable:
@@ -162,31 +177,47 @@ def plan(raws: Mapping[str, bytes], prefix: str, kind: str, day: date, document:
     if missing:
         files = "、".join(f"{prefix}{c}.yaml" for c in missing)
         raise DecideError(f"找不到这些企业的记录：{files}（请核对统一社会信用代码，新企业先用 ipreg new 建立记录）")
-    before = build_registry([load_bytes(data, name) for name, data in raws.items()], policy, today)
+
+
+def _registry(raws: Mapping[str, bytes], policy: PolicyHistory, today: date) -> Registry:
+    """The registry of the files ``raws``, checked as of ``today``."""
+    return build_registry([load_bytes(data, name) for name, data in raws.items()], policy, today)
+
+
+def _require_document_unused(before: Registry, document: str, day: date) -> None:
+    """Refuses a 文号 that the registry already uses for a decision of another day (one document, one decision day)."""
     used: dict[str, set[date]] = {}
-    certificates = []
     for record, _ in before.records():
         for event in record.events:
             if event.document:
                 used.setdefault(number_key(event.document), set()).add(event.date)
-            if event.certificate:
-                certificates.append(event.certificate)
     other_days = sorted(d for d in used.get(number_key(document), set()) if d != day)
     if other_days:
         raise DecideError(f"文号 {document} 已用于 {other_days[0]} 的决定，不能再用于 {day} 的决定：请核对文号和日期")
+
+
+def _certificate_numbers(before: Registry, policy: PolicyHistory, kind: str, day: date, count: int) -> list[str | None]:
+    """The certificate number of each new event: the next free ones of the decision year for a numbered decision, else None."""
+    if kind not in NUMBERED:
+        return [None] * count
+    issued = [event.certificate for record, _ in before.records() for event in record.events if event.certificate]
     fmt = policy.on(day).certificate_format  # the numbering in force on the decision day
-    numbers = next_certificates(fmt, day.year, certificates, len(codes)) if kind in NUMBERED else [None] * len(codes)
-    changes = []
-    for code, number in zip(codes, numbers, strict=True):
-        file = f"{prefix}{code}.yaml"
-        added = {"date": day.isoformat(), "type": kind, "document": document}
-        if number:
-            added["certificate"] = number
-        changes.append(Change(file, raws[file], append_event(raws[file], added, file), number))
-    after_raws = {**raws, **{c.file: c.after for c in changes}}
-    after = build_registry([load_bytes(data, name) for name, data in after_raws.items()], policy, today)
+    return list(next_certificates(fmt, day.year, issued, count))
+
+
+def _appended(raws: Mapping[str, bytes], file: str, kind: str, day: date, document: str, number: str | None) -> Change:
+    """The change to ``file``: the decision appended as its last event (with its certificate number, if any)."""
+    added = {"date": day.isoformat(), "type": kind, "document": document}
+    if number:
+        added["certificate"] = number
+    return Change(file, raws[file], append_event(raws[file], added, file), number)
+
+
+def _checked_after(raws: Mapping[str, bytes], changes: Sequence[Change], policy: PolicyHistory, today: date) -> Registry:
+    """The registry after the changes; refuses them all when a named record would have an error."""
+    after = _registry({**raws, **{c.file: c.after for c in changes}}, policy, today)
     named = {c.file for c in changes}
     errors = [f for f in after.findings if f.file in named and f.severity == "error"]
     if errors:
         raise DecideError(f"录入后 {len({f.file for f in errors})} 个记录会有错误，没有写入任何文件：", errors)
-    return changes, after
+    return after
