@@ -178,7 +178,7 @@ def test_a_tampered_vendored_file_is_found_not_served_not_exported(tmp_path: Pat
         assert asset(folder, name) is None  # a changed, unlisted or missing file is not served
     assert asset(folder, "2031.decap-cms.js") == (DECAP / "2031.decap-cms.js").read_bytes()  # the others still are
     backend = {"name": "gitea", "repo": "b/ipreg", "app_id": "x", "base_url": "https://git.example.local", "api_root": "https://git.example.local/api/v1"}
-    assert export(tmp_path / "admin", root, {"backend": backend}) == 2
+    assert export(tmp_path / "admin", root, {"backend": backend}, "西平县") == 2
     err = capsys.readouterr().err
     assert "没有写入任何文件" in err and name in err and "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["repo"]  # nothing written
@@ -228,9 +228,10 @@ def test_export_for_a_staff_server(tmp_path: Path, backend: dict[str, str], ok: 
     from generator.editor.config import export
 
     target = tmp_path / "admin"
-    code = export(target, ROOT, {"backend": backend})
+    code = export(target, ROOT, {"backend": backend}, "某县")
     assert (code == 0) is ok and target.exists() is ok
     if ok:
+        assert "<title>备案记录表单编辑（本机） · 某县知识产权强企名单</title>" in (target / "index.html").read_text(encoding="utf-8")
         config = yaml.safe_load((target / "config.yml").read_text(encoding="utf-8"))
         assert config["backend"] == backend and "local_backend" not in config and (target / "decap-cms.js").is_file()
         from generator.editor.vendored import asset, read_manifest
@@ -497,6 +498,8 @@ def test_the_editor_answers_as_localhost_too(editor: tuple[Path, str]) -> None:
     assert code == 200 and answer["publish_modes"] == ["simple"]
     import urllib.request
 
+    with urllib.request.urlopen(url, timeout=30) as response:
+        assert "<title>备案记录表单编辑（本机） · 西平县知识产权强企名单</title>" in response.read().decode("utf-8")  # policy.yml's county
     with urllib.request.urlopen(url + "config.yml", timeout=30) as response:
         config = yaml.safe_load(response.read())
     assert config["backend"] == {"name": "proxy", "proxy_url": "/api/v1", "branch": "main"} and config["publish_mode"] == "simple"

@@ -19,7 +19,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
     if not schema.is_file() or not (Path("records").is_dir() and (adminserver.DECAP / "decap-cms.js").is_file()):
         raise UsageError("请在登记簿仓库的根目录运行 ipreg admin（需要 records/、schemas/ 和 tools/admin/decap/）")
     if args.export:
-        return admin.export(Path(args.export), Path.cwd(), settings(env))
+        policy, _ = context(args, env)
+        return admin.export(Path(args.export), Path.cwd(), settings(env), policy.first.documents.county)
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port} 不对：请写 0 到 65535 之间的端口号")
     policy, _ = context(args, env)

@@ -201,9 +201,10 @@ def staff_backend_problem(backend: Mapping[str, Any]) -> str | None:
     return None
 
 
-def export(target: Path, root: Path, settings: Mapping[str, Any]) -> int:
+def export(target: Path, root: Path, settings: Mapping[str, Any], county: str) -> int:
     """``ipreg admin --export DIR``: the editor for a staff server (index.html, config.yml, Decap) in a new folder;
-    ``root`` is the repository (its schema and its copy of Decap)."""
+    ``root`` is the repository (its schema and its copy of Decap); ``county`` (policy.yml ``documents.county``) names
+    the list in the page's title."""
     import shutil
     import sys
 
@@ -215,7 +216,7 @@ def export(target: Path, root: Path, settings: Mapping[str, Any]) -> int:
     if target.exists():
         print(f"ipreg: {target} 已存在：--export 只写入新目录，没有覆盖。", file=sys.stderr)
         return 2
-    from generator.editor.server import DECAP, INDEX
+    from generator.editor.server import DECAP, index_page
     from generator.editor.vendored import MANIFEST, asset, read_manifest, verify
 
     folder = root / DECAP
@@ -237,7 +238,7 @@ def export(target: Path, root: Path, settings: Mapping[str, Any]) -> int:
     for name in (MANIFEST, "README.txt"):
         if (folder / name).is_file():
             shutil.copy2(folder / name, temp / name)
-    (temp / "index.html").write_text(INDEX, encoding="utf-8")
+    (temp / "index.html").write_text(index_page(county), encoding="utf-8")
     (temp / "config.yml").write_bytes(admin_config_yaml(root / "schemas" / "enterprise.schema.json", settings, local=False))
     temp.rename(target)
     print(f"已写出表单编辑器到 {target}/：把它部署在单位内部的 Web 服务器上（不要放在公开站点上）。")

@@ -55,7 +55,7 @@ INDEX = r"""<!doctype html>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <meta name="robots" content="noindex">
-  <title>备案记录表单编辑（本机） · 西平县知识产权强企名单</title>
+  <title>备案记录表单编辑（本机） · {county}知识产权强企名单</title>
   <link href="config.yml" type="text/yaml" rel="cms-config-url">
 </head>
 <body>
@@ -108,6 +108,11 @@ INDEX = r"""<!doctype html>
 </body>
 </html>
 """
+
+
+def index_page(county: str) -> str:
+    """The editor's page, its title naming the county of policy.yml's ``documents``."""
+    return INDEX.replace("{county}", county)
 
 
 class Refused(NothingWritten):
@@ -266,7 +271,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             return None
         if path == "/admin/":
-            return self._send(HTTPStatus.OK, INDEX.encode("utf-8"), "text/html; charset=utf-8")
+            return self._send(HTTPStatus.OK, index_page(self.editor.policy.first.documents.county).encode("utf-8"),
+                              "text/html; charset=utf-8")
         if path == "/admin/config.yml":
             return self._send(HTTPStatus.OK, self.editor.config, "text/yaml; charset=utf-8")
         name = path.removeprefix("/admin/")
