@@ -296,11 +296,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _body(self) -> dict[str, Any]:
         """The request's JSON object; raises Refused (400, 411, 413, 415) with the Chinese reason."""
-        media, _, parameters = self.headers.get("Content-Type", "").partition(";")
-        charset = dict(
-            (k.strip().lower(), v.strip().strip('"').lower()) for k, _, v in (p.partition("=") for p in parameters.split(";")) if k.strip()
-        ).get("charset", "utf-8")
-        if media.strip().lower() != "application/json" or charset not in ("utf-8", "utf8"):
+        # the headers are an email.message.Message: its own parser reads the media type and the charset parameter
+        if self.headers.get_content_type() != "application/json" or self.headers.get_content_charset("utf-8") not in ("utf-8", "utf8"):
             raise Refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "请求应为 UTF-8 编码的 JSON（Content-Type: application/json），没有处理")
         declared = self.headers.get("Content-Length")
         if declared is None or not declared.strip().isdigit():
