@@ -204,6 +204,8 @@ _FORMAT_FIELD = re.compile(r"\{[^}]*\}")
 
 def fold(text: str) -> str:
     """NFKC (full-width digits, letters and brackets as half-width), without white space, in capitals."""
+    if text.isascii() and text.isprintable() and " " not in text:
+        return text.upper()  # most patent and trademark numbers: NFKC changes no printable ASCII, and there is no space
     return _SPACES.sub("", unicodedata.normalize("NFKC", text)).upper()
 
 

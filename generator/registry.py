@@ -222,30 +222,39 @@ _WHY = {
 }
 
 
-def duplicate_findings(files: Sequence[tuple[str, Keys]]) -> dict[str, list[Finding]]:
+def duplicate_findings(files: Sequence[tuple[str, Keys]], among: Iterable[Keys] | None = None) -> dict[str, list[Finding]]:
     """registry.duplicate: one USCC or one enterprise name in two files, one certificate number used twice, one patent or
     trademark in two places (two files, or twice in one), or one 文号 for decisions of two different dates (one document
-    has one date: a batch decision is one 文号 on one day). Values are compared in their normal form (``ids``) and
-    counted first, so places are gathered only for the few that repeat. Each finding stands at its own place and names
-    the other places (file:line)."""
-    counts = Counter((kind, value.partition("\t")[0]) for _, keys in files for kind, value, _, _ in keys if kind != "document")
-    repeated = {key for key, count in counts.items() if count > 1}
+    has one date: a batch decision is one 文号 on one day). Values are compared in their normal form (``ids``).
+
+    ``among``: only these values are looked at (the check cache passes those of the changed files and of the files that
+    had a duplicate: every other value was once in the registry and still is); otherwise all are counted first, so
+    that places are gathered only for the few that repeat. Each finding stands at its own place and names the other
+    places (file:line)."""
     dates: dict[str, set[str]] = defaultdict(set)
-    for _, keys in files:
-        for kind, value, _, _ in keys:
-            if kind == "document":
-                number, day, _ = value.split("\t", 2)
-                dates[number].add(day)
-    reused = {number for number, days in dates.items() if len(days) > 1}
     seen: dict[tuple[str, str], list[tuple[str, int, int, str]]] = defaultdict(list)
-    if repeated or reused:
+    if among is None:
+        counts = Counter((kind, value.partition("\t")[0]) for _, keys in files for kind, value, _, _ in keys if kind != "document")
+        wanted = {key for key, count in counts.items() if count > 1}
+        for _, keys in files:
+            for kind, value, _, _ in keys:
+                if kind == "document":
+                    number, day, _ = value.split("\t", 2)
+                    dates[number].add(day)
+        wanted.update(("document", number) for number, days in dates.items() if len(days) > 1)
+    else:
+        wanted = {(kind, value.partition("\t")[0]) for keys in among for kind, value, _, _ in keys}
+    if wanted:
         for file, keys in files:
             for kind, value, line, col in keys:
                 key, _, shown = value.partition("\t")
-                if kind == "document" and key in reused:
-                    seen[(kind, key)].append((file, line, col, shown.partition("\t")[2]))
-                elif kind != "document" and (kind, key) in repeated:
+                if (kind, key) in wanted:
+                    if kind == "document":
+                        day, _, shown = shown.partition("\t")
+                        dates[key].add(day)
                     seen[(kind, key)].append((file, line, col, shown))
+    for kind, key in [k for k, places in seen.items() if (len(dates[k[1]]) < 2 if k[0] == "document" else len(places) < 2)]:
+        del seen[(kind, key)]
     out: dict[str, list[Finding]] = defaultdict(list)
     for (kind, key), places in seen.items():
         for file, line, col, shown in places:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import re
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -215,6 +216,13 @@ def _edit(old: str, new: str, count: int = 1) -> Callable[[Path], None]:
     return apply
 
 
+def _sub(pattern: str, new: str) -> Callable[[Path], None]:
+    def apply(path: Path) -> None:
+        text = path.read_bytes().decode("utf-8", "surrogateescape")  # an unreadable file stays as it is
+        path.write_bytes(re.sub(pattern, new, text, count=1).encode("utf-8", "surrogateescape"))
+    return apply
+
+
 EDITS: dict[str, Callable[[Path], None]] = {
     "unrelated": _edit("legal_person: true", "legal_person: false"),  # a finding, the ranking inputs unchanged
     "undo": _edit("legal_person: false", "legal_person: true"),
@@ -224,12 +232,16 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "delete": lambda path: path.unlink(),
     "copy": lambda path: (path.parent / "91411721MA0000XXXX.yaml").write_bytes(path.read_bytes()),  # a duplicate USCC
     "unreadable": lambda path: path.write_bytes(b"\xff\xfe not utf-8"),
+    # registry.duplicate across files: applied to two files they share a name, a patent or a 文号 of different dates
+    "same name": _sub(r"(?m)^name: .*$", "name: 西平县同名测试有限公司"),
+    "same patent": _sub(r'(?m)^  - number: "ZL[^"]*"', '  - number: "ZL202010000193.6"'),
+    "same document": _sub(r"(?m)^    document: .*$", "    document: 西市监〔2022〕1号"),
 }
 
 
 @pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps=st.lists(st.tuples(st.sampled_from(sorted(EDITS)), st.integers(0, 10**6)), min_size=1, max_size=5),
+@given(steps=st.lists(st.tuples(st.sampled_from(sorted(EDITS)), st.integers(0, 10**6)), min_size=1, max_size=7),
        infos=st.booleans())
 def test_any_sequence_of_edits_gives_the_output_of_a_full_check(tmp_path_factory: pytest.TempPathFactory,
                                                                  steps: list[tuple[str, int]], infos: bool) -> None:

@@ -155,10 +155,19 @@ class _Run:
         self.blobs: dict[str, dict[str, Any]] = {}
         self.ranks: dict[str, dict[str, Rank]] = {}
         self.changed = self._changed_industries()
-        self.duplicates = duplicate_findings([(d, self.index[d].keys if d in self.index else computed[d].keys) for d in order])
+        self.duplicates = self._duplicates()
         self.redo_set = set(computed) | {d for d in order if d in self.duplicates or (d in self.index and self.index[d].duplicated)}
         for group in self.changed - {""}:
             self.redo_set.update(self.members[group])
+
+    def _duplicates(self) -> dict[str, list[Finding]]:
+        """registry.duplicate, looking only at the values of the changed files and of the files that had a duplicate:
+        any other value was once in the registry and still is, as no file that held it changed."""
+        keys = [(d, self.index[d].keys if d in self.index else self.computed[d].keys) for d in self.order]
+        if not self.old.index:
+            return duplicate_findings(keys)
+        among = [k for d, k in keys if d in self.computed or self.index[d].duplicated]
+        return duplicate_findings(keys, among) if among else {}
 
     def blob(self, group: str) -> dict[str, Any]:
         if group not in self.blobs:
