@@ -62,8 +62,8 @@ def policy_note(changes: list[Change], today: date) -> Markup:
     if not changes:
         return Markup("")
     parts = ['<div class="ipreg-measures-status ipreg-revisions" role="note" id="revisions">',
-             "<p><strong>数值的修订</strong>：下方原文照录印发时的文本，未作改动。原文写明的数值已由下列文件修订，"
-             "自施行之日起按修订后的数值执行（评估日在施行之日以前的决定不受影响）：</p>"]
+             "<p><strong>数值的修订</strong>：下方原文照录印发时的文本，未作改动。下列数值已经修订，原文中写明的相应数值"
+             "自施行之日起以修订后的为准（评估日在施行之日以前的决定不受影响）：</p>"]
     for key, heading in REVISION_STATE_ZH.items():
         if group := [c for c in changes if state(c, today) == key]:
             parts.append(f"<p>{heading}：</p>\n<ul>\n" + "".join(f"<li>{_item(c)}</li>\n" for c in group) + "</ul>")
