@@ -107,6 +107,38 @@ FIELD_ZH = {
     "address": "地址",
     "website": "网站",
 }
+# every value of policy.yml as the published change lists name it (the policy page, the guide, data/policy.json), and the
+# unit the guide writes after it ("" for a value shown as it is written); revenue_min is shown in 万元 (policy.yml: 元)
+POLICY_VALUE_ZH = {
+    "validity_years": ("知识产权优势企业备案有效期", "年"),
+    "reserve_validity_years": ("储备企业备案有效期", "年"),
+    "review_notice_days": ("“待复核”提醒期（有效期届满前）", "天"),
+    "review_early_days": ("复核结果最早可在有效期届满前作出的天数", "天"),
+    "review_pending_years": ("有效期满后的复核期限", "年"),
+    "grace_years": ("复核未通过的保留资格期", "年"),
+    "ban_years": ("取消资格后不得申请备案的期限", "年"),
+    "province_code": ("注册地的省级行政区划代码", ""),
+    "county_code": ("辖区的县级行政区划代码", ""),
+    "legal_person_prefixes": ("认定企业法人的统一社会信用代码前缀", ""),
+    "operating_years": ("连续生产经营年限", "年"),
+    "lookback_years": ("“近三年”的年数", "年"),
+    "recent_years_mode": ("“近三年”的算法", ""),
+    "finance_year_offset": ("财务和培训数据所属年份（评估日所在年份之前）", "年"),
+    "revenue_min": ("上一年度营业收入下限", "万元"),
+    "patent_revenue_share_percent": ("专利相关收入占营业收入的比例下限", "%"),
+    "training_management_percent": ("管理层及研发人员知识产权培训率下限", "%"),
+    "training_employees_percent": ("员工知识产权培训率下限", "%"),
+    "standard_2013_until": ("GB/T 29490-2013 认证证书过渡期截止日", ""),
+    "certificate_format": ("证书编号格式", ""),
+    "issuer_mark": ("发文机关标志", ""),
+    "review_submit_days": ("复核材料提交期限（有效期届满前）", "天"),
+    "document_pattern": ("决定文号格式", ""),
+    "name": ("政策名称", ""),
+    "issuer": ("发布机关", ""),
+}
+RECENT_YEARS_MODE_ZH = {"rolling": "评估日前连续计算", "calendar": "按评估日所在年份之前的自然年计算"}
+# the dated changes of policy values, as the policy page, the guide and data/policy.json group them on the data date
+REVISION_STATE_ZH = {"in_force": "已经施行", "coming": "已经决定、尚未施行"}
 # JSON Schema types and what YAML read a scalar as, as the schema's messages name them
 JSON_TYPE_ZH = {
     "string": "文字",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.errors import ConfigurationError
 from generator.findings import Finding
@@ -96,6 +96,16 @@ class Policy:
         return out
 
 
+class Change(NamedTuple):
+    """A dated change: from ``day`` on, ``key`` is ``after``, not ``before``, by ``reference`` (the key's 文号, or None)."""
+
+    day: date
+    key: str
+    before: Any
+    after: Any
+    reference: str | None
+
+
 @dataclass(frozen=True)
 class PolicyHistory:
     """policy.yml as loaded: the measures with every dated value. It has no value attributes (and no ``__getattr__``):
@@ -126,10 +136,18 @@ class PolicyHistory:
         version = self.measures_on(day)
         return dict(version.articles).get(rule, default) if version else default
 
-    def changes(self) -> list[tuple[date, str, Any, Any]]:
-        """Every dated change after the first value: (day, key, value before, value from that day), in date order."""
-        out = [(day, key, steps[i - 1][1], value) for key, steps in self.dated for i, (day, value) in enumerate(steps) if i]
-        return sorted(out, key=lambda c: (c[0], c[1]))
+    def changes(self) -> list[Change]:
+        """Every dated change after the first value, in date order (then in policy.yml's order of keys): what the
+        policy page, the guide and the open data publish (ARCHITECTURE.md section 7)."""
+        refs, order = dict(self.references), [f.name for f in fields(Policy)]
+        out = [Change(d, key, steps[i - 1][1], v, refs.get(key)) for key, steps in self.dated for i, (d, v) in enumerate(steps) if i]
+        return sorted(out, key=lambda c: (c.day, order.index(c.key)))
+
+    def steps(self, key: str) -> tuple[tuple[date | None, Any], ...]:
+        """(first day, value) of ``key`` over time; the first from the measures' ``in_force`` (None: not stated)."""
+        start = self.measures[0].in_force if self.measures else None
+        dated = dict(self.dated).get(key)
+        return ((start, getattr(self.first, key)),) + (tuple(dated[1:]) if dated else ())
 
 
 _NOT_VALUES = ("documents",)
@@ -342,11 +360,6 @@ def _snapshots(loaded: Loaded) -> list[Loaded]:
     return out
 
 
-def _steps(policy: PolicyHistory, key: str) -> tuple[tuple[date | None, Any], ...]:
-    dated = dict(policy.dated).get(key)
-    return ((None, getattr(policy.first, key)),) + tuple(dated[1:]) if dated else ((None, getattr(policy.first, key)),)
-
-
 def _shown(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
         return f"{value:,}"
@@ -366,7 +379,7 @@ def describe_changes(old: PolicyHistory, new: PolicyHistory) -> list[str]:
         key = f.name
         if key in _NOT_VALUES:
             continue
-        before, after = _steps(old, key), _steps(new, key)
+        before, after = old.steps(key), new.steps(key)
         if before == after:
             continue
         label = f"{titles.get(key, key)}（{key}）"

@@ -45,6 +45,14 @@ def samples_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from _serve(scratch_checkout(tmp_path_factory.mktemp("e2e-samples")))
 
 
+@pytest.fixture(scope="module")
+def revised_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The samples' site with a dated change of two values (tests/test_policy_published.py: issue 37 item 10)."""
+    from tests.test_policy_published import with_dated_change
+
+    yield from _serve(with_dated_change(scratch_checkout(tmp_path_factory.mktemp("e2e-revised"))))
+
+
 def _serve(repo: Path) -> Iterator[str]:
     result = build(repo)
     assert result.returncode == 0, result.stderr
@@ -249,6 +257,26 @@ def test_every_page_kind_fits_a_360_px_phone(browser: Browser, base_url: str) ->
 
 
 AXE = (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", ["policy/", "guide/"])
+def test_a_published_change_reads_on_a_phone(browser: Browser, revised_url: str, path: str) -> None:
+    """The change's note on the policy page and the guide: at 360 px without sideways scrolling, its 文号 and dates whole,
+    and no serious or critical axe-core violation."""
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.goto(revised_url + path)
+    width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+    assert width[0] <= width[1], width
+    note = page.locator("ul", has_text="西市监〔2026〕40号").first
+    assert note.is_visible() and "3 年 → 5 年" in note.inner_text() and "300 万元 → 500 万元" in note.inner_text()
+    broken = page.evaluate("""() => [...document.querySelectorAll('.ipreg-nowrap, time')]
+        .filter(e => e.getClientRects().length > 1).map(e => e.textContent)""")
+    assert broken == []
+    page.add_script_tag(content=AXE)
+    violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+        .filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id)""")
+    assert violations == []
+    page.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

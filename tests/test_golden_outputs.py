@@ -15,7 +15,7 @@ from tests.test_golden import assert_golden
 pytestmark = pytest.mark.slow
 
 GOLDEN = ROOT / "tests" / "golden" / "site"
-OUTPUTS = ["data/enterprises.json", "data/enterprises.csv", "data/reviews.ics", "data/changes.xml", "data/verify.json",
+OUTPUTS = ["data/enterprises.json", "data/enterprises.csv", "data/reviews.ics", "data/changes.xml", "data/verify.json", "data/policy.json",
            "enterprises/91411721MA45A0089T/enterprise.json", "enterprises/91411721MA45A010X6/enterprise.json"]
 
 

@@ -111,13 +111,16 @@ def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: d
         content.pages[source] = pages[source].replace(CHANGED_MARK, note)
     content.pages["timeline.md"] = timeline_page(env, items, today)
     content.pages["history.md"] = history_page(env, items)
-    content.pages.update(policy_pages(versions or [(_unstated(policy), measures)], today))
+    changes = (history or default_policy()).changes()  # every dated change of a value, published (ARCHITECTURE.md section 7)
+    content.pages.update(policy_pages(versions or [(_unstated(policy), measures)], today, changes))
     content.fragments.update(home_fragments(items, today, policy.review_notice_days))
-    content.fragments.update(guide_fragments(policy, extra))
+    content.fragments.update(guide_fragments(policy, extra, today, changes))
     content.fragments["public-fields"] = public_fields()
     content.fragments["licence"] = licence_fragment(extra, policy.issuer)
+    from generator.site.opendata import policy_json
     from generator.site.verify import verify_index
 
+    content.files["data/policy.json"] = policy_json(history or default_policy(), today, extra.get("ipreg_licence"))
     content.files["data/verify.json"] = verify_index(items, today, policy.certificate_format, extra.get("ipreg_contact") or {})
     content.pages["verify.md"] = verify_page(extra, policy.issuer)
     content.pages["statistics.md"] = statistics_page(items, today)

@@ -1,4 +1,5 @@
-"""Open data: enterprises.json, enterprises.csv, reviews.ics (icalendar) and changes.xml (Atom).
+"""Open data: enterprises.json, enterprises.csv, reviews.ics (icalendar), changes.xml (Atom) and policy.json (the values
+of the measures over time).
 
 All functions are pure: the same enterprises and ``today`` give the same bytes.
 """
@@ -10,14 +11,16 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
+from dataclasses import fields
 from datetime import UTC, date, datetime, timedelta
+from fractions import Fraction
 from typing import Any
 
 from icalendar import Alarm, Calendar, Event
 
 from generator.cells import spreadsheet_cell
 from generator.labels import CATEGORY_ZH, DATE_ZH, DUE_KIND_ZH, EVENT_ZH
-from generator.policy import default_policy
+from generator.policy import Policy, PolicyHistory, default_policy
 from generator.public import PublicEnterprise, honor_zh
 
 OPEN_DATA = ("data/enterprises.json", "data/enterprises.csv", "data/enterprises-plain.csv", "data/enterprises.xlsx",
@@ -86,6 +89,35 @@ def site_file_names(items: list[PublicEnterprise]) -> list[str]:
 def enterprises_json(items: list[PublicEnterprise], today: date, licence: Mapping[str, str] | None = None) -> bytes:
     payload = {"today": today.isoformat(), "count": len(items), "licence": licence_of(licence), "enterprises": [i.data for i in items]}
     return (json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
+
+
+def policy_json(history: PolicyHistory, today: date, licence: Mapping[str, str] | None = None) -> bytes:
+    """data/policy.json (schemas/public-policy.schema.json): every value of policy.yml with the value in force on
+    ``today``, its dated steps and each dated change (old, new, from which day, by which 文号), and the versions of the
+    measures. Values as policy.yml writes them (元, 年, 天, %); ``shown`` as the guide writes them."""
+    from generator.site.revisions import label, shown, state
+
+    policy = history.on(today)
+    keys = [f.name for f in fields(Policy) if f.name != "documents"]
+    values = [{"key": key, "label": label(key), "value": _plain(getattr(policy, key)), "shown": shown(key, getattr(policy, key)),
+               "steps": [{"from": day.isoformat() if day else None, "value": _plain(value), "shown": shown(key, value)}
+                         for day, value in history.steps(key)]} for key in keys]
+    changes = [{"date": c.day.isoformat(), "key": c.key, "label": label(c.key), "before": _plain(c.before), "after": _plain(c.after),
+                "before_shown": shown(c.key, c.before), "after_shown": shown(c.key, c.after), "reference": c.reference,
+                "in_force": state(c, today) == "in_force"} for c in history.changes()]
+    measures = [{"name": m.name, "document": m.document, "issued": m.issued.isoformat() if m.issued else None,
+                 "in_force": m.in_force.isoformat(), "text": m.text} for m in history.measures]
+    payload = {"today": today.isoformat(), "licence": licence_of(licence), "measures": measures, "changes": changes, "values": values}
+    return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _plain(value: Any) -> Any:
+    """A policy value as JSON: a whole Fraction as an integer, another as a decimal, a date as YYYY-MM-DD, a tuple as a list."""
+    if isinstance(value, Fraction):
+        return int(value) if value.denominator == 1 else float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return list(value) if isinstance(value, tuple) else value
 
 
 def enterprise_json(item: PublicEnterprise, today: date, licence: Mapping[str, str] | None = None) -> bytes:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from generator.dates import anniversary
 from generator.labels import DUE_KIND_ZH, EVENT_ZH, STATUS_MEANING_ZH
-from generator.policy import Measures, Policy
+from generator.policy import Change, Measures, Policy
 from generator.public import PUBLIC_FIELDS, PublicEnterprise
 from generator.site.charts import monthly_chart
 from generator.site.escape import md, rel
@@ -190,11 +190,15 @@ def home_fragments(items: list[PublicEnterprise], today: date, window: int) -> d
     return out
 
 
-def guide_fragments(policy: Policy, extra: Mapping[str, Any]) -> dict[str, str]:
-    """The applicant's guide: the conditions in plain words with the numbers of policy.yml, and the bureau's contact
-    from mkdocs.yml ``extra.ipreg_contact``."""
+def guide_fragments(policy: Policy, extra: Mapping[str, Any], today: date | None = None, changes: Sequence[Change] = ()) -> dict[str, str]:
+    """The applicant's guide: the conditions in plain words with the numbers of policy.yml in force on the data date
+    ``today`` (``policy``), the dated changes of those numbers (decided for later, and in force), and the bureau's
+    contact from mkdocs.yml ``extra.ipreg_contact``."""
+    from generator.site.revisions import guide_note
+
     p = policy
     conditions = "\n" + environment().get_template("guide-conditions.md.j2").render(p=p)
+    conditions += guide_note(list(changes), today) if today is not None else ""
     contact = extra.get("ipreg_contact") or {}
     lines = [
         f"- {label}：{_phone_link(contact[key]) if key == 'phone' else md(contact[key])}"
@@ -231,11 +235,13 @@ def licence_fragment(extra: Mapping[str, Any], issuer: str) -> str:
     )
 
 
-def policy_pages(versions: Sequence[tuple[Measures, str]], today: date) -> dict[str, str]:
+def policy_pages(versions: Sequence[tuple[Measures, str]], today: date, changes: Sequence[Change] = ()) -> dict[str, str]:
     """政策原文: the version in force on the data date with its 文号, dates and 现行有效, the versions before it (each
     on a page of its own, policy/<施行日期>.md, with the days it was in force) and any published but not yet in force.
-    ``versions``: each version of the measures with its text, oldest first."""
+    ``versions``: each version of the measures with its text, oldest first; ``changes``: the dated changes of values
+    (``PolicyHistory.changes``), listed above the text in force, which states the values as issued."""
     from generator.site.measures import measures_markdown
+    from generator.site.revisions import policy_note
 
     env = environment()
     current_index = max([i for i, (v, _) in enumerate(versions) if v.in_force <= today], default=0)
@@ -257,5 +263,6 @@ def policy_pages(versions: Sequence[tuple[Measures, str]], today: date) -> dict[
             coming.append((version, Markup("policy/") + link))
     current, text = versions[current_index]
     pages["policy.md"] = env.get_template("policy.md.j2").render(current=current, earlier=earlier, coming=coming,
+                                                                 revisions=policy_note(list(changes), today),
                                                                  body=Markup(measures_markdown(text)))
     return pages
