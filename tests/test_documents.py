@@ -28,8 +28,12 @@ DOC = "西市监〔2026〕40号"
 
 
 def decided_registry(target: Path) -> Path:
-    """The sample registry with one more decision: two enterprises passed review under DOC on 2026-11-20."""
+    """The sample registry with one more decision: two enterprises passed review under DOC on 2026-11-20; the bureau's
+    contact filled in (the samples' policy.yml has the example one, which review letters refuse)."""
     folder = scratch_checkout(target)
+    policy = folder / "policy.yml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace("0396-0000000", "0396-6212345")
+                      .replace("西平县（请填写办公地址）", "西平县柏城大道88号"), encoding="utf-8")
     result = ipreg(folder, "decide", "--today", TODAY, "--type", "review_passed", "--date", "2026-11-20", "--document", DOC,
                    REVIEW_DUE, UNDER_REVIEW)
     assert result.returncode == 0, result.stderr
@@ -101,7 +105,7 @@ def test_review_letters_say_what_and_by_when(repo: Path) -> None:
     text = _text(Document(str(repo / "out-letters" / f"复核通知函-{TODAY}.docx")))
     assert "参加知识产权强企复核的函" in text and "前向我局提交以下材料" in text and "营业执照复印件" in text
     assert "西市监函〔2026〕12号" in text and "西市监函〔2026〕13号" in text  # one 文号 per letter
-    assert "联系人：知识产权股，电话 0396-0000000" in text
+    assert "联系人：知识产权股，电话 0396-6212345，地址 西平县柏城大道88号。" in text
     for day in re.findall(r"请于(\d+)年(\d+)月(\d+)日前", text):  # never before the letter's own date
         assert date(*map(int, day)) > date.fromisoformat(TODAY)
 

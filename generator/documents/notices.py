@@ -1,6 +1,6 @@
 """Bureau documents from the records (``ipreg docs``, ARCHITECTURE.md section 8): the notice of a filing or of review
-results (通知, the list as 附件), the decision of a revocation (决定 to the enterprise, with its facts and remedies),
-and certificates with a QR code. Review letters and the 审核表 are in ``reviewdocs``.
+results (通知, the list as 附件), the decision of a revocation (决定 to the enterprise, with its facts and remedies).
+Certificates are in ``certificates``, review letters and the 审核表 in ``reviews``.
 
 Word files (python-docx) laid out after GB/T 9704-2012 (the page: ``docxlayout``). Every name, code, number and date
 comes from the records and policy.yml (the measures with their 文号, ``documents`` for the organ); nothing is typed
@@ -10,26 +10,14 @@ twice.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
-
-from generator import qr
 from generator.dates import period_end
 from generator.documents.layout import (
-    BODY_FONT,
-    HEI_FONT,
-    RED,
-    TITLE_FONT,
-    TITLE_PT,
     attachment,
     attachment_note,
     banner,
@@ -38,8 +26,6 @@ from generator.documents.layout import (
     page_break,
     paragraph,
     save,
-    section_property,
-    set_font,
     signature,
     title,
 )
@@ -47,7 +33,7 @@ from generator.documents.tables import Paginate, imprint, table
 from generator.errors import NothingWritten
 from generator.ids import number_key
 from generator.labels import INFRINGEMENT_KIND_ZH
-from generator.lifecycle import Status, status, validity_years
+from generator.lifecycle import Status, status
 from generator.model import Event, Record
 from generator.policy import PolicyHistory
 from generator.rules import PROVISIONS, Rule
@@ -285,73 +271,6 @@ def revocation(decided: Sequence[Decided], document: str, history: PolicyHistory
         signature(doc, paragraphs[-1:], office.organ, day, None)
     imprint(doc, office.cc, office.printer, day, paginate(save(doc)) if paginate else None)
     return save(doc)
-
-
-def _border(section: Any) -> None:
-    """A double red border around a certificate's page."""
-    borders = OxmlElement("w:pgBorders")
-    borders.set(qn("w:offsetFrom"), "page")
-    for edge in ("top", "left", "bottom", "right"):
-        line = OxmlElement(f"w:{edge}")
-        for key, value in (("w:val", "double"), ("w:sz", "18"), ("w:space", "24"), ("w:color", "C00000")):
-            line.set(qn(key), value)
-        borders.append(line)
-    section_property(section, borders, ("w:lnNumType", "w:pgNumType", "w:cols", "w:formProt", "w:vAlign", "w:noEndnote",
-                                         "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid"))
-
-
-def certificates(decided: Sequence[Decided], document: str, history: PolicyHistory, site_url: str, draft: bool = False) -> bytes:
-    """证书 (Art. 8(4)): one bordered page per enterprise with a certificate number in the decision, the honour as its
-    title, holder, USCC, number, validity, 特发此证, the issuer with room for the seal, the date and a QR code to
-    ``/verify/?cert=&uscc=``; no page number; 经复核 on a renewal."""
-    with_number = [d for d in decided if d.event.certificate]
-    if not with_number:
-        kinds = {d.event.type for d in decided}
-        why = ("这是备案或复核通过的决定，但记录中没有录入证书编号：请在事件中补录 certificate，或用 ipreg decide 录入时自动编号"
-               if kinds & {"filed", "review_passed"} else "只有备案和复核通过的决定颁发证书")
-        raise DocsError(f"文号 {document} 的决定没有可以打印的证书：{why}")
-    doc = new_document(f"知识产权强企证书（{document}）", numbered=False, draft=draft)
-    section = doc.sections[0]
-    section.top_margin, section.bottom_margin = Mm(30), Mm(25)
-    _border(section)
-    for i, d in enumerate(with_number):
-        if i:
-            page_break(doc)
-        _certificate(doc, d, history, site_url)
-    return save(doc)
-
-
-def _certificate(doc: Any, d: Decided, history: PolicyHistory, site_url: str) -> None:
-    st, ev = d.status, d.event
-    policy = history.on(ev.date)  # the values in force on the decision day (the one Office of every day)
-    honour = "知识产权优势企业" if d.record.category == "advantage" else "知识产权储备企业"
-    term_end = st.term_end or period_end(ev.date, validity_years(policy, d.record.category))
-    how = "经复核" if ev.type == "review_passed" else "经审核"
-    paragraph(doc, f"证书编号：{ev.certificate}", size=12, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    paragraph(doc, "", line=40)
-    county = policy.documents.county
-    paragraph(doc, f"{county}\n{honour}", size=36, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, line=54)
-    paragraph(doc, "", line=36)
-    paragraph(doc, d.record.name, size=TITLE_PT, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, line=36)
-    paragraph(doc, f"统一社会信用代码：{d.record.uscc}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    paragraph(doc, "", line=24)
-    paragraph(doc, f"{how}，你单位被确定为{county}{honour}。", indent=True)
-    paragraph(doc, "特发此证。", indent=True)
-    paragraph(doc, f"有效期：{chinese_date(st.term_start or ev.date)}至{chinese_date(term_end)}", indent=True)
-    paragraph(doc, "", line=60)
-    grid = doc.add_table(rows=1, cols=2)
-    grid.autofit = False
-    left, right = grid.rows[0].cells
-    left.width, right.width = Mm(60), Mm(96)
-    picture = left.paragraphs[0]
-    picture.add_run().add_picture(io.BytesIO(qr.png(qr.verify_url(site_url, ev.certificate or "", d.record.uscc))), width=Mm(28))
-    caption = left.add_paragraph()
-    set_font(caption.add_run("扫码核验本证书"), HEI_FONT, 10.5)
-    right.paragraphs[0].paragraph_format.line_spacing = Pt(56)  # room above for the seal, which presses on both lines
-    for text in (policy.documents.organ, chinese_date(ev.date)):
-        p = right.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        set_font(p.add_run(text), BODY_FONT, 16)
 
 
 def safe_name(text: str, limit: int = 40) -> str:

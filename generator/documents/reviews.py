@@ -18,6 +18,7 @@ from generator.documents.layout import (
     RED,
     TITLE_FONT,
     chinese_date,
+    draft_mark,
     new_document,
     page_break,
     paragraph,
@@ -102,16 +103,17 @@ def _letter(doc: Any, organ: str, first: bool) -> None:
     bottom = footer.paragraphs[0]
     bottom.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     bottom.paragraph_format.line_spacing = Pt(1)  # an empty line of 1 pt: the rule sits 20 mm above the bottom edge
-    rule(bottom, "top", 18, "E60012", space=1, style="thinThickSmallGap")
+    rule(bottom, "top", 18, "E60012", space=1, style="thickThinSmallGap")  # as LibreOffice draws a top border: thin over thick
     numbering = OxmlElement("w:pgNumType")
     numbering.set(qn("w:start"), "1")
     section_property(section, numbering, ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
                                           "w:bidi", "w:rtlGutter", "w:docGrid"))
 
 
-def review_letters(due: Sequence[tuple[Record, Status]], history: PolicyHistory, today: date, document: str | None) -> bytes:
+def review_letters(due: Sequence[tuple[Record, Status]], history: PolicyHistory, today: date, document: str | None,
+                   draft: str = "") -> bytes:
     """复核通知函: one letter per enterprise (its own 文号 when ``document`` is given): its status, what to prepare, by
-    when (never before the letter's date), where and whom to ask."""
+    when (never before the letter's date), where and whom to ask; a 样稿 on every page when ``draft`` says why."""
     if not due:
         raise DocsError("没有即将届满、复核中或保留资格、需要复核的企业")
     policy = history.on(today)  # the letters cite the values in force on their date
@@ -120,6 +122,8 @@ def review_letters(due: Sequence[tuple[Record, Status]], history: PolicyHistory,
     doc = new_document("知识产权强企复核通知函")
     for i, ((record, st), number) in enumerate(zip(due, numbered(document, len(due)), strict=True)):
         _letter(doc, office.organ, first=i == 0)
+        if draft:
+            draft_mark(doc.sections[-1], draft)
         if number:
             paragraph(doc, number, align=WD_ALIGN_PARAGRAPH.RIGHT)  # flush right under the rule
         title(doc, f"关于{record.name}参加知识产权强企复核的函")
