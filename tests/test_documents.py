@@ -64,7 +64,7 @@ def test_notice_names_every_enterprise_code_number_and_date(repo: Path) -> None:
     text = _text(doc)
     assert "关于2026年度西平县知识产权\n强企复核结果的通知" in text  # a batch title, broken between words
     for expected in ("西平县示例嫘祖丝绸科技有限公司", REVIEW_DUE, "西平县示例牧原饲料有限公司", UNDER_REVIEW, DOC,
-                     "2029年11月19日", "2026年11月20日", "西平县市场监督管理局文件", "各有关企业：", "第八条的规定", "我局",
+                     "2029年11月19日", "2026年11月20日", "西平县市场监督管理局文件", "各有关企业：", "第八条第二项的规定", "我局",
                      "（西市监〔2018〕1号）", "2家企业通过复核", "特此通知。", "附件：2026年度西平县知识产权强企复核结果",
                      "（此件公开发布）", "抄送：西平县人民政府办公室。", "西平县市场监督管理局办公室\t2026年11月20日印发"):
         assert expected in text, expected

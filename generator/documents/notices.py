@@ -32,11 +32,11 @@ from generator.documents.layout import (
 from generator.documents.tables import Paginate, imprint, table
 from generator.errors import NothingWritten
 from generator.ids import number_key
-from generator.labels import INFRINGEMENT_KIND_ZH
+from generator.labels import CAUSE_ZH, INFRINGEMENT_KIND_ZH
 from generator.lifecycle import Status, status
 from generator.model import Event, Record
 from generator.policy import PolicyHistory
-from generator.rules import PROVISIONS, Rule
+from generator.rules import ART8_GRACE, ART8_REVIEW, PROVISIONS, Rule
 from generator.rules.art4 import ART4_JURISDICTION, ART4_LEGAL_PERSON
 from generator.rules.art8 import ART8_BAN, ART8_TERM_MISMATCH
 
@@ -134,15 +134,39 @@ def _whole(article: str) -> str:
 
 
 def _result(d: Decided) -> tuple[str, str]:
-    """A review result as the list names it, and the date that goes with it."""
+    """A review result as the list names it, and the date that goes with it; a removal by its cause (the lifecycle's)."""
     st, kind = d.status, d.event.type
     if kind == "review_passed":
         return "通过复核", chinese_date(st.term_end) if st.term_end else "—"
     if kind == "review_failed" and st.status == "conditional":
         return "未通过，保留资格", chinese_date(st.grace_until) if st.grace_until else "—"
-    if kind == "review_failed":
-        return "仍未通过，撤销", "—"
-    return "未参加复核，撤销", "—"
+    if kind == "review_absent":
+        return "未参加复核，撤销", "—"
+    return ("仍未通过，撤销" if st.cause == "review_failed_twice" else "复核未通过，撤销"), "—"
+
+
+def _review_body(decided: Sequence[Decided], history: PolicyHistory, first: str, short: str, day: date) -> str:
+    """The results of a review: how many passed (their terms start again) and were kept for the grace year, and each
+    removed enterprise with its cause (未参加复核, 保留资格期内复核仍未通过: the lifecycle's), each with its article
+    and item (Art. 8(2), 8(3), through ``cite``)."""
+    policy = history.on(day)
+    passed = sum(_result(d)[0] == "通过复核" for d in decided)
+    kept = sum(_result(d)[0] == "未通过，保留资格" for d in decided)
+    review, grace = cite(history, ART8_REVIEW, day), cite(history, ART8_GRACE, day)
+    parts = []
+    if passed:
+        parts.append(f"{passed}家企业通过复核，有效期自{chinese_date(day)}起重新计算")
+    if kept:
+        parts.append(f"{kept}家企业未通过复核，依照{short}{grace}的规定，在{policy.grace_years}年内保留资格并参与复核")
+    causes: dict[str, list[str]] = {}
+    for d in decided:
+        if d.event.type == "review_absent" or (d.event.type == "review_failed" and d.status.status != "conditional"):
+            cause = d.status.cause or ("review_absent" if d.event.type == "review_absent" else "review_failed_twice")
+            causes.setdefault(CAUSE_ZH[cause], []).append(d.record.name)
+    if causes:
+        who = "，".join(f"{'、'.join(names)}{cause}" for cause, names in causes.items())
+        parts.append(f"{who}，依照{short}{grace}的规定，从知识产权强企名单中撤销")
+    return f"根据{first}{review}的规定，我局组织开展了知识产权强企复核。经复核，" + "；".join(parts) + "。现将复核结果予以公布。"
 
 
 def notice(decided: Sequence[Decided], document: str, history: PolicyHistory, paginate: Paginate | None = None) -> bytes:
@@ -160,7 +184,7 @@ def notice(decided: Sequence[Decided], document: str, history: PolicyHistory, pa
     paragraph(doc, "各有关企业：")
     first, short = _measures(history, day)
     kinds = {d.event.type for d in decided}
-    year, n = day.year, len(decided)
+    year = day.year
     if kinds == {"filed"}:
         conditions = f"{_whole(cite(history, ART4_LEGAL_PERSON, day))}至{_whole(cite(history, ART4_JURISDICTION, day))}"
         body = [f"根据{first}{conditions}的规定，经企业申报、我局审核，确定{_names(decided)}为{year}年度"
@@ -169,17 +193,7 @@ def notice(decided: Sequence[Decided], document: str, history: PolicyHistory, pa
         body.append("请各企业按照" + short + "的要求，健全知识产权管理体系，加强知识产权创造、保护和运用，有效期满后按时参加复核。")
         list_title = f"{year}年度{_category_title(decided, office.county)}名单"
     elif kinds <= REVIEW_RESULTS:
-        counts = {key: sum(_result(d)[0] == key for d in decided) for key in ("通过复核", "未通过，保留资格")}
-        removed = n - sum(counts.values())
-        parts = []
-        if counts["通过复核"]:
-            parts.append(f"{counts['通过复核']}家企业通过复核，有效期自{chinese_date(day)}起重新计算")
-        if counts["未通过，保留资格"]:
-            parts.append(f"{counts['未通过，保留资格']}家企业未通过复核，在{policy.grace_years}年内保留资格并参与复核")
-        if removed:
-            parts.append(f"{removed}家企业未参加复核或保留资格期内复核仍未通过，从知识产权强企名单中撤销")
-        article = _whole(cite(history, ART8_TERM_MISMATCH, day))
-        body = [f"根据{first}{article}的规定，我局组织开展了知识产权强企复核。经复核，" + "；".join(parts) + "。现将复核结果予以公布。"]
+        body = [_review_body(decided, history, first, short, day)]
         list_title = f"{year}年度{office.county}知识产权强企复核结果"
     else:
         body = [f"{_names(decided)}申请退出知识产权强企名单。经研究，同意其自{chinese_date(day)}起退出，不再列入知识产权强企名单。"]
