@@ -131,3 +131,31 @@ def test_the_letter_rules_are_thick_over_thin_on_top_and_thin_over_thick_below(o
     assert top_a[1] > 2 * top_b[1] and top_b[0] - top_a[0] < 2, runs  # thick over thin, one double rule
     assert low_b[1] > 2 * low_a[1] and low_b[0] - low_a[0] < 2, runs  # thin over thick
     assert abs(297 - (low_b[0] + low_b[1]) - 20) <= 1, runs
+
+
+def test_the_review_sheet_fits_its_content(office: None, tmp_path: Path) -> None:
+    """Two applicants: each on at most two pages of its own (its name at the top of each), labels whole on their line
+    ("申报日期：" never split), at least 40 mm to write the 审核意见 in, no page numbers counted across applicants."""
+    repo = decided_registry(tmp_path / "repo")
+    with (repo / "records" / "91411721MA45A0070X.yaml").open("a", encoding="utf-8") as record:  # withdrawn, applies again
+        record.write("  - date: 2026-11-01\n    type: applied\n")
+    pdf = _pdf(repo, "out", "--kind", "review-sheet")
+    pages = [_lines(words) for words in _words(pdf)]
+    owners = [next(text for _, text in page if text.startswith("知识产权强企备案审核表：")) for page in pages]
+    assert len(set(owners)) == 2 and all(owners.count(owner) <= 2 for owner in owners), owners
+    assert owners == sorted(owners, key=owners.index)  # each applicant's pages together
+    for page in pages:
+        texts = [text for _, text in page]
+        assert not any(re.fullmatch(r"—\d+—", text) for text in texts)  # no page numbers
+        assert not any(a.endswith("申") and b.startswith("报日期") for a, b in zip(texts, texts[1:], strict=False))
+    firsts = [[text for _, text in page] for page in pages if any(text == "知识产权强企备案审核表" for _, text in page)]
+    assert len(firsts) == 2
+    for texts in firsts:
+        assert any(re.fullmatch(r"申报类别：知识产权\w+企业申报日期：\d{4}年\d+月\d+日", text) for text in texts), texts
+    for page in pages:
+        where = dict((text, y) for y, text in page)
+        note = next((y for y, text in page if text.startswith("（登记簿按")), None)
+        if note is not None:
+            signed = next(y for y, text in page if text.startswith("审核人（签字）："))
+            assert signed - note >= 40 + 5, (note, signed)  # the note's line, then at least 40 mm of room
+            assert "审核意见" in where
