@@ -220,7 +220,10 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("-o", "--output", default="documents", metavar="DIR", help="输出目录（默认 documents/；只写新文件，不覆盖）")
     docs.add_argument("--site-url", default=None, metavar="URL",
                       help="二维码指向的站点地址（默认 IPREG_SITE_URL，再默认 mkdocs.yml 的 site_url）")
-    docs.add_argument("--draft", action="store_true", help="样稿：站点地址未设置时也生成证书，每页印“样稿”")
+    docs.add_argument("--draft", action="store_true",
+                      help="样稿：站点地址未设置时也生成证书、联系方式未填写时也生成复核通知函，每页印“样稿”")
+    docs.add_argument("--force", action="store_true",
+                      help="certificates：企业今天已不在名单中（如已撤销、已退出）时仍打印其证书（先警告）")
     docs.add_argument("--no-pdf", action="store_true", help="不转换 PDF")
 
     report = sub.add_parser("report", help="年度统计：当年的决定，年底按状态、类别和行业的企业数，进入和离开名单的企业（xlsx）")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import secrets
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -21,11 +20,14 @@ class Exists(NothingWritten):
 def write_new(path: Path, data: bytes) -> None:
     """Create ``path`` with ``data`` in one step: the bytes go to a temporary file in the same folder, which is then
     hard-linked to its name (which fails if the name exists, so no file is ever overwritten) and removed. Where hard
-    links are not available the file is created exclusively (O_EXCL) and written. Raises Exists, or OSError."""
+    links are not available the file is created exclusively (O_EXCL) and written. The file gets the mode any new file
+    gets (``NEW_FILE_MODE`` less the umask: 0644 under umask 022), so colleagues can open it on a shared folder.
+    Raises Exists, or OSError."""
     folder = path.parent if str(path.parent) else Path(".")
     if path.exists() or path.is_symlink():
         raise Exists(str(path))
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    temp = folder / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    fd = create_exclusive(temp)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -37,7 +39,7 @@ def write_new(path: Path, data: bytes) -> None:
             raise Exists(str(path)) from None
         except OSError:  # no hard links here (some network or FAT drives)
             try:
-                with open(path, "xb") as handle:
+                with os.fdopen(create_exclusive(path), "wb") as handle:
                     handle.write(data)
             except FileExistsError:
                 raise Exists(str(path)) from None
@@ -46,9 +48,10 @@ def write_new(path: Path, data: bytes) -> None:
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+NEW_FILE_MODE = 0o666  # what open() asks for: the umask takes its share (0644 under 022, 0600 under 077)
 
 
-def create_exclusive(path: Path, mode: int = 0o644) -> int:
+def create_exclusive(path: Path, mode: int = NEW_FILE_MODE) -> int:
     """A descriptor for writing a new file at ``path``: created exclusively (never an existing file, never through a
     symbolic link someone planted). Raises FileExistsError, or OSError."""
     return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, mode)
@@ -59,7 +62,7 @@ def open_own(path: Path) -> int:
     return os.open(path, os.O_RDONLY | _NOFOLLOW)
 
 
-def replace_own(path: Path, data: bytes, mode: int = 0o644) -> None:
+def replace_own(path: Path, data: bytes, mode: int = NEW_FILE_MODE) -> None:
     """Replace ``path`` (a file ipreg made: its cache, the site's search index) in one step: the bytes go to a new file
     beside it, created exclusively under a random name and never through a link someone planted, then renamed over
     it. On any error the new file is removed and ``path`` is as it was. Raises OSError."""

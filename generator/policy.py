@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from fractions import Fraction
@@ -55,6 +56,13 @@ class Office:
     reconsideration: str = "西平县人民政府"  # where a 行政复议 is applied for
     court: str = "西平县人民法院"  # where a 行政诉讼 is brought
     public: bool = True  # 附注（此件公开发布）
+
+    def unfilled(self) -> list[str]:
+        """The contact of the review letters (``documents.office``, ``phone``, ``address``) still empty or an example:
+        请填写, 待填写, 示例 or 请改为 in it, or a telephone of seven equal digits (0396-0000000). The one such test."""
+        example = re.compile(r"请填写|待填写|示例|请改为|(\d)\1{6}")
+        return [f"documents.{key}" for key in ("office", "phone", "address")
+                if not (value := str(getattr(self, key)).strip()) or example.search(value.replace("-", ""))]
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ OPTIONS: dict[str, list[tuple[str, str | None]]] = {  # each option with a value
     "decide": [("--type", "review_passed"), ("--date", "2026-11-20"), ("--document", "西市监〔2026〕45号"), ("--records", "records"),
                ("--dry-run", None), ("--today", "2026-11-25"), ("", USCC)],
     "docs": [("--kind", "review-letters"), ("--document", "西市监〔2026〕45号"), ("--within", "400"), ("-o", "documents"),
-             ("--site-url", "https://example.org/"), ("--today", "2026-11-25")],
+             ("--site-url", "https://example.org/"), ("--today", "2026-11-25"), ("--draft", None), ("--force", None)],
     "report": [("--year", "2026"), ("-o", "report.xlsx"), ("--today", "2026-11-25")],
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -13,9 +14,13 @@ from generator.commands import Env, context, mkdocs_config, registry
 from generator.documents import notices as documents
 from generator.documents import pdf
 from generator.documents import reviews as reviewdocs
+from generator.documents.certificates import certificates
 from generator.files import Exists, write_new
 from generator.ids import document_form
 from generator.inputs import UsageError
+from generator.labels import STATUS_ZH
+from generator.lifecycle import Status
+from generator.model import Record
 from generator.policy import PolicyHistory
 from generator.qr import PLACEHOLDER_SITE
 
@@ -66,15 +71,37 @@ def _outputs(args: argparse.Namespace, env: Env, policy: PolicyHistory, today: d
         return {f"审核表-{today}.docx": reviewdocs.review_sheet(reg.entries, policy, today)}
     if args.kind == "review-letters":
         within = policy.on(today).review_notice_days if args.within is None else args.within
-        letters = reviewdocs.review_letters(reviewdocs.due_for_review(records, today, within), policy, today, args.document)
-        return {f"复核通知函-{today}.docx": letters}
+        unfilled = policy.on(today).documents.unfilled()
+        if unfilled and not args.draft:
+            raise UsageError(f"{args.policy} 中复核通知函的联系方式还没有填写或仍是示例（{'、'.join(unfilled)}），不能生成正式的函："
+                             "请在 documents 中写上实际的联系科室、电话和办公地址；只想看样子的，加 --draft 生成每页印有“样稿”的样稿")
+        due = reviewdocs.due_for_review(records, today, within)
+        letters = reviewdocs.review_letters(due, policy, today, document_form(args.document) if args.document else None,
+                                            draft="联系方式是示例" if unfilled else "")
+        return {f"复核通知函-{today}{'-样稿' if unfilled else ''}.docx": letters}
     if not args.document:
         raise UsageError("--kind notice 和 certificates 需要 --document 文号")
     decided = documents.decision(records, args.document, policy)
-    name = documents.safe_name(document_form(args.document))
+    recorded = document_form(decided[0].event.document or args.document)  # the 文号 as recorded, never as typed
+    name = documents.safe_name(recorded)
     if args.kind == "notice":
         suffix = "决定" if {d.event.type for d in decided} == {"revoked"} else "通知"
         paginate = None if args.no_pdf else (lambda data: pdf.page_count(data, env))  # the 版记's page, as printed
-        return {f"{name}-{suffix}.docx": documents.notice(decided, args.document, policy, paginate)}
+        return {f"{name}-{suffix}.docx": documents.notice(decided, recorded, policy, paginate)}
+    _unlisted(decided, records, today, args.force)
     suffix = "证书-样稿" if args.draft else "证书"
-    return {f"{name}-{suffix}.docx": documents.certificates(decided, args.document, policy, site_url, draft=args.draft)}
+    return {f"{name}-{suffix}.docx": certificates(decided, recorded, policy, site_url, draft=args.draft)}
+
+
+def _unlisted(decided: Sequence[documents.Decided], records: Sequence[tuple[Record, Status]], today: date, force: bool) -> None:
+    """A certificate of an enterprise no longer listed today (revoked, withdrawn, removed) is not printed unless
+    ``--force``, and then with a warning."""
+    now = {record.uscc: st for record, st in records}
+    gone = [(d.record, now[d.record.uscc]) for d in decided if d.event.certificate and not now[d.record.uscc].listed]
+    if not gone:
+        return
+    who = "、".join(f"{record.name}（{STATUS_ZH[st.status]}）" for record, st in gone)
+    if not force:
+        raise documents.DocsError(f"{who}在 {today} 已不在知识产权强企名单中，其证书不应再发出，没有生成任何文件："
+                                  "确需补打存档的，加 --force")
+    print(f"警告：{who}在 {today} 已不在知识产权强企名单中，按 --force 仍打印其证书", file=sys.stderr)

@@ -189,18 +189,21 @@ def section_property(section: Any, element: Any, before: Sequence[str]) -> None:
     sect.append(element)
 
 
-def _draft_mark(section: Any) -> None:
-    """样稿 across the top of every page: a document not to be issued."""
+def draft_mark(section: Any, why: str) -> None:
+    """样稿 across the top of every page of ``section``, with ``why``: a document not to be issued. Above what a header
+    already holds (a letter's 机关名称)."""
     for header in (section.header, section.even_page_header, section.first_page_header):
         header.is_linked_to_previous = False
         p = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+        if p.text:
+            p = p.insert_paragraph_before()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        set_font(p.add_run("样稿（二维码指向占位地址，不得印发）"), HEI_FONT, 18, bold=True, color=RED)
+        set_font(p.add_run(f"样稿（{why}，不得印发）"), HEI_FONT, 18, bold=True, color=RED)
 
 
-def new_document(title: str, *, numbered: bool = True, draft: bool = False) -> Any:
+def new_document(title: str, *, numbered: bool = True, draft: str = "") -> Any:
     """An empty A4 document with the GB/T 9704 版心 and grid, the body style, zh-CN, and outside page numbers
-    (``numbered``; certificates have none)."""
+    (``numbered``; certificates have none); a 样稿 on every page when ``draft`` says why."""
     doc = Document()
     doc.core_properties.title = title
     doc.core_properties.author = ""
@@ -236,7 +239,7 @@ def new_document(title: str, *, numbered: bool = True, draft: bool = False) -> A
         _page_number(section.even_page_footer, odd=False)
     if draft:
         doc.settings.odd_and_even_pages_header_footer = True
-        _draft_mark(section)
+        draft_mark(section, draft)
     return doc
 
 

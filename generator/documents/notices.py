@@ -1,6 +1,6 @@
 """Bureau documents from the records (``ipreg docs``, ARCHITECTURE.md section 8): the notice of a filing or of review
-results (通知, the list as 附件), the decision of a revocation (决定 to the enterprise, with its facts and remedies),
-and certificates with a QR code. Review letters and the 审核表 are in ``reviewdocs``.
+results (通知, the list as 附件), the decision of a revocation (决定 to the enterprise, with its facts and remedies).
+Certificates are in ``certificates``, review letters and the 审核表 in ``reviews``.
 
 Word files (python-docx) laid out after GB/T 9704-2012 (the page: ``docxlayout``). Every name, code, number and date
 comes from the records and policy.yml (the measures with their 文号, ``documents`` for the organ); nothing is typed
@@ -10,26 +10,14 @@ twice.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
-
-from generator import qr
 from generator.dates import period_end
 from generator.documents.layout import (
-    BODY_FONT,
-    HEI_FONT,
-    RED,
-    TITLE_FONT,
-    TITLE_PT,
     attachment,
     attachment_note,
     banner,
@@ -38,19 +26,17 @@ from generator.documents.layout import (
     page_break,
     paragraph,
     save,
-    section_property,
-    set_font,
     signature,
     title,
 )
 from generator.documents.tables import Paginate, imprint, table
 from generator.errors import NothingWritten
 from generator.ids import number_key
-from generator.labels import INFRINGEMENT_KIND_ZH
-from generator.lifecycle import Status, status, validity_years
+from generator.labels import CAUSE_ZH, INFRINGEMENT_KIND_ZH
+from generator.lifecycle import Status, status
 from generator.model import Event, Record
 from generator.policy import PolicyHistory
-from generator.rules import PROVISIONS, Rule
+from generator.rules import ART8_GRACE, ART8_REVIEW, PROVISIONS, Rule
 from generator.rules.art4 import ART4_JURISDICTION, ART4_LEGAL_PERSON
 from generator.rules.art8 import ART8_BAN, ART8_TERM_MISMATCH
 
@@ -148,15 +134,39 @@ def _whole(article: str) -> str:
 
 
 def _result(d: Decided) -> tuple[str, str]:
-    """A review result as the list names it, and the date that goes with it."""
+    """A review result as the list names it, and the date that goes with it; a removal by its cause (the lifecycle's)."""
     st, kind = d.status, d.event.type
     if kind == "review_passed":
         return "通过复核", chinese_date(st.term_end) if st.term_end else "—"
     if kind == "review_failed" and st.status == "conditional":
         return "未通过，保留资格", chinese_date(st.grace_until) if st.grace_until else "—"
-    if kind == "review_failed":
-        return "仍未通过，撤销", "—"
-    return "未参加复核，撤销", "—"
+    if kind == "review_absent":
+        return "未参加复核，撤销", "—"
+    return ("仍未通过，撤销" if st.cause == "review_failed_twice" else "复核未通过，撤销"), "—"
+
+
+def _review_body(decided: Sequence[Decided], history: PolicyHistory, first: str, short: str, day: date) -> str:
+    """The results of a review: how many passed (their terms start again) and were kept for the grace year, and each
+    removed enterprise with its cause (未参加复核, 保留资格期内复核仍未通过: the lifecycle's), each with its article
+    and item (Art. 8(2), 8(3), through ``cite``)."""
+    policy = history.on(day)
+    passed = sum(_result(d)[0] == "通过复核" for d in decided)
+    kept = sum(_result(d)[0] == "未通过，保留资格" for d in decided)
+    review, grace = cite(history, ART8_REVIEW, day), cite(history, ART8_GRACE, day)
+    parts = []
+    if passed:
+        parts.append(f"{passed}家企业通过复核，有效期自{chinese_date(day)}起重新计算")
+    if kept:
+        parts.append(f"{kept}家企业未通过复核，依照{short}{grace}的规定，在{policy.grace_years}年内保留资格并参与复核")
+    causes: dict[str, list[str]] = {}
+    for d in decided:
+        if d.event.type == "review_absent" or (d.event.type == "review_failed" and d.status.status != "conditional"):
+            cause = d.status.cause or ("review_absent" if d.event.type == "review_absent" else "review_failed_twice")
+            causes.setdefault(CAUSE_ZH[cause], []).append(d.record.name)
+    if causes:
+        who = "，".join(f"{'、'.join(names)}{cause}" for cause, names in causes.items())
+        parts.append(f"{who}，依照{short}{grace}的规定，从知识产权强企名单中撤销")
+    return f"根据{first}{review}的规定，我局组织开展了知识产权强企复核。经复核，" + "；".join(parts) + "。现将复核结果予以公布。"
 
 
 def notice(decided: Sequence[Decided], document: str, history: PolicyHistory, paginate: Paginate | None = None) -> bytes:
@@ -174,7 +184,7 @@ def notice(decided: Sequence[Decided], document: str, history: PolicyHistory, pa
     paragraph(doc, "各有关企业：")
     first, short = _measures(history, day)
     kinds = {d.event.type for d in decided}
-    year, n = day.year, len(decided)
+    year = day.year
     if kinds == {"filed"}:
         conditions = f"{_whole(cite(history, ART4_LEGAL_PERSON, day))}至{_whole(cite(history, ART4_JURISDICTION, day))}"
         body = [f"根据{first}{conditions}的规定，经企业申报、我局审核，确定{_names(decided)}为{year}年度"
@@ -183,17 +193,7 @@ def notice(decided: Sequence[Decided], document: str, history: PolicyHistory, pa
         body.append("请各企业按照" + short + "的要求，健全知识产权管理体系，加强知识产权创造、保护和运用，有效期满后按时参加复核。")
         list_title = f"{year}年度{_category_title(decided, office.county)}名单"
     elif kinds <= REVIEW_RESULTS:
-        counts = {key: sum(_result(d)[0] == key for d in decided) for key in ("通过复核", "未通过，保留资格")}
-        removed = n - sum(counts.values())
-        parts = []
-        if counts["通过复核"]:
-            parts.append(f"{counts['通过复核']}家企业通过复核，有效期自{chinese_date(day)}起重新计算")
-        if counts["未通过，保留资格"]:
-            parts.append(f"{counts['未通过，保留资格']}家企业未通过复核，在{policy.grace_years}年内保留资格并参与复核")
-        if removed:
-            parts.append(f"{removed}家企业未参加复核或保留资格期内复核仍未通过，从知识产权强企名单中撤销")
-        article = _whole(cite(history, ART8_TERM_MISMATCH, day))
-        body = [f"根据{first}{article}的规定，我局组织开展了知识产权强企复核。经复核，" + "；".join(parts) + "。现将复核结果予以公布。"]
+        body = [_review_body(decided, history, first, short, day)]
         list_title = f"{year}年度{office.county}知识产权强企复核结果"
     else:
         body = [f"{_names(decided)}申请退出知识产权强企名单。经研究，同意其自{chinese_date(day)}起退出，不再列入知识产权强企名单。"]
@@ -285,73 +285,6 @@ def revocation(decided: Sequence[Decided], document: str, history: PolicyHistory
         signature(doc, paragraphs[-1:], office.organ, day, None)
     imprint(doc, office.cc, office.printer, day, paginate(save(doc)) if paginate else None)
     return save(doc)
-
-
-def _border(section: Any) -> None:
-    """A double red border around a certificate's page."""
-    borders = OxmlElement("w:pgBorders")
-    borders.set(qn("w:offsetFrom"), "page")
-    for edge in ("top", "left", "bottom", "right"):
-        line = OxmlElement(f"w:{edge}")
-        for key, value in (("w:val", "double"), ("w:sz", "18"), ("w:space", "24"), ("w:color", "C00000")):
-            line.set(qn(key), value)
-        borders.append(line)
-    section_property(section, borders, ("w:lnNumType", "w:pgNumType", "w:cols", "w:formProt", "w:vAlign", "w:noEndnote",
-                                         "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid"))
-
-
-def certificates(decided: Sequence[Decided], document: str, history: PolicyHistory, site_url: str, draft: bool = False) -> bytes:
-    """证书 (Art. 8(4)): one bordered page per enterprise with a certificate number in the decision, the honour as its
-    title, holder, USCC, number, validity, 特发此证, the issuer with room for the seal, the date and a QR code to
-    ``/verify/?cert=&uscc=``; no page number; 经复核 on a renewal."""
-    with_number = [d for d in decided if d.event.certificate]
-    if not with_number:
-        kinds = {d.event.type for d in decided}
-        why = ("这是备案或复核通过的决定，但记录中没有录入证书编号：请在事件中补录 certificate，或用 ipreg decide 录入时自动编号"
-               if kinds & {"filed", "review_passed"} else "只有备案和复核通过的决定颁发证书")
-        raise DocsError(f"文号 {document} 的决定没有可以打印的证书：{why}")
-    doc = new_document(f"知识产权强企证书（{document}）", numbered=False, draft=draft)
-    section = doc.sections[0]
-    section.top_margin, section.bottom_margin = Mm(30), Mm(25)
-    _border(section)
-    for i, d in enumerate(with_number):
-        if i:
-            page_break(doc)
-        _certificate(doc, d, history, site_url)
-    return save(doc)
-
-
-def _certificate(doc: Any, d: Decided, history: PolicyHistory, site_url: str) -> None:
-    st, ev = d.status, d.event
-    policy = history.on(ev.date)  # the values in force on the decision day (the one Office of every day)
-    honour = "知识产权优势企业" if d.record.category == "advantage" else "知识产权储备企业"
-    term_end = st.term_end or period_end(ev.date, validity_years(policy, d.record.category))
-    how = "经复核" if ev.type == "review_passed" else "经审核"
-    paragraph(doc, f"证书编号：{ev.certificate}", size=12, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    paragraph(doc, "", line=40)
-    county = policy.documents.county
-    paragraph(doc, f"{county}\n{honour}", size=36, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, line=54)
-    paragraph(doc, "", line=36)
-    paragraph(doc, d.record.name, size=TITLE_PT, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, line=36)
-    paragraph(doc, f"统一社会信用代码：{d.record.uscc}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    paragraph(doc, "", line=24)
-    paragraph(doc, f"{how}，你单位被确定为{county}{honour}。", indent=True)
-    paragraph(doc, "特发此证。", indent=True)
-    paragraph(doc, f"有效期：{chinese_date(st.term_start or ev.date)}至{chinese_date(term_end)}", indent=True)
-    paragraph(doc, "", line=60)
-    grid = doc.add_table(rows=1, cols=2)
-    grid.autofit = False
-    left, right = grid.rows[0].cells
-    left.width, right.width = Mm(60), Mm(96)
-    picture = left.paragraphs[0]
-    picture.add_run().add_picture(io.BytesIO(qr.png(qr.verify_url(site_url, ev.certificate or "", d.record.uscc))), width=Mm(28))
-    caption = left.add_paragraph()
-    set_font(caption.add_run("扫码核验本证书"), HEI_FONT, 10.5)
-    right.paragraphs[0].paragraph_format.line_spacing = Pt(56)  # room above for the seal, which presses on both lines
-    for text in (policy.documents.organ, chinese_date(ev.date)):
-        p = right.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        set_font(p.add_run(text), BODY_FONT, 16)
 
 
 def safe_name(text: str, limit: int = 40) -> str:

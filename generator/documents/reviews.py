@@ -9,17 +9,20 @@ from datetime import date, timedelta
 from typing import Any
 
 from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from generator.documents.layout import (
+    BODY_FONT,
+    HEI_FONT,
     RED,
     TITLE_FONT,
     chinese_date,
+    draft_mark,
     new_document,
-    page_break,
     paragraph,
     rule,
     save,
@@ -102,16 +105,17 @@ def _letter(doc: Any, organ: str, first: bool) -> None:
     bottom = footer.paragraphs[0]
     bottom.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     bottom.paragraph_format.line_spacing = Pt(1)  # an empty line of 1 pt: the rule sits 20 mm above the bottom edge
-    rule(bottom, "top", 18, "E60012", space=1, style="thinThickSmallGap")
+    rule(bottom, "top", 18, "E60012", space=1, style="thickThinSmallGap")  # as LibreOffice draws a top border: thin over thick
     numbering = OxmlElement("w:pgNumType")
     numbering.set(qn("w:start"), "1")
     section_property(section, numbering, ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
                                           "w:bidi", "w:rtlGutter", "w:docGrid"))
 
 
-def review_letters(due: Sequence[tuple[Record, Status]], history: PolicyHistory, today: date, document: str | None) -> bytes:
+def review_letters(due: Sequence[tuple[Record, Status]], history: PolicyHistory, today: date, document: str | None,
+                   draft: str = "") -> bytes:
     """复核通知函: one letter per enterprise (its own 文号 when ``document`` is given): its status, what to prepare, by
-    when (never before the letter's date), where and whom to ask."""
+    when (never before the letter's date), where and whom to ask; a 样稿 on every page when ``draft`` says why."""
     if not due:
         raise DocsError("没有即将届满、复核中或保留资格、需要复核的企业")
     policy = history.on(today)  # the letters cite the values in force on their date
@@ -120,6 +124,8 @@ def review_letters(due: Sequence[tuple[Record, Status]], history: PolicyHistory,
     doc = new_document("知识产权强企复核通知函")
     for i, ((record, st), number) in enumerate(zip(due, numbered(document, len(due)), strict=True)):
         _letter(doc, office.organ, first=i == 0)
+        if draft:
+            draft_mark(doc.sections[-1], draft)
         if number:
             paragraph(doc, number, align=WD_ALIGN_PARAGRAPH.RIGHT)  # flush right under the rule
         title(doc, f"关于{record.name}参加知识产权强企复核的函")
@@ -148,20 +154,30 @@ def review_letters(due: Sequence[tuple[Record, Status]], history: PolicyHistory,
 
 def review_sheet(entries: Sequence[Entry], policy: PolicyHistory, today: date) -> bytes:
     """审核表 (Art. 7): for each pending applicant, every condition of Art. 4-6 with the record's figures and the rule's
-    result, the Art. 4(5) preference factors, and blank lines for 审核意见 and signatures; one page each."""
+    result, the Art. 4(5) preference factors, and a box for 审核意见 and signatures, on one or two pages. Each applicant
+    is a section of its own whose pages carry its name at the top; no page numbers (numbers restarting at 1 make
+    LibreOffice insert blank pages); not a 公文, so lines keep their own height (no 22-line grid)."""
     pending = [e for e in entries if e.record is not None and e.status is not None and e.status.status == "pending"]
     if not pending:
         raise DocsError("登记簿中没有申报中的企业（审核表只为申报中的企业生成）")
-    doc = new_document(f"知识产权强企备案审核表（{today}）")
+    doc = new_document(f"知识产权强企备案审核表（{today}）", numbered=False)
+    first = doc.sections[0]
+    for grid in first._sectPr.findall(qn("w:docGrid")):
+        first._sectPr.remove(grid)
     for i, entry in enumerate(pending):
-        assert entry.record is not None and entry.status is not None
-        if i:
-            page_break(doc)
+        assert entry.record is not None
+        section = doc.add_section(WD_SECTION.NEW_PAGE) if i else first
+        section.header.is_linked_to_previous = False
+        running = section.header.paragraphs[0]
+        running.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        set_font(running.add_run(f"知识产权强企备案审核表：{entry.record.name}（{entry.record.uscc}）"), BODY_FONT, 9)
         _sheet(doc, entry, policy, today)
     return save(doc)
 
 
 _RESULT = {True: "符合", False: "不符合", None: "—"}
+SHEET_PT = 10.0  # the sheet's text: between 五号 and 小五
+OPINION_MM = 45  # the height of the box for 审核意见
 
 
 def _sheet(doc: Any, entry: Entry, policy: PolicyHistory, today: date) -> None:
@@ -169,9 +185,9 @@ def _sheet(doc: Any, entry: Entry, policy: PolicyHistory, today: date) -> None:
     assert record is not None
     on = entry.on or today
     paragraph(doc, "知识产权强企备案审核表", size=22, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, line=36)
-    paragraph(doc, f"企业名称：{record.name}", size=12, line=22)
-    paragraph(doc, f"统一社会信用代码：{record.uscc}　　申报类别：{CATEGORY_ZH[record.category]}　　申报日期：{chinese_date(on)}",
-              size=12, line=22)
+    for text in (f"企业名称：{record.name}", f"统一社会信用代码：{record.uscc}",
+                 f"申报类别：{CATEGORY_ZH[record.category]}　　申报日期：{chinese_date(on)}"):
+        paragraph(doc, text, size=12, line=20)
     rows = []
     for outcome in entry.outcomes:
         declared = CATALOGUE[outcome.rule]
@@ -181,8 +197,31 @@ def _sheet(doc: Any, entry: Entry, policy: PolicyHistory, today: date) -> None:
         if outcome.ok is False and outcome.effective_severity() != "error":
             result = "需核实"
         rows.append([cite(policy, declared, on), declared.summary.format(**policy.on(on).values()), outcome.message, result])
-    table(doc, ["条款", "条件", "记录中的情况", "结果"], rows, (24, 46, 66, 20), whole=(3,), size=9)
+    table(doc, ["条款", "条件", "记录中的情况", "结果"], rows, (24, 52, 63, 17), whole=(0, 3), size=SHEET_PT)
     status = STATUS_ZH[entry.status.status] if entry.status else ""
-    paragraph(doc, f"（登记簿按 {chinese_date(on)} 核对，当前状态：{status}；“需核实”为提示，由审核人判断。）", size=10.5, line=18)
-    for label in ("审核意见：", "", "审核人（签字）：　　　　　　　　复核人（签字）：　　　　　　　　日期：　　年　　月　　日"):
-        paragraph(doc, label, size=12, line=30)
+    paragraph(doc, f"（登记簿按 {chinese_date(on)} 核对，当前状态：{status}；“需核实”为提示，由审核人判断。）", size=SHEET_PT, line=18)
+    _opinion(doc)
+
+
+def _opinion(doc: Any) -> None:
+    """The box the reviewers write in: 审核意见 with ``OPINION_MM`` of room, then a line each for the 审核人 and the
+    复核人 to sign and date; one row, which never splits, its label on one line."""
+    box = doc.add_table(rows=1, cols=2)
+    box.style = "Table Grid"
+    box.autofit = False
+    row = box.rows[0]
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    left, right = row.cells
+    left.width, right.width = Mm(30), Mm(126)
+    left.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    label = left.paragraphs[0]
+    label.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    set_font(label.add_run("审核意见"), HEI_FONT, 12)
+    room = right.paragraphs[0].paragraph_format
+    room.line_spacing_rule, room.line_spacing = WD_LINE_SPACING.EXACTLY, Mm(OPINION_MM)  # the room to write in
+    for who in ("审核人", "复核人"):
+        signed = right.add_paragraph()
+        signed.paragraph_format.line_spacing_rule, signed.paragraph_format.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(30)
+        set_font(signed.add_run(f"{who}（签字）：　　　　　　　　　　　年　　月　　日"), BODY_FONT, 12)
+    for col, width in zip(box._tbl.tblGrid.findall(qn("w:gridCol")), (30, 126), strict=True):  # what LibreOffice reads
+        col.set(qn("w:w"), str(int(Mm(width).twips)))

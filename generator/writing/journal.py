@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import EXIT_USAGE, NothingWritten
-from generator.files import create_exclusive, open_own
+from generator.files import NEW_FILE_MODE, create_exclusive, open_own
 from generator.writing import journalkey
 from generator.writing.journalread import (
     DONE,
@@ -120,7 +120,7 @@ def registry_lock(records: Path, on_wait: Callable[[], None] | None = None, wait
         lock.release()
 
 
-def _write_synced(path: Path, data: bytes, mode: int = 0o644) -> None:
+def _write_synced(path: Path, data: bytes, mode: int = NEW_FILE_MODE) -> None:
     with os.fdopen(create_exclusive(path, mode), "wb") as handle:
         handle.write(data)
         handle.flush()
@@ -271,7 +271,7 @@ def commit(records: Path, writes: Sequence[Write]) -> None:
         raise JournalError(f"{folder} 已存在：没有写入任何记录。请先运行任意 ipreg 命令（如 ipreg check）处理它") from None
     rows, entries = [], []
     for i, w in enumerate(writes):
-        _write_synced(folder / f"{i}.new", w.after, w.target.stat().st_mode & 0o777 if w.before is not None else 0o644)
+        _write_synced(folder / f"{i}.new", w.after, w.target.stat().st_mode & 0o777 if w.before is not None else NEW_FILE_MODE)
         old = None if w.before is None else _sha(w.before)
         rows.append({"file": w.target.name, "old": old, "new": _sha(w.after), "staged": f"{i}.new"})
         entries.append(Entry(Path(os.path.abspath(w.target)), f"{name}/{w.target.name}", old, _sha(w.after), f"{i}.new"))
