@@ -85,6 +85,37 @@ def paragraph(doc: Any, text: str = "", *, size: float = BODY_PT, font: str = BO
     return p
 
 
+_PPR_ORDER = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
+              "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+              "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+              "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+              "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+              "w:sectPr", "w:pPrChange")
+
+
+def paragraph_property(ppr: Any, tag: str, value: str | None = None) -> Any:
+    """The element ``tag`` of paragraph properties ``ppr`` (made, in the schema's order Word insists on, when missing),
+    with ``w:val`` set to ``value`` when given."""
+    element = ppr.find(qn(tag))
+    if element is None:
+        element = OxmlElement(tag)
+        later = {qn(t) for t in _PPR_ORDER[_PPR_ORDER.index(tag) + 1:]}
+        following = next((child for child in ppr if child.tag in later), None)
+        if following is None:
+            ppr.append(element)
+        else:
+            following.addprevious(element)
+    if value is not None:
+        element.set(qn("w:val"), value)
+    return element
+
+
+def off_grid(p: Any) -> Any:
+    """Lines at the paragraph's own spacing, not snapped to the body's 22-line grid (tables, the 版记, spacers)."""
+    paragraph_property(p._p.get_or_add_pPr(), "w:snapToGrid", "0")
+    return p
+
+
 def keep_together(paragraphs: Sequence[Any], split_first: bool = False) -> None:
     """These paragraphs stay on one page (each kept with the next): the 署名 never stands alone. With
     ``split_first`` the first (the last paragraph of the body) may still break across pages, so only its last lines
@@ -242,10 +273,7 @@ def new_document(title: str, *, numbered: bool = True, draft: bool = False) -> A
 
 def rule(p: Any, edge: str, eighths: int, color: str = "000000", space: int = 1, style: str = "single") -> None:
     """A rule along one edge of paragraph ``p`` (``eighths`` of a point thick; ``style`` a Word border style)."""
-    border = p._p.get_or_add_pPr().find(qn("w:pBdr"))
-    if border is None:
-        border = OxmlElement("w:pBdr")
-        p._p.get_or_add_pPr().append(border)
+    border = paragraph_property(p._p.get_or_add_pPr(), "w:pBdr")
     line = OxmlElement(f"w:{edge}")
     for key, value in (("w:val", style), ("w:sz", str(eighths)), ("w:space", str(space)), ("w:color", color)):
         line.set(qn(key), value)
