@@ -281,7 +281,7 @@ def revocation(decided: Sequence[Decided], document: str, history: PolicyHistory
             f"或者自知道本决定之日起六个月内向{office.court}提起行政诉讼。",
         ]
         paragraphs = [paragraph(doc, text, indent=True) for text in body]
-        signature(doc, paragraphs[-1:], office.organ, day, None)
+        signature(doc, paragraphs[-1:], office.organ, day, "（此件公开发布）" if office.public else None)  # 附注 (7.3.6)
     imprint(doc, office.cc, office.printer, day, paginate)
     return save(doc)
 

@@ -40,6 +40,23 @@ def _fontconf(folder: Path) -> Path:
     return path
 
 
+def for_libreoffice(docx: bytes) -> bytes:
+    """The copy of a .docx that LibreOffice renders as Word does: LibreOffice (7.4 to 25.x, writerfilter) reads
+    ``w:overflowPunct`` the wrong way round (val 0, "no punctuation past the text edge" in Word, turns hanging
+    punctuation on), so the copy says 1 where the document says 0."""
+    import io
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(docx)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename in ("word/document.xml", "word/styles.xml"):
+                data = data.replace(b'<w:overflowPunct w:val="0"/>', b'<w:overflowPunct w:val="1"/>')
+            target.writestr(item, data)
+    return out.getvalue()
+
+
 def missing_fonts() -> list[str]:
     """The official fonts this machine lacks (fc-list), so a PDF made here shows a substitute."""
     import shutil
@@ -73,10 +90,13 @@ def to_pdf(docx: Path, environ: Mapping[str, str]) -> str:
         )
     with tempfile.TemporaryDirectory(prefix="ipreg-pdf-") as tmp:
         env = {**environ, "FONTCONFIG_FILE": str(_fontconf(Path(tmp)))}
+        copy = Path(tmp) / "copy" / docx.name
+        copy.parent.mkdir()
+        copy.write_bytes(for_libreoffice(docx.read_bytes()))
         try:
             result = subprocess.run(
                 [soffice, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", _PDF_FILTER, "--outdir", tmp,
-                 str(docx)],
+                 str(copy)],
                 capture_output=True,
                 timeout=300,
                 check=False,
@@ -113,7 +133,7 @@ def locate(data: bytes, environ: Mapping[str, str]) -> tuple[int, float] | None:
         return None
     with tempfile.TemporaryDirectory(prefix="ipreg-pages-") as tmp:
         source = Path(tmp) / "pages.docx"
-        source.write_bytes(data)
+        source.write_bytes(for_libreoffice(data))
         env = {**environ, "FONTCONFIG_FILE": str(_fontconf(Path(tmp)))}
         try:
             subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", _LOCATE_FILTER,

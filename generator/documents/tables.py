@@ -11,7 +11,7 @@ from typing import Any
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -165,11 +165,21 @@ def imprint(doc: Any, cc: Sequence[str], printer: str, day: date, locate: Locate
         _imprint(doc, rows, printer, day, max(1.0, (FOOT_MM - top) / 25.4 * 72 - height))
     elif last % 2:
         _imprint(doc, rows, printer, day, full, new_page=True)
-    else:
+    else:  # a full even page: a blank page, then the 版记 page, in a section without page numbers
         section = doc.add_section(WD_SECTION.NEW_PAGE)
+        _thin(doc.paragraphs[-1])  # the paragraph that ends the text's section
         for footer in (section.footer, section.even_page_footer, section.first_page_footer):
             footer.is_linked_to_previous = False
-        _imprint(doc, rows, printer, day, full, new_page=True)
+        _thin(doc.add_paragraph()).add_run().add_break(WD_BREAK.PAGE)
+        _imprint(doc, rows, printer, day, full - 1)
+
+
+def _thin(p: Any) -> Any:
+    """An empty paragraph 1 pt high, off the grid."""
+    fmt = p.paragraph_format
+    fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(1)
+    fmt.space_before = fmt.space_after = Pt(0)
+    return off_grid(p)
 
 
 def _imprint(doc: Any, rows: Sequence[str], printer: str, day: date, spacer: float, *, new_page: bool = False,
@@ -208,7 +218,7 @@ def _imprint(doc: Any, rows: Sequence[str], printer: str, day: date, spacer: flo
         else:
             set_font(p.add_run(printer), BODY_FONT, IMPRINT_PT)
             set_font(p.add_run("\t" + f"{chinese_date(day)}印发"), BODY_FONT, IMPRINT_PT)
-            p.paragraph_format.tab_stops.add_tab_stop(Mm(156) - Pt(2 * IMPRINT_PT), WD_TAB_ALIGNMENT.RIGHT)
+            p.paragraph_format.tab_stops.add_tab_stop(Mm(156) - Pt(IMPRINT_PT), WD_TAB_ALIGNMENT.RIGHT)  # 右空一字
     for col in grid._tbl.tblGrid.findall(qn("w:gridCol")):
         col.set(qn("w:w"), str(int(Mm(156).twips)))
-    off_grid(paragraph(doc, "", size=1, line=1))  # Word keeps a paragraph after a table: 1 pt, counted in the height
+    _thin(doc.add_paragraph())  # Word keeps a paragraph after a table: 1 pt, counted in the height
