@@ -86,7 +86,7 @@ def _outputs(args: argparse.Namespace, env: Env, policy: PolicyHistory, today: d
     name = documents.safe_name(recorded)
     if args.kind == "notice":
         suffix = "决定" if {d.event.type for d in decided} == {"revoked"} else "通知"
-        paginate = None if args.no_pdf else (lambda data: pdf.page_count(data, env))  # the 版记's page, as printed
+        paginate = None if args.no_pdf else (lambda data: pdf.locate(data, env))  # the 版记's place, as printed
         return {f"{name}-{suffix}.docx": documents.notice(decided, recorded, policy, paginate)}
     _unlisted(decided, records, today, args.force)
     suffix = "证书-样稿" if args.draft else "证书"

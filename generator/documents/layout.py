@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -68,6 +68,7 @@ def paragraph(doc: Any, text: str = "", *, size: float = BODY_PT, font: str = BO
     fmt.space_before = Pt(space_before)
     fmt.space_after = Pt(0)
     fmt.widow_control = True
+    typeset(p._p.get_or_add_pPr())
     if indent:
         fmt.first_line_indent = Pt(size * 2)  # 首行缩进两字
     if right_indent:
@@ -85,6 +86,45 @@ def paragraph(doc: Any, text: str = "", *, size: float = BODY_PT, font: str = BO
     return p
 
 
+_PPR_ORDER = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
+              "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+              "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+              "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+              "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+              "w:sectPr", "w:pPrChange")
+
+
+def paragraph_property(ppr: Any, tag: str, value: str | None = None) -> Any:
+    """The element ``tag`` of paragraph properties ``ppr`` (made, in the schema's order Word insists on, when missing),
+    with ``w:val`` set to ``value`` when given."""
+    element = ppr.find(qn(tag))
+    if element is None:
+        element = OxmlElement(tag)
+        later = {qn(t) for t in _PPR_ORDER[_PPR_ORDER.index(tag) + 1:]}
+        following = next((child for child in ppr if child.tag in later), None)
+        if following is None:
+            ppr.append(element)
+        else:
+            following.addprevious(element)
+    if value is not None:
+        element.set(qn("w:val"), value)
+    return element
+
+
+def typeset(ppr: Any) -> None:
+    """Chinese typesetting as GB/T 9704 prints: no punctuation hanging past the 版心's edge (overflowPunct off), no
+    space added between Chinese and digits or Latin ("以下1家", not "以下 1 家"; autoSpaceDE/DN off). Set on each
+    paragraph: LibreOffice does not take them from the style."""
+    for tag in ("w:overflowPunct", "w:autoSpaceDE", "w:autoSpaceDN"):
+        paragraph_property(ppr, tag, "0")
+
+
+def off_grid(p: Any) -> Any:
+    """Lines at the paragraph's own spacing, not snapped to the body's 22-line grid (tables, the 版记, spacers)."""
+    paragraph_property(p._p.get_or_add_pPr(), "w:snapToGrid", "0")
+    return p
+
+
 def keep_together(paragraphs: Sequence[Any], split_first: bool = False) -> None:
     """These paragraphs stay on one page (each kept with the next): the 署名 never stands alone. With
     ``split_first`` the first (the last paragraph of the body) may still break across pages, so only its last lines
@@ -96,22 +136,19 @@ def keep_together(paragraphs: Sequence[Any], split_first: bool = False) -> None:
 
 
 def _field(paragraph: Any, code: str, size: float) -> None:
-    run = paragraph.add_run()
-    set_font(run, PAGE_FONT, size)
-    for kind, text in (("begin", None), (None, code), ("separate", None), (None, "1"), ("end", None)):
-        if kind is not None:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-            run._element.append(element)
-        elif text == code:
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = f" {code} "
-            run._element.append(instr)
+    """A field (PAGE) as Word writes it, one run per part, each in the page number's font and size (a run with the
+    whole field gives the digit the paragraph's 16 pt in LibreOffice)."""
+    for kind in ("begin", "instr", "separate", "result", "end"):
+        run = paragraph.add_run("1" if kind == "result" else None)
+        set_font(run, PAGE_FONT, size)
+        element = OxmlElement("w:instrText" if kind == "instr" else "w:fldChar")
+        if kind == "instr":
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {code} "
         else:
-            t = OxmlElement("w:t")
-            t.text = text
-            run._element.append(t)
+            element.set(qn("w:fldCharType"), kind)
+        if kind != "result":
+            run._element.append(element)
 
 
 def _page_number(footer: Any, odd: bool) -> None:
@@ -228,11 +265,7 @@ def new_document(title: str, *, numbered: bool = True, draft: str = "") -> Any:
     spacing.set(qn("w:val"), str(CONDENSE))
     rpr.append(spacing)
     _language(rpr)
-    ppr = normal.element.get_or_add_pPr()
-    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):  # no added space between Chinese and digits: "以下1家", not "以下 1 家"
-        off = OxmlElement(tag)
-        off.set(qn("w:val"), "0")
-        ppr.append(off)
+    typeset(normal.element.get_or_add_pPr())
     if numbered:
         doc.settings.odd_and_even_pages_header_footer = True
         _page_number(section.footer, odd=True)
@@ -245,10 +278,7 @@ def new_document(title: str, *, numbered: bool = True, draft: str = "") -> Any:
 
 def rule(p: Any, edge: str, eighths: int, color: str = "000000", space: int = 1, style: str = "single") -> None:
     """A rule along one edge of paragraph ``p`` (``eighths`` of a point thick; ``style`` a Word border style)."""
-    border = p._p.get_or_add_pPr().find(qn("w:pBdr"))
-    if border is None:
-        border = OxmlElement("w:pBdr")
-        p._p.get_or_add_pPr().append(border)
+    border = paragraph_property(p._p.get_or_add_pPr(), "w:pBdr")
     line = OxmlElement(f"w:{edge}")
     for key, value in (("w:val", style), ("w:sz", str(eighths)), ("w:space", str(space)), ("w:color", color)):
         line.set(qn(key), value)
@@ -301,23 +331,26 @@ def title(doc: Any, text: str) -> None:
 
 
 def _width(text: str, size: float) -> float:
-    """The width of ``text`` in points: Chinese characters a full em, digits and ASCII half of one."""
-    return sum(size if ord(c) > 0x2E80 else size / 2 for c in text)
+    """The width of ``text`` in points, halfway between Word (仿宋_GB2312: a Chinese character one em less the body's
+    0.25 pt, a digit half of one) and LibreOffice (Noto: a digit 0.55 em, 3.2 pt added where Chinese meets digits)."""
+    wide = [ord(c) > 0x2E80 for c in text]
+    return sum(size if w else size * 0.52 for w in wide) + 1.6 * sum(a != b for a, b in zip(wide, wide[1:], strict=False))
 
 
 def signature(doc: Any, last: Sequence[Any], organ: str, day: date, note: str | None = None) -> None:
     """署名 and 成文日期 for a document with a seal (7.3.5.1): room for a 4 cm seal that presses on both, the date
-    右空四字, the 署名 centred over it, kept on one page with ``last`` (the last paragraphs of the body or the
-    附件说明); then the 附注 (``note``), one line under the date, indented two characters."""
+    右空四字, the 署名 centred over it (both on one centred tab stop, so they stay centred on each other whatever the
+    font), kept on one page with ``last`` (the last paragraphs of the body or the 附件说明); then the 附注 (``note``,
+    7.3.6), on the line under the date, indented two characters, in brackets."""
     gap = [paragraph(doc, "")]  # the seal's top stays within one line of the body (7.3.5.1)
     when = chinese_date(day)
-    date_indent = 4 * BODY_PT
-    name_indent = max(0.0, date_indent + (_width(when, BODY_PT) - _width(organ, BODY_PT)) / 2)
-    name = paragraph(doc, organ, align=WD_ALIGN_PARAGRAPH.RIGHT, right_indent=name_indent)
-    dated = paragraph(doc, when, align=WD_ALIGN_PARAGRAPH.RIGHT, right_indent=date_indent)
-    keep_together([*last, *gap, name, dated], split_first=True)
-    if note:
-        paragraph(doc, note, indent=True)
+    centre = 156 / 25.4 * 72 - 4 * BODY_PT - _width(when, BODY_PT) / 2
+    lines = []
+    for text in (organ, when):
+        line = paragraph(doc, "\t" + text)
+        line.paragraph_format.tab_stops.add_tab_stop(Pt(centre), WD_TAB_ALIGNMENT.CENTER)
+        lines.append(line)
+    keep_together([*last, *gap, *lines, *([paragraph(doc, note, indent=True)] if note else [])], split_first=True)
 
 
 def attachment_note(doc: Any, titles: Sequence[str]) -> list[Any]:

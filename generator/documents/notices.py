@@ -29,7 +29,7 @@ from generator.documents.layout import (
     signature,
     title,
 )
-from generator.documents.tables import Paginate, imprint, table
+from generator.documents.tables import Locate, imprint, table
 from generator.errors import NothingWritten
 from generator.ids import number_key
 from generator.labels import CAUSE_ZH, INFRINGEMENT_KIND_ZH
@@ -169,7 +169,7 @@ def _review_body(decided: Sequence[Decided], history: PolicyHistory, first: str,
     return f"根据{first}{review}的规定，我局组织开展了知识产权强企复核。经复核，" + "；".join(parts) + "。现将复核结果予以公布。"
 
 
-def notice(decided: Sequence[Decided], document: str, history: PolicyHistory, paginate: Paginate | None = None) -> bytes:
+def notice(decided: Sequence[Decided], document: str, history: PolicyHistory, paginate: Locate | None = None) -> bytes:
     """决定通知 (filing, review results, withdrawal) or 撤销决定, by the kind of the decision's events; ``paginate``
     counts the rendered pages so the 版记 lands on an even page numbered as GB/T 9704 7.5 says."""
     if {d.event.type for d in decided} == {"revoked"}:
@@ -204,7 +204,7 @@ def notice(decided: Sequence[Decided], document: str, history: PolicyHistory, pa
     signature(doc, [paragraphs[-1], *note], office.organ, day, "（此件公开发布）" if office.public else None)
     attachment(doc, "附件", list_title)
     _list(doc, decided, kinds)
-    imprint(doc, office.cc, office.printer, day, paginate(save(doc)) if paginate else None)
+    imprint(doc, office.cc, office.printer, day, paginate)
     return save(doc)
 
 
@@ -228,16 +228,15 @@ def _list(doc: Any, decided: Sequence[Decided], kinds: set[str]) -> None:
                  ("优势企业" if d.record.category == "advantage" else "储备企业") if mixed
                  else (chinese_date(d.status.term_end) if d.status.term_end else "—")]
                 for i, d in enumerate(decided, 1)]
-        widths = (10, 29, 40, 46, 31) if not mixed else (10, 40, 40, 46, 20)
-        table(doc, header, rows, widths, whole=(2, 3, 4), size=10.5)
+        table(doc, header, rows, whole=(2, 3, 4))
     elif kinds <= REVIEW_RESULTS:
         header = ["序号", "企业名称", "统一社会信用代码", "复核结果", "有效期至"]
         rows = [[str(i), d.record.name, d.record.uscc, *_result(d)] for i, d in enumerate(decided, 1)]
-        table(doc, header, rows, (10, 39, 40, 34, 33), whole=(2, 3, 4), size=10.5)
+        table(doc, header, rows, whole=(2, 3, 4))
     else:
         header = ["序号", "企业名称", "统一社会信用代码", "退出日期"]
         rows = [[str(i), d.record.name, d.record.uscc, chinese_date(d.event.date)] for i, d in enumerate(decided, 1)]
-        table(doc, header, rows, (10, 73, 40, 33), whole=(2, 3), size=10.5)
+        table(doc, header, rows, whole=(2, 3))
 
 
 def _violations(record: Record, st: Status, day: date) -> list[str]:
@@ -253,7 +252,7 @@ def _violations(record: Record, st: Status, day: date) -> list[str]:
     return facts
 
 
-def revocation(decided: Sequence[Decided], document: str, history: PolicyHistory, paginate: Paginate | None = None) -> bytes:
+def revocation(decided: Sequence[Decided], document: str, history: PolicyHistory, paginate: Locate | None = None) -> bytes:
     """撤销决定 (Art. 8(5)): one 决定 per enterprise, addressed to it, with the facts, the article, the ban with its
     last day and the remedies (行政复议 within 60 days, 行政诉讼 within 6 months)."""
     day = decided[0].event.date
@@ -282,8 +281,8 @@ def revocation(decided: Sequence[Decided], document: str, history: PolicyHistory
             f"或者自知道本决定之日起六个月内向{office.court}提起行政诉讼。",
         ]
         paragraphs = [paragraph(doc, text, indent=True) for text in body]
-        signature(doc, paragraphs[-1:], office.organ, day, None)
-    imprint(doc, office.cc, office.printer, day, paginate(save(doc)) if paginate else None)
+        signature(doc, paragraphs[-1:], office.organ, day, "（此件公开发布）" if office.public else None)  # 附注 (7.3.6)
+    imprint(doc, office.cc, office.printer, day, paginate)
     return save(doc)
 
 

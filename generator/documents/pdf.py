@@ -26,6 +26,8 @@ _SANS = ("黑体", "SimHei")
 
 # blank pages a section break inserts are printed too: the 版记 stays on the back of the last sheet
 _PDF_FILTER = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
+_LOCATE_FILTER = ('pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"},'
+                  '"ExportBookmarks":{"type":"boolean","value":"true"}}')  # where a paragraph is: its bookmark
 
 
 def _fontconf(folder: Path) -> Path:
@@ -36,6 +38,23 @@ def _fontconf(folder: Path) -> Path:
     path = folder / "fonts.conf"
     path.write_text(_FONTCONF.format(aliases="\n".join(aliases)), encoding="utf-8")
     return path
+
+
+def for_libreoffice(docx: bytes) -> bytes:
+    """The copy of a .docx that LibreOffice renders as Word does: LibreOffice (7.4 to 25.x, writerfilter) reads
+    ``w:overflowPunct`` the wrong way round (val 0, "no punctuation past the text edge" in Word, turns hanging
+    punctuation on), so the copy says 1 where the document says 0."""
+    import io
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(docx)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename in ("word/document.xml", "word/styles.xml"):
+                data = data.replace(b'<w:overflowPunct w:val="0"/>', b'<w:overflowPunct w:val="1"/>')
+            target.writestr(item, data)
+    return out.getvalue()
 
 
 def missing_fonts() -> list[str]:
@@ -71,10 +90,13 @@ def to_pdf(docx: Path, environ: Mapping[str, str]) -> str:
         )
     with tempfile.TemporaryDirectory(prefix="ipreg-pdf-") as tmp:
         env = {**environ, "FONTCONFIG_FILE": str(_fontconf(Path(tmp)))}
+        copy = Path(tmp) / "copy" / docx.name
+        copy.parent.mkdir()
+        copy.write_bytes(for_libreoffice(docx.read_bytes()))
         try:
             result = subprocess.run(
                 [soffice, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", _PDF_FILTER, "--outdir", tmp,
-                 str(docx)],
+                 str(copy)],
                 capture_output=True,
                 timeout=300,
                 check=False,
@@ -97,10 +119,11 @@ def to_pdf(docx: Path, environ: Mapping[str, str]) -> str:
     return f"已生成 {target}"
 
 
-def page_count(data: bytes, environ: Mapping[str, str]) -> int | None:
-    """How many pages LibreOffice lays ``data`` (a .docx) out on, with the fonts ``to_pdf`` uses; None without
-    LibreOffice or when it fails. The 版记 is placed by it (``docxtables.imprint``)."""
-    import re
+def locate(data: bytes, environ: Mapping[str, str]) -> tuple[int, float] | None:
+    """Where LibreOffice lays out the first paragraph at outline level 1 of ``data`` (a .docx), with the fonts ``to_pdf``
+    uses: (its page, counted from 1; the top of the paragraph in mm from the top edge of the paper), read from the
+    bookmark LibreOffice exports for it; None without LibreOffice or when it fails. The 版记 is placed by it
+    (``tables.imprint``)."""
     import shutil
     import subprocess
     import tempfile
@@ -110,14 +133,27 @@ def page_count(data: bytes, environ: Mapping[str, str]) -> int | None:
         return None
     with tempfile.TemporaryDirectory(prefix="ipreg-pages-") as tmp:
         source = Path(tmp) / "pages.docx"
-        source.write_bytes(data)
+        source.write_bytes(for_libreoffice(data))
         env = {**environ, "FONTCONFIG_FILE": str(_fontconf(Path(tmp)))}
         try:
-            subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", _PDF_FILTER,
+            subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", _LOCATE_FILTER,
                             "--outdir", tmp, str(source)], capture_output=True, timeout=300, check=False, env=env)
         except (OSError, subprocess.TimeoutExpired):
             return None
         produced = Path(tmp) / "pages.pdf"
-        if not produced.is_file():
-            return None
-        return len(re.findall(rb"/Type\s*/Page\b(?!s)", produced.read_bytes())) or None
+        return bookmark(produced.read_bytes()) if produced.is_file() else None
+
+
+def bookmark(pdf: bytes) -> tuple[int, float] | None:
+    """The first bookmark of a PDF written by LibreOffice: (page from 1, top in mm from the paper's top edge)."""
+    import re
+
+    dest = re.search(rb"/Dest\s*\[\s*(\d+)\s+0\s+R\s*/XYZ\s+[-\d.]+\s+([-\d.]+)", pdf)
+    kids = re.search(rb"/Type\s*/Pages\b[^>]*?/Kids\s*\[([^\]]*)\]", pdf) or re.search(rb"/Kids\s*\[([^\]]*)\]", pdf)
+    height = re.search(rb"/MediaBox\s*\[\s*[-\d.]+\s+[-\d.]+\s+[-\d.]+\s+([-\d.]+)\s*\]", pdf)
+    if dest is None or kids is None or height is None:
+        return None
+    pages = [int(n) for n in re.findall(rb"(\d+)\s+0\s+R", kids[1])]
+    if int(dest[1]) not in pages:
+        return None
+    return pages.index(int(dest[1])) + 1, (float(height[1]) - float(dest[2])) / 72 * 25.4

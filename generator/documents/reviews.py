@@ -197,7 +197,8 @@ def _sheet(doc: Any, entry: Entry, policy: PolicyHistory, today: date) -> None:
         if outcome.ok is False and outcome.effective_severity() != "error":
             result = "需核实"
         rows.append([cite(policy, declared, on), declared.summary.format(**policy.on(on).values()), outcome.message, result])
-    table(doc, ["条款", "条件", "记录中的情况", "结果"], rows, (24, 52, 63, 17), whole=(0, 3), size=SHEET_PT)
+    table(doc, ["条款", "条件", "记录中的情况", "结果"], rows, (24, 52, 63, 17), whole=(0, 3), size=SHEET_PT,
+          padding=0.3)  # twenty-odd rows: the 审核意见 box still on the applicant's second page
     status = STATUS_ZH[entry.status.status] if entry.status else ""
     paragraph(doc, f"（登记簿按 {chinese_date(on)} 核对，当前状态：{status}；“需核实”为提示，由审核人判断。）", size=SHEET_PT, line=18)
     _opinion(doc)

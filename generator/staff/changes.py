@@ -16,8 +16,8 @@ from generator.labels import CHANGE_ZH, DATE_ZH, DUE_KIND_ZH, EVENT_ZH, FIELD_ZH
 from generator.lifecycle import Status
 from generator.loader import load_bytes
 from generator.model import Event, Record
-from generator.policy import describe_changes
 from generator.registry import Entry, Registry
+from generator.staff.policychanges import describe_changes
 from generator.staff.worklist import due_items
 
 MAX_MESSAGES = 20  # findings listed per file in the summary; the rest are counted
