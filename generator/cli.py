@@ -135,8 +135,8 @@ def _export_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = ChineseArgumentParser(prog="ipreg", description="西平县知识产权强企备案登记簿：检查记录、查看状态、生成公开站点。")
-    parser.add_argument("--version", action="version", version=f"ipreg {__version__}")
+    parser = ChineseArgumentParser(prog="ipreg", description="知识产权强企备案登记簿：检查记录、查看状态、生成公开站点。")
+    parser.add_argument("--version", action="version", version=f"ipreg {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = sub.add_parser("check", help="检查记录（格式、校验码、备案条件、有效期）")
