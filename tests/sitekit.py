@@ -41,6 +41,8 @@ PRIVATE_MARKERS = {
     "standard_certificate": "MARKERSTDCERT",
     "copyright": "MARKERCOPYRIGHT著作",
     "dishonesty_list": "MARKERLIST名单",
+    "violation_summary": "MARKERVIOLATION违法事实",
+    "violation_document": "MARKERVIOLDOC文书",
 }
 
 
@@ -90,6 +92,8 @@ def fixtures() -> dict[str, Fixture]:
         ),
         ("  infringements: []", f"  infringements:\n    - date: 2019-01-01\n      kind: administrative\n      authority: {m['authority']}"),
         ("  dishonesty: []", f"  dishonesty:\n    - list: {m['dishonesty_list']}\n      listed: 2018-01-01\n      removed: 2019-01-01"),
+        ("  abnormal_patent_applications: []", "  abnormal_patent_applications: []\n  violations:\n    - date: 2019-02-01\n"
+         f"      authority: 西平县应急管理局\n      document: {m['violation_document']}\n      summary: {m['violation_summary']}"),
         ("category: advantage", f"category: reserve\nrecommendation: {m['recommendation']}"),
         ("    document: 西市监〔2025〕31号\n", f"    document: 西市监〔2025〕31号\n    note: {m['note']}\n"),
     )
