@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from generator.dates import anniversary, period_end
@@ -172,7 +172,8 @@ def test_grace_never_ends_before_the_term() -> None:
     st_ = replay(events(FILED, ("2026-03-01", "review_failed")), policy, D("2027-03-14"))
     assert st_.status == "review_due" and st_.listed  # the failure takes effect the day after the term end (v4)
     st_ = replay(events(FILED, ("2026-03-01", "review_failed")), policy, D("2027-03-15"))
-    assert (st_.grace_until, st_.status, st_.cause, st_.ended_on, st_.graces) == (D("2027-03-14"), "lapsed", "grace_expired", D("2027-03-15"), ())
+    assert (st_.grace_until, st_.status, st_.cause, st_.ended_on) == (D("2027-03-14"), "lapsed", "grace_expired", D("2027-03-15"))
+    assert st_.graces == ()
 
 
 @pytest.mark.parametrize(
@@ -479,7 +480,7 @@ def test_public_events_keep_every_decided_cycle_and_no_application(history: list
     assert [(e.date.isoformat(), e.type) for e in public_events(events(*history))] == public
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])  # about 1 in 3 histories has ended
 @given(_event_lists, st.integers(1, 365 * 6), st.booleans(), st.integers(1, 400))
 def test_a_later_application_changes_nothing_public(raw: list[tuple[int, str]], gap: int, withdraw: bool, after: int) -> None:
     """Any history that ended (revoked, withdrawn, lapsed), then an application, pending or withdrawn before a decision:
@@ -570,7 +571,8 @@ def test_after_an_early_removal_no_other_result_and_a_revocation_is_in_the_term(
     st_ = at("2027-04-01", FILED, ("2027-01-01", "review_absent"), ("2027-02-01", "review_passed"))
     assert [p.kind for p in st_.problems] == ["order"] and (st_.status, st_.ended_on) == ("revoked", D("2027-03-15"))
     st_ = at("2027-04-01", FILED, ("2027-01-01", "review_absent"), ("2027-02-01", "revoked"))
-    assert (st_.status, st_.cause, st_.ended_on, st_.ban_until, st_.problems) == ("revoked", "revoked", D("2027-02-01"), D("2030-01-31"), ())
+    assert (st_.status, st_.cause, st_.ended_on, st_.ban_until) == ("revoked", "revoked", D("2027-02-01"), D("2030-01-31"))
+    assert st_.problems == ()
 
 
 def test_early_results_are_errors_before_the_window_whatever_came_before() -> None:
@@ -600,10 +602,10 @@ def test_nothing_but_a_decision_to_end_it_ends_a_term_early(raw: list[tuple[int,
     fact lies inside a held span, not after it."""
     evs, today = _events(raw), BASE_DAY + timedelta(days=offset)
     result = replay(evs, POLICY, today, violations=facts)
-    if result.term_start is not None and result.term_end is not None and result.term_start <= today <= result.term_end:
-        if result.cause not in ("revoked", "violation", "withdrawn"):
-            assert result.status in ("valid", "review_due"), (result.status, result.cause)
-            assert (result.next_deadline, result.next_deadline_kind) == (result.term_end, "term_end")
+    in_term = result.term_start is not None and result.term_end is not None and result.term_start <= today <= result.term_end
+    if in_term and result.cause not in ("revoked", "violation", "withdrawn"):
+        assert result.status in ("valid", "review_due"), (result.status, result.cause)
+        assert (result.next_deadline, result.next_deadline_kind) == (result.term_end, "term_end")
     for start, end in result.held:
         assert end is None or start <= end
     for problem in result.problems:

@@ -263,7 +263,7 @@ def _violations(record: Record, st: Status, day: date) -> list[tuple[date, str]]
             facts.append((y.listed, f"{chinese_date(y.listed)}被列入{y.list}"))
     for v in record.violations:
         if held_on(st.held, v.date, day):
-            facts.append((v.date, f"{chinese_date(v.date)}，{v.summary}（{v.authority}{v.document}）"))
+            facts.append((v.date, f"{chinese_date(v.date)}，{v.summary}（{v.authority}，{v.document}）"))
     return sorted(facts, key=lambda f: f[0])
 
 
