@@ -560,6 +560,9 @@ def test_a_second_early_failure_removes_the_day_after_the_term_end() -> None:
     assert at("2027-03-14", *history).status == "review_due"
     st_ = at("2027-03-15", *history)
     assert (st_.status, st_.cause, st_.ended_on, st_.graces) == ("revoked", "review_failed_twice", D("2027-03-15"), ())
+    assert st_.held == ((D("2024-03-15"), D("2027-03-14")),)  # held through the term end, not on the day of the removal
+    third = at("2027-03-15", *history, ("2027-03-01", "review_passed"))  # the removal is decided: no third result
+    assert [p.kind for p in third.problems] == ["order"] and third.status == "revoked"
 
 
 def test_early_review_passed_still_starts_the_new_term_on_its_day() -> None:
@@ -613,3 +616,37 @@ def test_nothing_but_a_decision_to_end_it_ends_a_term_early(raw: list[tuple[int,
             day = evs[problem.event_index].date
             known = replay([e for e in evs if e.date < day or (e.date == day and e.index < problem.event_index)], POLICY, day)
             assert not any(s <= f <= (e or day) for f in facts for s, e in known.held)
+
+
+@pytest.mark.parametrize("history", [
+    [("2024-01-10", "applied"), ("2024-02-01", "revoked")],                        # nothing decided yet
+    [FILED, ("2025-06-01", "revoked"), ("2025-07-01", "revoked")],                   # already revoked
+    [FILED, ("2027-03-20", "review_absent"), ("2027-05-01", "revoked"), ("2027-06-01", "revoked")],  # already revoked (v3)
+])
+def test_nothing_to_revoke_is_refused_and_changes_nothing(history: list[tuple[str, str]]) -> None:
+    st_ = at("2027-07-01", *history)
+    assert [(p.kind, p.event_index) for p in st_.problems] == [("order", len(history) - 1)]
+    assert "没有可以取消的资格（尚未备案，或已经撤销）" in st_.problems[0].message
+    first = at("2027-07-01", *history[:-1])
+    assert (st_.status, st_.cause, st_.ban_until, st_.bans) == (first.status, first.cause, first.ban_until, first.bans)
+
+
+def test_the_ban_takes_its_length_from_the_policy_on_the_revocation_day() -> None:
+    dated = replace(POLICY, dated=(("ban_years", ((D("2000-01-01"), 3), (D("2025-01-01"), 5))),))
+    assert replay(events(FILED, ("2025-06-01", "revoked")), dated, D("2025-07-01"), violations=FACT).ban_until == D("2030-05-31")
+    early = replay(events(FILED, ("2024-12-31", "revoked")), dated, D("2025-07-01"), violations=(D("2024-06-01"),))
+    assert early.ban_until == D("2027-12-30")
+
+
+def test_a_grace_of_one_day_is_kept() -> None:
+    """An early failure whose year ends the day after the term end: 保留资格 for that one day, then lapsed."""
+    history = (FILED, ("2026-03-16", "review_failed"))  # a year from it ends 2027-03-15, the term 2027-03-14
+    st_ = at("2027-03-15", *history)
+    assert (st_.status, st_.grace_until, st_.graces) == ("conditional", D("2027-03-15"), ((D("2027-03-15"), D("2027-03-15")),))
+    assert at("2027-03-16", *history).status == "lapsed"
+
+
+def test_the_grace_takes_its_length_from_the_policy_on_the_failure_day() -> None:
+    dated = replace(POLICY, dated=(("grace_years", ((D("2000-01-01"), 1), (D("2027-01-01"), 2))),))
+    assert replay(events(FILED, ("2027-04-01", "review_failed")), dated, D("2027-05-01")).grace_until == D("2029-03-31")
+    assert replay(events(FILED, ("2026-12-20", "review_failed")), dated, D("2027-05-01")).grace_until == D("2027-12-19")  # older
