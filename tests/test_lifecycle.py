@@ -563,6 +563,7 @@ def test_a_second_early_failure_removes_the_day_after_the_term_end() -> None:
     assert st_.held == ((D("2024-03-15"), D("2027-03-14")),)  # held through the term end, not on the day of the removal
     third = at("2027-03-15", *history, ("2027-03-01", "review_passed"))  # the removal is decided: no third result
     assert [p.kind for p in third.problems] == ["order"] and third.status == "revoked"
+    assert "已录入的复核结果在有效期届满次日（2027-03-15）除名，不能再录入复核结果" in third.problems[0].message
 
 
 def test_early_review_passed_still_starts_the_new_term_on_its_day() -> None:
@@ -650,3 +651,17 @@ def test_the_grace_takes_its_length_from_the_policy_on_the_failure_day() -> None
     dated = replace(POLICY, dated=(("grace_years", ((D("2000-01-01"), 1), (D("2027-01-01"), 2))),))
     assert replay(events(FILED, ("2027-04-01", "review_failed")), dated, D("2027-05-01")).grace_until == D("2029-03-31")
     assert replay(events(FILED, ("2026-12-20", "review_failed")), dated, D("2027-05-01")).grace_until == D("2027-12-19")  # older
+
+
+def test_a_result_on_the_term_end_itself_takes_effect_the_next_day() -> None:
+    for kind, status in (("review_absent", "revoked"), ("review_failed", "conditional")):
+        assert at("2027-03-14", FILED, ("2027-03-14", kind)).status == "review_due", kind
+        st_ = at("2027-03-15", FILED, ("2027-03-14", kind))
+        assert (st_.status, st_.listed) == (status, status == "conditional"), kind
+    assert at("2027-03-15", FILED, ("2027-03-14", "review_absent")).ended_on == D("2027-03-15")
+
+
+def test_the_early_window_is_the_policys_on_the_result_day() -> None:
+    dated = replace(POLICY, dated=(("review_early_days", ((D("2000-01-01"), 90), (D("2026-11-01"), 200))),))
+    assert replay(events(FILED, ("2026-11-01", "review_failed")), dated, D("2026-12-01")).problems == ()  # 200 days from then
+    assert [p.kind for p in replay(events(FILED, ("2026-10-31", "review_failed")), dated, D("2026-12-01")).problems] == ["early-review"]

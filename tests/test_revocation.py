@@ -89,6 +89,6 @@ def test_the_printed_decision_states_the_samples_violation(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     (pdf,) = (repo / "out").glob("*.pdf")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    flat = re.sub(r"\s+", "", text)
-    assert "2020年11月16日，因仓储违规引发火灾被处以罚款并责令停产整顿（示例）（西平县应急管理局（示例），西应急罚〔2020〕示例7号）" in flat
+    flat = re.sub(r"—\d+—", "", re.sub(r"\s+", "", text))  # the lines and pages joined, page numbers dropped
+    assert "2020年11月16日，因仓储违规引发火灾被处以罚款并责令停产整顿（西平县应急管理局（示例），西应急罚〔2020〕示例7号）。" in flat
     assert "上述行为发生在你单位知识产权强企有效期内（2018年3月1日至2021年2月28日）" in flat
