@@ -665,3 +665,31 @@ def test_the_early_window_is_the_policys_on_the_result_day() -> None:
     dated = replace(POLICY, dated=(("review_early_days", ((D("2000-01-01"), 90), (D("2026-11-01"), 200))),))
     assert replay(events(FILED, ("2026-11-01", "review_failed")), dated, D("2026-12-01")).problems == ()  # 200 days from then
     assert [p.kind for p in replay(events(FILED, ("2026-10-31", "review_failed")), dated, D("2026-12-01")).problems] == ["early-review"]
+
+
+def test_every_kind_of_conduct_grounds_a_revocation_and_a_record_may_have_none() -> None:
+    """``lifecycle.violations``: infringement findings, dishonesty listings and violations all count; an object with
+    events only (``HasEvents``) has none."""
+    from types import SimpleNamespace
+
+    from generator.lifecycle import status, violations
+
+    revoked = tuple(events(FILED, ("2025-06-01", "revoked")))
+    fact = SimpleNamespace(date=D("2025-01-01"), listed=D("2025-02-01"))
+    for kind in ("infringements", "dishonesty", "violations"):
+        record = SimpleNamespace(events=revoked, category="advantage", **{kind: (fact,)})
+        assert violations(record) == ((D("2025-02-01"),) if kind == "dishonesty" else (D("2025-01-01"),)), kind
+        assert status(record, POLICY, D("2025-07-01")).problems == (), kind
+    bare = SimpleNamespace(events=revoked, category="advantage")
+    assert violations(bare) == () and [p.kind for p in status(bare, POLICY, D("2025-07-01")).problems] == ["revocation-basis"]
+
+
+@pytest.mark.parametrize("fact,grounds", [("2024-03-14", False), ("2024-03-15", True), ("2025-06-01", True), ("2025-06-02", False),
+                                          ("2026-01-01", True), ("2026-03-01", True), ("2026-03-02", False)])
+def test_held_on_is_the_rules_test_for_the_documents(fact: str, grounds: bool) -> None:
+    """``held_on`` (the 撤销决定's facts): inside a closed span or the open one up to the revocation day, never after it."""
+    from generator.lifecycle import held_on
+
+    held = ((D("2024-03-15"), D("2025-06-01")), (D("2026-01-01"), None))
+    assert held_on(held, D(fact), D("2026-03-01")) is grounds
+    assert held_on(held, D("2026-01-01"), D("2025-12-31")) is False  # after the revocation, though inside a later span
