@@ -36,7 +36,9 @@ class HasEvents(Protocol):
     def category(self) -> str: ...
 
 
-ProblemKind = Literal["order", "ban", "term-mismatch", "early-review"]
+ProblemKind = Literal["order", "ban", "term-mismatch", "early-review", "revocation-basis"]
+REVOCATION_BASIS = "撤销须有有效期内的违法违规记录：请在 conduct 中录入事实（日期、机关、文书）"
+Span = tuple[date, date | None]  # a period the qualification was held, its last day inclusive (None: still held)
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class Status:
     terms: tuple[tuple[date, date], ...] = ()
     graces: tuple[tuple[date, date], ...] = ()
     bans: tuple[tuple[date, date], ...] = ()
+    held: tuple[Span, ...] = ()  # when the qualification was held: terms, 复核中 and 保留资格 (design section 3 v4)
     problems: tuple[EventProblem, ...] = field(default=(), compare=False)
 
     @property
@@ -94,7 +97,7 @@ class _Replay:
 
     policy: PolicyHistory
     category: str
-    violations: tuple[date, ...] = ()  # dates of the conduct entries (infringement findings, dishonesty listings)
+    violations: tuple[date, ...] = ()  # dates of the conduct entries (infringement findings, dishonesty listings, violations)
     phase: str = "none"  # none, pending, term, grace, lapsed, ended
     term_start: date | None = None
     term_end: date | None = None
@@ -109,6 +112,8 @@ class _Replay:
     terms: list[tuple[date, date]] = field(default_factory=list)
     graces: list[tuple[date, date]] = field(default_factory=list)
     bans: list[tuple[date, date]] = field(default_factory=list)
+    held: list[Span] = field(default_factory=list)
+    deferred: list[Event] = field(default_factory=list)  # early review_failed / review_absent: effective after the term end
     problems: list[EventProblem] = field(default_factory=list)
 
     def review_deadline(self) -> date | None:
@@ -117,7 +122,12 @@ class _Replay:
         return period_end(self.term_end + ONE_DAY, self.policy.on(self.term_end + ONE_DAY).review_pending_years)
 
     def settle(self, day: date) -> None:
-        """Apply what the calendar alone does by ``day``: a review deadline or a grace period that ran out."""
+        """Apply what the calendar alone does by ``day``: early review results that take effect the day after the term
+        end (design section 3 v4), a review deadline or a grace period that ran out."""
+        if self.deferred and self.term_end is not None and day > self.term_end:
+            deferred, self.deferred = self.deferred, []
+            for event in deferred:
+                self.outcome(event, self.term_end + ONE_DAY)
         deadline = self.review_deadline()
         if self.phase == "term" and deadline is not None and day > deadline:
             self.lapse(deadline + ONE_DAY, "review_overdue")
@@ -125,10 +135,22 @@ class _Replay:
             self.lapse(self.grace_until + ONE_DAY, "grace_expired")
 
     def lapse(self, day: date, cause: str) -> None:
+        self.release(day - ONE_DAY)
         self.phase, self.ended_on, self.cause = "lapsed", day, cause
 
-    def end(self, day: date, as_: str, cause: str) -> None:
-        self.phase, self.ended_on, self.ended_as, self.cause = "ended", day, as_, cause
+    def end(self, day: date, as_: str, cause: str, last: date | None = None) -> None:
+        """The cycle ends on ``day``; the qualification was held through ``last`` (the decision's own day by default)."""
+        self.release(day if last is None else last)
+        self.phase, self.ended_on, self.ended_as, self.cause, self.deferred = "ended", day, as_, cause, []
+
+    def release(self, last: date) -> None:
+        """The qualification held since the open span's start is no longer held after ``last``."""
+        if self.held and self.held[-1][1] is None:
+            self.held[-1] = (self.held[-1][0], last)
+
+    def basis(self, day: date) -> bool:
+        """A revocation on ``day`` has its facts: a violation dated while the qualification was held, not after ``day``."""
+        return any(s <= d <= (e or day) for d in self.violations for s, e in self.held)
 
     def problem(self, kind: ProblemKind, event: Event, message: str, severity: Severity = "error") -> None:
         self.problems.append(EventProblem(kind, event.index, message, severity))
@@ -155,6 +177,9 @@ class _Replay:
         self.phase, self.term_start, self.term_end, self.decision = "term", event.date, end, event.date
         self.grace_until = self.ended_on = self.ended_as = self.cause = None
         self.terms.append((event.date, end))
+        self.deferred = []
+        if not self.held or self.held[-1][1] is not None:
+            self.held.append((event.date, None))
 
     def apply(self, event: Event) -> None:
         self.settle(event.date)
@@ -200,39 +225,53 @@ class _Replay:
             self.refuse(event, "没有待复核的有效期（尚未备案，或资格已撤销、已退出）")
             return
         assert self.term_end is not None
+        kinds = [e.type for e in self.deferred]
+        if "review_absent" in kinds or kinds.count("review_failed") == 2:
+            self.refuse(event, f"已录入的复核结果在有效期届满次日（{self.term_end + ONE_DAY}）除名，不能再录入复核结果")
+            return
         early_days = self.policy.on(event.date).review_early_days
         earliest = self.term_end - timedelta(days=early_days)
-        if self.phase in ("term", "grace") and event.date < earliest:
+        if self.phase == "term" and event.date < earliest:  # in grace the day is past the term end (results take effect after it)
             self.problem(
                 "early-review",
                 event,
                 f"复核结果日期 {event.date} 早于有效期届满日 {self.term_end} 前 "
                 f"{early_days} 天（{earliest}）：复核在有效期届满前后进行，请核对日期",
             )
+        if event.type != "review_passed" and self.phase == "term" and event.date <= self.term_end:
+            self.deferred.append(event)  # design section 3 v4: an early result never cuts the term short
+            return
+        self.outcome(event, event.date)
+
+    def outcome(self, event: Event, day: date) -> None:
+        """What a review result does, taking effect on ``day``: the event's own day, or the day after the term end for a
+        failure or an absence recorded before it (held through the term end)."""
+        assert self.term_end is not None
+        last = None if day == event.date else day - ONE_DAY
         if event.type == "review_passed":
             self.start_term(event)
         elif event.type == "review_absent":
-            self.end(event.date, "revoked", "review_absent" if self.phase != "lapsed" else "review_absent_lapsed")
+            self.end(day, "revoked", "review_absent" if self.phase != "lapsed" else "review_absent_lapsed", last)
         elif self.phase == "term":
             self.phase = "grace"
             self.grace_until = max(self.term_end, period_end(event.date, self.policy.on(event.date).grace_years))
-            self.graces.append((event.date, self.grace_until))
+            if day <= self.grace_until:
+                self.graces.append((day, self.grace_until))
         else:
-            self.end(event.date, "revoked", "review_failed_twice" if self.phase == "grace" else "review_failed_lapsed")
+            if self.graces and self.graces[-1][0] == day:  # a grace that never ran a day (two failures on one day)
+                self.graces.pop()
+            self.end(day, "revoked", "review_failed_twice" if self.phase == "grace" else "review_failed_lapsed", last)
 
     def revoke(self, event: Event) -> None:
         if self.phase in ("none", "pending") or (self.ended_as == "revoked" and self.cause in ("revoked", "violation")):
             self.refuse(event, "没有可以取消的资格（尚未备案，或已经撤销）")
             return
-        cause = "revoked"
-        if self.phase == "lapsed" or self.ended_as == "revoked":  # after a removal (design section 3 v3)
-            inside = [d for d in self.violations if d <= event.date and any(s <= d <= e for s, e in self.terms)]
-            if not inside:
-                self.refuse(event, "企业已因复核被除名或逾期未复核，撤销须有有效期内的违法违规记录（conduct 中日期在某一有效期内的"
-                                   "侵权认定或失信名单）；只是除名的，请录入 review_absent 或 review_failed")
+        removed = self.phase == "lapsed" or self.ended_as == "revoked"  # after a removal (design section 3 v3)
+        if not self.basis(event.date):
+            self.problem("revocation-basis", event, REVOCATION_BASIS)  # design section 3 v4: every revocation
+            if removed:  # v3: without its facts a revocation after a removal changes nothing (no ban)
                 return
-            cause = "violation"
-        self.end(event.date, "revoked", cause)
+        self.end(event.date, "revoked", "violation" if removed else "revoked")
         self.revoked_on, self.ban_until = event.date, period_end(event.date, self.policy.on(event.date).ban_years)
         self.bans.append((event.date, self.ban_until))
 
@@ -246,20 +285,9 @@ class _Replay:
         self.settle(today)
         deadline = self.review_deadline()
         base = Status(
-            "pending",
-            False,
-            term_start=self.term_start,
-            term_end=self.term_end,
-            grace_until=self.grace_until,
-            decision=self.decision,
-            applied=self.applied,
-            review_deadline=deadline,
-            ended_on=self.ended_on,
-            cause=self.cause,
-            terms=tuple(self.terms),
-            graces=tuple(self.graces),
-            bans=tuple(self.bans),
-            problems=tuple(self.problems),
+            "pending", False, term_start=self.term_start, term_end=self.term_end, grace_until=self.grace_until, decision=self.decision,
+            applied=self.applied, review_deadline=deadline, ended_on=self.ended_on, cause=self.cause, terms=tuple(self.terms),
+            graces=tuple(self.graces), bans=tuple(self.bans), held=tuple(self.held), problems=tuple(self.problems),
         )
         if self.phase in ("none", "pending"):
             return base
@@ -290,10 +318,16 @@ def status(record: HasEvents, policy: PolicyHistory, today: date) -> Status:
 
 
 def violations(record: object) -> tuple[date, ...]:
-    """The dates of a record's conduct entries (infringement findings, dishonesty listings): a revocation after a
-    removal needs one inside a past term."""
+    """The dates of a record's conduct entries (infringement findings, dishonesty listings, other violations): a
+    revocation needs one dated while the qualification was held (design section 3 v4)."""
     found = [x.date for x in getattr(record, "infringements", ())] + [x.listed for x in getattr(record, "dishonesty", ())]
-    return tuple(sorted(found))
+    return tuple(sorted(found + [x.date for x in getattr(record, "violations", ())]))
+
+
+def held_on(held: Iterable[Span], fact: date, revoked: date) -> bool:
+    """Whether a fact dated ``fact`` may ground the revocation of ``revoked``: dated while the qualification was held
+    (``Status.held``) and not after the revocation."""
+    return fact <= revoked and any(s <= fact <= (e or revoked) for s, e in held)
 
 
 def replay(events: Iterable[Event], policy: PolicyHistory, today: date, category: str = "advantage",
@@ -360,15 +394,5 @@ def intervals(events: Iterable[Event], policy: PolicyHistory, today: date, categ
     return out
 
 
-__all__ = [
-    "CAUSE_ZH",
-    "STATUSES",
-    "STATUS_ZH",
-    "EventProblem",
-    "Status",
-    "intervals",
-    "public_events",
-    "replay",
-    "status",
-    "validity_years",
-]
+__all__ = ["CAUSE_ZH", "REVOCATION_BASIS", "STATUSES", "STATUS_ZH", "EventProblem", "Status", "held_on", "intervals",
+           "public_events", "replay", "status", "validity_years"]

@@ -98,6 +98,17 @@ class Dishonesty:
 
 
 @dataclass(frozen=True)
+class Violation:
+    """A 重大违法违规 that is neither an infringement finding nor a dishonesty listing (Art. 8(5)), with its document."""
+
+    index: int
+    date: Day
+    authority: str
+    document: str
+    summary: str
+
+
+@dataclass(frozen=True)
 class Standard:
     version: str
     status: str
@@ -180,6 +191,7 @@ class Record:
     infringements: tuple[Infringement, ...] = ()
     abnormal_applications: tuple[AbnormalApplication, ...] = ()
     dishonesty: tuple[Dishonesty, ...] = ()
+    violations: tuple[Violation, ...] = ()
     honors: tuple[Honor, ...] = ()
     ip_management: IPManagement | None = None
     industry_standing: IndustryStanding | None = None
@@ -256,7 +268,8 @@ def _holdings(data: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
 
 
 def _conduct(conduct: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
-    """The conduct section (Art. 4(4)): infringements, abnormal patent applications, dishonesty lists."""
+    """The conduct section (Art. 4(4)): infringements, abnormal patent applications, dishonesty lists; other violations
+    (Art. 8(5))."""
     return {
         "infringements": tuple(
             Infringement(i, _d(x["date"]), x["kind"], x["authority"], x.get("document"))
@@ -269,6 +282,9 @@ def _conduct(conduct: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
         "dishonesty": tuple(
             Dishonesty(i, x["list"], _d(x["listed"]), _od(x.get("removed")), x.get("credit_repair_certificate"))
             for i, x in enumerate(conduct.get("dishonesty", ()))
+        ),
+        "violations": tuple(
+            Violation(i, _d(x["date"]), x["authority"], x["document"], x["summary"]) for i, x in enumerate(conduct.get("violations", ()))
         ),
     }
 

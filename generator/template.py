@@ -56,6 +56,7 @@ conduct:                      # 第四条第四项；没有则保留空列表 []
   infringements: []           # 侵权认定：- {date: 日期, kind: administrative/judicial, authority: 机关, document: 文书编号}
   abnormal_patent_applications: []   # 非正常专利申请：- {notified: 通报日期, rectified: 整改日期}
   dishonesty: []              # 严重违法失信名单：- {list: 名单, listed: 列入日期, removed: 移出日期}
+  # violations:               # 其他重大违法违规（撤销的事实）：- {date: 日期, authority: 机关, document: 文书, summary: 事实}
 honors: []                    # 荣誉称号（第四条第五项）：- {type: high_tech, certificate: "证书号", awarded: 日期, expires: 日期}
 
 ip_management:                # 第五条第一、二项

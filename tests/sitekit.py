@@ -41,6 +41,8 @@ PRIVATE_MARKERS = {
     "standard_certificate": "MARKERSTDCERT",
     "copyright": "MARKERCOPYRIGHT著作",
     "dishonesty_list": "MARKERLIST名单",
+    "violation_summary": "MARKERVIOLATION违法事实",
+    "violation_document": "MARKERVIOLDOC文书",
 }
 
 
@@ -49,6 +51,12 @@ class Fixture:
     uscc: str
     name: str
     text: str
+
+
+def violation(day: str) -> tuple[str, str]:
+    """An ``extra`` for ``_record``: a conduct.violations entry dated ``day``, the facts a revocation needs (design section 3 v4)."""
+    return ("  dishonesty: []\n", f"  dishonesty: []\n  violations:\n    - date: {day}\n      authority: 西平县消防救援大队\n"
+            f"      document: 西消行罚决字〔{day[:4]}〕3号\n      summary: 测试企业消防设施长期停用被处以罚款\n")
 
 
 def _record(uscc: str, name: str, events: str = FILED_EVENT, extra: tuple[tuple[str, str], ...] = ()) -> Fixture:
@@ -90,6 +98,8 @@ def fixtures() -> dict[str, Fixture]:
         ),
         ("  infringements: []", f"  infringements:\n    - date: 2019-01-01\n      kind: administrative\n      authority: {m['authority']}"),
         ("  dishonesty: []", f"  dishonesty:\n    - list: {m['dishonesty_list']}\n      listed: 2018-01-01\n      removed: 2019-01-01"),
+        ("  abnormal_patent_applications: []", "  abnormal_patent_applications: []\n  violations:\n    - date: 2019-02-01\n"
+         f"      authority: 西平县消防救援大队\n      document: {m['violation_document']}\n      summary: {m['violation_summary']}"),
         ("category: advantage", f"category: reserve\nrecommendation: {m['recommendation']}"),
         ("    document: 西市监〔2025〕31号\n", f"    document: 西市监〔2025〕31号\n    note: {m['note']}\n"),
     )
@@ -122,6 +132,7 @@ def fixtures() -> dict[str, Fixture]:
             make_uscc("MA0RE001"),
             "西平县测试示例已撤销有限公司",
             events=FILED_EVENT + "  - date: 2026-01-15\n    type: revoked\n    document: 西市监〔2026〕2号\n",
+            extra=(violation("2026-01-15"),),
         ),
         "conditional": _record(
             make_uscc("MA0CD001"),

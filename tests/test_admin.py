@@ -559,6 +559,10 @@ def test_a_save_from_a_form_opened_before_a_decision_is_refused_and_the_decision
     """The reproduction of issue 35, item 1, through the API: open, ``ipreg decide --type revoked``, save an unrelated
     change. Was: 200 entry persisted, the revocation gone, the enterprise 有效 and listed again."""
     repo, url = editor
+    record = repo / SAMPLE  # the facts a revocation needs (design section 3 v4), recorded before the form opens it
+    facts = ("  violations:\n    - date: 2026-10-09\n      authority: 西平县消防救援大队\n"
+             "      document: 西消行罚决字〔2026〕9号\n      summary: 罚款\n")
+    record.write_text(record.read_text(encoding="utf-8").replace("  dishonesty: []\n", "  dishonesty: []\n" + facts, 1), encoding="utf-8")
     opened = _api(url, {"action": "getEntry", "params": {"path": SAMPLE}})[1]
     decided = ipreg(repo, *REVOKE)
     assert decided.returncode == 0, decided.stderr

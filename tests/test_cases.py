@@ -84,7 +84,7 @@ def test_evaluation_order_is_derived_as_it_was_listed() -> None:
         "art5.system", "art5.agencies", "art5.standard", "art5.policies", "art5.creation", "art5.leading", "art5.trademark",
         "art5.protection", "art5.revenue", "art5.patent-revenue-share", "art5.training-management", "art5.training-employees",
         "art6.reserve",
-        "art8.ban", "art8.term-mismatch", "art8.early-review", "art8.lapsed", "art8.violation-review",
+        "art8.ban", "art8.revocation-basis", "art8.term-mismatch", "art8.early-review", "art8.lapsed", "art8.violation-review",
     ]  # fmt: skip
     assert [r.id for r in ELIGIBILITY if r.lifecycle] == [r.id for r in ELIGIBILITY if r.id.startswith("art8.")]
 

@@ -45,7 +45,10 @@ def test_review_decision_for_three_records_adds_lines_only(repo: Path) -> None:
     statuses = {
         row["uscc"]: row["status"] for row in json.loads(ipreg(repo, "status", "--format", "json", "--today", TODAY).stdout)["enterprises"]
     }
-    assert [statuses[c] for c in codes] == ["conditional", "conditional", "revoked"]  # a second failure revokes
+    # a second failure revokes; REVIEW_DUE's term ends 2027-01-19: its early failure takes effect the day after (design §3 v4)
+    assert [statuses[c] for c in codes] == ["review_due", "conditional", "revoked"]
+    later = json.loads(ipreg(repo, "status", "--format", "json", "--today", "2027-01-20").stdout)["enterprises"]
+    assert [row["status"] for row in later if row["uscc"] == REVIEW_DUE] == ["conditional"]
 
 
 @pytest.mark.slow
@@ -79,12 +82,26 @@ def test_dry_run_prints_the_diff_and_writes_nothing(repo: Path) -> None:
         (["--type", "revoked", "--date", "2026-11-20", "--document", "西市监〔2025〕31号", VALID], "已用于 2025-06-10"),
         # a review of a revoked enterprise is out of order; the change would be an error: nothing is written
         (["--type", "review_passed", "--date", "2026-11-20", "--document", "西市监〔2026〕41号", REVOKED, VALID], "会有错误"),
+        # a revocation needs its facts in conduct (design §3 v4): the sample has none
+        (["--type", "取消资格", "--date", "2026-11-20", "--document", "西市监〔2026〕41号", VALID],
+         "[art8.revocation-basis] 撤销须有有效期内的违法违规记录：请在 conduct 中录入事实（日期、机关、文书）"),
     ],
 )
 def test_bad_decisions_write_nothing(repo: Path, args: list[str], message: str) -> None:
     result = _decide(repo, *args)
     assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr, result.stderr
     assert git(repo, "status", "--porcelain", "records") == ""
+
+
+@pytest.mark.slow
+def test_a_revocation_with_its_facts_is_written(repo: Path) -> None:
+    path = repo / "records" / f"{VALID}.yaml"
+    fact = ("  violations:\n    - date: 2026-10-09\n      authority: 西平县应急管理局\n      document: 西应急罚〔2026〕9号\n"
+            "      summary: 因发生较大生产安全事故被处以罚款\n")
+    path.write_text(path.read_text(encoding="utf-8").replace("  dishonesty: []\n", "  dishonesty: []\n" + fact, 1), encoding="utf-8")
+    result = _decide(repo, "--type", "取消资格", "--date", "2026-11-20", "--document", "西市监〔2026〕41号", VALID)
+    assert result.returncode == 0, result.stderr
+    assert ipreg(repo, "check", "--today", TODAY).returncode == 0
 
 
 @pytest.mark.slow

@@ -8,11 +8,11 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from generator.dates import anniversary, period_end
-from generator.lifecycle import STATUSES, Status, replay
+from generator.lifecycle import REVOCATION_BASIS, STATUSES, Status, replay
 from generator.model import EVENT_TYPES, Event
 from generator.policy import PolicyHistory, default_policy
 
@@ -33,8 +33,11 @@ def events(*pairs: tuple[str, str], **extra: str) -> list[Event]:
     return out
 
 
-def at(today: str, *pairs: tuple[str, str], **extra: str) -> Status:
-    return replay(events(*pairs, **extra), POLICY, D(today))
+FACT = (D("2025-01-01"),)  # a violation inside FILED's term: the basis of the revocations below (design section 3 v4)
+
+
+def at(today: str, *pairs: tuple[str, str], facts: tuple[date, ...] = FACT, **extra: str) -> Status:
+    return replay(events(*pairs, **extra), POLICY, D(today), violations=facts)
 
 
 FILED = ("2024-03-15", "filed")  # term ends 2027-03-14
@@ -136,8 +139,11 @@ def test_second_failure_revokes() -> None:
 
 
 def test_failure_after_new_term_is_a_first_failure_again() -> None:
-    st_ = at("2030-06-02", FILED, ("2027-04-01", "review_failed"), ("2027-08-01", "review_passed"), ("2030-06-01", "review_failed"))
+    history = (FILED, ("2027-04-01", "review_failed"), ("2027-08-01", "review_passed"), ("2030-06-01", "review_failed"))
+    assert at("2030-07-31", *history).status == "review_due"  # the new term ends 2030-07-31: an early result waits (v4)
+    st_ = at("2030-08-01", *history)
     assert st_.status == "conditional" and st_.grace_until == D("2031-05-31") and st_.problems == ()
+    assert st_.graces[-1] == (D("2030-08-01"), D("2031-05-31"))
 
 
 @pytest.mark.parametrize("day,early", [("2026-12-14", False), ("2026-12-13", True)])  # term end 2027-03-14, 90 days
@@ -148,18 +154,26 @@ def test_early_review_boundary(day: str, early: bool) -> None:
 
 
 def test_failure_inside_the_window_keeps_the_term() -> None:
-    st_ = at("2027-01-01", FILED, ("2027-01-01", "review_failed"))
+    """design section 3 v4: a failure recorded before the term end takes effect the day after it."""
+    for today in ("2027-01-01", "2027-03-14"):
+        st_ = at(today, FILED, ("2027-01-01", "review_failed"))
+        assert (st_.status, st_.listed, st_.grace_until, st_.next_deadline) == ("review_due", True, None, D("2027-03-14"))
+    st_ = at("2027-03-15", FILED, ("2027-01-01", "review_failed"))
     assert st_.status == "conditional" and st_.listed
     assert st_.grace_until == D("2027-12-31")  # the later of the term end (2027-03-14) and a year from the failure
+    assert st_.graces == ((D("2027-03-15"), D("2027-12-31")),) and st_.next_deadline == D("2027-12-31")
     short = _with(POLICY, grace_years=1, validity_years=3)
-    st_ = replay(events(FILED, ("2026-12-20", "review_failed")), _with(short, review_early_days=200), D("2027-01-01"))
+    st_ = replay(events(FILED, ("2026-12-20", "review_failed")), _with(short, review_early_days=200), D("2027-03-15"))
     assert st_.grace_until == D("2027-12-19")
 
 
 def test_grace_never_ends_before_the_term() -> None:
     policy = _with(POLICY, review_early_days=400)
-    st_ = replay(events(FILED, ("2026-03-01", "review_failed")), policy, D("2027-03-01"))
-    assert st_.grace_until == D("2027-03-14") and st_.status == "conditional"
+    st_ = replay(events(FILED, ("2026-03-01", "review_failed")), policy, D("2027-03-14"))
+    assert st_.status == "review_due" and st_.listed  # the failure takes effect the day after the term end (v4)
+    st_ = replay(events(FILED, ("2026-03-01", "review_failed")), policy, D("2027-03-15"))
+    assert (st_.grace_until, st_.status, st_.cause, st_.ended_on) == (D("2027-03-14"), "lapsed", "grace_expired", D("2027-03-15"))
+    assert st_.graces == ()
 
 
 @pytest.mark.parametrize(
@@ -167,8 +181,8 @@ def test_grace_never_ends_before_the_term() -> None:
     [("review_absent", "revoked", "review_absent"), ("withdrawn", "withdrawn", "withdrawn"), ("revoked", "revoked", "revoked")],
 )
 def test_terminal_events(kind: str, status: str, cause: str) -> None:
-    day = "2027-01-01" if kind == "review_absent" else "2025-06-01"
-    st_ = at("2027-02-01", FILED, (day, kind))
+    day = "2027-03-20" if kind == "review_absent" else "2025-06-01"
+    st_ = at("2027-04-01", FILED, (day, kind))
     assert st_.status == status and not st_.listed and st_.cause == cause and st_.ended_on == D(day)
     assert (st_.ban_until is not None) is (kind == "revoked")
 
@@ -353,7 +367,7 @@ def test_revocation_after_a_removal_needs_a_violation_inside_a_past_term() -> No
         events_ = events(FILED, *removal, ("2028-05-01", "revoked"))
         refused = replay(events_, POLICY, D("2028-06-01"), violations=outside)
         assert refused.cause != "violation" and refused.ban_until is None, removal
-        assert [p.kind for p in refused.problems] == ["order"] and "撤销须有有效期内的违法违规记录" in refused.problems[0].message
+        assert [(p.kind, p.message) for p in refused.problems] == [("revocation-basis", REVOCATION_BASIS)]
         st_ = replay(events_, POLICY, D("2028-06-01"), violations=inside)
         assert (st_.status, st_.cause, st_.ban_until, st_.problems) == ("revoked", "violation", D("2031-04-30"), ()), removal
         assert replay(events_, POLICY, D("2028-04-30"), violations=inside).cause != "violation"  # the day before
@@ -425,6 +439,8 @@ def _check_intervals_around_every_boundary(evs: list[Event]) -> int:
         [FILED, ("2027-02-01", "review_passed")],
         [FILED, ("2027-03-20", "review_failed")],
         [FILED, ("2027-03-20", "review_failed"), ("2028-01-10", "review_failed")],
+        [FILED, ("2027-01-01", "review_failed")],
+        [FILED, ("2027-01-01", "review_absent")],
         [FILED, ("2026-05-01", "revoked"), ("2029-05-01", "filed")],
         [FILED, ("2026-05-01", "withdrawn")],
         [("2024-01-10", "applied"), ("2024-03-15", "filed")],
@@ -464,7 +480,7 @@ def test_public_events_keep_every_decided_cycle_and_no_application(history: list
     assert [(e.date.isoformat(), e.type) for e in public_events(events(*history))] == public
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])  # about 1 in 3 histories has ended
 @given(_event_lists, st.integers(1, 365 * 6), st.booleans(), st.integers(1, 400))
 def test_a_later_application_changes_nothing_public(raw: list[tuple[int, str]], gap: int, withdraw: bool, after: int) -> None:
     """Any history that ended (revoked, withdrawn, lapsed), then an application, pending or withdrawn before a decision:
@@ -484,3 +500,196 @@ def test_a_later_application_changes_nothing_public(raw: list[tuple[int, str]], 
     assert [(a, b, s.status) for a, b, s in intervals(public, POLICY, today)] == [
         (a, b, s.status) for a, b, s in intervals(public_events(evs + more), POLICY, today)
     ]
+
+
+# -- design section 3 v4: a revocation needs its facts; an early review never cuts a term short ---------------------
+
+
+@pytest.mark.parametrize("fact,grounded", [
+    ("2024-03-14", False),  # the day before the term
+    ("2024-03-15", True),   # the first day of the term
+    ("2025-06-01", True),   # the day of the revocation
+    ("2025-06-02", False),  # after it
+])
+def test_a_revocation_in_a_term_needs_a_violation_dated_inside_it(fact: str, grounded: bool) -> None:
+    st_ = at("2025-07-01", FILED, ("2025-06-01", "revoked"), facts=(D(fact),))
+    assert [(p.kind, p.message, p.event_index) for p in st_.problems] == ([] if grounded else [("revocation-basis", REVOCATION_BASIS, 1)])
+    assert (st_.status, st_.cause, st_.ban_until) == ("revoked", "revoked", D("2028-05-31"))  # the decision stands, as recorded
+    assert st_.held == ((D("2024-03-15"), D("2025-06-01")),)
+
+
+@pytest.mark.parametrize("history,last_held", [
+    ([FILED], "2028-03-14"),                                                     # 复核中 through the review deadline, then lapsed
+    ([FILED, ("2027-04-01", "review_failed")], "2028-03-31"),                    # 保留资格 through grace_until, then lapsed
+    ([FILED, ("2027-04-01", "review_failed"), ("2027-09-01", "review_failed")], "2027-09-01"),  # removed by the second failure
+    ([FILED, ("2027-01-01", "review_absent")], "2027-03-14"),                    # an early absence: held through the term end
+    ([FILED, ("2025-06-01", "withdrawn")], "2025-06-01"),
+])
+def test_held_includes_review_and_grace_and_grounds_a_later_revocation(history: list[tuple[str, str]], last_held: str) -> None:
+    """A violation on the last day the qualification was held grounds a revocation after the removal; the next day's does not."""
+    last = D(last_held)
+    for fact, grounded in ((last, True), (last + timedelta(days=1), False)):
+        st_ = at("2028-07-01", *history, ("2028-06-01", "revoked"), facts=(fact,))
+        assert st_.held == ((D("2024-03-15"), last),)
+        assert [p.kind for p in st_.problems] == ([] if grounded else ["revocation-basis"]), (history, fact)
+        removed = history[-1][1] != "withdrawn"
+        assert (st_.ban_until is not None) is (grounded or not removed), (history, fact)  # v3: no ban without the facts
+        if grounded or not removed:
+            assert (st_.status, st_.cause) == ("revoked", "violation" if removed else "revoked"), (history, fact)
+        else:
+            assert st_.status == ("lapsed" if len(history) < 3 and history[-1][1] != "review_absent" else "revoked"), (history, fact)
+
+
+def test_reproduction_an_early_absence_is_listed_until_the_term_end() -> None:
+    """issue 37 item 9: filed 2025-06-10, review_absent 2028-04-01 → valid until 2028-06-09, removed from 2028-06-10."""
+    from generator.lifecycle import intervals
+
+    history = (("2025-06-10", "filed"), ("2028-04-01", "review_absent"))
+    for today in ("2028-04-01", "2028-06-09"):
+        st_ = at(today, *history)
+        assert (st_.status, st_.listed, st_.next_deadline, st_.next_deadline_kind) == ("review_due", True, D("2028-06-09"), "term_end")
+    st_ = at("2028-06-10", *history)
+    assert (st_.status, st_.listed, st_.ended_on, st_.cause, st_.ban_until) == ("revoked", False, D("2028-06-10"), "review_absent", None)
+    spans = [(a, b, s.status) for a, b, s in intervals(events(*history), POLICY, D("2028-07-01"))]
+    assert spans == [(D("2025-06-10"), D("2028-03-10"), "valid"), (D("2028-03-11"), D("2028-06-09"), "review_due"),
+                     (D("2028-06-10"), None, "revoked")]
+
+
+def test_a_second_early_failure_removes_the_day_after_the_term_end() -> None:
+    history = (FILED, ("2027-01-01", "review_failed"), ("2027-02-01", "review_failed"))
+    assert at("2027-03-14", *history).status == "review_due"
+    st_ = at("2027-03-15", *history)
+    assert (st_.status, st_.cause, st_.ended_on, st_.graces) == ("revoked", "review_failed_twice", D("2027-03-15"), ())
+    assert st_.held == ((D("2024-03-15"), D("2027-03-14")),)  # held through the term end, not on the day of the removal
+    third = at("2027-03-15", *history, ("2027-03-01", "review_passed"))  # the removal is decided: no third result
+    assert [p.kind for p in third.problems] == ["order"] and third.status == "revoked"
+    assert "已录入的复核结果在有效期届满次日（2027-03-15）除名，不能再录入复核结果" in third.problems[0].message
+
+
+def test_early_review_passed_still_starts_the_new_term_on_its_day() -> None:
+    st_ = at("2027-01-02", FILED, ("2027-01-01", "review_failed"), ("2027-01-02", "review_passed"))
+    assert (st_.status, st_.term_start, st_.term_end, st_.grace_until, st_.graces) == ("valid", D("2027-01-02"), D("2030-01-01"), None, ())
+
+
+def test_after_an_early_removal_no_other_result_and_a_revocation_is_in_the_term() -> None:
+    st_ = at("2027-04-01", FILED, ("2027-01-01", "review_absent"), ("2027-02-01", "review_passed"))
+    assert [p.kind for p in st_.problems] == ["order"] and (st_.status, st_.ended_on) == ("revoked", D("2027-03-15"))
+    st_ = at("2027-04-01", FILED, ("2027-01-01", "review_absent"), ("2027-02-01", "revoked"))
+    assert (st_.status, st_.cause, st_.ended_on, st_.ban_until) == ("revoked", "revoked", D("2027-02-01"), D("2030-01-31"))
+    assert st_.problems == ()
+
+
+def test_early_results_are_errors_before_the_window_whatever_came_before() -> None:
+    """Two results before the window (the second after a first failure): both errors; the removal still waits for the term end."""
+    history = (FILED, ("2026-06-01", "review_failed"), ("2026-07-01", "review_failed"))
+    st_ = at("2027-03-15", *history)
+    assert [(p.kind, p.event_index) for p in st_.problems] == [("early-review", 1), ("early-review", 2)]
+    assert (st_.status, st_.ended_on) == ("revoked", D("2027-03-15"))
+    assert at("2027-03-14", *history).status == "review_due"
+
+
+def test_a_result_during_grace_is_never_early() -> None:
+    """In 保留资格 the day is past the term end: a second result then (failed, absent or passed) is no early-review."""
+    for kind, status in (("review_failed", "revoked"), ("review_absent", "revoked"), ("review_passed", "valid")):
+        st_ = at("2027-06-01", FILED, ("2027-04-01", "review_failed"), ("2027-05-01", kind))
+        assert (st_.problems, st_.status) == ((), status), kind
+
+
+_facts = st.lists(_days, max_size=3).map(lambda ds: tuple(sorted(BASE_DAY + timedelta(days=d) for d in ds)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_event_lists, _facts, st.integers(min_value=0, max_value=365 * 14))
+def test_nothing_but_a_decision_to_end_it_ends_a_term_early(raw: list[tuple[int, str]], facts: tuple[date, ...], offset: int) -> None:
+    """design section 3 v4: on any day of the current term the status is valid or review_due (with the term end as its
+    next deadline), unless a revocation or a withdrawal ended the cycle; and a revocation is grounded exactly when a
+    fact lies inside a held span, not after it."""
+    evs, today = _events(raw), BASE_DAY + timedelta(days=offset)
+    result = replay(evs, POLICY, today, violations=facts)
+    in_term = result.term_start is not None and result.term_end is not None and result.term_start <= today <= result.term_end
+    if in_term and result.cause not in ("revoked", "violation", "withdrawn"):
+        assert result.status in ("valid", "review_due"), (result.status, result.cause)
+        assert (result.next_deadline, result.next_deadline_kind) == (result.term_end, "term_end")
+    for start, end in result.held:
+        assert end is None or start <= end
+    for problem in result.problems:
+        if problem.kind == "revocation-basis":
+            day = evs[problem.event_index].date
+            known = replay([e for e in evs if e.date < day or (e.date == day and e.index < problem.event_index)], POLICY, day)
+            assert not any(s <= f <= (e or day) for f in facts for s, e in known.held)
+
+
+@pytest.mark.parametrize("history", [
+    [("2024-01-10", "applied"), ("2024-02-01", "revoked")],                        # nothing decided yet
+    [FILED, ("2025-06-01", "revoked"), ("2025-07-01", "revoked")],                   # already revoked
+    [FILED, ("2027-03-20", "review_absent"), ("2027-05-01", "revoked"), ("2027-06-01", "revoked")],  # already revoked (v3)
+])
+def test_nothing_to_revoke_is_refused_and_changes_nothing(history: list[tuple[str, str]]) -> None:
+    st_ = at("2027-07-01", *history)
+    assert [(p.kind, p.event_index) for p in st_.problems] == [("order", len(history) - 1)]
+    assert "没有可以取消的资格（尚未备案，或已经撤销）" in st_.problems[0].message
+    first = at("2027-07-01", *history[:-1])
+    assert (st_.status, st_.cause, st_.ban_until, st_.bans) == (first.status, first.cause, first.ban_until, first.bans)
+
+
+def test_the_ban_takes_its_length_from_the_policy_on_the_revocation_day() -> None:
+    dated = replace(POLICY, dated=(("ban_years", ((D("2000-01-01"), 3), (D("2025-01-01"), 5))),))
+    assert replay(events(FILED, ("2025-06-01", "revoked")), dated, D("2025-07-01"), violations=FACT).ban_until == D("2030-05-31")
+    early = replay(events(FILED, ("2024-12-31", "revoked")), dated, D("2025-07-01"), violations=(D("2024-06-01"),))
+    assert early.ban_until == D("2027-12-30")
+
+
+def test_a_grace_of_one_day_is_kept() -> None:
+    """An early failure whose year ends the day after the term end: 保留资格 for that one day, then lapsed."""
+    history = (FILED, ("2026-03-16", "review_failed"))  # a year from it ends 2027-03-15, the term 2027-03-14
+    st_ = at("2027-03-15", *history)
+    assert (st_.status, st_.grace_until, st_.graces) == ("conditional", D("2027-03-15"), ((D("2027-03-15"), D("2027-03-15")),))
+    assert at("2027-03-16", *history).status == "lapsed"
+
+
+def test_the_grace_takes_its_length_from_the_policy_on_the_failure_day() -> None:
+    dated = replace(POLICY, dated=(("grace_years", ((D("2000-01-01"), 1), (D("2027-01-01"), 2))),))
+    assert replay(events(FILED, ("2027-04-01", "review_failed")), dated, D("2027-05-01")).grace_until == D("2029-03-31")
+    assert replay(events(FILED, ("2026-12-20", "review_failed")), dated, D("2027-05-01")).grace_until == D("2027-12-19")  # older
+
+
+def test_a_result_on_the_term_end_itself_takes_effect_the_next_day() -> None:
+    for kind, status in (("review_absent", "revoked"), ("review_failed", "conditional")):
+        assert at("2027-03-14", FILED, ("2027-03-14", kind)).status == "review_due", kind
+        st_ = at("2027-03-15", FILED, ("2027-03-14", kind))
+        assert (st_.status, st_.listed) == (status, status == "conditional"), kind
+    assert at("2027-03-15", FILED, ("2027-03-14", "review_absent")).ended_on == D("2027-03-15")
+
+
+def test_the_early_window_is_the_policys_on_the_result_day() -> None:
+    dated = replace(POLICY, dated=(("review_early_days", ((D("2000-01-01"), 90), (D("2026-11-01"), 200))),))
+    assert replay(events(FILED, ("2026-11-01", "review_failed")), dated, D("2026-12-01")).problems == ()  # 200 days from then
+    assert [p.kind for p in replay(events(FILED, ("2026-10-31", "review_failed")), dated, D("2026-12-01")).problems] == ["early-review"]
+
+
+def test_every_kind_of_conduct_grounds_a_revocation_and_a_record_may_have_none() -> None:
+    """``lifecycle.violations``: infringement findings, dishonesty listings and violations all count; an object with
+    events only (``HasEvents``) has none."""
+    from types import SimpleNamespace
+
+    from generator.lifecycle import status, violations
+
+    revoked = tuple(events(FILED, ("2025-06-01", "revoked")))
+    fact = SimpleNamespace(date=D("2025-01-01"), listed=D("2025-02-01"))
+    for kind in ("infringements", "dishonesty", "violations"):
+        record = SimpleNamespace(events=revoked, category="advantage", **{kind: (fact,)})
+        assert violations(record) == ((D("2025-02-01"),) if kind == "dishonesty" else (D("2025-01-01"),)), kind
+        assert status(record, POLICY, D("2025-07-01")).problems == (), kind
+    bare = SimpleNamespace(events=revoked, category="advantage")
+    assert violations(bare) == () and [p.kind for p in status(bare, POLICY, D("2025-07-01")).problems] == ["revocation-basis"]
+
+
+@pytest.mark.parametrize("fact,grounds", [("2024-03-14", False), ("2024-03-15", True), ("2025-06-01", True), ("2025-06-02", False),
+                                          ("2026-01-01", True), ("2026-03-01", True), ("2026-03-02", False)])
+def test_held_on_is_the_rules_test_for_the_documents(fact: str, grounds: bool) -> None:
+    """``held_on`` (the 撤销决定's facts): inside a closed span or the open one up to the revocation day, never after it."""
+    from generator.lifecycle import held_on
+
+    held = ((D("2024-03-15"), D("2025-06-01")), (D("2026-01-01"), None))
+    assert held_on(held, D(fact), D("2026-03-01")) is grounds
+    assert held_on(held, D("2026-01-01"), D("2025-12-31")) is False  # after the revocation, though inside a later span

@@ -110,7 +110,8 @@ def test_diff_between_two_commits(tmp_path: Path) -> None:
     repo = committed(tmp_path, "machine", "private", "conditional")
     leaving, changing = fx["private"], fx["conditional"]
     # the change: one enterprise is revoked, one passes its review, one new enterprise is filed
-    revoked = leaving.text + "  - date: 2026-09-01\n    type: revoked\n    document: 西市监〔2026〕30号\n"
+    revoked = leaving.text.replace("  violations:\n    - date: 2019-02-01", "  violations:\n    - date: 2026-08-01", 1)  # its facts
+    revoked += "  - date: 2026-09-01\n    type: revoked\n    document: 西市监〔2026〕30号\n"
     (repo / "records" / f"{leaving.uscc}.yaml").write_text(revoked, encoding="utf-8")
     passed = (
         changing.text.replace("  - year: 2022\n", "  - year: 2025\n")

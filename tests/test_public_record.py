@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import git
-from tests.sitekit import _record, build, ipreg, make_uscc, scratch_repo
+from tests.sitekit import _record, build, ipreg, make_uscc, scratch_repo, violation
 
 pytestmark = pytest.mark.slow
 
@@ -41,7 +41,7 @@ def _fixtures(applied: bool) -> dict[str, object]:
     out = {}
     for i, (kind, events) in enumerate(ENDED.items()):
         f = _record(make_uscc(f"MA0RA{i:03d}"), f"西平县测试示例重来{kind}有限公司", events=events + (APPLIED if applied else ""),
-                    extra=(("00N号", f"00{i + 1}号"), ("since: 2024-06-01", "since: 2021-06-01")))
+                    extra=(("00N号", f"00{i + 1}号"), ("since: 2024-06-01", "since: 2021-06-01"), violation("2022-08-15")))
         out[kind] = type(f)(f.uscc, f.name, _with_years(f.text))
     return out
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from generator.dates import period_end
+from generator.dates import ONE_DAY, period_end
 from generator.documents.layout import (
     attachment,
     attachment_note,
@@ -33,7 +33,7 @@ from generator.documents.tables import Locate, imprint, table
 from generator.errors import NothingWritten
 from generator.ids import number_key
 from generator.labels import CAUSE_ZH, INFRINGEMENT_KIND_ZH
-from generator.lifecycle import Status, status
+from generator.lifecycle import REVOCATION_BASIS, Status, held_on, status
 from generator.model import Event, Record
 from generator.policy import PolicyHistory
 from generator.rules import ART8_GRACE, ART8_REVIEW, PROVISIONS, Rule
@@ -69,7 +69,7 @@ def decision(records: Sequence[tuple[Record, Status]], document: str, policy: Po
     for record, _ in records:
         for event in record.events:
             if event.document and document_key(event.document) == document_key(document):
-                found.append(Decided(record, event, status(record, policy, event.date)))  # right after the decision
+                found.append(Decided(record, event, _effective(record, event, policy)))
     if not found:
         raise DocsError(f"登记簿中没有文号为 {document} 的决定：请先用 ipreg decide 录入，或核对文号")
     days = sorted({d.event.date for d in found})
@@ -78,6 +78,15 @@ def decision(records: Sequence[tuple[Record, Status]], document: str, policy: Po
             f"文号 {document} 出现在不同日期的事件中（{'、'.join(str(d) for d in days)}）：同一文号只能是一天的决定，请先更正记录"
         )
     return sorted(found, key=lambda d: (_certificate_order(d.event.certificate), d.record.uscc))
+
+
+def _effective(record: Record, event: Event, policy: PolicyHistory) -> Status:
+    """The status right after the decision takes effect: its own day, or the day after the term end for a failure or an
+    absence recorded before it (design section 3 v4)."""
+    st = status(record, policy, event.date)
+    if event.type in ("review_failed", "review_absent") and st.term_end is not None and event.date <= st.term_end:
+        st = status(record, policy, st.term_end + ONE_DAY)
+    return st
 
 
 def _certificate_order(number: str | None) -> tuple[int, ...]:
@@ -239,17 +248,31 @@ def _list(doc: Any, decided: Sequence[Decided], kinds: set[str]) -> None:
         table(doc, header, rows, whole=(2, 3))
 
 
-def _violations(record: Record, st: Status, day: date) -> list[str]:
-    """The conduct entries dated inside a term of the record before ``day``, as facts of a revocation."""
+def _violations(record: Record, st: Status, day: date) -> list[tuple[date, str]]:
+    """The facts of a revocation on ``day``: the conduct entries dated while the qualification was held and not after
+    ``day`` (``lifecycle.held_on``, as ``art8.revocation-basis`` counts them), each with its date, in date order: what
+    happened, when, and which authority's document found it."""
     facts = []
     for x in record.infringements:
-        if x.date <= day and any(s <= x.date <= e for s, e in st.terms):
+        if held_on(st.held, x.date, day):
             document = f"（{x.document}）" if x.document else ""
-            facts.append(f"{chinese_date(x.date)}被{x.authority}{INFRINGEMENT_KIND_ZH[x.kind]}认定侵犯知识产权{document}")
+            facts.append((x.date, f"{chinese_date(x.date)}被{x.authority}{INFRINGEMENT_KIND_ZH[x.kind]}认定侵犯知识产权{document}"))
     for y in record.dishonesty:
-        if y.listed <= day and any(s <= y.listed <= e for s, e in st.terms):
-            facts.append(f"{chinese_date(y.listed)}被列入{y.list}")
-    return facts
+        if held_on(st.held, y.listed, day):
+            facts.append((y.listed, f"{chinese_date(y.listed)}被列入{y.list}"))
+    for v in record.violations:
+        if held_on(st.held, v.date, day):
+            facts.append((v.date, f"{chinese_date(v.date)}，{v.summary}（{v.authority}，{v.document}）"))
+    return sorted(facts, key=lambda f: f[0])
+
+
+def _held_period(st: Status, days: Sequence[date]) -> str:
+    """When the facts happened, as the decision states it: in a term (with its dates), in 保留资格 or in 复核中."""
+    for kind, spans in (("有效期内", st.terms), ("保留资格期内", st.graces)):
+        inside = [(s, e) for s, e in spans if any(s <= d <= e for d in days)]
+        if inside:
+            return f"{kind}（{chinese_date(inside[-1][0])}至{chinese_date(inside[-1][1])}）"
+    return "有效期届满后的复核期间（资格仍然保留）"
 
 
 def revocation(decided: Sequence[Decided], document: str, history: PolicyHistory, paginate: Locate | None = None) -> bytes:
@@ -268,11 +291,11 @@ def revocation(decided: Sequence[Decided], document: str, history: PolicyHistory
         title(doc, f"关于撤销{d.record.name}知识产权强企资格的决定")
         paragraph(doc, f"{d.record.name}：")
         facts = _violations(d.record, st, day)
-        what = "；".join(facts) if facts else "在知识产权强企有效期内发生重大违法违规行为"
-        term = st.terms[-1] if st.terms else None
-        period = f"（{chinese_date(term[0])}至{chinese_date(term[1])}）" if term else ""
+        if not facts:  # design section 3 v4: never an empty facts paragraph
+            raise DocsError(f"{d.record.file}：{REVOCATION_BASIS}；没有生成撤销决定")
+        what, period = "；".join(f for _, f in facts), _held_period(st, [day_ for day_, _ in facts])
         body = [
-            f"经核实，你单位（统一社会信用代码：{d.record.uscc}）{what}。上述行为发生在你单位知识产权强企有效期内{period}，"
+            f"经核实，你单位（统一社会信用代码：{d.record.uscc}）{what}。上述行为发生在你单位知识产权强企{period}，"
             f"属于{first}{cite(history, ART8_BAN, day)}规定的重大违法违规行为。",
             f"依照{short}{cite(history, ART8_BAN, day)}的规定，我局决定撤销你单位知识产权强企资格。自{chinese_date(day)}起至"
             f"{chinese_date(st.ban_until) if st.ban_until else chinese_date(period_end(day, policy.ban_years))}（含），"

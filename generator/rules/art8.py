@@ -1,6 +1,7 @@
 """Art. 8, the lifecycle rules (第八条) as eligibility outcomes: what ``lifecycle.replay`` found in the events (a
-filing inside a ban, a printed term that differs, a review result too early), a lapsed review, and conduct during a
-term. The lifecycle reports those facts by kind (``EventProblem.kind``); the rules they break are declared here."""
+filing inside a ban, a revocation without its facts, a printed term that differs, a review result too early), a lapsed
+review, and conduct during a term. The lifecycle reports those facts by kind (``EventProblem.kind``); the rules they
+break are declared here."""
 
 from __future__ import annotations
 
@@ -31,6 +32,19 @@ def art8_ban(ctx: Context) -> Iterator[Outcome]:
 ART8_BAN = EligibilityRule(
     "art8.ban", "第八条第五项", "error", "取消资格之日起 {ban_years} 年内（含当天）不得申请备案，期内的备案无效",
     lifecycle=True, check=art8_ban,
+)
+
+
+def art8_revocation_basis(ctx: Context) -> Iterator[Outcome]:
+    """Every revocation needs a recorded violation (conduct: infringement, dishonesty listing or violation) dated while the
+    qualification was held (a term, 复核中, 保留资格) and not after the revocation (design section 3 v4; lifecycle problems)."""
+    yield from _event_problems(ctx, "revocation-basis", ART8_REVOCATION_BASIS.id, "每个撤销决定都有有效期内的违法违规记录")
+
+
+ART8_REVOCATION_BASIS = EligibilityRule(
+    "art8.revocation-basis", "第八条第五项", "error",
+    "撤销须有有效期内（含复核中、保留资格期）的违法违规记录：conduct 中录入事实（日期、机关、文书）", lifecycle=True,
+    check=art8_revocation_basis,
 )
 
 
@@ -87,6 +101,8 @@ def art8_violation_review(ctx: Context) -> Iterator[Outcome]:
             for x in rec.infringements
         ]
         items += [(x.listed, f"{x.listed} 被列入{x.list}", ("conduct", "dishonesty", x.index)) for x in rec.dishonesty]
+        items += [(x.date, f"{x.date} {x.summary}（{x.authority}，{x.document}）", ("conduct", "violations", x.index))
+                  for x in rec.violations]
         for day, what, path in sorted(items, key=lambda i: i[0]):
             if st.decision < day <= ctx.today:
                 found = True
@@ -98,6 +114,7 @@ def art8_violation_review(ctx: Context) -> Iterator[Outcome]:
 
 
 ART8_VIOLATION_REVIEW = EligibilityRule(
-    "art8.violation-review", "第八条第五项", "warning", "有效期内发生侵权认定或列入失信名单：核实是否属于重大违法违规", lifecycle=True,
+    "art8.violation-review", "第八条第五项", "warning", "有效期内发生侵权认定、列入失信名单或其他违法违规行为：核实是否属于重大违法违规",
+    lifecycle=True,
     check=art8_violation_review,
 )
