@@ -66,3 +66,21 @@ def test_a_revocation_after_the_printed_term_leaves_the_certificate_expired(tmp_
     # without a term the record can tell, a certificate is never answered as in force
     bare = PublicEnterprise({**data, "status_intervals": []}, Status("revoked", False))
     assert json.loads(verify_index([bare], date(2026, 11, 25), "", {}))["e"][0][4] == [[-1, "x"]]
+
+
+def test_the_index_follows_its_published_schema(tmp_path: Path) -> None:
+    """schemas/public-verify.schema.json (published as data/verify.schema.json) describes the index, the fates included;
+    the golden index of the samples (tests/golden/site/data__verify.json) follows it too."""
+    from jsonschema import Draft202012Validator
+
+    from tests.helpers import ROOT
+
+    schema = json.loads((ROOT / "schemas" / "public-verify.schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    golden = json.loads((ROOT / "tests" / "golden" / "site" / "data__verify.json").read_text(encoding="utf-8"))
+    for index in (_index(tmp_path), golden):
+        assert [e.message for e in validator.iter_errors(index)] == []
+    broken = _index(tmp_path)
+    broken["e"][0][4][0][1] = "ok"  # a fate the page does not know
+    assert list(validator.iter_errors(broken))

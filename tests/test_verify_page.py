@@ -2,7 +2,7 @@
 issue 41 items 1-3): the headline says what the certificate is (有效 / 已失效 naming the newer certificate / 已撤销 or
 已收回 with the date / 未找到 / 属于另一家企业), in words and colour; the holder, the certificate's own printed term and the
 holder's status today follow, all inside the first screen with nothing on top, at 360 × 640 and 1366 × 768, in 大字 and
-in light and dark mode. IPREG_SHOTS=folder keeps a screenshot of every answer to look at."""
+in light and dark mode, with no serious axe-core finding in the answer. IPREG_SHOTS=folder keeps a screenshot of every answer to look at."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, sync_playwright
 from generator.qr import verify_url
 from tests.helpers import browser_path, required
 from tests.sitekit import certificate_fixtures, fixtures, scratch_repo
-from tests.test_e2e import _OnDataDay, _serve
+from tests.test_e2e import AXE, _OnDataDay, _serve
 
 pytestmark = pytest.mark.browser
 
@@ -115,6 +115,10 @@ def test_every_answer_is_on_the_first_screen_in_large_text(browser: Browser, sit
         for selector in parts:
             where = seen["parts"][selector]
             assert where and where["inside"] and where["on_top"], (kind, width, scheme, selector, where, seen["height"])
+        page.add_script_tag(content=AXE)
+        violations = page.evaluate("""async () => (await axe.run('#ipreg-verify-result', {resultTypes: ['violations']})).violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id)""")
+        assert violations == [], (kind, scheme, violations)  # color-contrast among them
     page.close()
 
 

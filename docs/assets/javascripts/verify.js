@@ -110,13 +110,13 @@
     return hits;
   }
 
-  /* 这张证书本身（设计文档第 6 节 v4）：有效、已失效（期满或已换发新证）、已撤销、已收回；标题用文字说，颜色只是辅助。
+  /* 这张证书本身（ARCHITECTURE.md 第 6 节）：有效、已失效（期满或已换发新证）、已撤销、已收回；标题用文字说，颜色只是辅助。
      fate 为 [证书上有效期的最后一天, 代码, 日期, 新证书的位置]（见 generator/site/verify.py）。 */
   function fate(e, c) {
     var f = c.fate, end = f && f[0] !== -1 ? date(toDay(f[0])) : "", on = f && f.length > 2 ? date(toDay(f[2])) : "";
     var term = "<strong class=\"ipreg-nowrap\">" + esc(c.text) + "</strong>，" + (end ? "有效期 " + date(toDay(c.day)) + " 至 <strong>" + end + "</strong>"
       : date(toDay(c.day)) + " 颁发，有效期以证书上印的为准");
-    if (!f) return {kind: "ok", title: "证书真实", term: term + "。"};
+    if (!f) return {kind: "plain", title: "证书真实，状态见下", term: term + "。"};  /* 没有结局的旧索引：不给绿色 */
     if (f[1] === "v") return {kind: "ok", title: "证书有效", term: term + "。"};
     if (f[1] === "n") {
       return {kind: "ended", title: "证书已失效：已换发新证书 <span class=\"ipreg-nowrap\">" + esc(e.certs[f[3]].text) + "</span>",
@@ -126,7 +126,7 @@
     if (f[1] === "w") return {kind: "bad", title: "证书已收回（" + on + "）", term: term + "；企业申请退出，" + on + " 起收回。"};
     return {kind: "ended", title: "证书已失效：有效期已满", term: term + (end ? "，已期满。" : "。")};
   }
-  var SHORT = {v: "有效", x: "已失效", n: "已失效（已换发新证书）", r: "已撤销", w: "已收回"};
+  var SHORT = {v: "有效", x: "已失效", n: "已失效，已换发新证书", r: "已撤销", w: "已收回"};
   /* 标题、持证企业、证书本身（有效期和结局）、企业今天的状态，依次排在第一屏；二维码中的代码不符时，说明放在最后。 */
   function certificateAnswer(found, askedUscc) {
     var e = found.e, c = found.cert, f = fate(e, c);
@@ -134,7 +134,7 @@
     var html = "<div class=\"ipreg-verdict ipreg-verdict-" + (other ? "bad" : f.kind) + "\"><p class=\"ipreg-verdict-title\">"
       + (other ? "证书属于另一家企业" : f.title) + "</p>" + holder(e)
       + "<p class=\"ipreg-verify-term\">" + (other ? "<strong>本证书" + (SHORT[c.fate ? c.fate[1] : ""] || "真实") + "</strong>：" : "") + f.term + "</p>"
-      + statusLines(e);
+      + statusLines(e) + "<p>证书由" + esc(issuer) + "于 " + date(toDay(c.day)) + " 颁发。</p>";
     if (other) {
       html += "<p class=\"ipreg-verify-warn\"><strong>二维码中的统一社会信用代码 <code class=\"ipreg-nowrap\">" + esc(fold(askedUscc))
         + "</code> 与持证企业不符</strong>：这张证书颁发给上面这家企业，不是该代码所属企业的证书。请向出示证书的企业核实。</p>";
