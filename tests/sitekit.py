@@ -148,6 +148,48 @@ def fixtures() -> dict[str, Fixture]:
     }
 
 
+def _event(day: str, kind: str, document: str, certificate: str = "") -> str:
+    return f"  - date: {day}\n    type: {kind}\n    document: {document}\n" + (f"    certificate: {certificate}\n" if certificate else "")
+
+
+def certificate_fixtures() -> dict[str, Fixture]:
+    """One holder for each answer the verification page gives about a certificate on ``TODAY`` (issue 41): in force,
+    replaced by a renewal after its printed term ended, expired (its term ended, the holder 保留资格), revoked and
+    recovered on withdrawal inside its term; ``valid`` is ``fixtures()``'s machine."""
+    older = (("  - year: 2024\n    revenue", "  - year: 2022\n    revenue"),
+             ("  - year: 2024\n    management", "  - year: 2022\n    management"),
+             ("    since: 2024-06-01", "    since: 2022-06-01"))
+    return {
+        "valid": fixtures()["machine"],
+        "replaced": _record(
+            make_uscc("MA0RN001"), "西平县测试示例换证有限公司",
+            events="events:\n" + _event("2023-06-19", "filed", "西市监〔2023〕31号", "西知强企证〔2023〕1019号")
+            + _event("2026-06-20", "review_passed", "西市监〔2026〕40号", "西知强企证〔2026〕018号"),
+            extra=(*older, ("  - year: 2022\n    revenue: 5000000\n    patent_revenue: 1500000\n",
+                            "  - year: 2022\n    revenue: 5000000\n    patent_revenue: 1500000\n"
+                            "  - year: 2025\n    revenue: 5000000\n    patent_revenue: 1500000\n"),
+                   ("training:\n", "training:\n  - year: 2025\n    management_rd_total: 20\n    management_rd_trained: 18\n"
+                                   "    employees_total: 100\n    employees_trained: 70\n")),
+        ),
+        "expired": _record(
+            make_uscc("MA0EX001"), "西平县测试示例证书期满有限公司",
+            events="events:\n" + _event("2023-01-10", "filed", "西市监〔2023〕2号", "西知强企证〔2023〕005号")
+            + _event("2025-12-01", "review_failed", "西市监〔2025〕60号"),
+            extra=older,
+        ),
+        "revoked": _record(
+            make_uscc("MA0RK001"), "西平县测试示例撤销证书有限公司",
+            events="events:\n" + _event("2024-06-10", "filed", "西市监〔2024〕31号", "西知强企证〔2024〕032号")
+            + _event("2026-08-15", "revoked", "西市监〔2026〕52号"),
+            extra=older,
+        ),
+        "withdrawn": _record(
+            make_uscc("MA0WD001"), "西平县测试示例退出有限公司",
+            events=FILED_EVENT + "    certificate: 西知强企证〔2025〕040号\n  - date: 2026-03-01\n    type: withdrawn\n",
+        ),
+    }
+
+
 def scratch_repo(target: Path, records: dict[str, Fixture] | None = None) -> Path:
     """A folder that looks like the repository, with its own policy.yml and records/ holding ``records`` (default: every fixture)."""
     scratch_checkout(target, records=target / "no-such-folder")

@@ -413,7 +413,7 @@ def _verify(page: Any, base_url: str, query: str, day: str = "") -> str:
 def test_verify_page_checks_certificates_codes_names_and_dates(browser: Browser, base_url: str) -> None:
     page = browser.new_page(viewport={"width": 360, "height": 740})
     real = _verify(page, base_url, "西知强企证〔2025〕001号")
-    assert "证书真实" in real and "西知强企证〔2025〕001号" in real and FIX["machine"].name in real and "在公开名单中" in real
+    assert "证书有效" in real and "西知强企证〔2025〕001号" in real and FIX["machine"].name in real and "在公开名单中" in real
     assert "有效期至 2028-06-09" in real  # when the status ends
     fake = _verify(page, base_url, "西知强企证〔2025〕999号")
     assert "未找到" in fake and "请联系" in fake
@@ -451,7 +451,7 @@ def test_verify_page_checks_certificates_codes_names_and_dates(browser: Browser,
 def test_verify_accepts_every_way_of_writing_a_certificate_number(browser: Browser, base_url: str, query: str) -> None:
     page = browser.new_page(viewport={"width": 360, "height": 740})
     answer = _verify(page, base_url, query)
-    assert "证书真实" in answer and FIX["machine"].uscc in answer, (query, answer)
+    assert "证书有效" in answer and FIX["machine"].uscc in answer, (query, answer)
     page.close()
 
 
@@ -495,7 +495,7 @@ def test_qr_code_url_shows_the_answer_on_the_first_screen(browser: Browser, base
     where = _answer_on_top(page)
     assert where["on_top"] and not where["search_open"], where
     assert where["top"] >= 0 and where["status_bottom"] <= where["height"], where
-    assert where["title"] == "证书真实"
+    assert where["title"] == "证书有效"
     for fact in (FIX["machine"].name, FIX["machine"].uscc, "有效，在公开名单中", "有效期至 2028-06-09"):
         assert fact in where["text"], fact
     # the QR of a genuine certificate shown by another enterprise
@@ -555,7 +555,7 @@ def test_verify_lookup_is_fast_at_10000_enterprises(browser: Browser, base_url: 
     _verify(page, base_url, "西知强企证〔2025〕9999号")  # loads the index once (numbers past 999 are text like any other)
     elapsed = page.evaluate("""() => { const t0 = performance.now();
         document.querySelector('form#ipreg-verify button[type=submit]').click(); return performance.now() - t0; }""")
-    assert "证书真实" in page.inner_text("#ipreg-verify-result") and elapsed < 50, elapsed
+    assert "证书有效" in page.inner_text("#ipreg-verify-result") and elapsed < 50, elapsed
     page.close()
 
 

@@ -97,11 +97,13 @@ def site_content(root: Path, site: SiteInput, list_page_size: int = LIST_PAGE_SI
 
 def published_schemas(folder: Path, site_url: str) -> dict[str, bytes]:
     """The schemas of the published files, each with the site's own ``$id`` (its address on this site): the record format,
-    enterprises.json, each enterprise's enterprise.json (its wrapper around one item of enterprises.json) and policy.json."""
+    enterprises.json, each enterprise's enterprise.json (its wrapper around one item of enterprises.json), policy.json and
+    verify.json (the verification page's index)."""
     base = site_url.rstrip("/") + "/"
     record = json.loads((folder / "enterprise.schema.json").read_text(encoding="utf-8"))
     listing = json.loads((folder / "public-enterprises.schema.json").read_text(encoding="utf-8"))
     policy = json.loads((folder / "public-policy.schema.json").read_text(encoding="utf-8"))
+    verify = json.loads((folder / "public-verify.schema.json").read_text(encoding="utf-8"))
     policy["properties"]["licence"] = listing["properties"]["licence"]
     one = {
         "$schema": listing["$schema"],
@@ -116,7 +118,7 @@ def published_schemas(folder: Path, site_url: str) -> dict[str, bytes]:
     }
     out = {}
     for target, schema in (("data/record.schema.json", record), ("data/enterprises.schema.json", listing),
-                           ("data/enterprise.schema.json", one), ("data/policy.schema.json", policy)):
+                           ("data/enterprise.schema.json", one), ("data/policy.schema.json", policy), ("data/verify.schema.json", verify)):
         schema = {**schema, "$id": base + target}
         out[target] = (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return out

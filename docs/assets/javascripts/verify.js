@@ -51,6 +51,7 @@
         var text = c.length > 2 ? c[0] : index.prefix + c[0] + index.suffix;
         return {text: text, day: c[1], key: numberKey(text)};
       });
+      e.certs.forEach(function (c, j) { c.fate = e[4] ? e[4][j] : null; });
       e.folded = fold(e[1]);
     });
   }
@@ -76,13 +77,13 @@
     return text + "。";
   }
   function statusLines(e) {
-    var html = "<p>今天（数据截至 " + date(index.today) + "）：" + statusText(e, fromDay(index.today)) + "</p>";
+    var html = "<p class=\"ipreg-verify-status\">企业今天（数据截至 " + date(index.today) + "）：" + statusText(e, fromDay(index.today)) + "</p>";
     if (dayInput.value) html += "<p>" + date(dayInput.value) + "：" + statusText(e, fromDay(dayInput.value)) + "</p>";
     return html;
   }
   function holder(e) {
     return "<p class=\"ipreg-verify-holder\"><a href=\"../enterprises/" + esc(e[0]) + "/\"><strong>" + esc(e[1]) + "</strong></a><br>"
-      + "统一社会信用代码 <code class=\"ipreg-nowrap\">" + esc(e[0]) + "</code></p>";
+      + "信用代码 <code class=\"ipreg-nowrap\">" + esc(e[0]) + "</code></p>";
   }
   function contact() {
     return "请联系" + esc(index.contact || issuer) + "核实。";
@@ -109,34 +110,52 @@
     return hits;
   }
 
+  /* 这张证书本身（ARCHITECTURE.md 第 6 节）：有效、已失效（期满或已换发新证）、已撤销、已收回；标题用文字说，颜色只是辅助。
+     fate 为 [证书上有效期的最后一天, 代码, 日期, 新证书的位置]（见 generator/site/verify.py）。 */
+  function fate(e, c) {
+    var f = c.fate, end = f && f[0] !== -1 ? date(toDay(f[0])) : "", on = f && f.length > 2 ? date(toDay(f[2])) : "";
+    var term = "<strong class=\"ipreg-nowrap\">" + esc(c.text) + "</strong>，" + (end ? "有效期 " + date(toDay(c.day)) + " 至 <strong>" + end + "</strong>"
+      : date(toDay(c.day)) + " 颁发，有效期以证书上印的为准");
+    if (!f) return {kind: "plain", title: "证书真实，状态见下", term: term + "。"};  /* 没有结局的旧索引：不给绿色 */
+    if (f[1] === "v") return {kind: "ok", title: "证书有效", term: term + "。"};
+    if (f[1] === "n") {
+      return {kind: "ended", title: "证书已失效：已换发新证书 <span class=\"ipreg-nowrap\">" + esc(e.certs[f[3]].text) + "</span>",
+              term: term + "；" + on + " 已换发新证书，本证书不再有效。"};
+    }
+    if (f[1] === "r") return {kind: "bad", title: "证书已撤销（" + on + "）", term: term + "；" + on + " 起撤销资格，本证书作废。"};
+    if (f[1] === "w") return {kind: "bad", title: "证书已收回（" + on + "）", term: term + "；企业申请退出，" + on + " 起收回。"};
+    return {kind: "ended", title: "证书已失效：有效期已满", term: term + (end ? "，已期满。" : "。")};
+  }
+  var SHORT = {v: "有效", x: "已失效", n: "已失效，已换发新证书", r: "已撤销", w: "已收回"};
+  /* 标题、持证企业、证书本身（有效期和结局）、企业今天的状态，依次排在第一屏；二维码中的代码不符时，说明放在最后。 */
   function certificateAnswer(found, askedUscc) {
-    var e = found.e, c = found.cert;
+    var e = found.e, c = found.cert, f = fate(e, c);
     var other = askedUscc && fold(askedUscc) !== e[0];
-    var html = "<div class=\"ipreg-verdict " + (other ? "ipreg-verdict-none" : "ipreg-verdict-ok") + "\"><p class=\"ipreg-verdict-title\">"
-      + (other ? "证书属于另一家企业" : "证书真实") + "</p>";
+    var html = "<div class=\"ipreg-verdict ipreg-verdict-" + (other ? "bad" : f.kind) + "\"><p class=\"ipreg-verdict-title\">"
+      + (other ? "证书属于另一家企业" : f.title) + "</p>" + holder(e)
+      + "<p class=\"ipreg-verify-term\">" + (other ? "<strong>本证书" + (SHORT[c.fate ? c.fate[1] : ""] || "真实") + "</strong>：" : "") + f.term + "</p>"
+      + statusLines(e) + "<p>证书由" + esc(issuer) + "于 " + date(toDay(c.day)) + " 颁发。</p>";
     if (other) {
       html += "<p class=\"ipreg-verify-warn\"><strong>二维码中的统一社会信用代码 <code class=\"ipreg-nowrap\">" + esc(fold(askedUscc))
-        + "</code> 与持证企业不符：这张证书颁发给下面这家企业，不是该代码所属企业的证书。</strong>请向出示证书的企业核实。</p>";
+        + "</code> 与持证企业不符</strong>：这张证书颁发给上面这家企业，不是该代码所属企业的证书。请向出示证书的企业核实。</p>";
     }
-    html += "<p>证书 <strong class=\"ipreg-nowrap\">" + esc(c.text) + "</strong> 由" + esc(issuer) + "于 " + date(toDay(c.day)) + " 颁发给：</p>"
-      + holder(e) + statusLines(e);
     return html + "</div>";
   }
   function notFound(q) {
-    return "<div class=\"ipreg-verdict ipreg-verdict-none\"><p class=\"ipreg-verdict-title\">未找到证书“" + esc(q) + "”</p>"
+    return "<div class=\"ipreg-verdict ipreg-verdict-bad\"><p class=\"ipreg-verdict-title\">未找到证书“" + esc(q) + "”</p>"
       + "<p>本局发布的名单中没有这个证书编号：证书可能不是本局颁发的，或编号输入有误。请核对编号（括号可以不输入），"
       + contact() + "</p></div>";
   }
   function enterpriseAnswer(hits, q) {
     if (!hits.length) {
-      return "<div class=\"ipreg-verdict ipreg-verdict-none\"><p class=\"ipreg-verdict-title\">未找到“" + esc(q) + "”</p>"
+      return "<div class=\"ipreg-verdict ipreg-verdict-bad\"><p class=\"ipreg-verdict-title\">未找到“" + esc(q) + "”</p>"
         + "<p>请核对证书编号、统一社会信用代码或企业名称；" + contact() + "</p></div>";
     }
     var html = "<p>找到 " + hits.length + " 家企业" + (hits.length > 20 ? "（只显示前 20 家，请输入更多文字）" : "") + "：</p>";
     hits.slice(0, 20).forEach(function (e) {
       html += "<div class=\"ipreg-verdict\">" + holder(e) + statusLines(e);
       if (e.certs.length) html += "<p>证书：" + e.certs.map(function (c) {
-        return "<span class=\"ipreg-nowrap\">" + esc(c.text) + "</span>（" + date(toDay(c.day)) + " 颁发）";
+        return "<span class=\"ipreg-nowrap\">" + esc(c.text) + "</span>（" + date(toDay(c.day)) + " 颁发，" + (SHORT[c.fate ? c.fate[1] : ""] || "真实") + "）";
       }).join("、") + "</p>";
       html += "</div>";
     });
