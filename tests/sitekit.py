@@ -181,7 +181,7 @@ def certificate_fixtures() -> dict[str, Fixture]:
             make_uscc("MA0RK001"), "西平县测试示例撤销证书有限公司",
             events="events:\n" + _event("2024-06-10", "filed", "西市监〔2024〕31号", "西知强企证〔2024〕032号")
             + _event("2026-08-15", "revoked", "西市监〔2026〕52号"),
-            extra=older,
+            extra=(*older, violation("2026-07-20")),
         ),
         "withdrawn": _record(
             make_uscc("MA0WD001"), "西平县测试示例退出有限公司",
