@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from tests.helpers import scratch_checkout
-from tests.sitekit import ipreg, make_uscc
+from tests.sitekit import build, ipreg, make_uscc
 
 pytestmark = pytest.mark.slow
 TODAY = "2026-11-25"
@@ -62,6 +62,18 @@ def test_a_thirty_row_list_imports_and_checks_clean(tmp_path: Path) -> None:
     assert again.returncode == 0 and "已有 30 行" in again.stdout
     explained = ipreg(repo, "explain", f"records/{make_uscc('MA800001')}.yaml", "--today", TODAY)
     assert "导入的历史决定（来源：2024年备案名单）" in explained.stdout, explained.stdout
+    due = ipreg(repo, "due", "--today", TODAY, "--within", "400")
+    assert "复核前还缺少的内容" in due.stdout and "成立日期" in due.stdout
+
+
+def test_the_site_shows_only_what_an_imported_record_has(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    assert ipreg(repo, "import", str(_list(tmp_path / "名单.xlsx", 3)), "--today", TODAY, "--source", "县局名单").returncode == 0
+    built = build(repo)
+    assert built.returncode == 0, built.stderr
+    page = (repo / "site" / "enterprises" / make_uscc("MA800001") / "index.html").read_text(encoding="utf-8")
+    assert "导入的历史决定" in page and "县局名单" in page
+    assert "所属行业" not in page and "主营产品" not in page and "有效专利" not in page
 
 
 def test_one_bad_row_writes_nothing_and_exits_1(tmp_path: Path) -> None:

@@ -162,3 +162,26 @@ def test_merged_headers_and_overlong_sheets_are_refused(tmp_path: Path, monkeypa
     with pytest.raises(BadList, match="超过 3 行"):
         listfile.read_list(_xlsx(tmp_path, [HEAD] + [[1, "甲", A, "优势企业", "2024-03-05"]] * 3))
     assert io  # the module's readers never need a file name in memory
+
+
+def _registry(text: str) -> list[tuple[str, str]]:
+    from generator.loader import load_bytes
+    from generator.registry import build_registry
+
+    reg = build_registry([load_bytes(text.encode(), f"records/{A}.yaml")], default_policy(), TODAY)
+    return [(f.severity, f.rule) for f in reg.findings]
+
+
+MINIMAL = (f'uscc: "{A}"\nname: 甲公司\ncategory: advantage\nimported:\n  source: 2024年名单\n  "on": 2026-01-10\nevents:\n'
+           "  - date: 2024-03-05\n    type: filed\n    document: 西市监〔2024〕1号\n")
+
+
+def test_an_imported_record_with_only_the_lists_columns_checks_with_a_warning_naming_the_first_reviews_needs() -> None:
+    found = _registry(MINIMAL)
+    assert ("warning", "imported.history") in found and not [f for f in found if f[0] == "error"]
+
+
+def test_a_decision_after_the_import_needs_the_full_record() -> None:
+    later = MINIMAL + "  - date: 2026-03-01\n    type: review_passed\n    document: 西市监〔2026〕3号\n"
+    found = _registry(later)
+    assert ("error", "imported.incomplete") in found and ("warning", "imported.history") not in found
