@@ -39,7 +39,8 @@ def write_list(path: Path, rows: int) -> None:
         year = 2023 + i % 3
         code = _uscc(i)
         sheet.append([i + 1, f"西平县基准{i}有限公司", code.lower() if i % 5 == 0 else code, "优势企业" if i % 3 else "储备企业",
-                      datetime(year, 3, 5) if i % 2 else f"{year}.3.5", f"西市监[{year}]{i % 3 + 1}号", f"西知强企证〔{year}〕{i + 1:05d}号"])
+                      datetime(year, 3, 5) if i % 2 else f"{year}.3.5", f"西市监[{year}]{i % 3 + 1}号",
+                      f"西知强企证〔{year}〕{i + 1:05d}号"])
     book.save(path)
 
 
