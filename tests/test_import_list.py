@@ -185,3 +185,22 @@ def test_a_decision_after_the_import_needs_the_full_record() -> None:
     later = MINIMAL + "  - date: 2026-03-01\n    type: review_passed\n    document: 西市监〔2026〕3号\n"
     found = _registry(later)
     assert ("error", "imported.incomplete") in found and ("warning", "imported.history") not in found
+
+
+def test_a_known_record_gets_only_its_missing_decisions_as_added_lines(tmp_path: Path) -> None:
+    from tests.helpers import CASES
+
+    raw = (CASES / "valid" / "advantage.yaml").read_bytes()
+    code = "91411721MA00000154"
+    path = _xlsx(tmp_path, [HEAD[:7], [1, "西平县测试示例机械有限公司", code, "优势企业", "2025-06-10", "西市监〔2025〕31号", ""]])
+    outcomes, files = _plan(path, {f"records/{code}.yaml": raw})
+    assert [o.kind for o in outcomes] == ["present"] and files == {}
+    head = ["企业名称", "统一社会信用代码", "决定", "日期", "文号"]
+    path = _xlsx(tmp_path, [head, ["西平县测试示例机械有限公司", code, "退出", "2026.6.1", "西市监〔2026〕5号"]], title=False)
+    sheet = listfile.read_list(path)
+    rows = listplan.read_rows(sheet, listplan.find_columns(sheet))
+    outcomes, files = listapply.plan(rows, {f"records/{code}.yaml": raw}, "records/", "名单", TODAY, default_policy(), TODAY)
+    assert [o.kind for o in outcomes] == ["appended"], outcomes[0].messages
+    before, after = files[f"records/{code}.yaml"]
+    assert before == raw and after.startswith(raw)
+    assert after[len(raw):].decode() == "  - date: 2026-06-01\n    type: withdrawn\n    document: 西市监〔2026〕5号\n"

@@ -68,6 +68,7 @@ def plan(rows: Sequence[Row], raws: Mapping[str, bytes], prefix: str, source: st
         if not _agrees(o, first, data, holders):
             continue
         _apply(o, file, data, raws, targets, source, on)
+    targets = {file: t for file, t in targets.items() if t.after != t.before}  # a row the registry already has changes nothing
     if not any(o.kind == "error" for o in outcomes) and targets:
         _check_after(outcomes, raws, targets, policy, today)
     if any(o.kind == "error" for o in outcomes):
@@ -88,7 +89,9 @@ def _error(o: Outcome, cell: str, message: str) -> bool:
     if o.kind != "error":
         o.messages = []  # what the row would have done is not done
     o.kind, o.cell = "error", o.cell or cell
-    o.messages.append(f"{cell}：{message}" if cell else message)
+    text = f"{cell}：{message}" if cell else message
+    if text not in o.messages:
+        o.messages.append(text)
     return False
 
 

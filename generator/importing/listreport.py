@@ -15,8 +15,13 @@ WIDTHS = [6, 8, 22, 34, 16, 70, 60]
 
 
 def report_rows(outcomes: Sequence[Outcome]) -> list[list[str]]:
-    return [[str(o.row.number), IMPORT_OUTCOME_ZH[o.kind], o.row.uscc, o.row.name, o.cell, "；".join(o.messages),
-             "；".join(o.row.notes)] for o in outcomes]
+    return [[str(o.row.number), IMPORT_OUTCOME_ZH[o.kind], o.row.uscc, o.row.name, o.cell, "\n".join(o.messages),
+             "\n".join(o.row.notes)] for o in outcomes]
+
+
+def _lines(text: str, width: int) -> int:
+    """How many lines ``text`` takes in a column ``width`` characters wide (a Chinese character counts two)."""
+    return sum(max(1, -(-sum(2 if ord(c) > 0x2E80 else 1 for c in line) // width)) for line in text.split("\n"))
 
 
 def as_text(outcomes: Sequence[Outcome], preface: Sequence[str]) -> str:
@@ -50,6 +55,7 @@ def as_xlsx(outcomes: Sequence[Outcome], preface: Sequence[str]) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if values[1] == IMPORT_OUTCOME_ZH["error"]:
                 cell.fill = error_fill
+        sheet.row_dimensions[sheet.max_row].height = 15 * max(_lines(v, w) for v, w in zip(values, WIDTHS, strict=True))
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = f"A{head + 1}"
