@@ -97,3 +97,14 @@ def test_bad_files_exit_2_in_chinese_without_a_traceback(tmp_path: Path) -> None
     form = ipreg(repo, "import", "--form", str(fake), "--date", TODAY)
     assert form.returncode == 2 and "尚未实现" in form.stderr
     assert list((repo / "records").glob("*.yaml")) == []
+    assert ipreg(repo, "import", "--today", TODAY).returncode == 2
+
+
+def test_a_gb18030_csv_is_detected_and_said(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    listed = tmp_path / "名单.csv"
+    listed.write_bytes(f"企业名称,统一社会信用代码,类别,备案日期,文号\n甲公司,{make_uscc('MA800001')},优势企业,2024年3月5日,西市监(2024)1号\n"
+                       .encode("gb18030"))
+    result = ipreg(repo, "import", str(listed), "--today", TODAY, "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "GB18030" in result.stdout and "新建 1 行" in result.stdout and "读作 西市监〔2024〕1号" in result.stdout
