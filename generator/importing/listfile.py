@@ -22,6 +22,7 @@ MAX_BYTES = 50_000_000  # the file itself
 MAX_UNPACKED = 300_000_000  # the workbook's members, unpacked
 MAX_RATIO = 200  # unpacked / packed, per member (a real sheet packs about 10:1)
 MAX_ROWS = 50_000  # rows read from one sheet (a county's list has tens)
+MAX_BLANK = 1_000  # blank rows in a row after which the sheet is taken to have ended
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 Value = str | int | float | bool | date | datetime | None
@@ -93,11 +94,16 @@ def _xlsx(path: Path, name: str | None) -> Sheet:
         if ws is None:
             raise BadList(f"{path} 中没有工作表")
         rows: list[list[Value]] = []
+        blank = 0  # blank rows in a row: a sheet formatted down to row 1,048,576 ends where its data ends
         try:
             for row in ws.iter_rows(values_only=True):
-                if len(rows) >= MAX_ROWS:
+                cells = [_plain(v) for v in row]
+                blank = blank + 1 if all(v is None or isinstance(v, str) and not v.strip() for v in cells) else 0
+                if blank > MAX_BLANK:
+                    break
+                if len(rows) - blank >= MAX_ROWS:
                     raise BadList(f"工作表“{ws.title}”超过 {MAX_ROWS} 行：名单不应这么长，请检查是否选错了工作表，或分成几个文件导入")
-                rows.append([_plain(v) for v in row])
+                rows.append(cells)
         except BadList:
             raise
         except Exception:  # noqa: BLE001 - a damaged sheet part
