@@ -208,7 +208,8 @@ def test_a_known_record_gets_only_its_missing_decisions_as_added_lines(tmp_path:
 
 def test_a_row_per_enterprise_with_several_date_columns_and_a_sheet_formatted_to_the_bottom(tmp_path: Path) -> None:
     head = ["企业名称", "统一社会信用代码", "类别", "备案日期", "文号", "复核日期", "复核结果", "复核文号"]
-    rows: list[list[object]] = [head, ["甲公司", A, "优势企业", "2021-03-05", "西市监〔2021〕3号", "2024-03-01", "通过", "西市监〔2024〕9号"]]
+    rows: list[list[object]] = [head, ["甲公司", A, "优势企业", "2021-03-05", "西市监〔2021〕3号", "2024-03-01", "通过",
+                                       "西市监〔2024〕9号"]]
     path = _xlsx(tmp_path, rows + [[None] * 8] * 1500 + [["乙公司", B, "优势企业", "2021-03-05"]], title=False)
     outcomes, files = _plan(path)
     assert [o.kind for o in outcomes] == ["new"]  # the sheet ended after 1,000 blank rows
