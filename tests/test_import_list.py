@@ -215,3 +215,16 @@ def test_a_row_per_enterprise_with_several_date_columns_and_a_sheet_formatted_to
     assert [o.kind for o in outcomes] == ["new"]  # the sheet ended after 1,000 blank rows
     text = files[f"records/{A}.yaml"][1].decode()
     assert "type: filed" in text and "type: review_passed" in text and "西市监〔2024〕9号" in text
+
+
+def test_the_review_sheet_says_the_decision_is_imported_history() -> None:
+    from docx import Document
+
+    from generator.documents.reviews import review_sheet
+    from generator.loader import load_bytes
+    from generator.registry import build_registry
+
+    again = MINIMAL + "  - date: 2025-01-01\n    type: withdrawn\n  - date: 2026-03-01\n    type: applied\n"
+    reg = build_registry([load_bytes(again.encode(), f"records/{A}.yaml")], default_policy(), TODAY)
+    text = "\n".join(p.text for p in Document(io.BytesIO(review_sheet(reg.entries, default_policy(), TODAY))).paragraphs)
+    assert "2026年1月10日及以前的决定是导入的历史决定（来源：2024年名单），未按本登记簿复核条件；本次申报按完整记录审查" in text
