@@ -112,12 +112,12 @@ def test_contradictions_are_errors_at_their_cells_and_nothing_is_written(tmp_pat
     assert "已属于另一家企业" in outcomes[0].messages[0] and "乙公司" in outcomes[1].messages[0]
 
 
-def test_a_decision_the_lifecycle_refuses_is_an_error_at_its_date(tmp_path: Path) -> None:
+def test_a_decision_the_lifecycle_refuses_is_an_error_at_its_cell(tmp_path: Path) -> None:
     head = ["企业名称", "统一社会信用代码", "类别", "决定", "日期"]
     path = _xlsx(tmp_path, [head, ["甲公司", A, "优势企业", "复核通过", "2024-03-05"]], title=False)
     outcomes, files = _plan(path)
     assert files == {} and outcomes[0].kind == "error"
-    assert any(m.startswith("名单!E2：") and "review_passed" in m for m in outcomes[0].messages)
+    assert any(m.startswith("名单!D2：") and "review_passed" in m for m in outcomes[0].messages)  # the 决定 cell
 
 
 def test_gb18030_csv_is_detected_and_said(tmp_path: Path) -> None:
@@ -228,3 +228,10 @@ def test_the_review_sheet_says_the_decision_is_imported_history() -> None:
     reg = build_registry([load_bytes(again.encode(), f"records/{A}.yaml")], default_policy(), TODAY)
     text = "\n".join(p.text for p in Document(io.BytesIO(review_sheet(reg.entries, default_policy(), TODAY))).paragraphs)
     assert "2026年1月10日及以前的决定是导入的历史决定（来源：2024年名单），未按本登记簿复核条件；本次申报按完整记录审查" in text
+
+
+def test_a_document_number_of_another_day_is_an_error_at_the_document_cell(tmp_path: Path) -> None:
+    known = MINIMAL.replace(A, B).replace("甲公司", "乙公司").encode()
+    path = _xlsx(tmp_path, [HEAD, [1, "甲公司", A, "优势企业", "2024-04-01", "西市监[2024]1号", "", ""]])
+    outcomes, files = _plan(path, {f"records/{B}.yaml": known})
+    assert files == {} and outcomes[0].cell == "名单!F5" and "文号" in outcomes[0].messages[0]

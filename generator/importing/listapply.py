@@ -45,7 +45,7 @@ class _Target:
     file: str
     before: bytes | None
     after: bytes
-    spans: list[tuple[int, int, Outcome, str]] = field(default_factory=list)  # lines [a, b) of an added event -> row, cell
+    spans: list[tuple[int, int, Outcome, Decision]] = field(default_factory=list)  # lines [a, b) of an added event -> its row
 
 
 def plan(rows: Sequence[Row], raws: Mapping[str, bytes], prefix: str, source: str, on: date, policy: PolicyHistory,
@@ -161,7 +161,7 @@ def _apply(o: Outcome, file: str, data: dict[str, Any] | None, raws: Mapping[str
             return
         after = target.after.decode("utf-8-sig").splitlines()
         start = next((i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b), len(before))
-        target.spans.append((start + 1, start + 1 + len(after) - len(before), o, d.cell))
+        target.spans.append((start + 1, start + 1 + len(after) - len(before), o, d))
         present.append((d.day, d.type))
         last = d.day
         added.append(f"{d.day} {EVENT_ZH[d.type]}")
@@ -184,7 +184,7 @@ def _events_of(raw: bytes) -> list[tuple[date, str]]:
     return found
 
 
-def _new_record(o: Outcome, source: str, on: date) -> tuple[str, list[tuple[int, int, Outcome, str]]]:
+def _new_record(o: Outcome, source: str, on: date) -> tuple[str, list[tuple[int, int, Outcome, Decision]]]:
     """A record with only what the list states, and the lines of each of its events."""
     def q(text: str) -> str:
         return json.dumps(text, ensure_ascii=False)
@@ -198,7 +198,7 @@ def _new_record(o: Outcome, source: str, on: date) -> tuple[str, list[tuple[int,
         lines += [f"  - date: {d.day}", f"    type: {d.type}"]
         lines += [f"    document: {q(d.document)}"] if d.document else []
         lines += [f"    certificate: {q(d.certificate)}"] if d.certificate else []
-        spans.append((start, len(lines) + 1, o, d.cell))
+        spans.append((start, len(lines) + 1, o, d))
     return "\n".join(lines) + "\n", spans
 
 
@@ -218,9 +218,10 @@ def _check_after(outcomes: Sequence[Outcome], raws: Mapping[str, bytes], targets
 
 
 def _blame(finding: Finding, target: _Target, firsts: Mapping[str, Outcome]) -> None:
-    for start, end, o, cell in target.spans:
+    for start, end, o, d in target.spans:
         if start <= finding.line < end:
-            _error(o, cell, finding.message)
+            key = list(_event(d))[finding.line - start] if finding.line - start < len(_event(d)) else "date"
+            _error(o, dict(d.cells).get(key, d.cell), finding.message)  # the cell of the value the finding is about
             return
     uscc = target.file.rsplit("/", 1)[-1].removesuffix(".yaml")
     o = firsts[uscc]

@@ -49,6 +49,7 @@ class Decision:
     document: str | None
     certificate: str | None
     cell: str  # where the decision's date is
+    cells: tuple[tuple[str, str], ...] = ()  # (event key, cell) of the other values: document, certificate, type
 
 
 @dataclass
@@ -133,7 +134,7 @@ def read_row(cells: list[Value], number: int, columns: Columns) -> Row:
     kind = reader.get("decision", _decision)
     if kind:
         reader.decision("date", kind, document if "filed" not in columns.fields else None,
-                        certificate if "filed" not in columns.fields else None, required=True)
+                        certificate if "filed" not in columns.fields else None, required=True, type_column="decision")
     elif "decision" in columns.fields and reader.present("date"):
         row.errors.append((columns.cell("decision", number), "有日期而没有写是什么决定（备案、复核通过……）"))
     if not row.decisions and not row.errors:
@@ -182,10 +183,14 @@ class _Reader:
             self.row.notes.append(f"{cell}：{note}")
         return found
 
-    def decision(self, name: str, kind: str, document: str | None, certificate: str | None, required: bool = False) -> None:
+    def decision(self, name: str, kind: str, document: str | None, certificate: str | None, required: bool = False,
+                 document_column: str = "document", type_column: str | None = None) -> None:
         when = self.get(name, values.day, required)
         if when is not None:
-            self.row.decisions.append(Decision(when, kind, document, certificate, self.columns.cell(name, self.number)))
+            cells = (("document", self.row.cells.get(document_column, "")), ("certificate", self.row.cells.get("certificate", "")),
+                     ("type", self.row.cells.get(type_column or name, "")))
+            self.row.decisions.append(Decision(when, kind, document, certificate, self.columns.cell(name, self.number),
+                                               tuple((k, c) for k, c in cells if c)))
 
     def review(self, document: str | None) -> None:
         if not self.present("reviewed"):
@@ -196,4 +201,4 @@ class _Reader:
                 cell = self.row.cells.get("result") or self.row.cells["reviewed"]
                 self.row.errors.append((cell, "有复核日期而没有复核结果：请写“通过”“未通过”或“未参加复核”"))
             return
-        self.decision("reviewed", result, document, None)
+        self.decision("reviewed", result, document, None, document_column="review_document", type_column="result")
