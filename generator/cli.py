@@ -114,7 +114,9 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}：错误：{_argparse_zh(message)}\n")
 
 
-COMMANDS = ("check", "status", "explain", "due", "diff", "new", "decide", "docs", "report", "admin", "build")
+COMMANDS = ("check", "status", "explain", "due", "diff", "new", "decide", "import", "docs", "report", "admin", "build")
+
+_MODULES = {"import": "importing"}  # a command whose name is a Python keyword
 
 
 def _common(parser: argparse.ArgumentParser, paths: bool = True) -> None:
@@ -198,6 +200,18 @@ def build_parser() -> argparse.ArgumentParser:
     decide.add_argument("--records", default="records", help="记录目录（默认 records）")
     decide.add_argument("--dry-run", action="store_true", help="只显示将要追加的内容（diff），不写入")
     decide.add_argument("uscc", nargs="*", metavar="USCC", help="企业的统一社会信用代码，可写多个")
+
+    imp = sub.add_parser("import", help="导入备案机关已有的名单（.xlsx 或 .csv）：新企业建立记录，已有企业只追加缺少的决定；"
+                         "有错误时一个文件也不写")
+    _common(imp, paths=False)
+    imp.add_argument("file", nargs="?", metavar="FILE", help="名单文件（.xlsx 或 .csv）")
+    imp.add_argument("--sheet", metavar="NAME", help="工作表名称（默认第一个工作表）")
+    imp.add_argument("--source", metavar="TEXT", help="记录中写明的来源（默认名单的文件名），如 “2023年县局备案名单”")
+    imp.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
+    imp.add_argument("--report", metavar="REPORT.xlsx", help="把逐行报告写入新的工作簿（默认显示在终端上）")
+    imp.add_argument("--form", metavar="FILLED.xlsx", help="导入企业填写的申报表（ipreg form 生成的工作簿）")
+    imp.add_argument("--date", metavar="RECEIVED", help="与 --form 同用：收到申报表的日期（YYYY-MM-DD）")
+    imp.add_argument("--records", default="records", help=argparse.SUPPRESS)
 
     docs = sub.add_parser("docs", help="由记录生成公文（.docx，GB/T 9704 版式；装有 LibreOffice 时另生成 PDF）")
     _common(docs, paths=False)
@@ -367,6 +381,7 @@ def _dispatch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if args.command not in COMMANDS:
         raise UsageError(f"未知命令 {args.command}")
     refused = _recover(args)
-    command = importlib.import_module(f"generator.commands.{args.command}")  # only the command that runs is imported
+    module = _MODULES.get(args.command, args.command)
+    command = importlib.import_module(f"generator.commands.{module}")  # only the command that runs is imported
     code = int(command.run(args, env))
     return max(code, EXIT_USAGE) if refused else code  # a journal from elsewhere is a configuration problem: 2

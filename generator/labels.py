@@ -57,6 +57,8 @@ EVENT_SHORT_ZH = {
 # what a clerk may type for a decision (ipreg decide --type): the code, its label, or a short word
 DECISION_WORDS_ZH = {"备案": "filed", "退出": "withdrawn", "撤销": "revoked"}
 CATEGORY_ZH = {"advantage": "知识产权优势企业", "reserve": "储备企业"}
+# what ipreg import did with a row of a list (the report's 结果 column)
+IMPORT_OUTCOME_ZH = {"new": "新建", "appended": "追加", "present": "已有", "error": "错误"}
 HONOR_ZH = {
     "specialized_new": "省级专精特新企业",
     "little_giant": "国家级专精特新“小巨人”企业",

@@ -172,7 +172,7 @@ class Record:
     positions: Positions
     uscc: str
     name: str
-    established: date
+    established: date | None  # None only in an imported record (imported_on): what the list did not state
     legal_person: bool
     industry_code: str
     industry_name: str
@@ -199,6 +199,12 @@ class Record:
     key_industry: str | None = None  # the basis on which it fits Henan's key industries (Art. 4(5)), if stated
     finance: tuple[FinanceYear, ...] = ()
     training: tuple[TrainingYear, ...] = ()
+    imported_source: str | None = None  # imported: {source, on} (ipreg import; design section 11)
+    imported_on: date | None = None
+
+    def imported_decision(self, day: date | None) -> bool:
+        """A decision of ``day`` is imported history (on or before imported.on): Art. 4-6 are not re-judged for it."""
+        return self.imported_on is not None and day is not None and day <= self.imported_on
 
     def at(self, *path: str | int) -> tuple[int, int]:
         return self.positions.at(tuple(path))
@@ -213,19 +219,22 @@ class Record:
 def build_record(data: dict[str, Any], file: str, positions: Positions) -> Record:
     """Typed record from data that has passed the enterprise schema."""
     standing = data.get("industry_standing")
+    industry = data.get("industry") or {"code": "", "name": ""}  # absent only in an imported record
+    compliance = data.get("compliance") or {"industrial_policy": False, "environmental": False}
+    imported = data.get("imported") or {}
     return Record(
         file=file,
         positions=positions,
         uscc=data["uscc"],
         name=data["name"],
-        established=_d(data["established"]),
-        legal_person=data["legal_person"],
-        industry_code=data["industry"]["code"],
-        industry_name=data["industry"]["name"],
-        main_products=tuple(data["main_products"]),
+        established=_od(data.get("established")),
+        legal_person=bool(data.get("legal_person", False)),
+        industry_code=industry["code"],
+        industry_name=industry["name"],
+        main_products=tuple(data.get("main_products", ())),
         category=data["category"],
-        compliance_industrial=data["compliance"]["industrial_policy"],
-        compliance_environmental=data["compliance"]["environmental"],
+        compliance_industrial=compliance["industrial_policy"],
+        compliance_environmental=compliance["environmental"],
         events=tuple(
             Event(i, _d(e["date"]), e["type"], e.get("document"), e.get("certificate"), _od(e.get("valid_until")), e.get("note"))
             for i, e in enumerate(data["events"])
@@ -240,6 +249,8 @@ def build_record(data: dict[str, Any], file: str, positions: Positions) -> Recor
         industry_standing=None if standing is None else IndustryStanding(standing["scope"], standing["basis"], standing.get("document")),
         conduct_given="conduct" in data,
         key_industry=(data.get("key_industry") or {}).get("basis"),
+        imported_source=imported.get("source"),
+        imported_on=_od(imported.get("on")),
         finance=tuple(FinanceYear(i, f["year"], f["revenue"], f["patent_revenue"]) for i, f in enumerate(data.get("finance", ()))),
         training=tuple(
             TrainingYear(i, t["year"], t["management_rd_total"], t["management_rd_trained"], t["employees_total"], t["employees_trained"])

@@ -60,6 +60,8 @@ class PublicEnterprise:
     # 有效期至 (valid, review_due), 复核期限 (under_review), 保留资格至 (conditional), 禁止申请至 (revoked); None for the others
     hidden_since: date | None = None  # never published: the first day of a later cycle without a decision (its events are
     # not public), so the last-change date is read from the history before it (``history.last_changes``)
+    imported: tuple[str, str] | None = None  # (source, on) of an imported record (design section 11): its page says which
+    # decisions are imported history, and shows no row for what the list did not state (industry, products, patents)
 
     @property
     def uscc(self) -> str:
@@ -121,7 +123,8 @@ def public_enterprise(record: Record, st: Status, today: date, policy: PolicyHis
         "url": f"enterprises/{record.uscc}/",
     }
     assert list(data) == list(PUBLIC_FIELDS)
-    return PublicEnterprise(data, st, tuple(_iso(status_end(s)) for _, _, s in history), hidden[0].date if hidden else None)
+    imported = (record.imported_source or "", record.imported_on.isoformat()) if record.imported_on else None
+    return PublicEnterprise(data, st, tuple(_iso(status_end(s)) for _, _, s in history), hidden[0].date if hidden else None, imported)
 
 
 # the date each status runs to, as a certificate's reader asks "until when" (Status field; labels.DATE_ZH names it)

@@ -29,6 +29,7 @@ from generator.rules.records import (
     document_findings,
     event_findings,
     identifier_findings,
+    imported_findings,
     industry_findings,
     placeholder_findings,
 )
@@ -137,12 +138,17 @@ def _check_local(loaded: Loaded, policy: PolicyHistory, today: date) -> Local:
         return Local(loaded.file, tuple(findings), (), keys, None, record, st, None)
     # a revoked or withdrawn cycle has no decision in force: only the Art. 8 rules still speak
     # the policy in force at D (ARCHITECTURE.md section 7): a later revision never changes a decision's findings
-    outcomes = evaluate(Context(record, policy.on(on), today, on, st), lifecycle_only=st.ended)
+    # imported history (design section 11): Art. 4-6 are not re-judged; a later decision on a record still lacking the
+    # full record's fields has one error naming them all (imported.incomplete), not one per rule that misses them
+    imported = list(imported_findings(loaded, record, on))
+    findings.extend(imported)
+    lifecycle_only = st.ended or record.imported_decision(on) or any(f.severity == "error" for f in imported)
+    outcomes = evaluate(Context(record, policy.on(on), today, on, st), lifecycle_only=lifecycle_only)
     cited = [o.finding(record) for o in outcomes if o.notable]
     if any(m.articles for m in policy.measures):  # a version renumbered articles: cite the one in force at D
         cited = [replace(f, article=policy.article(f.rule, on, f.article)) for f in cited]
     findings.extend(cited)
-    rank = None if st.ended else RankInput.of(record, on)
+    rank = None if st.ended or not record.industry_code else RankInput.of(record, on)
     return Local(loaded.file, tuple(findings), tuple(outcomes), keys, rank, record, st, on)
 
 

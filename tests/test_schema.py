@@ -96,6 +96,7 @@ def test_schema_covers_every_field_of_the_design() -> None:
         "finance",
         "training",
         "events",
+        "imported",  # design section 11 (v4): ipreg import
     }
 
 

@@ -36,7 +36,21 @@ def run(args: argparse.Namespace, env: Env) -> int:
     print(f"工作清单（{span}{'' if month else '，及逾期未复核'}）：")
     rows = [[i.date.isoformat(), DUE_KIND_ZH[i.kind], STATUS_ZH[i.status], i.uscc, i.name, i.file] for i in items]
     print(table(["日期", "事项", "状态", "统一社会信用代码", "企业名称", "文件"], rows), end="")
+    lacking = _lacking(reg, items)
+    if lacking:
+        print("\n导入的记录复核前还缺少的内容（首次复核须按完整记录审查）：")
+        print("".join(f"  {file}：{what}\n" for file, what in lacking), end="")
     return 0
+
+
+def _lacking(reg: Registry, items: list[DueItem]) -> list[tuple[str, str]]:
+    """For each imported record in the worklist: what its first review still needs (the imported.history warning)."""
+    from generator.rules import IMPORTED_HISTORY
+
+    wanted = {i.file for i in items}
+    found = {f.file: f.message.split("须补齐：", 1)[1] for f in reg.findings
+             if f.rule == IMPORTED_HISTORY.id and f.file in wanted and "须补齐：" in f.message}
+    return sorted(found.items())
 
 
 def _month(text: str, today: date) -> tuple[date, date]:

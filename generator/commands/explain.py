@@ -50,7 +50,10 @@ def explain_text(entry: Entry, reg: Registry) -> str:
     if st.next_deadline and st.next_deadline_kind:
         out.append(f"下一个期限：{st.next_deadline}（{DUE_KIND_ZH[st.next_deadline_kind]}）")
     basis = "申报日期" if st.status == "pending" else "现行决定日期"
-    out.append(f"备案条件按 {entry.on}（{basis}）评估：")
+    if record.imported_decision(entry.on):  # design section 11: Art. 4-6 are not re-judged for imported history
+        out.append(f"{entry.on} 的决定：导入的历史决定（来源：{record.imported_source}），未按本登记簿复核条件；只核对第八条：")
+    else:
+        out.append(f"备案条件按 {entry.on}（{basis}）评估：")
     out.append("")
     for outcome in entry.outcomes:
         severity = outcome.effective_severity()

@@ -188,6 +188,9 @@ def _sheet(doc: Any, entry: Entry, policy: PolicyHistory, today: date) -> None:
     for text in (f"企业名称：{record.name}", f"统一社会信用代码：{record.uscc}",
                  f"申报类别：{CATEGORY_ZH[record.category]}　　申报日期：{chinese_date(on)}"):
         paragraph(doc, text, size=12, line=20)
+    if record.imported_on is not None:  # design section 11: its earlier decisions are imported history
+        paragraph(doc, f"{chinese_date(record.imported_on)}及以前的决定是导入的历史决定（来源：{record.imported_source}），"
+                  "未按本登记簿复核条件；本次申报按完整记录审查。", size=12, line=20)
     rows = []
     for outcome in entry.outcomes:
         declared = CATALOGUE[outcome.rule]

@@ -91,6 +91,13 @@ DATA_CONSISTENCY = Rule("data.consistency", None, "error", "数据前后一致�
 PRIVACY_PERSONAL = Rule(
     "privacy.personal", None, "error", "记录中不得有电话号码、身份证号码、电子邮件地址或“联系人某某”等个人信息（本登记簿的约定）"
 )
+IMPORTED_HISTORY = Rule(
+    "imported.history", None, "warning",
+    "导入的历史决定不按本登记簿复核第四条至第六条的条件；首次复核前须补齐名单中没有的内容（本登记簿的约定）",
+)
+IMPORTED_INCOMPLETE = Rule(
+    "imported.incomplete", None, "error", "导入的记录在导入日期以后有申报或决定时，须补齐完整记录的必填内容（本登记簿的约定）"
+)
 INTERNAL_ERROR = Rule("internal.error", None, "error", "程序内部错误：这个文件未能检查完，其他文件照常检查（请报告维护人员）")
 
 # Provisions of the measures that the documents cite and no rule checks, each with a key like a rule's id so that a

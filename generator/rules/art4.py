@@ -65,8 +65,12 @@ ART4_LEGAL_PERSON = EligibilityRule(
 def art4_operating_years(ctx: Context) -> Iterator[Outcome]:
     """``operating_years`` of continuous operation: the anniversary of ``established`` is not after D."""
     n = ctx.policy.operating_years
-    since = anniversary(ctx.record.established, n)
-    ok = at_least_years_before(ctx.record.established, n, ctx.on)
+    established = ctx.record.established
+    if established is None:  # an imported record (design section 11) whose first review in the registry lacks it
+        yield Outcome(ART4_OPERATING_YEARS.id, False, f"没有成立日期（established），无法判断是否连续经营 {n} 年：请补充", ("established",))
+        return
+    since = anniversary(established, n)
+    ok = at_least_years_before(established, n, ctx.on)
     word = "已满" if ok else "未满"
     yield Outcome(
         ART4_OPERATING_YEARS.id,

@@ -25,6 +25,8 @@ from generator.rules import (
     EVENTS_FUTURE,
     EVENTS_ORDER,
     FILE_NAME,
+    IMPORTED_HISTORY,
+    IMPORTED_INCOMPLETE,
     INDUSTRY_CODE,
     INDUSTRY_NAME,
     PATENT_NUMBER,
@@ -210,7 +212,7 @@ def _inconsistencies(rec: Record) -> Iterator[tuple[PathKey, str]]:
     for e in rec.events:
         if e.valid_until is not None and e.valid_until < e.date:
             yield ("events", e.index, "valid_until"), f"有效期至 {e.valid_until} 早于事件日期 {e.date}"
-        if e.date < rec.established:
+        if rec.established is not None and e.date < rec.established:
             yield ("events", e.index, "date"), f"事件日期 {e.date} 早于企业成立日期 {rec.established}"
 
 
@@ -230,3 +232,26 @@ def _duplicates(rec: Record) -> Iterator[tuple[PathKey, str]]:
                 yield path, f"{label} {shown} 重复出现（另见第 {rec.at(*seen[key])[0]} 行）：请合并"
             else:
                 seen[key] = path
+
+
+# what a full record has that a list's columns do not (the schema's required fields without an import, and conduct)
+_FULL = ("established", "legal_person", "industry", "main_products", "compliance", "conduct")
+_FULL_ADVANTAGE = ("ip_management", "finance", "training", "trade_secret_measures", "industry_standing")
+
+
+def imported_findings(loaded: Loaded, record: Record, on: date | None) -> Iterator[Finding]:
+    """An imported record (design section 11): a warning that its decisions up to imported.on are history, not re-judged,
+    naming what its first review needs; an error when a later application or decision finds the record incomplete."""
+    if record.imported_on is None or loaded.data is None:
+        return
+    wanted = _FULL + (_FULL_ADVANTAGE if record.category == "advantage" else ("recommendation",))
+    schema = load_schema(ENTERPRISE_SCHEMA)
+    missing = "、".join(str(field_schema(schema, (key,)).get("title", key)) for key in wanted if key not in loaded.data)
+    line, col = loaded.positions.at(("imported",))
+    if record.imported_decision(on) or on is None:
+        need = f"首次复核前须补齐：{missing}" if missing else "记录已补齐，首次复核按本登记簿的条件审查"
+        yield IMPORTED_HISTORY.finding(record.file, line, col,
+                                       f"导入的历史决定（来源：{record.imported_source}），未按本登记簿复核条件；{need}")
+    elif missing:
+        yield IMPORTED_INCOMPLETE.finding(record.file, line, col,
+                                          f"{on} 的申报或决定晚于导入日期 {record.imported_on}，须按完整记录审查：请补齐 {missing}")

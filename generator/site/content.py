@@ -158,7 +158,7 @@ def list_pages(env: Environment, listed: list[PublicEnterprise], today: date, si
             last=chunk[-1].uscc if chunk else "",
             root=Markup("../" * source.count("/")),
             link=linker(url),
-            industries=sorted({(e.data["industry"]["code"], e.data["industry"]["name"]) for e in chunk}),
+            industries=sorted({(e.data["industry"]["code"], e.data["industry"]["name"]) for e in chunk if e.data["industry"]["code"]}),
             categories=sorted({e.data["category"] for e in chunk}),
         )
     return out
