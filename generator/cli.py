@@ -114,7 +114,8 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}：错误：{_argparse_zh(message)}\n")
 
 
-COMMANDS = ("check", "status", "explain", "due", "diff", "new", "decide", "docs", "report", "admin", "build")
+COMMANDS = ("check", "status", "explain", "due", "diff", "new", "decide", "docs", "report", "admin", "build", "form", "import")
+MODULES = {"import": "importing"}  # a command whose name is a Python keyword
 
 
 def _common(parser: argparse.ArgumentParser, paths: bool = True) -> None:
@@ -198,6 +199,21 @@ def build_parser() -> argparse.ArgumentParser:
     decide.add_argument("--records", default="records", help="记录目录（默认 records）")
     decide.add_argument("--dry-run", action="store_true", help="只显示将要追加的内容（diff），不写入")
     decide.add_argument("uscc", nargs="*", metavar="USCC", help="企业的统一社会信用代码，可写多个")
+
+    form = sub.add_parser("form", help="生成企业申报表（.xlsx，由记录结构生成：下拉选项、数据验证、填写说明）")
+    form.add_argument("-o", "--output", metavar="FILE", help="写入新文件，如 申报表.xlsx（已存在时不覆盖）")
+    form.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    imp = sub.add_parser("import", help="导入：已有的企业名单（xlsx/csv），或用 --form 导入企业填好的申报表")
+    _common(imp, paths=False)
+    imp.add_argument("file", nargs="?", metavar="FILE", help="名单文件（.xlsx 或 .csv）")
+    imp.add_argument("--sheet", metavar="NAME", help="名单所在的工作表（默认第一个）")
+    imp.add_argument("--source", metavar="TEXT", help="名单的来源，写入每个新记录的 imported.source")
+    imp.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
+    imp.add_argument("--report", metavar="REPORT.xlsx", help="把逐行报告写入这个新的 xlsx 文件")
+    imp.add_argument("--form", metavar="FILLED.xlsx", help="企业填好的申报表（由 ipreg form 生成）")
+    imp.add_argument("--date", metavar="RECEIVED", help="收到申报的日期（YYYY-MM-DD），记为申报事件的日期")
+    imp.add_argument("--records", default="records", help="记录目录（默认 records）")
 
     docs = sub.add_parser("docs", help="由记录生成公文（.docx，GB/T 9704 版式；装有 LibreOffice 时另生成 PDF）")
     _common(docs, paths=False)
@@ -367,6 +383,7 @@ def _dispatch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if args.command not in COMMANDS:
         raise UsageError(f"未知命令 {args.command}")
     refused = _recover(args)
-    command = importlib.import_module(f"generator.commands.{args.command}")  # only the command that runs is imported
+    module = MODULES.get(args.command, args.command)
+    command = importlib.import_module(f"generator.commands.{module}")  # only the command that runs is imported
     code = int(command.run(args, env))
     return max(code, EXIT_USAGE) if refused else code  # a journal from elsewhere is a configuration problem: 2
