@@ -48,7 +48,8 @@ def where(book: Path) -> dict[str, tuple[str, int]]:
 
 def fill(form: Path, out: Path, fields: Mapping[str, Any] = GOOD, tables: Mapping[str, Sequence[Sequence[Any]]] = TABLES,
          gaps: int = 0) -> Path:
-    """``form`` filled with ``fields`` (column C) and ``tables`` (one row per item, ``gaps`` blank rows between)."""
+    """``form`` filled with ``fields`` (column C) and ``tables`` (one row per item; ``gaps`` blank rows between the
+    patents and between the trademarks, the tables with room for them)."""
     places = where(form)
     wb = load_workbook(form)
     for key, value in fields.items():
@@ -58,6 +59,7 @@ def fill(form: Path, out: Path, fields: Mapping[str, Any] = GOOD, tables: Mappin
         sheet, first = places[key]
         for i, values in enumerate(rows):
             for j, value in enumerate(values):
-                wb[sheet].cell(row=first + i * (1 + gaps), column=2 + j, value=value)
+                step = 1 + (gaps if key in ("patents", "trademarks") else 0)
+                wb[sheet].cell(row=first + i * step, column=2 + j, value=value)
     wb.save(out)
     return out

@@ -63,7 +63,7 @@ def _text(field: Field, value: Any) -> str:
     text = clean(str(value)) if field.kind == "code" else str(value).replace("\u00a0", " ").strip()
     if field.kind == "code":
         text = re.sub(r"\s+", "", text)
-        text = text.upper() if re.fullmatch(r"[0-9A-Za-z.]+", text) else text
+        text = text.upper() if re.fullmatch(r"[0-9A-Za-z.]*[0-9][0-9A-Za-z.]*", text) else text  # zl…, g…, a USCC
     return text
 
 
@@ -96,7 +96,8 @@ def _number(field: Field, value: Any) -> Decimal:
     scaled = re.fullmatch(r"(\d+(?:\.\d+)?)([万亿千])元?", text)
     if scaled:
         amount = Decimal(scaled[1]) * UNIT[scaled[2]]
-        raise Bad(f"应为整数{unit}，不写“{scaled[2]}”“元”等单位：请填写 {amount:f}".rstrip("0").rstrip("."))
+        figure = f"{amount:f}".rstrip("0").rstrip(".") if "." in f"{amount:f}" else f"{amount:f}"
+        raise Bad(f"应为整数{unit}，不写“{scaled[2]}”“元”等单位：请填写 {figure}")
     raise Bad(f"应为{'整数' if field.kind == 'integer' else '数字'}{unit}，只填数字")
 
 

@@ -56,6 +56,7 @@ def build(form: Form) -> bytes:
     for part in form.parts:
         _part_sheet(wb.create_sheet(part.name), part, options)
     _guide(guide, form)
+    wb.move_sheet(OPTIONS, offset=len(form.parts))  # the hidden sheets last
     info = wb.create_sheet(INFO)
     info.append(["表单", MARK])
     info.append(["结构版本", form.version])

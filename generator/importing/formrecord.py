@@ -9,6 +9,7 @@ when that is there too nothing changes: a second import of the same workbook wri
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -45,8 +46,25 @@ def merged(schema: Mapping[str, Any], filled: Filled, before: bytes | None, file
     return render(data, key_order(schema), day.isoformat()).encode("utf-8")
 
 
+MISSING = re.compile(r"缺少必填字段 (?P<key>\w+)（[^）]*），在 (?P<where>\S+) 中")
+
+
+def missing_path(message: str) -> tuple[str | int, ...] | None:
+    """The path of the field a "缺少必填字段 key（…），在 patents[1] 中" finding names (schema.dotted read back)."""
+    found = MISSING.match(message)
+    if not found:
+        return None
+    where = "" if found["where"] == "文件顶层" else found["where"]
+    parts = [p for p in re.split(r"\.|\[(\d+)\]", where) if p]
+    return (*(int(p) if p.isdigit() else p for p in parts), found["key"])
+
+
 def cell_of(finding: Finding, loaded: Loaded, cells: Mapping[tuple[str | int, ...], Cell]) -> Cell | None:
-    """The workbook cell that produced the value a finding points at: the deepest path on the finding's line."""
+    """The workbook cell that produced the value a finding points at: a missing field's own (blank) cell, else the
+    deepest path on the finding's line."""
+    missing = missing_path(finding.message)
+    if missing in cells:
+        return cells[missing]  # type: ignore[index]
     on_line = [path for path in cells if finding.line in _lines(loaded, path)]
     return cells[max(on_line, key=len)] if on_line else None
 
