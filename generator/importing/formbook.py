@@ -29,6 +29,7 @@ TABLE = "table:"  # column A of a table's header row: table:<path>:<column paths
 TITLE = "title:"  # column A of a table's title row: title:<path>
 YES, NO = "是", "否"
 BETWEEN = 40
+GUIDE_WIDTH = 62  # characters of the instructions column
 FIRST_DAY, LAST_DAY = date(1949, 1, 1), date(2100, 12, 31)
 BOLD = Font(bold=True)
 HEAD = PatternFill("solid", fgColor="DDEBF7")
@@ -94,13 +95,14 @@ def id_of(field: Field) -> str:
 def _guide(sheet: Worksheet, form: Form) -> None:
     sheet["A1"] = form.title.removesuffix("记录") + "申报表"
     sheet["A1"].font = Font(bold=True, size=16)
-    sheet.page_setup.orientation = "portrait"
-    rows = [form.description, "", "填写说明", *[f"{n}. {t}" for n, t in enumerate(INSTRUCTIONS, 1)], "", "各工作表"]
+    rows = ["填写说明", *[f"{n}. {t}" for n, t in enumerate(INSTRUCTIONS, 1)], "", "各工作表"]
     rows += [f"{p.name}：" + "、".join([f.title for f in p.fields] + [t.title for t in p.tables]) for p in form.parts]
-    for row, text in enumerate(rows, start=2):
+    for row, text in enumerate(rows, start=3):
         sheet.cell(row=row, column=1, value=text).alignment = WRAP
-    sheet["A4"].font = sheet[f"A{4 + len(INSTRUCTIONS) + 2}"].font = BOLD
-    sheet.column_dimensions["A"].width = 70
+        lines = -(-sum(2 if ord(c) > 0x2E80 else 1 for c in text) // (GUIDE_WIDTH - 4))  # wrapped lines, rounded up
+        sheet.row_dimensions[row].height = 16 * max(lines, 1)  # LibreOffice keeps the file's height: room for every line
+    sheet["A3"].font = sheet[f"A{3 + len(INSTRUCTIONS) + 2}"].font = BOLD
+    sheet.column_dimensions["A"].width = GUIDE_WIDTH
     _print_setup(sheet, None)
 
 
