@@ -4,9 +4,9 @@ synthetic registry of COUNT records (default 1,000), the import checking the new
     .venv/bin/python -m benchmarks.formimport [COUNT]
 
 The target (issue 38): one workbook imported in under 2 s. Measured on the shared 2-core build machine (2026-12-07,
-other jobs running): 16 records: form 0.40 s, import 0.50 s (52 MB), again 0.40 s; 1,000 records: form 0.32 s,
-import 2.02 s (154 MB), again 3.06 s wall / 2.10 s CPU. The import checks the whole registry in one process (as
-ipreg decide does); that, not the workbook (about 0.3 s), is what grows with the registry.
+load average 3-4 from other jobs): 16 records: form 0.40 s, import 0.50 s wall (52 MB); 1,000 records: form 0.5 s,
+import 2.0-2.6 s wall, 2.0 s CPU, 64 MB (again: 1.95 s). The import checks the whole registry (as ipreg decide does;
+in worker processes from a few hundred records on); that, not the workbook (about 0.3 s), grows with the registry.
 """
 
 from __future__ import annotations

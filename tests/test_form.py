@@ -44,7 +44,7 @@ def _registry(tmp_path: Path) -> Path:
 
 def _import(repo: Path, book: Path, capsys: pytest.CaptureFixture[str], dry_run: bool = False, day: str = RECEIVED) -> tuple[int, str]:
     args = argparse.Namespace(form=str(book), date=day, dry_run=dry_run, records=str(repo / "records"),
-                              policy=str(repo / "policy.yml"), today=TODAY)
+                              policy=str(repo / "policy.yml"), today=TODAY, jobs=1)
     code = formimport.run(args, {})
     return code, capsys.readouterr().out
 

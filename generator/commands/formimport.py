@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from generator import ids
+from generator.checking.workers import Keep, compute
 from generator.commands import Env, context, waiting
 from generator.importing.fields import form_of, load_schema
 from generator.importing.formread import Filled, read
@@ -24,7 +25,8 @@ from generator.importing.formrecord import merged, place
 from generator.inputs import UsageError, read_registry
 from generator.labels import SEVERITY_ZH
 from generator.loader import load_bytes
-from generator.registry import build_registry
+from generator.policy import PolicyHistory
+from generator.registry import assemble
 from generator.writing.journal import Write, commit, registry_lock
 
 
@@ -55,7 +57,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
     return _apply(args, filled, records, schema, day, policy, today)
 
 
-def _apply(args: argparse.Namespace, filled: Filled, records: Path, schema: dict[str, object], day: date, policy: object,
+def _apply(args: argparse.Namespace, filled: Filled, records: Path, schema: dict[str, object], day: date, policy: PolicyHistory,
            today: date) -> int:
     prefix = records.as_posix().rstrip("/") + "/"
     with registry_lock(records, waiting):  # read, check and write while no other writer runs
@@ -64,9 +66,10 @@ def _apply(args: argparse.Namespace, filled: Filled, records: Path, schema: dict
         before = raws.get(file)
         after = merged(schema, filled, before, file, day)
         raws[file] = after
-        loaded = {name: load_bytes(data, name) for name, data in raws.items()}
-        registry = build_registry(list(loaded.values()), policy, today, notes)  # type: ignore[arg-type]
+        # the whole registry checked with the new record, in worker processes from a few hundred records on
+        registry = assemble(compute(list(raws.items()), policy, today, args.jobs, Keep(False, None, policy)), policy, today, notes)
         findings = sorted((f for f in registry.findings if f.file == file), key=lambda f: f.sort_key())
+        loaded = {file: load_bytes(after, file)}
         said = {str(cell) for cell, _ in filled.problems}
         placed = [(where, f) for where, f in place(findings, loaded[file], filled) if where not in said]
         for where, f in placed:
