@@ -166,6 +166,8 @@ MISTAKES: list[tuple[Any, Any, str]] = [
     (("honors", 0, 0), "市级专精特新", "不是可选的值"),
     (("honors", 0, 2), "去年", "应为日期"),
     (("main_products", 0, 0), "=B1", "是公式，但工作簿中没有保存计算结果"),
+    ("ip_management.standard.version", "2023版", "不是可选的值（可选：2013、2023）"),
+    (("trademarks", 1, 4), "长期", "有效期至应为日期"),
 ]
 
 
@@ -201,6 +203,20 @@ def test_typical_mistakes_each_at_its_cell_cause_first(blank: Path, tmp_path: Pa
             cell = f'工作表"{sheet}"!{"BCDEFGH"[at[2]]}{first + at[1]}'
         assert any(line.startswith(cell + "：") and words in line for line in lines), (cell, words, out)
     assert len(MISTAKES) >= 25 and lines[-1].startswith("申报表有")
+
+
+def test_cells_as_applicants_type_them(blank: Path, tmp_path: Path) -> None:
+    """Full-width digits, thousands separators, no-break spaces, codes in lower case, dates as ISO text, codes or labels of
+    an enumeration: read, not reported."""
+    fields = {**GOOD, "ip_management.managers": "２", "ip_management.budget": "200,000", "name": "\u00a0西平县测试示例机械有限公司 ",
+              "established": "2015-03-01", "category": "advantage", "legal_person": "有"}
+    tables = {**TABLES, "patents": [["zl202010566088.9", " 发明 ", "一种脱粒滚筒", date(2022, 4, 12), None, "是"]]}
+    filled = read(fill(blank, tmp_path / "typed.xlsx", fields, tables), FORM)
+    assert filled.problems == []
+    data = filled.data
+    assert data["ip_management"]["managers"] == 2 and data["ip_management"]["budget"] == 200000
+    assert data["name"] == GOOD["name"] and data["established"] == "2015-03-01" and data["category"] == "advantage"
+    assert data["patents"][0]["number"] == "ZL202010566088.9" and data["patents"][0]["type"] == "invention"
 
 
 def test_a_wrong_check_character_in_the_uscc_stops_at_its_cell(blank: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -277,3 +293,12 @@ def test_the_schema_marks_what_the_applicant_fills() -> None:
     for name, spec in schema["properties"].items():
         assert ("x-part" in spec) != (spec.get("x-form") is False), name
         assert spec.get("x-part", schema["x-parts"][0]) in schema["x-parts"]
+
+
+def test_docs_table_the_mistakes() -> None:
+    """docs/checks.md tables every mistake of MISTAKES (the value typed and the words the clerk sees)."""
+    text = (ROOT / "docs" / "checks.md").read_text(encoding="utf-8")
+    rows = [line for line in text[text.index("## 企业申报表"):].splitlines() if line.startswith("| 工作表")]
+    assert len(rows) == len(MISTAKES) >= 30
+    for row, (_, value, words) in zip(rows, MISTAKES, strict=True):
+        assert ("（空）" if value is None else str(value)) in row and words.replace("|", "\\|") in row, row
