@@ -295,10 +295,14 @@ def test_the_schema_marks_what_the_applicant_fills() -> None:
         assert spec.get("x-part", schema["x-parts"][0]) in schema["x-parts"]
 
 
-def test_docs_table_the_mistakes() -> None:
-    """docs/checks.md tables every mistake of MISTAKES (the value typed and the words the clerk sees)."""
+def test_docs_table_the_mistakes(blank: Path) -> None:
+    """docs/checks.md tables every mistake of MISTAKES: the cell in today's form, the value typed, the words shown."""
     text = (ROOT / "docs" / "checks.md").read_text(encoding="utf-8")
     rows = [line for line in text[text.index("## 企业申报表"):].splitlines() if line.startswith("| 工作表")]
     assert len(rows) == len(MISTAKES) >= 30
-    for row, (_, value, words) in zip(rows, MISTAKES, strict=True):
-        assert ("（空）" if value is None else str(value)) in row and words.replace("|", "\\|") in row, row
+    places = where(blank)
+    for row, (at, value, words) in zip(rows, MISTAKES, strict=True):
+        sheet, first = places[at if isinstance(at, str) else at[0]]
+        cell = f'工作表"{sheet}"!C{first}' if isinstance(at, str) else f'工作表"{sheet}"!{"BCDEFGH"[at[2]]}{first + at[1]}'
+        assert row.startswith(f"| {cell} |") and ("（空）" if value is None else str(value)) in row, row
+        assert words.replace("|", "\\|") in row, row

@@ -125,7 +125,7 @@ def _walk(path: tuple[str, ...], spec: Mapping[str, Any], defs: Mapping[str, Any
                             for name, child in item.get("properties", {}).items() if child.get("x-form") is not False)
         else:
             columns = (_field((), item, True, ""),)
-        size = len(item.get("enum", ())) or ROWS.get(path[-1], 20)
+        size = len(item.get("enum", ())) or ROWS.get(path[-1], 20 if item.get("type") == "object" else 10)
         tables.append(Table(path, prefix + title, spec.get("description", ""), columns, size))
     else:
         fields.append(_field(path, spec, required, prefix))

@@ -178,7 +178,8 @@ def hint(field: Field) -> str:
     if field.kind in ("integer", "number"):
         kind = "整数" if field.kind == "integer" else "数字"
         unit = "，单位：元" if "元" in field.description else ""
-        return f"{kind}{unit}" + (f"，{_num(field.minimum)} 至 {_num(field.maximum)}" if field.maximum is not None else "")
+        bounded = field.maximum is not None and field.maximum < 1e9  # money has no bound worth printing
+        return f"{kind}{unit}" + (f"，{_num(field.minimum)} 至 {_num(field.maximum)}" if bounded else "")
     return words.get(field.kind, "文字") + ("；必填" if field.required else "")
 
 
