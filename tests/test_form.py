@@ -258,7 +258,7 @@ def _zip(path: Path, members: dict[str, bytes]) -> Path:
     return path
 
 
-@pytest.mark.parametrize("kind", ["text", "ole", "corrupt", "bomb", "other-workbook", "missing"])
+@pytest.mark.parametrize("kind", ["text", "ole", "corrupt", "bomb", "other-workbook", "missing", "broken-sheet"])
 def test_bad_files_are_one_sentence(kind: str, blank: Path, tmp_path: Path) -> None:
     path = tmp_path / "bad.xlsx"
     if kind == "text":
@@ -271,6 +271,11 @@ def test_bad_files_are_one_sentence(kind: str, blank: Path, tmp_path: Path) -> N
         _zip(path, {"[Content_Types].xml": b"<x/>", "xl/worksheets/sheet1.xml": b"\0" * (60 * 1024 * 1024)})
     elif kind == "other-workbook":
         Workbook().save(path)
+    elif kind == "broken-sheet":  # a valid zip whose 基本情况 sheet is cut off in the middle of its XML
+        with zipfile.ZipFile(blank) as source:
+            members = {name: source.read(name) for name in source.namelist()}
+        members["xl/worksheets/sheet2.xml"] = members["xl/worksheets/sheet2.xml"][:3000]
+        _zip(path, members)
     with pytest.raises(UsageError) as caught:
         read(path, FORM)
     assert re.search(r"[\u4e00-\u9fff]", str(caught.value)) and "\n" not in str(caught.value)

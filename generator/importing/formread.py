@@ -59,7 +59,12 @@ def read(path: Path, form: Form) -> Filled:
         filled.notes.append(f"申报表的结构版本是第 {filled.version} 版（当前为第 {form.version} 版）：已按各项目的名称读取")
     for part in form.parts:
         if part.name in values.sheetnames:
-            _sheet(filled, form, part.name, zip(_rows(values[part.name]), _rows(formulas[part.name]), strict=True))
+            try:  # the sheets are parsed as they are read: a damaged one fails here
+                _sheet(filled, form, part.name, zip(_rows(values[part.name]), _rows(formulas[part.name]), strict=True))
+            except BadWorkbook:
+                raise
+            except Exception:  # noqa: BLE001 - a damaged sheet is one sentence to the clerk, never a traceback
+                raise BadWorkbook(f"工作表“{part.name}”已损坏，无法读取：请让企业用 Excel 或 WPS 重新保存后发送") from None
         else:
             filled.notes.append(f"申报表中没有工作表“{part.name}”，其中的项目按未填写处理")
     _prune(filled.data)
