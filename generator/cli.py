@@ -114,7 +114,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}：错误：{_argparse_zh(message)}\n")
 
 
-COMMANDS = ("check", "status", "explain", "due", "diff", "new", "decide", "import", "docs", "report", "admin", "build")
+COMMANDS = ("check", "status", "explain", "due", "diff", "new", "decide", "import", "form", "docs", "report", "admin", "build")
 
 _MODULES = {"import": "importing"}  # a command whose name is a Python keyword
 
@@ -201,8 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
     decide.add_argument("--dry-run", action="store_true", help="只显示将要追加的内容（diff），不写入")
     decide.add_argument("uscc", nargs="*", metavar="USCC", help="企业的统一社会信用代码，可写多个")
 
-    imp = sub.add_parser("import", help="导入备案机关已有的名单（.xlsx 或 .csv）：新企业建立记录，已有企业只追加缺少的决定；"
-                         "有错误时一个文件也不写")
+    imp = sub.add_parser("import", help="导入备案机关已有的名单（.xlsx 或 .csv）：新企业建立记录，已有企业只追加缺少的决定，"
+                         "有错误时一个文件也不写；或用 --form 导入企业填好的申报表")
     _common(imp, paths=False)
     imp.add_argument("file", nargs="?", metavar="FILE", help="名单文件（.xlsx 或 .csv）")
     imp.add_argument("--sheet", metavar="NAME", help="工作表名称（默认第一个工作表）")
@@ -212,6 +212,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--form", metavar="FILLED.xlsx", help="导入企业填写的申报表（ipreg form 生成的工作簿）")
     imp.add_argument("--date", metavar="RECEIVED", help="与 --form 同用：收到申报表的日期（YYYY-MM-DD）")
     imp.add_argument("--records", default="records", help=argparse.SUPPRESS)
+
+    form = sub.add_parser("form", help="生成企业申报表（.xlsx，由记录结构生成：下拉选项、数据验证、填写说明）")
+    form.add_argument("-o", "--output", metavar="FILE", help="写入新文件，如 申报表.xlsx（已存在时不覆盖）")
+    form.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     docs = sub.add_parser("docs", help="由记录生成公文（.docx，GB/T 9704 版式；装有 LibreOffice 时另生成 PDF）")
     _common(docs, paths=False)
