@@ -37,6 +37,7 @@ from typing import Any
 
 from generator.editor import vendored
 from generator.editor.changed import describe_change
+from generator.editor.keep import keep
 from generator.errors import NothingWritten
 from generator.findings import Finding
 from generator.loader import load_bytes
@@ -201,6 +202,7 @@ class Editor:
                 raws, notes = self.read()
                 for item in files:
                     self._unchanged(str(item["path"]), item.get("ipregId"), raws.get(str(item["path"])))
+                changed = {name: keep(raws.get(name), data.decode("utf-8")) for name, data in changed.items()}  # as ipreg new writes
                 after = {**raws, **changed}
                 registry = build_registry([load_bytes(data, name) for name, data in after.items()], self.policy, self.today())
                 errors = [f for f in (*notes, *registry.findings) if f.file in changed and f.severity == "error"]
