@@ -105,7 +105,7 @@ def test_vendored_decap_is_the_release_plus_its_patch() -> None:
     vendor = _vendor_script()
     meta, pairs = vendor.read_patch()
     text = (DECAP / "decap-cms.js").read_text(encoding="utf-8")
-    assert len(pairs) == 3 and all(text.count(new) == 1 and old not in text for old, new in pairs)
+    assert len(pairs) == 5 and all(text.count(new) == 1 and old not in text for old, new in pairs)
     original = vendor.undo(text, pairs)
     assert hashlib.sha256(original.encode("utf-8")).hexdigest() == meta["original sha256"]
     assert vendor.apply(original, pairs) == text
@@ -362,6 +362,8 @@ def test_create_an_enterprise_in_the_form_passes_the_check(editor: tuple[Path, s
     code = make_uscc("MA0FRM01")
     page, _ = _open(browser, url)
     page.goto(url + "#/collections/records/new")
+    page.get_by_text("含未保存的修改").or_(page.locator("label", has_text="统一社会信用代码")).first.wait_for(timeout=15_000)
+    assert not page.get_by_text("修改已保存", exact=True).is_visible()  # nothing was saved yet
     _field(page, "统一社会信用代码").fill(code)
     _field(page, "企业名称").fill("西平县表单示例农机有限公司")
     _field(page, "成立日期").fill("2015-03-01")
@@ -418,7 +420,8 @@ def test_a_save_with_errors_is_refused_with_the_chinese_findings(editor: tuple[P
     opened = _api(url, {"action": "getEntry", "params": {"path": path}})[1]
     broken = before.decode("utf-8").replace("legal_person: true", "legal_person: false")
     code, answer = _persist(url, path, broken, opened["file"]["id"])
-    assert code == 422 and "没有保存" in answer["error"] and "[art4.legal-person]" in answer["error"], answer
+    assert code == 422 and "没有保存" in answer["error"] and "art4" not in answer["error"], answer
+    assert {"field": "具有独立法人资格", "where": ""} in [{k: f[k] for k in ("field", "where")} for f in answer["findings"]], answer
     assert (repo / path).read_bytes() == before
     good = before.decode("utf-8").replace("address:", "address:", 1)
     code, answer = _persist(url, path, good, opened["file"]["id"])
@@ -478,12 +481,21 @@ def test_the_form_shows_why_a_save_was_refused(editor: tuple[Path, str], browser
     _field(page, "文号").fill("西市监〔2020〕1号")
     page.get_by_text("发布", exact=True).first.click()
     page.get_by_text("立即发布").first.click()
-    notice = page.get_by_text("没有保存", exact=False).first
-    _on_screen(notice)
+    panel = page.locator("[data-ipreg-findings]")
+    _on_screen(panel)
     if os.environ.get("IPREG_SHOTS"):
         page.screenshot(path=str(Path(os.environ["IPREG_SHOTS"]) / "admin-refused.png"))
-    shown = notice.inner_text()
-    assert "[events.order]" in shown and "记录有" in shown, shown[:2000]
+    shown = panel.inner_text()
+    assert "没有保存" in shown and "记录有" in shown and "备案事件" in shown and "[events" not in shown, shown[:2000]
+    page.wait_for_timeout(500)
+    assert "API_ERROR" not in page.locator("body").inner_text() and "保存内容失败" not in page.locator("body").inner_text()
+    panel.locator("a").first.click()  # the field's name takes the clerk to the field
+    assert panel.evaluate("e => e.scrollHeight <= e.clientHeight || getComputedStyle(e).overflowY === 'auto'")
+    page.set_viewport_size({"width": 360, "height": 740})  # a tablet held upright: the list fits the screen
+    box = panel.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 360 and box["y"] >= 0 and box["y"] + box["height"] <= 740, box
+    if os.environ.get("IPREG_SHOTS"):
+        page.screenshot(path=str(Path(os.environ["IPREG_SHOTS"]) / "admin-refused-360.png"))
     page.close()
     assert subprocess.run(["git", "diff", "--quiet"], cwd=repo, check=False).returncode == 0  # nothing written
 

@@ -141,3 +141,20 @@ def test_append_keeps_the_files_own_style() -> None:
 def test_append_refuses_what_it_cannot_extend(raw: bytes) -> None:
     with pytest.raises(DecideError):
         append_event(raw, {"date": "2026-11-20", "type": "revoked"}, "records/x.yaml")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("typed", ["西市监[2026]40号", "西市监（2026）40号", "西市监(2026)40号", "西市监【2026】４０号"])
+def test_a_document_number_typed_with_other_brackets_is_written_in_the_standard_form(repo: Path, typed: str) -> None:
+    result = _decide(repo, "--type", "review_failed", "--date", "2026-11-20", "--document", typed, UNDER_REVIEW)
+    assert result.returncode == 0, result.stderr
+    assert f"文号按标准写法记为 西市监〔2026〕40号（您输入的是 {typed}）" in result.stdout
+    assert "+    document: 西市监〔2026〕40号\n" in git(repo, "diff", "-U0")
+
+
+@pytest.mark.slow
+def test_a_passed_review_without_the_years_data_says_which_year_is_missing(repo: Path) -> None:
+    result = ipreg(repo, "decide", "--today", "2027-02-25", "--type", "复核通过", "--date", "2027-02-20", "--document",
+                   "西市监〔2027〕30号", REVIEW_DUE)
+    assert result.returncode == 1 and git(repo, "status", "--porcelain", "records") == ""
+    assert "要用 2026 年的财务和培训数据" in result.stderr and "缺少 2026 年的财务（finance）和培训（training）数据" in result.stderr

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from generator.checking.reporters import text_line
 from generator.commands import Env, context, waiting
+from generator.ids import document_form
 from generator.inputs import UsageError, read_registry
 from generator.labels import EVENT_ZH
 from generator.writing import decisions as deciding
@@ -25,7 +26,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
     if not records.is_dir():
         raise UsageError(f"找不到记录目录 {args.records}：请在登记簿根目录运行，或用 --records 指定")
     prefix = records.as_posix().rstrip("/") + "/"
-    document = args.document.strip()
+    document = document_form(args.document.strip())
     kind = deciding.decision_code(args.type)
     with registry_lock(records, waiting):  # read, number, check and write while no other writer runs
         raws, notes = read_registry(args.records)  # the whole registry, read under the lock: the change is checked within it
@@ -42,6 +43,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
             print(f"（试运行，没有写入：{len(changes)} 个记录将追加 {day} {EVENT_ZH[kind]}，文号 {document}）")
             return 0
         commit(records, [Write(Path(c.file), c.before, c.after) for c in changes])
+    if document != args.document.strip():
+        print(f"文号按标准写法记为 {document}（您输入的是 {args.document.strip()}）")
     for change in changes:
         number = f"，证书编号 {change.certificate}" if change.certificate else ""
         print(f"已录入 {change.file}：{day} {EVENT_ZH[kind]}，文号 {document}{number}")

@@ -87,7 +87,7 @@ def _field(name: str, spec: Mapping[str, Any], required: bool, defs: Mapping[str
     if kind == "string" and "enum" in spec:
         field.update(widget="select", options=[{"label": _label_of(v), "value": v} for v in spec["enum"]])
     elif kind == "string" and spec.get("format") == "date":
-        # the editor's own widget (adminserver.INDEX): typed and shown as YYYY-MM-DD whatever the browser's language, a
+        # the editor's own widget (editor/page.py): typed and shown as YYYY-MM-DD whatever the browser's language, a
         # calendar button to pick one, no time and no time zone
         field.update(widget=DATE_WIDGET, pattern=[r"^\d{4}-\d{2}-\d{2}$", "日期要写成 YYYY-MM-DD（年-月-日），如 2024-03-15"])
     elif kind == "string":
@@ -216,7 +216,8 @@ def export(target: Path, root: Path, settings: Mapping[str, Any], county: str) -
     if target.exists():
         print(f"ipreg: {target} 已存在：--export 只写入新目录，没有覆盖。", file=sys.stderr)
         return 2
-    from generator.editor.server import DECAP, index_page
+    from generator.editor.page import index_page
+    from generator.editor.server import DECAP
     from generator.editor.vendored import MANIFEST, asset, read_manifest, verify
 
     folder = root / DECAP

@@ -37,6 +37,9 @@ from typing import Any
 
 from generator.editor import vendored
 from generator.editor.changed import describe_change
+from generator.editor.keep import keep
+from generator.editor.page import index_page
+from generator.editor.where import described
 from generator.errors import NothingWritten
 from generator.findings import Finding
 from generator.loader import load_bytes
@@ -49,78 +52,13 @@ RECORD_PATH = re.compile(r"records/[0-9A-Z]{18}\.yaml")
 MAX_BODY = 2 * 1024 * 1024
 Reader = Callable[[], tuple[dict[str, bytes], list[Finding]]]  # the registry as ``ipreg check`` reads it: name -> bytes, notes
 
-INDEX = r"""<!doctype html>
-<html lang="zh-CN">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <meta name="robots" content="noindex">
-  <title>备案记录表单编辑（本机） · {county}知识产权强企名单</title>
-  <link href="config.yml" type="text/yaml" rel="cms-config-url">
-</head>
-<body>
-  <noscript>表单编辑器需要浏览器启用 JavaScript。</noscript>
-  <script src="decap-cms.js"></script>
-  <script>
-  // 预览中的选项显示中文名称（如“知识产权优势企业（advantage）”），与表单中的选项一致，不只显示代码
-  (function () {
-    var select = window.CMS && CMS.getWidget("select");
-    if (!select || !window.h) return;
-    function label(options, value) {
-      var found = options && options.find(function (o) { return (o.get ? o.get("value") : o.value) === value; });
-      return found ? (found.get ? found.get("label") : found.label) : value;
-    }
-    function Preview(props) {
-      var options = props.field.get("options"), value = props.value;
-      var shown = value && value.toJS ? value.toJS() : value;
-      var text = Array.isArray(shown) ? shown.map(function (v) { return label(options, v); }).join("、")
-        : shown == null ? "" : label(options, shown);
-      return h("div", {"data-ipreg-select": ""}, text);
-    }
-    CMS.registerWidget("select", select.control, Preview, select.schema);
-  })();
-  // 日期：按 YYYY-MM-DD 输入和显示（不随浏览器语言变成 03/12/2009），旁边的“选日历”按钮打开日历；没有时间，也没有时区
-  (function () {
-    if (!window.CMS || !window.createClass) return;
-    var DAY = /^\d{4}-\d{2}-\d{2}$/;
-    var Control = createClass({
-      render: function () {
-        var self = this, props = this.props, value = props.value || "";
-        return h("div", {className: props.classNameWrapper, style: {display: "flex", alignItems: "center", gap: "12px"}},
-          h("input", {id: props.forID, type: "text", inputMode: "numeric", placeholder: "YYYY-MM-DD", maxLength: 10, value: value,
-            autoComplete: "off", style: {flex: "1", border: 0, outline: 0, font: "inherit", background: "transparent"},
-            onChange: function (e) { props.onChange(e.target.value.trim()); },
-            onFocus: props.setActiveStyle, onBlur: props.setInactiveStyle}),
-          h("input", {type: "date", tabIndex: -1, "aria-hidden": "true", value: DAY.test(value) ? value : "",
-            ref: function (element) { self.picker = element; },
-            style: {position: "absolute", opacity: 0, width: "1px", height: "1px", pointerEvents: "none"},
-            onChange: function (e) { if (e.target.value) props.onChange(e.target.value); }}),
-          h("button", {type: "button", "data-ipreg-pick": "",
-            style: {font: "inherit", padding: "4px 12px", border: "1px solid #767676", borderRadius: "4px", background: "#fff",
-                    color: "#1a1a1a"},
-            onClick: function () { var p = self.picker; if (p && p.showPicker) p.showPicker(); else if (p) p.focus(); }}, "选日历"));
-      }
-    });
-    function Preview(props) { return h("div", {}, props.value || ""); }
-    CMS.registerWidget("ipreg-date", Control, Preview);
-  })();
-  </script>
-</body>
-</html>
-"""
-
-
-def index_page(county: str) -> str:
-    """The editor's page, its title naming the county of policy.yml's ``documents``."""
-    return INDEX.replace("{county}", county)
-
-
 class Refused(NothingWritten):
     """Nothing was written; ``status`` is the HTTP answer, the message says why in Chinese."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, findings: list[dict[str, str]] | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.findings = findings or []  # each: field (its Chinese title), where (section, item), message
 
 
 SERVED_KEPT = 512  # the last entries the forms opened, kept to say what changed since (a record is a few kilobytes)
@@ -201,14 +139,14 @@ class Editor:
                 raws, notes = self.read()
                 for item in files:
                     self._unchanged(str(item["path"]), item.get("ipregId"), raws.get(str(item["path"])))
+                changed = {name: keep(raws.get(name), data.decode("utf-8")) for name, data in changed.items()}  # as ipreg new writes
                 after = {**raws, **changed}
                 registry = build_registry([load_bytes(data, name) for name, data in after.items()], self.policy, self.today())
                 errors = [f for f in (*notes, *registry.findings) if f.file in changed and f.severity == "error"]
-                if errors:
-                    lines = "；\n".join(f"[{f.rule}] {f.message}" for f in errors[:20])  # the form has no line numbers
-                    more = f"\n另有 {len(errors) - 20} 个问题。" if len(errors) > 20 else ""
-                    raise Refused(HTTPStatus.UNPROCESSABLE_ENTITY,
-                                  f"没有保存：记录有 {len(errors)} 个错误，请修改后再保存。\n{lines}{more}")
+                if errors:  # the form has no line numbers: each finding names its field and where it is
+                    loaded = {name: load_bytes(data, name) for name, data in changed.items()}
+                    raise Refused(HTTPStatus.UNPROCESSABLE_ENTITY, f"没有保存：记录有 {len(errors)} 个错误，请按下面的列表逐项修改后再保存",
+                                  [described(f, loaded.get(f.file)) for f in errors])
                 commit(self.root / "records", [Write(self.root / name, raws.get(name), data) for name, data in changed.items()])
         except JournalError as exc:
             raise Refused(HTTPStatus.CONFLICT, f"没有保存：{exc}") from None
@@ -350,7 +288,7 @@ class _Handler(BaseHTTPRequestHandler):
             try:
                 ids = editor.save(files)
             except Refused as refused:
-                return self._json(refused.status, {"error": str(refused)})
+                return self._json(refused.status, {"error": str(refused), "findings": refused.findings})
             return self._json(HTTPStatus.OK, {"message": "entry persisted", "ids": ids})
         if action in ("getMedia",):
             return self._json(HTTPStatus.OK, [])

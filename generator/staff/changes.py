@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from generator.cells import markdown_cell
@@ -113,9 +114,11 @@ def _code(st: Status | None) -> str | None:
 
 
 def _new_deadlines(before: Registry, after: Registry, window: int) -> list[dict[str, Any]]:
-    """The deadlines within ``window`` days that ``after`` has and ``before`` had not."""
+    """The deadlines up to ``window`` days from today (policy ``review_notice_days``; those already passed included) that
+    ``after`` has and ``before`` had not. A record under review whose deadline lies further ahead is not one of them."""
+    horizon = after.today + timedelta(days=window)
     old_due = {(i.uscc, i.date, i.kind) for i in due_items(before, window)}
-    return [i.as_dict() for i in due_items(after, window) if (i.uscc, i.date, i.kind) not in old_due]
+    return [i.as_dict() for i in due_items(after, window) if (i.uscc, i.date, i.kind) not in old_due and i.date <= horizon]
 
 
 def _finding_key(f: Finding) -> tuple[str, str, str]:
@@ -352,10 +355,16 @@ def format_markdown(diff: Diff) -> str:
         lines += [f"- {markdown_cell(c['name'])}（{c['uscc']}）：{_zh(c['before'])} → {_zh(c['after'])}" for c in diff.changed]
         lines.append("")
     if diff.deadlines:
-        lines += [f"**{diff.window} 天内新增的期限**：", ""]
+        lines += [f"**{_deadline_heading(diff)}**：", ""]
         lines += [f"- {d['date']} {DUE_KIND_ZH[d['kind']]}：{markdown_cell(d['name'])}（{d['uscc']}）" for d in diff.deadlines]
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def _deadline_heading(diff: Diff) -> str:
+    """What the deadline list holds: the window from policy.yml (review_notice_days) and its last day."""
+    horizon, days = date.fromisoformat(diff.today) + timedelta(days=diff.window), diff.window
+    return f"新增的期限（到 {horizon} 为止：{diff.today} 起 {days} 天内，天数见 policy.yml 的 review_notice_days；已过的期限也列出）"
 
 
 def _plain(text: str) -> str:
@@ -380,6 +389,7 @@ def format_text(diff: Diff) -> str:
     lines.append("离开公开名单：" + ("、".join(f"{i['name']}（{i['uscc']}）" for i in diff.left) or "无"))
     for c in diff.changed:
         lines.append(f"状态变化：{c['name']}（{c['uscc']}）{_zh(c['before'])} → {_zh(c['after'])}")
+    lines += [_deadline_heading(diff) + "："] if diff.deadlines else []
     for d in diff.deadlines:
         lines.append(f"新增期限：{d['date']} {DUE_KIND_ZH[d['kind']]} {d['name']}（{d['uscc']}）")
     return "\n".join(lines) + "\n"

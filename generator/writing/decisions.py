@@ -150,7 +150,11 @@ def plan(raws: Mapping[str, bytes], prefix: str, kind: str, day: date, document:
     _require_document_unused(before, document, day)
     numbers = _certificate_numbers(before, policy, kind, day, len(codes))
     changes = [_appended(raws, f"{prefix}{code}.yaml", kind, day, document, number) for code, number in zip(codes, numbers, strict=True)]
-    return changes, _checked_after(raws, changes, policy, today)
+    try:
+        return changes, _checked_after(raws, changes, policy, today)
+    except DecideError as exc:
+        why = _missing_years(before, policy, kind, day, {c.file for c in changes})
+        raise DecideError(f"{exc}\n{why}" if why else str(exc), exc.findings) from None
 
 
 def _request(kind: str, day: date, document: str, usccs: Sequence[str], today: date) -> tuple[str, list[str], str]:
@@ -194,6 +198,25 @@ def _require_document_unused(before: Registry, document: str, day: date) -> None
     other_days = sorted(d for d in used.get(number_key(document), set()) if d != day)
     if other_days:
         raise DecideError(f"文号 {document} 已用于 {other_days[0]} 的决定，不能再用于 {day} 的决定：请核对文号和日期")
+
+
+def _missing_years(before: Registry, policy: PolicyHistory, kind: str, day: date, files: set[str]) -> str:
+    """Why a refused filing or passed review was refused when the record lacks the year's data: it is checked against
+    Art. 5 on its own date, with the finance and training of the year before (policy ``finance_year_offset``)."""
+    if kind not in NUMBERED:
+        return ""
+    year = day.year - policy.on(day).finance_year_offset
+    missing = []
+    for record, _ in before.records():
+        if record.file in files:
+            rows = (("财务（finance）", record.finance_for(year)), ("培训（training）", record.training_for(year)))
+            parts = [label for label, row in rows if row is None]
+            if parts:
+                missing.append(f"{record.name or record.file}（{record.file}）缺少 {year} 年的{'和'.join(parts)}数据")
+    if not missing:
+        return ""
+    return (f"{EVENT_ZH[kind]}按决定日期 {day} 核对备案条件，要用 {year} 年的财务和培训数据：" + "；".join(missing)
+            + f"。请先在记录中录入 {year} 年的数据（表单编辑器或文件），再录入这个决定。")
 
 
 def _certificate_numbers(before: Registry, policy: PolicyHistory, kind: str, day: date, count: int) -> list[str | None]:

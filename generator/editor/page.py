@@ -1,0 +1,138 @@
+"""The form editor's page: Decap with the editor's own widgets (choices shown by their Chinese names, dates typed as
+YYYY-MM-DD) and the list of what stops a save (each finding with its field's Chinese name and where it is, in a
+scrollable panel on the page; a link takes the clerk to the field), instead of Decap's one long notice."""
+
+from __future__ import annotations
+
+INDEX = r"""<!doctype html>
+<html lang="zh-CN">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <meta name="robots" content="noindex">
+  <title>备案记录表单编辑（本机） · {county}知识产权强企名单</title>
+  <link href="config.yml" type="text/yaml" rel="cms-config-url">
+</head>
+<body>
+  <noscript>表单编辑器需要浏览器启用 JavaScript。</noscript>
+  <script src="decap-cms.js"></script>
+  <script>
+  // 预览中的选项显示中文名称（如“知识产权优势企业（advantage）”），与表单中的选项一致，不只显示代码
+  (function () {
+    var select = window.CMS && CMS.getWidget("select");
+    if (!select || !window.h) return;
+    function label(options, value) {
+      var found = options && options.find(function (o) { return (o.get ? o.get("value") : o.value) === value; });
+      return found ? (found.get ? found.get("label") : found.label) : value;
+    }
+    function Preview(props) {
+      var options = props.field.get("options"), value = props.value;
+      var shown = value && value.toJS ? value.toJS() : value;
+      var text = Array.isArray(shown) ? shown.map(function (v) { return label(options, v); }).join("、")
+        : shown == null ? "" : label(options, shown);
+      return h("div", {"data-ipreg-select": ""}, text);
+    }
+    CMS.registerWidget("select", select.control, Preview, select.schema);
+  })();
+  // 日期：按 YYYY-MM-DD 输入和显示（不随浏览器语言变成 03/12/2009），旁边的“选日历”按钮打开日历；没有时间，也没有时区
+  (function () {
+    if (!window.CMS || !window.createClass) return;
+    var DAY = /^\d{4}-\d{2}-\d{2}$/;
+    var Control = createClass({
+      render: function () {
+        var self = this, props = this.props, value = props.value || "";
+        return h("div", {className: props.classNameWrapper, style: {display: "flex", alignItems: "center", gap: "12px"}},
+          h("input", {id: props.forID, type: "text", inputMode: "numeric", placeholder: "YYYY-MM-DD", maxLength: 10, value: value,
+            autoComplete: "off", style: {flex: "1", border: 0, outline: 0, font: "inherit", background: "transparent"},
+            onChange: function (e) { props.onChange(e.target.value.trim()); },
+            onFocus: props.setActiveStyle, onBlur: props.setInactiveStyle}),
+          h("input", {type: "date", tabIndex: -1, "aria-hidden": "true", value: DAY.test(value) ? value : "",
+            ref: function (element) { self.picker = element; },
+            style: {position: "absolute", opacity: 0, width: "1px", height: "1px", pointerEvents: "none"},
+            onChange: function (e) { if (e.target.value) props.onChange(e.target.value); }}),
+          h("button", {type: "button", "data-ipreg-pick": "",
+            style: {font: "inherit", padding: "4px 12px", border: "1px solid #767676", borderRadius: "4px", background: "#fff",
+                    color: "#1a1a1a"},
+            onClick: function () { var p = self.picker; if (p && p.showPicker) p.showPicker(); else if (p) p.focus(); }}, "选日历"));
+      }
+    });
+    function Preview(props) { return h("div", {}, props.value || ""); }
+    CMS.registerWidget("ipreg-date", Control, Preview);
+  })();
+  // 没有保存的原因：服务器列出的每个问题（字段的中文名称、所在位置、说明）显示在页面右下角可滚动的面板中，点字段名跳到该字段；
+  // 新建的空白表单在第一次保存之前不显示“修改已保存”
+  (function () {
+    var panel = null, saved = false;
+    function close() { if (panel) { panel.remove(); panel = null; } }
+    function jump(field) {
+      var labels = Array.prototype.slice.call(document.querySelectorAll("label"));
+      var found = labels.find(function (l) { return l.textContent.trim().indexOf(field) === 0; });
+      if (!found) return;
+      found.scrollIntoView({block: "center"});
+      var target = found.htmlFor && document.getElementById(found.htmlFor);
+      if (target && target.focus) target.focus({preventScroll: true});
+    }
+    function show(answer) {
+      close();
+      panel = document.createElement("aside");
+      panel.setAttribute("role", "alert");
+      panel.setAttribute("aria-label", "没有保存的原因");
+      panel.setAttribute("data-ipreg-findings", "");
+      panel.style.cssText = "position:fixed;z-index:10000;right:12px;bottom:12px;width:min(460px,calc(100vw - 24px));" +
+        "max-height:min(60vh,560px);overflow:auto;background:#fff;color:#1a1a1a;border:2px solid #b3261e;border-radius:6px;" +
+        "box-shadow:0 4px 16px rgba(0,0,0,.25);padding:12px 16px;font:15px/1.6 system-ui,sans-serif;box-sizing:border-box";
+      var head = document.createElement("div");
+      head.style.cssText = "display:flex;justify-content:space-between;align-items:flex-start;gap:8px;font-weight:bold;color:#b3261e";
+      var title = document.createElement("span");
+      title.textContent = answer && answer.error ? answer.error : "没有保存";
+      var shut = document.createElement("button");
+      shut.type = "button";
+      shut.textContent = "关闭";
+      shut.style.cssText = "font:inherit;font-weight:normal;padding:2px 10px;border:1px solid #767676;border-radius:4px;" +
+        "background:#fff;color:#1a1a1a;white-space:nowrap;flex-shrink:0";
+      shut.onclick = close;
+      head.append(title, shut);
+      panel.append(head);
+      var list = document.createElement("ol");
+      list.style.cssText = "margin:8px 0 0;padding-left:1.6em";
+      ((answer && answer.findings) || []).forEach(function (f) {
+        var item = document.createElement("li"), link = document.createElement("a");
+        item.style.margin = "6px 0";
+        link.href = "#";
+        link.textContent = f.field;
+        link.style.cssText = "font-weight:bold;color:#0b57d0";
+        link.onclick = function (e) { e.preventDefault(); jump(f.field); };
+        item.append(link, (f.where ? "（" + f.where + "）" : "") + "：" + f.message);
+        list.append(item);
+      });
+      panel.append(list);
+      document.body.append(panel);
+    }
+    var plain = window.fetch;
+    window.fetch = function (input, init) {
+      var saving = init && typeof init.body === "string" && init.body.indexOf('"action":"persistEntry"') >= 0;
+      return plain.apply(this, arguments).then(function (response) {
+        if (saving && response.ok) { saved = true; close(); hideSaved(); }
+        else if (saving) response.clone().json().then(show, function () { show(null); });
+        return response;
+      });
+    };
+    function hideSaved() {
+      var blank = !saved && /\/new(\?|$)/.test(location.hash);
+      var found = document.evaluate('//*[text()="修改已保存"]', document, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+      for (var i = 0; i < found.snapshotLength; i++) found.snapshotItem(i).style.visibility = blank ? "hidden" : "";
+    }
+    window.addEventListener("hashchange", function () { saved = false; close(); hideSaved(); });
+    new MutationObserver(hideSaved).observe(document.documentElement, {childList: true, subtree: true});
+  })();
+  </script>
+</body>
+</html>
+"""
+
+
+def index_page(county: str) -> str:
+    """The editor's page, its title naming the county of policy.yml's ``documents``."""
+    return INDEX.replace("{county}", county)
+
+

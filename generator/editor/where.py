@@ -1,0 +1,68 @@
+"""Where a finding is, in the form's words: the field's Chinese title (the schema's ``title``, else ``labels.FIELD_ZH``)
+and the item it is in ("专利 第 2 项 · 授权公告日"), found from the finding's line in the file the form sent. The form
+editor lists a refused save's findings this way: the form has no line numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.findings import Finding
+from generator.labels import FIELD_ZH
+from generator.loader import Loaded, PathKey
+from generator.schema import ENTERPRISE_SCHEMA, field_schema, load_schema
+
+
+def field_path(finding: Finding, loaded: Loaded) -> PathKey:
+    """The path of the value the finding points at: the deepest value or key on its line (its column first)."""
+    places = {**loaded.positions.keys, **loaded.positions.values}
+    exact = [p for p, at in places.items() if at == (finding.line, finding.column)]
+    same_line = [p for p, at in places.items() if at[0] == finding.line]
+    found = exact or same_line
+    return max(found, key=len) if found else ()
+
+
+def field_words(path: PathKey) -> tuple[str, str]:
+    """The field's Chinese title and where it is (the sections and items above it), e.g. ("授权公告日", "专利 第 2 项")."""
+    schema = load_schema(ENTERPRISE_SCHEMA)
+    words: list[str] = []
+    for end, part in enumerate(path, start=1):
+        if isinstance(part, int):
+            words.append(f"第 {part + 1} 项")
+        else:
+            spec: dict[str, Any] = field_schema(schema, path[:end]) if end == 1 else {}
+            if end > 1:
+                spec = _nested(schema, path[:end])
+            words.append(str(spec.get("title") or FIELD_ZH.get(part, part)))
+    if not words:
+        return "整条记录", ""
+    if isinstance(path[-1], int):
+        return " ".join(words[-2:]), " · ".join(words[:-2])
+    return words[-1], " · ".join(_joined(words[:-1]))
+
+
+def _nested(schema: dict[str, Any], path: PathKey) -> dict[str, Any]:
+    """The subschema at ``path`` with every ``$ref`` on the way followed."""
+    defs, node = schema.get("$defs", {}), schema
+    for part in path:
+        node = node.get("items", {}) if isinstance(part, int) else node.get("properties", {}).get(part, {})
+        ref = node.get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            node = {**defs.get(ref[8:], {}), **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
+
+
+def _joined(words: list[str]) -> list[str]:
+    """"专利", "第 2 项" -> "专利 第 2 项": an item number stays with its list."""
+    out: list[str] = []
+    for word in words:
+        if word.startswith("第 ") and out:
+            out[-1] += " " + word
+        else:
+            out.append(word)
+    return out
+
+
+def described(finding: Finding, loaded: Loaded | None) -> dict[str, str]:
+    """One finding for the form: its field, where it is, and the message (no rule id, no line number)."""
+    field, where = field_words(field_path(finding, loaded)) if loaded is not None else ("整条记录", "")
+    return {"field": field, "where": where, "message": finding.message}
