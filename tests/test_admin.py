@@ -566,15 +566,20 @@ def _persist(url: str, path: str, raw: str, known: str | None) -> tuple[int, Any
     return _api(url, {"action": "persistEntry", "params": {"dataFiles": [{"path": path, "raw": raw, "ipregId": known}], "assets": []}})
 
 
+def _record_facts(repo: Path) -> None:
+    """The facts a revocation needs (design section 3 v4), recorded before the form opens the sample."""
+    record = repo / SAMPLE
+    facts = ("  violations:\n    - date: 2026-10-09\n      authority: 西平县消防救援大队\n"
+             "      document: 西消行罚决字〔2026〕9号\n      summary: 罚款\n")
+    record.write_text(record.read_text(encoding="utf-8").replace("  dishonesty: []\n", "  dishonesty: []\n" + facts, 1), encoding="utf-8")
+
+
 @pytest.mark.slow
 def test_a_save_from_a_form_opened_before_a_decision_is_refused_and_the_decision_stays(editor: tuple[Path, str]) -> None:
     """The reproduction of issue 35, item 1, through the API: open, ``ipreg decide --type revoked``, save an unrelated
     change. Was: 200 entry persisted, the revocation gone, the enterprise 有效 and listed again."""
     repo, url = editor
-    record = repo / SAMPLE  # the facts a revocation needs (design section 3 v4), recorded before the form opens it
-    facts = ("  violations:\n    - date: 2026-10-09\n      authority: 西平县消防救援大队\n"
-             "      document: 西消行罚决字〔2026〕9号\n      summary: 罚款\n")
-    record.write_text(record.read_text(encoding="utf-8").replace("  dishonesty: []\n", "  dishonesty: []\n" + facts, 1), encoding="utf-8")
+    _record_facts(repo)
     opened = _api(url, {"action": "getEntry", "params": {"path": SAMPLE}})[1]
     decided = ipreg(repo, *REVOKE)
     assert decided.returncode == 0, decided.stderr
@@ -615,6 +620,7 @@ def test_the_form_says_the_record_changed_since_it_was_opened(editor: tuple[Path
     ipreg decide, the clerk saves an address: the form shows why nothing was saved, the revocation stays; reopened,
     the same change saves, and a second save from the same form goes through (the form keeps the new id)."""
     repo, url = editor
+    _record_facts(repo)
     page, _ = _open(browser, url)
     page.goto(url + "#/collections/records/entries/91411721MA45A0038J")
     address = _field(page, "企业地址")
