@@ -7,6 +7,7 @@ import re
 import struct
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.helpers import ROOT
@@ -70,3 +71,26 @@ def test_the_commands_the_manual_names_exist() -> None:
             assert f"`ipreg {command}" in readme, (chapter.name, command)
     for starter in ("启动表单编辑器.bat", "检查记录.bat", "生成公文.bat"):
         assert (ROOT / starter).is_file()
+
+
+@pytest.mark.browser
+def test_the_manual_prints_to_one_pdf(tmp_path: Path) -> None:
+    """make manual-pdf: every chapter in one A4 PDF, pictures included (tools/manual-pdf.py through headless Chromium)."""
+    import subprocess
+    import sys
+
+    from tests.helpers import browser_path, required
+
+    required("Chromium or Chrome", browser_path())
+    pdf = tmp_path / "manual.pdf"
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "manual-pdf.py"), "-o", str(pdf)], capture_output=True, text=True,
+                            timeout=180, check=False)
+    assert result.returncode == 0 and pdf.is_file(), result.stderr
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.count("\f")
+    assert pages >= 12, pages
+    for chapter in CHAPTERS:
+        title = chapter.read_text(encoding="utf-8").splitlines()[0].lstrip("# ")
+        assert title in text.replace(" ", ""), title
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert len(images.splitlines()) - 2 >= len(list((MANUAL / "img").glob("*.png")))

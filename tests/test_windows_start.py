@@ -133,3 +133,23 @@ def test_check_runs_from_a_folder_with_spaces_and_chinese_characters(tmp_path: P
                             timeout=300, check=False)
     assert "正在检查全部记录" in result.stdout and "Traceback" not in result.stdout + result.stderr, result.stdout + result.stderr
     assert ("检查通过" in result.stdout) == (result.returncode == 0), result.stdout
+
+
+def test_each_starter_runs_its_command_in_the_environment(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _fake_root(tmp_path)
+    start.venv_python(root).parent.mkdir(parents=True)
+    start.venv_python(root).touch()
+    start.stamp(root).touch()
+    ran: list[list[str]] = []
+
+    def run(command: Sequence[str]) -> int:
+        ran.append(list(command))
+        return 0
+
+    python = str(start.venv_python(root))
+    assert start.main(["editor"], run=run, root=root) == 0 and ran[-1] == [python, "-m", "generator", "admin"]
+    assert start.main(["check"], run=run, root=root) == 0 and ran[-1] == [python, "-m", "generator", "check"]
+    assert start.main(["docs"], run=run, ask=_answers("4"), root=root) == 0 and ran[-1][-3:] == ["docs", "--kind", "review-sheet"]
+    assert (root / "documents").is_dir()
+    out = capsys.readouterr().out
+    assert "127.0.0.1:8081/admin/" in out and "检查通过" in out and "documents 文件夹" in out
