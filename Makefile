@@ -10,7 +10,7 @@ DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements.lock requirements-d
 # 离线安装：make install WHEELHOUSE=目录（目录由 make wheelhouse 生成），不访问任何软件包索引，仍逐一核对哈希
 PIP_SOURCE := $(if $(WHEELHOUSE),--no-index --find-links $(WHEELHOUSE),)
 
-.PHONY: install site check serve admin test test-fast mutation lock wheelhouse clean
+.PHONY: install site check serve admin test test-fast mutation lock wheelhouse clean manual-pdf manual-screenshots
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -45,6 +45,13 @@ check: $(STAMP)
 
 test: $(DEV_STAMP)
 	$(BIN)/python -m pytest
+
+# 操作手册（manual/）：打印成一个 PDF（需要 Chromium）；从真实程序重新拍摄截图（需要 tools/install-test-deps 装的软件）
+manual-pdf: $(STAMP)
+	$(BIN)/python tools/manual-pdf.py -o manual.pdf
+
+manual-screenshots: $(DEV_STAMP)
+	$(BIN)/python tools/manual-screenshots.py
 
 # 快速层：未标记 slow 的测试（pyproject.toml 中的 pytest markers，见 HACKING.md 的 Test tiers）
 test-fast: $(DEV_STAMP)

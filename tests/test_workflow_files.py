@@ -65,6 +65,19 @@ def test_check_workflow_uses_only_portable_features() -> None:
             assert "@" in line and len(line.split("@")[1].split()[0]) == 40, line  # pinned to a commit
 
 
+def test_fast_tier_runs_on_windows_and_macos_without_make() -> None:
+    """The clerks use Windows: the fast tier runs there and on macOS, with the lock's hashes, no make, no bash-only syntax."""
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github/workflows/check.yml").read_text(encoding="utf-8"))
+    job = workflow["jobs"]["other-systems"]
+    assert job["strategy"]["matrix"]["os"] == ["windows-latest", "macos-latest"] and "needs" not in job
+    runs = " ".join(s.get("run", "") for s in job["steps"])
+    assert "--require-hashes -r requirements.lock -r requirements-dev.lock" in runs
+    assert 'python -m pytest -m "not slow"' in runs and "make" not in runs.split() and "$(" not in runs and "[[" not in runs
+    assert workflow["permissions"] == {"contents": "read"} and "permissions" not in job
+
+
 def test_publish_runs_daily_after_midnight_in_shanghai() -> None:
     text = (ROOT / ".github/workflows/publish.yml").read_text(encoding="utf-8")
     assert 'cron: "10 16 * * *"' in text and "branches: [main]" in text

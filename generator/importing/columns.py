@@ -3,7 +3,7 @@
 A header is compared without spaces, full-width forms and a trailing note in brackets (``备案日期（年月日）`` is
 ``备案日期``). A header that is in no row of this table is reported as an unknown column and its cells are not read;
 a known column that ipreg does not need (序号, 联系人 …) is listed in ``IGNORED`` and skipped without a report line.
-CONTRIBUTING.md (day one: the old list) shows the table to the clerk.
+manual/02-导入已有名单.md (the clerks' manual, day one) shows the table to the clerk.
 """
 
 from __future__ import annotations

@@ -74,7 +74,7 @@ def find_columns(sheet: Sheet) -> Columns:
         if ("name" in named or "uscc" in named) and len(named) >= 2:
             return _columns(sheet, index, row, found)
     raise BadList(f"在“{sheet.name}”的前 {HEADER_SEARCH} 行中找不到表头（如“企业名称”“统一社会信用代码”“备案日期”）："
-                  "请检查是否选对了工作表（--sheet），表头的写法见 CONTRIBUTING.md")
+                  "请检查是否选对了工作表（--sheet），表头的写法见操作手册 manual/02-导入已有名单.md")
 
 
 def _columns(sheet: Sheet, index: int, row: list[Value], found: dict[int, str | None]) -> Columns:
