@@ -25,6 +25,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from generator import words
+from generator.qr import has_address
 from generator.rules import ARTICLE_ANCHORS, CATALOGUE
 from generator.rules.eligibility import RULES
 from generator.site import builder as site_build
@@ -38,7 +39,6 @@ from generator.site.typography import join_lines, keep_tokens_whole
 _MARKER = re.compile(r"<!--\s*ipreg:([a-z-]+)\s*-->")
 _SNIPPET = re.compile(r"^[ \t]*-{1,}8<-{1,}", re.MULTILINE)  # pymdownx.snippets' include syntax
 _RULE_CODE = re.compile(r"(?<![`\[])`(" + "|".join(re.escape(r.id) for r in RULES) + r")`(?!`)")
-PLACEHOLDER_URL = "https://ipreg.xiping.invalid/"
 
 
 class _PositiveInt(base.BaseConfigOption[int]):
@@ -75,16 +75,18 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
         root = Path(config.config_file_path).resolve().parent
         preloaded, self.preloaded = self.preloaded, None
         self.build_day = preloaded.registry.today if preloaded is not None else None
-        if not environ.get("IPREG_SITE_URL") and config.site_url in (None, "", PLACEHOLDER_URL):
-            print("ipreg：未设置 IPREG_SITE_URL，站点内的链接都是相对地址，照常可用；日历、订阅和 sitemap 中的绝对地址用的是占位地址 "
-                  f"{PLACEHOLDER_URL}。发布前请设置 IPREG_SITE_URL=https://实际地址/", file=sys.stderr)
+        if not has_address(config.site_url):
+            print(f"ipreg：未设置站点地址（IPREG_SITE_URL 或 mkdocs.yml 的 site_url，现在是 {config.site_url or '空'}），"
+                  "站点内的链接都是相对地址，照常可用；企业页不放“本页二维码”（它会指向不存在的地址），"
+                  "日历、订阅和 sitemap 中的绝对地址用的是占位地址，404 页面只在网站根目录下正常显示。"
+                  "发布前请设置 IPREG_SITE_URL=https://实际地址/", file=sys.stderr)
         try:
             site = preloaded or site_build.load_input(root, environ)
             if site.registry.errors:
                 raise PluginError(f"记录有 {site.registry.errors} 个错误，站点未生成：请先运行 ipreg check 并修改")
             self.content = site_build.site_content(root, site, self.config.list_page_size, config.extra, config.site_url or "")
             self.secrets = site.secrets
-            self.file_names = site_file_names(site.items)
+            self.file_names = site_file_names(site.items, config.site_url or "")
             synonyms = read_synonyms(root / SYNONYMS)
             self.data = site_build.OpenData(site.items, site.registry.today, config.site_url or "", background=preloaded is not None,
                                             licence=config.extra.get("ipreg_licence"),

@@ -1,0 +1,108 @@
+"""Every link on every page of the built site resolves (issue 41 item 4-5, design section 6 v3 "no page requests a file
+that does not exist"): a crawler over the files on disk, mapping URLs to files as MkDocs' ``use_directory_urls`` does,
+counting every ``href`` and ``src`` (the table of contents included) and checking each fragment against the ids of the
+page it points to. The site is built once at the root (no site address) and once under a sub-path (``/registry/``);
+404.html, served at any depth, may only use paths that work there."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from tests.helpers import scratch_checkout
+from tests.sitekit import TODAY, fixtures, ipreg
+
+pytestmark = pytest.mark.slow
+
+SUB_PATH = "https://example.gov.cn/registry/"
+EXTERNAL = ("http", "https", "mailto", "tel", "webcal", "data", "javascript")
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.links.append(value)
+            elif value and (name == "id" or (name == "name" and tag == "a")):
+                self.ids.add(value)
+
+
+def _parse(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.fixture(scope="module", params=["", SUB_PATH], ids=["root", "sub-path"])
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The sample registry and the site tests' fixtures (hostile names among them), built with ``site_url``."""
+    repo = scratch_checkout(tmp_path_factory.mktemp("links") / "repo")
+    for fixture in fixtures().values():
+        (repo / "records" / f"{fixture.uscc}.yaml").write_text(fixture.text, encoding="utf-8")
+    result = ipreg(repo, "build", "--today", TODAY, "--site-dir", "site", env={"IPREG_SITE_URL": request.param})
+    assert result.returncode == 0, result.stderr
+    return repo / "site", request.param
+
+
+def _target(site: Path, url_path: str) -> Path | None:
+    """The file MkDocs (``use_directory_urls``) serves for the site-relative ``url_path``, or None."""
+    candidate = site / unquote(url_path)
+    if url_path in ("", ".") or url_path.endswith("/"):
+        candidate = candidate / "index.html"
+    return candidate if candidate.is_file() else None
+
+
+def crawl(site: Path, prefix: str) -> tuple[int, list[str]]:
+    """(links checked, broken links) over every HTML file of ``site``; ``prefix`` is the site's URL path ("/registry/")."""
+    parsed = {page: _parse(page) for page in sorted(site.rglob("*.html"))}
+    ids = {page: parser.ids for page, parser in parsed.items()}
+    checked, broken = 0, []
+    for page, parser in parsed.items():
+        rel = page.relative_to(site).as_posix()
+        page_url = prefix + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+        for link in parser.links:
+            parts = urlsplit(link)
+            if parts.scheme in EXTERNAL or parts.netloc:
+                continue
+            checked += 1
+            if rel == "404.html" and parts.path and not parts.path.startswith(prefix):
+                broken.append(f"{rel}: {link} (404.html is served at any depth: only paths under {prefix} work)")
+                continue
+            absolute = urlsplit(urljoin("https://site.invalid" + page_url, link)).path
+            if not absolute.startswith(prefix) and absolute != prefix.rstrip("/"):
+                broken.append(f"{rel}: {link} (leaves the site's path {prefix})")
+                continue
+            target = _target(site, absolute[len(prefix):])
+            if target is None:
+                broken.append(f"{rel}: {link} (no file)")
+            elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in ids.get(target, set()):
+                broken.append(f"{rel}: {link} (no id {unquote(parts.fragment)!r} on the target)")
+    return checked, broken
+
+
+def test_every_link_and_fragment_resolves(built: tuple[Path, str]) -> None:
+    site, site_url = built
+    prefix = urlsplit(site_url).path or "/"
+    checked, broken = crawl(site, prefix)
+    assert checked > 1000, checked  # every page's navigation, footer, tables and table of contents
+    assert not broken, f"{len(broken)} of {checked} links go nowhere:\n" + "\n".join(broken[:40])
+
+
+def test_list_downloads_and_timeline_months(built: tuple[Path, str]) -> None:
+    """The two defects issue 41 found: the list's downloads relative to list/, the months' TOC links with a stash key."""
+    site, _ = built
+    listing = _parse(site / "list" / "index.html").links
+    downloads = {f"../data/enterprises{name}" for name in (".xlsx", ".csv", "-plain.csv", ".json")}
+    assert downloads <= set(listing), listing
+    timeline = _parse(site / "timeline" / "index.html")
+    months = [link for link in timeline.links if link.startswith("#m20")]
+    assert months and all(link[1:] in timeline.ids for link in months), months
+    assert not any("\x02" in link or "wzxhzdk" in link for link in timeline.links)
