@@ -6,6 +6,8 @@ page it points to. The site is built once at the root (no site address) and once
 
 from __future__ import annotations
 
+import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -106,3 +108,14 @@ def test_list_downloads_and_timeline_months(built: tuple[Path, str]) -> None:
     months = [link for link in timeline.links if link.startswith("#m20")]
     assert months and all(link[1:] in timeline.ids for link in months), months
     assert not any("\x02" in link or "wzxhzdk" in link for link in timeline.links)
+
+
+def test_search_snippets_read_as_text(built: tuple[Path, str]) -> None:
+    """Material's index holds each page's text, its snippet the start of it: a chart's drawn labels (years and counts
+    run together) are left out, its caption says the same facts in words (issue 41 item 6: 年度统计 read "2018120190…")."""
+    site, _ = built
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    runs = {d["location"]: re.findall(r"\d{12,}", d["text"].replace("\u200b", "")) for d in docs}
+    assert not {location: found for location, found in runs.items() if found}
+    statistics = next(d["text"].replace("\u200b", "") for d in docs if d["location"] == "statistics/")
+    assert re.search(r"\d{4}年：(备案\d+项|没有决定)", statistics), statistics[:300]
