@@ -31,6 +31,7 @@ from generator.rules.eligibility import RULES
 from generator.site import builder as site_build
 from generator.site.compress import precompress
 from generator.site.content import LIST_PAGE_SIZE, SiteContent
+from generator.site.notfound import relocatable
 from generator.site.opendata import site_file_names
 from generator.site.privacy import find
 from generator.site.search import SYNONYMS, read_synonyms
@@ -78,7 +79,7 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
         if not has_address(config.site_url):
             print(f"ipreg：未设置站点地址（IPREG_SITE_URL 或 mkdocs.yml 的 site_url，现在是 {config.site_url or '空'}），"
                   "站点内的链接都是相对地址，照常可用；企业页不放“本页二维码”（它会指向不存在的地址），"
-                  "日历、订阅和 sitemap 中的绝对地址用的是占位地址，404 页面只在网站根目录下正常显示。"
+                  "日历、订阅和 sitemap 中的绝对地址用的是占位地址，部署在子路径下时 404 页面要靠 JavaScript 找到样式。"
                   "发布前请设置 IPREG_SITE_URL=https://实际地址/", file=sys.stderr)
         try:
             site = preloaded or site_build.load_input(root, environ)
@@ -159,6 +160,11 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
         return _zh_cn(keep_tokens_whole(output))
 
     def on_post_template(self, output_content: str, template_name: str, config: Any) -> str:
+        if template_name == "404.html" and not has_address(config.site_url) and self.content is not None:
+            docs = Path(config.docs_dir)
+            sections = {path.split("/")[0].removesuffix(".md") for path in self.content.pages}
+            sections |= {p.stem if p.is_file() else p.name for p in docs.iterdir()} | {"assets", "data", "search"}
+            output_content = relocatable(output_content, sections - {"index"})
         return _zh_cn(output_content)  # 404.html and sitemap.xml are rendered from templates, not pages
 
     def on_post_build(self, config: Any) -> None:
