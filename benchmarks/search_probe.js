@@ -1,6 +1,7 @@
 // Runs the site's search worker (docs/assets/javascripts/workers/ipreg-search.js) under Node against a built site's
-// search/enterprises/ folder: for each query on standard input (a JSON list) it prints the enterprise results and the
-// bytes of every file the worker fetched for that query alone (a fresh worker per query: nothing cached).
+// search/enterprises/ folder: for each query on standard input (a JSON list) it prints the enterprise results as Material
+// gets them when no other page matches (combine) and the bytes of every file the worker fetched for that query alone (a
+// fresh worker per query: nothing cached).
 // Usage: node benchmarks/search_probe.js WORKER.js SITE_DIR < queries.json
 "use strict";
 const fs = require("fs");
@@ -38,7 +39,7 @@ function fresh(fetched) {
   for (const query of queries) {
     const fetched = [];
     const context = fresh(fetched);
-    const items = await context.enterprises(query);
+    const items = context.combine(await context.enterprises(query), []);
     out[query] = { items: items.map((group) => [group[0].location, group[0].title, group[0].text]), bytes: fetched.reduce((a, f) => a + f[1], 0),
                    files: fetched.map((f) => f[0]) };
   }

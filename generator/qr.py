@@ -8,7 +8,7 @@ run-length path here. Tests decode the codes back with zxing-cpp.
 from __future__ import annotations
 
 import io
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import segno
 
@@ -45,6 +45,13 @@ def png(url: str, scale: int = 8) -> bytes:
     out = io.BytesIO()
     _code(url).save(out, kind="png", scale=scale, border=4)
     return out.getvalue()
+
+
+def has_address(site_url: str | None) -> bool:
+    """Whether ``site_url`` is a real address a printed QR code may point at: not empty, not a reserved ``.invalid``
+    host such as the placeholder mkdocs.yml falls back to (RFC 2606)."""
+    host = urlsplit(site_url or "").hostname or ""
+    return bool(host) and host != "invalid" and not host.endswith(".invalid")
 
 
 def enterprise_url(site_url: str, uscc: str) -> str:

@@ -198,5 +198,9 @@ def scratch_repo(target: Path, records: dict[str, Fixture] | None = None) -> Pat
     return target
 
 
-def build(repo: Path, site: str = "site", today: str = TODAY) -> subprocess.CompletedProcess[str]:
-    return ipreg(repo, "build", "--today", today, "--site-dir", site)
+SITE_URL = "https://registry.example/"  # a real-looking address (the .example TLD is reserved): enterprise pages get their QR
+
+
+def build(repo: Path, site: str = "site", today: str = TODAY, site_url: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``ipreg build``; with ``site_url`` as IPREG_SITE_URL, else the address of the environment or mkdocs.yml's placeholder."""
+    return ipreg(repo, "build", "--today", today, "--site-dir", site, env={"IPREG_SITE_URL": site_url} if site_url else None)

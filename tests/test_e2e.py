@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from tests.helpers import browser_path, required, scratch_checkout
-from tests.sitekit import HOSTILE_NAME, build, fixtures, scratch_repo
+from tests.sitekit import HOSTILE_NAME, SITE_URL, build, fixtures, scratch_repo
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,7 @@ def revised_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _serve(repo: Path) -> Iterator[str]:
-    result = build(repo)
+    result = build(repo, site_url=SITE_URL)  # an address of its own: enterprise pages carry their QR
     assert result.returncode == 0, result.stderr
     handler = functools.partial(_Quiet, directory=str(repo / "site"))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -12,7 +12,7 @@ import pytest
 
 from generator.cells import markdown_cell, spreadsheet_cell
 from tests.helpers import ROOT, ipreg
-from tests.sitekit import _record, build, fixtures, make_uscc, scratch_repo
+from tests.sitekit import SITE_URL, _record, build, fixtures, make_uscc, scratch_repo
 
 
 def test_spreadsheet_cells_never_start_a_formula() -> None:
@@ -91,12 +91,20 @@ def test_lock_file_pins_every_package_with_hashes() -> None:
 
 @pytest.mark.slow
 def test_build_without_site_url_warns_in_chinese(tmp_path: Path) -> None:
-    """The placeholder address is never used silently: the build says so, and the pages still link relatively."""
-    repo = scratch_repo(tmp_path / "repo", {"machine": fixtures()["machine"]})
+    """The placeholder address is never used silently: the build says so, and the pages still link relatively; no
+    enterprise page carries a QR code of a placeholder address (issue 41 item 8), and the build says it left them out."""
+    machine = fixtures()["machine"]
+    repo = scratch_repo(tmp_path / "repo", {"machine": machine})
     result = ipreg(repo, "build", "--today", "2026-11-25", unset=("IPREG_SITE_URL",))
-    assert result.returncode == 0 and "未设置 IPREG_SITE_URL" in result.stderr
+    assert result.returncode == 0 and "未设置站点地址" in result.stderr and "企业页不放“本页二维码”" in result.stderr
     home = (repo / "site" / "index.html").read_text(encoding="utf-8")
     assert 'href="list/"' in home
+    page = (repo / "site" / "enterprises" / machine.uscc / "index.html").read_text(encoding="utf-8")
+    assert "本页二维码" not in page and "qr.svg" not in page and "ipreg:qr" not in page
+    assert not list((repo / "site").rglob("qr.svg*"))
+    addressed = ipreg(repo, "build", "--today", "2026-11-25", "--site-dir", "addressed", env={"IPREG_SITE_URL": SITE_URL})
+    assert addressed.returncode == 0 and "未设置站点地址" not in addressed.stderr
+    assert "本页二维码" in (repo / "addressed" / "enterprises" / machine.uscc / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

@@ -55,7 +55,7 @@ def test_open_data_made_on_the_side_equals_open_data(tmp_path: Path, monkeypatch
     assert site.registry.errors == 0 and site.items
     expected = site_files(site.items, TODAY, "https://x.invalid/")
     assert set(open_data(site.items, TODAY, "https://x.invalid/")) < set(expected)
-    assert set(expected) == set(site_file_names(site.items))
+    assert set(expected) == set(site_file_names(site.items, "https://x.invalid/"))
     assert OpenData(site.items, TODAY, "https://x.invalid/").result() == expected  # a forked child
     assert OpenData(site.items, TODAY, "https://x.invalid/", background=False).result() == expected  # mkdocs serve
 

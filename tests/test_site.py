@@ -18,7 +18,7 @@ from icalendar import Calendar
 from jsonschema import Draft202012Validator
 
 from tests.helpers import ROOT
-from tests.sitekit import HOSTILE_NAME, PRIVATE_MARKERS, Fixture, build, fixtures, scratch_repo
+from tests.sitekit import HOSTILE_NAME, PRIVATE_MARKERS, SITE_URL, Fixture, build, fixtures, scratch_repo
 
 FIX = fixtures()
 
@@ -26,7 +26,7 @@ FIX = fixtures()
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo = scratch_repo(tmp_path_factory.mktemp("repo"))
-    result = build(repo)
+    result = build(repo, site_url=SITE_URL)
     assert result.returncode == 0, result.stdout + result.stderr
     return repo / "site"
 
@@ -274,7 +274,7 @@ def test_home_and_data_pages(site: Path) -> None:
 @pytest.mark.slow
 def test_build_is_reproducible(tmp_path: Path, site: Path) -> None:
     repo = scratch_repo(tmp_path / "again")
-    assert build(repo).returncode == 0
+    assert build(repo, site_url=SITE_URL).returncode == 0
     first, second = all_text(site), all_text(repo / "site")
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []
@@ -514,6 +514,8 @@ def test_the_footer_of_a_government_website(tmp_path: Path) -> None:
     for value in site.values():
         assert html.escape(value) in footer, value
     assert 'href="https://beian.miit.gov.cn/"' in footer and 'href="tel:03961234567"' in footer
+    police = '<a href="https://beian.mps.gov.cn/#/query/webSearch?code=41172102000001" rel="noreferrer">豫公网安备 41172102000001号</a>'
+    assert police in footer  # the record number, linked to its record in the register (issue 41 item 8)
     assert "隐私声明" in footer and "网站地图" in footer and "党政机关网站标识" not in footer  # no badge set: none shown
     assert (repo / "site" / "privacy" / "index.html").is_file() and (repo / "site" / "sitemap" / "index.html").is_file()
     sitemap = (repo / "site" / "sitemap" / "index.html").read_text(encoding="utf-8")

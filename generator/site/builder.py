@@ -88,7 +88,7 @@ def site_content(root: Path, site: SiteInput, list_page_size: int = LIST_PAGE_SI
     schema = json.loads((root / "schemas" / "enterprise.schema.json").read_text(encoding="utf-8"))
     changed = last_changes(root, {f"records/{e.uscc}.yaml": e.hidden_since for e in site.items})
     content = build_content(site.items, site.pages, site.registry.today, measures, schema, list_page_size, site.registry.policy,
-                            extra=extra or {}, changed=changed, versions=versions)
+                            extra=extra or {}, changed=changed, versions=versions, qr_codes=qr.has_address(site_url))
     content.files["data/record-template.yaml"] = render_template(PLACEHOLDER, PLACEHOLDER).encode("utf-8")
     # no /admin/: the form editor is a staff tool (ipreg admin on a clerk's PC, or ipreg admin --export on a staff server)
     content.files.update(published_schemas(root / "schemas", site_url or qr.PLACEHOLDER_SITE))

@@ -52,7 +52,7 @@ def _svg(title: str, desc: str, height: int, body: list[str], css: str) -> Marku
     ident = hashlib.sha1(f"{title}\0{desc}".encode()).hexdigest()[:8]  # stable: the same records give the same bytes
     return Markup(
         f'<figure class="ipreg-chart {css}">'
-        f'<svg viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="ct{ident}" aria-describedby="cd{ident}" '
+        f'<svg viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="ct{ident}" aria-describedby="cd{ident}" data-search-exclude '
         f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">'
         f'<title id="ct{ident}">{_esc(title)}</title>'
         + "".join(body) + f'</svg><figcaption id="cd{ident}">{_esc(desc)}</figcaption></figure>')

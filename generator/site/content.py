@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,6 +45,8 @@ from generator.site.templating import PUBLISHED_STATUSES, badge, days_left, envi
 
 LIST_PAGE_SIZE = 500  # default rows per list page (mkdocs.yml extra.ipreg_list_page_size): a page stays light however large the registry
 CHANGED_MARK = "<!-- ipreg:changed -->"  # replaced by the record's last change date (Git) when the site is assembled
+# around an enterprise page's 本页二维码: the section is dropped when the site has no real address (``qr.has_address``)
+QR_SECTION = re.compile(r"<!-- ipreg:qr -->(.*?)<!-- /ipreg:qr -->", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -91,12 +94,14 @@ def site_part(local: Local, policy: PolicyHistory, today: date) -> tuple[tuple[P
 
 def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: date, measures: str, schema: dict[str, Any],
                   list_page_size: int = LIST_PAGE_SIZE, history: PolicyHistory | None = None, extra: Mapping[str, Any] | None = None,
-                  changed: Mapping[str, date] | None = None, versions: Sequence[tuple[Measures, str]] = ()) -> SiteContent:
+                  changed: Mapping[str, date] | None = None, versions: Sequence[tuple[Measures, str]] = (),
+                  qr_codes: bool = True) -> SiteContent:
     """Every generated page and fragment, given the published enterprises (by USCC) and their pages.
 
     The open data files come from ``opendata.open_data``; the site builds them on the side. ``changed`` maps
     ``records/X.yaml`` to the date of its last commit (``history.last_changes``). ``versions``: each version of the
-    measures with its text (policy.yml ``measures``); without them ``measures`` is the text in force.
+    measures with its text (policy.yml ``measures``); without them ``measures`` is the text in force. ``qr_codes``: False
+    when the site has no real address, and the pages leave out the QR code of their address.
     """
     policy = (history or default_policy()).on(today)  # the texts show the values in force on the data date
     extra = extra or {}
@@ -108,7 +113,7 @@ def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: d
         source = f"enterprises/{e.uscc}.md"
         day = changed.get(f"records/{e.uscc}.yaml")
         note = f"记录最后修改于 <time>{day}</time>。" if day else ""
-        content.pages[source] = pages[source].replace(CHANGED_MARK, note)
+        content.pages[source] = QR_SECTION.sub(lambda m: m[1] if qr_codes else "", pages[source].replace(CHANGED_MARK, note))
     content.pages["timeline.md"] = timeline_page(env, items, today)
     content.pages["history.md"] = history_page(env, items)
     changes = (history or default_policy()).changes()  # every dated change of a value, published (ARCHITECTURE.md section 7)
@@ -157,6 +162,7 @@ def list_pages(env: Environment, listed: list[PublicEnterprise], today: date, si
             first=chunk[0].uscc if chunk else "",
             last=chunk[-1].uscc if chunk else "",
             root=Markup("../" * source.count("/")),
+            url_root=Markup(rel(url, "")),  # raw HTML is not rewritten by MkDocs: relative to the page's URL, not its source
             link=linker(url),
             industries=sorted({(e.data["industry"]["code"], e.data["industry"]["name"]) for e in chunk if e.data["industry"]["code"]}),
             categories=sorted({e.data["category"] for e in chunk}),

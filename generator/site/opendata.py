@@ -54,17 +54,16 @@ def open_data(items: list[PublicEnterprise], today: date, site_url: str, licence
 def site_files(items: list[PublicEnterprise], today: date, site_url: str, licence: Mapping[str, str] | None = None,
                issuer: str = DEFAULT_ISSUER, synonyms: Sequence[Sequence[str]] = ()) -> dict[str, bytes]:
     """Everything the site makes on the side while MkDocs renders the pages (a forked child, ``build.OpenData``): the
-    open data files, each enterprise's enterprise.json and qr.svg (a QR code of its page's address), and the enterprise
-    search index (``search.shard_files``)."""
+    open data files, each enterprise's enterprise.json and qr.svg (a QR code of its page's address; none when the site
+    has no real address, ``qr.has_address``), and the enterprise search index (``search.shard_files``)."""
     from generator import qr
     from generator.site.search import Entry, shard_files
 
     files = open_data(items, today, site_url, licence, issuer)
-    base = site_url or qr.PLACEHOLDER_SITE
     for item in items:
         files[f"enterprises/{item.uscc}/enterprise.json"] = enterprise_json(item, today, licence)
-        if item.status.listed:
-            files[f"enterprises/{item.uscc}/qr.svg"] = qr.svg(qr.enterprise_url(base, item.uscc), f"二维码：{item.name}的页面").encode(
+        if item.status.listed and qr.has_address(site_url):
+            files[f"enterprises/{item.uscc}/qr.svg"] = qr.svg(qr.enterprise_url(site_url, item.uscc), f"二维码：{item.name}的页面").encode(
                 "utf-8"
             )
     entries = (Entry(item.uscc, item.name, item.data["industry"]["name"], tuple(item.data["main_products"]), item.status_zh,
@@ -74,14 +73,15 @@ def site_files(items: list[PublicEnterprise], today: date, site_url: str, licenc
     return files
 
 
-def site_file_names(items: list[PublicEnterprise]) -> list[str]:
-    """The paths ``site_files`` fills in (registered with MkDocs before they are made)."""
+def site_file_names(items: list[PublicEnterprise], site_url: str) -> list[str]:
+    """The paths ``site_files`` fills in for ``site_url`` (registered with MkDocs before they are made)."""
+    from generator import qr
     from generator.site.search import file_names
 
     out = list(OPEN_DATA)
     for item in items:
         out.append(f"enterprises/{item.uscc}/enterprise.json")
-        if item.status.listed:
+        if item.status.listed and qr.has_address(site_url):
             out.append(f"enterprises/{item.uscc}/qr.svg")
     return out + file_names(len(items))
 

@@ -25,11 +25,13 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from generator import words
+from generator.qr import has_address
 from generator.rules import ARTICLE_ANCHORS, CATALOGUE
 from generator.rules.eligibility import RULES
 from generator.site import builder as site_build
 from generator.site.compress import precompress
 from generator.site.content import LIST_PAGE_SIZE, SiteContent
+from generator.site.notfound import relocatable
 from generator.site.opendata import site_file_names
 from generator.site.privacy import find
 from generator.site.search import SYNONYMS, read_synonyms
@@ -38,7 +40,6 @@ from generator.site.typography import join_lines, keep_tokens_whole
 _MARKER = re.compile(r"<!--\s*ipreg:([a-z-]+)\s*-->")
 _SNIPPET = re.compile(r"^[ \t]*-{1,}8<-{1,}", re.MULTILINE)  # pymdownx.snippets' include syntax
 _RULE_CODE = re.compile(r"(?<![`\[])`(" + "|".join(re.escape(r.id) for r in RULES) + r")`(?!`)")
-PLACEHOLDER_URL = "https://ipreg.xiping.invalid/"
 
 
 class _PositiveInt(base.BaseConfigOption[int]):
@@ -75,16 +76,18 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
         root = Path(config.config_file_path).resolve().parent
         preloaded, self.preloaded = self.preloaded, None
         self.build_day = preloaded.registry.today if preloaded is not None else None
-        if not environ.get("IPREG_SITE_URL") and config.site_url in (None, "", PLACEHOLDER_URL):
-            print("ipreg：未设置 IPREG_SITE_URL，站点内的链接都是相对地址，照常可用；日历、订阅和 sitemap 中的绝对地址用的是占位地址 "
-                  f"{PLACEHOLDER_URL}。发布前请设置 IPREG_SITE_URL=https://实际地址/", file=sys.stderr)
+        if not has_address(config.site_url):
+            print(f"ipreg：未设置站点地址（IPREG_SITE_URL 或 mkdocs.yml 的 site_url，现在是 {config.site_url or '空'}），"
+                  "站点内的链接都是相对地址，照常可用；企业页不放“本页二维码”（它会指向不存在的地址），"
+                  "日历、订阅和 sitemap 中的绝对地址用的是占位地址，部署在子路径下时 404 页面要靠 JavaScript 找到样式。"
+                  "发布前请设置 IPREG_SITE_URL=https://实际地址/", file=sys.stderr)
         try:
             site = preloaded or site_build.load_input(root, environ)
             if site.registry.errors:
                 raise PluginError(f"记录有 {site.registry.errors} 个错误，站点未生成：请先运行 ipreg check 并修改")
             self.content = site_build.site_content(root, site, self.config.list_page_size, config.extra, config.site_url or "")
             self.secrets = site.secrets
-            self.file_names = site_file_names(site.items)
+            self.file_names = site_file_names(site.items, config.site_url or "")
             synonyms = read_synonyms(root / SYNONYMS)
             self.data = site_build.OpenData(site.items, site.registry.today, config.site_url or "", background=preloaded is not None,
                                             licence=config.extra.get("ipreg_licence"),
@@ -157,6 +160,11 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
         return _zh_cn(keep_tokens_whole(output))
 
     def on_post_template(self, output_content: str, template_name: str, config: Any) -> str:
+        if template_name == "404.html" and not has_address(config.site_url) and self.content is not None:
+            docs = Path(config.docs_dir)
+            sections = {path.split("/")[0].removesuffix(".md") for path in self.content.pages}
+            sections |= {p.stem if p.is_file() else p.name for p in docs.iterdir()} | {"assets", "data", "search"}
+            output_content = relocatable(output_content, sections - {"index"})
         return _zh_cn(output_content)  # 404.html and sitemap.xml are rendered from templates, not pages
 
     def on_post_build(self, config: Any) -> None:

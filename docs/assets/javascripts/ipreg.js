@@ -130,3 +130,45 @@ document$.subscribe(function () {
     if (url.protocol === "https:" || url.protocol === "http:") link.href = "webcal://" + url.host + url.pathname;
   });
 });
+
+/* 站内搜索跟上所有输入方式：Material 只在 keyup 时搜索，粘贴、语音输入和输入法上屏不一定有按键事件；
+   输入（非输入法拼写中）和输入法上屏时补发一次 keyup，结果随之更新。 */
+document.addEventListener("input", function (event) {
+  var input = event.target;
+  if (input && input.classList && input.classList.contains("md-search__input") && !event.isComposing) {
+    input.dispatchEvent(new KeyboardEvent("keyup"));
+  }
+});
+document.addEventListener("compositionend", function (event) {
+  var input = event.target;
+  if (input && input.classList && input.classList.contains("md-search__input")) input.dispatchEvent(new KeyboardEvent("keyup"));
+});
+
+/* 搜索结果上方的数目与列出的一致：搜索程序（workers/ipreg-search.js）最多交给 Material 十个结果，更多时最后一行
+   （链接到名单）说“另有 M 个结果没有列出”；这里把上方的数目改成“显示前 N 个结果，另有 M 个”。 */
+(function () {
+  function notices(list) {
+    return Array.prototype.filter.call(list.querySelectorAll(".md-search-result__item"), function (li) {
+      var link = li.querySelector("a");
+      return link && /\/list\/(\?[^#]*)?#list$/.test(link.href);  // Material adds ?h=… (the words to highlight)
+    });
+  }
+  function reword(meta, list) {
+    var items = list.querySelectorAll(".md-search-result__item").length, found = notices(list);
+    if (!found.length) return;
+    var results = items - found.length, more = /另有 (\d+) 个结果没有列出/.exec(found[found.length - 1].textContent);
+    var text = more ? "显示前 " + results + " 个结果，另有 " + more[1] + " 个"
+                    : results ? results + " 个符合条件的结果；符合条件的企业太多，没有逐一列出" : "符合条件的企业太多，没有逐一列出";
+    if (meta.textContent !== text) meta.textContent = text;
+  }
+  function watch() {
+    var result = document.querySelector(".md-search-result"), meta, list;
+    if (!result || result.dataset.ipregCount) return;
+    meta = result.querySelector(".md-search-result__meta");
+    list = result.querySelector(".md-search-result__list");
+    if (!meta || !list || !window.MutationObserver) return;
+    result.dataset.ipregCount = "1";
+    new MutationObserver(function () { reword(meta, list); }).observe(result, { childList: true, subtree: true, characterData: true });
+  }
+  if (typeof document$ !== "undefined") { document$.subscribe(watch); } else { document.addEventListener("DOMContentLoaded", watch); }
+})();

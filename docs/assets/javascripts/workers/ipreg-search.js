@@ -105,8 +105,11 @@ async function matches(query, meta) {
   });
 }
 
+/* The enterprises matching ``query``: {items: the best meta.shown as results, hidden: how many more match, notice: a line
+ * in place of results when the query's words are in too many enterprises to list, or null}. */
 async function enterprises(query) {
-  if (!grams(query).length) return [];
+  var none = { items: [], hidden: 0, notice: null };
+  if (!grams(query).length) return none;
   var meta = await fetchJSON("meta.json");
   var table = await fetchJSON("variants.json").catch(function () { return { t2s: {}, synonyms: [] }; });
   var found = new Map(), common = false, texts = variants(query, table);
@@ -119,8 +122,8 @@ async function enterprises(query) {
     });
   }
   if (!found.size && common) {
-    return [item("enterprises/", "“" + escapeHTML(query.trim()) + "”中的字词在 " + meta.cap + " 家以上企业中都出现，无法逐一列出：" +
-                 "请输入更多字词（如产品名称或信用代码中的一段），或到企业名单中查看", "", 0)];
+    return { items: [], hidden: 0, notice: item("list/#list", "“" + escapeHTML(query.trim()) + "”中的字词在 " + meta.cap +
+      " 家以上企业中都出现，无法逐一列出：请输入更多字词（如产品名称或信用代码中的一段），或到企业名单中查看", "", 0) };
   }
   var scored = Array.from(found, function (e) { return { n: e[0], s: e[1] }; }).sort(function (a, b) { return b.s - a.s || a.n - b.n; });
   var best = scored.slice(0, meta.shown);
@@ -135,10 +138,21 @@ async function enterprises(query) {
     return item("enterprises/" + row[0] + "/", escapeHTML(row[1]),  // the status first, then what it makes
                 escapeHTML((row[3] ? "状态：" + row[3] + "；" : "") + row[2] + "；统一社会信用代码 " + row[0]), 1000 + r.s);
   });
-  if (scored.length > best.length) {
-    out.push(item("enterprises/", "另有 " + (scored.length - best.length) + " 家企业符合条件：请输入更多字词缩小范围，或到企业名单中查看", "", 0));
-  }
-  return out;
+  return { items: out, hidden: scored.length - best.length, notice: null };
+}
+
+/* Material shows the count of the results it gets and renders the first ten, the rest only as the list is scrolled:
+ * so it gets at most SHOWN results, all rendered at once, and when more match, the last line says how many more
+ * (ipreg.js words the count above the list the same way: "显示前 N 个，另有 M 个"). */
+var SHOWN = 10;
+
+function combine(found, pages) {
+  var results = found.items.concat(pages), total = results.length + found.hidden;
+  if (found.notice) return [found.notice].concat(pages.slice(0, SHOWN - 1));
+  if (total <= SHOWN) return results;
+  var shown = results.slice(0, SHOWN - 1);
+  return shown.concat([item("list/#list", "另有 " + (total - shown.length) + " 个结果没有列出：请输入更多字词缩小范围，" +
+                                          "或到企业名单中查看", "", 0)]);
 }
 
 /* Queries arrive in order and Material answers them in order: each answer waits for the enterprises of its query. */
@@ -150,7 +164,7 @@ self.addEventListener("message", function (ev) {
   if (ev.data && ev.data.type === QUERY) {
     pending.push(enterprises(String(ev.data.data || "")).catch(function (err) {
       console.warn("ipreg search:", err);
-      return [];
+      return { items: [], hidden: 0, notice: null };
     }));
   }
 });
@@ -158,7 +172,7 @@ self.addEventListener("message", function (ev) {
 self.postMessage = function (message) {
   var mine = message && message.type === RESULT ? pending.shift() : null;
   chain = chain.then(function () { return mine; }).then(function (found) {
-    if (found && found.length) message.data.items = found.concat(message.data.items || []);
+    if (found) message.data.items = combine(found, message.data.items || []);
     post(message);
   });
 };
