@@ -135,6 +135,8 @@ POLICY_VALUE_ZH = {
     "issuer_mark": ("发文机关标志", ""),
     "review_submit_days": ("复核材料提交期限（有效期届满前）", "天"),
     "document_pattern": ("决定文号格式", ""),
+    "priority_support_statuses": ("可获优先支持（第十三条“通过备案的”）的状态", ""),
+    "certificate_recovery_days": ("取消资格后收回证书的期限", "天"),
     "name": ("政策名称", ""),
     "issuer": ("发布机关", ""),
 }
