@@ -115,7 +115,8 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}：错误：{_argparse_zh(message)}\n")
 
 
-COMMANDS = ("check", "status", "explain", "due", "diff", "new", "decide", "service", "priority", "import", "form", "docs", "report", "admin", "build")
+COMMANDS = ("check", "status", "explain", "due", "diff", "new", "decide", "service", "priority", "import", "form", "docs", "report",
+            "admin", "build")
 
 _MODULES = {"import": "importing"}  # a command whose name is a Python keyword
 
@@ -159,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="csv：带 BOM 的中文表头，Excel 直接打开；xlsx：Excel 工作簿（代码等都存为文本）",
     )
     _export_options(st)
+    st.add_argument("--entitled", action="store_true", help="只列出当天可获优先支持（第十三条）的企业（policy.yml 的约定）")
 
     explain = sub.add_parser("explain", help="逐条说明一家企业的检查结果和依据")
     _common(explain, paths=False)

@@ -99,3 +99,22 @@ def test_dry_run_and_mistakes_write_nothing(tmp_path: Path) -> None:
     missing = ipreg(repo, "service", "--today", TODAY, "--kind", "matchmaking", "--date", "2026-11-20", make_uscc("MA0XX001"))
     assert missing.returncode == 1 and "找不到这些企业的记录" in missing.stderr
     assert git(repo, "status", "--porcelain", "records") == ""
+
+
+def test_explain_shows_each_entry_with_its_article_and_status_shows_who_is_entitled(tmp_path: Path) -> None:
+    repo, codes, waiting = _repo(tmp_path, 2, pending=1)
+    assert ipreg(repo, "service", "--today", TODAY, "--kind", "expert_service", "--date", "2026-11-20", "--provider", "某专利代理机构",
+                 codes[0]).returncode == 0
+    assert ipreg(repo, "priority", "--today", TODAY, "--programme", "high_value_patent", "--outcome", "pending", "--date", "2026-11-21",
+                 codes[0]).returncode == 0
+    record = repo / "records" / f"{codes[0]}.yaml"
+    record.write_text(record.read_text(encoding="utf-8") + "supervision:\n  - date: 2026-11-22\n    kind: on_site\n    finding: none\n",
+                      encoding="utf-8")
+    text = ipreg(repo, "explain", "--today", TODAY, f"records/{codes[0]}.yaml").stdout
+    assert "2026-11-20 服务（第十一条，专家服务）：专家服务，某专利代理机构；当天“有效”" in text
+    assert "2026-11-21 优先支持（第十三条，高价值专利培育）：待定；当天“有效”，可获优先支持" in text
+    assert "2026-11-22 日常监管（第三条，现场检查）：未发现问题" in text
+    shown = ipreg(repo, "status", "--today", TODAY, "--entitled").stdout
+    assert "可获优先支持（第十三条）的企业（2 家）" in shown and all(c in shown for c in codes) and waiting[0] not in shown
+    before_filing = ipreg(repo, "status", "--today", "2025-06-09", "--entitled").stdout
+    assert "（0 家）" in before_filing

@@ -119,7 +119,8 @@ def art11_not_listed(ctx: Context) -> Iterator[Outcome]:
             found = True
             yield Outcome(
                 ART11_NOT_LISTED.id, False,
-                f"{entry.date} 的服务“{entry.title}”（{SERVICE_KIND_ZH[entry.kind]}）：当天企业的状态是{_status_zh(st)}，不是通过备案的强企",
+                f"{entry.date} 的服务“{entry.title}”（{SERVICE_KIND_ZH[entry.kind]}）："
+                f"当天企业的状态是{_status_zh(st)}，不是通过备案的强企",
                 ("services", entry.index, "date"),
             )
     if not found:
