@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from generator.labels import FINDING_ZH, PROGRAMME_ZH, SERVICE_KIND_ZH, STATUS_ZH
-from generator.lifecycle import Status, replay, violations
+from generator.lifecycle import Status, intervals, replay, violations
 from generator.model import Record
 from generator.policy import PolicyHistory
 from generator.rules import CONVENTION
@@ -26,14 +26,21 @@ def status_on(record: Record, history: PolicyHistory, day: date) -> Status:
 
 
 class _Statuses:
-    """The status on each date an entry names, computed once per date."""
+    """The status on each date an entry names: by replaying the events up to that date, or, for a record with many
+    entries, from the record's status intervals (computed once; on any day inside one the replay gives its status)."""
 
-    def __init__(self, ctx: Context) -> None:
+    MANY = 6  # distinct dates from which one intervals() is cheaper than a replay per date
+
+    def __init__(self, ctx: Context, days: set[date]) -> None:
         self.record, self.history, self.seen = ctx.record, ctx.policy_history(), dict[date, Status]()
+        self.spans = intervals(self.record.events, self.history, ctx.today, self.record.category, violations(self.record)) \
+            if len(days) > self.MANY else None
 
     def on(self, day: date) -> Status:
         if day not in self.seen:
-            self.seen[day] = status_on(self.record, self.history, day)
+            span = next((st for start, end, st in self.spans if start <= day and (end is None or day <= end)), None) \
+                if self.spans is not None else None
+            self.seen[day] = span if span is not None else status_on(self.record, self.history, day)
         return self.seen[day]
 
 
@@ -110,7 +117,7 @@ ART3_VIOLATION_REFERRED = EligibilityRule(
 
 def art11_not_listed(ctx: Context) -> Iterator[Outcome]:
     """A service dated on a day the enterprise was not 通过备案 (not listed): Art. 11 serves listed enterprises."""
-    statuses, found = _Statuses(ctx), False
+    statuses, found = _Statuses(ctx, {x.date for x in ctx.record.services if x.date <= ctx.today}), False
     for entry in ctx.record.services:
         if entry.date > ctx.today:
             continue
@@ -135,7 +142,7 @@ ART11_NOT_LISTED = EligibilityRule(
 
 def art13_not_entitled(ctx: Context) -> Iterator[Outcome]:
     """Priority support on a day the enterprise's status was not one of ``priority_support_statuses`` (on that day)."""
-    statuses, found = _Statuses(ctx), False
+    statuses, found = _Statuses(ctx, {x.date for x in ctx.record.priority_support if x.date <= ctx.today}), False
     history = ctx.policy_history()
     for entry in ctx.record.priority_support:
         if entry.date > ctx.today:
