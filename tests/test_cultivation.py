@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
+import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,6 +17,8 @@ from generator.model import Event, PrioritySupport, Record, Service
 from generator.policy import PolicyHistory, default_policy, policy_from_mapping
 from generator.rules.base import Context, Outcome
 from generator.rules.cultivation import ART11_NOT_LISTED, ART13_NOT_ENTITLED, art11_not_listed, art13_not_entitled
+from generator.writing.decisions import DecideError
+from generator.writing.entries import Request, add_entry, service_request
 from tests.helpers import CASES, check_case
 from tests.test_lifecycle import BASE_DAY, _event_lists, _events
 
@@ -102,3 +106,36 @@ def test_conditional_is_entitled_unless_policy_says_otherwise_on_that_day() -> N
         "values": {"2018-01-01": ["valid", "review_due", "under_review", "conditional"],
                    "2024-01-01": ["valid", "review_due", "under_review"]}, "reference": "西市监〔2023〕99号"}})
     assert _flags(GRACE, day, later) == (False, False)  # the value in force on the entry's date, not today's
+
+
+def _request(day: str, title: str = "专家服务") -> Request:
+    return service_request("专家服务", date.fromisoformat(day), title, None, None, None, None, None)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_an_entry_is_only_added_lines_at_its_date(newline: str, bom: bytes) -> None:
+    text = newline.join(["uscc: \"X\"  # 注释", "services:", "  - date: 2026-01-05", "    kind: training", "    title: 培训",
+                         "    participants: 3", "  # 下一项", "  - date: 2026-06-01", "    kind: matchmaking", "    title: \"对接: 会\"",
+                         "events: []", ""])
+    raw = bom + text.encode("utf-8")
+    middle = add_entry(raw, _request("2026-03-01"), "records/X.yaml")
+    last = add_entry(middle, _request("2026-07-01", "年中 #1"), "records/X.yaml")
+    old, new = raw.decode("utf-8-sig").splitlines(keepends=True), last.decode("utf-8-sig").splitlines(keepends=True)
+    assert last.startswith(bom) and all(line.endswith(newline) for line in new)
+    added = [f"  - date: 2026-03-01{newline}", f"    kind: expert_service{newline}",
+             f"    title: \"专家服务\"{newline}",  # quoted as the list's last item quotes it
+             f"  - date: 2026-07-01{newline}", f"    kind: expert_service{newline}", f"    title: \"年中 #1\"{newline}"]
+    assert [line for line in new if line not in old] == added  # added lines only
+    data = yaml.safe_load(last.decode("utf-8-sig"))
+    assert [str(s["date"]) for s in data["services"]] == ["2026-01-05", "2026-03-01", "2026-06-01", "2026-07-01"]
+    assert data["services"][-1]["title"] == "年中 #1" and data["events"] == []
+
+
+def test_a_record_without_the_list_gets_it_at_its_end() -> None:
+    raw = b"uscc: \"X\"\nevents:\n  - date: 2025-06-10\n    type: filed"  # no line end at the end of the file
+    after = add_entry(raw, _request("2026-03-01"), "records/X.yaml")
+    tail = "\nservices:\n  - date: 2026-03-01\n    kind: expert_service\n    title: 专家服务\n"
+    assert after == raw + tail.encode()
+    with pytest.raises(DecideError, match="按块格式"):
+        add_entry(b"services: []\n", _request("2026-03-01"), "records/X.yaml")
