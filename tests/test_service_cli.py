@@ -29,7 +29,7 @@ def _repo(tmp_path: Path, listed: int, pending: int = 0) -> tuple[Path, list[str
         records[uscc] = _record(uscc, f"西平县测试示例申报{i}号有限公司", events=APPLIED,
                                 extra=(("  - year: 2024\n    revenue", "  - year: 2025\n    revenue"),
                                        ("  - year: 2024\n    management", "  - year: 2025\n    management")))
-    repo = scratch_repo(tmp_path / "repo", records)  # type: ignore[arg-type]
+    repo = scratch_repo(tmp_path / "repo", records)
     git(repo, "init", "-q")
     git(repo, "add", "records", "policy.yml")
     git(repo, "commit", "-qm", "records")
