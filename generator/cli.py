@@ -26,6 +26,7 @@ from typing import Any, NoReturn
 from generator import __version__
 from generator.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, IpregError
 from generator.inputs import UsageError
+from generator.writing import entryargs
 from generator.writing.journal import JournalRefused, recover
 
 # argparse's own words, in Chinese (a clerk reads the help and the usage errors): in the help ...
@@ -114,7 +115,8 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}：错误：{_argparse_zh(message)}\n")
 
 
-COMMANDS = ("check", "status", "explain", "due", "diff", "new", "decide", "import", "form", "docs", "report", "admin", "build")
+COMMANDS = ("check", "status", "explain", "due", "diff", "new", "decide", "service", "priority", "import", "form", "docs", "report",
+            "admin", "build")
 
 _MODULES = {"import": "importing"}  # a command whose name is a Python keyword
 
@@ -158,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="csv：带 BOM 的中文表头，Excel 直接打开；xlsx：Excel 工作簿（代码等都存为文本）",
     )
     _export_options(st)
+    st.add_argument("--entitled", action="store_true", help="只列出当天可获优先支持（第十三条）的企业（policy.yml 的约定）")
 
     explain = sub.add_parser("explain", help="逐条说明一家企业的检查结果和依据")
     _common(explain, paths=False)
@@ -200,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     decide.add_argument("--records", default="records", help="记录目录（默认 records）")
     decide.add_argument("--dry-run", action="store_true", help="只显示将要追加的内容（diff），不写入")
     decide.add_argument("uscc", nargs="*", metavar="USCC", help="企业的统一社会信用代码，可写多个")
+    entryargs.add_parsers(sub, _common)
 
     imp = sub.add_parser("import", help="导入备案机关已有的名单（.xlsx 或 .csv）：新企业建立记录，已有企业只追加缺少的决定，"
                          "有错误时一个文件也不写；或用 --form 导入企业填好的申报表")

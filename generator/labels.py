@@ -135,6 +135,8 @@ POLICY_VALUE_ZH = {
     "issuer_mark": ("发文机关标志", ""),
     "review_submit_days": ("复核材料提交期限（有效期届满前）", "天"),
     "document_pattern": ("决定文号格式", ""),
+    "priority_support_statuses": ("可获优先支持（第十三条“通过备案的”）的状态", ""),
+    "certificate_recovery_days": ("取消资格后收回证书的期限", "天"),
     "name": ("政策名称", ""),
     "issuer": ("发布机关", ""),
 }
@@ -156,6 +158,29 @@ CHANGE_ZH = {"added": "新增", "modified": "修改", "deleted": "删除", "affe
 INFRINGEMENT_KIND_ZH = {"administrative": "行政", "judicial": "司法"}
 STANDARD_STATUS_ZH = {"implementing": "正在开展实施工作", "implemented": "已实施", "certified": "已认证"}
 POLICY_ZH = {"management": "管理", "incentive": "激励", "constraint": "约束"}
+# what the bureau does for and with listed enterprises (design section 10): the services of Art. 11 by item, the
+# programmes of Art. 13 with their outcomes, and the supervision of Art. 3 with its findings
+SERVICE_KIND_ZH = {
+    "matchmaking": "供需对接与技术承接",
+    "patent_navigation": "专利导航与布局",
+    "commercialization": "转化运用",
+    "pledge_financing": "质押融资",
+    "expert_service": "专家服务",
+    "training": "人才培养培训",
+}
+PROGRAMME_ZH = {
+    "city_recommendation": "市知识产权优势企业和示范企业申报",
+    "patent_navigation": "专利导航",
+    "commercialization_project": "专利转化专项实施",
+    "pledge_financing": "专利权质押融资",
+    "information_service": "专利信息服务",
+    "high_value_patent": "高价值专利培育",
+    "patent_award_recommendation": "专利奖项目推荐",
+    "training": "相关培训辅导",
+}
+SUPPORT_OUTCOME_ZH = {"recommended": "已推荐", "granted": "已获支持", "not_granted": "未获支持", "pending": "待定"}
+SUPERVISION_KIND_ZH = {"routine": "日常检查", "on_site": "现场检查", "complaint": "投诉核查", "other": "其他"}
+FINDING_ZH = {"none": "未发现问题", "rectification_required": "责令整改", "violation_referred": "发现违法违规并移送"}
 # every table of codes and their Chinese names that a record's fields use (the schema's messages, the form editor)
 ENUM_LABELS: tuple[dict[str, str], ...] = (
     CATEGORY_ZH,
@@ -166,4 +191,9 @@ ENUM_LABELS: tuple[dict[str, str], ...] = (
     POLICY_ZH,
     SCOPE_ZH,
     STANDARD_STATUS_ZH,
+    SERVICE_KIND_ZH,  # before PROGRAMME_ZH: three codes are in both (a programme's own word is PROGRAMME_ZH's)
+    PROGRAMME_ZH,
+    SUPPORT_OUTCOME_ZH,
+    SUPERVISION_KIND_ZH,
+    FINDING_ZH,
 )

@@ -154,6 +154,15 @@ class TrainingYear:
 
 
 @dataclass(frozen=True)
+class Assessment:
+    """Art. 7 审核: who reviewed (a role, never a name), the opinion and its date."""
+
+    by: str
+    opinion: str
+    date: Day
+
+
+@dataclass(frozen=True)
 class Event:
     index: int
     date: Day
@@ -161,6 +170,49 @@ class Event:
     document: str | None = None
     certificate: str | None = None
     valid_until: Day | None = None
+    note: str | None = None
+    category: str | None = None  # the category of the term a filed / review_passed starts (design section 10)
+    assessment: Assessment | None = None
+    delivered: Day | None = None  # the certificate handed over (Art. 8(4))
+    recovered: Day | None = None  # the certificate taken back after a revocation (Art. 8(5))
+
+
+@dataclass(frozen=True)
+class Service:
+    """One service of Art. 11 (design section 10)."""
+
+    index: int
+    date: Day
+    kind: str
+    title: str
+    document: str | None = None
+    provider: str | None = None
+    result: str | None = None
+    amount: int | None = None
+    lender: str | None = None
+    participants: int | None = None
+
+
+@dataclass(frozen=True)
+class PrioritySupport:
+    """One priority support of Art. 13."""
+
+    index: int
+    date: Day
+    programme: str
+    outcome: str
+    document: str | None = None
+
+
+@dataclass(frozen=True)
+class Supervision:
+    """One supervision entry of Art. 3 日常监管."""
+
+    index: int
+    date: Day
+    kind: str
+    finding: str
+    document: str | None = None
     note: str | None = None
 
 
@@ -201,6 +253,12 @@ class Record:
     training: tuple[TrainingYear, ...] = ()
     imported_source: str | None = None  # imported: {source, on} (ipreg import; design section 11)
     imported_on: date | None = None
+    services: tuple[Service, ...] = ()
+    priority_support: tuple[PrioritySupport, ...] = ()
+    supervision: tuple[Supervision, ...] = ()
+    recommended_by: str | None = None  # Art. 6
+    compliance_basis: str | None = None  # Art. 4(2): the document the finding rests on, and when it was confirmed
+    compliance_confirmed: date | None = None
 
     def imported_decision(self, day: date | None) -> bool:
         """A decision of ``day`` is imported history (on or before imported.on): Art. 4-6 are not re-judged for it."""
@@ -235,10 +293,7 @@ def build_record(data: dict[str, Any], file: str, positions: Positions) -> Recor
         category=data["category"],
         compliance_industrial=compliance["industrial_policy"],
         compliance_environmental=compliance["environmental"],
-        events=tuple(
-            Event(i, _d(e["date"]), e["type"], e.get("document"), e.get("certificate"), _od(e.get("valid_until")), e.get("note"))
-            for i, e in enumerate(data["events"])
-        ),
+        events=tuple(_event(i, e) for i, e in enumerate(data["events"])),
         address=data.get("address"),
         website=data.get("website"),
         recommendation=data.get("recommendation"),
@@ -256,7 +311,39 @@ def build_record(data: dict[str, Any], file: str, positions: Positions) -> Recor
             TrainingYear(i, t["year"], t["management_rd_total"], t["management_rd_trained"], t["employees_total"], t["employees_trained"])
             for i, t in enumerate(data.get("training", ()))
         ),
+        **_cultivation(data),
+        recommended_by=data.get("recommended_by"),
+        compliance_basis=compliance.get("basis"),
+        compliance_confirmed=_od(compliance.get("confirmed")),
     )
+
+
+def _event(i: int, e: dict[str, Any]) -> Event:
+    a = e.get("assessment")
+    return Event(
+        i, _d(e["date"]), e["type"], e.get("document"), e.get("certificate"), _od(e.get("valid_until")), e.get("note"),
+        e.get("category"), None if a is None else Assessment(a["by"], a["opinion"], _d(a["date"])),
+        _od(e.get("delivered")), _od(e.get("recovered")),
+    )
+
+
+def _cultivation(data: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
+    """Services (Art. 11), priority support (Art. 13) and supervision (Art. 3), each with its index in the file."""
+    return {
+        "services": tuple(
+            Service(i, _d(x["date"]), x["kind"], x["title"], x.get("document"), x.get("provider"), x.get("result"),
+                    x.get("amount"), x.get("lender"), x.get("participants"))
+            for i, x in enumerate(data.get("services", ()))
+        ),
+        "priority_support": tuple(
+            PrioritySupport(i, _d(x["date"]), x["programme"], x["outcome"], x.get("document"))
+            for i, x in enumerate(data.get("priority_support", ()))
+        ),
+        "supervision": tuple(
+            Supervision(i, _d(x["date"]), x["kind"], x["finding"], x.get("document"), x.get("note"))
+            for i, x in enumerate(data.get("supervision", ()))
+        ),
+    }
 
 
 def _holdings(data: dict[str, Any]) -> dict[str, tuple[Any, ...]]:

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from generator.errors import ConfigurationError
 from generator.findings import Finding
+from generator.labels import STATUS_ZH
 from generator.loader import Loaded, load_file
 from generator.rules import SCHEMA
 from generator.schema import POLICY_SCHEMA, load_schema, schema_findings
@@ -95,12 +96,15 @@ class Policy:
     issuer_mark: str
     review_submit_days: int
     document_pattern: str
+    priority_support_statuses: tuple[str, ...] = ("valid", "review_due", "under_review", "conditional")
+    certificate_recovery_days: int = 30
     documents: Office = Office()
 
     def values(self) -> dict[str, object]:
         """The values rule summaries are written with ({name} in ``Rule.summary``)."""
         out: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in NOT_VALUES}
         out["legal_person_prefixes"] = "、".join(self.legal_person_prefixes)
+        out["priority_support_statuses"] = "、".join(f"“{STATUS_ZH[s]}”" for s in self.priority_support_statuses)
         return out
 
 
@@ -184,7 +188,7 @@ def _convert(name: str, value: Any) -> Any:
         return Fraction(str(value))
     if name == "standard_2013_until":
         return date.fromisoformat(value)
-    if name == "legal_person_prefixes":
+    if name in ("legal_person_prefixes", "priority_support_statuses"):
         return tuple(value)
     return value
 

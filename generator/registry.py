@@ -143,7 +143,7 @@ def _check_local(loaded: Loaded, policy: PolicyHistory, today: date) -> Local:
     imported = list(imported_findings(loaded, record, on))
     findings.extend(imported)
     lifecycle_only = st.ended or record.imported_decision(on) or any(f.severity == "error" for f in imported)
-    outcomes = evaluate(Context(record, policy.on(on), today, on, st), lifecycle_only=lifecycle_only)
+    outcomes = evaluate(Context(record, policy.on(on), today, on, st, policy), lifecycle_only=lifecycle_only)
     cited = [o.finding(record) for o in outcomes if o.notable]
     if any(m.articles for m in policy.measures):  # a version renumbered articles: cite the one in force at D
         cited = [replace(f, article=policy.article(f.rule, on, f.article)) for f in cited]

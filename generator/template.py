@@ -30,9 +30,12 @@ main_products:                # 主营产品（服务），每项一行
 # website: https://……         # 企业网站（可选，会公开；须以 http:// 或 https:// 开头）
 category: advantage           # advantage：知识产权优势企业（第五条）；reserve：储备企业（第六条）
 # recommendation: ……           # 储备企业必填：在行业内知识产权工作的特色和成效
+# recommended_by: ……           # 储备企业：推荐单位（第六条：乡镇、行业协会或县局）
 compliance:                   # 第四条第二项
   industrial_policy: true     # 符合国家、省产业发展政策
   environmental: true         # 符合环保要求
+  # basis: ……                 # 备案机关填写：合规结论所依据的文件
+  # confirmed: 2026-01-10     # 备案机关填写：确认合规的日期
 
 patents:                      # 专利，每件一项（第四条第三项、第五条第三项）
   - number: "待填写"          # 申请号，加引号，如 "202010566088.9"（可带 ZL 前缀）
@@ -88,6 +91,10 @@ events:                       # 按日期从早到晚；第一条是申报
 #  - date: 2026-01-15         # 决定日期
 #    type: filed              # 备案确定
 #    document: 西市监〔2026〕1号
+#    category: advantage      # 这一期的类别
+#    assessment: {by: 县局知识产权股, opinion: 符合备案条件, date: 2026-01-12}   # 第七条审核（写职务，不写姓名）
+# 通过备案后，服务（第十一条）、优先支持（第十三条）用 ipreg service、ipreg priority 录入；
+# 日常监管（第三条）写在 supervision：- {date: 日期, kind: routine, finding: none}
 """
 
 

@@ -97,6 +97,10 @@ def test_schema_covers_every_field_of_the_design() -> None:
         "training",
         "events",
         "imported",  # design section 11 (v4): ipreg import
+        "recommended_by",  # design section 10 (v4): Art. 6, 11, 13 and 3
+        "services",
+        "priority_support",
+        "supervision",
     }
 
 

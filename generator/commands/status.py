@@ -11,12 +11,16 @@ from typing import Any
 from generator.commands import Env, emit, industries, problems_note, registry, statuses, table
 from generator.labels import CATEGORY_ZH, DATE_ZH, STATUS_ZH
 from generator.registry import Registry
+from generator.rules.cultivation import ART13_NOT_ENTITLED
 from generator.staff.worklist import STATUS_FIELDS, status_rows
 
 
 def run(args: argparse.Namespace, env: Env) -> int:
     reg = registry(args, env, args.paths)
     filters = (statuses(args.status), industries(args.industry))
+    if getattr(args, "entitled", False):  # Art. 13: the statuses that count as 通过备案 on the day (policy.yml)
+        allowed = reg.policy.on(reg.today).priority_support_statuses
+        filters = (tuple(s for s in (filters[0] or allowed) if s in allowed) or ("-",), filters[1])  # "-": no status
     if args.format in ("csv", "xlsx"):
         emit(export(reg, args.format, *filters), args.output, args.format)
         return _exit(reg)
@@ -46,7 +50,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
             ]
             for r in rows
         ]
-        print(f"{reg.today} 的状态（{len(rows)} 家）：")
+        what = f" 可获优先支持（{ART13_NOT_ENTITLED.article}）的企业" if getattr(args, "entitled", False) else " 的状态"
+        print(f"{reg.today}{what}（{len(rows)} 家）：")
         print(table(header, cells), end="")
         print(problems_note(reg), end="", file=sys.stderr)
     return _exit(reg)

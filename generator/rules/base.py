@@ -11,7 +11,7 @@ from generator.findings import Finding, Param, Severity
 from generator.lifecycle import Status
 from generator.loader import PathKey
 from generator.model import Record
-from generator.policy import Policy
+from generator.policy import Policy, PolicyHistory
 from generator.rules import CATALOGUE, Rule
 
 
@@ -24,6 +24,10 @@ class Context:
     today: date
     on: date
     status: Status
+    history: PolicyHistory | None = None  # every dated value: the rules that judge an entry on its own date (Art. 11, 13)
+
+    def policy_history(self) -> PolicyHistory:
+        return self.history if self.history is not None else PolicyHistory(self.policy)
 
 
 @dataclass(frozen=True)

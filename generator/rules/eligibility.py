@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from generator.rules import CATALOGUE, Rule, art4, art5, art8
+from generator.rules import CATALOGUE, Rule, art4, art5, art8, cultivation
 from generator.rules.base import Context, EligibilityRule, Outcome
 
-ARTICLES = (art4.__name__, art5.__name__, art8.__name__)  # Art. 4, Art. 5 and 6, Art. 8
+# Art. 4, Art. 5 and 6, Art. 8; then what the bureau does for listed enterprises (Art. 3, 11, 13; design section 10)
+ARTICLES = (art4.__name__, art5.__name__, art8.__name__, cultivation.__name__)
 
 # Another module may import art5 before art4 (registry.py does): CATALOGUE holds each module's rules in declaration
 # order, and the sort (stable) puts the modules in the order of the measures.

@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.labels import POLICY_VALUE_ZH, RECENT_YEARS_MODE_ZH, REVISION_STATE_ZH
+from generator.labels import POLICY_VALUE_ZH, RECENT_YEARS_MODE_ZH, REVISION_STATE_ZH, STATUS_ZH
 from generator.policy import Change
 from generator.site.escape import md
 
@@ -28,6 +28,8 @@ def shown(key: str, value: Any) -> str:
     unit = POLICY_VALUE_ZH.get(key, (key, ""))[1]
     if key == "recent_years_mode":
         return RECENT_YEARS_MODE_ZH.get(str(value), str(value))
+    if key == "priority_support_statuses":
+        return "、".join(STATUS_ZH.get(str(v), str(v)) for v in value)
     if isinstance(value, tuple):
         return "、".join(map(str, value))
     if isinstance(value, date):

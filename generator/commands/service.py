@@ -1,0 +1,65 @@
+"""``ipreg service``: one service (Art. 11) added to many records; every record or none, under the registry lock."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from generator.checking.reporters import text_line
+from generator.commands import Env, context, waiting
+from generator.inputs import UsageError, read_registry
+from generator.labels import SERVICE_KIND_ZH
+from generator.policy import PolicyHistory
+from generator.writing import entries
+from generator.writing.decisions import DecideError
+from generator.writing.journal import Write, commit, registry_lock
+
+
+def run(args: argparse.Namespace, env: Env) -> int:
+    policy, today = context(args, env)
+    day = parse_day(args.date)
+    try:
+        request = entries.service_request(args.kind, day, args.title, args.document, args.provider, args.amount, args.lender,
+                                          args.participants)
+    except DecideError as exc:
+        raise UsageError(str(exc)) from None
+    what = f"{day} {SERVICE_KIND_ZH[str(request.entry['kind'])]}“{request.entry['title']}”"
+    return apply(args, request, policy, today, what)
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--date {text} 不是日期：请写作 YYYY-MM-DD，如 2026-03-15") from None
+
+
+def apply(args: argparse.Namespace, request: entries.Request, policy: PolicyHistory, today: date, what: str) -> int:
+    """Plan, check and write ``request`` for the named records (shared with ``ipreg priority``)."""
+    records = Path(args.records)
+    if not records.is_dir():
+        raise UsageError(f"找不到记录目录 {args.records}：请在登记簿根目录运行，或用 --records 指定")
+    prefix = records.as_posix().rstrip("/") + "/"
+    with registry_lock(records, waiting):
+        raws, notes = read_registry(args.records)
+        try:
+            changes, warnings = entries.plan(raws, prefix, request, args.uscc, policy, today, notes)
+        except DecideError as exc:
+            print(f"ipreg: {exc}", file=sys.stderr)
+            for finding in exc.findings:
+                print("  " + text_line(finding), file=sys.stderr)
+            return 1
+        if args.dry_run:
+            for change in changes:
+                print(change.diff(), end="")
+            print(f"（试运行，没有写入：{len(changes)} 个记录将录入 {what}）")
+            return 0
+        commit(records, [Write(Path(c.file), c.before, c.after) for c in changes])
+    for change in changes:
+        print(f"已录入 {change.file}：{what}")
+    for finding in warnings:
+        print("  " + text_line(finding))
+    print(f"共 {len(changes)} 个记录，只追加了这一项，其他内容未改动。请运行 git diff 核对后提交合并请求。")
+    return 0

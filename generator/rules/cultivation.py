@@ -1,0 +1,205 @@
+"""What the bureau does for and with listed enterprises (design section 10): services (Art. 11), priority support
+(Art. 13), supervision (Art. 3) and the certificate taken back after a revocation (Art. 8(5)). Each entry is judged
+against the lifecycle's status on its own date (``status_on``), never on today's: a service given while the
+enterprise was listed stays right after a later revocation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from generator.labels import FINDING_ZH, PROGRAMME_ZH, SERVICE_KIND_ZH, STATUS_ZH
+from generator.lifecycle import Status, intervals, replay, violations
+from generator.model import Record
+from generator.policy import PolicyHistory
+from generator.rules import CONVENTION
+from generator.rules.art8 import ART8_VIOLATION_REVIEW
+from generator.rules.base import Context, EligibilityRule, Outcome
+
+LISTS = ("services", "priority_support", "supervision")
+LIST_ZH = {"services": "服务", "priority_support": "优先支持", "supervision": "日常监管"}
+
+
+def status_on(record: Record, history: PolicyHistory, day: date) -> Status:
+    """The lifecycle's status of ``record`` on ``day``: what ``ipreg status --today day`` says."""
+    return replay(record.events, history, day, record.category, violations(record))
+
+
+class _Statuses:
+    """The status on each date an entry names: by replaying the events up to that date, or, for a record with many
+    entries, from the record's status intervals (computed once; on any day inside one the replay gives its status)."""
+
+    MANY = 6  # distinct dates from which one intervals() is cheaper than a replay per date
+
+    def __init__(self, ctx: Context, days: set[date]) -> None:
+        self.record, self.history, self.seen = ctx.record, ctx.policy_history(), dict[date, Status]()
+        self.spans = intervals(self.record.events, self.history, ctx.today, self.record.category, violations(self.record)) \
+            if len(days) > self.MANY else None
+
+    def on(self, day: date) -> Status:
+        if day not in self.seen:
+            span = next((st for start, end, st in self.spans if start <= day and (end is None or day <= end)), None) \
+                if self.spans is not None else None
+            self.seen[day] = span if span is not None else status_on(self.record, self.history, day)
+        return self.seen[day]
+
+
+def cultivation_future(ctx: Context) -> Iterator[Outcome]:
+    """No service, priority support or supervision dated after today."""
+    found = False
+    for name in LISTS:
+        for entry in getattr(ctx.record, name):
+            if entry.date > ctx.today:
+                found = True
+                yield Outcome(CULTIVATION_FUTURE.id, False, f"{LIST_ZH[name]}的日期 {entry.date} 晚于今天（{ctx.today}）",
+                              (name, entry.index, "date"))
+    if not found:
+        yield Outcome(CULTIVATION_FUTURE.id, True, "服务、优先支持和监管的日期都不晚于今天")
+
+
+CULTIVATION_FUTURE = EligibilityRule(
+    "cultivation.future", None, "error", "服务、优先支持和日常监管的日期不得晚于今天", lifecycle=True, check=cultivation_future
+)
+
+
+def cultivation_order(ctx: Context) -> Iterator[Outcome]:
+    """Each list in date order, as the events are (ipreg service and ipreg priority insert an entry at its date)."""
+    found = False
+    for name in LISTS:
+        entries = getattr(ctx.record, name)
+        for before, entry in zip(entries, entries[1:], strict=False):
+            if entry.date < before.date:
+                found = True
+                yield Outcome(CULTIVATION_ORDER.id, False, f"{LIST_ZH[name]}的日期 {entry.date} 早于上一项的 {before.date}：请按日期排列",
+                              (name, entry.index, "date"))
+    if not found:
+        yield Outcome(CULTIVATION_ORDER.id, True, "服务、优先支持和监管都按日期排列")
+
+
+CULTIVATION_ORDER = EligibilityRule(
+    "cultivation.order", CONVENTION, "warning", "服务、优先支持和日常监管各按日期从早到晚排列", lifecycle=True, check=cultivation_order
+)
+
+
+def art3_violation_referred(ctx: Context) -> Iterator[Outcome]:
+    """A supervision finding ``violation_referred`` while the qualification was held, with no conduct entry dated in the
+    same period and no revocation after it: staff check whether it is a major violation (Art. 8(5))."""
+    rec, found = ctx.record, False
+    held = ctx.status.held
+    facts = violations(rec)
+    revocations = [e.date for e in rec.events if e.type == "revoked"]
+    for entry in rec.supervision:
+        if entry.finding != "violation_referred" or entry.date > ctx.today:
+            continue
+        span = next(((s, e) for s, e in held if s <= entry.date <= (e or ctx.today)), None)
+        if span is None:
+            continue
+        last = span[1] or ctx.today
+        if any(span[0] <= d <= last for d in facts) or any(entry.date <= d <= last + timedelta(days=1) for d in revocations):
+            continue
+        found = True
+        yield Outcome(
+            ART3_VIOLATION_REFERRED.id, False,
+            f"{entry.date} 日常监管结论为“{FINDING_ZH[entry.finding]}”，守法诚信情况（conduct）中没有对应的记录，也没有撤销决定："
+            f"请核实是否属于重大违法违规（{ART8_VIOLATION_REVIEW.article}）",
+            ("supervision", entry.index, "finding"),
+        )
+    if not found:
+        yield Outcome(ART3_VIOLATION_REFERRED.id, True, "有效期内移送的违法违规都有对应的记录或撤销决定")
+
+
+ART3_VIOLATION_REFERRED = EligibilityRule(
+    "art3.violation-referred", "第三条", "warning",
+    "有效期内日常监管发现违法违规并移送，但没有对应的违法违规记录或撤销决定：请核实是否属于重大违法违规", lifecycle=True,
+    check=art3_violation_referred,
+)
+
+
+def art11_not_listed(ctx: Context) -> Iterator[Outcome]:
+    """A service dated on a day the enterprise was not 通过备案 (not listed): Art. 11 serves listed enterprises."""
+    statuses, found = _Statuses(ctx, {x.date for x in ctx.record.services if x.date <= ctx.today}), False
+    for entry in ctx.record.services:
+        if entry.date > ctx.today:
+            continue
+        st = statuses.on(entry.date)
+        if not st.listed:
+            found = True
+            yield Outcome(
+                ART11_NOT_LISTED.id, False,
+                f"{entry.date} 的服务“{entry.title}”（{SERVICE_KIND_ZH[entry.kind]}）："
+                f"当天企业的状态是{_status_zh(st)}，不是通过备案的强企",
+                ("services", entry.index, "date"),
+            )
+    if not found:
+        yield Outcome(ART11_NOT_LISTED.id, True, "每项服务的日期企业都处于通过备案的状态")
+
+
+ART11_NOT_LISTED = EligibilityRule(
+    "art11.not-listed", "第十一条", "warning", "服务的日期企业须处于通过备案的状态（列入公开名单）", lifecycle=True,
+    check=art11_not_listed,
+)
+
+
+def art13_not_entitled(ctx: Context) -> Iterator[Outcome]:
+    """Priority support on a day the enterprise's status was not one of ``priority_support_statuses`` (on that day)."""
+    statuses, found = _Statuses(ctx, {x.date for x in ctx.record.priority_support if x.date <= ctx.today}), False
+    history = ctx.policy_history()
+    for entry in ctx.record.priority_support:
+        if entry.date > ctx.today:
+            continue
+        st = statuses.on(entry.date)
+        if st.status not in history.on(entry.date).priority_support_statuses:
+            found = True
+            yield Outcome(
+                ART13_NOT_ENTITLED.id, False,
+                f"{entry.date} 的优先支持（{PROGRAMME_ZH[entry.programme]}）：当天企业的状态是{_status_zh(st)}，不属于可获优先支持的状态",
+                ("priority_support", entry.index, "date"),
+            )
+    if not found:
+        yield Outcome(ART13_NOT_ENTITLED.id, True, "每项优先支持的日期企业都可获优先支持")
+
+
+ART13_NOT_ENTITLED = EligibilityRule(
+    "art13.not-entitled", "第十三条", "error",
+    "优先支持的日期企业须通过备案：状态为 {priority_support_statuses} 之一（哪些状态算作通过备案是本登记簿的约定）", lifecycle=True,
+    check=art13_not_entitled,
+)
+
+
+def art8_certificate_recovery(ctx: Context) -> Iterator[Outcome]:
+    """After a revocation, the certificate of the decision before it recorded as recovered within
+    ``certificate_recovery_days`` (on the event that issued it)."""
+    rec, found = ctx.record, False
+    history = ctx.policy_history()
+    issued = None
+    for event in sorted(rec.events, key=lambda e: (e.date, e.index)):
+        if event.date > ctx.today:
+            break
+        if event.type in ("filed", "review_passed"):
+            issued = event
+        elif event.type == "withdrawn":
+            issued = None
+        elif event.type == "revoked" and issued is not None:
+            days = history.on(event.date).certificate_recovery_days
+            if issued.recovered is None and (ctx.today - event.date).days > days:
+                found = True
+                yield Outcome(
+                    ART8_CERTIFICATE_RECOVERY.id, False,
+                    f"{event.date} 取消资格已超过 {days} 天，{issued.date} 颁发的证书{issued.certificate or ''}"
+                    "还没有录入收回日期（recovered）",
+                    ("events", issued.index),
+                )
+            issued = None
+    if not found:
+        yield Outcome(ART8_CERTIFICATE_RECOVERY.id, True, "取消资格的证书都已录入收回日期，或还在收回期限内")
+
+
+ART8_CERTIFICATE_RECOVERY = EligibilityRule(
+    "art8.certificate-recovery", CONVENTION, "warning",
+    "取消资格后 {certificate_recovery_days} 天内录入证书收回日期（recovered）", lifecycle=True,
+    check=art8_certificate_recovery,
+)
+
+
+def _status_zh(st: Status) -> str:
+    return f"“{STATUS_ZH[st.status]}”"

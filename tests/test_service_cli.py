@@ -1,0 +1,120 @@
+"""``ipreg service`` and ``ipreg priority`` through the command line (design section 10): many records in one command,
+added lines only, all or nothing, ``--dry-run``, Chinese labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.helpers import git
+from tests.sitekit import _record, ipreg, make_uscc, scratch_repo
+
+pytestmark = pytest.mark.slow
+
+TODAY = "2026-11-25"
+APPLIED = "events:\n  - date: 2026-10-20\n    type: applied\n"
+
+
+def _repo(tmp_path: Path, listed: int, pending: int = 0) -> tuple[Path, list[str], list[str]]:
+    records = {}
+    for i in range(listed):
+        uscc = make_uscc(f"MA0CB{i:03d}")
+        records[uscc] = _record(uscc, f"西平县测试示例服务{i}号有限公司")
+    waiting = []
+    for i in range(pending):
+        uscc = make_uscc(f"MA0PD{i:03d}")
+        waiting.append(uscc)
+        records[uscc] = _record(uscc, f"西平县测试示例申报{i}号有限公司", events=APPLIED,
+                                extra=(("  - year: 2024\n    revenue", "  - year: 2025\n    revenue"),
+                                       ("  - year: 2024\n    management", "  - year: 2025\n    management")))
+    repo = scratch_repo(tmp_path / "repo", records)
+    git(repo, "init", "-q")
+    git(repo, "add", "records", "policy.yml")
+    git(repo, "commit", "-qm", "records")
+    return repo, sorted(set(records) - set(waiting)), waiting
+
+
+def _only_added(repo: Path) -> int:
+    """The number of changed files; fails on any deleted or changed line."""
+    rows = [line.split("\t") for line in git(repo, "diff", "--numstat").splitlines()]
+    assert all(row[1] == "0" for row in rows), rows
+    return len(rows)
+
+
+def test_a_training_for_forty_enterprises_in_one_command(tmp_path: Path) -> None:
+    repo, codes, _ = _repo(tmp_path, 40)
+    result = ipreg(repo, "service", "--today", TODAY, "--kind", "人才培养培训", "--date", "2026-11-20", "--title", "2026年知识产权培训",
+                   "--provider", "县局知识产权股", "--participants", "6", *codes)
+    assert result.returncode == 0, result.stderr
+    assert "共 40 个记录" in result.stdout and "人才培养培训“2026年知识产权培训”" in result.stdout
+    assert _only_added(repo) == 40
+    for code in codes:
+        data = yaml.safe_load((repo / "records" / f"{code}.yaml").read_text(encoding="utf-8"))
+        assert data["services"] == [{"date": __import__("datetime").date(2026, 11, 20), "kind": "training",
+                                     "title": "2026年知识产权培训", "provider": "县局知识产权股", "participants": 6}]
+    assert ipreg(repo, "check", "--today", TODAY).returncode == 0
+    earlier = ipreg(repo, "service", "--today", TODAY, "--kind", "pledge_financing", "--date", "2026-03-01", "--amount", "3,000,000",
+                    "--lender", "西平县测试农村商业银行", codes[0])
+    assert earlier.returncode == 0, earlier.stderr
+    _only_added(repo)
+    data = yaml.safe_load((repo / "records" / f"{codes[0]}.yaml").read_text(encoding="utf-8"))
+    assert [s["kind"] for s in data["services"]] == ["pledge_financing", "training"]  # inserted at its date
+    assert data["services"][0]["amount"] == 3_000_000
+    assert ipreg(repo, "check", "--today", TODAY).returncode == 0
+
+
+def test_priority_is_refused_for_all_when_one_enterprise_is_not_entitled(tmp_path: Path) -> None:
+    repo, codes, waiting = _repo(tmp_path, 3, pending=1)
+    result = ipreg(repo, "priority", "--today", TODAY, "--programme", "市知识产权优势企业和示范企业申报", "--outcome", "已推荐",
+                   "--date", "2026-11-20", "--document", "西市监[2026]70号", *codes, *waiting)
+    assert result.returncode == 1
+    assert "没有写入任何文件" in result.stderr and "art13.not-entitled" in result.stderr and "申报中" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert git(repo, "status", "--porcelain", "records") == ""
+    done = ipreg(repo, "priority", "--today", TODAY, "--programme", "city_recommendation", "--outcome", "recommended",
+                 "--date", "2026-11-20", "--document", "西市监[2026]70号", *codes)
+    assert done.returncode == 0, done.stderr
+    assert "市知识产权优势企业和示范企业申报，已推荐" in done.stdout
+    assert _only_added(repo) == 3
+    data = yaml.safe_load((repo / "records" / f"{codes[0]}.yaml").read_text(encoding="utf-8"))
+    assert data["priority_support"][0]["document"] == "西市监〔2026〕70号"
+
+
+def test_dry_run_and_mistakes_write_nothing(tmp_path: Path) -> None:
+    repo, codes, _ = _repo(tmp_path, 2)
+    dry = ipreg(repo, "service", "--today", TODAY, "--kind", "expert_service", "--date", "2026-11-20", "--dry-run", *codes)
+    assert dry.returncode == 0 and "+services:" in dry.stdout and "试运行，没有写入" in dry.stdout
+    for args, words in [
+        (("--kind", "质押融资", "--date", "2026-11-20"), "须写明 --amount"),
+        (("--kind", "培训", "--date", "2026-11-20"), "不是可选的值"),
+        (("--kind", "training", "--date", "2026-11-20"), "须写明 --participants"),
+        (("--kind", "training", "--participants", "十", "--date", "2026-11-20"), "不是正整数"),
+        (("--kind", "matchmaking", "--date", "2026-12-01"), "晚于今天"),
+        (("--kind", "matchmaking", "--date", "2026-13-01"), "不是日期"),
+    ]:
+        result = ipreg(repo, "service", "--today", TODAY, *args, *codes)
+        assert result.returncode in (1, 2) and words in result.stderr and "Traceback" not in result.stderr, (args, result.stderr)
+    missing = ipreg(repo, "service", "--today", TODAY, "--kind", "matchmaking", "--date", "2026-11-20", make_uscc("MA0XX001"))
+    assert missing.returncode == 1 and "找不到这些企业的记录" in missing.stderr
+    assert git(repo, "status", "--porcelain", "records") == ""
+
+
+def test_explain_shows_each_entry_with_its_article_and_status_shows_who_is_entitled(tmp_path: Path) -> None:
+    repo, codes, waiting = _repo(tmp_path, 2, pending=1)
+    assert ipreg(repo, "service", "--today", TODAY, "--kind", "expert_service", "--date", "2026-11-20", "--provider", "某专利代理机构",
+                 codes[0]).returncode == 0
+    assert ipreg(repo, "priority", "--today", TODAY, "--programme", "high_value_patent", "--outcome", "pending", "--date", "2026-11-21",
+                 codes[0]).returncode == 0
+    record = repo / "records" / f"{codes[0]}.yaml"
+    record.write_text(record.read_text(encoding="utf-8") + "supervision:\n  - date: 2026-11-22\n    kind: on_site\n    finding: none\n",
+                      encoding="utf-8")
+    text = ipreg(repo, "explain", "--today", TODAY, f"records/{codes[0]}.yaml").stdout
+    assert "2026-11-20 服务（第十一条，专家服务）：专家服务，某专利代理机构；当天“有效”" in text
+    assert "2026-11-21 优先支持（第十三条，高价值专利培育）：待定；当天“有效”，可获优先支持" in text
+    assert "2026-11-22 日常监管（第三条，现场检查）：未发现问题" in text
+    shown = ipreg(repo, "status", "--today", TODAY, "--entitled").stdout
+    assert "可获优先支持（第十三条）的企业（2 家）" in shown and all(c in shown for c in codes) and waiting[0] not in shown
+    before_filing = ipreg(repo, "status", "--today", "2025-06-09", "--entitled").stdout
+    assert "（0 家）" in before_filing
