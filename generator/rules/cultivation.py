@@ -140,6 +140,10 @@ ART11_NOT_LISTED = EligibilityRule(
 )
 
 
+# the item of Art. 11 each kind of service carries out: SERVICE_KIND_ZH lists the kinds in the order of the article's items
+SERVICE_ARTICLE = {kind: f"{ART11_NOT_LISTED.article}第{'一二三四五六'[i]}项" for i, kind in enumerate(SERVICE_KIND_ZH)}
+
+
 def art13_not_entitled(ctx: Context) -> Iterator[Outcome]:
     """Priority support on a day the enterprise's status was not one of ``priority_support_statuses`` (on that day)."""
     statuses, found = _Statuses(ctx, {x.date for x in ctx.record.priority_support if x.date <= ctx.today}), False

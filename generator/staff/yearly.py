@@ -14,6 +14,7 @@ from generator.lifecycle import status
 from generator.model import Record
 from generator.policy import Office, PolicyHistory
 from generator.public import PublicEnterprise, public_enterprise
+from generator.staff.support import SupportYear
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,13 @@ def year_report(records: Sequence[Record], policy: PolicyHistory, year: int, tod
     return year_figures(items, year, today)
 
 
-def report_xlsx(report: YearReport, office: Office) -> bytes:
+def report_xlsx(report: YearReport, office: Office, support: SupportYear | None = None) -> bytes:
     """The annual statistics as a workbook for the city bureau (``office``: policy.yml's ``documents``, the county in
     the title and the organ as 填报单位): decisions by type with a 合计, then one sheet per
-    table, counts as numbers (unit 家 or 项) with a 合计 row, dates as dates."""
+    table, counts as numbers (unit 家 or 项) with a 合计 row, dates as dates; with ``support``, the 服务台账 and its
+    totals after them (``support.support_sheets``)."""
     from generator.staff.spreadsheets import Sheet, workbook
+    from generator.staff.support import support_sheets
 
     by_type: dict[str, int] = {}
     for _day, kind, *_rest in report.decisions:
@@ -106,6 +109,7 @@ def report_xlsx(report: YearReport, office: Office) -> bytes:
                   [[code, name, n] for (code, name), n in sorted(report.by_industry.items())], total=True, unit="家"),
             Sheet("进入名单", ["统一社会信用代码", "企业名称"], [list(x) for x in report.entered]),
             Sheet("离开名单", ["统一社会信用代码", "企业名称"], [list(x) for x in report.left]),
+            *(support_sheets(support) if support is not None else []),
         ],
         f"{report.year}年{office.county}知识产权强企备案统计（截至{report.until.year}年{report.until.month}月{report.until.day}日）",
         office.organ,

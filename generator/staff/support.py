@@ -1,0 +1,145 @@
+"""Services (Art. 11) and priority support (Art. 13) of a year (design section 10): the 服务台账 of ``ipreg report --year``
+with its totals by kind, by enterprise and per listed enterprise, and the aggregates the public sees (data/support.json,
+the page 服务与支持) — counts and totals only, never an enterprise, an amount of one, a lender, a provider or a
+supervision entry."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from generator.labels import PROGRAMME_ZH, SERVICE_KIND_ZH, SUPPORT_OUTCOME_ZH
+from generator.model import PrioritySupport, Record, Service
+from generator.policy import PolicyHistory
+from generator.rules.cultivation import ART13_NOT_ENTITLED, SERVICE_ARTICLE, status_on
+from generator.staff.spreadsheets import Sheet
+
+# a total of pledge-financing amounts is published only when it sums at least this many enterprises' loans: with fewer,
+# the total would tell one enterprise's amount (or, with two, each one's to the other)
+MIN_ENTERPRISES = 3
+
+
+@dataclass(frozen=True)
+class SupportYear:
+    """The services and priority support dated in ``year`` up to ``until``, and who was listed on ``until``."""
+
+    year: int
+    until: date
+    services: list[tuple[Record, Service]]
+    priority: list[tuple[Record, PrioritySupport]]
+    listed: list[Record]  # on ``until``
+
+
+def support_year(records: Sequence[Record], policy: PolicyHistory, year: int, today: date) -> SupportYear:
+    until = min(date(year, 12, 31), today)
+    services = sorted(((r, x) for r in records for x in r.services if x.date.year == year and x.date <= until),
+                      key=lambda p: (p[1].date, p[0].uscc, p[1].index))
+    priority = sorted(((r, x) for r in records for x in r.priority_support if x.date.year == year and x.date <= until),
+                      key=lambda p: (p[1].date, p[0].uscc, p[1].index))
+    listed = [r for r in records if status_on(r, policy, until).listed]
+    return SupportYear(year, until, services, priority, sorted(listed, key=lambda r: r.uscc))
+
+
+def _int(value: int | None) -> int | str:
+    return value if value is not None else ""
+
+
+def ledger_rows(s: SupportYear) -> list[list[Any]]:
+    """服务台账: one row per service and per priority support, by date."""
+    rows: list[tuple[date, int, list[Any]]] = []
+    for r, x in s.services:
+        rows.append((x.date, 0, [x.date.isoformat(), "服务", r.uscc, r.name, SERVICE_KIND_ZH[x.kind], SERVICE_ARTICLE[x.kind], x.title,
+                                 x.document or "", x.provider or "", x.result or "", _int(x.amount), x.lender or "", _int(x.participants)]))
+    for r, p in s.priority:
+        rows.append((p.date, 1, [p.date.isoformat(), "优先支持", r.uscc, r.name, PROGRAMME_ZH[p.programme], ART13_NOT_ENTITLED.article, "",
+                                 p.document or "", "", SUPPORT_OUTCOME_ZH[p.outcome], "", "", ""]))
+    return [row for _, _, row in sorted(rows, key=lambda t: (t[0], t[1], t[2][2]))]
+
+
+LEDGER_HEADERS = ["日期", "类型", "统一社会信用代码", "企业名称", "事项", "条款", "名称", "文号", "提供方", "结果", "金额（元）",
+                  "贷款机构", "参加人数"]
+
+
+def support_sheets(s: SupportYear) -> list[Sheet]:
+    """The sheets ``ipreg report --year`` adds: the ledger, services by kind, priority support by programme and outcome,
+    by enterprise (every enterprise listed on the year's last day, and any other that had an entry), per listed enterprise."""
+    kinds = [k for k in SERVICE_KIND_ZH if any(x.kind == k for _, x in s.services)]
+    by_kind = [[SERVICE_KIND_ZH[k], SERVICE_ARTICLE[k], sum(1 for _, x in s.services if x.kind == k),
+                len({r.uscc for r, x in s.services if x.kind == k}), sum(x.amount or 0 for _, x in s.services if x.kind == k),
+                sum(x.participants or 0 for _, x in s.services if x.kind == k)] for k in kinds]
+    outcomes = list(SUPPORT_OUTCOME_ZH)
+    by_programme = []
+    for programme in PROGRAMME_ZH:
+        counts = Counter(p.outcome for _, p in s.priority if p.programme == programme)
+        if counts:
+            by_programme.append([PROGRAMME_ZH[programme], ART13_NOT_ENTITLED.article, *[counts[o] for o in outcomes],
+                                 sum(counts.values())])
+    return [
+        Sheet("服务台账", LEDGER_HEADERS, ledger_rows(s)),
+        Sheet("服务按类别", ["服务类别", "条款", "项数", "企业数", "金额（元）", "参加人数"], by_kind, total=True),
+        Sheet("优先支持按项目", ["项目", "条款", *[SUPPORT_OUTCOME_ZH[o] for o in outcomes], "项数"], by_programme, total=True, unit="项"),
+        Sheet("服务按企业", ["统一社会信用代码", "企业名称", "年末在名单", "服务项数", "优先支持项数", "质押融资金额（元）", "培训人数"],
+              _by_enterprise(s), total=True),
+        Sheet("每家强企", ["指标", "数值"], _per_listed(s)),
+    ]
+
+
+def _by_enterprise(s: SupportYear) -> list[list[Any]]:
+    listed = {r.uscc for r in s.listed}
+    records = {r.uscc: r for r in s.listed} | {r.uscc: r for r, _ in s.services} | {r.uscc: r for r, _ in s.priority}
+    rows = []
+    for uscc, r in sorted(records.items()):
+        mine = [x for q, x in s.services if q.uscc == uscc]
+        rows.append([uscc, r.name, "是" if uscc in listed else "否", len(mine), sum(1 for q, _ in s.priority if q.uscc == uscc),
+                     sum(x.amount or 0 for x in mine if x.kind == "pledge_financing"), sum(x.participants or 0 for x in mine)])
+    return rows
+
+
+def _per_listed(s: SupportYear) -> list[list[Any]]:
+    listed = {r.uscc for r in s.listed}
+    n = len(listed)
+    served = len(listed & {r.uscc for r, _ in s.services})
+    supported = len(listed & {r.uscc for r, _ in s.priority})
+
+    def share(value: int) -> float | str:
+        return round(value / n, 2) if n else ""
+
+    return [
+        [f"{s.until.isoformat()} 在名单的强企（家）", n],
+        ["其中获得服务的（家）", served],
+        ["其中获得优先支持的（家）", supported],
+        ["每家强企平均服务项数", share(sum(1 for r, _ in s.services if r.uscc in listed))],
+        ["每家强企平均优先支持项数", share(sum(1 for r, _ in s.priority if r.uscc in listed))],
+        ["获得服务的强企占比（%）", round(100 * served / n, 1) if n else ""],
+    ]
+
+
+def public_support(records: Sequence[Record], years: Sequence[int], today: date) -> list[dict[str, Any]]:
+    """data/support.json's years: per year the services by kind (count, enterprises reached, the pledge-financing total
+    when it sums at least MIN_ENTERPRISES enterprises) and the priority support by programme and outcome. Entries dated
+    after ``today`` are left out (they are errors, cultivation.future)."""
+    out = []
+    for year in years:
+        services = [(r.uscc, x) for r in records for x in r.services if x.date.year == year and x.date <= today]
+        priority = [p for r in records for p in r.priority_support if p.date.year == year and p.date <= today]
+        kinds = []
+        for kind in SERVICE_KIND_ZH:
+            mine = [(u, x) for u, x in services if x.kind == kind]
+            if not mine:
+                continue
+            reached = len({u for u, _ in mine})
+            item: dict[str, Any] = {"kind": kind, "label": SERVICE_KIND_ZH[kind], "article": SERVICE_ARTICLE[kind], "count": len(mine),
+                                    "enterprises": reached}
+            if kind == "pledge_financing":
+                item["amount"] = sum(x.amount or 0 for _, x in mine) if reached >= MIN_ENTERPRISES else None
+            kinds.append(item)
+        programmes = [{"programme": p, "label": PROGRAMME_ZH[p], "article": ART13_NOT_ENTITLED.article,
+                       "count": sum(1 for x in priority if x.programme == p),
+                       "outcomes": {o: sum(1 for x in priority if x.programme == p and x.outcome == o) for o in SUPPORT_OUTCOME_ZH}}
+                      for p in PROGRAMME_ZH if any(x.programme == p for x in priority)]
+        out.append({"year": year, "services": len(services), "enterprises": len({u for u, _ in services}), "by_kind": kinds,
+                    "priority_support": len(priority), "by_programme": programmes})
+    return out

@@ -1,0 +1,95 @@
+"""``ipreg report --year``'s 服务台账 and its totals (design section 10), read back from the workbook, and the public
+aggregates of the same entries (data/support.json): counts and totals only."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from openpyxl import load_workbook
+
+from generator.model import PrioritySupport, Record, Service
+from generator.policy import default_policy
+from generator.rules.cultivation import ART11_NOT_LISTED, ART13_NOT_ENTITLED, SERVICE_ARTICLE
+from generator.staff.support import public_support, support_year
+from generator.staff.yearly import report_xlsx, year_report
+from tests.helpers import CASES, check_case
+from tests.sitekit import make_uscc
+
+POLICY = default_policy()
+TODAY = date(2026, 11, 25)
+
+
+def _base() -> Record:
+    entry = check_case(CASES / "valid" / "advantage.yaml").entries[0]  # filed 2025-06-10: listed all of 2026
+    assert entry.record is not None
+    return entry.record
+
+
+BASE = _base()
+
+
+def _records() -> list[Record]:
+    a = replace(BASE, services=(
+        Service(0, date(2025, 12, 30), "expert_service", "上一年的专家服务"),
+        Service(1, date(2026, 3, 1), "pledge_financing", "专利权质押贷款", "质押合同1号", "县局", None, 3_000_000, "西平县测试银行"),
+        Service(2, date(2026, 5, 20), "training", "2026年知识产权培训", provider="县局知识产权股", participants=6),
+    ), priority_support=(PrioritySupport(0, date(2026, 4, 1), "city_recommendation", "recommended", "西知〔2026〕3号"),))
+    b = replace(BASE, uscc=make_uscc("MA0CB901"), name="西平县测试示例服务二号有限公司", services=(
+        Service(0, date(2026, 5, 20), "training", "2026年知识产权培训", provider="县局知识产权股", participants=4),
+    ))
+    c = replace(BASE, uscc=make_uscc("MA0CB902"), name="西平县测试示例没有服务有限公司")
+    return [a, b, c]
+
+
+def _sheets() -> dict[str, list[list[Any]]]:
+    records = _records()
+    data = report_xlsx(year_report(records, POLICY, 2026, TODAY), POLICY.first.documents, support_year(records, POLICY, 2026, TODAY))
+    book = load_workbook(io.BytesIO(data))
+    return {ws.title: [list(row) for row in ws.iter_rows(min_row=3, values_only=True)] for ws in book.worksheets}
+
+
+def test_the_ledger_has_one_row_per_entry_of_the_year_with_its_article() -> None:
+    sheets = _sheets()
+    header, *rows = sheets["服务台账"]
+    assert header[:6] == ["日期", "类型", "统一社会信用代码", "企业名称", "事项", "条款"]
+    assert [(r[0].date(), r[1], r[4], r[5]) for r in rows] == [
+        (date(2026, 3, 1), "服务", "质押融资", SERVICE_ARTICLE["pledge_financing"]),
+        (date(2026, 4, 1), "优先支持", "市知识产权优势企业和示范企业申报", ART13_NOT_ENTITLED.article),
+        (date(2026, 5, 20), "服务", "人才培养培训", SERVICE_ARTICLE["training"]),
+        (date(2026, 5, 20), "服务", "人才培养培训", SERVICE_ARTICLE["training"]),
+    ]
+    assert SERVICE_ARTICLE["pledge_financing"] == ART11_NOT_LISTED.article + "第四项"
+    assert SERVICE_ARTICLE["training"] == ART11_NOT_LISTED.article + "第六项"
+    pledge = dict(zip(header, rows[0], strict=True))
+    assert pledge["金额（元）"] == 3_000_000 and pledge["贷款机构"] == "西平县测试银行" and pledge["文号"] == "质押合同1号"
+    assert dict(zip(header, rows[1], strict=True))["结果"] == "已推荐"
+
+
+def test_the_totals_by_kind_by_enterprise_and_per_listed_enterprise() -> None:
+    sheets = _sheets()
+    header, *rows = sheets["服务按类别"]
+    assert rows == [["质押融资", SERVICE_ARTICLE["pledge_financing"], 1, 1, 3_000_000, 0],
+                    ["人才培养培训", SERVICE_ARTICLE["training"], 1 + 1, 2, 0, 10], ["合计", None, 3, 3, 3_000_000, 10]]
+    _, *programmes = sheets["优先支持按项目"]
+    assert programmes[0] == ["市知识产权优势企业和示范企业申报", ART13_NOT_ENTITLED.article, 1, 0, 0, 0, 1]
+    _, *enterprises = sheets["服务按企业"]
+    by_name = {r[1]: r[2:] for r in enterprises[:-1]}
+    assert by_name == {BASE.name: ["是", 2, 1, 3_000_000, 6], "西平县测试示例服务二号有限公司": ["是", 1, 0, 0, 4],
+                       "西平县测试示例没有服务有限公司": ["是", 0, 0, 0, 0]}
+    assert enterprises[-1][0] == "合计" and enterprises[-1][3:] == [3, 1, 3_000_000, 10]
+    per = {row[0]: row[1] for row in sheets["每家强企"][1:]}
+    assert per["2026-11-25 在名单的强企（家）"] == 3 and per["其中获得服务的（家）"] == 2 and per["每家强企平均服务项数"] == 1.0
+
+
+def test_the_public_aggregates_hold_counts_and_no_lone_amount() -> None:
+    years = public_support(_records(), [2025, 2026], TODAY)
+    assert [y["year"] for y in years] == [2025, 2026]
+    assert years[0]["services"] == 1 and years[0]["priority_support"] == 0
+    kinds = {k["kind"]: k for k in years[1]["by_kind"]}
+    assert kinds["training"]["count"] == 2 and kinds["training"]["enterprises"] == 2
+    assert kinds["pledge_financing"]["amount"] is None  # one enterprise's loan: its total would be its amount
+    assert years[1]["by_programme"][0]["outcomes"]["recommended"] == 1
+    assert "3000000" not in repr(years) and "西平县测试银行" not in repr(years)
