@@ -3,19 +3,23 @@ aggregates of the same entries (data/support.json): counts and totals only."""
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from jsonschema import Draft202012Validator
 from openpyxl import load_workbook
 
 from generator.model import PrioritySupport, Record, Service
 from generator.policy import default_policy
 from generator.rules.cultivation import ART11_NOT_LISTED, ART13_NOT_ENTITLED, SERVICE_ARTICLE
-from generator.staff.support import public_support, support_year
+from generator.site.support import support_csv, support_figures, support_json
+from generator.staff.support import public_support, support_entries, support_year, support_years
 from generator.staff.yearly import report_xlsx, year_report
-from tests.helpers import CASES, check_case
+from tests.helpers import CASES, ROOT, check_case
 from tests.sitekit import make_uscc
 
 POLICY = default_policy()
@@ -61,8 +65,8 @@ def test_the_ledger_has_one_row_per_entry_of_the_year_with_its_article() -> None
         (date(2026, 5, 20), "服务", "人才培养培训", SERVICE_ARTICLE["training"]),
         (date(2026, 5, 20), "服务", "人才培养培训", SERVICE_ARTICLE["training"]),
     ]
-    assert SERVICE_ARTICLE["pledge_financing"] == ART11_NOT_LISTED.article + "第四项"
-    assert SERVICE_ARTICLE["training"] == ART11_NOT_LISTED.article + "第六项"
+    assert SERVICE_ARTICLE["pledge_financing"] == f"{ART11_NOT_LISTED.article}第四项"
+    assert SERVICE_ARTICLE["training"] == f"{ART11_NOT_LISTED.article}第六项"
     pledge = dict(zip(header, rows[0], strict=True))
     assert pledge["金额（元）"] == 3_000_000 and pledge["贷款机构"] == "西平县测试银行" and pledge["文号"] == "质押合同1号"
     assert dict(zip(header, rows[1], strict=True))["结果"] == "已推荐"
@@ -85,7 +89,9 @@ def test_the_totals_by_kind_by_enterprise_and_per_listed_enterprise() -> None:
 
 
 def test_the_public_aggregates_hold_counts_and_no_lone_amount() -> None:
-    years = public_support(_records(), [2025, 2026], TODAY)
+    entries = [x for r in _records() for x in support_entries(r)]
+    assert support_years(entries, None, TODAY) == [2025, 2026]
+    years = public_support(entries, [2025, 2026], TODAY)
     assert [y["year"] for y in years] == [2025, 2026]
     assert years[0]["services"] == 1 and years[0]["priority_support"] == 0
     kinds = {k["kind"]: k for k in years[1]["by_kind"]}
@@ -93,3 +99,16 @@ def test_the_public_aggregates_hold_counts_and_no_lone_amount() -> None:
     assert kinds["pledge_financing"]["amount"] is None  # one enterprise's loan: its total would be its amount
     assert years[1]["by_programme"][0]["outcomes"]["recommended"] == 1
     assert "3000000" not in repr(years) and "西平县测试银行" not in repr(years)
+
+
+def test_support_json_follows_its_schema_and_the_csv_says_when_a_year_had_nothing() -> None:
+    entries = [x for r in _records() for x in support_entries(r)]
+    years = support_figures(entries, 2024, TODAY)
+    payload = json.loads(support_json(years, TODAY))
+    schema = json.loads((ROOT / "schemas/public-support.schema.json").read_text(encoding="utf-8"))
+    assert list(Draft202012Validator(schema).iter_errors(payload)) == []
+    assert [y["year"] for y in payload["years"]] == [2024, 2025, 2026] and payload["years"][0]["by_kind"] == []
+    rows = list(csv.reader(io.StringIO(support_csv(years).decode("utf-8-sig"))))
+    assert rows[0][:5] == ["年份", "类型", "事项", "条款", "项数"]
+    assert rows[1][:3] == ["2024", "无", "本年度没有登记服务或优先支持"]
+    assert ["2026", "服务", "质押融资", SERVICE_ARTICLE["pledge_financing"], "1", "1", ""] == rows[3][:7]

@@ -30,6 +30,7 @@ from generator.schema import PLACEHOLDER
 from generator.site import sitedir
 from generator.site.content import LIST_PAGE_SIZE, SiteContent, build_content, site_part
 from generator.site.opendata import site_files
+from generator.staff.support import SupportEntry
 from generator.template import render_template
 
 
@@ -45,6 +46,7 @@ class SiteInput:
     items: list[PublicEnterprise]
     pages: dict[str, str]  # enterprises/<USCC>.md -> Markdown
     secrets: dict[str, str] = field(default_factory=dict)  # what no hand-written page may show -> where it comes from
+    support: list[SupportEntry] = field(default_factory=list)  # every record's services and priority support (aggregated only)
 
     @property
     def listed(self) -> int:
@@ -62,7 +64,8 @@ def gather(files: Sequence[tuple[StrPath, str]], policy: PolicyHistory, today: d
     parts: list[tuple[PublicEnterprise, str]] = sorted((local.extra[0] for local in locals_ if local.extra and local.extra[0]),
                                                        key=lambda part: part[0].uscc)
     hidden = {needle: where for local in locals_ if local.extra for needle, where in local.extra[1]}
-    return SiteInput(registry, [e for e, _ in parts], {f"enterprises/{e.uscc}.md": page for e, page in parts}, hidden)
+    support = [entry for local in locals_ if local.extra for entry in local.extra[2]]
+    return SiteInput(registry, [e for e, _ in parts], {f"enterprises/{e.uscc}.md": page for e, page in parts}, hidden, support)
 
 
 def load_input(root: Path, environ: Mapping[str, str]) -> SiteInput:
@@ -88,7 +91,8 @@ def site_content(root: Path, site: SiteInput, list_page_size: int = LIST_PAGE_SI
     schema = json.loads((root / "schemas" / "enterprise.schema.json").read_text(encoding="utf-8"))
     changed = last_changes(root, {f"records/{e.uscc}.yaml": e.hidden_since for e in site.items})
     content = build_content(site.items, site.pages, site.registry.today, measures, schema, list_page_size, site.registry.policy,
-                            extra=extra or {}, changed=changed, versions=versions, qr_codes=qr.has_address(site_url))
+                            extra=extra or {}, changed=changed, versions=versions, qr_codes=qr.has_address(site_url),
+                            support=site.support)
     content.files["data/record-template.yaml"] = render_template(PLACEHOLDER, PLACEHOLDER).encode("utf-8")
     # no /admin/: the form editor is a staff tool (ipreg admin on a clerk's PC, or ipreg admin --export on a staff server)
     content.files.update(published_schemas(root / "schemas", site_url or qr.PLACEHOLDER_SITE))
@@ -97,14 +101,16 @@ def site_content(root: Path, site: SiteInput, list_page_size: int = LIST_PAGE_SI
 
 def published_schemas(folder: Path, site_url: str) -> dict[str, bytes]:
     """The schemas of the published files, each with the site's own ``$id`` (its address on this site): the record format,
-    enterprises.json, each enterprise's enterprise.json (its wrapper around one item of enterprises.json), policy.json and
-    verify.json (the verification page's index)."""
+    enterprises.json, each enterprise's enterprise.json (its wrapper around one item of enterprises.json), policy.json,
+    verify.json (the verification page's index) and support.json."""
     base = site_url.rstrip("/") + "/"
     record = json.loads((folder / "enterprise.schema.json").read_text(encoding="utf-8"))
     listing = json.loads((folder / "public-enterprises.schema.json").read_text(encoding="utf-8"))
     policy = json.loads((folder / "public-policy.schema.json").read_text(encoding="utf-8"))
     verify = json.loads((folder / "public-verify.schema.json").read_text(encoding="utf-8"))
+    support = json.loads((folder / "public-support.schema.json").read_text(encoding="utf-8"))
     policy["properties"]["licence"] = listing["properties"]["licence"]
+    support["properties"]["licence"] = listing["properties"]["licence"]
     one = {
         "$schema": listing["$schema"],
         "$id": base + "data/enterprise.schema.json",
@@ -118,7 +124,8 @@ def published_schemas(folder: Path, site_url: str) -> dict[str, bytes]:
     }
     out = {}
     for target, schema in (("data/record.schema.json", record), ("data/enterprises.schema.json", listing),
-                           ("data/enterprise.schema.json", one), ("data/policy.schema.json", policy), ("data/verify.schema.json", verify)):
+                           ("data/enterprise.schema.json", one), ("data/policy.schema.json", policy), ("data/verify.schema.json", verify),
+                           ("data/support.schema.json", support)):
         schema = {**schema, "$id": base + target}
         out[target] = (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return out

@@ -42,6 +42,7 @@ from generator.site.pages import (
 )
 from generator.site.privacy import Secret, secrets
 from generator.site.templating import PUBLISHED_STATUSES, badge, days_left, environment, key_date, linker
+from generator.staff.support import SupportEntry, support_entries
 
 LIST_PAGE_SIZE = 500  # default rows per list page (mkdocs.yml extra.ipreg_list_page_size): a page stays light however large the registry
 CHANGED_MARK = "<!-- ipreg:changed -->"  # replaced by the record's last change date (Git) when the site is assembled
@@ -79,29 +80,33 @@ def status_sentence(st: Status, today: date, cause: str | None) -> str:
     return f"已撤销：{st.ended_on} 从名单中撤销（{cause or '见备案事件'}），不在公开名单中{ban}。"
 
 
-def site_part(local: Local, policy: PolicyHistory, today: date) -> tuple[tuple[PublicEnterprise, str] | None, tuple[Secret, ...]]:
+def site_part(local: Local, policy: PolicyHistory, today: date) -> tuple[tuple[PublicEnterprise, str] | None, tuple[Secret, ...],
+                                                                          tuple[SupportEntry, ...]]:
     """The public view of one checked record and its page (None when it is not published: no cycle of it had a
-    decision, or not a valid record), and the values no hand-written page may show (``privacy.secrets``). Runs where the
-    record is checked, in a worker process."""
+    decision, or not a valid record), the values no hand-written page may show (``privacy.secrets``) and its services
+    and priority support for the public aggregates (``staff.support``). Runs where the record is checked, in a worker
+    process."""
     if local.record is None or local.status is None:
-        return None, ()
+        return None, (), ()
     e = public_enterprise(local.record, local.status, today, policy)
     hidden = secrets(local.record, published=e is not None)
+    support = support_entries(local.record)
     if e is None:
-        return None, hidden
-    return (e, enterprise_page(e, today)), hidden
+        return None, hidden, support
+    return (e, enterprise_page(e, today)), hidden, support
 
 
 def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: date, measures: str, schema: dict[str, Any],
                   list_page_size: int = LIST_PAGE_SIZE, history: PolicyHistory | None = None, extra: Mapping[str, Any] | None = None,
                   changed: Mapping[str, date] | None = None, versions: Sequence[tuple[Measures, str]] = (),
-                  qr_codes: bool = True) -> SiteContent:
+                  qr_codes: bool = True, support: Sequence[SupportEntry] = ()) -> SiteContent:
     """Every generated page and fragment, given the published enterprises (by USCC) and their pages.
 
     The open data files come from ``opendata.open_data``; the site builds them on the side. ``changed`` maps
     ``records/X.yaml`` to the date of its last commit (``history.last_changes``). ``versions``: each version of the
     measures with its text (policy.yml ``measures``); without them ``measures`` is the text in force. ``qr_codes``: False
-    when the site has no real address, and the pages leave out the QR code of their address.
+    when the site has no real address, and the pages leave out the QR code of their address. ``support``: every record's
+    services and priority support (``site_part``), published as aggregates only (data/support.json, .csv).
     """
     policy = (history or default_policy()).on(today)  # the texts show the values in force on the data date
     extra = extra or {}
@@ -126,6 +131,7 @@ def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: d
     from generator.site.verify import verify_index
 
     content.files["data/policy.json"] = policy_json(history or default_policy(), today, extra.get("ipreg_licence"))
+    _support_files(content, items, support, today, extra)
     content.files["data/verify.json"] = verify_index(items, today, policy.certificate_format, extra.get("ipreg_contact") or {})
     content.pages["verify.md"] = verify_page(extra, policy.issuer)
     content.pages["statistics.md"] = statistics_page(items, today)
@@ -241,3 +247,13 @@ def front_matter_title(text: str) -> Markup:
 def _unstated(policy: Policy) -> Measures:
     """The measures when policy.yml does not describe them: its name, in force since the first day records allow."""
     return Measures(policy.name, None, None, date(1949, 1, 1), None)
+
+
+def _support_files(content: SiteContent, items: list[PublicEnterprise], support: Sequence[SupportEntry], today: date,
+                   extra: Mapping[str, Any]) -> None:
+    from generator.site.support import support_csv, support_figures, support_json
+    from generator.staff.yearly import report_years
+
+    years = support_figures(support, next(iter(report_years(items, today)), None), today)
+    content.files["data/support.json"] = support_json(years, today, extra.get("ipreg_licence"))
+    content.files["data/support.csv"] = support_csv(years)

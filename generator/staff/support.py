@@ -117,29 +117,46 @@ def _per_listed(s: SupportYear) -> list[list[Any]]:
     ]
 
 
-def public_support(records: Sequence[Record], years: Sequence[int], today: date) -> list[dict[str, Any]]:
+SupportEntry = tuple[str, Service | PrioritySupport]  # the enterprise's USCC and one of its entries
+
+
+def support_entries(record: Record) -> tuple[SupportEntry, ...]:
+    """What the public aggregates need of one record (the site keeps it while the record itself is dropped)."""
+    entries: list[Service | PrioritySupport] = [*record.services, *record.priority_support]
+    return tuple((record.uscc, x) for x in entries)
+
+
+def support_years(entries: Sequence[SupportEntry], first: int | None, today: date) -> list[int]:
+    """Every year from the first entry or public decision (``first``) to the data date's year, years without an entry included."""
+    start = min([x.date.year for _, x in entries if x.date <= today] + ([first] if first is not None else []), default=None)
+    return list(range(start, today.year + 1)) if start is not None else []
+
+
+def public_support(entries: Sequence[SupportEntry], years: Sequence[int], today: date) -> list[dict[str, Any]]:
     """data/support.json's years: per year the services by kind (count, enterprises reached, the pledge-financing total
-    when it sums at least MIN_ENTERPRISES enterprises) and the priority support by programme and outcome. Entries dated
-    after ``today`` are left out (they are errors, cultivation.future)."""
-    out = []
-    for year in years:
-        services = [(r.uscc, x) for r in records for x in r.services if x.date.year == year and x.date <= today]
-        priority = [p for r in records for p in r.priority_support if p.date.year == year and p.date <= today]
-        kinds = []
-        for kind in SERVICE_KIND_ZH:
-            mine = [(u, x) for u, x in services if x.kind == kind]
-            if not mine:
-                continue
-            reached = len({u for u, _ in mine})
-            item: dict[str, Any] = {"kind": kind, "label": SERVICE_KIND_ZH[kind], "article": SERVICE_ARTICLE[kind], "count": len(mine),
-                                    "enterprises": reached}
-            if kind == "pledge_financing":
-                item["amount"] = sum(x.amount or 0 for _, x in mine) if reached >= MIN_ENTERPRISES else None
-            kinds.append(item)
-        programmes = [{"programme": p, "label": PROGRAMME_ZH[p], "article": ART13_NOT_ENTITLED.article,
-                       "count": sum(1 for x in priority if x.programme == p),
-                       "outcomes": {o: sum(1 for x in priority if x.programme == p and x.outcome == o) for o in SUPPORT_OUTCOME_ZH}}
-                      for p in PROGRAMME_ZH if any(x.programme == p for x in priority)]
-        out.append({"year": year, "services": len(services), "enterprises": len({u for u, _ in services}), "by_kind": kinds,
-                    "priority_support": len(priority), "by_programme": programmes})
-    return out
+    when it sums at least MIN_ENTERPRISES enterprises' loans, else null) and the priority support by programme and
+    outcome. Entries dated after ``today`` are left out (they are errors, cultivation.future)."""
+    return [_public_year(entries, year, today) for year in years]
+
+
+def _public_year(entries: Sequence[SupportEntry], year: int, today: date) -> dict[str, Any]:
+    dated = [(u, x) for u, x in entries if x.date.year == year and x.date <= today]
+    services = [(u, x) for u, x in dated if isinstance(x, Service)]
+    priority = [x for _, x in dated if isinstance(x, PrioritySupport)]
+    kinds = []
+    for kind in SERVICE_KIND_ZH:
+        mine = [(u, x) for u, x in services if x.kind == kind]
+        if not mine:
+            continue
+        reached = len({u for u, _ in mine})
+        item: dict[str, Any] = {"kind": kind, "label": SERVICE_KIND_ZH[kind], "article": SERVICE_ARTICLE[kind], "count": len(mine),
+                                "enterprises": reached}
+        if kind == "pledge_financing":
+            item["amount"] = sum(x.amount or 0 for _, x in mine) if reached >= MIN_ENTERPRISES else None
+        kinds.append(item)
+    programmes = [{"programme": p, "label": PROGRAMME_ZH[p], "article": ART13_NOT_ENTITLED.article,
+                   "count": sum(1 for x in priority if x.programme == p),
+                   "outcomes": {o: sum(1 for x in priority if x.programme == p and x.outcome == o) for o in SUPPORT_OUTCOME_ZH}}
+                  for p in PROGRAMME_ZH if any(x.programme == p for x in priority)]
+    return {"year": year, "services": len(services), "enterprises": len({u for u, _ in services}), "by_kind": kinds,
+            "priority_support": len(priority), "by_programme": programmes}
