@@ -43,6 +43,16 @@ PRIVATE_MARKERS = {
     "dishonesty_list": "MARKERLIST名单",
     "violation_summary": "MARKERVIOLATION违法事实",
     "violation_document": "MARKERVIOLDOC文书",
+    # services, priority support and supervision (design section 10): only counts and totals are public
+    "service_amount": "3217654",
+    "lender": "MARKERLENDER贷款银行",
+    "provider": "MARKERPROVIDER服务机构",
+    "service_title": "MARKERSERVICE服务名称",
+    "service_result": "MARKERRESULT服务成果",
+    "service_document": "MARKERSVCDOC合同",
+    "priority_document": "MARKERPRIODOC推荐文号",
+    "supervision_document": "MARKERSUPDOC监管文书",
+    "supervision_note": "MARKERSUPNOTE监管备注",
 }
 
 
@@ -82,7 +92,17 @@ def _record(uscc: str, name: str, events: str = FILED_EVENT, extra: tuple[tuple[
 
 def fixtures() -> dict[str, Fixture]:
     m = PRIVATE_MARKERS
+    cultivation = (
+        f"services:\n  - date: 2025-09-01\n    kind: pledge_financing\n    title: {m['service_title']}\n"
+        f"    document: {m['service_document']}\n"
+        f"    provider: {m['provider']}\n    result: {m['service_result']}\n    amount: {m['service_amount']}\n    lender: {m['lender']}\n"
+        f"priority_support:\n  - date: 2026-04-01\n    programme: city_recommendation\n    outcome: recommended\n"
+        f"    document: {m['priority_document']}\n"
+        f"supervision:\n  - date: 2026-05-20\n    kind: on_site\n    finding: none\n    document: {m['supervision_document']}\n"
+        f"    note: {m['supervision_note']}\n"
+    )
     private = (
+        (FILED_EVENT, FILED_EVENT + cultivation),  # first: a later replacement adds a note to this event
         ("revenue: 5000000", f"revenue: {m['revenue']}"),
         ("patent_revenue: 1500000", f"patent_revenue: {m['patent_revenue']}"),
         ("budget: 200000", f"budget: {m['budget']}"),

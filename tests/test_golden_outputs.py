@@ -16,6 +16,7 @@ pytestmark = pytest.mark.slow
 
 GOLDEN = ROOT / "tests" / "golden" / "site"
 OUTPUTS = ["data/enterprises.json", "data/enterprises.csv", "data/reviews.ics", "data/changes.xml", "data/verify.json", "data/policy.json",
+           "data/support.json", "data/support.csv",
            "data/verify.schema.json", "enterprises/91411721MA45A0089T/enterprise.json", "enterprises/91411721MA45A010X6/enterprise.json"]
 
 

@@ -68,7 +68,8 @@ def test_secrets_of_a_record() -> None:
     record = build_record(loaded.data, loaded.file, loaded.positions)
     found = dict(secrets(record, published=True))
     for key in ("revenue", "budget", "patent_title", "standard_certificate", "honor_certificate", "note", "recommendation",
-                "violation_summary", "violation_document"):
+                "violation_summary", "violation_document", "service_amount", "lender", "provider", "service_title", "service_result",
+                "service_document", "priority_document", "supervision_document", "supervision_note"):
         assert PRIVATE_MARKERS[key] in found, key
     assert FIX["private"].name not in found and FIX["private"].uscc not in found  # published: name and code are public
     assert find(f"x {int(PRIVATE_MARKERS['budget']):,} y", found) == [(PRIVATE_MARKERS["budget"], found[PRIVATE_MARKERS["budget"]])]

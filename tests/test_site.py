@@ -101,8 +101,11 @@ def test_private_values_appear_nowhere(site: Path) -> None:
     for marker in PRIVATE_MARKERS.values():
         leaks = [name for name, data in files.items() if marker.encode() in data]
         assert leaks == [], marker
-    # the private fixture itself is published (so the test would notice a leak)
+    # the private fixture itself is published (so the test would notice a leak), and its service and priority support counted
     assert FIX["private"].uscc.encode() in files["data/enterprises.json"]
+    support = {y["year"]: y for y in json.loads(files["data/support.json"])["years"]}
+    assert support[2025]["by_kind"][0]["kind"] == "pledge_financing" and support[2025]["by_kind"][0]["amount"] is None
+    assert support[2026]["priority_support"] == 1
 
 
 @pytest.mark.slow
