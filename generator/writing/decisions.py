@@ -91,8 +91,9 @@ def _scalar(text: str, quoted: bool, key: str = "") -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def append_event(raw: bytes, event: dict[str, str], file: str) -> bytes:
-    """``raw`` with ``event`` appended to its ``events`` list in the style of the list's last item."""
+def compose_record(raw: bytes, file: str) -> tuple[bool, list[str], yaml.MappingNode]:
+    """A record as the writers edit it: whether it starts with a BOM, its lines with their ends, and its top-level
+    mapping node (positions for added lines); a file the writers cannot edit is a DecideError in words."""
     bom = raw.startswith(b"\xef\xbb\xbf")
     text = raw[3:].decode("utf-8") if bom else raw.decode("utf-8")
     lines = text.splitlines(keepends=True)
@@ -102,6 +103,12 @@ def append_event(raw: bytes, event: dict[str, str], file: str) -> bytes:
         raise DecideError(f"{file} 有 YAML 语法错误：请先运行 ipreg check 修改") from None
     if not isinstance(root, yaml.MappingNode):
         raise DecideError(f"{file} 的顶层不是映射：请先运行 ipreg check 修改")
+    return bom, lines, root
+
+
+def append_event(raw: bytes, event: dict[str, str], file: str) -> bytes:
+    """``raw`` with ``event`` appended to its ``events`` list in the style of the list's last item."""
+    bom, lines, root = compose_record(raw, file)
     events = next((value for key, value in root.value if isinstance(key, yaml.ScalarNode) and key.value == "events"), None)
     if not isinstance(events, yaml.SequenceNode) or not events.value or events.flow_style:
         raise DecideError(f"{file} 没有按块格式（每项一行 “- date: …”）书写的 events 列表：请手工录入这个决定")

@@ -21,7 +21,7 @@ from generator.ids import document_form
 from generator.labels import PROGRAMME_ZH, SERVICE_KIND_ZH, SUPPORT_OUTCOME_ZH
 from generator.policy import PolicyHistory
 from generator.rules.cultivation import ART11_NOT_LISTED
-from generator.writing.decisions import Change, DecideError, _checked_after, _line_end, _require_records, _scalar
+from generator.writing.decisions import Change, DecideError, _checked_after, _line_end, _require_records, _scalar, compose_record
 
 Value = str | int
 NEW_WARNINGS = (ART11_NOT_LISTED.id,)  # what an added entry may cause and the clerk should read at once
@@ -114,22 +114,14 @@ def plan(raws: Mapping[str, bytes], prefix: str, request: Request, usccs: Sequen
 
 def add_entry(raw: bytes, request: Request, file: str) -> bytes:
     """``raw`` with the entry added to its list at its date, or the list added at the end of the record."""
-    bom = raw.startswith(b"\xef\xbb\xbf")
-    text = raw[3:].decode("utf-8") if bom else raw.decode("utf-8")
-    lines = text.splitlines(keepends=True)
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        raise DecideError(f"{file} 有 YAML 语法错误：请先运行 ipreg check 修改") from None
-    if not isinstance(root, yaml.MappingNode):
-        raise DecideError(f"{file} 的顶层不是映射：请先运行 ipreg check 修改")
+    bom, lines, root = compose_record(raw, file)
     found = next((value for key, value in root.value if isinstance(key, yaml.ScalarNode) and key.value == request.key), None)
     newline = _line_end(lines, len(lines) - 1) if lines else "\n"
     if found is None:
         new = [f"{request.key}:{newline}", *_item(request.entry, "  - ", 4, {}, newline)]
         if lines and not lines[-1].endswith(("\n", "\r")):
             new = [newline, *new]
-        return (b"\xef\xbb\xbf" if bom else b"") + (text + "".join(new)).encode("utf-8")
+        return (b"\xef\xbb\xbf" if bom else b"") + "".join(lines + new).encode("utf-8")
     if not isinstance(found, yaml.SequenceNode) or not found.value or found.flow_style:
         raise DecideError(f"{file} 的 {request.key} 不是按块格式（每项一行 “- date: …”）书写的列表：请手工录入")
     body = _inserted(lines, found, request, file)
