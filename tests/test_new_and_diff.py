@@ -111,7 +111,7 @@ def test_diff_between_two_commits(tmp_path: Path) -> None:
     leaving, changing = fx["private"], fx["conditional"]
     # the change: one enterprise is revoked, one passes its review, one new enterprise is filed
     revoked = leaving.text.replace("  violations:\n    - date: 2019-02-01", "  violations:\n    - date: 2026-08-01", 1)  # its facts
-    revoked += "  - date: 2026-09-01\n    type: revoked\n    document: 西市监〔2026〕30号\n"
+    revoked = revoked.replace("services:\n", "  - date: 2026-09-01\n    type: revoked\n    document: 西市监〔2026〕30号\nservices:\n", 1)
     (repo / "records" / f"{leaving.uscc}.yaml").write_text(revoked, encoding="utf-8")
     passed = (
         changing.text.replace("  - year: 2022\n", "  - year: 2025\n")
