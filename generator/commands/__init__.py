@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from generator.checking.reporters import text_line
+from generator.findings import Finding
 from generator.inputs import UsageError, discover, resolve_today
 from generator.policy import PolicyHistory, load_policy
 from generator.registry import Registry
@@ -33,6 +35,30 @@ def registry(args: argparse.Namespace, env: Env, paths: Sequence[str]) -> Regist
     policy, today = context(args, env)
     files, notes = discover(paths)
     return assemble(check_files(files, policy, today, getattr(args, "jobs", None), keep_records=True), policy, today, notes)
+
+
+def day_option(text: str) -> date:
+    """``--date`` of the commands that write records."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--date {text} 不是日期：请写作 YYYY-MM-DD，如 2026-03-15") from None
+
+
+def records_folder(args: argparse.Namespace) -> tuple[Path, str]:
+    """``--records`` of the commands that write records, and the prefix of its files' display names."""
+    records = Path(args.records)
+    if not records.is_dir():
+        raise UsageError(f"找不到记录目录 {args.records}：请在登记簿根目录运行，或用 --records 指定")
+    return records, records.as_posix().rstrip("/") + "/"
+
+
+def refused(message: str, findings: Sequence[Finding]) -> int:
+    """A writer's refusal (nothing written): its reason and the findings behind it, on stderr; exit 1."""
+    print(f"ipreg: {message}", file=sys.stderr)
+    for finding in findings:
+        print("  " + text_line(finding), file=sys.stderr)
+    return 1
 
 
 def waiting() -> None:

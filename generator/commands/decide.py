@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from datetime import date
 from pathlib import Path
 
-from generator.checking.reporters import text_line
-from generator.commands import Env, context, waiting
+from generator.commands import Env, context, day_option, records_folder, refused, waiting
 from generator.ids import document_form
-from generator.inputs import UsageError, read_registry
+from generator.inputs import read_registry
 from generator.labels import EVENT_ZH
 from generator.writing import decisions as deciding
 from generator.writing.journal import Write, commit, registry_lock
@@ -18,14 +15,8 @@ from generator.writing.journal import Write, commit, registry_lock
 
 def run(args: argparse.Namespace, env: Env) -> int:
     policy, today = context(args, env)
-    try:
-        day = date.fromisoformat(args.date)
-    except ValueError:
-        raise UsageError(f"--date {args.date} 不是日期：请写作 YYYY-MM-DD，如 2026-03-15") from None
-    records = Path(args.records)
-    if not records.is_dir():
-        raise UsageError(f"找不到记录目录 {args.records}：请在登记簿根目录运行，或用 --records 指定")
-    prefix = records.as_posix().rstrip("/") + "/"
+    day = day_option(args.date)
+    records, prefix = records_folder(args)
     document = document_form(args.document.strip())
     kind = deciding.decision_code(args.type)
     with registry_lock(records, waiting):  # read, number, check and write while no other writer runs
@@ -33,10 +24,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
         try:
             changes, _ = deciding.plan(raws, prefix, kind, day, args.document, args.uscc, policy, today, notes)
         except deciding.DecideError as exc:
-            print(f"ipreg: {exc}", file=sys.stderr)
-            for finding in exc.findings:
-                print("  " + text_line(finding), file=sys.stderr)
-            return 1
+            return refused(str(exc), exc.findings)
         if args.dry_run:
             for change in changes:
                 print(change.diff(), end="")

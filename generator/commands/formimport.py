@@ -18,7 +18,7 @@ from pathlib import Path
 
 from generator import ids
 from generator.checking.workers import Keep, compute
-from generator.commands import Env, context, waiting
+from generator.commands import Env, context, day_option, records_folder, waiting
 from generator.importing.fields import form_of, load_schema
 from generator.importing.formread import Filled, read
 from generator.importing.formrecord import merged, place
@@ -34,13 +34,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
     policy, today = context(args, env)
     if not args.date:
         raise UsageError("ipreg import --form 需要 --date：收到申报表的日期（YYYY-MM-DD），记为申报事件的日期")
-    try:
-        day = date.fromisoformat(args.date)
-    except ValueError:
-        raise UsageError(f"--date {args.date} 不是日期：请写作 YYYY-MM-DD，如 2026-03-15") from None
-    records = Path(args.records)
-    if not records.is_dir():
-        raise UsageError(f"找不到记录目录 {args.records}：请在登记簿根目录运行，或用 --records 指定")
+    day = day_option(args.date)
+    records, _ = records_folder(args)
     schema = load_schema()
     filled = read(Path(args.form), form_of(schema))
     for note in filled.notes:
@@ -59,10 +54,9 @@ def run(args: argparse.Namespace, env: Env) -> int:
 
 def _apply(args: argparse.Namespace, filled: Filled, records: Path, schema: dict[str, object], day: date, policy: PolicyHistory,
            today: date) -> int:
-    prefix = records.as_posix().rstrip("/") + "/"
     with registry_lock(records, waiting):  # read, check and write while no other writer runs
         raws, notes = read_registry(args.records)
-        file = f"{prefix}{filled.data['uscc']}.yaml"
+        file = f"{records_folder(args)[1]}{filled.data['uscc']}.yaml"
         before = raws.get(file)
         after = merged(schema, filled, before, file, day)
         raws[file] = after

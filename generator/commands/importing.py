@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.commands import Env, context, waiting
+from generator.commands import Env, context, records_folder, waiting
 from generator.errors import EXIT_FINDINGS, EXIT_OK
 from generator.importing import listapply, listfile, listplan, listreport
 from generator.inputs import UsageError, read_registry
@@ -28,14 +28,11 @@ def run(args: argparse.Namespace, env: Env) -> int:
     report = Path(args.report) if args.report else None
     if report is not None and (report.exists() or report.is_symlink()):
         raise UsageError(f"{report} 已存在，没有覆盖：请换一个报告文件名，或先移走原文件")
-    records = Path(args.records)
-    if not records.is_dir():
-        raise UsageError(f"找不到记录目录 {args.records}：请在登记簿根目录运行，或用 --records 指定")
+    records, prefix = records_folder(args)
     sheet = listfile.read_list(path, args.sheet)
     columns = listplan.find_columns(sheet)
     rows = listplan.read_rows(sheet, columns)
     source = (args.source or path.name).strip() or path.name
-    prefix = records.as_posix().rstrip("/") + "/"
     with registry_lock(records, waiting):
         raws, _ = read_registry(args.records)
         outcomes, files = listapply.plan(rows, raws, prefix, source, today, policy, today)

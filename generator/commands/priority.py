@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from generator.commands import Env, context
-from generator.commands.service import apply, parse_day
+from generator.commands import Env, context, day_option
+from generator.commands.service import apply
 from generator.inputs import UsageError
 from generator.labels import PROGRAMME_ZH, SUPPORT_OUTCOME_ZH
 from generator.writing import entries
@@ -14,7 +14,7 @@ from generator.writing.decisions import DecideError
 
 def run(args: argparse.Namespace, env: Env) -> int:
     policy, today = context(args, env)
-    day = parse_day(args.date)
+    day = day_option(args.date)
     try:
         request = entries.priority_request(args.programme, args.outcome, day, args.document)
     except DecideError as exc:

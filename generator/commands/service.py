@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import date
 from pathlib import Path
 
 from generator.checking.reporters import text_line
-from generator.commands import Env, context, waiting
+from generator.commands import Env, context, day_option, records_folder, refused, waiting
 from generator.inputs import UsageError, read_registry
 from generator.labels import SERVICE_KIND_ZH
 from generator.policy import PolicyHistory
@@ -19,7 +18,7 @@ from generator.writing.journal import Write, commit, registry_lock
 
 def run(args: argparse.Namespace, env: Env) -> int:
     policy, today = context(args, env)
-    day = parse_day(args.date)
+    day = day_option(args.date)
     try:
         request = entries.service_request(args.kind, day, args.title, args.document, args.provider, args.amount, args.lender,
                                           args.participants)
@@ -29,28 +28,15 @@ def run(args: argparse.Namespace, env: Env) -> int:
     return apply(args, request, policy, today, what)
 
 
-def parse_day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--date {text} 不是日期：请写作 YYYY-MM-DD，如 2026-03-15") from None
-
-
 def apply(args: argparse.Namespace, request: entries.Request, policy: PolicyHistory, today: date, what: str) -> int:
     """Plan, check and write ``request`` for the named records (shared with ``ipreg priority``)."""
-    records = Path(args.records)
-    if not records.is_dir():
-        raise UsageError(f"找不到记录目录 {args.records}：请在登记簿根目录运行，或用 --records 指定")
-    prefix = records.as_posix().rstrip("/") + "/"
+    records, prefix = records_folder(args)
     with registry_lock(records, waiting):
         raws, notes = read_registry(args.records)
         try:
             changes, warnings = entries.plan(raws, prefix, request, args.uscc, policy, today, notes)
         except DecideError as exc:
-            print(f"ipreg: {exc}", file=sys.stderr)
-            for finding in exc.findings:
-                print("  " + text_line(finding), file=sys.stderr)
-            return 1
+            return refused(str(exc), exc.findings)
         if args.dry_run:
             for change in changes:
                 print(change.diff(), end="")
