@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.loader import MAX_DEPTH, load_bytes, load_text
 
@@ -117,3 +119,51 @@ def test_remembered_plain_scalars_resolve_as_fresh_ones() -> None:
     assert (again.data, again.findings, again.positions) == (fresh.data, fresh.findings, fresh.positions)
     assert fresh.data == {"a": 15, "b": 15, "c": [15, False, "017", "2024-02-29", None, ""], "d": None, "e": False}
     assert [(f.rule, f.line) for f in fresh.findings] == [("yaml.type", 1), ("yaml.type", 3), ("yaml.type", 3), ("yaml.type", 5)]
+
+
+_WORDS = ["name", "a", "b", "017", "NO", "yes", "~", "null", "12", "1.5", "1e3", "2024-02-29", "0x1F", "<<", "某某公司", "true",
+          "'017'", '"x\\u200by"', '"ok"', "! 12", "!!str 3", "&a 1", "*a", "- 1", "[1, a]", "{k: v}", ""]
+
+
+@st.composite
+def _documents(draw: st.DrawFn) -> str:
+    """Small mappings, lists and scalars of every kind the door treats differently (quoted, tagged, anchored, YAML 1.1
+    surprises, duplicate and non-text keys, flow collections), nested by indentation."""
+    lines: list[str] = []
+    for _ in range(draw(st.integers(1, 8))):
+        key = draw(st.sampled_from(["name", "a", "b", "1", "yes", "<<", "'q'", "[x]"]))
+        depth = draw(st.integers(0, 2))
+        pad = "  " * depth
+        if draw(st.booleans()):
+            lines.append(f"{pad}{key}: {draw(st.sampled_from(_WORDS))}")
+        else:
+            lines.append(f"{pad}{key}:")
+            for _ in range(draw(st.integers(0, 3))):
+                lines.append(f"{pad}  - {draw(st.sampled_from(_WORDS))}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_documents())
+def test_the_fast_scalar_path_reads_as_the_general_one(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``_Builder.scalar`` takes a short path for the common scalars (issue 36: most of a check's time is reading); it
+    must give exactly the data, positions and findings of ``general``, which handles every scalar."""
+    from generator import loader
+
+    fast = load_text(text, "t.yaml")
+    with monkeypatch.context() as patch:
+        patch.setattr(loader._Builder, "scalar", loader._Builder.general)
+        slow = load_text(text, "t.yaml")
+    assert (fast.data, fast.findings, fast.positions) == (slow.data, slow.findings, slow.positions)
+
+
+def test_the_fast_scalar_path_reads_the_samples_as_the_general_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
+    from generator import loader
+
+    files = sorted((Path(__file__).parent / "samples" / "records").glob("*.yaml"))
+    fast = [loader.load_file(f) for f in files]
+    monkeypatch.setattr(loader._Builder, "scalar", loader._Builder.general)
+    slow = [loader.load_file(f) for f in files]
+    assert len(files) >= 10 and [(x.data, x.findings, x.positions) for x in fast] == [(x.data, x.findings, x.positions) for x in slow]

@@ -233,9 +233,9 @@ ART5_REVENUE = EligibilityRule(
 
 
 def _decimals(value: Fraction) -> int:
-    """Decimals that print ``value`` exactly (at least 1, at most 6)."""
+    """Decimals that print ``value`` exactly (at least 1, at most 6). In integers: Fraction arithmetic is slow."""
     for digits in range(1, 7):
-        if (value * 10**digits).denominator == 1:
+        if value.numerator * 10**digits % value.denominator == 0:
             return digits
     return 6
 
@@ -244,10 +244,12 @@ def _percent(value: Fraction, other: Fraction | None = None) -> str:
     """A percentage cut (not rounded) to the decimals of the threshold ``other`` (at least one), with more where it
     takes them not to read as equal to it: 19.99% never prints "20.0%" next to a 20% threshold."""
     digits = _decimals(other) if other is not None else _decimals(value)
+    threshold = None if other is None or value == other else _percent(other)
     while True:
-        scaled = int(value * 10**digits)
+        scaled = abs(value.numerator) * 10**digits // value.denominator  # int(value * 10**digits), cut toward zero
+        scaled = -scaled if value.numerator < 0 else scaled
         text = f"{scaled // 10**digits}.{scaled % 10**digits:0{digits}d}%"
-        if other is None or value == other or digits >= 8 or text != _percent(other):
+        if threshold is None or digits >= 8 or text != threshold:
             return text
         digits += 1
 
