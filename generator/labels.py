@@ -178,6 +178,16 @@ PROGRAMME_ZH = {
     "patent_award_recommendation": "专利奖项目推荐",
     "training": "相关培训辅导",
 }
+# what each kind of service of Art. 11 gives a listed enterprise, in plain words (the page 服务与支持): no article number
+# here (the page cites them through the catalogue) and no county (policy.yml names it)
+SERVICE_MEANING_ZH = {
+    "matchmaking": "组织供需对接活动，帮助中小企业通过许可、转让、作价入股等方式承接高校和科研院所的专利技术，并在企业里实施。",
+    "patent_navigation": "帮助重点产业的领军、骨干企业开展专利导航，为核心产品做好专利布局和保护，培育高价值专利。",
+    "commercialization": "引导企业把专利用起来：专利分级分类管理，在国家知识产权局认可的平台办理专利产品备案和专利密集型产品认定。",
+    "pledge_financing": "搭建融资对接平台，为企业用专利、商标等知识产权向银行质押贷款提供指导和支持。",
+    "expert_service": "组织不同领域的专家，按企业的需要上门咨询、辅导和服务。",
+    "training": "利用国家、省级的线上线下资源，为企业培训知识产权管理运营、维权保护、专利信息利用等方面的实用人才。",
+}
 SUPPORT_OUTCOME_ZH = {"recommended": "已推荐", "granted": "已获支持", "not_granted": "未获支持", "pending": "待定"}
 SUPERVISION_KIND_ZH = {"routine": "日常检查", "on_site": "现场检查", "complaint": "投诉核查", "other": "其他"}
 FINDING_ZH = {"none": "未发现问题", "rectification_required": "责令整改", "violation_referred": "发现违法违规并移送"}

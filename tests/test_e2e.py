@@ -234,8 +234,8 @@ def test_pages_say_how_old_their_data_is(browser: Browser, base_url: str, clock:
     page.close()
 
 
-PAGE_KINDS = ["", "list/", "timeline/", "history/", "policy/", "guide/", "data/", "subscribe/", "verify/", "statistics/", "privacy/",
-              "sitemap/",
+PAGE_KINDS = ["", "list/", "timeline/", "history/", "policy/", "guide/", "data/", "subscribe/", "verify/", "statistics/", "support/",
+              "privacy/", "sitemap/",
               "404.html"]
 
 
@@ -297,6 +297,30 @@ def test_axe_finds_no_serious_or_critical_violation(browser: Browser, base_url: 
             found[path] = violations
     page.close()
     assert found == {}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1366, 360])
+def test_the_support_page_reads_on_a_phone_and_a_desktop(browser: Browser, base_url: str, scheme: str, width: int) -> None:
+    """服务与支持 (issue 39): no sideways scrolling, axe-core clean, its tables captioned, and a year without services said
+    in a visible sentence, not shown as an empty table."""
+    page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)  # type: ignore[arg-type]
+    page.goto(base_url + "support/")
+    width_now = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+    assert width_now[0] <= width_now[1], width_now
+    for sentence in ("2024年没有登记服务或优先支持。", "2026年（截至 2026-11-25）尚未登记服务。"):
+        assert page.get_by_text(sentence, exact=True).is_visible(), sentence
+    after = page.evaluate("""() => [...document.querySelectorAll('article table')].filter(t =>
+        document.getElementById('y2024').compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING).length""")
+    assert after == 0  # 2024 and 2023, the oldest years, have no entries: sentences, no table
+    captions = page.locator("table.ipreg-table caption").all_inner_texts()
+    assert [c.replace("\u200b", "") for c in captions] == ["2026年（截至 2026-11-25）的优先支持（按项目和结果）", "2025年的服务（按类别）"]
+    assert page.locator("table.ipreg-table caption").first.is_visible()
+    page.add_script_tag(content=AXE)
+    violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+        .filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id)""")
+    assert violations == []
+    page.close()
 
 
 def test_no_staff_page_in_the_site(browser: Browser, base_url: str) -> None:

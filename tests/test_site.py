@@ -257,6 +257,24 @@ def test_policy_page_anchors_and_the_applicants_guide(site: Path) -> None:
     assert "checks" not in sitemap and "benchmarks" not in sitemap and "contributing" not in sitemap.lower()
 
 
+@pytest.mark.slow
+def test_the_support_page_shows_aggregates_and_withholds_one_enterprises_pledge(site: Path) -> None:
+    """服务与支持 (/support/, issue 39) in the navigation and the site map, with the figures of data/support.json: the
+    private fixture's pledge financing is one enterprise's, so its amount appears in no spelling in any built file
+    (the privacy scan reads the marker's digits only; the page would print them with thousands separators)."""
+    text = html.unescape(page(site, "support"))
+    assert '<a href="../policy/#art11-4">第十一条第四项</a>' in text and "../data/support.json" in text
+    assert "2025年共登记服务 1 项，1 家企业得到服务" in text and "不公布（不足 3 家企业）" in text
+    assert "2024年没有登记服务或优先支持。" in text and "2026年（截至 2026-11-25）尚未登记服务。" in text
+    amount = int(PRIVATE_MARKERS["service_amount"])
+    spellings = {f"{amount:,}", f"{amount:_}".replace("_", " "), f"{amount / 10000:g}", f"{amount / 10000:.2f}"}
+    for name, data in all_text(site).items():
+        words = html.unescape(data.decode("utf-8", "replace"))
+        assert not [s for s in spellings if s in words], name
+    for source, link in (("index.html", "support/"), ("sitemap/index.html", "../support/")):  # the navigation; the site map
+        assert re.search(f'href="{link}"[^>]*>\\s*服务与支持\\s*</a>', (site / source).read_text(encoding="utf-8")), source
+
+
 def test_rule_ids_in_hand_written_pages_link_to_their_articles() -> None:
     from generator.site.plugin import link_rule_ids
 
@@ -522,7 +540,7 @@ def test_the_footer_of_a_government_website(tmp_path: Path) -> None:
     assert "隐私声明" in footer and "网站地图" in footer and "党政机关网站标识" not in footer  # no badge set: none shown
     assert (repo / "site" / "privacy" / "index.html").is_file() and (repo / "site" / "sitemap" / "index.html").is_file()
     sitemap = (repo / "site" / "sitemap" / "index.html").read_text(encoding="utf-8")
-    for title in ("名单", "复核时间表", "证书核验", "年度统计", "政策原文", "申报指南", "开放数据", "隐私声明"):
+    for title in ("名单", "复核时间表", "证书核验", "年度统计", "服务与支持", "政策原文", "申报指南", "开放数据", "隐私声明"):
         assert f">{title}</a>" in sitemap, title
 
 
@@ -542,7 +560,8 @@ def test_every_page_has_its_own_meta_description(site: Path) -> None:
         found[page.relative_to(site).as_posix()] = html_module.unescape(match[1])
     enterprise = {k: v for k, v in found.items() if k.startswith("enterprises/")}
     assert enterprise and all(re.search(r"（9[0-9A-Z]{17}）：", v) for v in enterprise.values())
-    kinds = [found[k] for k in ("guide/index.html", "data/index.html", "list/index.html", "timeline/index.html", "verify/index.html")]
+    kinds = [found[k] for k in ("guide/index.html", "data/index.html", "list/index.html", "timeline/index.html", "verify/index.html",
+                                "support/index.html")]
     assert len(set(kinds)) == len(kinds)
     assert "<script" not in " ".join(raw) and any("&lt;script" in r for r in raw)  # record text in a description is escaped
 

@@ -131,7 +131,7 @@ def build_content(items: list[PublicEnterprise], pages: dict[str, str], today: d
     from generator.site.verify import verify_index
 
     content.files["data/policy.json"] = policy_json(history or default_policy(), today, extra.get("ipreg_licence"))
-    _support_files(content, items, support, today, extra)
+    _support_files(content, items, support, today, extra, history or default_policy())
     content.files["data/verify.json"] = verify_index(items, today, policy.certificate_format, extra.get("ipreg_contact") or {})
     content.pages["verify.md"] = verify_page(extra, policy.issuer)
     content.pages["statistics.md"] = statistics_page(items, today)
@@ -250,10 +250,12 @@ def _unstated(policy: Policy) -> Measures:
 
 
 def _support_files(content: SiteContent, items: list[PublicEnterprise], support: Sequence[SupportEntry], today: date,
-                   extra: Mapping[str, Any]) -> None:
-    from generator.site.support import support_csv, support_figures, support_json
+                   extra: Mapping[str, Any], history: PolicyHistory) -> None:
+    """data/support.json, .csv and the page 服务与支持, from the same aggregates."""
+    from generator.site.support import support_csv, support_figures, support_json, support_page
     from generator.staff.yearly import report_years
 
     years = support_figures(support, next(iter(report_years(items, today)), None), today)
     content.files["data/support.json"] = support_json(years, today, extra.get("ipreg_licence"))
     content.files["data/support.csv"] = support_csv(years)
+    content.pages["support.md"] = support_page(years, history, today)

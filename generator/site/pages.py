@@ -53,6 +53,7 @@ SITE_MAP = (
     ("撤销与历史", "history.md"),
     ("证书核验", "verify.md"),
     ("年度统计", "statistics.md"),
+    ("服务与支持", "support.md"),
     ("政策原文", "policy.md"),
     ("申报指南", "guide.md"),
     ("开放数据", "data.md"),

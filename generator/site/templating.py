@@ -63,11 +63,13 @@ def linker(page: str) -> Any:
     return lambda target: Markup(rel(page, target))
 
 
-def html_table(header: list[str], rows: list[list[Markup]], primary: int | None = None) -> str:
-    """A table that becomes cards on a phone: every cell carries its column's header (``data-label``)."""
-    head = "".join(f"<th>{h}</th>" for h in header)
+def html_table(header: list[str], rows: list[list[Markup]], primary: int | None = None, caption: str | None = None) -> str:
+    """A table that becomes cards on a phone: every cell carries its column's header (``data-label``); ``caption``
+    (escaped here) names the table for a screen reader and above the cards."""
+    head = "".join(f'<th scope="col">{h}</th>' if caption is not None else f"<th>{h}</th>" for h in header)
     body = "\n".join("<tr>" + "".join(cell(header[i], c, i == primary) for i, c in enumerate(row)) + "</tr>" for row in rows)
-    return f'<table class="ipreg-table" data-search-exclude>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n'
+    top = f"<caption>{md(caption)}</caption>\n" if caption is not None else ""
+    return f'<table class="ipreg-table" data-search-exclude>\n{top}<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n'
 
 
 def cell(label: str, value: Markup, primary: bool = False) -> str:
