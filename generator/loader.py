@@ -10,29 +10,22 @@ plain scalar its raw text so that "quote it" messages can quote what the clerk t
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
-from yaml.nodes import ScalarNode
 
 from generator.findings import Finding
 from generator.rules import YAML_ALIAS, YAML_DUPLICATE_KEY, YAML_SYNTAX, YAML_TYPE, Rule
-from generator.yamltext import CONTROL_VALUE, decode, syntax_error
+from generator.yamltext import CONTROL_VALUE, FIRST_CHARS, PLAIN, decode, resolve_plain, syntax_error
 
 PathKey = tuple[str | int, ...]
 StrPath = str | os.PathLike[str]  # a file to read: plain strings from the folder listing, Path elsewhere
 
 MAX_DEPTH = 64
 MAX_BYTES = 1_048_576  # a real record is about 4 KB; past 1 MB a file is refused unread
-MAX_NUMBER_CHARS = 40  # no amount, count or year needs more; longer "numbers" are refused before YAML builds them
 _Parser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_RESOLVER = yaml.resolver.Resolver()
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
-_TAG = "tag:yaml.org,2002:"
-_FIRST_CHARS = frozenset(c for c in _RESOLVER.yaml_implicit_resolvers if c is not None)
 
 
 class Scalar(NamedTuple):
@@ -238,8 +231,8 @@ class _Builder:
             return self.general(event)
         raw = event.value
         plain = event.implicit[0]
-        if plain and (not raw or raw[0] in _FIRST_CHARS):
-            resolved = _PLAIN.get(raw)
+        if plain and (not raw or raw[0] in FIRST_CHARS):
+            resolved = PLAIN.get(raw)
             if resolved is None or resolved[2]:
                 return self.general(event)
             kind, value = resolved[0], resolved[1]
@@ -295,10 +288,10 @@ class _Builder:
             self.add(line, col, YAML_TYPE, f"不允许使用 YAML 标签 {tag}：请删除它，只写值本身")
         raw = event.value
         plain = bool(event.implicit[0])
-        if plain and (tag is None or tag == "!") and (not raw or raw[0] in _FIRST_CHARS):
-            resolved = _PLAIN.get(raw)
+        if plain and (tag is None or tag == "!") and (not raw or raw[0] in FIRST_CHARS):
+            resolved = PLAIN.get(raw)
             if resolved is None:
-                resolved = _resolve_plain(event)
+                resolved = resolve_plain(event)
             kind, value, surprise = resolved
             if surprise and tag is None:
                 self.add(line, col, YAML_TYPE, surprise)
@@ -353,70 +346,9 @@ class _Builder:
         return value
 
 
-_DECIMAL = re.compile(r"^-?(0|[1-9][0-9]*)$")
-_FLOAT = re.compile(r"^-?(0|[1-9][0-9]*)\.[0-9]+$")
-
-
-def _yaml11_surprise(kind: str, raw: str, value: Any) -> str | None:
-    """YAML 1.1 reads some plain words and numbers in ways a clerk would not expect."""
-    if kind == "bool" and raw not in ("true", "false"):
-        shown = "true" if value else "false"
-        return f"YAML 会把 {raw} 读成布尔值 {shown}：若是文字请加引号写成 \"{raw}\"；若表示是/否请写 true 或 false"
-    if kind == "int" and not _DECIMAL.match(raw):
-        return f"YAML 会把 {raw} 读成数字 {value}：若是编号或文字请加引号写成 \"{raw}\"；若是数字请写成普通十进制数"
-    if kind == "float" and not _FLOAT.match(raw):
-        return f"{raw} 不是普通的数字写法（YAML 会读成 {value}）：若是编号或文字请加引号；若是数字请写成如 12.5 的形式"
-    if kind == "null" and raw not in ("", "~", "null"):
-        return f"YAML 会把 {raw} 读成空值：若是文字请加引号写成 \"{raw}\""
-    return None
-
-
 def _mark(event: Any) -> tuple[int, int]:
     mark = event.start_mark
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 _new_scalar = tuple.__new__  # what Scalar(...) does, without the call of its Python __new__
-_PLAIN: dict[str, tuple[str, Any, str | None]] = {}  # raw text -> (kind, value, surprise); dates and numbers repeat a lot
-_PLAIN_LIMIT = 50_000
-
-
-def _resolve_plain(event: yaml.ScalarEvent) -> tuple[str, Any, str | None]:
-    """A plain scalar's (kind, value, YAML 1.1 surprise): a function of its text alone, so remembered."""
-    kind, value = _construct(event)
-    if kind == "long":
-        return "str", event.value, (f"{event.value[:20]}…… 是一个 {len(event.value)} 个字符长的数字写法：金额、人数和年份不会这么长，"
-                                    "请检查是否误粘贴；若是编号或文字请加引号")
-    resolved = (kind, value, _yaml11_surprise(kind, event.value, value))
-    if len(event.value) <= MAX_NUMBER_CHARS:
-        if len(_PLAIN) >= _PLAIN_LIMIT:
-            _PLAIN.clear()
-        _PLAIN[event.value] = resolved
-    return resolved
-
-
-def _construct(event: yaml.ScalarEvent) -> tuple[str, Any]:
-    """(kind, value) of a scalar. Timestamps stay text: the schema checks dates."""
-    if event.tag is not None and event.tag != "!":
-        return "str", event.value
-    if not event.implicit[0] or (event.value and event.value[0] not in _FIRST_CHARS):
-        return "str", event.value  # quoted, or a plain scalar no implicit type can start with
-    tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
-    kind = tag[len(_TAG):] if tag.startswith(_TAG) else "str"
-    if kind in ("int", "float") and len(event.value) > MAX_NUMBER_CHARS:
-        return "long", event.value  # never built: huge integers are slow (sexagesimal) or refused by Python's str()
-    node = ScalarNode(tag, event.value)
-    try:
-        if kind == "null":
-            return kind, None
-        if kind == "bool":
-            return kind, _CONSTRUCTOR.construct_yaml_bool(node)
-        if kind == "int":
-            return kind, _CONSTRUCTOR.construct_yaml_int(node)
-        if kind == "float":
-            return kind, _CONSTRUCTOR.construct_yaml_float(node)
-    except (ValueError, TypeError):
-        return "str", event.value
-    if kind in ("merge", "timestamp"):
-        return kind, event.value
-    return "str", event.value

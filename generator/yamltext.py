@@ -1,12 +1,15 @@
 """What is wrong with the text of a YAML file, in a clerk's words: an encoding that is not UTF-8, invisible control
 characters, and the real cause of a syntax error (a full-width colon or space, an unclosed quote) where the parser
-stopped at its consequence. ``loader`` uses it; it builds nothing."""
+stopped at its consequence; and the type YAML 1.1 gives a plain scalar, with what would surprise a clerk about it.
+``loader`` uses it; it builds nothing."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import yaml
+from yaml.nodes import ScalarNode
 
 from generator.findings import Finding
 from generator.rules import YAML_SYNTAX
@@ -133,3 +136,75 @@ def _explain_syntax(exc: yaml.MarkedYAMLError) -> str:
         if needle in problem or needle in (exc.context or ""):
             return message
     return f"YAML 语法错误：{problem or exc.context or exc}"
+
+
+# -- the type of a plain scalar ---------------------------------------------------------------
+
+MAX_NUMBER_CHARS = 40  # no amount, count or year needs more; longer "numbers" are refused before YAML builds them
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_TAG = "tag:yaml.org,2002:"
+FIRST_CHARS = frozenset(c for c in _RESOLVER.yaml_implicit_resolvers if c is not None)
+
+
+_DECIMAL = re.compile(r"^-?(0|[1-9][0-9]*)$")
+_FLOAT = re.compile(r"^-?(0|[1-9][0-9]*)\.[0-9]+$")
+
+
+def _yaml11_surprise(kind: str, raw: str, value: Any) -> str | None:
+    """YAML 1.1 reads some plain words and numbers in ways a clerk would not expect."""
+    if kind == "bool" and raw not in ("true", "false"):
+        shown = "true" if value else "false"
+        return f"YAML 会把 {raw} 读成布尔值 {shown}：若是文字请加引号写成 \"{raw}\"；若表示是/否请写 true 或 false"
+    if kind == "int" and not _DECIMAL.match(raw):
+        return f"YAML 会把 {raw} 读成数字 {value}：若是编号或文字请加引号写成 \"{raw}\"；若是数字请写成普通十进制数"
+    if kind == "float" and not _FLOAT.match(raw):
+        return f"{raw} 不是普通的数字写法（YAML 会读成 {value}）：若是编号或文字请加引号；若是数字请写成如 12.5 的形式"
+    if kind == "null" and raw not in ("", "~", "null"):
+        return f"YAML 会把 {raw} 读成空值：若是文字请加引号写成 \"{raw}\""
+    return None
+
+
+PLAIN: dict[str, tuple[str, Any, str | None]] = {}  # raw text -> (kind, value, surprise); dates and numbers repeat a lot
+PLAIN_LIMIT = 50_000
+
+
+def resolve_plain(event: yaml.ScalarEvent) -> tuple[str, Any, str | None]:
+    """A plain scalar's (kind, value, YAML 1.1 surprise): a function of its text alone, so remembered."""
+    kind, value = _construct(event)
+    if kind == "long":
+        return "str", event.value, (f"{event.value[:20]}…… 是一个 {len(event.value)} 个字符长的数字写法：金额、人数和年份不会这么长，"
+                                    "请检查是否误粘贴；若是编号或文字请加引号")
+    resolved = (kind, value, _yaml11_surprise(kind, event.value, value))
+    if len(event.value) <= MAX_NUMBER_CHARS:
+        if len(PLAIN) >= PLAIN_LIMIT:
+            PLAIN.clear()
+        PLAIN[event.value] = resolved
+    return resolved
+
+
+def _construct(event: yaml.ScalarEvent) -> tuple[str, Any]:
+    """(kind, value) of a scalar. Timestamps stay text: the schema checks dates."""
+    if event.tag is not None and event.tag != "!":
+        return "str", event.value
+    if not event.implicit[0] or (event.value and event.value[0] not in FIRST_CHARS):
+        return "str", event.value  # quoted, or a plain scalar no implicit type can start with
+    tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+    kind = tag[len(_TAG):] if tag.startswith(_TAG) else "str"
+    if kind in ("int", "float") and len(event.value) > MAX_NUMBER_CHARS:
+        return "long", event.value  # never built: huge integers are slow (sexagesimal) or refused by Python's str()
+    node = ScalarNode(tag, event.value)
+    try:
+        if kind == "null":
+            return kind, None
+        if kind == "bool":
+            return kind, _CONSTRUCTOR.construct_yaml_bool(node)
+        if kind == "int":
+            return kind, _CONSTRUCTOR.construct_yaml_int(node)
+        if kind == "float":
+            return kind, _CONSTRUCTOR.construct_yaml_float(node)
+    except (ValueError, TypeError):
+        return "str", event.value
+    if kind in ("merge", "timestamp"):
+        return kind, event.value
+    return "str", event.value

@@ -109,13 +109,13 @@ def test_syntax_errors_point_at_the_line(text: str, line: int) -> None:
 def test_remembered_plain_scalars_resolve_as_fresh_ones() -> None:
     """Plain scalars are resolved once per text (dates and numbers repeat across records):
     the remembered answer must equal a fresh one, in every context, tagged "!" or not."""
-    from generator import loader
+    from generator import yamltext
 
     text = "a: 017\nb: ! 017\nc: [017, NO, '017', 2024-02-29, ~, '']\nd:\ne: NO\n"
-    loader._PLAIN.clear()
+    yamltext.PLAIN.clear()
     fresh = load_text(text, "t.yaml")
     again = load_text(text, "t.yaml")  # now every plain scalar comes from the memo
-    assert len(loader._PLAIN) >= 5
+    assert len(yamltext.PLAIN) >= 5
     assert (again.data, again.findings, again.positions) == (fresh.data, fresh.findings, fresh.positions)
     assert fresh.data == {"a": 15, "b": 15, "c": [15, False, "017", "2024-02-29", None, ""], "d": None, "e": False}
     assert [(f.rule, f.line) for f in fresh.findings] == [("yaml.type", 1), ("yaml.type", 3), ("yaml.type", 3), ("yaml.type", 5)]
