@@ -289,3 +289,27 @@ def test_unchanged_files_are_not_read_again(tmp_path: Path, monkeypatch: pytest.
     read.clear()
     _both(repo, cache, False)
     assert len(read) == 30
+
+
+def test_a_first_run_reads_each_file_once_where_it_is_checked_and_stores_its_digest(tmp_path: Path,
+                                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 36: a file the cache has no row for is read by the worker that checks it (in parallel), not first by the
+    scan as well; its digest comes back with its result and is what the next run compares."""
+    repo = write_registry(tmp_path / "repo", 12, errors=0.2, seed=5)
+    (repo / "records" / "unreadable.yaml").mkdir()  # a name that cannot be read: worded by the loader, never cached
+    cache = tmp_path / "cache"
+    scanned: list[str] = []
+    real = checkcache.read_bytes
+    monkeypatch.setattr(checkcache, "read_bytes", lambda path: scanned.append(Path(path).name) or real(path))
+    cached, full = _both(repo, cache, True)
+    assert cached == full and "unreadable.yaml" in cached and scanned == []
+    secret = key(cache)
+    assert secret is not None
+    [path] = cache.glob("check-*.cache")
+    index = read(path, secret).index
+    files = sorted((repo / "records").glob("*.yaml"))
+    assert {Path(name).name: row.digest for name, row in index.items()} == {
+        f.name: hashlib.sha256(f.read_bytes()).digest()[:16] for f in files if f.is_file()}
+    monkeypatch.setattr(checkcache, "RACY_NS", 0)
+    assert _both(repo, cache, True) == (cached, full)
+    assert scanned in ([], ["unreadable.yaml"]) or not checkcache.TRUST_STAT

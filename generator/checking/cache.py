@@ -15,13 +15,12 @@ went. The output is exactly that of ``--no-cache`` (tests compare them). A damag
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -46,7 +45,7 @@ from generator.checking.cachestore import (
     read,
     write,
 )
-from generator.checking.workers import Keep, check_files, compute
+from generator.checking.workers import Keep, check_files, compute, file_digest
 from generator.findings import Finding
 from generator.loader import StrPath, read_bytes
 from generator.policy import PolicyHistory
@@ -95,7 +94,7 @@ def _incremental(files: Sequence[tuple[StrPath, str]], extra: tuple[Finding, ...
     registry-wide checks where their inputs changed, report, and say what the next run can reuse."""
     started = time.time_ns()
     scan = _scan(files, old)
-    computed = dict(zip((display for display, _ in scan.todo), compute(scan.todo, policy, today, jobs, Keep()), strict=True))
+    computed = scan.take_digests(compute(scan.todo, policy, today, jobs, Keep(digests=True)))
     run = _Run(old, policy, [display for _, display in files], scan, computed)
     results, stored = run.redo()
     registry = Registry(today, policy, *run.report(results, infos, extra))
@@ -114,6 +113,18 @@ class _Scan:
     todo: list[tuple[str, bytes | StrPath]] = field(default_factory=list)
     reread: bool = False
 
+    def take_digests(self, results: list[Local]) -> dict[str, Local]:
+        """Each checked file's result, by name. A file the scan did not read (no row for it yet) was read by its worker,
+        which sent its digest as ``extra``: it goes to ``fresh`` (None: unreadable there, never cached)."""
+        computed = {}
+        for (display, source), local in zip(self.todo, results, strict=True):
+            if not isinstance(source, bytes):
+                fresh = self.fresh.get(display)
+                self.fresh[display] = (fresh[0], local.extra) if fresh is not None and local.extra is not None else None
+                local = replace(local, extra=None)
+            computed[display] = local
+        return computed
+
 
 def _scan(files: Sequence[tuple[StrPath, str]], old: Cache) -> _Scan:
     scan = _Scan()
@@ -122,6 +133,10 @@ def _scan(files: Sequence[tuple[StrPath, str]], old: Cache) -> _Scan:
         try:
             st = os.stat(source)
             sig = hash((st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))  # ints hash the same in every process
+            if prev is None:  # never checked: read by the worker that checks it, in parallel, which sends its digest
+                scan.todo.append((display, source))
+                scan.fresh[display] = (sig, b"")
+                continue
             if TRUST_STAT and prev is not None and prev.signature == sig and max(st.st_mtime_ns, st.st_ctime_ns) < old.started - RACY_NS:
                 scan.index[display] = prev
                 continue
@@ -130,7 +145,7 @@ def _scan(files: Sequence[tuple[StrPath, str]], old: Cache) -> _Scan:
             scan.todo.append((display, source))  # the loader words the error
             scan.fresh[display] = None
             continue
-        digest = hashlib.sha256(raw).digest()[:16]
+        digest = file_digest(raw)
         if prev is not None and prev.digest == digest:
             scan.index[display] = prev._replace(signature=sig)
             scan.reread = scan.reread or TRUST_STAT  # written back with this run's start, so it is not read again next time

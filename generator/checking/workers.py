@@ -8,13 +8,14 @@ big chunks.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from generator.loader import Loaded, StrPath, load_bytes, load_file
+from generator.loader import StrPath, load_bytes, load_file, read_bytes
 from generator.policy import PolicyHistory
 from generator.registry import Local, check_local
 
@@ -32,6 +33,7 @@ class Keep:
     records: bool = False
     derive: Derive | None = None
     policy: PolicyHistory | None = None
+    digests: bool = False  # a file given by path is read where it is checked, and its digest comes back as ``extra``
 
     def shrink(self, local: Local, today: date) -> Local:
         if self.derive is not None and self.policy is not None:
@@ -53,15 +55,31 @@ def check_files(files: Sequence[tuple[StrPath, str]], policy: PolicyHistory, tod
     return compute([(display, path) for path, display in files], policy, today, jobs, keep)
 
 
-def _load(source: bytes | StrPath, display: str) -> Loaded:
-    return load_bytes(source, display) if isinstance(source, bytes) else load_file(source, display)
+def file_digest(raw: bytes) -> bytes:
+    """What the check cache knows a file's content by."""
+    return hashlib.sha256(raw).digest()[:16]
+
+
+def _result(display: str, source: bytes | StrPath, policy: PolicyHistory, today: date, keep: Keep) -> Local:
+    """One file's result. With ``keep.digests`` a file given by path is read here, in the worker, and its digest is the
+    result's ``extra`` (None: unreadable): the cache then learns what it stored without reading every file first."""
+    if isinstance(source, bytes):
+        return keep.shrink(check_local(load_bytes(source, display), policy, today), today)
+    if keep.digests:
+        try:
+            raw = read_bytes(source)
+        except OSError:
+            pass  # load_file words the error
+        else:
+            return replace(keep.shrink(check_local(load_bytes(raw, display), policy, today), today), extra=file_digest(raw))
+    return keep.shrink(check_local(load_file(source, display), policy, today), today)
 
 
 def compute(todo: list[tuple[str, bytes | StrPath]], policy: PolicyHistory, today: date, jobs: int | None, keep: Keep) -> list[Local]:
     """The results of ``todo`` (display name, bytes or path to read), in its order."""
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers <= 1 or len(todo) < PARALLEL_FROM:
-        return [keep.shrink(check_local(_load(source, display), policy, today), today) for display, source in todo]
+        return [_result(display, source, policy, today, keep) for display, source in todo]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(policy, today, keep)) as pool:
@@ -77,4 +95,4 @@ def _init(policy: PolicyHistory, today: date, keep: Keep) -> None:
 def _check_one(item: tuple[str, bytes | StrPath]) -> Local:
     policy, today, keep = _worker["policy"], _worker["today"], _worker["keep"]
     assert isinstance(policy, PolicyHistory) and isinstance(today, date) and isinstance(keep, Keep)
-    return keep.shrink(check_local(_load(item[1], item[0]), policy, today), today)
+    return _result(item[0], item[1], policy, today, keep)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 
 from generator.findings import Finding, Param, Severity
 from generator.lifecycle import Status
@@ -78,9 +79,6 @@ def yuan(amount: int) -> str:
 
 def params(**values: object) -> tuple[tuple[str, Param], ...]:
     """Named figures of an outcome as plain JSON values: dates as YYYY-MM-DD, fractions as exact decimal text."""
-    from datetime import date
-    from fractions import Fraction
-
     out: list[tuple[str, Param]] = []
     for key, value in values.items():
         if isinstance(value, date):
