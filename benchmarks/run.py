@@ -67,8 +67,8 @@ def folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def scratch(base: Path, count: int, errors: float, shape: str = "batches", industries: int | None = None) -> Path:
-    repo = write_registry(base, count, errors, shape=shape, industry_count=industries)
+def scratch(base: Path, count: int, errors: float, shape: str = "batches", industries: int | None = None, services: int = 0) -> Path:
+    repo = write_registry(base, count, errors, shape=shape, industry_count=industries, services=services)
     for name in LINKED:
         (repo / name).symlink_to(ROOT / name)
     return repo

@@ -72,7 +72,8 @@ def industries(count: int) -> list[tuple[str, str]]:
 
 
 def record(
-    index: int, rng: random.Random, batches: list[date], shape: str = "batches", sectors: list[tuple[str, str]] | None = None
+    index: int, rng: random.Random, batches: list[date], shape: str = "batches", sectors: list[tuple[str, str]] | None = None,
+    services: int = 0,
 ) -> tuple[str, str]:
     code = uscc(index, "411721" if rng.random() < 0.9 else "411700")
     industry = rng.choice(sectors or INDUSTRIES)
@@ -175,7 +176,29 @@ def record(
             f"    document: 西市监〔{when.year}〕{when.timetuple().tm_yday}号",
             f"    certificate: 西知强企证〔{when.year}〕{index:05d}号",
         ]
+    lines += service_lines(filed, review, services, random.Random(index))  # its own draws: the rest is as without services
     return code, "\n".join(lines) + "\n"
+
+
+SERVICE_KINDS = ("matchmaking", "patent_navigation", "commercialization", "pledge_financing", "expert_service", "training")
+
+
+def service_lines(filed: date, review: list[date], count: int, rng: random.Random) -> list[str]:
+    """``count`` Art. 11 services on days the enterprise is listed (after filing, before its term ends or the day the
+    benchmarks check on), in date order, each kind with the fields it needs (issue 39's benchmark: 20 per record)."""
+    if not count:
+        return []
+    last = min((review[0] if review else filed) + timedelta(days=3 * 365 - 2), date(2026, 11, 24))
+    days = sorted(filed + timedelta(days=1 + rng.randrange(max(1, (last - filed).days - 1))) for _ in range(count))
+    lines = ["services:"]
+    for k, day in enumerate(days):
+        kind = SERVICE_KINDS[k % len(SERVICE_KINDS)]
+        lines += [f"  - date: {day}", f"    kind: {kind}", f"    title: 合成服务{k}（{kind}）", "    provider: 县局知识产权股"]
+        if kind == "training":
+            lines.append(f"    participants: {5 + rng.randrange(40)}")
+        if kind == "pledge_financing":
+            lines += [f"    amount: {1_000_000 + rng.randrange(90) * 100_000}", "    lender: 西平县合成农村商业银行"]
+    return lines
 
 
 MUTATIONS: list[tuple[str, Callable[[str, str], str]]] = [
@@ -193,7 +216,8 @@ MUTATIONS: list[tuple[str, Callable[[str, str], str]]] = [
 
 
 def write_registry(
-    out: Path, count: int, errors: float = 0.0, seed: int = 7, shape: str = "batches", industry_count: int | None = None
+    out: Path, count: int, errors: float = 0.0, seed: int = 7, shape: str = "batches", industry_count: int | None = None,
+    services: int = 0,
 ) -> Path:
     """A folder with records/ (``count`` files, about ``errors`` of them invalid) and policy.yml."""
     rng = random.Random(seed)
@@ -204,7 +228,7 @@ def write_registry(
     folder.mkdir(parents=True)
     shutil.copy(ROOT / "policy.yml", out / "policy.yml")
     for index in range(count):
-        code, text = record(index, rng, batches, shape, sectors)
+        code, text = record(index, rng, batches, shape, sectors, services)
         if rng.random() < errors:
             text = rng.choice(MUTATIONS)[1](text, code)
         (folder / f"{code}.yaml").write_text(text, encoding="utf-8")
@@ -219,8 +243,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--shape", choices=("batches", "spread"), default="batches")
     parser.add_argument("--industries", type=int, default=None, help="number of industries (default: the 11 real ones)")
+    parser.add_argument("--services", type=int, default=0, help="Art. 11 services per record (default: none)")
     args = parser.parse_args()
-    write_registry(args.out, args.count, args.errors, args.seed, args.shape, args.industries)
+    write_registry(args.out, args.count, args.errors, args.seed, args.shape, args.industries, args.services)
 
 
 if __name__ == "__main__":
