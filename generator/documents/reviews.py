@@ -139,7 +139,7 @@ def review_letters(due: Sequence[tuple[Record, Status]], history: PolicyHistory,
             state = f"有效期至{chinese_date(st.term_end)}" if st.term_end else "即将届满"
         review, grace = cite(history, ART8_REVIEW, today), cite(history, ART8_GRACE, today)
         body = [
-            f"你单位（统一社会信用代码：{record.uscc}）为{office.county}{CATEGORY_ZH[record.category]}，{state}。根据{first}{review}的规定，"
+            f"你单位（统一社会信用代码：{record.uscc}）为{office.county}{CATEGORY_ZH[record.term_category(on=today)]}，{state}。根据{first}{review}的规定，"
             f"有效期满后由我局组织复核，复核通过的，有效期重新计算。请于{chinese_date(deadline)}前向我局提交以下材料：",
             *(f"{n}. {item}" for n, item in enumerate(REVIEW_MATERIALS, 1)),
             f"依照{short}{grace}的规定，未通过复核的，在{policy.grace_years}年内保留资格并参与复核；仍未通过或未参加复核的，"
