@@ -22,12 +22,13 @@ def date_hint(text: str) -> str:
     return "日期要写成 YYYY-MM-DD（年-月-日，用英文短横线），如 2024-03-15"
 
 
-def enum_hint(value: str, allowed: list[str]) -> str:
+def enum_hint(value: str, allowed: list[str], field: tuple[str | int, ...] = ()) -> str:
     """What to write instead: the code of a Chinese label the clerk wrote ("优势企业" -> advantage), a code close to a
-    misspelt one, or every allowed code with its Chinese label."""
-    from generator.labels import ENUM_LABELS
+    misspelt one, or every allowed code with its Chinese label (the labels of ``field``'s own table)."""
+    from generator.labels import enum_labels
 
-    named = {code: table[code] for table in ENUM_LABELS for code in allowed if code in table}
+    table = enum_labels(field)
+    named = {code: table[code] for code in allowed if code in table}
     text = value.strip()
     if text != value and text in allowed:
         return f"值的前后多了空格（常是中文输入法的全角空格）：请删掉，写作 {text}"

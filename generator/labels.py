@@ -191,19 +191,28 @@ SERVICE_MEANING_ZH = {
 SUPPORT_OUTCOME_ZH = {"recommended": "已推荐", "granted": "已获支持", "not_granted": "未获支持", "pending": "待定"}
 SUPERVISION_KIND_ZH = {"routine": "日常检查", "on_site": "现场检查", "complaint": "投诉核查", "other": "其他"}
 FINDING_ZH = {"none": "未发现问题", "rectification_required": "责令整改", "violation_referred": "发现违法违规并移送"}
-# every table of codes and their Chinese names that a record's fields use (the schema's messages, the form editor)
-ENUM_LABELS: tuple[dict[str, str], ...] = (
-    CATEGORY_ZH,
-    EVENT_ZH,
-    HONOR_ZH,
-    INFRINGEMENT_KIND_ZH,
-    PATENT_TYPE_ZH,
-    POLICY_ZH,
-    SCOPE_ZH,
-    STANDARD_STATUS_ZH,
-    SERVICE_KIND_ZH,  # before PROGRAMME_ZH: three codes are in both (a programme's own word is PROGRAMME_ZH's)
-    PROGRAMME_ZH,
-    SUPPORT_OUTCOME_ZH,
-    SUPERVISION_KIND_ZH,
-    FINDING_ZH,
-)
+# every enumerated field of a record (its path in the schema, list items left out) and the table of its codes' Chinese
+# names: a code is always named by its own field's table, never by the first table that has it (three codes are both a
+# service kind of Art. 11 and a programme of Art. 13, with different words: patent_navigation, pledge_financing, training)
+FIELD_ENUM_ZH: dict[tuple[str, ...], dict[str, str]] = {
+    ("category",): CATEGORY_ZH,
+    ("patents", "type"): PATENT_TYPE_ZH,
+    ("industry_standing", "scope"): SCOPE_ZH,
+    ("conduct", "infringements", "kind"): INFRINGEMENT_KIND_ZH,
+    ("honors", "type"): HONOR_ZH,
+    ("ip_management", "policies"): POLICY_ZH,
+    ("ip_management", "standard", "status"): STANDARD_STATUS_ZH,
+    ("services", "kind"): SERVICE_KIND_ZH,
+    ("priority_support", "programme"): PROGRAMME_ZH,
+    ("priority_support", "outcome"): SUPPORT_OUTCOME_ZH,
+    ("supervision", "kind"): SUPERVISION_KIND_ZH,
+    ("supervision", "finding"): FINDING_ZH,
+    ("events", "type"): EVENT_ZH,
+    ("events", "category"): CATEGORY_ZH,
+}
+
+
+def enum_labels(field: tuple[str | int, ...]) -> dict[str, str]:
+    """The Chinese names of the codes of the enumerated field at ``field`` (a path in a record; list indices are ignored):
+    its own table, empty for a field without one (the standard's version: 2013, 2023)."""
+    return FIELD_ENUM_ZH.get(tuple(p for p in field if isinstance(p, str)), {})

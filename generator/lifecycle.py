@@ -159,7 +159,7 @@ class _Replay:
         return self.revoked_on is not None and self.ban_until is not None and self.revoked_on <= day <= self.ban_until
 
     def start_term(self, event: Event) -> None:
-        years = validity_years(self.policy.on(event.date), self.category)
+        years = validity_years(self.policy.on(event.date), event.category or self.category)  # the term's own (design section 10)
         computed = period_end(event.date, years)
         end = computed
         if event.valid_until is not None and event.valid_until < computed:

@@ -20,12 +20,10 @@ def _enum(*path: str | int) -> tuple[str, ...]:
 
 EVENT_TYPES = _enum("events", 0, "type")
 HONOR_TYPES = _enum("honors", 0, "type")
+TERM_EVENTS = ("filed", "review_passed")  # the decisions that start a term
 
 
-def _d(value: Any) -> date:
-    return date.fromisoformat(value)
-
-
+_d = date.fromisoformat
 def _od(value: Any) -> date | None:
     return None if value is None else date.fromisoformat(value)
 
@@ -273,6 +271,13 @@ class Record:
     def training_for(self, year: int) -> TrainingYear | None:
         return next((t for t in self.training if t.year == year), None)
 
+    def term_category(self, event: Event | None = None, on: date | None = None) -> str:
+        """The category of a term (design section 10) for the site, documents and statistics: that of ``event``, or of the
+        last filed / review_passed on or before ``on``; the record's ``category`` when that event carries none."""
+        terms = [e for e in self.events if e.type in TERM_EVENTS and on is not None and e.date <= on]
+        event = event or max(terms, key=lambda e: (e.date, e.index), default=None)
+        return event.category if event is not None and event.category else self.category
+
 
 def build_record(data: dict[str, Any], file: str, positions: Positions) -> Record:
     """Typed record from data that has passed the enterprise schema."""
@@ -320,11 +325,9 @@ def build_record(data: dict[str, Any], file: str, positions: Positions) -> Recor
 
 def _event(i: int, e: dict[str, Any]) -> Event:
     a = e.get("assessment")
-    return Event(
-        i, _d(e["date"]), e["type"], e.get("document"), e.get("certificate"), _od(e.get("valid_until")), e.get("note"),
-        e.get("category"), None if a is None else Assessment(a["by"], a["opinion"], _d(a["date"])),
-        _od(e.get("delivered")), _od(e.get("recovered")),
-    )
+    return Event(i, _d(e["date"]), e["type"], e.get("document"), e.get("certificate"), _od(e.get("valid_until")), e.get("note"),
+                 e.get("category"), None if a is None else Assessment(a["by"], a["opinion"], _d(a["date"])),
+                 _od(e.get("delivered")), _od(e.get("recovered")))
 
 
 def _cultivation(data: dict[str, Any]) -> dict[str, tuple[Any, ...]]:

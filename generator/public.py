@@ -12,7 +12,7 @@ from typing import Any
 
 from generator.labels import CAUSE_ZH, DATE_ZH, FIELD_ZH, HONOR_ZH, STATUS_ZH
 from generator.lifecycle import Status, intervals, public_events, replay, violations
-from generator.model import Record
+from generator.model import TERM_EVENTS, Event, Record
 from generator.policy import PolicyHistory, default_policy
 
 # Field name -> Chinese label, in the order of the open data. The site's /data/ page lists them.
@@ -35,7 +35,7 @@ PUBLIC_FIELDS: dict[str, str] = {
     "honors": "荣誉称号（类型、获得日期、有效期至）",
     "valid_patents": "有效专利件数（发明、实用新型、外观设计）",
     "valid_trademarks": "有效注册商标件数",
-    "events": "备案事件（日期、类型、文号、证书编号）",
+    "events": "备案事件（日期、类型、文号、证书编号；备案确定和复核通过另有这一期的备案类别）",
     "status_intervals": "状态的历史：每段的起止日期（含）、状态和是否列入公开名单；最后一段的 to 为 null（至今）",
     "url": "企业页面地址（相对站点根目录）",
 }
@@ -62,6 +62,8 @@ class PublicEnterprise:
     # not public), so the last-change date is read from the history before it (``history.last_changes``)
     imported: tuple[str, str] | None = None  # (source, on) of an imported record (design section 11): its page says which
     # decisions are imported history, and shows no row for what the list did not state (industry, products, patents)
+    recovered: tuple[str | None, ...] = ()  # per public event: the day its certificate was taken back (Art. 8(5)), which
+    # verification answers (已收回); not in ``data``: the open data carries no delivery or recovery
 
     @property
     def uscc(self) -> str:
@@ -106,7 +108,7 @@ def public_enterprise(record: Record, st: Status, today: date, policy: PolicyHis
         "main_products": list(record.main_products),
         "address": record.address,
         "website": record.website,
-        "category": record.category,
+        "category": record.term_category(on=events[-1].date),  # the last term's (design section 10)
         "status": st.status,
         "listed": st.listed,
         "term_start": _iso(st.term_start),
@@ -118,13 +120,20 @@ def public_enterprise(record: Record, st: Status, today: date, policy: PolicyHis
         "honors": [{"type": h.type, "awarded": h.awarded.isoformat(), "expires": _iso(h.expires)} for h in record.honors],
         "valid_patents": counts,
         "valid_trademarks": sum(t.valid_on(today) for t in record.trademarks),
-        "events": [{"date": e.date.isoformat(), "type": e.type, "document": e.document, "certificate": e.certificate} for e in events],
+        "events": [_event(record, e) for e in events],
         "status_intervals": spans,
         "url": f"enterprises/{record.uscc}/",
     }
     assert list(data) == list(PUBLIC_FIELDS)
     imported = (record.imported_source or "", record.imported_on.isoformat()) if record.imported_on else None
-    return PublicEnterprise(data, st, tuple(_iso(status_end(s)) for _, _, s in history), hidden[0].date if hidden else None, imported)
+    return PublicEnterprise(data, st, tuple(_iso(status_end(s)) for _, _, s in history), hidden[0].date if hidden else None, imported,
+                            tuple(_iso(e.recovered) if e.recovered and e.recovered <= today else None for e in events))
+
+
+def _event(record: Record, e: Event) -> dict[str, Any]:
+    """A public event; a decision that starts a term also names that term's category (design section 10)."""
+    out = {"date": e.date.isoformat(), "type": e.type, "document": e.document, "certificate": e.certificate}
+    return out | {"category": record.term_category(e)} if e.type in TERM_EVENTS else out
 
 
 # the date each status runs to, as a certificate's reader asks "until when" (Status field; labels.DATE_ZH names it)

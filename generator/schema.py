@@ -300,7 +300,7 @@ class _Translator:
     def limit_message(self, kind: str, path: PathKey, value: Any, expected: Any) -> str | None:
         """The message of a value outside its allowed values, bounds, length or item count; None for another keyword."""
         if kind == "enum":
-            hint = full_width_hint(str(value)) or enum_hint(str(value), [str(v) for v in expected])
+            hint = full_width_hint(str(value)) or enum_hint(str(value), [str(v) for v in expected], path)
             return f"{self.label(path)} 的值 {value} 不在允许范围：{hint}"
         if kind in ("minimum", "maximum"):
             word = "小于" if kind == "minimum" else "大于"

@@ -6,10 +6,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import subprocess
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+import pytest
 from jsonschema import Draft202012Validator
 from openpyxl import load_workbook
 
@@ -19,7 +23,7 @@ from generator.rules.cultivation import ART11_NOT_LISTED, ART13_NOT_ENTITLED, SE
 from generator.site.support import support_csv, support_figures, support_json
 from generator.staff.support import public_support, support_entries, support_year, support_years
 from generator.staff.yearly import report_xlsx, year_report
-from tests.helpers import CASES, ROOT, check_case
+from tests.helpers import CASES, ROOT, check_case, required, tool
 from tests.sitekit import make_uscc
 
 POLICY = default_policy()
@@ -112,3 +116,44 @@ def test_support_json_follows_its_schema_and_the_csv_says_when_a_year_had_nothin
     assert rows[0][:5] == ["年份", "类型", "事项", "条款", "项数"]
     assert rows[1][:3] == ["2024", "无", "本年度没有登记服务或优先支持"]
     assert ["2026", "服务", "质押融资", SERVICE_ARTICLE["pledge_financing"], "1", "1", ""] == rows[3][:7]
+
+
+@pytest.mark.office
+def test_the_printed_workbook_reads_whole_on_every_page(tmp_path: Path) -> None:
+    """The annual workbook as a clerk prints it (LibreOffice → PDF, read with pdftotext): every page names its sheet
+    and its page number; the title is never printed cut; the ledger, too wide for one page, repeats its header row and
+    the enterprise's code and name on each page, every column whole on some page; the tables that fit are one page
+    wide; amounts have thousands separators."""
+    required("LibreOffice (libreoffice-calc-nogui)", tool("soffice"))
+    required("pdftotext (poppler-utils)", tool("pdftotext"))
+    records = _records()
+    xlsx = tmp_path / "report.xlsx"
+    xlsx.write_bytes(report_xlsx(year_report(records, POLICY, 2026, TODAY), POLICY.first.documents,
+                                 support_year(records, POLICY, 2026, TODAY)))
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir",
+                    str(tmp_path), str(xlsx)], capture_output=True, timeout=180, check=True)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "report.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [re.sub(r"[ \t]+", " ", page) for page in text.split("\f")[:-1]]
+    book = load_workbook(io.BytesIO(xlsx.read_bytes()))
+    by_sheet: dict[str, list[str]] = {}
+    for number, page in enumerate(pages, 1):
+        footer = re.search(rf"(\S+) 第 {number} 页，共 {len(pages)} 页", page)
+        assert footer, page
+        by_sheet.setdefault(footer[1], []).append(page)
+        title = "2026年西平县知识产权强企备案统计（截至2026年11月25日）"
+        assert title in page and "填报单位：西平县市场监督管理局" in page, page  # whole, on every page (cells or page header)
+    assert list(by_sheet) == [ws.title for ws in book.worksheets]
+    for ws in book.worksheets:
+        headers = [c.value for c in ws[3] if c.value]
+        printed = by_sheet[ws.title]
+        assert all(any(h in page for page in printed) for h in headers), (ws.title, headers)  # no column left off or cut
+        if len(printed) == 1:
+            continue
+        assert ws.title == "服务台账", (ws.title, len(printed))  # only the ledger is wider than a page
+        for page in printed:
+            assert "统一社会信用代码" in page and "企业名称" in page, page
+            assert all(r.name in page for r in records[:2]), page  # whose row it is, on every page
+    ledger = "".join(by_sheet["服务台账"])
+    assert "3,000,000" in ledger and "西平县测试银行" in ledger
+    assert "市知识产权优势企业和示范企业申报" in re.sub(r"\s+", "", ledger)  # wrapped in its cell, never cut
+    assert "3,000,000" in by_sheet["服务按企业"][0] and "3,000,000" in by_sheet["服务按类别"][0]

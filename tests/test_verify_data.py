@@ -5,13 +5,18 @@ page's answers in the browser: tests/test_verify_page.py."""
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import subprocess
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from generator.public import public_enterprise
 from generator.site.verify import EPOCH, FATES, verify_index
-from tests.helpers import check_case
+from tests.helpers import ROOT, check_case
 from tests.sitekit import TODAY, certificate_fixtures
 
 
@@ -84,3 +89,46 @@ def test_the_index_follows_its_published_schema(tmp_path: Path) -> None:
     broken = _index(tmp_path)
     broken["e"][0][4][0][1] = "ok"  # a fate the page does not know
     assert list(validator.iter_errors(broken))
+
+
+def _recovered_index(tmp_path: Path, recovered: str) -> dict[str, Any]:
+    """The revoked fixture with its certificate recorded as taken back (the filed event's ``recovered``, Art. 8(5))."""
+    fixture = certificate_fixtures()["revoked"]
+    line = "    certificate: 西知强企证〔2024〕032号\n"
+    assert line in fixture.text
+    tmp_path.mkdir(exist_ok=True)
+    (tmp_path / f"{fixture.uscc}.yaml").write_text(fixture.text.replace(line, line + f"    recovered: {recovered}\n"), encoding="utf-8")
+    today = date.fromisoformat(TODAY)
+    registry = check_case(tmp_path, today)
+    assert registry.errors == 0, registry.findings
+    items = [e for record, st in registry.records() if (e := public_enterprise(record, st, today, registry.policy))]
+    return dict(json.loads(verify_index(items, today, registry.policy.on(today).certificate_format, {})))
+
+
+def test_a_recovered_certificate_carries_the_day_it_was_taken_back(tmp_path: Path) -> None:
+    """Design section 10 / issue 39: the event's ``recovered`` reaches the index as the revoked fate's fourth item (the page
+    says 已收回 with that day); a recovery dated after the data date is not yet a fact."""
+    (row,) = _recovered_index(tmp_path / "a", "2026-09-01")["e"]
+    assert [[_day(f[0]), f[1], *[_day(d) for d in f[2:]]] for f in row[4]] == [["2027-06-09", "r", "2026-08-15", "2026-09-01"]]
+    (later,) = _recovered_index(tmp_path / "b", "2027-01-05")["e"]
+    assert len(later[4][0]) == 3
+
+
+@pytest.mark.slow
+def test_the_page_says_recovered_with_its_day(tmp_path: Path) -> None:
+    """verify.js' answer for a revoked certificate: 已撤销 with the revocation day and, when the index has it, 已收回 with the
+    recovery day (node runs the page's ``fate`` on the index)."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    source = (ROOT / "docs" / "assets" / "javascripts" / "verify.js").read_text(encoding="utf-8")
+    helpers = "\n".join(line for line in source.splitlines() if re.match(r"\s*function (toDay|esc|date)\(", line))
+    fate = source[source.index("  function fate(e, c) {"):source.index("  var SHORT")]
+    index = _recovered_index(tmp_path, "2026-09-01")
+    (row,) = index["e"]
+    script = (f"var DAY = 86400000; var index = {json.dumps(index, ensure_ascii=False)};\n{helpers}\n{fate}\n"
+              f"var e = index.e[0]; var c = {{text: e[2][0][0], day: e[2][0][1], fate: e[4][0]}};\n"
+              "var f = fate(e, c); console.log(f.title.replace(/<[^>]+>/g, '')); console.log(f.term.replace(/<[^>]+>/g, ''));")
+    out = subprocess.run([node, "-e", script], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out[0] == "证书已撤销（2026-08-15），已收回（2026-09-01）", out
+    assert out[1].endswith("2026-08-15 起撤销资格，本证书作废，2026-09-01 已收回。"), out

@@ -153,8 +153,9 @@ def name_lines(name: str, uscc: str) -> tuple[float, list[str]]:
 def _certificate(doc: Any, d: Decided, history: PolicyHistory, site_url: str, name: tuple[float, list[str]]) -> None:
     st, ev = d.status, d.event
     policy = history.on(ev.date)  # the values in force on the decision day (the one Office of every day)
-    honour = "知识产权优势企业" if d.record.category == "advantage" else "知识产权储备企业"
-    term_end = st.term_end or period_end(ev.date, validity_years(policy, d.record.category))
+    category = d.record.term_category(ev)  # the category of this term, not the record's today (design section 10)
+    honour = "知识产权优势企业" if category == "advantage" else "知识产权储备企业"
+    term_end = st.term_end or period_end(ev.date, validity_years(policy, category))
     how = "经复核" if ev.type == "review_passed" else "经审核"
     county = policy.documents.county
     paragraph(doc, f"证书编号：{ev.certificate}", size=12, align=WD_ALIGN_PARAGRAPH.RIGHT)

@@ -34,7 +34,7 @@ from generator.errors import NothingWritten
 from generator.ids import number_key
 from generator.labels import CAUSE_ZH, INFRINGEMENT_KIND_ZH
 from generator.lifecycle import REVOCATION_BASIS, Status, held_on, status
-from generator.model import Event, Record
+from generator.model import TERM_EVENTS, Event, Record
 from generator.policy import PolicyHistory
 from generator.rules import ART8_GRACE, ART8_REVIEW, PROVISIONS, Rule
 from generator.rules.art4 import ART4_JURISDICTION, ART4_LEGAL_PERSON
@@ -54,6 +54,11 @@ class Decided:
     record: Record
     event: Event
     status: Status
+
+    @property
+    def category(self) -> str:
+        """The category of the term this decision concerns (``Record.term_category``: the event's, never today's)."""
+        return self.record.term_category(self.event if self.event.type in TERM_EVENTS else None, self.event.date)
 
 
 def document_key(document: str) -> str:
@@ -94,7 +99,7 @@ def _certificate_order(number: str | None) -> tuple[int, ...]:
 
 
 def _category_title(decided: Sequence[Decided], county: str) -> str:
-    kinds = {d.record.category for d in decided}
+    kinds = {d.category for d in decided}
     if len(kinds) > 1:
         return f"{county}知识产权优势企业和储备企业"
     return f"{county}知识产权优势企业" if kinds == {"advantage"} else f"{county}知识产权储备企业"
@@ -219,7 +224,7 @@ def notice(decided: Sequence[Decided], document: str, history: PolicyHistory, pa
 
 def _term_sentence(decided: Sequence[Decided], history: PolicyHistory, short: str, day: date) -> str:
     policy = history.on(day)
-    categories = {d.record.category for d in decided}
+    categories = {d.category for d in decided}
     parts = []
     if "advantage" in categories:
         parts.append(f"依照{short}{cite(history, ART8_TERM_MISMATCH, day)}的规定，知识产权优势企业有效期为{policy.validity_years}年")
@@ -230,11 +235,11 @@ def _term_sentence(decided: Sequence[Decided], history: PolicyHistory, short: st
 
 def _list(doc: Any, decided: Sequence[Decided], kinds: set[str]) -> None:
     """The list of the 附件: columns chosen per decision kind so that no code, number or date is broken."""
-    mixed = len({d.record.category for d in decided}) > 1
+    mixed = len({d.category for d in decided}) > 1
     if kinds == {"filed"}:
         header = ["序号", "企业名称", "统一社会信用代码", "证书编号", *(["类别"] if mixed else ["有效期至"])]
         rows = [[str(i), d.record.name, d.record.uscc, d.event.certificate or "—",
-                 ("优势企业" if d.record.category == "advantage" else "储备企业") if mixed
+                 ("优势企业" if d.category == "advantage" else "储备企业") if mixed
                  else (chinese_date(d.status.term_end) if d.status.term_end else "—")]
                 for i, d in enumerate(decided, 1)]
         table(doc, header, rows, whole=(2, 3, 4))

@@ -35,7 +35,7 @@ from generator.documents.notices import DocsError, _measures, cite
 from generator.documents.tables import table
 from generator.labels import CATEGORY_ZH, STATUS_ZH
 from generator.lifecycle import Status
-from generator.model import Record
+from generator.model import Assessment, Record
 from generator.policy import PolicyHistory
 from generator.registry import Entry
 from generator.rules import ART8_GRACE, ART8_REVIEW, CATALOGUE
@@ -139,7 +139,7 @@ def review_letters(due: Sequence[tuple[Record, Status]], history: PolicyHistory,
             state = f"有效期至{chinese_date(st.term_end)}" if st.term_end else "即将届满"
         review, grace = cite(history, ART8_REVIEW, today), cite(history, ART8_GRACE, today)
         body = [
-            f"你单位（统一社会信用代码：{record.uscc}）为{office.county}{CATEGORY_ZH[record.category]}，{state}。根据{first}{review}的规定，"
+            f"你单位（统一社会信用代码：{record.uscc}）为{office.county}{CATEGORY_ZH[record.term_category(on=today)]}，{state}。根据{first}{review}的规定，"
             f"有效期满后由我局组织复核，复核通过的，有效期重新计算。请于{chinese_date(deadline)}前向我局提交以下材料：",
             *(f"{n}. {item}" for n, item in enumerate(REVIEW_MATERIALS, 1)),
             f"依照{short}{grace}的规定，未通过复核的，在{policy.grace_years}年内保留资格并参与复核；仍未通过或未参加复核的，"
@@ -178,6 +178,7 @@ def review_sheet(entries: Sequence[Entry], policy: PolicyHistory, today: date) -
 _RESULT = {True: "符合", False: "不符合", None: "—"}
 SHEET_PT = 10.0  # the sheet's text: between 五号 and 小五
 OPINION_MM = 45  # the height of the box for 审核意见
+OPINION_CHARS, OPINION_LINE_PT = 29, 20  # a recorded opinion: characters of 小四 (12 pt) per line of the box, its line pitch
 
 
 def _sheet(doc: Any, entry: Entry, policy: PolicyHistory, today: date) -> None:
@@ -204,12 +205,21 @@ def _sheet(doc: Any, entry: Entry, policy: PolicyHistory, today: date) -> None:
           padding=0.3)  # twenty-odd rows: the 审核意见 box still on the applicant's second page
     status = STATUS_ZH[entry.status.status] if entry.status else ""
     paragraph(doc, f"（登记簿按 {chinese_date(on)} 核对，当前状态：{status}；“需核实”为提示，由审核人判断。）", size=SHEET_PT, line=18)
-    _opinion(doc)
+    _opinion(doc, assessment_of(record, entry.status.applied if entry.status else None))
 
 
-def _opinion(doc: Any) -> None:
+def assessment_of(record: Record, applied: date | None) -> Assessment | None:
+    """The Art. 7 审核 recorded for the current application (design section 10): on its ``applied`` event (the day
+    ``applied``), or on a later ``filed`` of the same cycle; None when nobody has recorded one yet."""
+    found = [e for e in record.events if e.type in ("applied", "filed") and applied is not None and e.date >= applied and e.assessment]
+    return max(found, key=lambda e: (e.date, e.index)).assessment if found else None
+
+
+def _opinion(doc: Any, assessment: Assessment | None = None) -> None:
     """The box the reviewers write in: 审核意见 with ``OPINION_MM`` of room, then a line each for the 审核人 and the
-    复核人 to sign and date; one row, which never splits, its label on one line."""
+    复核人 to sign and date; one row, which never splits, its label on one line. A recorded assessment (Art. 7) is
+    printed in it: the opinion at the top of the room, the reviewer's role and the date on the 审核人 line (the
+    signature is still by hand); without one the box is blank, to be filled in by hand."""
     box = doc.add_table(rows=1, cols=2)
     box.style = "Table Grid"
     box.autofit = False
@@ -222,10 +232,20 @@ def _opinion(doc: Any) -> None:
     label.alignment = WD_ALIGN_PARAGRAPH.CENTER
     set_font(label.add_run("审核意见"), HEI_FONT, 12)
     room = right.paragraphs[0].paragraph_format
-    room.line_spacing_rule, room.line_spacing = WD_LINE_SPACING.EXACTLY, Mm(OPINION_MM)  # the room to write in
+    if assessment is None:
+        room.line_spacing_rule, room.line_spacing = WD_LINE_SPACING.EXACTLY, Mm(OPINION_MM)  # the room to write in
+    else:
+        set_font(right.paragraphs[0].add_run(assessment.opinion), BODY_FONT, 12)
+        lines = -(-len(assessment.opinion) // OPINION_CHARS)
+        room.line_spacing_rule, room.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(OPINION_LINE_PT)
+        room.space_before, room.space_after = Pt(6), Pt(max(6.0, Mm(OPINION_MM).pt - 6 - lines * OPINION_LINE_PT))
     for who in ("审核人", "复核人"):
         signed = right.add_paragraph()
         signed.paragraph_format.line_spacing_rule, signed.paragraph_format.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(30)
-        set_font(signed.add_run(f"{who}（签字）：　　　　　　　　　　　年　　月　　日"), BODY_FONT, 12)
+        line = f"{who}（签字）：　　　　　　　　　　　年　　月　　日"
+        if who == "审核人" and assessment is not None:
+            signer, day = f"审核人（{assessment.by}）签字：", chinese_date(assessment.date)
+            line = signer + "　" * max(2, OPINION_CHARS - 1 - len(signer) - len(day)) + day
+        set_font(signed.add_run(line), BODY_FONT, 12)
     for col, width in zip(box._tbl.tblGrid.findall(qn("w:gridCol")), (30, 126), strict=True):  # what LibreOffice reads
         col.set(qn("w:w"), str(int(Mm(width).twips)))

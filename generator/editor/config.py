@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from generator.labels import ENUM_LABELS
+from generator.labels import enum_labels
 
 DATE_WIDGET = "ipreg-date"
 CI_HINT = "保存后，合并请求中的自动检查会核对校验码、备案条件和重复记录，并把问题标注在对应的行上。"
@@ -27,10 +27,11 @@ def _resolve(spec: Mapping[str, Any], defs: Mapping[str, Any]) -> dict[str, Any]
     return {**defs.get(ref.rsplit("/", 1)[-1], {}), **spec} if ref else dict(spec)
 
 
-def _label_of(value: str) -> str:
-    for table in ENUM_LABELS:
-        if value in table:
-            return f"{table[value]}（{value}）"
+def _label_of(field: tuple[str, ...], value: str) -> str:
+    """A select's option: the code's Chinese name in its own field's table (``labels.enum_labels``), then the code."""
+    named = enum_labels(field).get(value)
+    if named:
+        return f"{named}（{value}）"
     return f"{value} 版" if value.isdigit() else value  # the standard's version: 2013 版, 2023 版
 
 
@@ -85,7 +86,7 @@ def _field(name: str, spec: Mapping[str, Any], required: bool, defs: Mapping[str
     field["required"] = required and not optional_parent
     kind = spec.get("type")
     if kind == "string" and "enum" in spec:
-        field.update(widget="select", options=[{"label": _label_of(v), "value": v} for v in spec["enum"]])
+        field.update(widget="select", options=[{"label": _label_of((*path, name), v), "value": v} for v in spec["enum"]])
     elif kind == "string" and spec.get("format") == "date":
         # the editor's own widget (editor/page.py): typed and shown as YYYY-MM-DD whatever the browser's language, a
         # calendar button to pick one, no time and no time zone
@@ -109,7 +110,8 @@ def _field(name: str, spec: Mapping[str, Any], required: bool, defs: Mapping[str
         if items.get("type") == "object":
             field.update(widget="list", fields=_fields(items, defs, (*path, name), order))
         elif items.get("type") == "string" and "enum" in items:
-            field.update(widget="select", multiple=True, options=[{"label": _label_of(v), "value": v} for v in items["enum"]])
+            field.update(widget="select", multiple=True, options=[{"label": _label_of((*path, name), v), "value": v}
+                                                                      for v in items["enum"]])
         else:
             field.update(widget="list", field=_field("item", items, True, defs, (*path, name), order) | {"label": spec.get("title", name)})
         if spec.get("minItems"):

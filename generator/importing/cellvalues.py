@@ -16,7 +16,7 @@ from typing import Any
 from openpyxl.utils.datetime import from_excel
 
 from generator.errors import IpregError
-from generator.importing.fields import Field, label
+from generator.importing.fields import Field
 
 YES_WORDS = {"是", "有", "√", "✓", "y", "yes", "true", "1"}
 NO_WORDS = {"否", "无", "没有", "×", "✗", "n", "no", "false", "0"}
@@ -150,9 +150,9 @@ def _boolean(field: Field, value: Any) -> bool:
 def _enum(field: Field, value: Any) -> str:
     text = re.sub(r"\s+", "", clean(shown(value)))
     for code in field.enum:
-        if text in (code, re.sub(r"\s+", "", clean(label(code)))):
+        if text in (code, re.sub(r"\s+", "", clean(field.label(code)))):
             return code
-    choices = "、".join(label(c) for c in field.enum)
+    choices = "、".join(field.label(c) for c in field.enum)
     raise Bad(f"不是可选的值（可选：{choices}）：请从下拉列表选择")
 
 

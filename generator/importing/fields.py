@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.labels import ENUM_LABELS
+from generator.labels import enum_labels
 
 SCHEMA = Path(__file__).resolve().parent.parent.parent / "schemas" / "enterprise.schema.json"
 DEFAULT_PART = "基本情况"  # a new property without "x-part" still appears: on the first sheet
@@ -34,10 +34,15 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     required: bool = False
+    names: tuple[tuple[str, str], ...] = ()  # (code, Chinese name) of the enumeration, from the field's own label table
 
     @property
     def key(self) -> str:
         return ".".join(self.path)
+
+    def label(self, code: str) -> str:
+        """A code's Chinese name in this field's own table (``labels.enum_labels``), or the code itself when it has none."""
+        return dict(self.names).get(code, code)
 
 
 @dataclass(frozen=True)
@@ -83,11 +88,6 @@ def load_schema(path: Path = SCHEMA) -> dict[str, Any]:
     return data
 
 
-def label(code: str) -> str:
-    """An enumeration's Chinese label (from ``labels``), or the code itself when it has none."""
-    return next((table[code] for table in ENUM_LABELS if code in table), code)
-
-
 def form_of(schema: Mapping[str, Any]) -> Form:
     defs = schema.get("$defs", {})
     required = set(schema.get("then", {}).get("required", [])) | set(schema.get("required", []))
@@ -121,17 +121,19 @@ def _walk(path: tuple[str, ...], spec: Mapping[str, Any], defs: Mapping[str, Any
         item = _resolve(spec.get("items", {}), defs)
         if item.get("type") == "object":
             needed = set(item.get("required", []))
-            columns = tuple(_field((name,), _resolve(child, defs), name in needed, "")
+            columns = tuple(_field((name,), _resolve(child, defs), name in needed, "", (*path, name))
                             for name, child in item.get("properties", {}).items() if child.get("x-form") is not False)
         else:
-            columns = (_field((), item, True, ""),)
+            columns = (_field((), item, True, "", path),)
         size = len(item.get("enum", ())) or ROWS.get(path[-1], 20 if item.get("type") == "object" else 10)
         tables.append(Table(path, prefix + title, spec.get("description", ""), columns, size))
     else:
         fields.append(_field(path, spec, required, prefix))
 
 
-def _field(path: tuple[str, ...], spec: Mapping[str, Any], required: bool, prefix: str) -> Field:
+def _field(path: tuple[str, ...], spec: Mapping[str, Any], required: bool, prefix: str, where: tuple[str, ...] | None = None) -> Field:
+    """One value at ``path``; ``where`` is its path in the record (a table's column: the list's path and the column's
+    name), whose label table names the enumeration's codes."""
     kind = {"integer": "integer", "number": "number", "boolean": "boolean"}.get(spec.get("type", ""), "string")
     if spec.get("format") == "date":
         kind = "date"
@@ -139,8 +141,10 @@ def _field(path: tuple[str, ...], spec: Mapping[str, Any], required: bool, prefi
         kind = "enum"
     elif kind == "string" and "pattern" in spec and "^\\S" not in spec["pattern"]:
         kind = "code"  # identifiers: text cells, never numbers (a USCC, a patent or trademark number)
-    return Field(path, prefix + spec.get("title", path[-1] if path else ""), spec.get("description", ""), kind,
-                 tuple(str(v) for v in spec.get("enum", ())), spec.get("minimum"), spec.get("maximum"), required)
+    codes = tuple(str(v) for v in spec.get("enum", ()))
+    table = enum_labels(path if where is None else where)
+    return Field(path, prefix + spec.get("title", path[-1] if path else ""), spec.get("description", ""), kind, codes,
+                 spec.get("minimum"), spec.get("maximum"), required, tuple((c, table[c]) for c in codes if c in table))
 
 
 def key_order(schema: Mapping[str, Any]) -> dict[tuple[str, ...], list[str]]:

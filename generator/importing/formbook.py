@@ -20,7 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from generator.importing.fields import Field, Form, Part, Table, label
+from generator.importing.fields import Field, Form, Part, Table
 
 MARK = "ipreg 申报表"
 INFO, OPTIONS, GUIDE = "表单信息", "选项", "说明"
@@ -76,7 +76,7 @@ def _options(wb: Workbook, form: Form) -> dict[str, str]:
     lists: dict[tuple[str, ...], str] = {}
     columns = [c for p in form.parts for c in [*p.fields, *(col for t in p.tables for col in t.columns)]]
     for field in [Field(("是否",), "", "", "boolean"), *columns]:
-        values = (YES, NO) if field.kind == "boolean" else tuple(label(v) for v in field.enum)
+        values = (YES, NO) if field.kind == "boolean" else tuple(field.label(v) for v in field.enum)
         if not values:
             continue
         if values not in lists:

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from generator.importing.fields import label
+from generator.labels import enum_labels
 from generator.template import TEMPLATE
 
 COMMENT_COLUMN = 30
@@ -76,7 +76,7 @@ def _mapping(data: Mapping[str, Any], path: tuple[str, ...], indent: int, order:
                 else:
                     lines.append(f"{' ' * (indent + 2)}- {scalar(item)}")
         else:
-            said = label(value) if here == ("events", "type") and isinstance(value, str) else comments.get(here)
+            said = enum_labels(here).get(value, value) if here == ("events", "type") and isinstance(value, str) else comments.get(here)
             lines.append(_commented(f"{lead}{key}: {scalar(value)}", said))
     return lines
 

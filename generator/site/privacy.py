@@ -31,7 +31,7 @@ _PUBLIC = frozenset(
     {"file", "positions", "uscc", "name", "industry_code", "industry_name", "main_products", "address", "website", "category"}
 )
 _PUBLIC_IN = {
-    "events": frozenset({"index", "date", "type", "document", "certificate"}),
+    "events": frozenset({"index", "date", "type", "document", "certificate", "category", "recovered"}),
     "honors": frozenset({"index", "type", "awarded", "expires"}),
 }
 _ENUM = re.compile(r"[a-z_0-9]+")

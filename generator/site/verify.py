@@ -15,7 +15,9 @@ others, holds each certificate's own term and fate, in the order of the certific
 ``end`` is the last day of the term printed on the certificate (it runs from the certificate's day; -1 when the
 record does not tell it); ``fate`` on the data date is one letter of ``FATES``: ``v`` in force, ``x`` its printed
 term has ended, ``n`` replaced by a newer certificate (``day`` the newer one's date, ``by`` its position in the row's
-certificates), ``r`` revoked and ``w`` recovered on the holder's withdrawal (``day`` the first day of that status).
+certificates), ``r`` revoked and ``w`` recovered on the holder's withdrawal (``day`` the first day of that status;
+for ``r`` and ``w`` a fourth item, when the record has it, is the day the certificate was taken back: the event's
+``recovered``, Art. 8(5), design section 10; the page then says 已收回 with that day).
 """
 
 from __future__ import annotations
@@ -61,9 +63,11 @@ def fates(e: PublicEnterprise, today: date) -> list[list[Any]]:
     """Each certificate's ``[end, fate, day?, by?]`` on ``today`` (module docstring): replaced when a newer certificate
     comes before the holder leaves the list; revoked or withdrawn when that happens inside its printed term; expired
     when its printed term has ended first (a term ended, then a removal: the holder's status says the rest)."""
-    events = [ev for ev in e.data["events"] if ev["certificate"] and ev["type"] in ("filed", "review_passed")]
+    issued = [(ev, e.recovered[i] if i < len(e.recovered) else None) for i, ev in enumerate(e.data["events"])
+              if ev["certificate"] and ev["type"] in ("filed", "review_passed")]
+    events = [ev for ev, _ in issued]
     out: list[list[Any]] = []
-    for k, ev in enumerate(events):
+    for k, (ev, recovered) in enumerate(issued):
         end = term_end(e, ev["date"])
         stops = [(s["from"], ENDED[s["status"]]) for s in e.data["status_intervals"]
                  if s["from"] > ev["date"] and s["status"] in ENDED]
@@ -72,7 +76,7 @@ def fates(e: PublicEnterprise, today: date) -> list[list[Any]]:
         if newer and (stop is None or newer["date"] < stop[0]):
             out.append([_day(end), "n", _day(newer["date"]), k + 1])
         elif stop and (end is None or stop[0] <= end):
-            out.append([_day(end), stop[1], _day(stop[0])])
+            out.append([_day(end), stop[1], _day(stop[0]), *([_day(recovered)] if recovered else [])])
         else:
             out.append([_day(end), "v" if end is not None and end >= today.isoformat() else "x"])
     return out

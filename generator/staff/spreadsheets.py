@@ -95,6 +95,7 @@ class Sheet:
 PRINTABLE_MM = 297 - 2 * 17.8  # A4 landscape less Excel's default side margins
 CHAR_MM = 1.9  # the width of one unit of column width, printed at 100 %
 MIN_SCALE = 0.82  # 11 pt x 0.82 = 9 pt: the smallest print a manager reads
+WRAP_AT = 32  # the widest column (units of one Latin character): a longer text wraps in its cell
 
 
 def to_xlsx(headers: list[str], rows: list[list[str]], title: str, today: date, heading: str, issuer: str) -> bytes:
@@ -150,12 +151,14 @@ def _fill(sheet: Any, spec: Sheet, title: str, issuer: str) -> None:
                               for i in range(1, width)]])
     for row in rows:
         sheet.append([date.fromisoformat(v) if isinstance(v, str) and _is_day(v) else v for v in row])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="left")  # on the first page even when the table is split
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    widths = [min(max([_display(h) for h in spec.headers[i:i + 1]] + [_display(r[i]) for r in rows if i < len(r)]) + 2, WRAP_AT)
+              for i in range(width)]
     for cell in sheet[3]:
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    money = {i for i, h in enumerate(spec.headers) if "（元）" in h}
     for row_cells in sheet.iter_rows(min_row=4):
         for cell in row_cells:
             if isinstance(cell.value, date):
@@ -163,18 +166,26 @@ def _fill(sheet: Any, spec: Sheet, title: str, issuer: str) -> None:
             elif isinstance(cell.value, str):
                 cell.data_type = "s"  # text, never a number or a formula
                 cell.number_format = "@"
+                if _display(cell.value) + 2 > WRAP_AT:  # a long text wraps in its column instead of widening the table
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+            elif isinstance(cell.value, int) and cell.column - 1 in money:
+                cell.number_format = "#,##0"  # 3,000,000: amounts as a clerk reads them
     if spec.total and rows:
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
-    widths = [min(max([_display(h) for h in spec.headers[i:i + 1]] + [_display(r[i]) for r in rows if i < len(r)]) + 2, 60)
-              for i in range(width)]
     title_width = int(_display(title) * 1.4) + 2  # 14 pt bold: the title row is never cut off
     if sum(widths) < title_width:
         widths[0] += title_width - sum(widths)
     for column, size in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(column)].width = size
     sheet.freeze_panes = "A4"
-    _print_setup(sheet, widths)
+    if _print_setup(sheet, widths, spec.headers):  # split across pages: the title would be printed cut in two
+        sheet.oddHeader.center.text, sheet.oddHeader.center.size = title, 11  # it heads every page instead of the cells
+        sheet.oddHeader.left.text, sheet.oddHeader.left.size = str(sheet["A2"].value), 9
+        sheet.print_area = f"A3:{get_column_letter(width)}{max(sheet.max_row, 3)}"
+    else:
+        for line in (1, 2):
+            sheet.merge_cells(start_row=line, start_column=1, end_row=line, end_column=width)
     if spec.rows:
         sheet.auto_filter.ref = f"A3:{get_column_letter(width)}{len(spec.rows) + 3}"
 
@@ -185,18 +196,29 @@ def _is_day(text: str) -> bool:
     return parse_iso(text) is not None
 
 
-def _print_setup(sheet: Any, widths: Sequence[int]) -> None:
+def _print_setup(sheet: Any, widths: Sequence[int], headers: Sequence[str]) -> bool:
     """A4 landscape, the header row on every page, printed at 100 % when the table fits the page's width, else at the
-    scale that makes it fit if that keeps 9 pt (82 % of 11 pt), else at 90 % across several pages, the code and the
-    name repeated on each."""
+    scale that makes it fit if that keeps 9 pt (82 % of 11 pt), else at 90 % across several pages, the columns that
+    say whose row it is (the code and the name) repeated on each; the sheet's name and 第 N 页，共 M 页 in the footer,
+    so that a printed page says which table it belongs to. Returns whether the table is split across pages."""
+    from openpyxl.utils import get_column_letter
+
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     wide = sum(widths) * CHAR_MM
     fit = PRINTABLE_MM / wide
     sheet.page_setup.scale = 100 if fit >= 1 else int(fit * 100) if fit >= MIN_SCALE else 90
     sheet.print_title_rows = "3:3"
-    if fit < MIN_SCALE:
-        sheet.print_title_cols = "A:B"  # the code and the name on every page of a split table
+    if fit >= MIN_SCALE:  # one page wide whatever the printing program's font makes of the widths (LibreOffice without
+        # Calibri draws them a quarter wider): fitted to the width, as long as the rows need
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    else:
+        who = [i + 1 for i, h in enumerate(headers) if h in ("统一社会信用代码", "企业名称")] or [1, 2]
+        sheet.print_title_cols = f"{get_column_letter(min(who))}:{get_column_letter(max(who))}"
+    sheet.oddFooter.center.text = "&A　第 &P 页，共 &N 页"
+    sheet.oddFooter.center.size = 9
+    return fit < MIN_SCALE
 
 
 def filter_rows(rows: list[dict[str, Any]], statuses: Sequence[str], industries: Sequence[str]) -> list[dict[str, Any]]:

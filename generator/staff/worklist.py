@@ -19,7 +19,7 @@ def status_rows(registry: Registry) -> list[dict[str, Any]]:
         rows.append({
             "uscc": record.uscc,
             "name": record.name,
-            "category": record.category,
+            "category": record.term_category(on=st.decision),  # the term in force (design section 10)
             "status": st.status,
             "listed": st.listed,
             **st.dates(),

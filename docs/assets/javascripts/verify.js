@@ -111,7 +111,7 @@
   }
 
   /* 这张证书本身（ARCHITECTURE.md 第 6 节）：有效、已失效（期满或已换发新证）、已撤销、已收回；标题用文字说，颜色只是辅助。
-     fate 为 [证书上有效期的最后一天, 代码, 日期, 新证书的位置]（见 generator/site/verify.py）。 */
+     fate 为 [证书上有效期的最后一天, 代码, 日期, 新证书的位置或证书收回的日期]（见 generator/site/verify.py）。 */
   function fate(e, c) {
     var f = c.fate, end = f && f[0] !== -1 ? date(toDay(f[0])) : "", on = f && f.length > 2 ? date(toDay(f[2])) : "";
     var term = "<strong class=\"ipreg-nowrap\">" + esc(c.text) + "</strong>，" + (end ? "有效期 " + date(toDay(c.day)) + " 至 <strong>" + end + "</strong>"
@@ -122,8 +122,15 @@
       return {kind: "ended", title: "证书已失效：已换发新证书 <span class=\"ipreg-nowrap\">" + esc(e.certs[f[3]].text) + "</span>",
               term: term + "；" + on + " 已换发新证书，本证书不再有效。"};
     }
-    if (f[1] === "r") return {kind: "bad", title: "证书已撤销（" + on + "）", term: term + "；" + on + " 起撤销资格，本证书作废。"};
-    if (f[1] === "w") return {kind: "bad", title: "证书已收回（" + on + "）", term: term + "；企业申请退出，" + on + " 起收回。"};
+    var back = (f[1] === "r" || f[1] === "w") && f.length > 3 ? date(toDay(f[3])) : "";  /* 证书收回的日期（记录中有时） */
+    if (f[1] === "r") {
+      return {kind: "bad", title: "证书已撤销（" + on + "）" + (back ? "，已收回（" + back + "）" : ""),
+              term: term + "；" + on + " 起撤销资格，本证书作废" + (back ? "，" + back + " 已收回。" : "。")};
+    }
+    if (f[1] === "w") {
+      return {kind: "bad", title: "证书已收回（" + (back || on) + "）",
+              term: term + "；企业申请退出，" + on + " 起" + (back ? "不再有效，" + back + " 已收回。" : "收回。")};
+    }
     return {kind: "ended", title: "证书已失效：有效期已满", term: term + (end ? "，已期满。" : "。")};
   }
   var SHORT = {v: "有效", x: "已失效", n: "已失效，已换发新证书", r: "已撤销", w: "已收回"};
