@@ -29,25 +29,37 @@ _Parser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Scalar(NamedTuple):
-    """What the clerk typed for one scalar: its raw text, whether unquoted, and YAML's type."""
+    """What the clerk typed for one scalar: its raw text, whether unquoted, YAML's type, and where it starts."""
 
     raw: str
     plain: bool
     kind: str  # str, int, float, bool, null, timestamp
+    line: int
+    col: int
 
 
 @dataclass
 class Positions:
-    """1-based (line, column) of every value and mapping key, by path from the root."""
+    """1-based (line, column) of every value and mapping key, by path from the root: a scalar's in ``scalars`` (one
+    dictionary entry per scalar, the most common value), a list's, a mapping's or an alias's in ``values``."""
 
     values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     scalars: dict[PathKey, Scalar] = field(default_factory=dict)
 
+    def value_at(self, path: PathKey) -> tuple[int, int] | None:
+        """Position of the value at exactly ``path`` (None: no value there)."""
+        scalar = self.scalars.get(path)
+        return (scalar.line, scalar.col) if scalar is not None else self.values.get(path)
+
+    def places(self) -> dict[PathKey, tuple[int, int]]:
+        """Every value's position."""
+        return {**self.values, **{path: (s.line, s.col) for path, s in self.scalars.items()}}
+
     def at(self, path: PathKey) -> tuple[int, int]:
         """Position of the value at ``path``, or of its nearest recorded ancestor."""
         for end in range(len(path), -1, -1):
-            found = self.values.get(tuple(path[:end]))
+            found = self.value_at(tuple(path[:end]))
             if found is not None:
                 return found
         return (1, 1)
@@ -154,7 +166,7 @@ class _Builder:
                 self.add(1, 1, YAML_SYNTAX, "文件为空：请按模板填写企业信息（ipreg new 可生成模板）")
             elif not isinstance(self.root, dict):
                 what = "列表" if isinstance(self.root, list) else "单个值"
-                line, col = self.positions.values.get((), (1, 1))
+                line, col = self.positions.value_at(()) or (1, 1)
                 self.add(line, col, YAML_SYNTAX, f"文件顶层是{what}，应为“字段: 值”的映射（如 name: 某某有限公司）")
             else:
                 data = self.root
@@ -259,8 +271,7 @@ class _Builder:
             path = top.path + (top.key,)  # type: ignore[operator]
             top.container[top.key] = value
             top.key = _EXPECT_KEY
-        self.positions.values[path] = (mark.line + 1, mark.column + 1)
-        self.positions.scalars[path] = _new_scalar(Scalar, (raw, bool(plain), kind))
+        self.positions.scalars[path] = _new_scalar(Scalar, (raw, bool(plain), kind, mark.line + 1, mark.column + 1))
         return None
 
     def general(self, event: yaml.ScalarEvent) -> None:
@@ -303,8 +314,7 @@ class _Builder:
                     self.add(line, col, YAML_SYNTAX, f"引号中的转义写法产生了不可见的控制字符或格式字符（U+{ord(control.group()):04X}）："
                              "它会破坏网页、日历和订阅文件，请删除这个转义")
         if path is not None:
-            self.positions.values[path] = (line, col)
-            self.positions.scalars[path] = Scalar(raw, plain, kind)
+            self.positions.scalars[path] = Scalar(raw, plain, kind, line, col)
         if role == "value":
             top = self.frames[-1]
             if top.key is not _BAD_KEY:

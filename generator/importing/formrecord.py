@@ -71,7 +71,7 @@ def cell_of(finding: Finding, loaded: Loaded, cells: Mapping[tuple[str | int, ..
 
 def _lines(loaded: Loaded, path: tuple[str | int, ...]) -> set[int]:
     """The lines of a path's key and of its value (an object's value starts on the line after its key)."""
-    return {at[0] for at in (loaded.positions.values.get(path), loaded.positions.keys.get(path)) if at}
+    return {at[0] for at in (loaded.positions.value_at(path), loaded.positions.keys.get(path)) if at}
 
 
 def place(findings: Sequence[Finding], loaded: Loaded, filled: Filled) -> list[tuple[str, Finding]]:
