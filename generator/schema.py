@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -54,12 +54,18 @@ def date_range() -> tuple[date, date]:
 ONE_LINE = r"^\S(?:.*\S)?$"  # the schema's pattern for names and other one-line public text
 
 
-@cache
-def validator_for(path: Path) -> Draft202012Validator:
+@lru_cache(maxsize=64)
+def validator_for(path: Path, only: frozenset[str] | None = None) -> Draft202012Validator:
+    """The detailed validator. With ``only``, the top-level properties outside it are not looked into (their schema is
+    ``{}``; their names still count for required and unknown fields): jsonschema-rs found nothing wrong under them, and
+    jsonschema takes milliseconds for each list of twenty services it would walk again."""
     from jsonschema import Draft202012Validator, validators
 
+    schema = load_schema(path)
+    if only is not None:
+        schema = {**schema, "properties": {k: v if k in only else {} for k, v in schema["properties"].items()}}
     strict = validators.extend(Draft202012Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]
-    return strict(load_schema(path), format_checker=Draft202012Validator.FORMAT_CHECKER)  # type: ignore[no-any-return]
+    return strict(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)  # type: ignore[no-any-return]
 
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
@@ -168,7 +174,8 @@ def schema_findings(loaded: Loaded, schema_path: Path = ENTERPRISE_SCHEMA) -> li
     return counted_schema_findings(loaded, schema_path)[0]
 
 
-def counted_schema_findings(loaded: Loaded, schema_path: Path = ENTERPRISE_SCHEMA, limit: int = MAX_FINDINGS) -> tuple[list[Finding], int]:
+def counted_schema_findings(loaded: Loaded, schema_path: Path = ENTERPRISE_SCHEMA, limit: int = MAX_FINDINGS,
+                            focus: bool = True) -> tuple[list[Finding], int]:
     """The first ``limit`` schema findings (in validation order, then sorted) and how many more there are.
 
     A hostile file (a hundred thousand unknown keys) costs no more than a bad one: the rest are counted,
@@ -178,11 +185,13 @@ def counted_schema_findings(loaded: Loaded, schema_path: Path = ENTERPRISE_SCHEM
         return [], 0
     schema = load_schema(schema_path)
     floats = _float_integers(loaded, schema)
-    if fast_validator_for(schema_path).is_valid(loaded.data):
+    fast = fast_validator_for(schema_path)
+    if fast.is_valid(loaded.data):
         return floats, 0  # the compiled validator agrees; the detailed messages are only built for failures
     translator = _Translator(loaded.file, loaded.positions, schema, loaded.data)
     data = _prune(loaded.data, schema, schema.get("$defs", {}))
-    errors = sorted(validator_for(schema_path).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    only = frozenset(str(e.instance_path[0]) for e in fast.iter_errors(data) if e.instance_path) if focus else None
+    errors = sorted(validator_for(schema_path, only).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     seen: set[tuple[PathKey, str]] = set()
     findings: list[Finding] = list(floats)
     omitted = 0

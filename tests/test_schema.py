@@ -210,3 +210,21 @@ def test_published_schemas_refuse_what_the_site_would_not_link(url: str) -> None
         assert not jsonschema_rs.validator_for(schema).is_valid(url)
     assert any(list(e.absolute_path) == ["website"] for e in validator_for(ENTERPRISE_SCHEMA).iter_errors({"website": url}))
     assert safe_url(url) is None
+
+
+def test_the_detailed_validator_looks_only_where_the_fast_one_found_a_problem() -> None:
+    """Issue 36/39: for a record jsonschema-rs refuses, jsonschema looks only into the top-level fields with a problem
+    (a record with twenty services took milliseconds more per error otherwise); the findings are those of a full look,
+    on every invalid case, every sample, and a record with problems in three fields, one unknown field and a service."""
+    from generator.loader import load_text
+    from generator.schema import counted_schema_findings
+
+    files = sorted((ROOT / "tests" / "cases").rglob("*.yaml")) + sorted((SAMPLES / "records").glob("*.yaml"))
+    loaded = [load_file(f) for f in files]
+    text = (SAMPLES / "records").joinpath(sorted(p.name for p in (SAMPLES / "records").glob("*.yaml"))[0]).read_text(encoding="utf-8")
+    text = text.replace("legal_person:", "legal_persn:", 1) + "services:\n  - date: 2025-01-02\n    kind: training\n    title: 培训\n"
+    loaded.append(load_text(text, "x.yaml"))
+    refused = [x for x in loaded if counted_schema_findings(x, focus=False)[0]]
+    assert len(refused) > 40
+    for x in loaded:
+        assert counted_schema_findings(x) == counted_schema_findings(x, focus=False), x.file
