@@ -4,6 +4,13 @@ scrollable panel on the page; a link takes the clerk to the field), instead of D
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from generator.rules.eligibility import required_sections
+from generator.schema import ENTERPRISE_SCHEMA, load_schema
+
 INDEX = r"""<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -58,6 +65,31 @@ INDEX = r"""<!doctype html>
     });
     function Preview(props) { return h("div", {}, props.value || ""); }
     CMS.registerWidget("ipreg-date", Control, Preview);
+  })();
+  // 各部分按备案类别标明是否必填：第五条、第六条要用的部分写“必填（第五条第X项）”，不写 Decap 的“(可选)”；条款来自规则目录
+  (function () {
+    var NEEDS = {needs};
+    function category() {
+      var label = Array.prototype.slice.call(document.querySelectorAll("label")).find(function (l) {
+        return l.textContent.trim().indexOf(NEEDS.label) === 0;
+      });
+      var box = label && label.parentElement;  // the label sits in the field's top bar: up to the box that holds the choice
+      while (box && box.textContent.trim() === label.textContent.trim()) box = box.parentElement;
+      var match = box && /（([a-z_]+)）/.exec(box.textContent);
+      return match && NEEDS.categories[match[1]] ? match[1] : NEEDS.fallback;  // 新建记录未选类别时按优势企业标注
+    }
+    function mark() {
+      var needs = NEEDS.categories[category()] || {};
+      document.querySelectorAll("label > span").forEach(function (span) {
+        var label = span.parentElement, title = label.firstChild && label.firstChild.nodeType === 3 ? label.firstChild.nodeValue : "";
+        if (!span.hasAttribute("data-ipreg-optional")) span.setAttribute("data-ipreg-optional", span.textContent);
+        var need = Object.prototype.hasOwnProperty.call(needs, title) ? needs[title] : null;
+        var text = need ? " 必填（" + need + "）" : span.getAttribute("data-ipreg-optional");
+        if (span.textContent !== text) span.textContent = text;
+        if (need) label.setAttribute("data-ipreg-required", need); else label.removeAttribute("data-ipreg-required");
+      });
+    }
+    new MutationObserver(mark).observe(document.documentElement, {childList: true, subtree: true, characterData: true});
   })();
   // 没有保存的原因：服务器列出的每个问题（字段的中文名称、所在位置、说明）显示在页面右下角可滚动的面板中，点字段名跳到该字段；
   // 新建的空白表单在第一次保存之前不显示“修改已保存”
@@ -131,8 +163,26 @@ INDEX = r"""<!doctype html>
 """
 
 
-def index_page(county: str) -> str:
+def section_needs(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """What the page labels 必填: per category (the schema's enum), each section's title with the articles that need it
+    (``eligibility.required_sections``); the category's own field by its title; the category a blank form is labelled
+    for (the first of the enum, 知识产权优势企业)."""
+    properties = schema["properties"]
+    categories = properties["category"]["enum"]
+    return {
+        "label": properties["category"]["title"],
+        "fallback": categories[0],
+        "categories": {
+            c: {properties[name]["title"]: articles for name, articles in required_sections(c).items()} for c in categories
+        },
+    }
+
+
+def index_page(county: str, schema: Mapping[str, Any] | None = None) -> str:
     """The editor's page, its title naming the county of policy.yml's ``documents``."""
-    return INDEX.replace("{county}", county)
+    if schema is None:
+        schema = load_schema(ENTERPRISE_SCHEMA)
+    needs = json.dumps(section_needs(schema), ensure_ascii=False).replace("</", "<\\/")
+    return INDEX.replace("{county}", county).replace("{needs}", needs)
 
 
