@@ -77,3 +77,29 @@ def test_a_new_record_labels_what_art5_needs_as_required(editor: tuple[Path, str
     page.wait_for_function("() => !!document.querySelector('label[data-ipreg-required=\"第六条\"]')", timeout=5_000)
     assert "必填（第六条）" in _label(page, "推荐理由") and "可选" in _label(page, "专利")
     page.close()
+
+
+def _open_narrow(instance: Any, url: str, path: str) -> Any:
+    page = instance.new_page(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page.goto(url)
+    page.get_by_role("button").first.wait_for(timeout=15_000)
+    page.get_by_role("button").first.click()  # 登录 (the local backend)
+    page.get_by_text("企业备案记录").first.wait_for(timeout=15_000)
+    page.goto(url + path)
+    page.locator("label", has_text="企业名称").first.wait_for(timeout=15_000)
+    page.wait_for_timeout(500)
+    return page
+
+
+@pytest.mark.browser
+def test_the_editor_fits_a_360_px_screen_without_sideways_scrolling(editor: tuple[Path, str], browser: Any) -> None:  # noqa: F811
+    _, url = editor
+    for name, path in (("record", "#/collections/records/entries/91411721MA45A0038J"), ("new", "#/collections/records/new")):
+        page = _open_narrow(browser, url, path)
+        page.screenshot(path=str(SHOTS / f"editor-360-{name}.png"))
+        page.locator("label", has_text="专利").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"editor-360-{name}-patents.png"))
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        print(f"editor at 360 px ({name}): scrollWidth {width}")
+        assert width <= 360, width
+        page.close()

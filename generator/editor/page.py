@@ -19,6 +19,25 @@ INDEX = r"""<!doctype html>
   <meta name="robots" content="noindex">
   <title>备案记录表单编辑（本机） · {county}知识产权强企名单</title>
   <link href="config.yml" type="text/yaml" rel="cms-config-url">
+  <style>
+  /* 平板、手机（宽 360 像素起）：Decap 的编辑页至少 800 像素宽，要左右滑动。窄屏上表单占满宽度、不显示预览，
+     顶栏缩紧；Decap 的样式类名带组件名（css-…-EditorContainer），!important 压过它稍后插入的样式 */
+  @media (max-width: 799px) {
+    [class*="-EditorContainer"], [class*="-ToolbarContainer"] { min-width: 0 !important; width: 100% !important; }
+    [class*="-ToolbarContainer"] { box-sizing: border-box; }
+    [class*="-ToolbarSectionBackLink"] { flex: 1 1 auto !important; min-width: 0 !important; padding: 0 8px !important; }
+    [class*="-ToolbarSectionBackLink"] > div { min-width: 0; }
+    [class*="-BackCollection"] { font-size: 13px !important; white-space: normal !important; }
+    [class*="-BackArrow"] { margin-right: 8px !important; }
+    [class*="-ToolbarSectionMain"] { flex: 0 0 auto !important; padding: 0 4px !important; }
+    [class*="-ToolbarSubSectionLast"] { display: none !important; }
+    [class*="-ToolbarSectionMeta"] { padding: 0 4px !important; }
+    .SplitPane > .Pane1 { width: 100% !important; flex: 1 1 auto !important; }
+    .SplitPane > .Resizer, .SplitPane > .Pane2 { display: none !important; }
+    [class*="-ViewControls"] { display: none !important; }  /* 预览和同步滚动的按钮：窄屏上没有预览 */
+    [class*="-ControlPaneContainer"] { max-width: 100% !important; box-sizing: border-box; }
+  }
+  </style>
 </head>
 <body>
   <noscript>表单编辑器需要浏览器启用 JavaScript。</noscript>
@@ -50,7 +69,7 @@ INDEX = r"""<!doctype html>
         var self = this, props = this.props, value = props.value || "";
         return h("div", {className: props.classNameWrapper, style: {display: "flex", alignItems: "center", gap: "12px"}},
           h("input", {id: props.forID, type: "text", inputMode: "numeric", placeholder: "YYYY-MM-DD", maxLength: 10, value: value,
-            autoComplete: "off", style: {flex: "1", border: 0, outline: 0, font: "inherit", background: "transparent"},
+            autoComplete: "off", style: {flex: "1", minWidth: 0, border: 0, outline: 0, font: "inherit", background: "transparent"},
             onChange: function (e) { props.onChange(e.target.value.trim()); },
             onFocus: props.setActiveStyle, onBlur: props.setInactiveStyle}),
           h("input", {type: "date", tabIndex: -1, "aria-hidden": "true", value: DAY.test(value) ? value : "",
@@ -58,7 +77,8 @@ INDEX = r"""<!doctype html>
             style: {position: "absolute", opacity: 0, width: "1px", height: "1px", pointerEvents: "none"},
             onChange: function (e) { if (e.target.value) props.onChange(e.target.value); }}),
           h("button", {type: "button", "data-ipreg-pick": "",
-            style: {font: "inherit", padding: "4px 12px", border: "1px solid #767676", borderRadius: "4px", background: "#fff",
+            style: {font: "inherit", padding: "4px 12px", whiteSpace: "nowrap", flexShrink: 0, border: "1px solid #767676",
+                    borderRadius: "4px", background: "#fff",
                     color: "#1a1a1a"},
             onClick: function () { var p = self.picker; if (p && p.showPicker) p.showPicker(); else if (p) p.focus(); }}, "选日历"));
       }
