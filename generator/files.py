@@ -14,10 +14,10 @@ from __future__ import annotations
 import os
 import secrets
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from generator.errors import NothingWritten
 
@@ -94,16 +94,24 @@ def user_cache(environ: Mapping[str, str]) -> Path:
 
 
 Advance = Callable[[int], None]
+T = TypeVar("T")
 
 
 class Progress:
     """Silent progress: each stage is accepted and nothing is shown."""
 
     @contextmanager
-    def stage(self, label: str, total: int) -> Iterator[Advance]:
-        """A stage of ``total`` items named ``label`` (正在检查记录); the caller calls the yielded function with the
-        number of items just finished."""
+    def stage(self, label: str, total: int | None) -> Iterator[Advance]:
+        """A stage of ``total`` items (None: not known before they are done) named ``label`` (正在检查记录); the
+        caller calls the yielded function with the number of items just finished."""
         yield _ignore
+
+    def each(self, label: str, items: Sequence[T]) -> Iterator[T]:
+        """``items`` one by one, each counted when the caller is done with it (a stage of ``len(items)``)."""
+        with self.stage(label, len(items)) as advance:
+            for item in items:
+                yield item
+                advance(1)
 
 
 def _ignore(count: int) -> None:
@@ -117,18 +125,19 @@ class TerminalProgress(Progress):
     """One transient line per stage on a terminal (standard error), drawn by rich; colour unless ``colour`` is off
     (NO_COLOR)."""
 
-    def __init__(self, stream: TextIO, colour: bool = True) -> None:
-        self.stream, self.colour = stream, colour
+    def __init__(self, stream: TextIO, colour: bool = True, redirect: bool = False) -> None:
+        self.stream, self.colour, self.redirect = stream, colour, redirect  # redirect: print above the line (stdout a terminal too)
 
     @contextmanager
-    def stage(self, label: str, total: int) -> Iterator[Advance]:
+    def stage(self, label: str, total: int | None) -> Iterator[Advance]:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
         from rich.progress import Progress as Bar
 
         console = Console(file=self.stream, no_color=not self.colour, highlight=False)
         columns: list[Any] = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-        with Bar(*columns, console=console, transient=True, refresh_per_second=8) as bar:
+        with Bar(*columns, console=console, transient=True, refresh_per_second=8, redirect_stdout=self.redirect,
+                 redirect_stderr=False) as bar:
             task = bar.add_task(label, total=total)
 
             def advance(count: int) -> None:

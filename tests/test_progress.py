@@ -6,6 +6,7 @@ worker processes as their files finish."""
 from __future__ import annotations
 
 import io
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from generator.files import SILENT, Advance, Progress, TerminalProgress
 from generator.inputs import discover
 from generator.policy import default_policy
 from generator.registry import assemble
-from tests.helpers import ROOT, ipreg
+from tests.helpers import ROOT, ipreg, scratch_checkout
 
 TODAY = "2026-11-25"
 DAY = date(2026, 11, 25)
@@ -101,3 +102,60 @@ def test_a_check_on_a_terminal_shows_its_progress_and_piped_or_ci_shows_nothing(
     assert ci.stdout == piped.stdout and ci.stderr == ""  # CI: the log stays as it was
     dumb = ipreg(repo, *args, prefix=PTY, unset=("CI",), env={"TERM": "dumb"})
     assert dumb.stderr == ""
+
+
+def _same_output_piped_and_in_ci(repo: Path, args: tuple[str, ...]) -> tuple[str, str]:
+    """The command piped and on a terminal with CI set: the same bytes on stdout and stderr, no progress in either."""
+    piped = ipreg(repo, *args, unset=("CI", "NO_COLOR"), env={"TERM": "xterm"})
+    ci = ipreg(repo, *args, prefix=PTY, env={"TERM": "xterm", "CI": "true"})
+    assert (ci.returncode, ci.stdout, ci.stderr.replace("\r\n", "\n")) == (piped.returncode, piped.stdout, piped.stderr)
+    assert "正在" not in piped.stderr + piped.stdout
+    return piped.stdout, piped.stderr
+
+
+@pytest.mark.slow
+def test_a_build_on_a_terminal_shows_the_check_and_the_pages(tmp_path: Path) -> None:
+    repo = scratch_checkout(tmp_path / "repo")
+    args = ("build", "--today", TODAY, "--site-dir", "site")
+    shown = ipreg(repo, *args, prefix=PTY, unset=("CI", "NO_COLOR"), env={"TERM": "xterm"})
+    assert shown.returncode == 0, shown.stderr[-800:]
+    assert "正在检查记录" in shown.stderr and "正在生成站点页面" in shown.stderr
+    shutil.rmtree(repo / "site")
+    stdout, _ = _same_output_piped_and_in_ci(repo, args)
+    assert stdout == shown.stdout
+
+
+@pytest.mark.slow
+def test_an_import_on_a_terminal_shows_the_rows_and_the_check(tmp_path: Path) -> None:
+    from benchmarks.importlist import write_list
+
+    repo = scratch_checkout(tmp_path / "repo")
+    write_list(repo / "名单.xlsx", 300)
+    args = ("import", "--today", TODAY, "--dry-run", "名单.xlsx")
+    shown = ipreg(repo, *args, prefix=PTY, unset=("CI", "NO_COLOR"), env={"TERM": "xterm"})
+    assert "正在核对名单各行" in shown.stderr and "300/300" in shown.stderr, shown.stderr[-800:]
+    assert "正在检查导入后的记录" in shown.stderr
+    stdout, _ = _same_output_piped_and_in_ci(repo, args)
+    assert stdout == shown.stdout
+
+
+def test_certificates_and_review_letters_count_each_enterprise() -> None:
+    from generator.documents import notices
+    from generator.documents.certificates import certificates
+    from generator.documents.reviews import due_for_review, review_letters
+    from generator.loader import load_file
+    from generator.registry import build_registry
+    from tests.helpers import SAMPLES
+
+    policy = default_policy()
+    registry = build_registry([load_file(p, f"records/{p.name}") for p in sorted((SAMPLES / "records").glob("*.yaml"))], policy, DAY)
+    records = list(registry.records())
+    decided = notices.decision(records, "西市监〔2024〕18号", policy)
+    recorder = Recorder()
+    certificates(decided, "西市监〔2024〕18号", policy, "https://example.invalid/", progress=recorder)
+    numbered = [d for d in decided if d.event.certificate]
+    assert recorder.stages == [("正在生成证书", len(numbered))] and sum(recorder.steps) == len(numbered) > 0
+    due = due_for_review(records, DAY, 400)
+    letters = Recorder()
+    review_letters(due, policy, DAY, None, progress=letters)
+    assert letters.stages == [("正在生成复核通知函", len(due))] and sum(letters.steps) == len(due) > 0

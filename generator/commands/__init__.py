@@ -35,7 +35,8 @@ def registry(args: argparse.Namespace, env: Env, paths: Sequence[str]) -> Regist
 
     policy, today = context(args, env)
     files, notes = discover(paths)
-    return assemble(check_files(files, policy, today, getattr(args, "jobs", None), keep_records=True), policy, today, notes)
+    return assemble(check_files(files, policy, today, getattr(args, "jobs", None), keep_records=True, progress=progress(env)), policy,
+                    today, notes)
 
 
 def progress(env: Env) -> Progress:
@@ -44,7 +45,7 @@ def progress(env: Env) -> Progress:
     piped output and CI logs stay as they were. Decided here, once, from the environment the command line read."""
     if env.get("CI", "").lower() not in ("", "0", "false") or env.get("TERM") == "dumb" or not sys.stderr.isatty():
         return SILENT
-    return TerminalProgress(sys.stderr, colour=not env.get("NO_COLOR"))
+    return TerminalProgress(sys.stderr, colour=not env.get("NO_COLOR"), redirect=sys.stdout.isatty())
 
 
 def day_option(text: str) -> date:
