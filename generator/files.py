@@ -1,14 +1,23 @@
 """Writing files the registry's way: atomically, and never over a file that is already there (``write_new``), or over
 a file this program made itself (``replace_own``). Records are written through ``journal`` (all or nothing across
-files, under the registry lock)."""
+files, under the registry lock).
+
+And what a long command shows while it works (check and build of many records, import, documents, report):
+the workers take a ``Progress`` and tell it what they do (``stage``: a Chinese label and how many items) and how far
+they are (the yielded ``advance``); they never ask where the output goes. ``SILENT`` is what a piped run, CI and the
+tests get: nothing is written, so logs stay as they were. ``TerminalProgress`` draws one line on standard error with
+rich (正在检查记录 ━━━━━━ 123/1000 0:00:04) and removes it when the stage ends; whether a run gets it is decided
+once, at the command line's edge (``commands.progress``: standard error a terminal, no CI, TERM not dumb)."""
 
 from __future__ import annotations
 
 import os
 import secrets
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TextIO, TypeVar
 
 from generator.errors import NothingWritten
 
@@ -82,3 +91,56 @@ def user_cache(environ: Mapping[str, str]) -> Path:
         return Path(environ["LOCALAPPDATA"]) / "ipreg" / "cache"
     home = Path(environ["HOME"]) if environ.get("HOME") else Path.home()
     return Path(environ.get("XDG_CACHE_HOME") or home / ".cache") / "ipreg"
+
+
+Advance = Callable[[int], None]
+T = TypeVar("T")
+
+
+class Progress:
+    """Silent progress: each stage is accepted and nothing is shown."""
+
+    @contextmanager
+    def stage(self, label: str, total: int | None) -> Iterator[Advance]:
+        """A stage of ``total`` items (None: not known before they are done) named ``label`` (正在检查记录); the
+        caller calls the yielded function with the number of items just finished."""
+        yield _ignore
+
+    def each(self, label: str, items: Sequence[T]) -> Iterator[T]:
+        """``items`` one by one, each counted when the caller is done with it (a stage of ``len(items)``)."""
+        with self.stage(label, len(items)) as advance:
+            for item in items:
+                yield item
+                advance(1)
+
+
+def _ignore(count: int) -> None:
+    del count
+
+
+SILENT = Progress()
+
+
+class TerminalProgress(Progress):
+    """One transient line per stage on a terminal (standard error), drawn by rich; colour unless ``colour`` is off
+    (NO_COLOR)."""
+
+    def __init__(self, stream: TextIO, colour: bool = True, redirect: bool = False) -> None:
+        self.stream, self.colour, self.redirect = stream, colour, redirect  # redirect: print above the line (stdout a terminal too)
+
+    @contextmanager
+    def stage(self, label: str, total: int | None) -> Iterator[Advance]:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as Bar
+
+        console = Console(file=self.stream, no_color=not self.colour, highlight=False)
+        columns: list[Any] = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+        with Bar(*columns, console=console, transient=True, refresh_per_second=8, redirect_stdout=self.redirect,
+                 redirect_stderr=False) as bar:
+            task = bar.add_task(label, total=total)
+
+            def advance(count: int) -> None:
+                bar.advance(task, count)
+
+            yield advance

@@ -200,6 +200,7 @@ _BRACKET_FORMS = str.maketrans(_OPENERS + _CLOSERS, "〔" * len(_OPENERS) + "〕
 _BRACKET = re.compile("[" + re.escape(_OPENERS + _CLOSERS) + "]")
 _BRACKET_OR_SEPARATOR = re.compile("[" + re.escape(_OPENERS + _CLOSERS) + r"号號第#№/_\-－—–·、，,.。:：]")
 _FORMAT_FIELD = re.compile(r"\{[^}]*\}")
+_BRACKETED_SERIAL = re.compile("〕〔([0-9]+)〕")  # 〔2026〕(40)号: the serial in brackets of its own after the year
 
 
 def fold(text: str) -> str:
@@ -211,8 +212,9 @@ def fold(text: str) -> str:
 
 def document_form(text: str) -> str:
     """A 文号 or certificate number written the one way: half-width digits, no spaces, any bracket as 〔〕, the serial
-    after the year without leading zeros (GB/T 9704: 发文顺序号不编虚位). ``西市监[２０２６]052号`` -> ``西市监〔2026〕52号``."""
-    return re.sub(r"〕0+(?=[0-9])", "〕", fold(text).translate(_BRACKET_FORMS))
+    after the year without brackets of its own and without leading zeros (GB/T 9704: 发文顺序号不编虚位).
+    ``西市监[２０２６]052号`` and ``西市监〔2026〕(52)号`` -> ``西市监〔2026〕52号``."""
+    return re.sub(r"〕0+(?=[0-9])", "〕", _BRACKETED_SERIAL.sub(r"〕\1", fold(text).translate(_BRACKET_FORMS)))
 
 
 def format_affixes(certificate_format: str) -> tuple[str, str]:

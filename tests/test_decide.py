@@ -144,7 +144,8 @@ def test_append_refuses_what_it_cannot_extend(raw: bytes) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("typed", ["西市监[2026]40号", "西市监（2026）40号", "西市监(2026)40号", "西市监【2026】４０号"])
+@pytest.mark.parametrize("typed", ["西市监[2026]40号", "西市监（2026）40号", "西市监(2026)40号", "西市监【2026】４０号",
+                                   "西市监〔2026〕(40)号", "西市监〔2026〕（40）号", "西市监〔2026〕[40]号"])
 def test_a_document_number_typed_with_other_brackets_is_written_in_the_standard_form(repo: Path, typed: str) -> None:
     result = _decide(repo, "--type", "review_failed", "--date", "2026-11-20", "--document", typed, UNDER_REVIEW)
     assert result.returncode == 0, result.stderr

@@ -13,7 +13,9 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 from generator import ids, industries
 from generator.loader import load_bytes
@@ -121,13 +123,36 @@ def test_normal_forms() -> None:
                                                       "2024001", "西知强企证[2024]1号")}) == 1
 
 
+@pytest.mark.parametrize("typed", ["西市监〔2026〕(40)号", "西市监〔2026〕（40）号", "西市监〔2026〕[40]号", "西市监〔2026〕【40】号",
+                                   "西市监〔2026〕［40］号", "西市监[2026](040)号", "西市监（2026）（４０）号", "西市监〔2026〕〔40〕号"])
+def test_a_serial_number_in_brackets_of_its_own_is_written_without_them(typed: str) -> None:
+    assert ids.document_form(typed) == "西市监〔2026〕40号"
+    assert ids.number_key(typed) == ids.number_key("西市监〔2026〕40号")
+
+
+_OPEN_CLOSE = [("〔", "〕"), ("[", "]"), ("(", ")"), ("（", "）"), ("【", "】"), ("［", "］"), ("〖", "〗")]
+
+
+@hypothesis.given(st.sampled_from(_OPEN_CLOSE), st.sampled_from(_OPEN_CLOSE + [("", "")]), st.integers(1990, 2099), st.integers(1, 9999),
+       st.integers(0, 2), st.booleans())
+def test_any_brackets_around_year_and_serial_give_the_standard_form(year_brackets: tuple[str, str], serial_brackets: tuple[str, str],
+                                                                    year: int, serial: int, zeros: int, wide: bool) -> None:
+    digits = "0" * zeros + str(serial)
+    if wide:
+        digits = digits.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    typed = f"西市监{year_brackets[0]}{year}{year_brackets[1]}{serial_brackets[0]}{digits}{serial_brackets[1]}号"
+    assert ids.document_form(typed) == f"西市监〔{year}〕{serial}号"
+    assert ids.document_form(ids.document_form(typed)) == ids.document_form(typed)
+
+
 # -- the verification page compares as the registry does -------------------------------------------------------------
 
 CORPUS = ["西知强企证〔2024〕1号", "西知强企证〔2024〕001号", "西知强企证[2024]001号", "西知强企证（2024）001号", "〔2024〕1号",
           "2024001", "2024-1", " 2025 - 001 ", "西知强企证〔２０２５〕０１号", "西市监〔2026〕52号", "西市监[２０２６]052号",
           "西市监（2026） 052号", "西知强企证2024001号", "西知强企证〔2024〕0号", "豫知强〔2024〕1号", "GR202441000356",
           "165IP240001R0M（示例）", "91411721MA00000154", "测试示例机械", "2024", "", "号", "〔〕", "ＡＢＣ〔2024〕７号", "a[2024]b",
-          "西知强企证〔2024〕1号\u3000", "西知强企证\ufeff〔2024〕1号", "№12", "2024/1/2", "西知強企證〔2024〕1號"]
+          "西知强企证〔2024〕1号\u3000", "西知强企证\ufeff〔2024〕1号", "№12", "2024/1/2", "西知強企證〔2024〕1號",
+          "西市监〔2026〕(40)号", "西市监〔2026〕（040）号", "西知强企证〔2024〕[001]号", "西市监[2026]【４０】号", "〔2024〕(7)"]
 
 
 @pytest.mark.slow

@@ -46,6 +46,7 @@ from generator.checking.cachestore import (
     write,
 )
 from generator.checking.workers import Keep, check_files, compute, file_digest
+from generator.files import SILENT, Progress
 from generator.findings import Finding
 from generator.loader import StrPath, read_bytes
 from generator.policy import PolicyHistory
@@ -59,7 +60,7 @@ TRUST_STAT = sys.platform != "win32"  # Windows' st_ctime is the creation time: 
 
 
 def check_cached(files: Sequence[tuple[StrPath, str]], extra: Iterable[Finding], policy: PolicyHistory, today: date, folder: Path | None,
-                 jobs: int | None, infos: bool) -> Registry:
+                 jobs: int | None, infos: bool, progress: Progress = SILENT) -> Registry:
     """The registry as ``ipreg check`` reports it, reusing the last run's results (kept in ``folder``; None: no cache)
     where their inputs are unchanged.
 
@@ -70,16 +71,16 @@ def check_cached(files: Sequence[tuple[StrPath, str]], extra: Iterable[Finding],
     extra = tuple(extra)
     secret = key(folder) if folder is not None and private_folder(folder) else None
     if folder is None or secret is None or len({display for _, display in files}) < len(files):  # a file named twice: reported as such
-        return assemble(check_files(files, policy, today, jobs), policy, today, extra)
+        return assemble(check_files(files, policy, today, jobs, progress=progress), policy, today, extra)
     path = folder / f"check-{fingerprint(policy, today)}.cache"
     collecting = gc.isenabled()
     gc.disable()  # hundreds of thousands of small tuples, none of them in a cycle: the collector would only walk them
     try:
         old = read(path, secret)
         try:
-            registry, cache = _incremental(files, extra, policy, today, jobs, infos, old)
+            registry, cache = _incremental(files, extra, policy, today, jobs, infos, old, progress)
         except Damaged:
-            registry, cache = _incremental(files, extra, policy, today, jobs, infos, Cache())
+            registry, cache = _incremental(files, extra, policy, today, jobs, infos, Cache(), progress)
         if cache is not None:
             write(path, cache, secret)
     finally:
@@ -89,12 +90,12 @@ def check_cached(files: Sequence[tuple[StrPath, str]], extra: Iterable[Finding],
 
 
 def _incremental(files: Sequence[tuple[StrPath, str]], extra: tuple[Finding, ...], policy: PolicyHistory, today: date, jobs: int | None,
-                 infos: bool, old: Cache) -> tuple[Registry, Cache | None]:
+                 infos: bool, old: Cache, progress: Progress = SILENT) -> tuple[Registry, Cache | None]:
     """The steps of a run: look at the files, check the changed ones, find the industries to rank again, redo the
     registry-wide checks where their inputs changed, report, and say what the next run can reuse."""
     started = time.time_ns()
     scan = _scan(files, old)
-    computed = scan.take_digests(compute(scan.todo, policy, today, jobs, Keep(digests=True)))
+    computed = scan.take_digests(compute(scan.todo, policy, today, jobs, Keep(digests=True), progress))
     run = _Run(old, policy, [display for _, display in files], scan, computed)
     results, stored = run.redo()
     registry = Registry(today, policy, *run.report(results, infos, extra))

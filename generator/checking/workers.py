@@ -15,10 +15,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from generator.files import SILENT, Progress
 from generator.loader import StrPath, load_bytes, load_file, read_bytes
 from generator.policy import PolicyHistory
 from generator.registry import Local, check_local
 
+CHECKING = "正在检查记录"
 PARALLEL_FROM = 400  # below this many files to check, starting worker processes costs more than it saves
 _worker: dict[str, object] = {}
 
@@ -42,7 +44,8 @@ class Keep:
 
 
 def check_files(files: Sequence[tuple[StrPath, str]], policy: PolicyHistory, today: date, jobs: int | None,
-                keep_records: bool = False, derive: Derive | None = None) -> list[Local]:
+                keep_records: bool = False, derive: Derive | None = None, progress: Progress = SILENT,
+                label: str = CHECKING) -> list[Local]:
     """Each file's own results, computed (in worker processes from PARALLEL_FROM files on); no cache.
 
     With ``keep_records`` (status, worklist, explain) every result keeps its typed record, without the line map:
@@ -52,7 +55,7 @@ def check_files(files: Sequence[tuple[StrPath, str]], policy: PolicyHistory, tod
     itself is dropped: the site renders its pages this way, in parallel.
     """
     keep = Keep(keep_records, derive, policy)
-    return compute([(display, path) for path, display in files], policy, today, jobs, keep)
+    return compute([(display, path) for path, display in files], policy, today, jobs, keep, progress, label)
 
 
 def file_digest(raw: bytes) -> bytes:
@@ -75,21 +78,37 @@ def _result(display: str, source: bytes | StrPath, policy: PolicyHistory, today:
     return keep.shrink(check_local(load_file(source, display), policy, today), today)
 
 
-def compute(todo: list[tuple[str, bytes | StrPath]], policy: PolicyHistory, today: date, jobs: int | None, keep: Keep) -> list[Local]:
-    """The results of ``todo`` (display name, bytes or path to read), in its order."""
+def compute(todo: list[tuple[str, bytes | StrPath]], policy: PolicyHistory, today: date, jobs: int | None, keep: Keep,
+            progress: Progress = SILENT, label: str = CHECKING) -> list[Local]:
+    """The results of ``todo`` (display name, bytes or path to read), in its order; ``progress`` is told of each file
+    (of each chunk, in worker processes) as it finishes."""
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
-    if workers <= 1 or len(todo) < PARALLEL_FROM:
-        return [_result(display, source, policy, today, keep) for display, source in todo]
-    from concurrent.futures import ProcessPoolExecutor
+    with progress.stage(label, len(todo)) as advance:
+        if workers <= 1 or len(todo) < PARALLEL_FROM:
+            out = []
+            for display, source in todo:
+                out.append(_result(display, source, policy, today, keep))
+                advance(1)
+            return out
+        from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(policy, today, keep)) as pool:
-        chunk = max(16, min(512, len(todo) // (workers * 8)))  # big chunks cost less to pass around; eight per worker keep them even
-        return list(pool.map(_check_one, todo, chunksize=chunk))
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(policy, today, keep)) as pool:
+            size = max(16, min(512, len(todo) // (workers * 8)))  # big chunks cost less to pass around; eight per worker keep them even
+            chunks = {pool.submit(_check_chunk, todo[i:i + size]): i for i in range(0, len(todo), size)}
+            done: dict[int, list[Local]] = {}
+            for future in as_completed(chunks):
+                done[chunks[future]] = future.result()
+                advance(len(done[chunks[future]]))
+            return [local for start in sorted(done) for local in done[start]]
 
 
 def _init(policy: PolicyHistory, today: date, keep: Keep) -> None:
     gc.enable()  # a worker forked while ``check_cached`` had the collector off
     _worker["policy"], _worker["today"], _worker["keep"] = policy, today, keep
+
+
+def _check_chunk(items: list[tuple[str, bytes | StrPath]]) -> list[Local]:
+    return [_check_one(item) for item in items]
 
 
 def _check_one(item: tuple[str, bytes | StrPath]) -> Local:

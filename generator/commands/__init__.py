@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.checking.reporters import text_line
+from generator.files import SILENT, Progress, TerminalProgress
 from generator.findings import Finding
 from generator.inputs import UsageError, discover, resolve_today
 from generator.policy import PolicyHistory, load_policy
@@ -34,7 +35,17 @@ def registry(args: argparse.Namespace, env: Env, paths: Sequence[str]) -> Regist
 
     policy, today = context(args, env)
     files, notes = discover(paths)
-    return assemble(check_files(files, policy, today, getattr(args, "jobs", None), keep_records=True), policy, today, notes)
+    return assemble(check_files(files, policy, today, getattr(args, "jobs", None), keep_records=True, progress=progress(env)), policy,
+                    today, notes)
+
+
+def progress(env: Env) -> Progress:
+    """The progress a long command shows: on a terminal (standard error is one, TERM is not dumb, no CI) a line that
+    says what it does and how far it is (``progress.TerminalProgress``, without colour under NO_COLOR); else nothing, so
+    piped output and CI logs stay as they were. Decided here, once, from the environment the command line read."""
+    if env.get("CI", "").lower() not in ("", "0", "false") or env.get("TERM") == "dumb" or not sys.stderr.isatty():
+        return SILENT
+    return TerminalProgress(sys.stderr, colour=not env.get("NO_COLOR"), redirect=sys.stdout.isatty())
 
 
 def day_option(text: str) -> date:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from generator.checking.reporters import format_text, text_line
-from generator.commands import Env, context
+from generator.commands import Env, context, progress
 from generator.inputs import UsageError, discover
 
 
@@ -23,14 +23,15 @@ def run(args: argparse.Namespace, env: Env) -> int:
     site_dir = check_target(Path(args.site_dir), Path(os.path.abspath(config)).parent)  # SiteDirError: exit 2
     policy, today = context(args, env)
     files, notes = discover(["records"])
-    site = gather(files, policy, today, notes, getattr(args, "jobs", None))  # pages rendered where the records are checked
+    shown = progress(env)
+    site = gather(files, policy, today, notes, getattr(args, "jobs", None), shown)  # pages rendered where the records are checked
     registry = site.registry
     if registry.errors:
         print(format_text(registry), end="")
         print(f"站点未生成，{site_dir}/ 保持不变。", file=sys.stderr)
         return 1
     try:
-        build_site(config, site_dir, site)
+        build_site(config, site_dir, site, shown)
     except SiteError as exc:
         print(f"ipreg: {exc}\n{site_dir}/ 保持不变。", file=sys.stderr)
         return 1

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator.checking.reporters import format_github, format_json, format_text, summary_markdown
-from generator.commands import Env, context
+from generator.commands import Env, context, progress
 from generator.inputs import discover
 from generator.registry import Registry
 
@@ -51,7 +51,7 @@ def _registry(args: argparse.Namespace, env: Env) -> Registry:
         print(f"ipreg：缓存目录 {cache} 不是本用户独占的目录（其他用户可写，或是符号链接），不使用检查缓存；"
               "请把 IPREG_CACHE_DIR 设为自己的目录，或删除这个设置", file=sys.stderr)
         cache = None
-    registry = check_cached(files, notes, policy, today, cache, args.jobs, infos)
+    registry = check_cached(files, notes, policy, today, cache, args.jobs, infos, progress(env))
     if named is not None:
         registry = replace(registry, entries=tuple(e for e in registry.entries if os.path.normpath(e.file) in named),
                            findings=tuple(f for f in registry.findings if os.path.normpath(f.file) in named))

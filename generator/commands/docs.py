@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from generator import words
-from generator.commands import Env, context, mkdocs_config, registry
+from generator.commands import Env, context, mkdocs_config, progress, registry
 from generator.documents import notices as documents
 from generator.documents import pdf
 from generator.documents import reviews as reviewdocs
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
         print(f"已生成 {folder / name}")
     if args.no_pdf:
         return 0
-    for name in outputs:
+    for name in progress(env).each("正在转换为 PDF", list(outputs)):
         message = pdf.to_pdf(folder / name, env)
         print(message, file=sys.stderr if message.startswith("未") or "代替" in message else sys.stdout)
     return 0
@@ -77,7 +77,7 @@ def _outputs(args: argparse.Namespace, env: Env, policy: PolicyHistory, today: d
                              "请在 documents 中写上实际的联系科室、电话和办公地址；只想看样子的，加 --draft 生成每页印有“样稿”的样稿")
         due = reviewdocs.due_for_review(records, today, within)
         letters = reviewdocs.review_letters(due, policy, today, document_form(args.document) if args.document else None,
-                                            draft="联系方式是示例" if unfilled else "")
+                                            draft="联系方式是示例" if unfilled else "", progress=progress(env))
         return {f"复核通知函-{today}{'-样稿' if unfilled else ''}.docx": letters}
     if not args.document:
         raise UsageError("--kind notice 和 certificates 需要 --document 文号")
@@ -90,7 +90,7 @@ def _outputs(args: argparse.Namespace, env: Env, policy: PolicyHistory, today: d
         return {f"{name}-{suffix}.docx": documents.notice(decided, recorded, policy, paginate)}
     _unlisted(decided, records, today, args.force)
     suffix = "证书-样稿" if args.draft else "证书"
-    return {f"{name}-{suffix}.docx": certificates(decided, recorded, policy, site_url, draft=args.draft)}
+    return {f"{name}-{suffix}.docx": certificates(decided, recorded, policy, site_url, draft=args.draft, progress=progress(env))}
 
 
 def _unlisted(decided: Sequence[documents.Decided], records: Sequence[tuple[Record, Status]], today: date, force: bool) -> None:

@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.commands import Env, context, records_folder, waiting
+from generator.commands import Env, context, progress, records_folder, waiting
 from generator.errors import EXIT_FINDINGS, EXIT_OK
 from generator.importing import listapply, listfile, listplan, listreport
 from generator.inputs import UsageError, read_registry
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
     source = (args.source or path.name).strip() or path.name
     with registry_lock(records, waiting):
         raws, _ = read_registry(args.records)
-        outcomes, files = listapply.plan(rows, raws, prefix, source, today, policy, today)
+        outcomes, files = listapply.plan(rows, raws, prefix, source, today, policy, today, progress(env))
         if files and not args.dry_run:
             commit(records, [Write(Path(name), before, after) for name, (before, after) in sorted(files.items())])
     preface = _preface(path, sheet, columns, rows, outcomes, args.dry_run, bool(files))

@@ -35,6 +35,7 @@ from generator.documents.layout import (
     set_font,
 )
 from generator.documents.notices import Decided, DocsError
+from generator.files import SILENT, Progress
 from generator.lifecycle import validity_years
 from generator.policy import PolicyHistory
 
@@ -47,7 +48,8 @@ CLOSING = set("）)】〕》」』、，,。．.；;：:！!？?")
 OPENING = set("（(【〔《「『")
 
 
-def certificates(decided: Sequence[Decided], document: str, history: PolicyHistory, site_url: str, draft: bool = False) -> bytes:
+def certificates(decided: Sequence[Decided], document: str, history: PolicyHistory, site_url: str, draft: bool = False,
+                 progress: Progress = SILENT) -> bytes:
     """证书: one bordered page per enterprise with a certificate number in the decision ``document`` (the 文号 as
     recorded); 经复核 on a renewal. Raises DocsError when the decision numbered no certificate or a name cannot fit."""
     with_number = [d for d in decided if d.event.certificate]
@@ -63,7 +65,7 @@ def certificates(decided: Sequence[Decided], document: str, history: PolicyHisto
     for grid in section._sectPr.findall(qn("w:docGrid")):  # not a 公文: lines of their own height, not snapped to 22 a page
         section._sectPr.remove(grid)
     _border(section)
-    for i, d in enumerate(with_number):
+    for i, d in enumerate(progress.each("正在生成证书", with_number)):
         if i:
             page_break(doc)
         _certificate(doc, d, history, site_url, names[d.record.uscc])

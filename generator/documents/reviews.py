@@ -33,6 +33,7 @@ from generator.documents.layout import (
 )
 from generator.documents.notices import DocsError, _measures, cite
 from generator.documents.tables import table
+from generator.files import SILENT, Progress
 from generator.labels import CATEGORY_ZH, STATUS_ZH
 from generator.lifecycle import Status
 from generator.model import Assessment, Record
@@ -113,7 +114,7 @@ def _letter(doc: Any, organ: str, first: bool) -> None:
 
 
 def review_letters(due: Sequence[tuple[Record, Status]], history: PolicyHistory, today: date, document: str | None,
-                   draft: str = "") -> bytes:
+                   draft: str = "", progress: Progress = SILENT) -> bytes:
     """复核通知函: one letter per enterprise (its own 文号 when ``document`` is given): its status, what to prepare, by
     when (never before the letter's date), where and whom to ask; a 样稿 on every page when ``draft`` says why."""
     if not due:
@@ -122,7 +123,8 @@ def review_letters(due: Sequence[tuple[Record, Status]], history: PolicyHistory,
     office = policy.documents
     first, short = _measures(history, today)
     doc = new_document("知识产权强企复核通知函")
-    for i, ((record, st), number) in enumerate(zip(due, numbered(document, len(due)), strict=True)):
+    letters = list(zip(due, numbered(document, len(due)), strict=True))
+    for i, ((record, st), number) in enumerate(progress.each("正在生成复核通知函", letters)):
         _letter(doc, office.organ, first=i == 0)
         if draft:
             draft_mark(doc.sections[-1], draft)

@@ -4,6 +4,13 @@ scrollable panel on the page; a link takes the clerk to the field), instead of D
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from generator.rules.eligibility import required_sections
+from generator.schema import ENTERPRISE_SCHEMA, load_schema
+
 INDEX = r"""<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -12,6 +19,25 @@ INDEX = r"""<!doctype html>
   <meta name="robots" content="noindex">
   <title>备案记录表单编辑（本机） · {county}知识产权强企名单</title>
   <link href="config.yml" type="text/yaml" rel="cms-config-url">
+  <style>
+  /* 平板、手机（宽 360 像素起）：Decap 的编辑页至少 800 像素宽，要左右滑动。窄屏上表单占满宽度、不显示预览，
+     顶栏缩紧；Decap 的样式类名带组件名（css-…-EditorContainer），!important 压过它稍后插入的样式 */
+  @media (max-width: 799px) {
+    [class*="-EditorContainer"], [class*="-ToolbarContainer"] { min-width: 0 !important; width: 100% !important; }
+    [class*="-ToolbarContainer"] { box-sizing: border-box; }
+    [class*="-ToolbarSectionBackLink"] { flex: 1 1 auto !important; min-width: 0 !important; padding: 0 8px !important; }
+    [class*="-ToolbarSectionBackLink"] > div { min-width: 0; }
+    [class*="-BackCollection"] { font-size: 13px !important; white-space: normal !important; }
+    [class*="-BackArrow"] { margin-right: 8px !important; }
+    [class*="-ToolbarSectionMain"] { flex: 0 0 auto !important; padding: 0 4px !important; }
+    [class*="-ToolbarSubSectionLast"] { display: none !important; }
+    [class*="-ToolbarSectionMeta"] { padding: 0 4px !important; }
+    .SplitPane > .Pane1 { width: 100% !important; flex: 1 1 auto !important; }
+    .SplitPane > .Resizer, .SplitPane > .Pane2 { display: none !important; }
+    [class*="-ViewControls"] { display: none !important; }  /* 预览和同步滚动的按钮：窄屏上没有预览 */
+    [class*="-ControlPaneContainer"] { max-width: 100% !important; box-sizing: border-box; }
+  }
+  </style>
 </head>
 <body>
   <noscript>表单编辑器需要浏览器启用 JavaScript。</noscript>
@@ -43,7 +69,7 @@ INDEX = r"""<!doctype html>
         var self = this, props = this.props, value = props.value || "";
         return h("div", {className: props.classNameWrapper, style: {display: "flex", alignItems: "center", gap: "12px"}},
           h("input", {id: props.forID, type: "text", inputMode: "numeric", placeholder: "YYYY-MM-DD", maxLength: 10, value: value,
-            autoComplete: "off", style: {flex: "1", border: 0, outline: 0, font: "inherit", background: "transparent"},
+            autoComplete: "off", style: {flex: "1", minWidth: 0, border: 0, outline: 0, font: "inherit", background: "transparent"},
             onChange: function (e) { props.onChange(e.target.value.trim()); },
             onFocus: props.setActiveStyle, onBlur: props.setInactiveStyle}),
           h("input", {type: "date", tabIndex: -1, "aria-hidden": "true", value: DAY.test(value) ? value : "",
@@ -51,13 +77,39 @@ INDEX = r"""<!doctype html>
             style: {position: "absolute", opacity: 0, width: "1px", height: "1px", pointerEvents: "none"},
             onChange: function (e) { if (e.target.value) props.onChange(e.target.value); }}),
           h("button", {type: "button", "data-ipreg-pick": "",
-            style: {font: "inherit", padding: "4px 12px", border: "1px solid #767676", borderRadius: "4px", background: "#fff",
+            style: {font: "inherit", padding: "4px 12px", whiteSpace: "nowrap", flexShrink: 0, border: "1px solid #767676",
+                    borderRadius: "4px", background: "#fff",
                     color: "#1a1a1a"},
             onClick: function () { var p = self.picker; if (p && p.showPicker) p.showPicker(); else if (p) p.focus(); }}, "选日历"));
       }
     });
     function Preview(props) { return h("div", {}, props.value || ""); }
     CMS.registerWidget("ipreg-date", Control, Preview);
+  })();
+  // 各部分按备案类别标明是否必填：第五条、第六条要用的部分写“必填（第五条第X项）”，不写 Decap 的“(可选)”；条款来自规则目录
+  (function () {
+    var NEEDS = {needs};
+    function category() {
+      var label = Array.prototype.slice.call(document.querySelectorAll("label")).find(function (l) {
+        return l.textContent.trim().indexOf(NEEDS.label) === 0;
+      });
+      var box = label && label.parentElement;  // the label sits in the field's top bar: up to the box that holds the choice
+      while (box && box.textContent.trim() === label.textContent.trim()) box = box.parentElement;
+      var match = box && /（([a-z_]+)）/.exec(box.textContent);
+      return match && NEEDS.categories[match[1]] ? match[1] : NEEDS.fallback;  // 新建记录未选类别时按优势企业标注
+    }
+    function mark() {
+      var needs = NEEDS.categories[category()] || {};
+      document.querySelectorAll("label > span").forEach(function (span) {
+        var label = span.parentElement, title = label.firstChild && label.firstChild.nodeType === 3 ? label.firstChild.nodeValue : "";
+        if (!span.hasAttribute("data-ipreg-optional")) span.setAttribute("data-ipreg-optional", span.textContent);
+        var need = Object.prototype.hasOwnProperty.call(needs, title) ? needs[title] : null;
+        var text = need ? " 必填（" + need + "）" : span.getAttribute("data-ipreg-optional");
+        if (span.textContent !== text) span.textContent = text;
+        if (need) label.setAttribute("data-ipreg-required", need); else label.removeAttribute("data-ipreg-required");
+      });
+    }
+    new MutationObserver(mark).observe(document.documentElement, {childList: true, subtree: true, characterData: true});
   })();
   // 没有保存的原因：服务器列出的每个问题（字段的中文名称、所在位置、说明）显示在页面右下角可滚动的面板中，点字段名跳到该字段；
   // 新建的空白表单在第一次保存之前不显示“修改已保存”
@@ -131,8 +183,26 @@ INDEX = r"""<!doctype html>
 """
 
 
-def index_page(county: str) -> str:
+def section_needs(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """What the page labels 必填: per category (the schema's enum), each section's title with the articles that need it
+    (``eligibility.required_sections``); the category's own field by its title; the category a blank form is labelled
+    for (the first of the enum, 知识产权优势企业)."""
+    properties = schema["properties"]
+    categories = properties["category"]["enum"]
+    return {
+        "label": properties["category"]["title"],
+        "fallback": categories[0],
+        "categories": {
+            c: {properties[name]["title"]: articles for name, articles in required_sections(c).items()} for c in categories
+        },
+    }
+
+
+def index_page(county: str, schema: Mapping[str, Any] | None = None) -> str:
     """The editor's page, its title naming the county of policy.yml's ``documents``."""
-    return INDEX.replace("{county}", county)
+    if schema is None:
+        schema = load_schema(ENTERPRISE_SCHEMA)
+    needs = json.dumps(section_needs(schema), ensure_ascii=False).replace("</", "<\\/")
+    return INDEX.replace("{county}", county).replace("{needs}", needs)
 
 

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from generator.files import SILENT, Progress
 from generator.findings import Finding
 from generator.ids import name_key, number_key
 from generator.importing.listplan import Decision, Row
 from generator.labels import CATEGORY_ZH, EVENT_ZH
 from generator.loader import load_bytes
 from generator.policy import PolicyHistory
-from generator.registry import build_registry
+from generator.registry import assemble, check_local
 from generator.writing.decisions import DecideError, append_event
 
 HEADER = """\
@@ -48,9 +49,13 @@ class _Target:
     spans: list[tuple[int, int, Outcome, Decision]] = field(default_factory=list)  # lines [a, b) of an added event -> its row
 
 
+READING_ROWS, CHECKING_AFTER = "正在核对名单各行", "正在检查导入后的记录"
+
+
 def plan(rows: Sequence[Row], raws: Mapping[str, bytes], prefix: str, source: str, on: date, policy: PolicyHistory,
-         today: date) -> tuple[list[Outcome], dict[str, tuple[bytes | None, bytes]]]:
-    """Each row's outcome and the files to write (name -> (before, after)); nothing to write when any row is an error."""
+         today: date, progress: Progress = SILENT) -> tuple[list[Outcome], dict[str, tuple[bytes | None, bytes]]]:
+    """Each row's outcome and the files to write (name -> (before, after)); nothing to write when any row is an error.
+    ``progress`` is told of each row, then of each record checked afterwards."""
     outcomes = [Outcome(r) for r in rows]
     for o in outcomes:
         if o.row.errors:
@@ -59,18 +64,20 @@ def plan(rows: Sequence[Row], raws: Mapping[str, bytes], prefix: str, source: st
     holders = _certificate_holders(existing)
     targets: dict[str, _Target] = {}
     seen: dict[str, Outcome] = {}
-    for o in outcomes:
-        if o.kind == "error":
-            continue
-        file = f"{prefix}{o.row.uscc}.yaml"
-        data = existing.get(file)
-        first = seen.setdefault(o.row.uscc, o)
-        if not _agrees(o, first, data, holders):
-            continue
-        _apply(o, file, data, raws, targets, source, on)
+    with progress.stage(READING_ROWS, len(outcomes)) as advance:
+        for o in outcomes:
+            advance(1)
+            if o.kind == "error":
+                continue
+            file = f"{prefix}{o.row.uscc}.yaml"
+            data = existing.get(file)
+            first = seen.setdefault(o.row.uscc, o)
+            if not _agrees(o, first, data, holders):
+                continue
+            _apply(o, file, data, raws, targets, source, on)
     targets = {file: t for file, t in targets.items() if t.after != t.before}  # a row the registry already has changes nothing
     if not any(o.kind == "error" for o in outcomes) and targets:
-        _check_after(outcomes, raws, targets, policy, today)
+        _check_after(outcomes, raws, targets, policy, today, progress)
     if any(o.kind == "error" for o in outcomes):
         return outcomes, {}
     return outcomes, {t.file: (t.before, t.after) for t in targets.values()}
@@ -203,10 +210,15 @@ def _new_record(o: Outcome, source: str, on: date) -> tuple[str, list[tuple[int,
 
 
 def _check_after(outcomes: Sequence[Outcome], raws: Mapping[str, bytes], targets: dict[str, _Target], policy: PolicyHistory,
-                 today: date) -> None:
+                 today: date, progress: Progress = SILENT) -> None:
     """Every error of a changed record in the registry afterwards, at the cell of the decision that caused it."""
     after = {**raws, **{t.file: t.after for t in targets.values()}}
-    registry = build_registry([load_bytes(data, name) for name, data in after.items()], policy, today)
+    locals_ = []
+    with progress.stage(CHECKING_AFTER, len(after)) as advance:
+        for name, data in after.items():
+            locals_.append(check_local(load_bytes(data, name), policy, today))  # registry.build_registry, file by file
+            advance(1)
+    registry = assemble(locals_, policy, today)
     firsts: dict[str, Outcome] = {}
     for o in outcomes:
         firsts.setdefault(o.row.uscc, o)

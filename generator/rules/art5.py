@@ -37,7 +37,8 @@ def art5_system(ctx: Context) -> Iterator[Outcome]:
 
 
 ART5_SYSTEM = EligibilityRule(
-    "art5.system", "第五条第一项", "error", "有分管领导、知识产权管理人员和专项经费", reserve_reference=True, check=art5_system
+    "art5.system", "第五条第一项", "error", "有分管领导、知识产权管理人员和专项经费", reserve_reference=True, check=art5_system,
+    needs=("ip_management",),
 )
 
 
@@ -57,7 +58,8 @@ def art5_agencies(ctx: Context) -> Iterator[Outcome]:
 
 
 ART5_AGENCIES = EligibilityRule(
-    "art5.agencies", "第五条第一项", "warning", "能较好地利用知识产权服务（中介）机构", reserve_reference=True, check=art5_agencies
+    "art5.agencies", "第五条第一项", "warning", "能较好地利用知识产权服务（中介）机构", reserve_reference=True, check=art5_agencies,
+    needs=("ip_management",),
 )
 
 
@@ -93,6 +95,7 @@ ART5_STANDARD = EligibilityRule(
     "开展 GB/T 29490 实施工作（开展实施、已实施或已认证；已认证须有证书编号）",
     reserve_reference=True,
     check=art5_standard,
+    needs=("ip_management",),
 )
 
 
@@ -109,7 +112,8 @@ def art5_policies(ctx: Context) -> Iterator[Outcome]:
 
 
 ART5_POLICIES = EligibilityRule(
-    "art5.policies", "第五条第二项", "error", "建立知识产权管理、激励与约束制度", reserve_reference=True, check=art5_policies
+    "art5.policies", "第五条第二项", "error", "建立知识产权管理、激励与约束制度", reserve_reference=True, check=art5_policies,
+    needs=("ip_management",),
 )
 
 
@@ -123,7 +127,8 @@ def art5_creation(ctx: Context) -> Iterator[Outcome]:
 
 
 ART5_CREATION = EligibilityRule(
-    "art5.creation", "第五条第三项", "error", "拥有支撑主要产品的有效专利", reserve_reference=True, check=art5_creation
+    "art5.creation", "第五条第三项", "error", "拥有支撑主要产品的有效专利", reserve_reference=True, check=art5_creation,
+    needs=("patents",),
 )
 
 
@@ -144,6 +149,7 @@ ART5_LEADING = EligibilityRule(
     "本地区或省内同行业领先（备案机关的认定及依据）；登记簿内同行业排名（提示）",
     reserve_reference=True,
     check=art5_leading,
+    needs=("industry_standing",),
 )
     # the registry's own ranking needs the whole registry: registry.assemble adds it (ranking_note)
 
@@ -177,7 +183,8 @@ def art5_trademark(ctx: Context) -> Iterator[Outcome]:
 
 
 ART5_TRADEMARK = EligibilityRule(
-    "art5.trademark", "第五条第三项", "error", "拥有与主营业务相关的有效注册商标", reserve_reference=True, check=art5_trademark
+    "art5.trademark", "第五条第三项", "error", "拥有与主营业务相关的有效注册商标", reserve_reference=True, check=art5_trademark,
+    needs=("trademarks",),
 )
 
 
@@ -199,6 +206,7 @@ def art5_protection(ctx: Context) -> Iterator[Outcome]:
 ART5_PROTECTION = EligibilityRule(
     "art5.protection", "第五条第四项", "warning", "填写是否采取商业秘密保护措施；列出所用的保护方式（提示）", reserve_reference=True,
     check=art5_protection,
+    needs=("trade_secret_measures",),
 )
 
 
@@ -228,7 +236,8 @@ def art5_revenue(ctx: Context) -> Iterator[Outcome]:
 
 
 ART5_REVENUE = EligibilityRule(
-    "art5.revenue", "第五条第五项", "error", "上年营业收入 {revenue_min:,} 元以上（含）", reserve_reference=True, check=art5_revenue
+    "art5.revenue", "第五条第五项", "error", "上年营业收入 {revenue_min:,} 元以上（含）", reserve_reference=True, check=art5_revenue,
+    needs=("finance",),
 )
 
 
@@ -284,6 +293,7 @@ ART5_PATENT_REVENUE_SHARE = EligibilityRule(
     "专利相关收入占营业收入 {patent_revenue_share_percent}% 以上",
     reserve_reference=True,
     check=art5_patent_revenue_share,
+    needs=("finance",),
 )
 
 
@@ -330,6 +340,7 @@ ART5_TRAINING_MANAGEMENT = EligibilityRule(
     "管理层及研发人员培训率 {training_management_percent}% 以上",
     reserve_reference=True,
     check=art5_training_management,
+    needs=("training",),
 )
 
 
@@ -341,12 +352,13 @@ def art5_training_employees(ctx: Context) -> Iterator[Outcome]:
 ART5_TRAINING_EMPLOYEES = EligibilityRule(
     "art5.training-employees", "第五条第六项", "error", "员工培训率 {training_employees_percent}% 以上", reserve_reference=True,
     check=art5_training_employees,
+    needs=("training",),
 )
 
 
 def art6_reserve(ctx: Context) -> Iterator[Outcome]:
     """A reserve enterprise states why it is recommended (distinctive and effective IP work)."""
-    if ctx.record.category != "reserve":
+    if ctx.record.category != ART6_RESERVE.category:
         yield Outcome(ART6_RESERVE.id, None, "优势企业，不适用第六条")
     elif ctx.record.recommendation and ctx.record.recommendation.strip():
         yield Outcome(ART6_RESERVE.id, True, "储备企业，已填写推荐理由；第五条的条件只作参照（提示）", ("recommendation",))
@@ -355,5 +367,6 @@ def art6_reserve(ctx: Context) -> Iterator[Outcome]:
 
 
 ART6_RESERVE = EligibilityRule(
-    "art6.reserve", "第六条", "error", "储备企业须有推荐理由；第五条的条件对其只作参照（提示）", check=art6_reserve
+    "art6.reserve", "第六条", "error", "储备企业须有推荐理由；第五条的条件对其只作参照（提示）", check=art6_reserve,
+    needs=("recommendation",), category="reserve",
 )

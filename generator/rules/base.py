@@ -71,6 +71,11 @@ class EligibilityRule(Rule):
     not a decorator, because mutmut does not mutate decorated functions (make mutation)."""
 
     check: Check = field(kw_only=True)
+    # the record's top-level fields (sections) without which the rule cannot pass, and the category it holds for (None:
+    # every category; a reserve enterprise is held to a ``reserve_reference`` rule for reference only): the form editor
+    # labels those sections 必填 with the rule's article (``eligibility.required_sections``)
+    needs: tuple[str, ...] = field(default=(), kw_only=True)
+    category: str | None = field(default=None, kw_only=True)
 
 
 def yuan(amount: int) -> str:

@@ -43,3 +43,27 @@ def evaluate(ctx: Context, lifecycle_only: bool = False) -> list[Outcome]:
         else:
             outcomes.extend(rule.check(ctx))
     return outcomes
+
+
+def required_sections(category: str) -> dict[str, str]:
+    """The record's sections a record of ``category`` needs to pass Art. 5 and 6, each with the articles that need it
+    (patents: 第五条第X项; ip_management: 第五条第X项、第Y项), from the rules' ``needs`` and ``category``: a
+    reserve enterprise is held to Art. 5 for reference only, so those sections are not required of it."""
+    articles: dict[str, list[str]] = {}
+    for rule in ELIGIBILITY:
+        if rule.category not in (None, category) or (category == "reserve" and rule.reserve_reference) or rule.article is None:
+            continue
+        for section in rule.needs:
+            if rule.article not in articles.setdefault(section, []):
+                articles[section].append(rule.article)
+    return {section: _joined(items) for section, items in articles.items()}
+
+
+def _joined(articles: list[str]) -> str:
+    """第N条第X项、第N条第Y项 -> 第N条第X项、第Y项 (the article named once)."""
+    out: list[str] = []
+    for i, text in enumerate(articles):
+        head = text.split("条", 1)[0] + "条" if "条" in text else ""
+        same = i > 0 and head and articles[i - 1].startswith(head) and text != head
+        out.append(text[len(head):] if same else text)
+    return "、".join(out)

@@ -21,6 +21,7 @@ from typing import Any
 
 from generator import qr
 from generator.errors import NothingWritten
+from generator.files import SILENT, Progress
 from generator.findings import Finding
 from generator.loader import StrPath
 from generator.policy import PolicyError, PolicyHistory, default_policy, load_policy
@@ -53,13 +54,16 @@ class SiteInput:
         return sum(e.status.listed for e in self.items)
 
 
+BUILDING = "正在生成站点页面"
+
+
 def gather(files: Sequence[tuple[StrPath, str]], policy: PolicyHistory, today: date, notes: Sequence[Finding] = (),
-           jobs: int | None = None) -> SiteInput:
+           jobs: int | None = None, progress: Progress = SILENT) -> SiteInput:
     """Check every file and render each published enterprise's page where its record is checked
     (in worker processes for a large registry), keeping only findings, public data and pages."""
     from generator.checking.workers import check_files
 
-    locals_ = check_files(files, policy, today, jobs, derive=site_part)
+    locals_ = check_files(files, policy, today, jobs, derive=site_part, progress=progress)
     registry = assemble(locals_, policy, today, notes)
     parts: list[tuple[PublicEnterprise, str]] = sorted((local.extra[0] for local in locals_ if local.extra and local.extra[0]),
                                                        key=lambda part: part[0].uscc)
@@ -207,8 +211,9 @@ class _WarningCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_site(config_file: Path, site_dir: Path, site: SiteInput) -> None:
-    """Build into a marked temporary sibling of ``site_dir`` and swap it in only on success.
+def build_site(config_file: Path, site_dir: Path, site: SiteInput, progress: Progress = SILENT) -> None:
+    """Build into a marked temporary sibling of ``site_dir`` and swap it in only on success; ``progress`` counts the
+    pages MkDocs writes (the plugin's ``on_post_page``).
 
     ``site_dir`` must have passed ``sitedir.check_target`` (the CLI does it before checking records)."""
     from mkdocs.commands.build import build
@@ -229,7 +234,8 @@ def build_site(config_file: Path, site_dir: Path, site: SiteInput) -> None:
         if plugin is None:
             raise SiteError("mkdocs.yml 的 plugins 中没有 ipreg：站点页面由它生成，请按仓库中的 mkdocs.yml 配置")
         plugin.preloaded = site  # what was checked, and the day: pages and sitemap.xml are dated by it, not by the clock
-        build(config)
+        with progress.stage(BUILDING, None) as plugin.advance:
+            build(config)
         sitedir.swap(temp, site_dir)
     except MkDocsException as exc:
         details = "".join(f"\n  {m}" for m in warnings.messages)

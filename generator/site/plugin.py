@@ -15,6 +15,7 @@ import gc
 import os
 import re
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,10 @@ class IpregConfig(base.Config):  # type: ignore[no-untyped-call]
     list_page_size = _PositiveInt(default=LIST_PAGE_SIZE)
 
 
+def _nothing(count: int) -> None:
+    del count
+
+
 class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
     supports_multiple_instances = False
 
@@ -68,6 +73,7 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
         self.file_names: list[str] = []
         self.build_day: date | None = None  # ``ipreg build``: the day it builds for dates MkDocs' pages (sitemap.xml)
         self._frozen = False
+        self.advance: Callable[[int], None] = _nothing  # ``ipreg build``'s progress: one more page written
 
     def on_config(self, config: Any) -> Any:
         self._stop()
@@ -157,6 +163,7 @@ class IpregPlugin(BasePlugin[IpregConfig]):  # type: ignore[no-untyped-call]
         return join_lines(link_rule_ids(_MARKER.sub(fill, markdown), page.file.src_uri))
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        self.advance(1)
         return _zh_cn(keep_tokens_whole(output))
 
     def on_post_template(self, output_content: str, template_name: str, config: Any) -> str:

@@ -23,9 +23,9 @@
   var SEPARATORS = /[号號第#№\/_\-－—–·、，,.。:：]/g;
   function fold(s) { return String(s || "").normalize("NFKC").replace(/\s+/g, "").toUpperCase(); }
   function bare(s) { return fold(s).replace(BRACKETS, ""); }
-  /* 文号、证书编号的规范写法：六角括号〔〕、半角数字、无空格、年份后的序号不计前导零。 */
+  /* 文号、证书编号的规范写法：六角括号〔〕、半角数字、无空格、年份后的序号不加括号、不计前导零。 */
   function documentForm(text) {
-    return fold(text).replace(BRACKETS, function (c) { return OPENERS.indexOf(c) >= 0 ? "〔" : "〕"; }).replace(/〕0+(?=[0-9])/g, "〕");
+    return fold(text).replace(BRACKETS, function (c) { return OPENERS.indexOf(c) >= 0 ? "〔" : "〕"; }).replace(/〕〔([0-9]+)〕/g, "〕$1").replace(/〕0+(?=[0-9])/g, "〕");
   }
   /* 年份-顺序号（顺序号不计前导零）：去掉证书格式的前缀、后缀、括号和分隔符后只剩年份和顺序号时；否则为 null。
      括号写法、有无前缀和“号”字、2024001 与 2024-1 都得到同一个键。 */
