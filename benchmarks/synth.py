@@ -167,6 +167,7 @@ def record(
             f"    employees_total: {staff}",
             f"    employees_trained: {staff * 7 // 10}",
         ]
+    lines += service_lines(filed, review, services, random.Random(index))  # its own draws: the rest is as without services
     # one 文号 per decision day (the day of the year), as a bureau numbers its documents: never one number on two dates
     lines += ["events:", f"  - date: {filed}", "    type: filed", f"    document: 西市监〔{filed.year}〕{filed.timetuple().tm_yday}号"]
     for when in review:
@@ -176,7 +177,6 @@ def record(
             f"    document: 西市监〔{when.year}〕{when.timetuple().tm_yday}号",
             f"    certificate: 西知强企证〔{when.year}〕{index:05d}号",
         ]
-    lines += service_lines(filed, review, services, random.Random(index))  # its own draws: the rest is as without services
     return code, "\n".join(lines) + "\n"
 
 
@@ -185,7 +185,8 @@ SERVICE_KINDS = ("matchmaking", "patent_navigation", "commercialization", "pledg
 
 def service_lines(filed: date, review: list[date], count: int, rng: random.Random) -> list[str]:
     """``count`` Art. 11 services on days the enterprise is listed (after filing, before its term ends or the day the
-    benchmarks check on), in date order, each kind with the fields it needs (issue 39's benchmark: 20 per record)."""
+    benchmarks check on), in date order, each kind with the fields it needs (issue 39's benchmark: 20 per record). They
+    go before the events: the mutation events.future appends an event at the end of the file."""
     if not count:
         return []
     last = min((review[0] if review else filed) + timedelta(days=3 * 365 - 2), date(2026, 11, 24))
