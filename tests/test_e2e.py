@@ -103,16 +103,16 @@ def browser() -> Iterator[Browser]:
 def test_list_page_shows_the_listed_enterprises(browser: Browser, base_url: str) -> None:
     page = browser.new_page()
     page.goto(base_url + "list/")
-    rows = page.locator("table.ipreg-sortable tbody tr")
+    rows = page.locator("table.ipreg-list tbody tr")
     codes = sorted(rows.nth(i).locator("td").nth(3).inner_text().strip() for i in range(rows.count()))
     expected = sorted(FIX[k].uscc for k in ("machine", "hostile", "private", "conditional"))
     assert codes == expected
     first_cell = rows.locator("td").first
     assert first_cell.count() >= 1
-    hostile_row = page.locator("table.ipreg-sortable tbody tr", has_text=FIX["hostile"].uscc)
+    hostile_row = page.locator("table.ipreg-list tbody tr", has_text=FIX["hostile"].uscc)
     assert hostile_row.locator("td").first.inner_text() == FIX["hostile"].name
     # sorting by clicking a header reorders the rows
-    page.locator("table.ipreg-sortable thead th").nth(3).click()
+    page.locator("table.ipreg-list thead th").nth(3).click()
     after = [rows.nth(i).locator("td").nth(3).inner_text().strip() for i in range(rows.count())]
     assert after in (expected, expected[::-1])
     page.close()

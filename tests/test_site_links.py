@@ -175,3 +175,69 @@ def test_404_is_styled_under_a_sub_path_without_a_site_address(built: tuple[Path
     # the browser's preload scanner may fetch the stylesheets from the static base ("/") before the script moves it:
     # those misses are the price of a sub-path the build was not told (it warns); the page itself uses /registry/
     assert [url for url in failed if "/registry/assets/" in url] == [], failed
+
+
+@pytest.mark.browser
+def test_404_search_finds_an_enterprise_under_a_sub_path_without_a_site_address(built: tuple[Path, str], tmp_path: Path) -> None:
+    """Served under /registry/ with 404.html as the answer to every missing address (nginx ``error_page 404``), the search
+    box of a missing enterprise address finds an enterprise: the index, the worker and the enterprise shards come from
+    /registry/ (notfound.py points Material's configuration at the base it found), the result links under /registry/
+    (issue 41 item 7)."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.helpers import browser_path, required
+
+    site, site_url = built
+    if site_url:
+        pytest.skip("with an address MkDocs writes the sub-path into 404.html")
+    (tmp_path / "registry").symlink_to(site)
+    missing_page = (site / "404.html").read_bytes()
+
+    class _ErrorPage(SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            if code != 404 or not self.path.startswith("/registry/"):
+                return super().send_error(code, message, explain)
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(missing_page)))
+            self.end_headers()
+            self.wfile.write(missing_page)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_ErrorPage, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    requested: list[tuple[int, str]] = []
+    titles: list[str] = []
+    links: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=required("Chromium or Chrome", browser_path()), args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 360, "height": 740})
+            page.on("response", lambda r: requested.append((r.status, r.url)))
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/registry/enterprises/91411721MA00000000/")
+            assert "找不到这个页面" in page.locator("article").inner_text()
+            page.locator("label[for='__search']").first.click()
+            box = page.locator("input.md-search__input")
+            for _ in range(20):  # the index and the worker load when the search opens: ask again until it answers
+                box.fill("嫘祖")
+                box.press("End")
+                page.wait_for_timeout(500)
+                titles = [t.replace("\u200b", "") for t in page.locator(".md-search-result__item h1").all_inner_texts()]
+                if titles:
+                    break
+            links = page.locator(".md-search-result__item a").evaluate_all("links => links.map(a => a.href)")
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert any("嫘祖" in t for t in titles), titles
+    assert links and all("/registry/" in link for link in links), links
+    search = [url for status, url in requested if "search" in url]
+    assert search and all("/registry/" in url for url in search), search  # the index and the workers: none from the root
+    assert [url for status, url in requested if status >= 400 and "search" in url] == []

@@ -170,8 +170,8 @@ def list_pages(env: Environment, listed: list[PublicEnterprise], today: date, si
             root=Markup("../" * source.count("/")),
             url_root=Markup(rel(url, "")),  # raw HTML is not rewritten by MkDocs: relative to the page's URL, not its source
             link=linker(url),
-            industries=sorted({(e.data["industry"]["code"], e.data["industry"]["name"]) for e in chunk if e.data["industry"]["code"]}),
-            categories=sorted({e.data["category"] for e in chunk}),
+            industries=sorted({(e.data["industry"]["code"], e.data["industry"]["name"]) for e in listed if e.data["industry"]["code"]}),
+            categories=sorted({e.data["category"] for e in listed}),  # the filters cover the whole list (ipreg.js)
         )
     return out
 

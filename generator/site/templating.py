@@ -37,7 +37,7 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, finalize=_finalize,
                       undefined=StrictUndefined, keep_trailing_newline=True)
     env.globals.update(date_zh=DATE_ZH, category_zh=CATEGORY_ZH, event_zh=EVENT_ZH, honor_zh=honor_zh, badge=badge, key_date=key_date,
-                       status_meaning=STATUS_MEANING_ZH, status_zh=STATUS_ZH, listed_statuses=LISTED_STATUSES,
+                       status_meaning=STATUS_MEANING_ZH, status_end=STATUS_END, status_zh=STATUS_ZH, listed_statuses=LISTED_STATUSES,
                        published_statuses=PUBLISHED_STATUSES)
     return env
 

@@ -69,12 +69,13 @@ _TOKEN = re.compile(
 )
 _TAG = re.compile(r"(<[^>]*>)")
 _RAW = ("script", "style", "pre", "code", "textarea", "title", "svg", "time")  # time: nowrap already (ipreg.css)
+_OWN_NOWRAP = "ipreg-list"  # the list's table: ipreg.css keeps its date and code columns whole (no span per cell: 500 rows stay light)
 
 
 def keep_tokens_whole(html: str) -> str:
     """Each date, code and number in the text of ``html`` wrapped in ``<span class="ipreg-nowrap">`` (``white-space:
     nowrap``), so that a narrow screen moves it to the next line whole; text inside scripts, styles, code (already
-    unbroken), SVG and tags' attributes is left alone. Only the page's ``<article>`` is touched."""
+    unbroken), SVG, the list's table and tags' attributes is left alone. Only the page's ``<article>`` is touched."""
     start = html.find("<article")
     end = html.rfind("</article>")
     if start < 0 or end < 0:
@@ -91,7 +92,7 @@ def keep_tokens_whole(html: str) -> str:
                         spans.pop()
                 else:
                     spans.append(bool(re.search(r'class="[^"]*ipreg-(?:date|nowrap)', part)))
-            elif match and match[2].lower() in _RAW:
+            elif match and (match[2].lower() in _RAW or (match[2].lower() == "table" and (match[1] or _OWN_NOWRAP in part))):
                 if match[1]:
                     if raw and raw[-1] == match[2].lower():
                         raw.pop()

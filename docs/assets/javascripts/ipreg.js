@@ -5,30 +5,125 @@ if (window.Tablesort && window.Intl && Intl.Collator) {
                    function (a, b) { return pinyin.compare(b.trim(), a.trim()); });
 }
 
-/* 名单的筛选（状态、类别、行业）：没有 JavaScript 时不显示（html.no-js），名单照常完整可读。 */
-document$.subscribe(function () {
-  document.querySelectorAll("form.ipreg-filters").forEach(function (form) {
-    if (form.dataset.ready) return;
+/* 名单的筛选（状态、类别、行业）和排序：写在网址里（?status=valid&sort=-date），刷新、收藏、转发和浏览器的“后退”都保留；
+   筛选总是针对完整名单：名单分页时（form 的 data-whole），一有筛选或排序就从开放数据 data/enterprises.json 读取全部在册企业。
+   打开页面时没有筛选和排序就什么都不做（500 行的页面不在加载时遍历）。没有 JavaScript 时筛选不显示（html.no-js），名单照常完整可读。 */
+(function () {
+  var KEYS = ["status", "category", "industry"], COLUMNS = ["name", "status", "date", "uscc", "industry", "category"];
+  var pinyin = window.Intl && Intl.Collator ? new Intl.Collator("zh-CN-u-co-pinyin", { numeric: true }) : null;
+  function wanted() {
+    var query = new URLSearchParams(location.search), state = { sort: query.get("sort") || "" };
+    KEYS.forEach(function (key) { state[key] = query.get(key) || ""; });
+    return state;
+  }
+  function address(state) {
+    var query = new URLSearchParams(location.search);
+    KEYS.concat(["sort"]).forEach(function (key) { if (state[key]) query.set(key, state[key]); else query.delete(key); });
+    var text = query.toString();
+    return location.pathname + (text ? "?" + text : "") + location.hash;
+  }
+  function cell(row, text, label, className) {
+    var td = row.insertCell();
+    if (label) td.setAttribute("data-label", label);
+    if (className) td.className = className;
+    td.textContent = text;
+    return td;
+  }
+  function rowOf(e, form, base) {  /* the same markup as generator/site/templates/list.md.j2 */
+    var option = form.querySelector('select[data-filter="status"] option[value="' + e.status + '"]');
+    var category = form.querySelector('select[data-filter="category"] option[value="' + e.category + '"]');
+    var row = document.createElement("tr"), link = document.createElement("a"), badge = document.createElement("span");
+    row.dataset.status = e.status; row.dataset.category = e.category; row.dataset.industry = e.industry.code || "";
+    link.href = new URL(e.url, base).href; link.textContent = e.name;
+    cell(row, "", "", "ipreg-primary").appendChild(link);
+    badge.className = "ipreg-badge ipreg-" + e.status; badge.textContent = option ? option.textContent : e.status;
+    cell(row, "", "状态").appendChild(badge);
+    cell(row, option ? e[option.dataset.field] || "" : "", option ? option.dataset.until : "");
+    cell(row, e.uscc, "统一社会信用代码");
+    cell(row, ((e.industry.code || "") + " " + (e.industry.name || "")).trim(), "行业");
+    cell(row, category ? category.textContent : e.category, "类别");
+    return row;
+  }
+  function setup() {
+    var form = document.querySelector("form.ipreg-filters"), table = document.querySelector("table.ipreg-list");
+    if (!form || !table || form.dataset.ready) return;
     form.dataset.ready = "1";
-    var table = document.querySelector("table.ipreg-table");
-    var count = form.querySelector(".ipreg-filter-count");
-    function apply() {
-      var wanted = {}, shown = 0, rows = table ? table.tBodies[0].rows : [];
-      form.querySelectorAll("select[data-filter]").forEach(function (s) { wanted[s.dataset.filter] = s.value; });
-      Array.prototype.forEach.call(rows, function (row) {
-        var ok = Object.keys(wanted).every(function (key) { return !wanted[key] || row.dataset[key] === wanted[key]; });
-        row.hidden = !ok;
-        if (ok) shown++;
+    var body = table.tBodies[0], count = form.querySelector(".ipreg-filter-count"), total = +table.dataset.total;
+    var page = null, shown_rows = null, whole = null, loading = null, whole_url = form.dataset.whole;
+    function rows(state, done) {  /* the rows the state works on: this page's, or the whole list's from the open data */
+      var active = KEYS.some(function (key) { return state[key]; }) || state.sort;
+      if (!page) page = Array.prototype.slice.call(body.rows);
+      if (!whole_url || !active) return done(page, false);
+      if (whole) return done(whole, true);
+      count.textContent = "正在读取完整名单……";
+      loading = loading || fetch(whole_url).then(function (response) { return response.json(); }).then(function (data) {
+        var base = new URL(whole_url.replace(/data\/enterprises\.json$/, ""), location.href);
+        whole = data.enterprises.filter(function (e) { return e.listed; }).map(function (e) { return rowOf(e, form, base); });
+        return whole;
       });
-      count.textContent = "显示 " + shown + " 家（本页共 " + rows.length + " 家）";
+      loading.then(function (list) { done(list, true); }, function () { count.textContent = "完整名单读取失败，请稍后再试或下载名单"; loading = null; });
     }
-    form.addEventListener("change", apply);
+    function key(row, column) {
+      var text = row.cells[column].textContent;
+      return column === 1 ? row.dataset.status : text;
+    }
+    function apply(state) {
+      KEYS.forEach(function (k) {  /* a value the page does not offer (an old or mistyped address) filters nothing */
+        var s = form.querySelector('select[data-filter="' + k + '"]');
+        if (s) { s.value = state[k]; state[k] = s.value; }
+      });
+      var desc = state.sort.charAt(0) === "-", column = COLUMNS.indexOf(state.sort.replace(/^-/, ""));
+      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, i) {
+        if (i === column) th.setAttribute("aria-sort", desc ? "descending" : "ascending"); else th.removeAttribute("aria-sort");
+      });
+      rows(state, function (list, all) {
+        var order = list, shown = 0;
+        if (column >= 0) {
+          order = list.slice().sort(function (a, b) {
+            var x = key(a, column), y = key(b, column), c = column === 0 && pinyin ? pinyin.compare(x, y) : x < y ? -1 : x > y ? 1 : 0;
+            return desc ? -c : c;
+          });
+        }
+        order.forEach(function (row) {
+          var ok = KEYS.every(function (k) { return !state[k] || row.dataset[k] === state[k]; });
+          if (row.hidden === ok) row.hidden = !ok;
+          if (ok) shown++;
+        });
+        if (order !== (shown_rows || page)) {
+          var fragment = document.createDocumentFragment();
+          order.forEach(function (row) { fragment.appendChild(row); });
+          body.textContent = "";
+          body.appendChild(fragment);
+          shown_rows = order;
+        }
+        document.querySelectorAll(".ipreg-page-note").forEach(function (note) { note.hidden = all; });
+        count.textContent = all || !whole_url ? "显示 " + shown + " 家（共 " + total + " 家）" : "本页 " + shown + " 家（共 " + total + " 家）";
+      });
+    }
+    form.addEventListener("change", function () {
+      var state = wanted();
+      KEYS.forEach(function (k) { var s = form.querySelector('select[data-filter="' + k + '"]'); state[k] = s ? s.value : ""; });
+      history.pushState(null, "", address(state));
+      apply(state);
+    });
+    table.tHead.addEventListener("click", function (event) {
+      var th = event.target.closest && event.target.closest("th[data-sort]");
+      if (!th) return;
+      var state = wanted(), name = th.dataset.sort;
+      state.sort = state.sort === name ? "-" + name : name;
+      history.pushState(null, "", address(state));
+      apply(state);
+    });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
-    apply();
-  });
-});
+    window.addEventListener("popstate", function () { apply(wanted()); });
+    var state = wanted();
+    if (KEYS.some(function (k) { return state[k]; }) || state.sort) apply(state);
+    else count.textContent = whole_url ? "本页 " + body.rows.length + " 家（共 " + total + " 家）" : "显示 " + body.rows.length + " 家（共 " + total + " 家）";
+  }
+  if (typeof document$ !== "undefined") { document$.subscribe(setup); } else { document.addEventListener("DOMContentLoaded", setup); }
+})();
 
-/* 名单和历史页面的表格点击表头排序（tablesort）。Material 的即时加载会多次触发 document$。 */
+/* 历史页面的表格点击表头排序（tablesort）。Material 的即时加载会多次触发 document$。 */
 document$.subscribe(function () {
   document.querySelectorAll("table.ipreg-sortable").forEach(function (table) {
     if (!table.dataset.sortable) {
