@@ -23,6 +23,11 @@ from tests.sitekit import TODAY, certificate_fixtures
 def _index(tmp_path: Path) -> dict[str, Any]:
     for fixture in certificate_fixtures().values():
         (tmp_path / f"{fixture.uscc}.yaml").write_text(fixture.text, encoding="utf-8")
+    return _built_index(tmp_path)
+
+
+def _built_index(tmp_path: Path) -> dict[str, Any]:
+    """verify.json's content for the records in ``tmp_path``."""
     today = date.fromisoformat(TODAY)
     registry = check_case(tmp_path, today)
     assert registry.errors == 0, registry.findings
@@ -98,11 +103,7 @@ def _recovered_index(tmp_path: Path, recovered: str) -> dict[str, Any]:
     assert line in fixture.text
     tmp_path.mkdir(exist_ok=True)
     (tmp_path / f"{fixture.uscc}.yaml").write_text(fixture.text.replace(line, line + f"    recovered: {recovered}\n"), encoding="utf-8")
-    today = date.fromisoformat(TODAY)
-    registry = check_case(tmp_path, today)
-    assert registry.errors == 0, registry.findings
-    items = [e for record, st in registry.records() if (e := public_enterprise(record, st, today, registry.policy))]
-    return dict(json.loads(verify_index(items, today, registry.policy.on(today).certificate_format, {})))
+    return _built_index(tmp_path)
 
 
 def test_a_recovered_certificate_carries_the_day_it_was_taken_back(tmp_path: Path) -> None:
