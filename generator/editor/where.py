@@ -4,8 +4,6 @@ editor lists a refused save's findings this way: the form has no line numbers.""
 
 from __future__ import annotations
 
-from typing import Any
-
 from generator.findings import Finding
 from generator.labels import FIELD_ZH
 from generator.loader import Loaded, PathKey
@@ -29,26 +27,12 @@ def field_words(path: PathKey) -> tuple[str, str]:
         if isinstance(part, int):
             words.append(f"第 {part + 1} 项")
         else:
-            spec: dict[str, Any] = field_schema(schema, path[:end]) if end == 1 else {}
-            if end > 1:
-                spec = _nested(schema, path[:end])
-            words.append(str(spec.get("title") or FIELD_ZH.get(part, part)))
+            words.append(str(field_schema(schema, path[:end]).get("title") or FIELD_ZH.get(part, part)))
     if not words:
         return "整条记录", ""
     if isinstance(path[-1], int):
         return " ".join(words[-2:]), " · ".join(words[:-2])
     return words[-1], " · ".join(_joined(words[:-1]))
-
-
-def _nested(schema: dict[str, Any], path: PathKey) -> dict[str, Any]:
-    """The subschema at ``path`` with every ``$ref`` on the way followed."""
-    defs, node = schema.get("$defs", {}), schema
-    for part in path:
-        node = node.get("items", {}) if isinstance(part, int) else node.get("properties", {}).get(part, {})
-        ref = node.get("$ref", "")
-        if ref.startswith("#/$defs/"):
-            node = {**defs.get(ref[8:], {}), **{k: v for k, v in node.items() if k != "$ref"}}
-    return node
 
 
 def _joined(words: list[str]) -> list[str]:
