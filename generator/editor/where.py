@@ -4,6 +4,8 @@ editor lists a refused save's findings this way: the form has no line numbers.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from generator.findings import Finding
 from generator.labels import FIELD_ZH
 from generator.loader import Loaded, PathKey
@@ -17,6 +19,13 @@ def field_path(finding: Finding, loaded: Loaded) -> PathKey:
     same_line = [p for p, at in places.items() if at[0] == finding.line]
     found = exact or same_line
     return max(found, key=len) if found else ()
+
+
+def titles(path: PathKey) -> list[str]:
+    """The Chinese title of each field on ``path`` (the labels of the form's boxes), item numbers left out."""
+    schema = load_schema(ENTERPRISE_SCHEMA)
+    return [str(field_schema(schema, path[:end]).get("title") or FIELD_ZH.get(part, part))
+            for end, part in enumerate(path, start=1) if isinstance(part, str)]
 
 
 def field_words(path: PathKey) -> tuple[str, str]:
@@ -46,7 +55,10 @@ def _joined(words: list[str]) -> list[str]:
     return out
 
 
-def described(finding: Finding, loaded: Loaded | None) -> dict[str, str]:
-    """One finding for the form: its field, where it is, and the message (no rule id, no line number)."""
-    field, where = field_words(field_path(finding, loaded)) if loaded is not None else ("整条记录", "")
-    return {"field": field, "where": where, "message": finding.message}
+def described(finding: Finding, loaded: Loaded | None) -> dict[str, Any]:
+    """One finding for the form: its field, where it is, the message (no rule id, no line number) and the field's path
+    (``["patents", 2, "granted"]``, ``[]`` for the whole record) with the Chinese title of each of its fields
+    (``["专利", "授权公告日"]``), by which the page finds the field's box in the form."""
+    path = field_path(finding, loaded) if loaded is not None else ()
+    field, where = field_words(path)
+    return {"field": field, "where": where, "message": finding.message, "path": list(path), "titles": titles(path)}
