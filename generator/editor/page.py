@@ -171,7 +171,8 @@ INDEX = r"""<!doctype html>
       var box = label.closest("[class*='-ControlContainer']") || label;
       box.scrollIntoView({block: "center"});
       var covered = panel && panel.getBoundingClientRect(), at = box.getBoundingClientRect();
-      if (covered && at.bottom > covered.top && at.top < covered.bottom) {  // under the list (a narrow screen): into the space above it
+      var under = covered && at.bottom > covered.top && at.top < covered.bottom && at.right > covered.left && at.left < covered.right;
+      if (under) {  // under the list (a narrow screen): into the space above it
         var free = Math.max(0, covered.top - 8), shift = at.top + at.height / 2 - free / 2;
         for (var s = box.parentElement; s && shift; s = s.parentElement) {
           if (s.scrollHeight > s.clientHeight && /auto|scroll/.test(getComputedStyle(s).overflowY)) { s.scrollTop += shift; shift = 0; }
