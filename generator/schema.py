@@ -111,14 +111,15 @@ def fast_validator_for(path: Path) -> Any:
 
 
 def field_schema(schema: dict[str, Any], path: PathKey) -> dict[str, Any]:
-    """The (sub)schema that describes the value at ``path``; $refs followed."""
+    """The (sub)schema that describes the value at ``path``, with the ``$ref`` of every step on the way followed (the
+    node's own keywords, such as its ``title``, win over the definition's)."""
     defs = schema.get("$defs", {})
     node = schema
     for part in path:
         node = node.get("items", {}) if isinstance(part, int) else node.get("properties", {}).get(part, {})
-    ref = node.get("$ref", "")
-    if ref.startswith("#/$defs/"):
-        node = {**defs.get(ref[8:], {}), **{k: v for k, v in node.items() if k != "$ref"}}
+        ref = node.get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            node = {**defs.get(ref[8:], {}), **{k: v for k, v in node.items() if k != "$ref"}}
     return node
 
 

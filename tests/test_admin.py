@@ -500,6 +500,54 @@ def test_the_form_shows_why_a_save_was_refused(editor: tuple[Path, str], browser
     assert subprocess.run(["git", "diff", "--quiet"], cwd=repo, check=False).returncode == 0  # nothing written
 
 
+FOCUSED = """() => {  // the focused input, the list item it is in (its list and number) and whether the clerk sees it
+    const e = document.activeElement, item = e.closest("[class*='SortableListItem']"), r = e.getBoundingClientRect();
+    const list = item && item.parentElement.closest("[id*='-field-']");
+    const top = document.elementFromPoint(r.left + 8, r.top + r.height / 2);  // what is drawn there: the input, not the list
+    return {id: e.id, value: e.value, list: list && list.id.replace(/-field-\\d+$/, ""),
+            item: item && [...item.parentElement.children].indexOf(item), box: [r.left, r.top, r.right, r.bottom],
+            seen: !!top && (top === e || e.contains(top) || e.parentElement.contains(top))};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width,height", [(1366, 900), (360, 740)])
+def test_a_finding_takes_the_clerk_to_its_field_in_its_list_item(editor: tuple[Path, str], browser: Any, width: int, height: int) -> None:
+    """Issue 40: the field's name in the list of findings opens the 3rd patent (not the first one with a 授权公告日) or the
+    2nd event (not the first 日期 of the form, nor the 日期 of the event's 审核意见), puts the cursor in the date and shows
+    it on the screen, above the list."""
+    repo, url = editor
+    record = repo / "records" / "91411721MA45A0046D.yaml"
+    sample = record.read_text(encoding="utf-8")
+    broken = sample.replace("granted: 2020-01-12", "granted: 2020-02-30").replace("date: 2026-03-20", "date: 2026-03-32").replace(
+        "保留资格一年\n", "保留资格一年\n    assessment:\n      by: 科员\n      opinion: 同意\n      date: 2026-02-31\n")
+    record.write_text(broken, encoding="utf-8")
+    page, _ = _open(browser, url)
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(url + "#/collections/records/entries/91411721MA45A0046D")
+    _field(page, "企业地址").fill("西平县示例路 1 号")  # a change, so that 发布 saves
+    page.get_by_text("发布", exact=True).first.click()
+    page.get_by_text("立即发布").first.click()
+    panel = page.locator("[data-ipreg-findings]")
+    panel.wait_for(timeout=15_000)
+    links = panel.locator("a")
+    assert links.all_inner_texts() == ["授权公告日", "日期", "审核日期"], panel.inner_text()
+    assert not _field(page, "授权公告日").is_visible()  # the patents are collapsed until a link opens one
+    wanted = [("patents", 2, "granted", "2020-02-30"), ("events", 1, "date", "2026-03-32"), ("events", 1, "date", "2026-02-31")]
+    for n, (wanted_list, item, field, value) in enumerate(wanted):
+        links.nth(n).click()
+        page.wait_for_function(f"() => (document.activeElement.id || '').startsWith('{field}-field-')", timeout=5_000)
+        page.wait_for_timeout(300)  # the scroll has settled
+        at = page.evaluate(FOCUSED)
+        if os.environ.get("IPREG_SHOTS"):
+            page.screenshot(path=str(Path(os.environ["IPREG_SHOTS"]) / f"admin-jump-{field}-{width}.png"))
+        left, top, right, bottom = at["box"]
+        assert (at["list"], at["item"], at["value"]) == (wanted_list, item, value), at
+        assert left >= 0 and top >= 0 and right <= width and bottom <= height and at["seen"], at
+    page.close()
+    assert record.read_text(encoding="utf-8") == broken  # refused: nothing written
+
+
 @pytest.mark.slow
 def test_the_editor_answers_as_localhost_too(editor: tuple[Path, str]) -> None:
     """A clerk may type localhost instead of 127.0.0.1: same server, same page (Decap's API address is relative)."""

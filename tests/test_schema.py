@@ -228,3 +228,22 @@ def test_the_detailed_validator_looks_only_where_the_fast_one_found_a_problem() 
     assert len(refused) > 40
     for x in loaded:
         assert counted_schema_findings(x) == counted_schema_findings(x, focus=False), x.file
+
+
+def test_field_schema_follows_a_ref_at_every_step_of_the_path() -> None:
+    """One function finds a field's schema for the checks and the form editor: a list whose items are a ``$ref``, a ``$ref``
+    on the way, a ``$ref`` at the end; the node's own title wins over the definition's."""
+    from generator.schema import field_schema, load_schema
+
+    schema = {
+        "$defs": {
+            "item": {"type": "object", "properties": {"on": {"$ref": "#/$defs/day", "title": "日期"}}},
+            "day": {"type": "string", "format": "date", "title": "某日"},
+        },
+        "properties": {"list": {"type": "array", "items": {"$ref": "#/$defs/item"}}, "one": {"$ref": "#/$defs/item", "title": "一项"}},
+    }
+    assert field_schema(schema, ("list", 2, "on")) == {"type": "string", "format": "date", "title": "日期"}
+    assert field_schema(schema, ("one", "on"))["format"] == "date" and field_schema(schema, ("one",))["title"] == "一项"
+    assert field_schema(schema, ("list", 0, "nothing")) == {}
+    granted = field_schema(load_schema(ENTERPRISE_SCHEMA), ("patents", 2, "granted"))
+    assert granted["format"] == "date" and granted["title"] == "授权公告日"

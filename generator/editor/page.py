@@ -116,13 +116,80 @@ INDEX = r"""<!doctype html>
   (function () {
     var panel = null, saved = false;
     function close() { if (panel) { panel.remove(); panel = null; } }
-    function jump(field) {
-      var labels = Array.prototype.slice.call(document.querySelectorAll("label"));
-      var found = labels.find(function (l) { return l.textContent.trim().indexOf(field) === 0; });
-      if (!found) return;
-      found.scrollIntoView({block: "center"});
-      var target = found.htmlFor && document.getElementById(found.htmlFor);
+    // 点字段名：按问题的路径（如 ["patents", 2, "granted"]）在表单中逐层找——顶层部分、列表的第 n 项、项中的字段（Decap 的
+    // 标签 for="<字段名>-field-<序号>"，找不到时按中文名称），收起的部分和项先展开，再把字段滚到屏幕中间（不被这个面板挡住）
+    // 并把光标放进输入框；表单结构找不到时按字段名称找第一个同名标签
+    function depth(e, scope) {
+      for (var n = 0; e && e !== scope; e = e.parentElement) if (/-ControlContainer/.test(e.className)) n++;
+      return n;
+    }
+    function fieldIn(scope, name, title) {  // the label of the field ``name`` of this part or item, not of one nested deeper
+      var labels = Array.prototype.slice.call(scope.querySelectorAll("label[for]"));
+      function titled(l) { return l.firstChild && l.firstChild.nodeType === 3 && l.firstChild.nodeValue.trim() === title; }
+      var found = labels.filter(function (l) { return l.htmlFor.replace(/-field-\d+$/, "") === name; });
+      if (!found.length && title) found = labels.filter(titled);
+      found.sort(function (a, b) { return depth(a, scope) - depth(b, scope); });
+      return found[0] || null;
+    }
+    function itemsOf(list) {  // the items of this list, not those of lists inside its items
+      return Array.prototype.filter.call(list.querySelectorAll("[class*='SortableListItem']"), function (item) {
+        var outer = item.parentElement.closest("[class*='SortableListItem']");
+        return !outer || !list.contains(outer);
+      });
+    }
+    function walk(path, titles) {
+      var scope = document.querySelector("[class*='-ControlPaneContainer']"), label = null, t = 0;
+      for (var i = 0; scope && i < path.length; i++) {
+        if (typeof path[i] === "number") {
+          scope = itemsOf(scope)[path[i]];
+          label = scope ? scope.querySelector("label[for]") : null;
+        } else {
+          label = fieldIn(scope, path[i], titles[t++]);
+          scope = label && (document.getElementById(label.htmlFor) || label.parentElement);
+        }
+      }
+      return scope && label;
+    }
+    function toggle(hidden) {  // what opens a collapsed part or item: the expand button in the bar before it
+      for (var bar = hidden.previousElementSibling; bar; bar = bar.previousElementSibling) {
+        var expand = bar.querySelector("[data-testid='expand-button']");
+        if (expand) return expand;
+        var first = bar.firstElementChild;  // a list item's bar: open/close, drag, remove -- never the last (remove)
+        if (/ListItemTopBar/.test(bar.className) && first && first.tagName === "BUTTON" && first !== bar.lastElementChild) return first;
+      }
+      return null;
+    }
+    function open(label, then, rounds) {
+      var hidden = null;
+      for (var e = label; e; e = e.parentElement) if (getComputedStyle(e).display === "none") hidden = e;
+      var button = hidden && rounds > 0 && toggle(hidden);
+      if (!button) return then();
+      button.click();
+      requestAnimationFrame(function () { open(label, then, rounds - 1); });
+    }
+    function reveal(label) {
+      var box = label.closest("[class*='-ControlContainer']") || label;
+      box.scrollIntoView({block: "center"});
+      var covered = panel && panel.getBoundingClientRect(), at = box.getBoundingClientRect();
+      var under = covered && at.bottom > covered.top && at.top < covered.bottom && at.right > covered.left && at.left < covered.right;
+      if (under) {  // under the list (a narrow screen): into the space above it
+        var free = Math.max(0, covered.top - 8), shift = at.top + at.height / 2 - free / 2;
+        for (var s = box.parentElement; s && shift; s = s.parentElement) {
+          if (s.scrollHeight > s.clientHeight && /auto|scroll/.test(getComputedStyle(s).overflowY)) { s.scrollTop += shift; shift = 0; }
+        }
+        if (shift) window.scrollBy(0, shift);
+      }
+      var target = label.htmlFor && document.getElementById(label.htmlFor);
       if (target && target.focus) target.focus({preventScroll: true});
+    }
+    function jump(finding) {
+      var label = finding.path && finding.path.length ? walk(finding.path, finding.titles || []) : null;
+      if (!label) {
+        label = Array.prototype.slice.call(document.querySelectorAll("label")).find(function (l) {
+          return l.textContent.trim().indexOf(finding.field) === 0;
+        });
+      }
+      if (label) open(label, function () { reveal(label); }, 8);
     }
     function show(answer) {
       close();
@@ -153,7 +220,7 @@ INDEX = r"""<!doctype html>
         link.href = "#";
         link.textContent = f.field;
         link.style.cssText = "font-weight:bold;color:#0b57d0";
-        link.onclick = function (e) { e.preventDefault(); jump(f.field); };
+        link.onclick = function (e) { e.preventDefault(); jump(f); };
         item.append(link, (f.where ? "（" + f.where + "）" : "") + "：" + f.message);
         list.append(item);
       });

@@ -55,10 +55,10 @@ Reader = Callable[[], tuple[dict[str, bytes], list[Finding]]]  # the registry as
 class Refused(NothingWritten):
     """Nothing was written; ``status`` is the HTTP answer, the message says why in Chinese."""
 
-    def __init__(self, status: int, message: str, findings: list[dict[str, str]] | None = None) -> None:
+    def __init__(self, status: int, message: str, findings: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
         self.status = status
-        self.findings = findings or []  # each: field (its Chinese title), where (section, item), message
+        self.findings = findings or []  # each: field (its Chinese title), where (section, item), message, path, titles
 
 
 SERVED_KEPT = 512  # the last entries the forms opened, kept to say what changed since (a record is a few kilobytes)

@@ -21,6 +21,13 @@ def field_path(finding: Finding, loaded: Loaded) -> PathKey:
     return max(found, key=len) if found else ()
 
 
+def titles(path: PathKey) -> list[str]:
+    """The Chinese title of each field on ``path`` (the labels of the form's boxes), item numbers left out."""
+    schema = load_schema(ENTERPRISE_SCHEMA)
+    return [str(field_schema(schema, path[:end]).get("title") or FIELD_ZH.get(part, part))
+            for end, part in enumerate(path, start=1) if isinstance(part, str)]
+
+
 def field_words(path: PathKey) -> tuple[str, str]:
     """The field's Chinese title and where it is (the sections and items above it), e.g. ("授权公告日", "专利 第 2 项")."""
     schema = load_schema(ENTERPRISE_SCHEMA)
@@ -29,26 +36,12 @@ def field_words(path: PathKey) -> tuple[str, str]:
         if isinstance(part, int):
             words.append(f"第 {part + 1} 项")
         else:
-            spec: dict[str, Any] = field_schema(schema, path[:end]) if end == 1 else {}
-            if end > 1:
-                spec = _nested(schema, path[:end])
-            words.append(str(spec.get("title") or FIELD_ZH.get(part, part)))
+            words.append(str(field_schema(schema, path[:end]).get("title") or FIELD_ZH.get(part, part)))
     if not words:
         return "整条记录", ""
     if isinstance(path[-1], int):
         return " ".join(words[-2:]), " · ".join(words[:-2])
     return words[-1], " · ".join(_joined(words[:-1]))
-
-
-def _nested(schema: dict[str, Any], path: PathKey) -> dict[str, Any]:
-    """The subschema at ``path`` with every ``$ref`` on the way followed."""
-    defs, node = schema.get("$defs", {}), schema
-    for part in path:
-        node = node.get("items", {}) if isinstance(part, int) else node.get("properties", {}).get(part, {})
-        ref = node.get("$ref", "")
-        if ref.startswith("#/$defs/"):
-            node = {**defs.get(ref[8:], {}), **{k: v for k, v in node.items() if k != "$ref"}}
-    return node
 
 
 def _joined(words: list[str]) -> list[str]:
@@ -62,7 +55,10 @@ def _joined(words: list[str]) -> list[str]:
     return out
 
 
-def described(finding: Finding, loaded: Loaded | None) -> dict[str, str]:
-    """One finding for the form: its field, where it is, and the message (no rule id, no line number)."""
-    field, where = field_words(field_path(finding, loaded)) if loaded is not None else ("整条记录", "")
-    return {"field": field, "where": where, "message": finding.message}
+def described(finding: Finding, loaded: Loaded | None) -> dict[str, Any]:
+    """One finding for the form: its field, where it is, the message (no rule id, no line number) and the field's path
+    (``["patents", 2, "granted"]``, ``[]`` for the whole record) with the Chinese title of each of its fields
+    (``["专利", "授权公告日"]``), by which the page finds the field's box in the form."""
+    path = field_path(finding, loaded) if loaded is not None else ()
+    field, where = field_words(path)
+    return {"field": field, "where": where, "message": finding.message, "path": list(path), "titles": titles(path)}
