@@ -33,3 +33,18 @@ def test_a_finding_for_the_form_carries_its_path_and_the_titles_on_it() -> None:
         "titles": ["专利", "授权公告日"],
     }
     assert described(finding, None) == {"field": "整条记录", "where": "", "message": finding.message, "path": [], "titles": []}
+
+
+def test_a_finding_for_the_form_says_its_place_in_chinese_only() -> None:
+    """Issue 40: no English in the form: the record file's path in a message, （patents[2].granted） or （training）,
+    is left out (the field and its item are named in Chinese beside it); other text in brackets stays."""
+    from generator.editor.where import described
+    from generator.findings import Finding
+
+    said = [described(Finding("x.yaml", 1, 1, "error", "schema", text), None)["message"] for text in (
+        "授权公告日（patents[2].granted）的日期 2020-02-30 不存在",
+        "缺少 2025 年培训数据（training），无法核对",
+        "专利申请号 1 格式不对：应为 12 位数字（如 202010566088.9）",
+    )]
+    assert said == ["授权公告日的日期 2020-02-30 不存在", "缺少 2025 年培训数据，无法核对",
+                    "专利申请号 1 格式不对：应为 12 位数字（如 202010566088.9）"]

@@ -4,6 +4,7 @@ editor lists a refused save's findings this way: the form has no line numbers.""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from generator.findings import Finding
@@ -61,4 +62,9 @@ def described(finding: Finding, loaded: Loaded | None) -> dict[str, Any]:
     (``["专利", "授权公告日"]``), by which the page finds the field's box in the form."""
     path = field_path(finding, loaded) if loaded is not None else ()
     field, where = field_words(path)
-    return {"field": field, "where": where, "message": finding.message, "path": list(path), "titles": titles(path)}
+    message = _CODE_PATH.sub("", finding.message)
+    return {"field": field, "where": where, "message": message, "path": list(path), "titles": titles(path)}
+
+
+# the field's place as the record file writes it, e.g. （patents[2].granted） or （training）: the form names it in Chinese
+_CODE_PATH = re.compile(r"（[a-z_]+(?:\[\d+\])*(?:\.[a-z_]+(?:\[\d+\])*)*）")
