@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from operator import mul
 
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import ValidationError
@@ -97,7 +99,7 @@ PATENT_TYPE_DIGITS: dict[str, frozenset[str]] = {
 def patent_check(digits: str) -> str:
     """Check character of a CN application number (12 or 8 digits): weighted sum mod 11."""
     weights = _W12 if len(digits) == 12 else _W8
-    rest = sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11
+    rest = sum(map(mul, map(int, digits), weights)) % 11  # zip's length: the shorter of the two
     return "X" if rest == 10 else str(rest)
 
 
@@ -217,6 +219,7 @@ def document_form(text: str) -> str:
     return re.sub(r"〕0+(?=[0-9])", "〕", _BRACKETED_SERIAL.sub(r"〕\1", fold(text).translate(_BRACKET_FORMS)))
 
 
+@lru_cache(maxsize=16)
 def format_affixes(certificate_format: str) -> tuple[str, str]:
     """The literal text before the first and after the last field of a certificate format (西知强企证〔 and 号)."""
     fields = list(_FORMAT_FIELD.finditer(certificate_format))
@@ -225,17 +228,26 @@ def format_affixes(certificate_format: str) -> tuple[str, str]:
     return certificate_format[:fields[0].start()], certificate_format[fields[-1].end():]
 
 
+_DIGIT_RUN = re.compile("[0-9]+")
+_DIGITS_AND_DASHES = re.compile("[0-9-]*")
+
+
+@lru_cache(maxsize=16)
+def _bare_affixes(prefix: str, suffix: str) -> tuple[str, str]:
+    """A certificate format's literal prefix and suffix as number_key compares them (folded, without brackets)."""
+    return _BRACKET.sub("", fold(prefix)), _BRACKET.sub("", fold(suffix))
+
+
 def number_key(text: str, prefix: str = "", suffix: str = "") -> str:
     """The key two 文号 or certificate numbers are compared by: ``year-serial`` (2024-1) when, without the
     certificate format's literal ``prefix`` and ``suffix``, brackets and separators, only the year and the serial are
     left (西知强企证〔2024〕001号, 〔2024〕1号, 2024-001 and 2024001 are one number); else ``document_form``."""
-    bare_prefix, bare_suffix = (_BRACKET.sub("", fold(a)) for a in (prefix, suffix))
     rest = fold(text)
-    for affix in (bare_prefix, bare_suffix):
+    for affix in _bare_affixes(prefix, suffix):
         if affix:
             rest = rest.replace(affix, "-")
     rest = _BRACKET_OR_SEPARATOR.sub("-", rest)
-    runs = re.findall(r"[0-9]+", rest) if re.fullmatch(r"[0-9-]*", rest) else []
+    runs = _DIGIT_RUN.findall(rest) if _DIGITS_AND_DASHES.fullmatch(rest) else []
     if len(runs) == 1 and len(runs[0]) >= 5:
         runs = [runs[0][:4], runs[0][4:]]
     if len(runs) >= 2:

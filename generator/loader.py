@@ -58,6 +58,9 @@ class Positions:
 
     def at(self, path: PathKey) -> tuple[int, int]:
         """Position of the value at ``path``, or of its nearest recorded ancestor."""
+        scalar = self.scalars.get(path)  # most often asked: a scalar's own place
+        if scalar is not None:
+            return scalar.line, scalar.col
         for end in range(len(path), -1, -1):
             found = self.value_at(tuple(path[:end]))
             if found is not None:
