@@ -5,8 +5,9 @@ enterprise was listed stays right after a later revocation."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, timedelta
+from typing import Any, Protocol
 
 from generator.labels import FINDING_ZH, PROGRAMME_ZH, SERVICE_KIND_ZH, STATUS_ZH
 from generator.lifecycle import Status, intervals, replay, violations
@@ -17,6 +18,16 @@ from generator.rules.art8 import ART8_VIOLATION_REVIEW
 from generator.rules.base import Context, EligibilityRule, Outcome
 
 LISTS = ("services", "priority_support", "supervision")
+class Dated(Protocol):
+    """An entry of services, priority_support or supervision: its date and its place in its list."""
+
+    @property
+    def date(self) -> date: ...
+
+    @property
+    def index(self) -> int: ...
+
+
 LIST_ZH = {"services": "服务", "priority_support": "优先支持", "supervision": "日常监管"}
 
 
@@ -115,23 +126,29 @@ ART3_VIOLATION_REFERRED = EligibilityRule(
 )
 
 
-def art11_not_listed(ctx: Context) -> Iterator[Outcome]:
-    """A service dated on a day the enterprise was not 通过备案 (not listed): Art. 11 serves listed enterprises."""
-    statuses, found = _Statuses(ctx, {x.date for x in ctx.record.services if x.date <= ctx.today}), False
-    for entry in ctx.record.services:
+def _each_on_its_day(ctx: Context, rule: str, field: str, entries: Sequence[Dated],
+                     problem: Callable[[Any, Status], str | None], fine: str) -> Iterator[Outcome]:
+    """Each entry dated up to today judged against the status on its own date: ``problem`` says what is wrong with it
+    (None: nothing); ``fine`` when nothing is."""
+    statuses, found = _Statuses(ctx, {x.date for x in entries if x.date <= ctx.today}), False
+    for entry in entries:
         if entry.date > ctx.today:
             continue
-        st = statuses.on(entry.date)
-        if not st.listed:
+        message = problem(entry, statuses.on(entry.date))
+        if message is not None:
             found = True
-            yield Outcome(
-                ART11_NOT_LISTED.id, False,
-                f"{entry.date} 的服务“{entry.title}”（{SERVICE_KIND_ZH[entry.kind]}）："
-                f"当天企业的状态是{_status_zh(st)}，不是通过备案的强企",
-                ("services", entry.index, "date"),
-            )
+            yield Outcome(rule, False, message, (field, entry.index, "date"))
     if not found:
-        yield Outcome(ART11_NOT_LISTED.id, True, "每项服务的日期企业都处于通过备案的状态")
+        yield Outcome(rule, True, fine)
+
+
+def art11_not_listed(ctx: Context) -> Iterator[Outcome]:
+    """A service dated on a day the enterprise was not 通过备案 (not listed): Art. 11 serves listed enterprises."""
+    def problem(entry: Any, st: Status) -> str | None:
+        return None if st.listed else (f"{entry.date} 的服务“{entry.title}”（{SERVICE_KIND_ZH[entry.kind]}）："
+                                       f"当天企业的状态是{_status_zh(st)}，不是通过备案的强企")
+    yield from _each_on_its_day(ctx, ART11_NOT_LISTED.id, "services", ctx.record.services, problem,
+                                "每项服务的日期企业都处于通过备案的状态")
 
 
 ART11_NOT_LISTED = EligibilityRule(
@@ -146,21 +163,14 @@ SERVICE_ARTICLE = {kind: f"{ART11_NOT_LISTED.article}第{'一二三四五六'[i]
 
 def art13_not_entitled(ctx: Context) -> Iterator[Outcome]:
     """Priority support on a day the enterprise's status was not one of ``priority_support_statuses`` (on that day)."""
-    statuses, found = _Statuses(ctx, {x.date for x in ctx.record.priority_support if x.date <= ctx.today}), False
     history = ctx.policy_history()
-    for entry in ctx.record.priority_support:
-        if entry.date > ctx.today:
-            continue
-        st = statuses.on(entry.date)
-        if st.status not in history.on(entry.date).priority_support_statuses:
-            found = True
-            yield Outcome(
-                ART13_NOT_ENTITLED.id, False,
-                f"{entry.date} 的优先支持（{PROGRAMME_ZH[entry.programme]}）：当天企业的状态是{_status_zh(st)}，不属于可获优先支持的状态",
-                ("priority_support", entry.index, "date"),
-            )
-    if not found:
-        yield Outcome(ART13_NOT_ENTITLED.id, True, "每项优先支持的日期企业都可获优先支持")
+
+    def problem(entry: Any, st: Status) -> str | None:
+        if st.status in history.on(entry.date).priority_support_statuses:
+            return None
+        return f"{entry.date} 的优先支持（{PROGRAMME_ZH[entry.programme]}）：当天企业的状态是{_status_zh(st)}，不属于可获优先支持的状态"
+    yield from _each_on_its_day(ctx, ART13_NOT_ENTITLED.id, "priority_support", ctx.record.priority_support, problem,
+                                "每项优先支持的日期企业都可获优先支持")
 
 
 ART13_NOT_ENTITLED = EligibilityRule(
