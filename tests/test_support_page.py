@@ -48,9 +48,15 @@ def test_a_renumbered_measures_is_cited_by_its_new_numbers() -> None:
     the new numbers, in the explanation and in the year's table, never the old ones."""
     measures = {"name": "办法", "in_force": "2018-01-01",
                 "versions": [{"name": "办法（修订）", "in_force": "2020-01-01", "articles": {ART11_NOT_LISTED.id: "第十二条"}}]}
-    page = _page([_pledge(1)], history=policy_from_mapping({"measures": measures}))
+    history = policy_from_mapping({"measures": measures})
+    page = _page([_pledge(1)], history=history)
     assert "第十一条" not in page
     assert "[第十二条第四项](policy.md#art12-4)" in page and '<a href="../policy/#art12-4">第十二条第四项</a>' in page
+    from generator.site.support import support_csv, support_json
+
+    years = support_figures([_pledge(1)], 2024, TODAY, history)  # the open data cite what the page cites
+    published = support_json(years, TODAY).decode("utf-8") + support_csv(years).decode("utf-8-sig")
+    assert "第十二条第四项" in published and "第十一条" not in published
 
 
 def test_who_is_entitled_follows_priority_support_statuses() -> None:

@@ -255,7 +255,7 @@ def _support_files(content: SiteContent, items: list[PublicEnterprise], support:
     from generator.site.support import support_csv, support_figures, support_json, support_page
     from generator.staff.yearly import report_years
 
-    years = support_figures(support, next(iter(report_years(items, today)), None), today)
+    years = support_figures(support, next(iter(report_years(items, today)), None), today, history)
     content.files["data/support.json"] = support_json(years, today, extra.get("ipreg_licence"))
     content.files["data/support.csv"] = support_csv(years)
     content.pages["support.md"] = support_page(years, history, today)
