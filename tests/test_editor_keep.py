@@ -5,8 +5,6 @@ changed into the file, so the git diff of a save is the lines the clerk changed.
 from __future__ import annotations
 
 import contextlib
-import os
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -79,16 +77,6 @@ def test_a_removed_list_item_takes_its_lines() -> None:
     assert yaml.load(out, Loader=_Loader) == data
 
 
-@contextlib.contextmanager
-def _inside(folder: Path) -> Iterator[None]:
-    old = Path.cwd()
-    os.chdir(folder)
-    try:
-        yield
-    finally:
-        os.chdir(old)
-
-
 @pytest.mark.slow
 def test_a_save_through_the_editor_of_a_template_record_is_a_one_line_git_diff(tmp_path: Path) -> None:
     repo = scratch_checkout(tmp_path / "repo")
@@ -96,7 +84,7 @@ def test_a_save_through_the_editor_of_a_template_record_is_a_one_line_git_diff(t
     (repo / path).write_text(TEMPLATE, encoding="utf-8")
     for args in (["init", "-q"], ["add", "records", "policy.yml"], ["commit", "-qm", "samples"]):
         git(repo, *args)
-    with _inside(repo):
+    with contextlib.chdir(repo):
         editor = Editor(repo, lambda: read_registry("records"), load_policy(repo / "policy.yml"), lambda: date(2026, 11, 25))
         opened = editor.entries([path], opened=True)[0]
         data = yaml.load(opened["data"], Loader=_Loader)

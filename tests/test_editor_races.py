@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import re
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -40,16 +38,6 @@ class Form:
     known: str | None
 
 
-@contextlib.contextmanager
-def _inside(folder: Path) -> Iterator[None]:
-    old = Path.cwd()
-    os.chdir(folder)
-    try:
-        yield
-    finally:
-        os.chdir(old)
-
-
 def _edited(raw: str, n: int) -> str:
     """An unrelated change a clerk makes in the form: the address."""
     line = f"address: 西平县示例路 {n} 号"
@@ -71,7 +59,7 @@ OPS = st.lists(
 @settings(max_examples=40)
 @given(OPS)
 def test_no_interleaving_of_saves_and_decisions_loses_a_decision(ops: list[tuple[str, object, object]]) -> None:
-    with tempfile.TemporaryDirectory() as tmp, _inside(scratch_checkout(Path(tmp) / "repo")):
+    with tempfile.TemporaryDirectory() as tmp, contextlib.chdir(scratch_checkout(Path(tmp) / "repo")):
         repo = Path.cwd()
         editor = Editor(repo, lambda: read_registry("records"), load_policy(repo / "policy.yml"), lambda: date.fromisoformat(TODAY))
         forms: dict[int, Form] = {}
