@@ -14,9 +14,9 @@ review, Art. 8(3)), ``lapsed`` (a deadline passed with no result: this registry'
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 from generator.dates import ONE_DAY, period_end
 from generator.findings import Severity
@@ -283,28 +283,31 @@ class _Replay:
 
     def result(self, today: date) -> Status:
         self.settle(today)
+        status, listed, ban, kind = self.now(today)
         deadline = self.review_deadline()
-        base = Status(
-            "pending", False, term_start=self.term_start, term_end=self.term_end, grace_until=self.grace_until, decision=self.decision,
-            applied=self.applied, review_deadline=deadline, ended_on=self.ended_on, cause=self.cause, terms=tuple(self.terms),
+        following = {"term_end": self.term_end, "review_deadline": deadline, "grace_until": self.grace_until, "ban_until": ban}
+        return Status(
+            status, listed, term_start=self.term_start, term_end=self.term_end, grace_until=self.grace_until, ban_until=ban,
+            review_deadline=deadline, next_deadline=following[kind] if kind is not None else None, next_deadline_kind=kind,
+            ended_on=self.ended_on, cause=self.cause, decision=self.decision, applied=self.applied, terms=tuple(self.terms),
             graces=tuple(self.graces), bans=tuple(self.bans), held=tuple(self.held), problems=tuple(self.problems),
         )
+
+    def now(self, today: date) -> tuple[str, bool, date | None, str | None]:
+        """(status, listed, ban_until, which deadline comes next) on ``today``, the calendar settled up to it."""
         if self.phase in ("none", "pending"):
-            return base
+            return "pending", False, None, None
         if self.phase in ("ended", "lapsed"):
             status = (self.ended_as or "revoked") if self.phase == "ended" else "lapsed"
             ban = self.ban_until if status == "revoked" and self.cause in ("revoked", "violation") else None
-            active = ban if ban is not None and today <= ban else None
-            return replace(base, status=status, ban_until=ban, next_deadline=active, next_deadline_kind="ban_until" if active else None)
+            return status, False, ban, "ban_until" if ban is not None and today <= ban else None
         if self.phase == "grace":
-            return replace(base, status="conditional", listed=True, next_deadline=self.grace_until, next_deadline_kind="grace_until")
-        assert self.term_end is not None and deadline is not None
+            return "conditional", True, None, "grace_until"
+        assert self.term_end is not None
         if today <= self.term_end:
             due = (self.term_end - today).days <= self.policy.on(self.term_end).review_notice_days
-            return replace(
-                base, status="review_due" if due else "valid", listed=True, next_deadline=self.term_end, next_deadline_kind="term_end"
-            )
-        return replace(base, status="under_review", listed=True, next_deadline=deadline, next_deadline_kind="review_deadline")
+            return "review_due" if due else "valid", True, None, "term_end"
+        return "under_review", True, None, "review_deadline"
 
 
 def validity_years(policy: Policy, category: str) -> int:
@@ -338,61 +341,31 @@ def replay(events: Iterable[Event], policy: PolicyHistory, today: date, category
     return state.result(today)
 
 
-def public_events(events: Iterable[Event]) -> tuple[Event, ...]:
-    """The events the public record is made of (ARCHITECTURE.md section 3): those of every cycle that had a decision,
-    without the applications themselves. A cycle that never had a decision (an application still pending, or
-    withdrawn before any decision) leaves no trace, so adding an ``applied`` event to a revoked, withdrawn or lapsed
-    record changes nothing public. Events in date order; the caller drops those after its day."""
-    out: list[Event] = []
-    cycle: list[Event] = []
-    decided = False
-    for event in sorted(events, key=lambda e: (e.date, e.index)):
-        if event.type == "applied" or (event.type == "filed" and decided):  # a new cycle begins
-            if decided:
-                out += cycle
-            cycle, decided = [], False
-        if event.type == "applied":
-            continue
-        if event.type == "withdrawn" and not decided:  # an application withdrawn before any decision
-            cycle = []
-            continue
-        decided = decided or event.type == "filed"
-        cycle.append(event)
-    if decided:
-        out += cycle
-    return tuple(out)
+class Phase(NamedTuple):
+    """The part of a Status that says where the record stands on a day."""
+
+    status: str
+    listed: bool
 
 
-def intervals(events: Iterable[Event], policy: PolicyHistory, today: date, category: str = "advantage",
-              violations: tuple[date, ...] = ()) -> list[tuple[date, date | None, Status]]:
-    """The record's statuses over time up to ``today``: ``(from, to, status)`` with ``to`` inclusive, None for the one
-    in force today. Each status is what ``replay`` says on its first day, using only the events known by then."""
-    events = [e for e in events if e.date <= today]
-    candidates = {e.date for e in events}
-    done: set[date] = set()
-    statuses: dict[date, Status] = {}
-    while candidates - done:
-        day = min(candidates - done)
-        done.add(day)
-        st = replay(events, policy, day, category, violations)  # replay reads only the events known on ``day``
-        statuses[day] = st
-        for edge in (st.term_end, st.review_deadline, st.grace_until, st.ban_until, st.next_deadline):
-            if edge is not None and edge < today:
-                candidates.add(edge + ONE_DAY)
-        if st.term_end is not None:
-            due = st.term_end - timedelta(days=policy.on(st.term_end).review_notice_days)
-            if day < due <= today:
-                candidates.add(due)
-    out: list[tuple[date, date | None, Status]] = []
-    for day in sorted(statuses):
-        st = statuses[day]
-        if out and out[-1][2].status == st.status and out[-1][2].listed == st.listed:
-            continue
-        if out:
-            out[-1] = (out[-1][0], day - ONE_DAY, out[-1][2])
-        out.append((day, None, st))
+def phases_on(events: Iterable[Event], policy: PolicyHistory, days: Iterable[date], category: str = "advantage",
+              violations: tuple[date, ...] = ()) -> dict[date, Phase]:
+    """What ``replay(events, policy, day, ...)`` says of status and listing on each of ``days``, in one pass over the
+    events: the calendar's own changes (``settle``) only move forward, so settling up to one day and then applying
+    the events up to a later one is the replay of that later day."""
+    state = _Replay(policy, category, violations)
+    ordered = sorted(events, key=lambda e: (e.date, e.index))
+    out: dict[date, Phase] = {}
+    at = 0
+    for day in sorted(set(days)):
+        while at < len(ordered) and ordered[at].date <= day:
+            state.apply(ordered[at])
+            at += 1
+        state.settle(day)
+        status, listed, _, _ = state.now(day)
+        out[day] = Phase(status, listed)
     return out
 
 
-__all__ = ["CAUSE_ZH", "REVOCATION_BASIS", "STATUSES", "STATUS_ZH", "EventProblem", "Status", "held_on", "intervals",
-           "public_events", "replay", "status", "validity_years"]
+__all__ = ["CAUSE_ZH", "REVOCATION_BASIS", "STATUSES", "STATUS_ZH", "EventProblem", "Phase", "Status", "held_on", "phases_on", "replay",
+           "status", "validity_years"]

@@ -6,12 +6,14 @@ printed valid_until of events, copyrights, ...) is private and never leaves this
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from generator.dates import ONE_DAY
 from generator.labels import CAUSE_ZH, DATE_ZH, FIELD_ZH, HONOR_ZH, STATUS_ZH
-from generator.lifecycle import Status, intervals, public_events, replay, violations
+from generator.lifecycle import Status, replay, violations
 from generator.model import TERM_EVENTS, Event, Record
 from generator.policy import PolicyHistory, default_policy
 
@@ -39,6 +41,63 @@ PUBLIC_FIELDS: dict[str, str] = {
     "status_intervals": "状态的历史：每段的起止日期（含）、状态和是否列入公开名单；最后一段的 to 为 null（至今）",
     "url": "企业页面地址（相对站点根目录）",
 }
+
+
+def public_events(events: Iterable[Event]) -> tuple[Event, ...]:
+    """The events the public record is made of (ARCHITECTURE.md section 3): those of every cycle that had a decision,
+    without the applications themselves. A cycle that never had a decision (an application still pending, or
+    withdrawn before any decision) leaves no trace, so adding an ``applied`` event to a revoked, withdrawn or lapsed
+    record changes nothing public. Events in date order; the caller drops those after its day."""
+    out: list[Event] = []
+    cycle: list[Event] = []
+    decided = False
+    for event in sorted(events, key=lambda e: (e.date, e.index)):
+        if event.type == "applied" or (event.type == "filed" and decided):  # a new cycle begins
+            if decided:
+                out += cycle
+            cycle, decided = [], False
+        if event.type == "applied":
+            continue
+        if event.type == "withdrawn" and not decided:  # an application withdrawn before any decision
+            cycle = []
+            continue
+        decided = decided or event.type == "filed"
+        cycle.append(event)
+    if decided:
+        out += cycle
+    return tuple(out)
+
+
+def intervals(events: Iterable[Event], policy: PolicyHistory, today: date, category: str = "advantage",
+              violations: tuple[date, ...] = ()) -> list[tuple[date, date | None, Status]]:
+    """The record's statuses over time up to ``today``: ``(from, to, status)`` with ``to`` inclusive, None for the one
+    in force today. Each status is what ``replay`` says on its first day, using only the events known by then."""
+    events = [e for e in events if e.date <= today]
+    candidates = {e.date for e in events}
+    done: set[date] = set()
+    statuses: dict[date, Status] = {}
+    while candidates - done:
+        day = min(candidates - done)
+        done.add(day)
+        st = replay(events, policy, day, category, violations)  # replay reads only the events known on ``day``
+        statuses[day] = st
+        for edge in (st.term_end, st.review_deadline, st.grace_until, st.ban_until, st.next_deadline):
+            if edge is not None and edge < today:
+                candidates.add(edge + ONE_DAY)
+        if st.term_end is not None:
+            due = st.term_end - timedelta(days=policy.on(st.term_end).review_notice_days)
+            if day < due <= today:
+                candidates.add(due)
+    out: list[tuple[date, date | None, Status]] = []
+    for day in sorted(statuses):
+        st = statuses[day]
+        if out and out[-1][2].status == st.status and out[-1][2].listed == st.listed:
+            continue
+        if out:
+            out[-1] = (out[-1][0], day - ONE_DAY, out[-1][2])
+        out.append((day, None, st))
+    return out
+
 
 def is_public(field: str) -> bool:
     """Whether a record's field (a top-level key, or a ``Record`` attribute: industry_code and industry_name are the

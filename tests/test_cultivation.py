@@ -52,7 +52,7 @@ def _with(events: list[Event], days: list[date]) -> Record:
     )
 
 
-@given(_event_lists, st.lists(st.integers(0, 365 * 14), max_size=14))  # past _Statuses.MANY: intervals, else replay
+@given(_event_lists, st.lists(st.integers(0, 365 * 14), max_size=14))
 def test_every_entry_agrees_with_the_status_on_its_date(raw: list[tuple[int, str]], offsets: list[int]) -> None:
     days = [BASE_DAY + timedelta(days=o) for o in offsets]
     record = _with(_events(raw), days)

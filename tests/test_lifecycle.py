@@ -385,7 +385,7 @@ def test_review_absent_and_withdrawal_set_no_ban() -> None:
 def test_intervals_agree_with_the_status_of_every_day(raw: list[tuple[int, str]], offset: int, data: st.DataObject) -> None:
     """Open data's status intervals: contiguous, and on any day inside one the replay of the events known that day
     gives that interval's status (so data users can answer "was X listed on D?")."""
-    from generator.lifecycle import intervals
+    from generator.public import intervals
 
     evs = _events(raw)
     today = BASE_DAY + timedelta(days=offset)
@@ -403,11 +403,35 @@ def test_intervals_agree_with_the_status_of_every_day(raw: list[tuple[int, str]]
         assert not [e for e in evs if e.date <= today]
 
 
+@settings(max_examples=300, deadline=None)
+@given(_event_lists, st.lists(st.integers(min_value=0, max_value=365 * 14), max_size=12), st.lists(st.integers(-2, 2), max_size=12),
+       st.sampled_from(["advantage", "reserve"]), st.lists(st.integers(0, 365 * 14), max_size=3))
+def test_phases_on_every_day_are_the_replay_of_that_day(raw: list[tuple[int, str]], offsets: list[int], nudges: list[int],
+                                                        category: str, facts: list[int]) -> None:
+    """``phases_on`` (the cultivation rules: one pass for all of a record's entry dates) says on each day what the
+    replay of that day says: random days, and days next to every event, term end, review deadline, grace and ban end
+    (where a pass that settles too early or too late would differ)."""
+    from generator.lifecycle import phases_on
+
+    evs = _events(raw)
+    violations = tuple(sorted(BASE_DAY + timedelta(days=f) for f in facts))
+    final = replay(evs, POLICY, D("2040-01-01"), category, violations)
+    edges = [e.date for e in evs] + [d for span in (*final.terms, *final.graces, *final.bans) for d in span]
+    edges += [d for d in (final.review_deadline, final.ended_on) if d is not None]
+    days = [BASE_DAY + timedelta(days=o) for o in offsets]
+    days += [edge + timedelta(days=k) for edge, k in zip(edges, nudges, strict=False)] + [e.date for e in evs]
+    phases = phases_on(evs, POLICY, days, category, violations)
+    assert set(phases) == set(days)
+    for day in days:
+        want = replay(evs, POLICY, day, category, violations)
+        assert (phases[day].status, phases[day].listed) == (want.status, want.listed), (day, evs)
+
+
 def _check_intervals_around_every_boundary(evs: list[Event]) -> int:
     """For every day ``today`` within two days of any boundary of any span (term end, the first day of 待复核, review
     deadline, grace end, ban end, the events themselves): the spans start on or before ``today``, run without gaps,
     and every day within two days of a boundary up to ``today`` lies in the span whose status the replay gives that day."""
-    from generator.lifecycle import intervals
+    from generator.public import intervals
 
     final = replay(evs, POLICY, D("2040-01-01"))
     edges = {e.date for e in evs}
@@ -475,7 +499,7 @@ def test_intervals_on_every_day_around_every_boundary(history: list[tuple[str, s
     ],
 )
 def test_public_events_keep_every_decided_cycle_and_no_application(history: list[tuple[str, str]], public: list[tuple[str, str]]) -> None:
-    from generator.lifecycle import public_events
+    from generator.public import public_events
 
     assert [(e.date.isoformat(), e.type) for e in public_events(events(*history))] == public
 
@@ -485,7 +509,7 @@ def test_public_events_keep_every_decided_cycle_and_no_application(history: list
 def test_a_later_application_changes_nothing_public(raw: list[tuple[int, str]], gap: int, withdraw: bool, after: int) -> None:
     """Any history that ended (revoked, withdrawn, lapsed), then an application, pending or withdrawn before a decision:
     the public events, status and status intervals are those without the application (ARCHITECTURE.md section 3)."""
-    from generator.lifecycle import intervals, public_events
+    from generator.public import intervals, public_events
 
     evs = _events(raw)
     applied_on = (evs[-1].date if evs else BASE_DAY) + timedelta(days=gap)
@@ -542,7 +566,7 @@ def test_held_includes_review_and_grace_and_grounds_a_later_revocation(history: 
 
 def test_reproduction_an_early_absence_is_listed_until_the_term_end() -> None:
     """issue 37 item 9: filed 2025-06-10, review_absent 2028-04-01 → valid until 2028-06-09, removed from 2028-06-10."""
-    from generator.lifecycle import intervals
+    from generator.public import intervals
 
     history = (("2025-06-10", "filed"), ("2028-04-01", "review_absent"))
     for today in ("2028-04-01", "2028-06-09"):

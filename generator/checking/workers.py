@@ -103,7 +103,11 @@ def compute(todo: list[tuple[str, bytes | StrPath]], policy: PolicyHistory, toda
 
 
 def _init(policy: PolicyHistory, today: date, keep: Keep) -> None:
-    gc.enable()  # a worker forked while ``check_cached`` had the collector off
+    # a worker forked while ``check_cached`` had the collector off: on again for cycles, but what it inherited is never
+    # garbage (frozen: not walked, its pages not copied), and a file's thousands of small objects die by reference count
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+    gc.enable()
     _worker["policy"], _worker["today"], _worker["keep"] = policy, today, keep
 
 

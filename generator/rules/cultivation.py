@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any, Protocol
 
 from generator.labels import FINDING_ZH, PROGRAMME_ZH, SERVICE_KIND_ZH, STATUS_ZH
-from generator.lifecycle import Status, intervals, replay, violations
+from generator.lifecycle import Phase, Status, phases_on, replay, violations
 from generator.model import Record
 from generator.policy import PolicyHistory
 from generator.rules import CONVENTION
@@ -34,25 +34,6 @@ LIST_ZH = {"services": "服务", "priority_support": "优先支持", "supervisio
 def status_on(record: Record, history: PolicyHistory, day: date) -> Status:
     """The lifecycle's status of ``record`` on ``day``: what ``ipreg status --today day`` says."""
     return replay(record.events, history, day, record.category, violations(record))
-
-
-class _Statuses:
-    """The status on each date an entry names: by replaying the events up to that date, or, for a record with many
-    entries, from the record's status intervals (computed once; on any day inside one the replay gives its status)."""
-
-    MANY = 6  # distinct dates from which one intervals() is cheaper than a replay per date
-
-    def __init__(self, ctx: Context, days: set[date]) -> None:
-        self.record, self.history, self.seen = ctx.record, ctx.policy_history(), dict[date, Status]()
-        self.spans = intervals(self.record.events, self.history, ctx.today, self.record.category, violations(self.record)) \
-            if len(days) > self.MANY else None
-
-    def on(self, day: date) -> Status:
-        if day not in self.seen:
-            span = next((st for start, end, st in self.spans if start <= day and (end is None or day <= end)), None) \
-                if self.spans is not None else None
-            self.seen[day] = span if span is not None else status_on(self.record, self.history, day)
-        return self.seen[day]
 
 
 def cultivation_future(ctx: Context) -> Iterator[Outcome]:
@@ -127,14 +108,16 @@ ART3_VIOLATION_REFERRED = EligibilityRule(
 
 
 def _each_on_its_day(ctx: Context, rule: str, field: str, entries: Sequence[Dated],
-                     problem: Callable[[Any, Status], str | None], fine: str) -> Iterator[Outcome]:
-    """Each entry dated up to today judged against the status on its own date: ``problem`` says what is wrong with it
-    (None: nothing); ``fine`` when nothing is."""
-    statuses, found = _Statuses(ctx, {x.date for x in entries if x.date <= ctx.today}), False
-    for entry in entries:
-        if entry.date > ctx.today:
-            continue
-        message = problem(entry, statuses.on(entry.date))
+                     problem: Callable[[Any, Phase], str | None], fine: str) -> Iterator[Outcome]:
+    """Each entry dated up to today judged against the status on its own date (``phases_on``: what ``status_on``
+    says, for all the dates in one pass): ``problem`` says what is wrong with it (None: nothing); ``fine`` when
+    nothing is."""
+    rec, found = ctx.record, False
+    dated = [entry for entry in entries if entry.date <= ctx.today]
+    phases = phases_on(rec.events, ctx.policy_history(), [entry.date for entry in dated], rec.category, violations(rec)) \
+        if dated else {}
+    for entry in dated:
+        message = problem(entry, phases[entry.date])
         if message is not None:
             found = True
             yield Outcome(rule, False, message, (field, entry.index, "date"))
@@ -144,7 +127,7 @@ def _each_on_its_day(ctx: Context, rule: str, field: str, entries: Sequence[Date
 
 def art11_not_listed(ctx: Context) -> Iterator[Outcome]:
     """A service dated on a day the enterprise was not 通过备案 (not listed): Art. 11 serves listed enterprises."""
-    def problem(entry: Any, st: Status) -> str | None:
+    def problem(entry: Any, st: Phase) -> str | None:
         return None if st.listed else (f"{entry.date} 的服务“{entry.title}”（{SERVICE_KIND_ZH[entry.kind]}）："
                                        f"当天企业的状态是{_status_zh(st)}，不是通过备案的强企")
     yield from _each_on_its_day(ctx, ART11_NOT_LISTED.id, "services", ctx.record.services, problem,
@@ -165,7 +148,7 @@ def art13_not_entitled(ctx: Context) -> Iterator[Outcome]:
     """Priority support on a day the enterprise's status was not one of ``priority_support_statuses`` (on that day)."""
     history = ctx.policy_history()
 
-    def problem(entry: Any, st: Status) -> str | None:
+    def problem(entry: Any, st: Phase) -> str | None:
         if st.status in history.on(entry.date).priority_support_statuses:
             return None
         return f"{entry.date} 的优先支持（{PROGRAMME_ZH[entry.programme]}）：当天企业的状态是{_status_zh(st)}，不属于可获优先支持的状态"
@@ -215,5 +198,5 @@ ART8_CERTIFICATE_RECOVERY = EligibilityRule(
 )
 
 
-def _status_zh(st: Status) -> str:
+def _status_zh(st: Phase | Status) -> str:
     return f"“{STATUS_ZH[st.status]}”"
