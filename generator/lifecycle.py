@@ -115,11 +115,15 @@ class _Replay:
     held: list[Span] = field(default_factory=list)
     deferred: list[Event] = field(default_factory=list)  # early review_failed / review_absent: effective after the term end
     problems: list[EventProblem] = field(default_factory=list)
+    deadline_of: tuple[date | None, date | None] = (None, None)  # (term end, its review deadline)
 
     def review_deadline(self) -> date | None:
         if self.term_end is None:
             return None
-        return period_end(self.term_end + ONE_DAY, self.policy.on(self.term_end + ONE_DAY).review_pending_years)
+        if self.deadline_of[0] != self.term_end:  # asked on every event and every day phases_on settles: once per term end
+            first = self.term_end + ONE_DAY
+            self.deadline_of = (self.term_end, period_end(first, self.policy.on(first).review_pending_years))
+        return self.deadline_of[1]
 
     def settle(self, day: date) -> None:
         """Apply what the calendar alone does by ``day``: early review results that take effect the day after the term
