@@ -20,7 +20,7 @@ AMOUNT = 3217654  # one enterprise's pledge financing: a number no public file m
 
 
 def _page(entries: list[SupportEntry], first: int | None = 2024, history: PolicyHistory | None = None) -> str:
-    return support_page(support_figures(entries, first, TODAY), history or default_policy(), TODAY)
+    return support_page(support_figures(entries, first, TODAY, history or default_policy()), history or default_policy(), TODAY)
 
 
 def _pledge(n: int, day: date = date(2025, 9, 1), amount: int = AMOUNT) -> SupportEntry:

@@ -95,7 +95,7 @@ def test_the_totals_by_kind_by_enterprise_and_per_listed_enterprise() -> None:
 def test_the_public_aggregates_hold_counts_and_no_lone_amount() -> None:
     entries = [x for r in _records() for x in support_entries(r)]
     assert support_years(entries, None, TODAY) == [2025, 2026]
-    years = public_support(entries, [2025, 2026], TODAY)
+    years = public_support(entries, [2025, 2026], TODAY, POLICY)
     assert [y["year"] for y in years] == [2025, 2026]
     assert years[0]["services"] == 1 and years[0]["priority_support"] == 0
     kinds = {k["kind"]: k for k in years[1]["by_kind"]}
@@ -107,7 +107,7 @@ def test_the_public_aggregates_hold_counts_and_no_lone_amount() -> None:
 
 def test_support_json_follows_its_schema_and_the_csv_says_when_a_year_had_nothing() -> None:
     entries = [x for r in _records() for x in support_entries(r)]
-    years = support_figures(entries, 2024, TODAY)
+    years = support_figures(entries, 2024, TODAY, POLICY)
     payload = json.loads(support_json(years, TODAY))
     schema = json.loads((ROOT / "schemas/public-support.schema.json").read_text(encoding="utf-8"))
     assert list(Draft202012Validator(schema).iter_errors(payload)) == []
@@ -157,3 +157,27 @@ def test_the_printed_workbook_reads_whole_on_every_page(tmp_path: Path) -> None:
     assert "3,000,000" in ledger and "西平县测试银行" in ledger
     assert "市知识产权优势企业和示范企业申报" in re.sub(r"\s+", "", ledger)  # wrapped in its cell, never cut
     assert "3,000,000" in by_sheet["服务按企业"][0] and "3,000,000" in by_sheet["服务按类别"][0]
+
+
+def test_the_workbook_cites_the_articles_as_numbered_in_force() -> None:
+    """A version of the measures in force from 2026-05-01 moves Art. 11 to Art. 12 and Art. 13 to Art. 14 (policy.yml
+    ``measures.articles``): each ledger row cites the numbering in force on its own date (the legal basis when the service
+    was given), the totals the numbering of the year's last day; read back from the workbook as a clerk opens it."""
+    from generator.policy import policy_from_mapping
+
+    measures = {"name": "办法", "in_force": "2018-01-01", "versions": [{
+        "name": "办法（修订）", "in_force": "2026-05-01",
+        "articles": {ART11_NOT_LISTED.id: "第十二条", ART13_NOT_ENTITLED.id: "第十四条"}}]}
+    history = policy_from_mapping({"measures": measures})
+    records = _records()
+    data = report_xlsx(year_report(records, history, 2026, TODAY), history.first.documents, support_year(records, history, 2026, TODAY))
+    book = load_workbook(io.BytesIO(data))
+    ledger = [list(r) for r in book["服务台账"].iter_rows(min_row=4, values_only=True) if r[0] is not None]
+    cited = {(row[0].date().isoformat(), row[4]): row[5] for row in ledger}  # real Excel dates
+    assert cited[("2026-03-01", "质押融资")] == "第十一条第四项"  # before the new version
+    assert cited[("2026-04-01", "市知识产权优势企业和示范企业申报")] == "第十三条"
+    assert cited[("2026-05-20", "人才培养培训")] == "第十二条第六项"  # on its first day and after
+    totals = [list(r) for r in book["服务按类别"].iter_rows(min_row=4, values_only=True)]
+    assert {row[1] for row in totals if row[0] in ("质押融资", "人才培养培训")} == {"第十二条第四项", "第十二条第六项"}
+    programmes = [list(r) for r in book["优先支持按项目"].iter_rows(min_row=4, values_only=True)]
+    assert [row[1] for row in programmes if row[0] == "市知识产权优势企业和示范企业申报"] == ["第十四条"]

@@ -144,6 +144,15 @@ ART11_NOT_LISTED = EligibilityRule(
 SERVICE_ARTICLE = {kind: f"{ART11_NOT_LISTED.article}第{'一二三四五六'[i]}项" for i, kind in enumerate(SERVICE_KIND_ZH)}
 
 
+def articles_in_force(history: PolicyHistory, day: date) -> tuple[str, dict[str, str], str]:
+    """Art. 11, each kind of service's item of it (its first item …) and Art. 13, as the version of the measures in force
+    on ``day`` numbers them (the catalogue's, renumbered by policy.yml ``measures.articles``, as ``cite`` does)."""
+    art11 = history.article(ART11_NOT_LISTED.id, day, ART11_NOT_LISTED.article) or ""
+    art13 = history.article(ART13_NOT_ENTITLED.id, day, ART13_NOT_ENTITLED.article) or ""
+    items = {k: art11 + SERVICE_ARTICLE[k].removeprefix(ART11_NOT_LISTED.article or "") for k in SERVICE_KIND_ZH}  # 第十一条 + 第一项
+    return art11, items, art13
+
+
 def art13_not_entitled(ctx: Context) -> Iterator[Outcome]:
     """Priority support on a day the enterprise's status was not one of ``priority_support_statuses`` (on that day)."""
     history = ctx.policy_history()

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from generator.labels import PROGRAMME_ZH, SERVICE_KIND_ZH, SERVICE_MEANING_ZH, SUPPORT_OUTCOME_ZH
 from generator.policy import PolicyHistory
-from generator.rules.cultivation import ART11_NOT_LISTED, ART13_NOT_ENTITLED, SERVICE_ARTICLE
+from generator.rules.cultivation import articles_in_force
 from generator.site.escape import md
 from generator.site.measures import chinese_number
 from generator.site.opendata import licence_of
@@ -28,28 +28,10 @@ _ARTICLE = re.compile(r"^第(?P<n>[一二三四五六七八九十]+)条(?:第(?P
 SUPPORT_CSV_COLUMNS = ["年份", "类型", "事项", "条款", "项数", "企业数", "金额（元）", *SUPPORT_OUTCOME_ZH.values()]
 
 
-def support_figures(entries: Sequence[SupportEntry], first: int | None, today: date,
-                    history: PolicyHistory | None = None) -> list[dict[str, Any]]:
-    """The years of data/support.json: from the first entry or public decision (``first``) to the data date's year; with
-    ``history``, each item's article as the measures in force on ``today`` number it (as the page cites it)."""
-    years = public_support(entries, support_years(entries, first, today), today)
-    if history is not None:
-        art11, items, art13 = articles_in_force(history, today)
-        for y in years:
-            for item in y["by_kind"]:
-                item["article"] = items[item["kind"]]
-            for item in y["by_programme"]:
-                item["article"] = art13
-    return years
-
-
-def articles_in_force(history: PolicyHistory, day: date) -> tuple[str, dict[str, str], str]:
-    """Art. 11, each kind of service's item of it (its first item …) and Art. 13, as the version of the measures in force
-    on ``day`` numbers them (the catalogue's, renumbered by policy.yml ``measures.articles``, as ``cite`` does)."""
-    art11 = history.article(ART11_NOT_LISTED.id, day, ART11_NOT_LISTED.article) or ""
-    art13 = history.article(ART13_NOT_ENTITLED.id, day, ART13_NOT_ENTITLED.article) or ""
-    items = {k: art11 + SERVICE_ARTICLE[k].removeprefix(ART11_NOT_LISTED.article or "") for k in SERVICE_KIND_ZH}  # 第十一条 + 第一项
-    return art11, items, art13
+def support_figures(entries: Sequence[SupportEntry], first: int | None, today: date, history: PolicyHistory) -> list[dict[str, Any]]:
+    """The years of data/support.json: from the first entry or public decision (``first``) to the data date's year, each
+    item's article as the measures in force on ``today`` number it (as the page cites it)."""
+    return public_support(entries, support_years(entries, first, today), today, history)
 
 
 def support_json(years: list[dict[str, Any]], today: date, licence: Mapping[str, str] | None = None) -> bytes:

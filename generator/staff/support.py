@@ -14,7 +14,7 @@ from typing import Any
 from generator.labels import PROGRAMME_ZH, SERVICE_KIND_ZH, SUPPORT_OUTCOME_ZH
 from generator.model import PrioritySupport, Record, Service
 from generator.policy import PolicyHistory
-from generator.rules.cultivation import ART13_NOT_ENTITLED, SERVICE_ARTICLE, status_on
+from generator.rules.cultivation import articles_in_force, status_on
 from generator.staff.spreadsheets import Sheet
 
 # a total of pledge-financing amounts is published only when it sums at least this many enterprises' loans: with fewer,
@@ -31,6 +31,7 @@ class SupportYear:
     services: list[tuple[Record, Service]]
     priority: list[tuple[Record, PrioritySupport]]
     listed: list[Record]  # on ``until``
+    policy: PolicyHistory  # for the articles: each entry's as numbered on its date, the totals' as on ``until``
 
 
 def support_year(records: Sequence[Record], policy: PolicyHistory, year: int, today: date) -> SupportYear:
@@ -40,7 +41,7 @@ def support_year(records: Sequence[Record], policy: PolicyHistory, year: int, to
     priority = sorted(((r, x) for r in records for x in r.priority_support if x.date.year == year and x.date <= until),
                       key=lambda p: (p[1].date, p[0].uscc, p[1].index))
     listed = [r for r in records if status_on(r, policy, until).listed]
-    return SupportYear(year, until, services, priority, sorted(listed, key=lambda r: r.uscc))
+    return SupportYear(year, until, services, priority, sorted(listed, key=lambda r: r.uscc), policy)
 
 
 def _int(value: int | None) -> int | str:
@@ -48,13 +49,16 @@ def _int(value: int | None) -> int | str:
 
 
 def ledger_rows(s: SupportYear) -> list[list[Any]]:
-    """服务台账: one row per service and per priority support, by date."""
+    """服务台账: one row per service and per priority support, by date, each citing its article (item) as the measures in
+    force on its date number it."""
     rows: list[tuple[date, int, list[Any]]] = []
     for r, x in s.services:
-        rows.append((x.date, 0, [x.date.isoformat(), "服务", r.uscc, r.name, SERVICE_KIND_ZH[x.kind], SERVICE_ARTICLE[x.kind], x.title,
+        item = articles_in_force(s.policy, x.date)[1][x.kind]
+        rows.append((x.date, 0, [x.date.isoformat(), "服务", r.uscc, r.name, SERVICE_KIND_ZH[x.kind], item, x.title,
                                  x.document or "", x.provider or "", x.result or "", _int(x.amount), x.lender or "", _int(x.participants)]))
     for r, p in s.priority:
-        rows.append((p.date, 1, [p.date.isoformat(), "优先支持", r.uscc, r.name, PROGRAMME_ZH[p.programme], ART13_NOT_ENTITLED.article, "",
+        art13 = articles_in_force(s.policy, p.date)[2]
+        rows.append((p.date, 1, [p.date.isoformat(), "优先支持", r.uscc, r.name, PROGRAMME_ZH[p.programme], art13, "",
                                  p.document or "", "", SUPPORT_OUTCOME_ZH[p.outcome], "", "", ""]))
     return [row for _, _, row in sorted(rows, key=lambda t: (t[0], t[1], t[2][2]))]
 
@@ -67,7 +71,8 @@ def support_sheets(s: SupportYear) -> list[Sheet]:
     """The sheets ``ipreg report --year`` adds: the ledger, services by kind, priority support by programme and outcome,
     by enterprise (every enterprise listed on the year's last day, and any other that had an entry), per listed enterprise."""
     kinds = [k for k in SERVICE_KIND_ZH if any(x.kind == k for _, x in s.services)]
-    by_kind = [[SERVICE_KIND_ZH[k], SERVICE_ARTICLE[k], sum(1 for _, x in s.services if x.kind == k),
+    _, items, art13 = articles_in_force(s.policy, s.until)  # the totals cite the articles as numbered on the year's last day
+    by_kind = [[SERVICE_KIND_ZH[k], items[k], sum(1 for _, x in s.services if x.kind == k),
                 len({r.uscc for r, x in s.services if x.kind == k}), sum(x.amount or 0 for _, x in s.services if x.kind == k),
                 sum(x.participants or 0 for _, x in s.services if x.kind == k)] for k in kinds]
     outcomes = list(SUPPORT_OUTCOME_ZH)
@@ -75,7 +80,7 @@ def support_sheets(s: SupportYear) -> list[Sheet]:
     for programme in PROGRAMME_ZH:
         counts = Counter(p.outcome for _, p in s.priority if p.programme == programme)
         if counts:
-            by_programme.append([PROGRAMME_ZH[programme], ART13_NOT_ENTITLED.article, *[counts[o] for o in outcomes],
+            by_programme.append([PROGRAMME_ZH[programme], art13, *[counts[o] for o in outcomes],
                                  sum(counts.values())])
     return [
         Sheet("服务台账", LEDGER_HEADERS, ledger_rows(s)),
@@ -132,14 +137,16 @@ def support_years(entries: Sequence[SupportEntry], first: int | None, today: dat
     return list(range(start, today.year + 1)) if start is not None else []
 
 
-def public_support(entries: Sequence[SupportEntry], years: Sequence[int], today: date) -> list[dict[str, Any]]:
+def public_support(entries: Sequence[SupportEntry], years: Sequence[int], today: date, history: PolicyHistory) -> list[dict[str, Any]]:
     """data/support.json's years: per year the services by kind (count, enterprises reached, the pledge-financing total
     when it sums at least MIN_ENTERPRISES enterprises' loans, else null) and the priority support by programme and
-    outcome. Entries dated after ``today`` are left out (they are errors, cultivation.future)."""
-    return [_public_year(entries, year, today) for year in years]
+    outcome, each citing its article as the measures in force on ``today`` number it (as the page 服务与支持 does).
+    Entries dated after ``today`` are left out (they are errors, cultivation.future)."""
+    _, items, art13 = articles_in_force(history, today)
+    return [_public_year(entries, year, today, items, art13) for year in years]
 
 
-def _public_year(entries: Sequence[SupportEntry], year: int, today: date) -> dict[str, Any]:
+def _public_year(entries: Sequence[SupportEntry], year: int, today: date, items: dict[str, str], art13: str) -> dict[str, Any]:
     dated = [(u, x) for u, x in entries if x.date.year == year and x.date <= today]
     services = [(u, x) for u, x in dated if isinstance(x, Service)]
     priority = [x for _, x in dated if isinstance(x, PrioritySupport)]
@@ -149,12 +156,12 @@ def _public_year(entries: Sequence[SupportEntry], year: int, today: date) -> dic
         if not mine:
             continue
         reached = len({u for u, _ in mine})
-        item: dict[str, Any] = {"kind": kind, "label": SERVICE_KIND_ZH[kind], "article": SERVICE_ARTICLE[kind], "count": len(mine),
+        item: dict[str, Any] = {"kind": kind, "label": SERVICE_KIND_ZH[kind], "article": items[kind], "count": len(mine),
                                 "enterprises": reached}
         if kind == "pledge_financing":
             item["amount"] = sum(x.amount or 0 for _, x in mine) if reached >= MIN_ENTERPRISES else None
         kinds.append(item)
-    programmes = [{"programme": p, "label": PROGRAMME_ZH[p], "article": ART13_NOT_ENTITLED.article,
+    programmes = [{"programme": p, "label": PROGRAMME_ZH[p], "article": art13,
                    "count": sum(1 for x in priority if x.programme == p),
                    "outcomes": {o: sum(1 for x in priority if x.programme == p and x.outcome == o) for o in SUPPORT_OUTCOME_ZH}}
                   for p in PROGRAMME_ZH if any(x.programme == p for x in priority)]
