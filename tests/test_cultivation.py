@@ -139,3 +139,27 @@ def test_a_record_without_the_list_gets_it_at_its_end() -> None:
     assert after == raw + tail.encode()
     with pytest.raises(DecideError, match="按块格式"):
         add_entry(b"services: []\n", _request("2026-03-01"), "records/X.yaml")
+
+
+def test_explain_cites_each_entry_as_the_measures_in_force_on_its_date_number_it() -> None:
+    """A version in force from 2030-01-01 renumbers Art. 11, 13 and 3 (policy.yml ``measures.articles``): ``ipreg
+    explain``'s lines cite the old numbers for entries before it and the new ones from its first day."""
+    from types import SimpleNamespace
+    from typing import Any, cast
+
+    from generator.commands.explain import cultivation_lines
+    from generator.model import Supervision
+    from generator.rules.cultivation import ART3_VIOLATION_REFERRED
+
+    renumbered = {ART11_NOT_LISTED.id: "第十二条", ART13_NOT_ENTITLED.id: "第十四条", ART3_VIOLATION_REFERRED.id: "第四条"}
+    history = policy_from_mapping({"measures": {"name": "办法", "in_force": "2018-01-01", "versions": [
+        {"name": "办法（修订）", "in_force": "2030-01-01", "articles": renumbered}]}})
+    days = [date(2029, 12, 31), date(2030, 1, 1)]
+    record = replace(_with(list(RECORD.events), days), supervision=tuple(Supervision(i, d, "routine", "none") for i, d in enumerate(days)))
+    lines = cultivation_lines(record, cast(Any, SimpleNamespace(policy=history)))
+    assert any(line.startswith("  2029-12-31 服务（第十一条，") for line in lines), lines
+    assert any(line.startswith("  2030-01-01 服务（第十二条，") for line in lines), lines
+    assert any(line.startswith("  2029-12-31 优先支持（第十三条，") for line in lines), lines
+    assert any(line.startswith("  2030-01-01 优先支持（第十四条，") for line in lines), lines
+    assert any(line.startswith("  2029-12-31 日常监管（第三条，") for line in lines), lines
+    assert any(line.startswith("  2030-01-01 日常监管（第四条，") for line in lines), lines

@@ -22,7 +22,7 @@ from generator.labels import (
 from generator.model import Record
 from generator.registry import Entry, Registry
 from generator.rules import CATALOGUE
-from generator.rules.cultivation import ART3_VIOLATION_REFERRED, ART11_NOT_LISTED, ART13_NOT_ENTITLED, status_on
+from generator.rules.cultivation import ART3_VIOLATION_REFERRED, articles_in_force, status_on
 
 _MARK = {True: "✔", False: "✘", None: "－"}
 
@@ -89,7 +89,8 @@ def explain_text(entry: Entry, reg: Registry) -> str:
 
 def cultivation_lines(record: Record, reg: Registry) -> list[str]:
     """Services (Art. 11), priority support (Art. 13) and supervision (Art. 3), each with the enterprise's status on its
-    date (design section 10); nothing when the record has none."""
+    date and its article as the measures in force that day number it (design section 10); nothing when the record has
+    none."""
     if not (record.services or record.priority_support or record.supervision):
         return []
     out = ["", "服务、优先支持与日常监管（按各项日期的状态核对）："]
@@ -98,15 +99,17 @@ def cultivation_lines(record: Record, reg: Registry) -> list[str]:
         figures = "".join(f"，{v}" for v in (x.provider, x.document, x.lender) if v)
         figures += f"，{x.amount:,} 元" if x.amount else ""
         figures += f"，{x.participants} 人" if x.participants else ""
-        out.append(f"  {x.date} 服务（{ART11_NOT_LISTED.article}，{SERVICE_KIND_ZH[x.kind]}）：{x.title}{figures}；当天“{st.status_zh}”")
+        art11 = articles_in_force(reg.policy, x.date)[0]
+        out.append(f"  {x.date} 服务（{art11}，{SERVICE_KIND_ZH[x.kind]}）：{x.title}{figures}；当天“{st.status_zh}”")
     for p in record.priority_support:
         st = status_on(record, reg.policy, p.date)
         entitled = "可获优先支持" if st.status in reg.policy.on(p.date).priority_support_statuses else "不可获优先支持"
         document = f"，{p.document}" if p.document else ""
-        out.append(f"  {p.date} 优先支持（{ART13_NOT_ENTITLED.article}，{PROGRAMME_ZH[p.programme]}）：{SUPPORT_OUTCOME_ZH[p.outcome]}"
+        art13 = articles_in_force(reg.policy, p.date)[2]
+        out.append(f"  {p.date} 优先支持（{art13}，{PROGRAMME_ZH[p.programme]}）：{SUPPORT_OUTCOME_ZH[p.outcome]}"
                    f"{document}；当天“{st.status_zh}”，{entitled}")
     for v in record.supervision:
         document = f"，{v.document}" if v.document else ""
-        article = ART3_VIOLATION_REFERRED.article
+        article = reg.policy.article(ART3_VIOLATION_REFERRED.id, v.date, ART3_VIOLATION_REFERRED.article)
         out.append(f"  {v.date} 日常监管（{article}，{SUPERVISION_KIND_ZH[v.kind]}）：{FINDING_ZH[v.finding]}{document}")
     return out
