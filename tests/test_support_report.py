@@ -74,6 +74,24 @@ def test_the_ledger_has_one_row_per_entry_of_the_year_with_its_article() -> None
     pledge = dict(zip(header, rows[0], strict=True))
     assert pledge["金额（元）"] == 3_000_000 and pledge["贷款机构"] == "西平县测试银行" and pledge["文号"] == "质押合同1号"
     assert dict(zip(header, rows[1], strict=True))["结果"] == "已推荐"
+    assert all(dict(zip(header, r, strict=True))["当天状态"] == "有效" for r in rows)  # filed 2025-06-10: listed all of 2026
+    assert all(dict(zip(header, r, strict=True))["当天符合条件"] == "是" for r in rows)
+
+
+def test_the_ledger_says_who_did_not_qualify_on_the_day() -> None:
+    """Whether each was entitled on the day (issue 39): a service and a priority support dated after a revocation say
+    已撤销 and 否, in the workbook as the bureau reads it — what art11.not-listed and art13.not-entitled report."""
+    from generator.model import Event
+
+    revoked = replace(BASE, events=(*BASE.events, Event(len(BASE.events), date(2026, 2, 1), "revoked", "西市监〔2026〕2号")),
+                      services=(Service(0, date(2026, 3, 1), "expert_service", "撤销后的专家服务"),),
+                      priority_support=(PrioritySupport(0, date(2026, 1, 31), "training", "granted"),
+                                        PrioritySupport(1, date(2026, 3, 2), "training", "granted")))
+    data = report_xlsx(year_report([revoked], POLICY, 2026, TODAY), POLICY.first.documents, support_year([revoked], POLICY, 2026, TODAY))
+    header, *rows = [list(r) for r in load_workbook(io.BytesIO(data))["服务台账"].iter_rows(min_row=3, values_only=True)]
+    seen = [(r[0].date().isoformat(), r[1], r[header.index("当天状态")], r[header.index("当天符合条件")]) for r in rows]
+    assert seen == [("2026-01-31", "优先支持", "有效", "是"), ("2026-03-01", "服务", "已撤销", "否"),
+                    ("2026-03-02", "优先支持", "已撤销", "否")]
 
 
 def test_the_totals_by_kind_by_enterprise_and_per_listed_enterprise() -> None:

@@ -22,7 +22,7 @@ from generator.labels import (
 from generator.model import Record
 from generator.registry import Entry, Registry
 from generator.rules import CATALOGUE
-from generator.rules.cultivation import ART3_VIOLATION_REFERRED, articles_in_force, status_on
+from generator.rules.cultivation import ART3_VIOLATION_REFERRED, articles_in_force, entitled_on, status_on
 
 _MARK = {True: "✔", False: "✘", None: "－"}
 
@@ -103,7 +103,7 @@ def cultivation_lines(record: Record, reg: Registry) -> list[str]:
         out.append(f"  {x.date} 服务（{art11}，{SERVICE_KIND_ZH[x.kind]}）：{x.title}{figures}；当天“{st.status_zh}”")
     for p in record.priority_support:
         st = status_on(record, reg.policy, p.date)
-        entitled = "可获优先支持" if st.status in reg.policy.on(p.date).priority_support_statuses else "不可获优先支持"
+        entitled = "可获优先支持" if entitled_on(st, reg.policy, p.date) else "不可获优先支持"
         document = f"，{p.document}" if p.document else ""
         art13 = articles_in_force(reg.policy, p.date)[2]
         out.append(f"  {p.date} 优先支持（{art13}，{PROGRAMME_ZH[p.programme]}）：{SUPPORT_OUTCOME_ZH[p.outcome]}"

@@ -153,12 +153,18 @@ def articles_in_force(history: PolicyHistory, day: date) -> tuple[str, dict[str,
     return art11, items, art13
 
 
+def entitled_on(st: Phase | Status, history: PolicyHistory, day: date) -> bool:
+    """Whether an enterprise whose status on ``day`` is ``st`` may get priority support then (Art. 13: one of
+    ``priority_support_statuses`` in force that day)."""
+    return st.status in history.on(day).priority_support_statuses
+
+
 def art13_not_entitled(ctx: Context) -> Iterator[Outcome]:
     """Priority support on a day the enterprise's status was not one of ``priority_support_statuses`` (on that day)."""
     history = ctx.policy_history()
 
     def problem(entry: Any, st: Phase) -> str | None:
-        if st.status in history.on(entry.date).priority_support_statuses:
+        if entitled_on(st, history, entry.date):
             return None
         return f"{entry.date} 的优先支持（{PROGRAMME_ZH[entry.programme]}）：当天企业的状态是{_status_zh(st)}，不属于可获优先支持的状态"
     yield from _each_on_its_day(ctx, ART13_NOT_ENTITLED.id, "priority_support", ctx.record.priority_support, problem,

@@ -14,7 +14,7 @@ from typing import Any
 from generator.labels import PROGRAMME_ZH, SERVICE_KIND_ZH, SUPPORT_OUTCOME_ZH
 from generator.model import PrioritySupport, Record, Service
 from generator.policy import PolicyHistory
-from generator.rules.cultivation import articles_in_force, status_on
+from generator.rules.cultivation import articles_in_force, entitled_on, status_on
 from generator.staff.spreadsheets import Sheet
 
 # a total of pledge-financing amounts is published only when it sums at least this many enterprises' loans: with fewer,
@@ -50,21 +50,31 @@ def _int(value: int | None) -> int | str:
 
 def ledger_rows(s: SupportYear) -> list[list[Any]]:
     """服务台账: one row per service and per priority support, by date, each citing its article (item) as the measures in
-    force on its date number it."""
+    force on its date number it, with the enterprise's status that day and whether it qualified then (a service: listed,
+    Art. 11; priority support: one of the statuses entitled to it, Art. 13) — what ``art11.not-listed`` and
+    ``art13.not-entitled`` check."""
     rows: list[tuple[date, int, list[Any]]] = []
     for r, x in s.services:
+        st = status_on(r, s.policy, x.date)
         item = articles_in_force(s.policy, x.date)[1][x.kind]
-        rows.append((x.date, 0, [x.date.isoformat(), "服务", r.uscc, r.name, SERVICE_KIND_ZH[x.kind], item, x.title,
-                                 x.document or "", x.provider or "", x.result or "", _int(x.amount), x.lender or "", _int(x.participants)]))
+        rows.append((x.date, 0, [x.date.isoformat(), "服务", r.uscc, r.name, SERVICE_KIND_ZH[x.kind], item, st.status_zh, _yes(st.listed),
+                                 x.title, x.document or "", x.provider or "", x.result or "", _int(x.amount), x.lender or "",
+                                 _int(x.participants)]))
     for r, p in s.priority:
+        st = status_on(r, s.policy, p.date)
         art13 = articles_in_force(s.policy, p.date)[2]
-        rows.append((p.date, 1, [p.date.isoformat(), "优先支持", r.uscc, r.name, PROGRAMME_ZH[p.programme], art13, "",
-                                 p.document or "", "", SUPPORT_OUTCOME_ZH[p.outcome], "", "", ""]))
+        rows.append((p.date, 1, [p.date.isoformat(), "优先支持", r.uscc, r.name, PROGRAMME_ZH[p.programme], art13, st.status_zh,
+                                 _yes(entitled_on(st, s.policy, p.date)), "", p.document or "", "", SUPPORT_OUTCOME_ZH[p.outcome], "",
+                                 "", ""]))
     return [row for _, _, row in sorted(rows, key=lambda t: (t[0], t[1], t[2][2]))]
 
 
-LEDGER_HEADERS = ["日期", "类型", "统一社会信用代码", "企业名称", "事项", "条款", "名称", "文号", "提供方", "结果", "金额（元）",
-                  "贷款机构", "参加人数"]
+def _yes(value: bool) -> str:
+    return "是" if value else "否"
+
+
+LEDGER_HEADERS = ["日期", "类型", "统一社会信用代码", "企业名称", "事项", "条款", "当天状态", "当天符合条件", "名称", "文号", "提供方",
+                  "结果", "金额（元）", "贷款机构", "参加人数"]
 
 
 def support_sheets(s: SupportYear) -> list[Sheet]:
