@@ -17,9 +17,9 @@ import pytest
 from jsonschema import Draft202012Validator
 from openpyxl import load_workbook
 
-from generator.model import PrioritySupport, Record, Service
+from generator.model import PrioritySupport, Record, Service, Supervision
 from generator.policy import default_policy
-from generator.rules.cultivation import ART11_NOT_LISTED, ART13_NOT_ENTITLED, SERVICE_ARTICLE
+from generator.rules.cultivation import ART3_VIOLATION_REFERRED, ART11_NOT_LISTED, ART13_NOT_ENTITLED, SERVICE_ARTICLE
 from generator.site.support import support_csv, support_figures, support_json
 from generator.staff.support import public_support, support_entries, support_year, support_years
 from generator.staff.yearly import report_xlsx, year_report
@@ -44,7 +44,9 @@ def _records() -> list[Record]:
         Service(0, date(2025, 12, 30), "expert_service", "上一年的专家服务"),
         Service(1, date(2026, 3, 1), "pledge_financing", "专利权质押贷款", "质押合同1号", "县局", None, 3_000_000, "西平县测试银行"),
         Service(2, date(2026, 5, 20), "training", "2026年知识产权培训", provider="县局知识产权股", participants=6),
-    ), priority_support=(PrioritySupport(0, date(2026, 4, 1), "city_recommendation", "recommended", "西知〔2026〕3号"),))
+    ), priority_support=(PrioritySupport(0, date(2026, 4, 1), "city_recommendation", "recommended", "西知〔2026〕3号"),),
+        supervision=(Supervision(0, date(2025, 11, 3), "routine", "none"),
+                     Supervision(1, date(2026, 6, 8), "on_site", "rectification_required", "西市监〔2026〕7号", "专利标识不规范，限期整改")))
     b = replace(BASE, uscc=make_uscc("MA0CB901"), name="西平县测试示例服务二号有限公司", services=(
         Service(0, date(2026, 5, 20), "training", "2026年知识产权培训", provider="县局知识产权股", participants=4),
     ))
@@ -92,6 +94,15 @@ def test_the_ledger_says_who_did_not_qualify_on_the_day() -> None:
     seen = [(r[0].date().isoformat(), r[1], r[header.index("当天状态")], r[header.index("当天符合条件")]) for r in rows]
     assert seen == [("2026-01-31", "优先支持", "有效", "是"), ("2026-03-01", "服务", "已撤销", "否"),
                     ("2026-03-02", "优先支持", "已撤销", "否")]
+
+
+def test_the_year_s_supervision_has_a_sheet_of_its_own() -> None:
+    """What its supervision found, for any year (issue 39): one row per 日常监管 entry of the year, with its article
+    and the enterprise's status that day; an entry of another year is not in it."""
+    header, *rows = _sheets()["日常监管"]
+    assert header == ["日期", "统一社会信用代码", "企业名称", "方式", "结论", "条款", "当天状态", "文号", "备注"]
+    assert [(r[0].date(), r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows] == [
+        (date(2026, 6, 8), "现场检查", "责令整改", ART3_VIOLATION_REFERRED.article, "有效", "西市监〔2026〕7号", "专利标识不规范，限期整改")]
 
 
 def test_the_totals_by_kind_by_enterprise_and_per_listed_enterprise() -> None:

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from generator.labels import PROGRAMME_ZH, SERVICE_KIND_ZH, SUPPORT_OUTCOME_ZH
-from generator.model import PrioritySupport, Record, Service
+from generator.labels import FINDING_ZH, PROGRAMME_ZH, SERVICE_KIND_ZH, SUPERVISION_KIND_ZH, SUPPORT_OUTCOME_ZH
+from generator.model import PrioritySupport, Record, Service, Supervision
 from generator.policy import PolicyHistory
-from generator.rules.cultivation import articles_in_force, entitled_on, status_on
+from generator.rules.cultivation import ART3_VIOLATION_REFERRED, articles_in_force, entitled_on, status_on
 from generator.staff.spreadsheets import Sheet
 
 # a total of pledge-financing amounts is published only when it sums at least this many enterprises' loans: with fewer,
@@ -31,6 +31,7 @@ class SupportYear:
     services: list[tuple[Record, Service]]
     priority: list[tuple[Record, PrioritySupport]]
     listed: list[Record]  # on ``until``
+    supervision: list[tuple[Record, Supervision]]
     policy: PolicyHistory  # for the articles: each entry's as numbered on its date, the totals' as on ``until``
 
 
@@ -41,7 +42,9 @@ def support_year(records: Sequence[Record], policy: PolicyHistory, year: int, to
     priority = sorted(((r, x) for r in records for x in r.priority_support if x.date.year == year and x.date <= until),
                       key=lambda p: (p[1].date, p[0].uscc, p[1].index))
     listed = [r for r in records if status_on(r, policy, until).listed]
-    return SupportYear(year, until, services, priority, sorted(listed, key=lambda r: r.uscc), policy)
+    supervision = sorted(((r, x) for r in records for x in r.supervision if x.date.year == year and x.date <= until),
+                         key=lambda p: (p[1].date, p[0].uscc, p[1].index))
+    return SupportYear(year, until, services, priority, sorted(listed, key=lambda r: r.uscc), supervision, policy)
 
 
 def _int(value: int | None) -> int | str:
@@ -79,7 +82,8 @@ LEDGER_HEADERS = ["日期", "类型", "统一社会信用代码", "企业名称"
 
 def support_sheets(s: SupportYear) -> list[Sheet]:
     """The sheets ``ipreg report --year`` adds: the ledger, services by kind, priority support by programme and outcome,
-    by enterprise (every enterprise listed on the year's last day, and any other that had an entry), per listed enterprise."""
+    by enterprise (every enterprise listed on the year's last day, and any other that had an entry), per listed enterprise,
+    and the year's 日常监管 (Art. 3)."""
     kinds = [k for k in SERVICE_KIND_ZH if any(x.kind == k for _, x in s.services)]
     _, items, art13 = articles_in_force(s.policy, s.until)  # the totals cite the articles as numbered on the year's last day
     by_kind = [[SERVICE_KIND_ZH[k], items[k], sum(1 for _, x in s.services if x.kind == k),
@@ -99,7 +103,22 @@ def support_sheets(s: SupportYear) -> list[Sheet]:
         Sheet("服务按企业", ["统一社会信用代码", "企业名称", "年末在名单", "服务项数", "优先支持项数", "质押融资金额（元）", "培训人数"],
               _by_enterprise(s), total=True),
         Sheet("每家强企", ["指标", "数值"], _per_listed(s)),
+        Sheet("日常监管", SUPERVISION_HEADERS, supervision_rows(s)),
     ]
+
+
+SUPERVISION_HEADERS = ["日期", "统一社会信用代码", "企业名称", "方式", "结论", "条款", "当天状态", "文号", "备注"]
+
+
+def supervision_rows(s: SupportYear) -> list[list[Any]]:
+    """日常监管 (Art. 3) of the year: one row per entry, by date, with the enterprise's status that day (a violation
+    referred while it was listed is what ``art3.violation-referred`` asks staff to look into)."""
+    rows = []
+    for r, v in s.supervision:
+        article = s.policy.article(ART3_VIOLATION_REFERRED.id, v.date, ART3_VIOLATION_REFERRED.article) or ""
+        rows.append([v.date.isoformat(), r.uscc, r.name, SUPERVISION_KIND_ZH[v.kind], FINDING_ZH[v.finding], article,
+                     status_on(r, s.policy, v.date).status_zh, v.document or "", v.note or ""])
+    return rows
 
 
 def _by_enterprise(s: SupportYear) -> list[list[Any]]:
