@@ -210,3 +210,32 @@ def test_the_workbook_cites_the_articles_as_numbered_in_force() -> None:
     assert {row[1] for row in totals if row[0] in ("质押融资", "人才培养培训")} == {"第十二条第四项", "第十二条第六项"}
     programmes = [list(r) for r in book["优先支持按项目"].iter_rows(min_row=4, values_only=True)]
     assert [row[1] for row in programmes if row[0] == "市知识产权优势企业和示范企业申报"] == ["第十四条"]
+
+
+def test_who_reviewed_each_filing_of_the_year() -> None:
+    """Who reviewed each filing (Art. 7, issue 39), for any year: the assessment on the filed event, else on the
+    application of the same cycle (never one of an earlier cycle); 未录入 when none was recorded; the term's category."""
+    from generator.model import Assessment, Event
+
+    review = Assessment("县局知识产权股", "材料齐全，符合第四条至第六条", date(2026, 2, 20))
+    on_filing = Assessment("局务会", "同意备案", date(2026, 3, 14))
+    old = Assessment("县局知识产权股", "上一轮的审核意见", date(2023, 1, 5))
+    a = replace(BASE, uscc=make_uscc("MA0RW001"), name="西平县测试审核一号有限公司", category="reserve", events=(
+        Event(0, date(2023, 1, 2), "applied", assessment=old), Event(1, date(2023, 2, 1), "filed", "西市监〔2023〕1号"),
+        Event(2, date(2026, 1, 3), "revoked", "西市监〔2026〕1号"), Event(3, date(2026, 2, 1), "applied", assessment=review),
+        Event(4, date(2026, 3, 15), "filed", "西市监〔2026〕5号", category="advantage")))
+    b = replace(BASE, uscc=make_uscc("MA0RW002"), name="西平县测试审核二号有限公司", events=(
+        Event(0, date(2026, 3, 15), "filed", "西市监〔2026〕5号", assessment=on_filing),))
+    c = replace(BASE, uscc=make_uscc("MA0RW003"), name="西平县测试审核三号有限公司", events=(
+        Event(0, date(2024, 5, 1), "applied", assessment=old), Event(1, date(2024, 6, 1), "filed", "西市监〔2024〕2号"),
+        Event(2, date(2026, 4, 1), "withdrawn"), Event(3, date(2026, 5, 1), "filed", "西市监〔2026〕8号")))
+    records = [a, b, c]
+    data = report_xlsx(year_report(records, POLICY, 2026, TODAY), POLICY.first.documents, support_year(records, POLICY, 2026, TODAY))
+    header, *rows = [list(r) for r in load_workbook(io.BytesIO(data))["备案审核"].iter_rows(min_row=3, values_only=True)]
+    assert header == ["备案日期", "文号", "统一社会信用代码", "企业名称", "备案类别", "审核人", "审核日期", "审核意见"]
+    got = [(r[0].date(), r[3], r[4], r[5], r[6].date() if r[6] else None, r[7]) for r in rows]
+    assert got == [
+        (date(2026, 3, 15), a.name, "知识产权优势企业", "县局知识产权股", date(2026, 2, 20), review.opinion),
+        (date(2026, 3, 15), b.name, "知识产权优势企业", "局务会", date(2026, 3, 14), "同意备案"),
+        (date(2026, 5, 1), c.name, "知识产权优势企业", "未录入", None, None),  # the 2024 cycle's assessment is not this one's
+    ]

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from generator.labels import FINDING_ZH, PROGRAMME_ZH, SERVICE_KIND_ZH, SUPERVISION_KIND_ZH, SUPPORT_OUTCOME_ZH
-from generator.model import PrioritySupport, Record, Service, Supervision
+from generator.labels import CATEGORY_ZH, FINDING_ZH, PROGRAMME_ZH, SERVICE_KIND_ZH, SUPERVISION_KIND_ZH, SUPPORT_OUTCOME_ZH
+from generator.model import TERM_EVENTS, Assessment, Event, PrioritySupport, Record, Service, Supervision
 from generator.policy import PolicyHistory
 from generator.rules.cultivation import ART3_VIOLATION_REFERRED, articles_in_force, entitled_on, status_on
 from generator.staff.spreadsheets import Sheet
@@ -32,6 +32,7 @@ class SupportYear:
     priority: list[tuple[Record, PrioritySupport]]
     listed: list[Record]  # on ``until``
     supervision: list[tuple[Record, Supervision]]
+    filings: list[tuple[Record, Event]]  # the year's filed decisions, each reviewed under Art. 7
     policy: PolicyHistory  # for the articles: each entry's as numbered on its date, the totals' as on ``until``
 
 
@@ -44,7 +45,9 @@ def support_year(records: Sequence[Record], policy: PolicyHistory, year: int, to
     listed = [r for r in records if status_on(r, policy, until).listed]
     supervision = sorted(((r, x) for r in records for x in r.supervision if x.date.year == year and x.date <= until),
                          key=lambda p: (p[1].date, p[0].uscc, p[1].index))
-    return SupportYear(year, until, services, priority, sorted(listed, key=lambda r: r.uscc), supervision, policy)
+    filings = sorted(((r, e) for r in records for e in r.events if e.type == "filed" and e.date.year == year and e.date <= until),
+                     key=lambda p: (p[1].date, p[0].uscc, p[1].index))
+    return SupportYear(year, until, services, priority, sorted(listed, key=lambda r: r.uscc), supervision, filings, policy)
 
 
 def _int(value: int | None) -> int | str:
@@ -83,7 +86,7 @@ LEDGER_HEADERS = ["日期", "类型", "统一社会信用代码", "企业名称"
 def support_sheets(s: SupportYear) -> list[Sheet]:
     """The sheets ``ipreg report --year`` adds: the ledger, services by kind, priority support by programme and outcome,
     by enterprise (every enterprise listed on the year's last day, and any other that had an entry), per listed enterprise,
-    and the year's 日常监管 (Art. 3)."""
+    the year's 日常监管 (Art. 3) and who reviewed each of its filings (Art. 7)."""
     kinds = [k for k in SERVICE_KIND_ZH if any(x.kind == k for _, x in s.services)]
     _, items, art13 = articles_in_force(s.policy, s.until)  # the totals cite the articles as numbered on the year's last day
     by_kind = [[SERVICE_KIND_ZH[k], items[k], sum(1 for _, x in s.services if x.kind == k),
@@ -104,7 +107,31 @@ def support_sheets(s: SupportYear) -> list[Sheet]:
               _by_enterprise(s), total=True),
         Sheet("每家强企", ["指标", "数值"], _per_listed(s)),
         Sheet("日常监管", SUPERVISION_HEADERS, supervision_rows(s)),
+        Sheet("备案审核", FILING_HEADERS, filing_rows(s)),
     ]
+
+
+FILING_HEADERS = ["备案日期", "文号", "统一社会信用代码", "企业名称", "备案类别", "审核人", "审核日期", "审核意见"]
+
+
+def filing_rows(s: SupportYear) -> list[list[Any]]:
+    """Who reviewed each filing of the year (Art. 7 经审核后确定): the assessment recorded on the filed event, or on the
+    application of the same cycle before it; 未录入 when neither has one."""
+    rows = []
+    for r, e in s.filings:
+        found = e.assessment or _application_assessment(r, e)
+        rows.append([e.date.isoformat(), e.document or "", r.uscc, r.name, CATEGORY_ZH[r.term_category(e)],
+                     found.by if found else "未录入", found.date.isoformat() if found else "", found.opinion if found else ""])
+    return rows
+
+
+def _application_assessment(record: Record, filed: Event) -> Assessment | None:
+    """The assessment on the latest application before ``filed`` and after the decision before it (the same cycle)."""
+    before = [e for e in record.events if (e.date, e.index) < (filed.date, filed.index)]
+    start = max(((e.date, e.index) for e in before if e.type in TERM_EVENTS), default=None)
+    applications = [e for e in before if e.type == "applied" and (start is None or (e.date, e.index) > start)]
+    latest = max(applications, key=lambda e: (e.date, e.index), default=None)
+    return latest.assessment if latest is not None else None
 
 
 SUPERVISION_HEADERS = ["日期", "统一社会信用代码", "企业名称", "方式", "结论", "条款", "当天状态", "文号", "备注"]
