@@ -148,7 +148,8 @@ def test_annual_report_workbook(repo: Path) -> None:
     assert result.returncode == 0, result.stderr
     book = load_workbook(repo / "stat.xlsx")
     assert book.sheetnames == ["2026年决定", "按决定类型", "按状态", "按类别", "按行业", "进入名单", "离开名单",
-                               "服务台账", "服务按类别", "优先支持按项目", "服务按企业", "每家强企", "日常监管", "备案审核"]  # issue 39: the services of the year
+                               "服务台账", "服务按类别", "优先支持按项目", "服务按企业", "每家强企", "日常监管",
+                               "备案审核"]  # issue 39: the services, supervision and assessments of the year
     decisions = [[c.value for c in row] for row in book["2026年决定"].iter_rows(min_row=4)]
     assert [datetime(2026, 11, 20), "复核通过", DOC, UNDER_REVIEW, "西平县示例牧原饲料有限公司", "西知强企证〔2026〕002号"] in decisions
     assert book["2026年决定"]["A1"].value == "2026年西平县知识产权强企备案统计（截至2026年11月25日）"

@@ -290,3 +290,25 @@ def test_every_sample_and_case_record_names_its_industry_right() -> None:
             seen += 1
             assert industries.code_problem(code) is None and industries.name_problem(code, name) is None, (path, code, name)
     assert seen > 100
+
+
+def test_the_registry_names_files_by_their_real_path_as_realpath_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``ipreg check`` maps a named file to its registry name by identity (``_identities``, quick for thousands of files):
+    the same identity as resolving every path in full, for a plain file, a file reached through a linked folder, a
+    linked file, a link to a link and a relative path."""
+    from generator.commands.check import _identities, _same
+
+    real = tmp_path / "real"
+    (real / "records").mkdir(parents=True)
+    for name in ("A.yaml", "B.yaml"):
+        (real / "records" / name).write_text("x: 1\n", encoding="utf-8")
+    (tmp_path / "via").symlink_to(real)  # a linked folder above the records
+    (real / "records" / "L.yaml").symlink_to(real / "records" / "A.yaml")
+    (real / "records" / "LL.yaml").symlink_to(real / "records" / "L.yaml")
+    files = [(str(tmp_path / "via" / "records" / n), f"records/{n}") for n in ("A.yaml", "B.yaml", "L.yaml", "LL.yaml")]
+    monkeypatch.chdir(tmp_path)
+    files.append(("via/records/B.yaml", "records/B.yaml"))
+    mapped = _identities(files)
+    assert set(mapped) == {_same(path) for path, _ in files}
+    assert mapped[_same(str(real / "records" / "B.yaml"))] == "records/B.yaml"
+    assert _same(str(real / "records" / "A.yaml")) in mapped and _same(str(tmp_path / "via" / "records" / "LL.yaml")) in mapped

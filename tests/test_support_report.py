@@ -28,6 +28,7 @@ from tests.sitekit import make_uscc
 
 POLICY = default_policy()
 TODAY = date(2026, 11, 25)
+NOTE = "专利标识不规范，限期整改"
 
 
 def _base() -> Record:
@@ -46,7 +47,7 @@ def _records() -> list[Record]:
         Service(2, date(2026, 5, 20), "training", "2026年知识产权培训", provider="县局知识产权股", participants=6),
     ), priority_support=(PrioritySupport(0, date(2026, 4, 1), "city_recommendation", "recommended", "西知〔2026〕3号"),),
         supervision=(Supervision(0, date(2025, 11, 3), "routine", "none"),
-                     Supervision(1, date(2026, 6, 8), "on_site", "rectification_required", "西市监〔2026〕7号", "专利标识不规范，限期整改")))
+                     Supervision(1, date(2026, 6, 8), "on_site", "rectification_required", "西市监〔2026〕7号", NOTE)))
     b = replace(BASE, uscc=make_uscc("MA0CB901"), name="西平县测试示例服务二号有限公司", services=(
         Service(0, date(2026, 5, 20), "training", "2026年知识产权培训", provider="县局知识产权股", participants=4),
     ))
@@ -102,7 +103,7 @@ def test_the_year_s_supervision_has_a_sheet_of_its_own() -> None:
     header, *rows = _sheets()["日常监管"]
     assert header == ["日期", "统一社会信用代码", "企业名称", "方式", "结论", "条款", "当天状态", "文号", "备注"]
     assert [(r[0].date(), r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows] == [
-        (date(2026, 6, 8), "现场检查", "责令整改", ART3_VIOLATION_REFERRED.article, "有效", "西市监〔2026〕7号", "专利标识不规范，限期整改")]
+        (date(2026, 6, 8), "现场检查", "责令整改", ART3_VIOLATION_REFERRED.article, "有效", "西市监〔2026〕7号", NOTE)]
 
 
 def test_the_totals_by_kind_by_enterprise_and_per_listed_enterprise() -> None:

@@ -41,7 +41,7 @@ def _registry(args: argparse.Namespace, env: Env) -> Registry:
         whole, whole_notes = discover(["records"])
         # a file is the same file however it was named (/abs/path/records/X.yaml, ./records/X.yaml, records/X.yaml): it
         # takes the registry's name, so it is never its own duplicate and its findings read records/X.yaml
-        inside = {_same(path): display for path, display in whole}
+        inside = _identities(whole)
         named = {inside.get(_same(path), os.path.normpath(display)) for path, display in files}
         files = whole + [(path, display) for path, display in files if _same(path) not in inside]
         notes = whole_notes + notes
@@ -61,6 +61,24 @@ def _registry(args: argparse.Namespace, env: Env) -> Registry:
 def _same(path: str) -> str:
     """A file's identity for comparing names: its real path (case folded where the file system ignores case)."""
     return os.path.normcase(os.path.realpath(path))
+
+
+def _identities(files: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """``_same`` of every file of the registry -> its registry name, without resolving each of thousands of paths
+    component by component (the pre-commit hook names one file, and waited 0.2 s for 10,000 of these): a file that is
+    not a symbolic link is its folder's real path joined with its name; a link is resolved in full."""
+    folders: dict[str, str] = {}
+    out = {}
+    for path, display in files:
+        if os.path.islink(path):
+            out[_same(path)] = display
+            continue
+        folder, name = os.path.split(path)
+        real = folders.get(folder)
+        if real is None:
+            real = folders[folder] = os.path.realpath(folder)
+        out[os.path.normcase(os.path.join(real, name))] = display
+    return out
 
 
 def _named_records(files: list[tuple[str, str]], paths: Sequence[str]) -> set[str] | None:
