@@ -5,6 +5,11 @@
 The same synthetic records (benchmarks/synth.py) are written twice, without services and with ``--services`` each;
 each run is a cold check (a new cache folder) of the whole registry as JSON, the two kinds alternately so that a slow
 spell of the machine hits both. Prints the medians, the ratio and the run-by-run ratios as JSON.
+
+``--floor N`` also times, in this process and on one core, the first N files of each kind through three stages: libyaml's
+events alone (what PyYAML's C parser hands to Python, nothing built), the YAML door (``loader.load_bytes``) and the whole
+check of a file (``registry.check_local``): per record, best of three. What the services add to the first stage is the
+part of the ratio no change to ipreg's own code can remove.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import json
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from benchmarks.run import BIN, TODAY, measure, scratch
@@ -27,6 +34,7 @@ def main() -> None:
     parser.add_argument("--services", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--errors", type=float, default=0.05)
+    parser.add_argument("--floor", type=int, default=0, help="also time the three stages on the first N files of each kind")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ipreg-bench-services-") as tmp:
         base = Path(tmp)
@@ -39,9 +47,56 @@ def main() -> None:
                 cache = {"IPREG_CACHE_DIR": str(base / f"cache-{n}-{attempt}")}
                 runs[n].append(measure([str(BIN / "ipreg"), "check", "--today", TODAY, "--format", "json"], repo, cache).seconds)
         plain, served = statistics.median(runs[0]), statistics.median(runs[args.services])
-        print(json.dumps({"n": args.size, "services_per_record": args.services, "without_s": round(plain, 2),
-                          "with_s": round(served, 2), "ratio": round(served / plain, 3), "goal": GOAL,
-                          "ratios": [round(b / a, 3) for a, b in zip(runs[0], runs[args.services], strict=True)]}, ensure_ascii=False))
+        result: dict[str, object] = {
+            "n": args.size, "services_per_record": args.services, "without_s": round(plain, 2), "with_s": round(served, 2),
+            "ratio": round(served / plain, 3), "goal": GOAL,
+            "ratios": [round(b / a, 3) for a, b in zip(runs[0], runs[args.services], strict=True)]}
+        if args.floor:
+            result["floor"] = floor(repos[0], repos[args.services], args.floor)
+        print(json.dumps(result, ensure_ascii=False))
+
+
+def floor(plain: Path, served: Path, count: int) -> dict[str, float]:
+    """Microseconds per record of each stage, without and with services, and what the services add as a share of the
+    whole check without them."""
+    import yaml
+
+    from generator.loader import load_bytes
+    from generator.policy import load_policy
+    from generator.registry import check_local
+    from generator.yamltext import decode
+
+    policy = load_policy(plain / "policy.yml")
+    today = date.fromisoformat(TODAY)
+
+    def events(raw: bytes, name: str) -> None:
+        text = decode(raw, name)
+        assert isinstance(text, str)
+        parser = yaml.CSafeLoader(text)
+        while parser.get_event() is not None:
+            pass
+        parser.dispose()
+
+    stages: dict[str, Callable[[bytes, str], object]] = {
+        "events_us": events, "load_us": load_bytes, "check_us": lambda raw, name: check_local(load_bytes(raw, name), policy, today)}
+    out: dict[str, float] = {}
+    for kind, repo in (("without", plain), ("with", served)):
+        files = [(p.read_bytes(), f"records/{p.name}") for p in sorted((repo / "records").glob("*.yaml"))[:count]]
+        for stage, work in stages.items():
+            best = min(_timed(work, files) for _ in range(3))
+            out[f"{kind}_{stage}"] = round(best / len(files) * 1e6, 1)
+    whole = out["without_check_us"]
+    for stage in stages:
+        added = out[f"with_{stage}"] - out[f"without_{stage}"]
+        out[f"added_by_{stage.removesuffix('_us')}_share"] = round(added / whole, 3)
+    return out
+
+
+def _timed(work: Callable[[bytes, str], object], files: list[tuple[bytes, str]]) -> float:
+    start = time.perf_counter()
+    for raw, name in files:
+        work(raw, name)
+    return time.perf_counter() - start
 
 
 if __name__ == "__main__":

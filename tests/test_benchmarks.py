@@ -4,6 +4,7 @@ measured, the build works on a synthetic registry, and the search probe fetches 
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -24,3 +25,17 @@ def test_benchmark_smoke_run() -> None:
     assert row["query_kb_max"] < 300  # Material's index of the other pages plus the enterprise files of one query
     text = table([row])
     assert text.count("\n") == 3 and "spread/2" in text
+
+
+def test_the_services_floor_measures_each_stage(tmp_path: Path) -> None:
+    """benchmarks/services.py --floor (issue 39): each stage timed on records without and with services, the services
+    adding time at every stage, the door including the events and the check including the door."""
+    from benchmarks.run import scratch
+    from benchmarks.services import floor
+
+    plain = scratch(tmp_path / "plain", 20, 0.0, industries=1)
+    served = scratch(tmp_path / "served", 20, 0.0, industries=1, services=20)
+    figures = floor(plain, served, 20)
+    for kind in ("without", "with"):
+        assert 0 < figures[f"{kind}_events_us"] < figures[f"{kind}_load_us"] < figures[f"{kind}_check_us"], figures
+    assert 0 < figures["added_by_events_share"] < figures["added_by_load_share"] < figures["added_by_check_share"], figures
