@@ -24,7 +24,8 @@ MIN_ENTERPRISES = 3
 
 @dataclass(frozen=True)
 class SupportYear:
-    """The services and priority support dated in ``year`` up to ``until``, and who was listed on ``until``."""
+    """The services, priority support, supervision and filings dated in ``year`` up to ``until``, and who was listed on
+    ``until``: what the annual workbook says of the year's cultivation (design section 10)."""
 
     year: int
     until: date
