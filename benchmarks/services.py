@@ -6,6 +6,10 @@ The same synthetic records (benchmarks/synth.py) are written twice, without serv
 each run is a cold check (a new cache folder) of the whole registry as JSON, the two kinds alternately so that a slow
 spell of the machine hits both. Prints the medians, the ratio and the run-by-run ratios as JSON.
 
+``--command N`` also times ``ipreg service`` (a training) and then ``ipreg priority`` (a granted training programme)
+naming N enterprises entitled on the day in one command each (issue 39: under 10 s for 500), on a registry of 3N
+synthetic records, each command a whole process with its lock, journal and check.
+
 ``--floor N`` also times, in this process and on one core, the first N files of each kind through three stages: libyaml's
 events alone (what PyYAML's C parser hands to Python, nothing built), the YAML door (``loader.load_bytes``) and the whole
 check of a file (``registry.check_local``): per record, best of three. What the services add to the first stage is the
@@ -20,7 +24,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from benchmarks.run import BIN, TODAY, measure, scratch
@@ -35,6 +39,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--errors", type=float, default=0.05)
     parser.add_argument("--floor", type=int, default=0, help="also time the three stages on the first N files of each kind")
+    parser.add_argument("--command", type=int, default=0, help="also time ipreg service and ipreg priority naming N enterprises")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ipreg-bench-services-") as tmp:
         base = Path(tmp)
@@ -53,7 +58,28 @@ def main() -> None:
             "ratios": [round(b / a, 3) for a, b in zip(runs[0], runs[args.services], strict=True)]}
         if args.floor:
             result["floor"] = floor(repos[0], repos[args.services], args.floor)
+        if args.command:
+            result["command"] = commands(base / "command", args.command)
         print(json.dumps(result, ensure_ascii=False))
+
+
+def commands(base: Path, count: int) -> dict[str, float]:
+    """Seconds of ``ipreg service`` and ``ipreg priority`` naming ``count`` enterprises entitled today (each run's exit
+    code too: 0, or 1 only for the registry's other findings, never a refusal)."""
+    import subprocess
+
+    repo = scratch(base, 3 * count, 0.0, industries=1)
+    shown = subprocess.run([str(BIN / "ipreg"), "status", "--entitled", "--today", TODAY, "--format", "json"], cwd=repo,
+                           capture_output=True, text=True, check=True).stdout
+    codes = [e["uscc"] for e in json.loads(shown)["enterprises"]][:count]
+    if len(codes) < count:
+        raise SystemExit(f"only {len(codes)} of {3 * count} synthetic records are entitled on {TODAY}")
+    day = ["--today", TODAY, "--date", (date.fromisoformat(TODAY) - timedelta(days=3)).isoformat()]
+    service = measure([str(BIN / "ipreg"), "service", *day, "--kind", "training", "--title", "知识产权培训", "--participants", "30",
+                       *codes], repo)
+    priority = measure([str(BIN / "ipreg"), "priority", *day, "--programme", "training", "--outcome", "granted", *codes], repo)
+    return {"enterprises": count, "service_s": round(service.seconds, 2), "service_rc": service.returncode,
+            "priority_s": round(priority.seconds, 2), "priority_rc": priority.returncode, "goal_s": 10}
 
 
 def floor(plain: Path, served: Path, count: int) -> dict[str, float]:

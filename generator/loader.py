@@ -25,7 +25,7 @@ StrPath = str | os.PathLike[str]  # a file to read: plain strings from the folde
 
 MAX_DEPTH = 64
 MAX_BYTES = 1_048_576  # a real record is about 4 KB; past 1 MB a file is refused unread
-_Parser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+PARSER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml through PyYAML (its pure-Python parser where the C one is missing)
 
 
 class Scalar(NamedTuple):
@@ -111,7 +111,7 @@ def load_bytes(raw: bytes, file: str) -> Loaded:
 
 def load_text(text: str, file: str) -> Loaded:
     builder = _Builder(file)
-    parser = _Parser(text)
+    parser = PARSER(text)
     try:
         builder.run(parser)
     except yaml.MarkedYAMLError as exc:

@@ -39,3 +39,16 @@ def test_the_services_floor_measures_each_stage(tmp_path: Path) -> None:
     for kind in ("without", "with"):
         assert 0 < figures[f"{kind}_events_us"] < figures[f"{kind}_load_us"] < figures[f"{kind}_check_us"], figures
     assert 0 < figures["added_by_events_share"] < figures["added_by_load_share"] < figures["added_by_check_share"], figures
+
+
+def test_the_command_benchmark_writes_every_named_enterprise(tmp_path: Path) -> None:
+    """benchmarks/services.py --command (issue 39: ipreg service for 500 enterprises under 10 s): both commands run to
+    the end on the enterprises entitled that day and each named record gains its entry."""
+    required("GNU time (package time)", GNU_TIME if GNU_TIME.exists() else None)
+    from benchmarks.services import commands
+
+    figures = commands(tmp_path / "command", 5)
+    assert figures["service_rc"] == 0 and figures["priority_rc"] == 0, figures
+    assert figures["service_s"] > 0 and figures["priority_s"] > 0, figures
+    written = [p.read_text(encoding="utf-8") for p in (tmp_path / "command" / "records").glob("*.yaml")]
+    assert sum("知识产权培训" in text and "priority_support:" in text for text in written) == 5

@@ -159,3 +159,47 @@ def test_a_passed_review_without_the_years_data_says_which_year_is_missing(repo:
                    "西市监〔2027〕30号", REVIEW_DUE)
     assert result.returncode == 1 and git(repo, "status", "--porcelain", "records") == ""
     assert "要用 2026 年的财务和培训数据" in result.stderr and "缺少 2026 年的财务（finance）和培训（training）数据" in result.stderr
+
+
+def _marks(node: object) -> list[tuple[object, ...]]:
+    """Every node's kind, start and end (line, column), tag and quoting, in document order (an alias's node once)."""
+    import yaml
+
+    out: list[tuple[object, ...]] = []
+    stack, seen = [node], set()
+    while stack:
+        n = stack.pop()
+        if not isinstance(n, yaml.Node) or id(n) in seen:
+            continue
+        seen.add(id(n))
+        out.append((type(n).__name__, n.start_mark.line, n.start_mark.column, n.end_mark.line, n.end_mark.column, n.tag,
+                    (n.style or "") if isinstance(n, yaml.ScalarNode) else None))
+        if isinstance(n, yaml.MappingNode):
+            stack.extend(x for pair in reversed(n.value) for x in reversed(pair))
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(reversed(n.value))
+    return out
+
+
+def test_the_writers_see_the_marks_pyyaml_s_own_parser_gives() -> None:
+    """decide, service and priority place their lines by the marks of ``compose_record`` (libyaml's composer, for speed:
+    500 records in one command); on every case and sample record each node starts and ends where PyYAML's Python
+    parser says (only a plain scalar's style reads '' instead of None)."""
+    import yaml
+
+    from generator.writing.decisions import compose_record
+    from tests.helpers import CASES, SAMPLES
+
+    compared = 0
+    for path in sorted([*CASES.rglob("*.yaml"), *SAMPLES.rglob("*.yaml")]):
+        raw = path.read_bytes()
+        if len(raw) > 200_000:
+            continue
+        try:
+            _, _, fast = compose_record(raw, path.name)
+            slow = yaml.compose(raw.decode("utf-8-sig"), Loader=yaml.SafeLoader)
+        except (DecideError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        assert _marks(fast) == _marks(slow), path
+        compared += 1
+    assert compared > 100
