@@ -7,8 +7,8 @@ each run is a cold check (a new cache folder) of the whole registry as JSON, the
 spell of the machine hits both. Prints the medians, the ratio and the run-by-run ratios as JSON.
 
 ``--command N`` also times ``ipreg service`` (a training) and then ``ipreg priority`` (a granted training programme)
-naming N enterprises entitled on the day in one command each (issue 39: under 10 s for 500), on a registry of 3N
-synthetic records, each command a whole process with its lock, journal and check.
+naming N enterprises entitled on the day in one command each (issue 39: under 10 s for 500), on a registry of ``--size``
+synthetic records (at least 3N), each command a whole process with its lock, journal and check of the whole registry.
 
 ``--floor N`` also times, in this process and on one core, the first N files of each kind through three stages: libyaml's
 events alone (what PyYAML's C parser hands to Python, nothing built), the YAML door (``loader.load_bytes``) and the whole
@@ -59,26 +59,26 @@ def main() -> None:
         if args.floor:
             result["floor"] = floor(repos[0], repos[args.services], args.floor)
         if args.command:
-            result["command"] = commands(base / "command", args.command)
+            result["command"] = commands(base / "command", args.command, max(args.size, 3 * args.command))
         print(json.dumps(result, ensure_ascii=False))
 
 
-def commands(base: Path, count: int) -> dict[str, float]:
-    """Seconds of ``ipreg service`` and ``ipreg priority`` naming ``count`` enterprises entitled today (each run's exit
-    code too: 0, or 1 only for the registry's other findings, never a refusal)."""
+def commands(base: Path, count: int, size: int) -> dict[str, float]:
+    """Seconds of ``ipreg service`` and ``ipreg priority`` naming ``count`` enterprises entitled today in a registry of
+    ``size`` records (each run's exit code too: 0, never a refusal)."""
     import subprocess
 
-    repo = scratch(base, 3 * count, 0.0, industries=1)
+    repo = scratch(base, size, 0.0, industries=1)
     shown = subprocess.run([str(BIN / "ipreg"), "status", "--entitled", "--today", TODAY, "--format", "json"], cwd=repo,
                            capture_output=True, text=True, check=True).stdout
     codes = [e["uscc"] for e in json.loads(shown)["enterprises"]][:count]
     if len(codes) < count:
-        raise SystemExit(f"only {len(codes)} of {3 * count} synthetic records are entitled on {TODAY}")
+        raise SystemExit(f"only {len(codes)} of {size} synthetic records are entitled on {TODAY}")
     day = ["--today", TODAY, "--date", (date.fromisoformat(TODAY) - timedelta(days=3)).isoformat()]
     service = measure([str(BIN / "ipreg"), "service", *day, "--kind", "training", "--title", "知识产权培训", "--participants", "30",
                        *codes], repo)
     priority = measure([str(BIN / "ipreg"), "priority", *day, "--programme", "training", "--outcome", "granted", *codes], repo)
-    return {"enterprises": count, "service_s": round(service.seconds, 2), "service_rc": service.returncode,
+    return {"enterprises": count, "registry": size, "service_s": round(service.seconds, 2), "service_rc": service.returncode,
             "priority_s": round(priority.seconds, 2), "priority_rc": priority.returncode, "goal_s": 10}
 
 

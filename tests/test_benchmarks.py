@@ -47,7 +47,7 @@ def test_the_command_benchmark_writes_every_named_enterprise(tmp_path: Path) -> 
     required("GNU time (package time)", GNU_TIME if GNU_TIME.exists() else None)
     from benchmarks.services import commands
 
-    figures = commands(tmp_path / "command", 5)
+    figures = commands(tmp_path / "command", 5, 15)
     assert figures["service_rc"] == 0 and figures["priority_rc"] == 0, figures
     assert figures["service_s"] > 0 and figures["priority_s"] > 0, figures
     written = [p.read_text(encoding="utf-8") for p in (tmp_path / "command" / "records").glob("*.yaml")]

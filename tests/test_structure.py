@@ -71,7 +71,7 @@ MAY_IMPORT = {  # family -> the other families it may import, besides the core a
     "core": set(),
     "rules": set(),
     "checking": set(),
-    "writing": set(),
+    "writing": {"checking"},  # a writer checks the whole registry after its change as ipreg check does, in workers
     "editor": {"writing"},  # the form editor writes through the same journal as ipreg decide
     "staff": set(),
     "documents": set(),

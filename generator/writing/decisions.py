@@ -18,13 +18,14 @@ from datetime import date
 
 import yaml
 
+from generator.checking.workers import Keep, compute
 from generator.errors import NothingWritten
 from generator.findings import Finding
 from generator.ids import document_form, number_key
 from generator.labels import DECISION_WORDS_ZH, EVENT_ZH
-from generator.loader import PARSER, load_bytes
+from generator.loader import PARSER
 from generator.policy import PolicyHistory
-from generator.registry import Registry, build_registry
+from generator.registry import Registry, assemble
 
 DECISIONS = ("filed", "review_passed", "review_failed", "review_absent", "revoked", "withdrawn")
 NUMBERED = ("filed", "review_passed")
@@ -190,9 +191,12 @@ def _require_records(raws: Mapping[str, bytes], prefix: str, codes: Sequence[str
         raise DecideError(f"找不到这些企业的记录：{files}（请核对统一社会信用代码，新企业先用 ipreg new 建立记录）")
 
 
-def _registry(raws: Mapping[str, bytes], policy: PolicyHistory, today: date) -> Registry:
-    """The registry of the files ``raws``, checked as of ``today``."""
-    return build_registry([load_bytes(data, name) for name, data in raws.items()], policy, today)
+def _registry(raws: Mapping[str, bytes], policy: PolicyHistory, today: date, records: bool = True) -> Registry:
+    """The registry of the files ``raws``, checked as of ``today`` as ``ipreg check`` does it: in worker processes from
+    ``PARALLEL_FROM`` files on (a decision or a service for hundreds of enterprises in a registry of thousands); with
+    ``records`` each result keeps its record (without the line map: the findings already carry their lines), else only
+    its findings come back from the workers."""
+    return assemble(compute(list(raws.items()), policy, today, None, Keep(records=records)), policy, today)
 
 
 def _require_document_unused(before: Registry, document: str, day: date) -> None:
@@ -244,8 +248,9 @@ def _appended(raws: Mapping[str, bytes], file: str, kind: str, day: date, docume
 
 
 def _checked_after(raws: Mapping[str, bytes], changes: Sequence[Change], policy: PolicyHistory, today: date) -> Registry:
-    """The registry after the changes; refuses them all when a named record would have an error."""
-    after = _registry({**raws, **{c.file: c.after for c in changes}}, policy, today)
+    """The registry after the changes (its findings; its entries carry no record); refuses them all when a named record
+    would have an error."""
+    after = _registry({**raws, **{c.file: c.after for c in changes}}, policy, today, records=False)
     named = {c.file for c in changes}
     errors = [f for f in after.findings if f.file in named and f.severity == "error"]
     if errors:
