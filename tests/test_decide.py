@@ -203,3 +203,40 @@ def test_the_writers_see_the_marks_pyyaml_s_own_parser_gives() -> None:
         assert _marks(fast) == _marks(slow), path
         compared += 1
     assert compared > 100
+
+
+def test_the_writers_check_in_workers_as_they_do_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A decision and a service for many enterprises check the registry before and after in worker processes (from
+    ``PARALLEL_FROM`` files on): the same changes, certificate numbers and warnings as checked in one process, and the
+    same refusal for a record that would have an error."""
+    from datetime import date
+
+    import generator.checking.workers as workers
+    from benchmarks.synth import write_registry
+    from generator.inputs import read_registry
+    from generator.policy import load_policy
+    from generator.writing import decisions, entries
+
+    repo = write_registry(tmp_path, 40, errors=0.0, seed=5)
+    raws, notes = read_registry(str(repo / "records"))
+    policy, today = load_policy(repo / "policy.yml"), date.fromisoformat(TODAY)
+    names = sorted(raws)
+    codes = [Path(name).stem for name in names[:12]]
+    prefix = names[0][: -len(f"{codes[0]}.yaml")]
+    service = entries.service_request("training", date(2026, 11, 20), "培训", None, None, None, None, "30")
+
+    def run() -> tuple[object, ...]:
+        changes, warnings = entries.plan(raws, prefix, service, codes, policy, today, notes)
+        decided, _ = decisions.plan(raws, prefix, "withdrawn", date(2026, 11, 21), "西市监〔2026〕99号", codes[:3], policy, today, notes)
+        try:
+            decisions.plan(raws, prefix, "revoked", date(2026, 11, 21), "西市监〔2026〕98号", codes[3:6], policy, today, notes)
+            refused = ""
+        except DecideError as exc:
+            refused = str(exc)
+        return [c.after for c in changes], warnings, [(c.after, c.certificate) for c in decided], refused
+
+    alone = run()
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 2)
+    in_workers = run()
+    assert in_workers == alone
+    assert alone[3] and alone[2]  # a revocation without its facts is refused (the refusal comes from the workers' findings)
