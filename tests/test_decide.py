@@ -239,4 +239,10 @@ def test_the_writers_check_in_workers_as_they_do_in_one_process(tmp_path: Path, 
     monkeypatch.setattr(workers, "PARALLEL_FROM", 2)
     in_workers = run()
     assert in_workers == alone
+
+    def broken(items: object) -> None:
+        raise AssertionError("--jobs 1 checks in this process")
+
+    monkeypatch.setattr(workers, "_check_chunk", broken)  # --jobs 1 (the option every command has) starts no worker
+    assert entries.plan(raws, prefix, service, codes, policy, today, notes, jobs=1)[0][0].after == alone[0][0]
     assert alone[3] and alone[2]  # a revocation without its facts is refused (the refusal comes from the workers' findings)

@@ -22,7 +22,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
     with registry_lock(records, waiting):  # read, number, check and write while no other writer runs
         raws, notes = read_registry(args.records)  # the whole registry, read under the lock: the change is checked within it
         try:
-            changes, _ = deciding.plan(raws, prefix, kind, day, args.document, args.uscc, policy, today, notes)
+            changes, _ = deciding.plan(raws, prefix, kind, day, args.document, args.uscc, policy, today, notes,
+                                        args.jobs)
         except deciding.DecideError as exc:
             return refused(str(exc), exc.findings)
         if args.dry_run:

@@ -34,7 +34,7 @@ def apply(args: argparse.Namespace, request: entries.Request, policy: PolicyHist
     with registry_lock(records, waiting):
         raws, notes = read_registry(args.records)
         try:
-            changes, warnings = entries.plan(raws, prefix, request, args.uscc, policy, today, notes)
+            changes, warnings = entries.plan(raws, prefix, request, args.uscc, policy, today, notes, args.jobs)
         except DecideError as exc:
             return refused(str(exc), exc.findings)
         if args.dry_run:

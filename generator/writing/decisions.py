@@ -147,19 +147,20 @@ def _line_end(lines: list[str], end: int) -> str:
 
 
 def plan(raws: Mapping[str, bytes], prefix: str, kind: str, day: date, document: str, usccs: Sequence[str], policy: PolicyHistory,
-         today: date, notes: Sequence[Finding] = ()) -> tuple[list[Change], Registry]:
+         today: date, notes: Sequence[Finding] = (), jobs: int | None = None) -> tuple[list[Change], Registry]:
     """The changes ``ipreg decide`` would write to the registry ``raws`` (file name -> bytes, as the CLI read them; the
-    record of code X is ``<prefix>X.yaml``), after checking them within the whole registry; raises DecideError.
+    record of code X is ``<prefix>X.yaml``), after checking them within the whole registry (in ``jobs`` worker processes,
+    as ``ipreg check --jobs``); raises DecideError.
     ``notes`` are the findings about files that could not be read (a link, a folder where a record belongs): a named
     record among them is refused with that reason, not as missing."""
     kind, codes, document = _request(kind, day, document, usccs, today)
     _require_records(raws, prefix, codes, notes)
-    before = _registry(raws, policy, today)
+    before = _registry(raws, policy, today, jobs=jobs)
     _require_document_unused(before, document, day)
     numbers = _certificate_numbers(before, policy, kind, day, len(codes))
     changes = [_appended(raws, f"{prefix}{code}.yaml", kind, day, document, number) for code, number in zip(codes, numbers, strict=True)]
     try:
-        return changes, _checked_after(raws, changes, policy, today)
+        return changes, _checked_after(raws, changes, policy, today, jobs)
     except DecideError as exc:
         why = _missing_years(before, policy, kind, day, {c.file for c in changes})
         raise DecideError(f"{exc}\n{why}" if why else str(exc), exc.findings) from None
@@ -191,12 +192,12 @@ def _require_records(raws: Mapping[str, bytes], prefix: str, codes: Sequence[str
         raise DecideError(f"找不到这些企业的记录：{files}（请核对统一社会信用代码，新企业先用 ipreg new 建立记录）")
 
 
-def _registry(raws: Mapping[str, bytes], policy: PolicyHistory, today: date, records: bool = True) -> Registry:
+def _registry(raws: Mapping[str, bytes], policy: PolicyHistory, today: date, records: bool = True, jobs: int | None = None) -> Registry:
     """The registry of the files ``raws``, checked as of ``today`` as ``ipreg check`` does it: in worker processes from
     ``PARALLEL_FROM`` files on (a decision or a service for hundreds of enterprises in a registry of thousands); with
     ``records`` each result keeps its record (without the line map: the findings already carry their lines), else only
     its findings come back from the workers."""
-    return assemble(compute(list(raws.items()), policy, today, None, Keep(records=records)), policy, today)
+    return assemble(compute(list(raws.items()), policy, today, jobs, Keep(records=records)), policy, today)
 
 
 def _require_document_unused(before: Registry, document: str, day: date) -> None:
@@ -247,10 +248,11 @@ def _appended(raws: Mapping[str, bytes], file: str, kind: str, day: date, docume
     return Change(file, raws[file], append_event(raws[file], added, file), number)
 
 
-def _checked_after(raws: Mapping[str, bytes], changes: Sequence[Change], policy: PolicyHistory, today: date) -> Registry:
+def _checked_after(raws: Mapping[str, bytes], changes: Sequence[Change], policy: PolicyHistory, today: date,
+                   jobs: int | None = None) -> Registry:
     """The registry after the changes (its findings; its entries carry no record); refuses them all when a named record
     would have an error."""
-    after = _registry({**raws, **{c.file: c.after for c in changes}}, policy, today, records=False)
+    after = _registry({**raws, **{c.file: c.after for c in changes}}, policy, today, records=False, jobs=jobs)
     named = {c.file for c in changes}
     errors = [f for f in after.findings if f.file in named and f.severity == "error"]
     if errors:

@@ -93,7 +93,7 @@ def _count(value: str | None, option: str) -> int | None:
 
 
 def plan(raws: Mapping[str, bytes], prefix: str, request: Request, usccs: Sequence[str], policy: PolicyHistory, today: date,
-         notes: Sequence[Finding] = ()) -> tuple[list[Change], list[Finding]]:
+         notes: Sequence[Finding] = (), jobs: int | None = None) -> tuple[list[Change], list[Finding]]:
     """The changes that add ``request`` to each named record of the registry ``raws``, checked within the whole registry
     afterwards, and the warnings the new entry causes in them (a service on a day the enterprise was not listed); raises
     DecideError (nothing to write) when a named record is missing or would have an error."""
@@ -107,7 +107,7 @@ def plan(raws: Mapping[str, bytes], prefix: str, request: Request, usccs: Sequen
     for code in codes:
         file = f"{prefix}{code}.yaml"
         changes.append(Change(file, raws[file], add_entry(raws[file], request, file), None))
-    after = _checked_after(raws, changes, policy, today)
+    after = _checked_after(raws, changes, policy, today, jobs)
     named = {c.file for c in changes}
     return changes, [f for f in after.findings if f.file in named and f.rule in NEW_WARNINGS]
 
