@@ -23,9 +23,9 @@ from generator.errors import NothingWritten
 from generator.findings import Finding
 from generator.ids import document_form, number_key
 from generator.labels import DECISION_WORDS_ZH, EVENT_ZH
-from generator.loader import PARSER
+from generator.loader import PARSER, load_bytes
 from generator.policy import PolicyHistory
-from generator.registry import Registry, assemble
+from generator.registry import Local, Registry, assemble, check_local
 
 DECISIONS = ("filed", "review_passed", "review_failed", "review_absent", "revoked", "withdrawn")
 NUMBERED = ("filed", "review_passed")
@@ -155,14 +155,15 @@ def plan(raws: Mapping[str, bytes], prefix: str, kind: str, day: date, document:
     record among them is refused with that reason, not as missing."""
     kind, codes, document = _request(kind, day, document, usccs, today)
     _require_records(raws, prefix, codes, notes)
-    before = _registry(raws, policy, today, jobs=jobs)
+    before = [local.extra for local in compute(list(raws.items()), policy, today, jobs, Keep(derive=decision_facts, policy=policy))
+              if local.extra is not None]  # each record's 文号 and certificates, from where it was checked
     _require_document_unused(before, document, day)
     numbers = _certificate_numbers(before, policy, kind, day, len(codes))
     changes = [_appended(raws, f"{prefix}{code}.yaml", kind, day, document, number) for code, number in zip(codes, numbers, strict=True)]
     try:
         return changes, _checked_after(raws, changes, policy, today, jobs)
     except DecideError as exc:
-        why = _missing_years(before, policy, kind, day, {c.file for c in changes})
+        why = _missing_years(raws, policy, today, kind, day, {c.file for c in changes})
         raise DecideError(f"{exc}\n{why}" if why else str(exc), exc.findings) from None
 
 
@@ -192,35 +193,48 @@ def _require_records(raws: Mapping[str, bytes], prefix: str, codes: Sequence[str
         raise DecideError(f"找不到这些企业的记录：{files}（请核对统一社会信用代码，新企业先用 ipreg new 建立记录）")
 
 
-def _registry(raws: Mapping[str, bytes], policy: PolicyHistory, today: date, records: bool = True, jobs: int | None = None) -> Registry:
+def _registry(raws: Mapping[str, bytes], policy: PolicyHistory, today: date, jobs: int | None = None) -> Registry:
     """The registry of the files ``raws``, checked as of ``today`` as ``ipreg check`` does it: in worker processes from
-    ``PARALLEL_FROM`` files on (a decision or a service for hundreds of enterprises in a registry of thousands); with
-    ``records`` each result keeps its record (without the line map: the findings already carry their lines), else only
-    its findings come back from the workers."""
-    return assemble(compute(list(raws.items()), policy, today, jobs, Keep(records=records)), policy, today)
+    ``PARALLEL_FROM`` files on (a decision or a service for hundreds of enterprises in a registry of thousands); only
+    each file's findings come back from the workers, not its record."""
+    return assemble(compute(list(raws.items()), policy, today, jobs, Keep()), policy, today)
 
 
-def _require_document_unused(before: Registry, document: str, day: date) -> None:
+Facts = tuple[tuple[tuple[str, date], ...], tuple[str, ...]]  # a record's (文号 key, decision date) pairs and certificates
+
+
+def decision_facts(local: Local, policy: PolicyHistory, today: date) -> Facts | None:
+    """What ``plan`` needs of each record before a decision: its events' 文号 (by ``number_key``) with their dates and its
+    certificate numbers (None: no record was built, as ``Registry.records`` leaves it out). A ``Keep.derive``: computed
+    in the worker that checks the file, so that 10,000 records need not travel back."""
+    if local.record is None or local.status is None:
+        return None
+    events = local.record.events
+    return tuple((number_key(e.document), e.date) for e in events if e.document), tuple(e.certificate for e in events if e.certificate)
+
+
+def _require_document_unused(before: Sequence[Facts], document: str, day: date) -> None:
     """Refuses a 文号 that the registry already uses for a decision of another day (one document, one decision day)."""
     used: dict[str, set[date]] = {}
-    for record, _ in before.records():
-        for event in record.events:
-            if event.document:
-                used.setdefault(number_key(event.document), set()).add(event.date)
+    for documents, _ in before:
+        for key, when in documents:
+            used.setdefault(key, set()).add(when)
     other_days = sorted(d for d in used.get(number_key(document), set()) if d != day)
     if other_days:
         raise DecideError(f"文号 {document} 已用于 {other_days[0]} 的决定，不能再用于 {day} 的决定：请核对文号和日期")
 
 
-def _missing_years(before: Registry, policy: PolicyHistory, kind: str, day: date, files: set[str]) -> str:
+def _missing_years(raws: Mapping[str, bytes], policy: PolicyHistory, today: date, kind: str, day: date, files: set[str]) -> str:
     """Why a refused filing or passed review was refused when the record lacks the year's data: it is checked against
     Art. 5 on its own date, with the finance and training of the year before (policy ``finance_year_offset``)."""
     if kind not in NUMBERED:
         return ""
     year = day.year - policy.on(day).finance_year_offset
     missing = []
-    for record, _ in before.records():
-        if record.file in files:
+    for name in (name for name in raws if name in files):  # the named records as they were, in the registry's order
+        local = check_local(load_bytes(raws[name], name), policy, today)
+        record = local.record
+        if record is not None and local.status is not None:
             rows = (("财务（finance）", record.finance_for(year)), ("培训（training）", record.training_for(year)))
             parts = [label for label, row in rows if row is None]
             if parts:
@@ -231,11 +245,11 @@ def _missing_years(before: Registry, policy: PolicyHistory, kind: str, day: date
             + f"。请先在记录中录入 {year} 年的数据（表单编辑器或文件），再录入这个决定。")
 
 
-def _certificate_numbers(before: Registry, policy: PolicyHistory, kind: str, day: date, count: int) -> list[str | None]:
+def _certificate_numbers(before: Sequence[Facts], policy: PolicyHistory, kind: str, day: date, count: int) -> list[str | None]:
     """The certificate number of each new event: the next free ones of the decision year for a numbered decision, else None."""
     if kind not in NUMBERED:
         return [None] * count
-    issued = [event.certificate for record, _ in before.records() for event in record.events if event.certificate]
+    issued = [number for _, certificates in before for number in certificates]
     fmt = policy.on(day).certificate_format  # the numbering in force on the decision day
     return list(next_certificates(fmt, day.year, issued, count))
 
@@ -252,7 +266,7 @@ def _checked_after(raws: Mapping[str, bytes], changes: Sequence[Change], policy:
                    jobs: int | None = None) -> Registry:
     """The registry after the changes (its findings; its entries carry no record); refuses them all when a named record
     would have an error."""
-    after = _registry({**raws, **{c.file: c.after for c in changes}}, policy, today, records=False, jobs=jobs)
+    after = _registry({**raws, **{c.file: c.after for c in changes}}, policy, today, jobs)
     named = {c.file for c in changes}
     errors = [f for f in after.findings if f.file in named and f.severity == "error"]
     if errors:
