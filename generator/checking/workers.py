@@ -10,15 +10,16 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from generator.files import SILENT, Progress
+from generator.findings import Finding
 from generator.loader import StrPath, load_bytes, load_file, read_bytes
 from generator.policy import PolicyHistory
-from generator.registry import Local, check_local
+from generator.registry import Local, Registry, assemble, check_local
 
 CHECKING = "正在检查记录"
 PARALLEL_FROM = 400  # below this many files to check, starting worker processes costs more than it saves
@@ -56,6 +57,13 @@ def check_files(files: Sequence[tuple[StrPath, str]], policy: PolicyHistory, tod
     """
     keep = Keep(keep_records, derive, policy)
     return compute([(display, path) for path, display in files], policy, today, jobs, keep, progress, label)
+
+
+def registry_from(raws: Mapping[str, bytes], policy: PolicyHistory, today: date, jobs: int | None = None,
+                  extra: Iterable[Finding] = ()) -> Registry:
+    """The registry of files given by their bytes (a writer's registry with its change), checked as ``ipreg check`` does
+    it, in worker processes from PARALLEL_FROM files on; only each file's findings come back, not its record."""
+    return assemble(compute(list(raws.items()), policy, today, jobs, Keep()), policy, today, extra)
 
 
 def file_digest(raw: bytes) -> bytes:

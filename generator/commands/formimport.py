@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from generator import ids
-from generator.checking.workers import Keep, compute
+from generator.checking.workers import registry_from
 from generator.commands import Env, context, day_option, records_folder, waiting
 from generator.importing.fields import form_of, load_schema
 from generator.importing.formread import Filled, read
@@ -26,7 +26,6 @@ from generator.inputs import UsageError, read_registry
 from generator.labels import SEVERITY_ZH
 from generator.loader import load_bytes
 from generator.policy import PolicyHistory
-from generator.registry import assemble
 from generator.writing.journal import Write, commit, registry_lock
 
 
@@ -61,7 +60,7 @@ def _apply(args: argparse.Namespace, filled: Filled, records: Path, schema: dict
         after = merged(schema, filled, before, file, day)
         raws[file] = after
         # the whole registry checked with the new record, in worker processes from a few hundred records on
-        registry = assemble(compute(list(raws.items()), policy, today, args.jobs, Keep(False, None, policy)), policy, today, notes)
+        registry = registry_from(raws, policy, today, args.jobs, notes)
         findings = sorted((f for f in registry.findings if f.file == file), key=lambda f: f.sort_key())
         loaded = {file: load_bytes(after, file)}
         said = {str(cell) for cell, _ in filled.problems}

@@ -18,14 +18,14 @@ from datetime import date
 
 import yaml
 
-from generator.checking.workers import Keep, compute
+from generator.checking.workers import Keep, compute, registry_from
 from generator.errors import NothingWritten
 from generator.findings import Finding
 from generator.ids import document_form, number_key
 from generator.labels import DECISION_WORDS_ZH, EVENT_ZH
 from generator.loader import PARSER, load_bytes
 from generator.policy import PolicyHistory
-from generator.registry import Local, Registry, assemble, check_local
+from generator.registry import Local, Registry, check_local
 
 DECISIONS = ("filed", "review_passed", "review_failed", "review_absent", "revoked", "withdrawn")
 NUMBERED = ("filed", "review_passed")
@@ -193,13 +193,6 @@ def _require_records(raws: Mapping[str, bytes], prefix: str, codes: Sequence[str
         raise DecideError(f"找不到这些企业的记录：{files}（请核对统一社会信用代码，新企业先用 ipreg new 建立记录）")
 
 
-def _registry(raws: Mapping[str, bytes], policy: PolicyHistory, today: date, jobs: int | None = None) -> Registry:
-    """The registry of the files ``raws``, checked as of ``today`` as ``ipreg check`` does it: in worker processes from
-    ``PARALLEL_FROM`` files on (a decision or a service for hundreds of enterprises in a registry of thousands); only
-    each file's findings come back from the workers, not its record."""
-    return assemble(compute(list(raws.items()), policy, today, jobs, Keep()), policy, today)
-
-
 Facts = tuple[tuple[tuple[str, date], ...], tuple[str, ...]]  # a record's (文号 key, decision date) pairs and certificates
 
 
@@ -266,7 +259,7 @@ def _checked_after(raws: Mapping[str, bytes], changes: Sequence[Change], policy:
                    jobs: int | None = None) -> Registry:
     """The registry after the changes (its findings; its entries carry no record); refuses them all when a named record
     would have an error."""
-    after = _registry({**raws, **{c.file: c.after for c in changes}}, policy, today, jobs)
+    after = registry_from({**raws, **{c.file: c.after for c in changes}}, policy, today, jobs)
     named = {c.file for c in changes}
     errors = [f for f in after.findings if f.file in named and f.severity == "error"]
     if errors:
