@@ -350,3 +350,60 @@ def test_a_symlinked_record_is_named_as_a_link_not_as_missing(tmp_path: Path) ->
     result = ipreg(repo, "decide", "--today", TODAY, "--type", "filed", "--date", "2026-11-20", "--document", "西市监〔2026〕57号", code)
     assert result.returncode == 1 and "符号链接" in result.stderr and "找不到" not in result.stderr, result.stderr
     assert real.read_bytes() == path.read_bytes()
+
+
+def _children(parent: int) -> set[int]:
+    """The processes whose parent is ``parent`` (Linux /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` still runs (an ended one waiting to be reaped, a zombie, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_workers_end_when_the_writer_that_started_them_is_killed(tmp_path: Path) -> None:
+    """A writer (or ipreg check) killed while its worker processes check the registry leaves none of them behind: a
+    forked worker would otherwise wait for ever on a pipe it holds itself."""
+    script = tmp_path / "run.py"
+    script.write_text(
+        "import sys, time\n"
+        "from datetime import date\n"
+        "from pathlib import Path\n"
+        "import generator.checking.workers as w\n"
+        "from generator.policy import default_policy\n"
+        "w.PARALLEL_FROM = 2\n"
+        "def busy(items):\n"
+        "    time.sleep(600)\n"  # workers busy until the test kills their parent
+        "w._check_chunk = busy\n"
+        "files = [(f'records/{i}.yaml', b'x: 1\\n') for i in range(40)]\n"
+        "print('started', flush=True)\n"
+        "w.compute(files, default_policy(), date(2026, 11, 25), 2, w.Keep())\n",
+        encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "started"
+    deadline = time.monotonic() + 30
+    while len(workers := _children(proc.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(workers) >= 2, workers
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+    deadline = time.monotonic() + 10
+    while (alive := [pid for pid in workers if _running(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)  # never leave them running, even when the test fails
+    assert alive == [], alive

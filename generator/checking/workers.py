@@ -10,6 +10,8 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -117,6 +119,18 @@ def _init(policy: PolicyHistory, today: date, keep: Keep) -> None:
     gc.set_threshold(20_000, 20, 20)
     gc.enable()
     _worker["policy"], _worker["today"], _worker["keep"] = policy, today, keep
+    threading.Thread(target=_orphaned, args=(os.getppid(),), daemon=True).start()
+
+
+def _orphaned(parent: int) -> None:
+    """End this worker when the process that started it is gone (killed: a forked worker holds a copy of the pipe it
+    waits on, so it would never see it close and would wait for ever)."""
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_POLL)
+    os._exit(1)
+
+
+ORPHAN_POLL = 0.5  # seconds between two looks at the parent process
 
 
 def _check_chunk(items: list[tuple[str, bytes | StrPath]]) -> list[Local]:
