@@ -6,6 +6,10 @@ The same synthetic records (benchmarks/synth.py) are written twice, without serv
 each run is a cold check (a new cache folder) of the whole registry as JSON, the two kinds alternately so that a slow
 spell of the machine hits both. Prints the medians, the ratio and the run-by-run ratios as JSON.
 
+``--baseline REV`` also times, in the same alternation, the check of revision REV (taken with ``git archive``, never a
+worktree) on the synthetic records its own benchmarks write, run by its own code: the issue's "today's time" is the time
+on the day it was filed (9fed879), before there were services. The ratio to it is ``baseline.ratio``.
+
 ``--command N`` also times ``ipreg service`` (a training) and then ``ipreg priority`` (a granted training programme)
 naming N enterprises entitled on the day in one command each (issue 39: under 10 s for 500), on a registry of ``--size``
 synthetic records (at least 3N), each command a whole process with its lock, journal and check of the whole registry.
@@ -19,15 +23,20 @@ part of the ratio no change to ipreg's own code can remove.
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
 import statistics
+import subprocess
+import sys
+import tarfile
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from benchmarks.run import BIN, TODAY, measure, scratch
+from benchmarks.run import BIN, ROOT, TODAY, measure, scratch
 
 GOAL = 1.2
 
@@ -40,27 +49,59 @@ def main() -> None:
     parser.add_argument("--errors", type=float, default=0.05)
     parser.add_argument("--floor", type=int, default=0, help="also time the three stages on the first N files of each kind")
     parser.add_argument("--command", type=int, default=0, help="also time ipreg service and ipreg priority naming N enterprises")
+    parser.add_argument("--baseline", metavar="REV", help="also time the check of revision REV on its own synthetic records")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ipreg-bench-services-") as tmp:
         base = Path(tmp)
-        repos = {0: scratch(base / "plain", args.size, args.errors, industries=1),
-                 args.services: scratch(base / "services", args.size, args.errors, industries=1, services=args.services)}
-        time.sleep(2.5)  # files older than the cache's window for fresh time stamps, as in a checkout
-        runs: dict[int, list[float]] = {n: [] for n in repos}
-        for attempt in range(args.repeat):
-            for n, repo in repos.items():
-                cache = {"IPREG_CACHE_DIR": str(base / f"cache-{n}-{attempt}")}
-                runs[n].append(measure([str(BIN / "ipreg"), "check", "--today", TODAY, "--format", "json"], repo, cache).seconds)
-        plain, served = statistics.median(runs[0]), statistics.median(runs[args.services])
-        result: dict[str, object] = {
-            "n": args.size, "services_per_record": args.services, "without_s": round(plain, 2), "with_s": round(served, 2),
-            "ratio": round(served / plain, 3), "goal": GOAL,
-            "ratios": [round(b / a, 3) for a, b in zip(runs[0], runs[args.services], strict=True)]}
+        result = checks(base, args.size, args.services, args.errors, args.repeat, args.baseline)
         if args.floor:
-            result["floor"] = floor(repos[0], repos[args.services], args.floor)
+            result["floor"] = floor(base / "plain", base / "services", args.floor)
         if args.command:
             result["command"] = commands(base / "command", args.command, max(args.size, 3 * args.command))
         print(json.dumps(result, ensure_ascii=False))
+
+
+def checks(base: Path, size: int, services: int, errors: float, repeat: int, rev: str | None = None) -> dict[str, object]:
+    """Medians of cold checks of ``size`` records without and with ``services`` each (and of revision ``rev``'s check of its
+    own records), the kinds alternately so that a slow spell of the machine hits each."""
+    repos: dict[str, tuple[Path, dict[str, str]]] = {
+        "without": (scratch(base / "plain", size, errors, industries=1), {}),
+        "with": (scratch(base / "services", size, errors, industries=1, services=services), {})}
+    if rev:
+        repos["baseline"] = baseline(base, rev, size, errors)
+    time.sleep(2.5)  # files older than the cache's window for fresh time stamps, as in a checkout
+    runs: dict[str, list[float]] = {kind: [] for kind in repos}
+    for attempt in range(repeat):
+        for kind, (repo, env) in repos.items():
+            cache = {**env, "IPREG_CACHE_DIR": str(base / f"cache-{kind}-{attempt}")}
+            runs[kind].append(measure([str(BIN / "ipreg"), "check", "--today", TODAY, "--format", "json"], repo, cache).seconds)
+    plain, served = statistics.median(runs["without"]), statistics.median(runs["with"])
+    result: dict[str, object] = {
+        "n": size, "services_per_record": services, "without_s": round(plain, 2), "with_s": round(served, 2),
+        "ratio": round(served / plain, 3), "goal": GOAL,
+        "ratios": [round(b / a, 3) for a, b in zip(runs["without"], runs["with"], strict=True)]}
+    if rev:
+        then = statistics.median(runs["baseline"])
+        result["baseline"] = {"rev": rev, "seconds": round(then, 2), "ratio": round(served / then, 3),
+                              "ratios": [round(b / a, 3) for a, b in zip(runs["baseline"], runs["with"], strict=True)]}
+    return result
+
+
+def baseline(base: Path, rev: str, size: int, errors: float) -> tuple[Path, dict[str, str]]:
+    """Revision ``rev``'s tree (``git archive``: the repository and its worktrees are left as they are), the registry of
+    ``size`` records its own benchmarks write, and the environment that runs its code."""
+    tree = base / "baseline-tree"
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", rev], capture_output=True, check=False)
+    if archive.returncode:
+        raise SystemExit(f"git archive {rev}: {archive.stderr.decode(errors='replace').strip()}")
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(tree, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))  # type: ignore[arg-type]
+    env = {"PYTHONPATH": str(tree)}  # before the installed (editable) package: ipreg runs rev's code
+    write = "import sys; from pathlib import Path; from benchmarks.run import scratch; " \
+            "scratch(Path(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), industries=1)"
+    subprocess.run([sys.executable, "-c", write, str(base / "baseline"), str(size), str(errors)], cwd=tree,
+                   env={**os.environ, **env}, check=True)
+    return base / "baseline", env
 
 
 def commands(base: Path, count: int, size: int) -> dict[str, float]:
