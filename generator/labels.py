@@ -189,6 +189,15 @@ SERVICE_MEANING_ZH = {
     "training": "利用国家、省级的线上线下资源，为企业培训知识产权管理运营、维权保护、专利信息利用等方面的实用人才。",
 }
 SUPPORT_OUTCOME_ZH = {"recommended": "已推荐", "granted": "已获支持", "not_granted": "未获支持", "pending": "待定"}
+# what a clerk may also type for a kind, programme or outcome (ipreg service / priority): the short names the bureau uses
+# (domain.md: the programmes of Art. 13 and 推荐 / 获批 / 未获批), besides each code and its label above
+SERVICE_WORDS_ZH = {"供需对接": "matchmaking", "技术承接": "matchmaking", "专利导航": "patent_navigation", "专利布局": "patent_navigation",
+                    "转化": "commercialization", "专利转化": "commercialization", "专家": "expert_service", "培训": "training",
+                    "人才培养": "training"}
+PROGRAMME_WORDS_ZH = {"推荐市知识产权优势企业和示范企业": "city_recommendation", "市知识产权优势企业和示范企业": "city_recommendation",
+                      "专利转化专项": "commercialization_project", "质押融资": "pledge_financing", "信息服务": "information_service",
+                      "专利奖推荐": "patent_award_recommendation", "专利奖": "patent_award_recommendation", "培训": "training"}
+OUTCOME_WORDS_ZH = {"推荐": "recommended", "获批": "granted", "已获批": "granted", "未获批": "not_granted"}
 SUPERVISION_KIND_ZH = {"routine": "日常检查", "on_site": "现场检查", "complaint": "投诉核查", "other": "其他"}
 FINDING_ZH = {"none": "未发现问题", "rectification_required": "责令整改", "violation_referred": "发现违法违规并移送"}
 # every enumerated field of a record (its path in the schema, list items left out) and the table of its codes' Chinese

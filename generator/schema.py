@@ -285,6 +285,10 @@ class _Translator:
             yield self.make(path, *self.type_message(path, value, expected))
         elif kind in ("pattern", "format"):
             yield self.make(path, *self.format_message(path, value))
+        elif kind == "not" and expected == {}:  # a field the schema allows only in another case (amount: pledge financing)
+            reason = field_schema(self.schema, path).get("description", "")
+            yield self.make(path, SCHEMA, f"{self.label(path)} 不适用于这一项（{reason.rstrip('。')}）：请删除这个字段，或核对同一项的类别",
+                            at_key=True)
         else:
             yield self.make(path, SCHEMA, self.limit_message(kind, path, value, expected) or f"{self.label(path)}：{error.message}")
 

@@ -86,16 +86,18 @@ def test_dry_run_and_mistakes_write_nothing(tmp_path: Path) -> None:
     repo, codes, _ = _repo(tmp_path, 2)
     dry = ipreg(repo, "service", "--today", TODAY, "--kind", "expert_service", "--date", "2026-11-20", "--dry-run", *codes)
     assert dry.returncode == 0 and "+services:" in dry.stdout and "试运行，没有写入" in dry.stdout
-    for args, words in [
-        (("--kind", "质押融资", "--date", "2026-11-20"), "须写明 --amount"),
-        (("--kind", "培训", "--date", "2026-11-20"), "不是可选的值"),
-        (("--kind", "training", "--date", "2026-11-20"), "须写明 --participants"),
-        (("--kind", "training", "--participants", "十", "--date", "2026-11-20"), "不是正整数"),
-        (("--kind", "matchmaking", "--date", "2026-12-01"), "晚于今天"),
-        (("--kind", "matchmaking", "--date", "2026-13-01"), "不是日期"),
+    # a request that would write an error is refused like decide's (exit 1); a date that is no date is a usage error (2)
+    for args, words, code in [
+        (("--kind", "质押融资", "--date", "2026-11-20"), "须写明 --amount", 1),
+        (("--kind", "讲座", "--date", "2026-11-20"), "不是可选的值", 1),
+        (("--kind", "training", "--date", "2026-11-20"), "须写明 --participants", 1),
+        (("--kind", "training", "--participants", "十", "--date", "2026-11-20"), "不是正整数", 1),
+        (("--kind", "training", "--participants", "3", "--amount", "5", "--date", "2026-11-20"), "--amount 只用于质押融资", 1),
+        (("--kind", "matchmaking", "--date", "2026-12-01"), "晚于今天", 1),
+        (("--kind", "matchmaking", "--date", "2026-13-01"), "不是日期", 2),
     ]:
         result = ipreg(repo, "service", "--today", TODAY, *args, *codes)
-        assert result.returncode in (1, 2) and words in result.stderr and "Traceback" not in result.stderr, (args, result.stderr)
+        assert result.returncode == code and words in result.stderr and "Traceback" not in result.stderr, (args, result.stderr)
     missing = ipreg(repo, "service", "--today", TODAY, "--kind", "matchmaking", "--date", "2026-11-20", make_uscc("MA0XX001"))
     assert missing.returncode == 1 and "找不到这些企业的记录" in missing.stderr
     assert git(repo, "status", "--porcelain", "records") == ""
@@ -118,3 +120,23 @@ def test_explain_shows_each_entry_with_its_article_and_status_shows_who_is_entit
     assert "可获优先支持（第十三条）的企业（2 家）" in shown and all(c in shown for c in codes) and waiting[0] not in shown
     before_filing = ipreg(repo, "status", "--today", "2025-06-09", "--entitled").stdout
     assert "（0 家）" in before_filing
+
+
+def test_the_same_command_twice_is_refused_the_second_time(tmp_path: Path) -> None:
+    """A clerk unsure whether it worked runs the command again: the second run writes nothing and says where the entry
+    already is (else every total counts it twice); the bureau's short words for programmes and outcomes are accepted."""
+    repo, codes, _ = _repo(tmp_path, 2)
+    args = ("service", "--today", TODAY, "--kind", "培训", "--participants", "5", "--date", "2026-11-20", *codes)
+    assert ipreg(repo, *args).returncode == 0
+    git(repo, "commit", "-qam", "first run")
+    again = ipreg(repo, *args)
+    assert again.returncode == 1 and "这一项已经录入过" in again.stderr and f"records/{codes[0]}.yaml 第 " in again.stderr, again.stderr
+    assert git(repo, "status", "--porcelain", "records") == ""
+    other = ipreg(repo, "service", "--today", TODAY, "--kind", "training", "--participants", "5", "--date", "2026-11-20",
+                  "--title", "第二期培训", *codes)
+    assert other.returncode == 0, other.stderr  # the same day, another training: said by its title
+    short = ipreg(repo, "priority", "--today", TODAY, "--programme", "质押融资", "--outcome", "获批", "--date", "2026-11-20", codes[0])
+    assert short.returncode == 0, short.stderr
+    data = yaml.safe_load((repo / "records" / f"{codes[0]}.yaml").read_text(encoding="utf-8"))
+    assert data["priority_support"][0]["programme"] == "pledge_financing" and data["priority_support"][0]["outcome"] == "granted"
+    assert [s.get("title") for s in data["services"]] == ["人才培养培训", "第二期培训"]

@@ -107,10 +107,13 @@ def test_the_year_s_supervision_has_a_sheet_of_its_own() -> None:
 
 
 def test_the_totals_by_kind_by_enterprise_and_per_listed_enterprise() -> None:
+    """The 合计 of 企业数 counts each enterprise once (the first enterprise had a pledge and a training: 2, not 1 + 2, as
+    /support/ says), and the money column is pledge financing's alone."""
     sheets = _sheets()
     header, *rows = sheets["服务按类别"]
+    assert header == ["服务类别", "条款", "项数", "企业数", "质押融资金额（元）", "参加人数"]
     assert rows == [["质押融资", SERVICE_ARTICLE["pledge_financing"], 1, 1, 3_000_000, 0],
-                    ["人才培养培训", SERVICE_ARTICLE["training"], 1 + 1, 2, 0, 10], ["合计", None, 3, 3, 3_000_000, 10]]
+                    ["人才培养培训", SERVICE_ARTICLE["training"], 1 + 1, 2, None, 10], ["合计", None, 3, 2, 3_000_000, 10]]
     _, *programmes = sheets["优先支持按项目"]
     assert programmes[0] == ["市知识产权优势企业和示范企业申报", ART13_NOT_ENTITLED.article, 1, 0, 0, 0, 1]
     _, *enterprises = sheets["服务按企业"]
@@ -120,6 +123,20 @@ def test_the_totals_by_kind_by_enterprise_and_per_listed_enterprise() -> None:
     assert enterprises[-1][0] == "合计" and enterprises[-1][3:] == [3, 1, 3_000_000, 10]
     per = {row[0]: row[1] for row in sheets["每家强企"][1:]}
     assert per["2026-11-25 在名单的强企（家）"] == 3 and per["其中获得服务的（家）"] == 2 and per["每家强企平均服务项数"] == 1.0
+
+
+def test_a_year_without_entries_says_so_on_every_sheet() -> None:
+    """A year with nothing recorded: each sheet says so in a sentence under its header (a printed page is never a bare
+    header), and the sentence is not taken for a data row with a 合计."""
+    records = [replace(r, services=(), priority_support=(), supervision=()) for r in _records()]
+    data = report_xlsx(year_report(records, POLICY, 2024, TODAY), POLICY.first.documents, support_year(records, POLICY, 2024, TODAY))
+    book = load_workbook(io.BytesIO(data))
+    said = {ws.title: [row for row in ws.iter_rows(min_row=4, values_only=True)] for ws in book.worksheets}
+    assert said["服务台账"] == [("2024年没有登记服务或优先支持。", *[None] * 14)]
+    assert said["服务按类别"][0][0] == "2024年没有登记服务。" and said["优先支持按项目"][0][0] == "2024年没有登记优先支持。"
+    assert said["日常监管"][0][0] == "2024年没有登记日常监管。" and said["备案审核"][0][0] == "2024年没有备案决定。"
+    said.pop("每家强企")  # its indicators are rows of their own (0 and blank shares)
+    assert all(len(rows) == 1 and isinstance(rows[0][0], str) and rows[0][0].endswith("。") for rows in said.values()), said
 
 
 def test_the_public_aggregates_hold_counts_and_no_lone_amount() -> None:
@@ -145,7 +162,12 @@ def test_support_json_follows_its_schema_and_the_csv_says_when_a_year_had_nothin
     rows = list(csv.reader(io.StringIO(support_csv(years).decode("utf-8-sig"))))
     assert rows[0][:5] == ["年份", "类型", "事项", "条款", "项数"]
     assert rows[1][:3] == ["2024", "无", "本年度没有登记服务或优先支持"]
-    assert ["2026", "服务", "质押融资", SERVICE_ARTICLE["pledge_financing"], "1", "1", ""] == rows[3][:7]
+    assert ["2026", "服务", "质押融资", SERVICE_ARTICLE["pledge_financing"], "1", "1", ""] == rows[4][:7]
+    # the CSV carries support.json's year totals too: 2026's two enterprises served counted once (the first had two kinds)
+    totals = {(r[0], r[2]): r for r in rows if r[1] == "合计"}
+    assert totals[("2026", "服务（各类合计）")][4:6] == [str(payload["years"][2]["services"]), "2"] == ["3", "2"]
+    assert totals[("2026", "优先支持（各项目合计）")][4] == "1" and totals[("2026", "优先支持（各项目合计）")][7] == "1"
+    assert ("2024", "服务（各类合计）") not in totals and totals[("2025", "服务（各类合计）")][4:6] == ["1", "1"]
 
 
 @pytest.mark.office

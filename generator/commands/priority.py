@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from generator.commands import Env, context, day_option
+from generator.commands import Env, context, day_option, refused
 from generator.commands.service import apply
-from generator.inputs import UsageError
 from generator.labels import PROGRAMME_ZH, SUPPORT_OUTCOME_ZH
 from generator.writing import entries
 from generator.writing.decisions import DecideError
@@ -17,8 +16,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
     day = day_option(args.date)
     try:
         request = entries.priority_request(args.programme, args.outcome, day, args.document)
-    except DecideError as exc:
-        raise UsageError(str(exc)) from None
+    except DecideError as exc:  # exit 1 like decide's refusals: a request that would write an error writes nothing
+        return refused(str(exc), exc.findings)
     entry = request.entry
     what = f"{day} 优先支持：{PROGRAMME_ZH[str(entry['programme'])]}，{SUPPORT_OUTCOME_ZH[str(entry['outcome'])]}"
     return apply(args, request, policy, today, what)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator.checking.reporters import text_line
 from generator.commands import Env, context, day_option, records_folder, refused, waiting
-from generator.inputs import UsageError, read_registry
+from generator.inputs import read_registry
 from generator.labels import SERVICE_KIND_ZH
 from generator.policy import PolicyHistory
 from generator.writing import entries
@@ -22,8 +22,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
     try:
         request = entries.service_request(args.kind, day, args.title, args.document, args.provider, args.amount, args.lender,
                                           args.participants)
-    except DecideError as exc:
-        raise UsageError(str(exc)) from None
+    except DecideError as exc:  # exit 1 like decide's refusals: a request that would write an error writes nothing
+        return refused(str(exc), exc.findings)
     what = f"{day} {SERVICE_KIND_ZH[str(request.entry['kind'])]}“{request.entry['title']}”"
     return apply(args, request, policy, today, what)
 

@@ -41,7 +41,8 @@ def support_json(years: list[dict[str, Any]], today: date, licence: Mapping[str,
 
 def support_csv(years: list[dict[str, Any]]) -> bytes:
     """For Excel (UTF-8 with BOM, CRLF, like enterprises.csv): one row per year and kind of service or programme of
-    priority support; a year without any has one row saying so."""
+    priority support, then the year's totals as support.json has them (类型 合计: the enterprises served in any kind,
+    counted once); a year without any has one row saying so."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(SUPPORT_CSV_COLUMNS)
@@ -52,6 +53,11 @@ def support_csv(years: list[dict[str, Any]]) -> bytes:
             writer.writerow([y["year"], "服务", k["label"], k["article"], k["count"], k["enterprises"], amount, *blank])
         for p in y["by_programme"]:
             writer.writerow([y["year"], "优先支持", p["label"], p["article"], p["count"], "", "", *p["outcomes"].values()])
+        if y["by_kind"]:
+            writer.writerow([y["year"], "合计", "服务（各类合计）", "", y["services"], y["enterprises"], "", *blank])
+        if y["by_programme"]:
+            totals = [sum(p["outcomes"][o] for p in y["by_programme"]) for o in SUPPORT_OUTCOME_ZH]
+            writer.writerow([y["year"], "合计", "优先支持（各项目合计）", "", y["priority_support"], "", "", *totals])
         if not y["by_kind"] and not y["by_programme"]:
             writer.writerow([y["year"], "无", "本年度没有登记服务或优先支持", "", 0, 0, "", *blank])
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")

@@ -90,6 +90,8 @@ class Sheet:
     rows: Sequence[Sequence[Any]]
     total: bool = False
     unit: str | None = None
+    totals: Sequence[Any] | None = None  # the 合计 row after the first column, when a column does not add up (enterprises)
+    empty: str = "没有记录。"  # said under the header when there are no rows: a page is never a bare header
 
 
 PRINTABLE_MM = 297 - 2 * 17.8  # A4 landscape less Excel's default side margins
@@ -146,11 +148,14 @@ def _fill(sheet: Any, spec: Sheet, title: str, issuer: str) -> None:
     sheet.append([f"填报单位：{issuer}" + (f"　　单位：{spec.unit}" if spec.unit else "")])
     sheet.append(list(spec.headers))
     rows = [list(row) for row in spec.rows]
-    if spec.total and rows:
-        rows.append(["合计", *[sum(r[i] for r in rows) if all(isinstance(r[i], int) for r in rows) else ""
-                              for i in range(1, width)]])
+    totalled = bool(rows) and (spec.total or spec.totals is not None)
+    if totalled:
+        rows.append(["合计", *(spec.totals if spec.totals is not None else
+                             [sum(r[i] for r in rows) if all(isinstance(r[i], int) for r in rows) else "" for i in range(1, width)])])
     for row in rows:
         sheet.append([date.fromisoformat(v) if isinstance(v, str) and _is_day(v) else v for v in row])
+    if not rows:
+        sheet.append([spec.empty])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="left")  # on the first page even when the table is split
     widths = [min(max([_display(h) for h in spec.headers[i:i + 1]] + [_display(r[i]) for r in rows if i < len(r)]) + 2, WRAP_AT)
@@ -170,7 +175,7 @@ def _fill(sheet: Any, spec: Sheet, title: str, issuer: str) -> None:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
             elif isinstance(cell.value, int) and cell.column - 1 in money:
                 cell.number_format = "#,##0"  # 3,000,000: amounts as a clerk reads them
-    if spec.total and rows:
+    if totalled:
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
     title_width = int(_display(title) * 1.4) + 2  # 14 pt bold: the title row is never cut off
@@ -184,7 +189,7 @@ def _fill(sheet: Any, spec: Sheet, title: str, issuer: str) -> None:
         sheet.oddHeader.left.text, sheet.oddHeader.left.size = str(sheet["A2"].value), 9
         sheet.print_area = f"A3:{get_column_letter(width)}{max(sheet.max_row, 3)}"
     else:
-        for line in (1, 2):
+        for line in (1, 2, *((4,) if not rows else ())):
             sheet.merge_cells(start_row=line, start_column=1, end_row=line, end_column=width)
     if spec.rows:
         sheet.auto_filter.ref = f"A3:{get_column_letter(width)}{len(spec.rows) + 3}"

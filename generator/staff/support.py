@@ -91,8 +91,14 @@ def support_sheets(s: SupportYear) -> list[Sheet]:
     kinds = [k for k in SERVICE_KIND_ZH if any(x.kind == k for _, x in s.services)]
     _, items, art13 = articles_in_force(s.policy, s.until)  # the totals cite the articles as numbered on the year's last day
     by_kind = [[SERVICE_KIND_ZH[k], items[k], sum(1 for _, x in s.services if x.kind == k),
-                len({r.uscc for r, x in s.services if x.kind == k}), sum(x.amount or 0 for _, x in s.services if x.kind == k),
+                len({r.uscc for r, x in s.services if x.kind == k}),
+                sum(x.amount or 0 for _, x in s.services if x.kind == k) if k == "pledge_financing" else "",
                 sum(x.participants or 0 for _, x in s.services if x.kind == k)] for k in kinds]
+    # 合计: an enterprise served in two kinds is one enterprise (the column of 企业数 does not add up)
+    kind_totals = ["", len(s.services), len({r.uscc for r, _ in s.services}),
+                   sum(x.amount or 0 for _, x in s.services if x.kind == "pledge_financing"),
+                   sum(x.participants or 0 for _, x in s.services)]
+    year = f"{s.until.year}年"
     outcomes = list(SUPPORT_OUTCOME_ZH)
     by_programme = []
     for programme in PROGRAMME_ZH:
@@ -101,14 +107,16 @@ def support_sheets(s: SupportYear) -> list[Sheet]:
             by_programme.append([PROGRAMME_ZH[programme], art13, *[counts[o] for o in outcomes],
                                  sum(counts.values())])
     return [
-        Sheet("服务台账", LEDGER_HEADERS, ledger_rows(s)),
-        Sheet("服务按类别", ["服务类别", "条款", "项数", "企业数", "金额（元）", "参加人数"], by_kind, total=True),
-        Sheet("优先支持按项目", ["项目", "条款", *[SUPPORT_OUTCOME_ZH[o] for o in outcomes], "项数"], by_programme, total=True, unit="项"),
+        Sheet("服务台账", LEDGER_HEADERS, ledger_rows(s), empty=f"{year}没有登记服务或优先支持。"),
+        Sheet("服务按类别", ["服务类别", "条款", "项数", "企业数", "质押融资金额（元）", "参加人数"], by_kind, totals=kind_totals,
+              empty=f"{year}没有登记服务。"),
+        Sheet("优先支持按项目", ["项目", "条款", *[SUPPORT_OUTCOME_ZH[o] for o in outcomes], "项数"], by_programme, total=True, unit="项",
+              empty=f"{year}没有登记优先支持。"),
         Sheet("服务按企业", ["统一社会信用代码", "企业名称", "年末在名单", "服务项数", "优先支持项数", "质押融资金额（元）", "培训人数"],
-              _by_enterprise(s), total=True),
+              _by_enterprise(s), total=True, empty=f"{year}年末没有在名单的强企，也没有企业得到服务或优先支持。"),
         Sheet("每家强企", ["指标", "数值"], _per_listed(s)),
-        Sheet("日常监管", SUPERVISION_HEADERS, supervision_rows(s)),
-        Sheet("备案审核", FILING_HEADERS, filing_rows(s)),
+        Sheet("日常监管", SUPERVISION_HEADERS, supervision_rows(s), empty=f"{year}没有登记日常监管。"),
+        Sheet("备案审核", FILING_HEADERS, filing_rows(s), empty=f"{year}没有备案决定。"),
     ]
 
 

@@ -98,7 +98,8 @@ def report_xlsx(report: YearReport, office: Office, support: SupportYear | None 
     return workbook(
         [
             Sheet(f"{report.year}年决定", ["日期", "决定", "文号", "统一社会信用代码", "企业名称", "证书编号"],
-                  [[d.isoformat(), EVENT_ZH[t], doc, uscc, name, cert] for d, t, doc, uscc, name, cert in report.decisions]),
+                  [[d.isoformat(), EVENT_ZH[t], doc, uscc, name, cert] for d, t, doc, uscc, name, cert in report.decisions],
+                  empty=f"{report.year}年没有作出决定。"),
             Sheet("按决定类型", ["决定", "项数"], [[EVENT_ZH[k], by_type[k]] for k in EVENT_ZH if k in by_type], total=True, unit="项"),
             Sheet("按状态", ["状态", "企业数"],
                   [[STATUS_ZH[s], n] for s, n in sorted(report.by_status.items(), key=lambda x: list(STATUS_ZH).index(x[0]))],
@@ -107,8 +108,10 @@ def report_xlsx(report: YearReport, office: Office, support: SupportYear | None 
                   total=True, unit="家"),
             Sheet("按行业", ["行业代码", "行业", "企业数（公开名单）"],
                   [[code, name, n] for (code, name), n in sorted(report.by_industry.items())], total=True, unit="家"),
-            Sheet("进入名单", ["统一社会信用代码", "企业名称"], [list(x) for x in report.entered]),
-            Sheet("离开名单", ["统一社会信用代码", "企业名称"], [list(x) for x in report.left]),
+            Sheet("进入名单", ["统一社会信用代码", "企业名称"], [list(x) for x in report.entered],
+                  empty=f"{report.year}年没有企业进入名单。"),
+            Sheet("离开名单", ["统一社会信用代码", "企业名称"], [list(x) for x in report.left],
+                  empty=f"{report.year}年没有企业离开名单。"),
             *(support_sheets(support) if support is not None else []),
         ],
         f"{report.year}年{office.county}知识产权强企备案统计（截至{report.until.year}年{report.until.month}月{report.until.day}日）",

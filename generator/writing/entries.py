@@ -18,7 +18,8 @@ import yaml
 
 from generator.findings import Finding
 from generator.ids import document_form
-from generator.labels import PROGRAMME_ZH, SERVICE_KIND_ZH, SUPPORT_OUTCOME_ZH
+from generator.labels import OUTCOME_WORDS_ZH, PROGRAMME_WORDS_ZH, PROGRAMME_ZH, SERVICE_KIND_ZH, SERVICE_WORDS_ZH, SUPPORT_OUTCOME_ZH
+from generator.loader import load_bytes
 from generator.policy import PolicyHistory
 from generator.rules.cultivation import ART11_NOT_LISTED
 from generator.writing.decisions import Change, DecideError, _checked_after, _line_end, _require_records, _scalar, compose_record
@@ -28,6 +29,7 @@ NEW_WARNINGS = (ART11_NOT_LISTED.id,)  # what an added entry may cause and the c
 # what a service of each kind must state (the schema requires it too; asked here first, in the clerk's words)
 REQUIRED = {"pledge_financing": (("amount", "--amount 金额（元）"), ("lender", "--lender 贷款机构")),
             "training": (("participants", "--participants 参训人数"),)}
+ONLY_FOR = {"amount": "pledge_financing", "lender": "pledge_financing"}  # the schema refuses them on any other kind
 
 
 @dataclass(frozen=True)
@@ -42,12 +44,13 @@ class Request:
         return date.fromisoformat(str(self.entry["date"]))
 
 
-def code_of(word: str, table: Mapping[str, str], option: str) -> str:
-    """A code as the clerk wrote it: the code itself or its Chinese label (labels); refuses anything else."""
+def code_of(word: str, table: Mapping[str, str], option: str, words: Mapping[str, str] | None = None) -> str:
+    """A code as the clerk wrote it: the code itself, its Chinese label or a short word for it (labels); refuses anything
+    else."""
     word = word.strip()
     if word in table:
         return word
-    by_label = {label: code for code, label in table.items()}
+    by_label = {label: code for code, label in table.items()} | dict(words or {})
     if word in by_label:
         return by_label[word]
     raise DecideError(f"{option} {word} 不是可选的值：可选 " + "、".join(f"{code}（{label}）" for code, label in table.items()))
@@ -56,12 +59,16 @@ def code_of(word: str, table: Mapping[str, str], option: str) -> str:
 def service_request(kind: str, day: date, title: str | None, document: str | None, provider: str | None, amount: str | None,
                     lender: str | None, participants: str | None) -> Request:
     """The service entry of ``ipreg service``; refuses a kind it does not know and a missing amount, lender or count."""
-    code = code_of(kind, SERVICE_KIND_ZH, "--kind")
+    code = code_of(kind, SERVICE_KIND_ZH, "--kind", SERVICE_WORDS_ZH)
     given: dict[str, Value | None] = {"amount": _count(amount, "--amount"), "lender": _text(lender),
                                       "participants": _count(participants, "--participants")}
     missing = [option for key, option in REQUIRED.get(code, ()) if given[key] is None]
     if missing:
         raise DecideError(f"{SERVICE_KIND_ZH[code]}须写明 {'、'.join(missing)}")
+    misplaced = [f"--{key}" for key, kind in ONLY_FOR.items() if given[key] is not None and kind != code]
+    if misplaced:
+        raise DecideError(f"{'、'.join(misplaced)} 只用于{SERVICE_KIND_ZH['pledge_financing']}（pledge_financing），"
+                          f"{SERVICE_KIND_ZH[code]}不写：请去掉，或核对 --kind")
     entry: dict[str, Value | None] = {"date": day.isoformat(), "kind": code, "title": _text(title) or SERVICE_KIND_ZH[code],
                                       "document": _document(document), "provider": _text(provider), **given}
     return Request("services", {k: v for k, v in entry.items() if v is not None})
@@ -69,8 +76,10 @@ def service_request(kind: str, day: date, title: str | None, document: str | Non
 
 def priority_request(programme: str, outcome: str, day: date, document: str | None) -> Request:
     """The priority support entry of ``ipreg priority``."""
-    entry: dict[str, Value | None] = {"date": day.isoformat(), "programme": code_of(programme, PROGRAMME_ZH, "--programme"),
-                                      "outcome": code_of(outcome, SUPPORT_OUTCOME_ZH, "--outcome"), "document": _document(document)}
+    entry: dict[str, Value | None] = {"date": day.isoformat(),
+                                      "programme": code_of(programme, PROGRAMME_ZH, "--programme", PROGRAMME_WORDS_ZH),
+                                      "outcome": code_of(outcome, SUPPORT_OUTCOME_ZH, "--outcome", OUTCOME_WORDS_ZH),
+                                      "document": _document(document)}
     return Request("priority_support", {k: v for k, v in entry.items() if v is not None})
 
 
@@ -103,6 +112,7 @@ def plan(raws: Mapping[str, bytes], prefix: str, request: Request, usccs: Sequen
     if request.day > today:
         raise DecideError(f"日期 {request.day} 晚于今天（{today}）：只能录入已经开展的服务和已经作出的支持")
     _require_records(raws, prefix, codes, notes)
+    _refuse_repeats(raws, [f"{prefix}{code}.yaml" for code in codes], request)
     changes = []
     for code in codes:
         file = f"{prefix}{code}.yaml"
@@ -110,6 +120,22 @@ def plan(raws: Mapping[str, bytes], prefix: str, request: Request, usccs: Sequen
     after = _checked_after(raws, changes, policy, today, jobs)
     named = {c.file for c in changes}
     return changes, [f for f in after.findings if f.file in named and f.rule in NEW_WARNINGS]
+
+
+def _refuse_repeats(raws: Mapping[str, bytes], files: Sequence[str], request: Request) -> None:
+    """Refuses the whole command when a named record already has this very entry (every value the same): most often the
+    same command run twice, which would count one service or support twice in every total."""
+    found = []
+    for file in files:
+        loaded = load_bytes(raws[file], file)
+        items = (loaded.data or {}).get(request.key)
+        for i, item in enumerate(items if isinstance(items, list) else ()):
+            if isinstance(item, dict) and all(str(item.get(k)) == str(v) for k, v in request.entry.items()):
+                found.append(f"{file} 第 {(loaded.positions.value_at((request.key, i)) or (1, 1))[0]} 行")
+                break
+    if found:
+        raise DecideError(f"这一项已经录入过（日期和内容都相同，可能是同一命令运行了两次）：{'；'.join(found)}。没有写入任何文件；"
+                          "如确是另一次，请用 --title 或 --document 写明区别")
 
 
 def add_entry(raw: bytes, request: Request, file: str) -> bytes:
