@@ -26,6 +26,7 @@ from typing import Any, NoReturn
 from generator import __version__
 from generator.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, IpregError
 from generator.inputs import UsageError
+from generator.words import WideHelpFormatter
 from generator.writing import entryargs
 from generator.writing.journal import JournalRefused, recover
 
@@ -87,8 +88,8 @@ def _fill(chinese: str, values: dict[str, str]) -> str:
     return _FIELD.sub(lambda field: values[field.group(1)] if field.group(1) else next(positional), chinese)
 
 
-class _ChineseHelpFormatter(argparse.HelpFormatter):
-    """The help's own words in Chinese: the usage prefix and the section headings."""
+class _ChineseHelpFormatter(WideHelpFormatter):
+    """The help's own words in Chinese (the usage prefix, the section headings), measured in columns (words.py)."""
 
     def add_usage(self, usage: str | None, actions: Iterable[argparse.Action], groups: Iterable[Any],
                   prefix: str | None = None) -> None:
