@@ -37,7 +37,8 @@ def status_on(record: Record, history: PolicyHistory, day: date) -> Status:
 
 
 def cultivation_future(ctx: Context) -> Iterator[Outcome]:
-    """No service, priority support or supervision dated after today."""
+    """No service, priority support or supervision dated after today, and no compliance confirmed after it (Art. 4(2):
+    ``compliance.confirmed``, what the bureau confirmed)."""
     found = False
     for name in LISTS:
         for entry in getattr(ctx.record, name):
@@ -45,12 +46,17 @@ def cultivation_future(ctx: Context) -> Iterator[Outcome]:
                 found = True
                 yield Outcome(CULTIVATION_FUTURE.id, False, f"{LIST_ZH[name]}的日期 {entry.date} 晚于今天（{ctx.today}）",
                               (name, entry.index, "date"))
+    confirmed = ctx.record.compliance_confirmed
+    if confirmed is not None and confirmed > ctx.today:
+        found = True
+        yield Outcome(CULTIVATION_FUTURE.id, False, f"合规确认的日期 {confirmed} 晚于今天（{ctx.today}）", ("compliance", "confirmed"))
     if not found:
-        yield Outcome(CULTIVATION_FUTURE.id, True, "服务、优先支持和监管的日期都不晚于今天")
+        yield Outcome(CULTIVATION_FUTURE.id, True, "服务、优先支持、监管和合规确认的日期都不晚于今天")
 
 
 CULTIVATION_FUTURE = EligibilityRule(
-    "cultivation.future", None, "error", "服务、优先支持和日常监管的日期不得晚于今天", lifecycle=True, check=cultivation_future
+    "cultivation.future", None, "error", "服务、优先支持、日常监管和合规确认（compliance.confirmed）的日期不得晚于今天", lifecycle=True,
+    check=cultivation_future,
 )
 
 
