@@ -163,3 +163,15 @@ def test_explain_cites_each_entry_as_the_measures_in_force_on_its_date_number_it
     assert any(line.startswith("  2030-01-01 优先支持（第十四条，") for line in lines), lines
     assert any(line.startswith("  2029-12-31 日常监管（第三条，") for line in lines), lines
     assert any(line.startswith("  2030-01-01 日常监管（第四条，") for line in lines), lines
+
+
+def test_entries_out_of_date_order_are_an_error_as_events_out_of_order_are() -> None:
+    """design section 10: "the usual … order checks"; the usual one, events.order, is an error with no article."""
+    from generator.rules import EVENTS_ORDER
+    from generator.rules.cultivation import CULTIVATION_ORDER
+
+    registry = check_case(CASES / "invalid" / "cultivation.order" / "supervision-out-of-order.yaml")
+    found = [f for f in registry.findings if f.rule == CULTIVATION_ORDER.id]
+    assert [(f.severity, f.article) for f in found] == [(EVENTS_ORDER.severity, EVENTS_ORDER.article)] == [("error", None)]
+    in_order = _with(FILED, [date(2021, 1, 1), date(2021, 1, 1)])
+    assert [o.ok for o in CULTIVATION_ORDER.check(_context(in_order)) if o.rule == CULTIVATION_ORDER.id] == [True]

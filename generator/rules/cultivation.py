@@ -74,8 +74,8 @@ def cultivation_order(ctx: Context) -> Iterator[Outcome]:
         yield Outcome(CULTIVATION_ORDER.id, True, "服务、优先支持和监管都按日期排列")
 
 
-CULTIVATION_ORDER = EligibilityRule(
-    "cultivation.order", CONVENTION, "warning", "服务、优先支持和日常监管各按日期从早到晚排列", lifecycle=True, check=cultivation_order
+CULTIVATION_ORDER = EligibilityRule(  # the usual order check (design section 10), an error as events.order is
+    "cultivation.order", None, "error", "服务、优先支持和日常监管各按日期从早到晚排列", lifecycle=True, check=cultivation_order
 )
 
 
