@@ -186,7 +186,9 @@ ART13_NOT_ENTITLED = EligibilityRule(
 
 def art8_certificate_recovery(ctx: Context) -> Iterator[Outcome]:
     """After a revocation, the certificate of the decision before it recorded as recovered within
-    ``certificate_recovery_days`` (on the event that issued it)."""
+    ``certificate_recovery_days`` (on the event that issued it). A withdrawal takes no certificate back (the measures
+    say nothing of it and the record has no date for it): a revocation that follows one (design section 3 v2: a
+    violation of the last term found after the enterprise withdrew) asks for that term's certificate too."""
     rec, found = ctx.record, False
     history = ctx.policy_history()
     issued = None
@@ -195,8 +197,6 @@ def art8_certificate_recovery(ctx: Context) -> Iterator[Outcome]:
             break
         if event.type in ("filed", "review_passed"):
             issued = event
-        elif event.type == "withdrawn":
-            issued = None
         elif event.type == "revoked" and issued is not None:
             days = history.on(event.date).certificate_recovery_days
             if issued.recovered is None and (ctx.today - event.date).days > days:
