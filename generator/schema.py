@@ -285,12 +285,22 @@ class _Translator:
             yield self.make(path, *self.type_message(path, value, expected))
         elif kind in ("pattern", "format"):
             yield self.make(path, *self.format_message(path, value))
+        elif kind == "not" and "errorMessage" in schema:
+            yield self.make(path, SCHEMA, self.not_here(path, str(schema["errorMessage"])), at_key=True)
         elif kind == "not" and expected == {}:  # a field the schema allows only in another case (amount: pledge financing)
             reason = field_schema(self.schema, path).get("description", "")
             yield self.make(path, SCHEMA, f"{self.label(path)} 不适用于这一项（{reason.rstrip('。')}）：请删除这个字段，或核对同一项的类别",
                             at_key=True)
         else:
             yield self.make(path, SCHEMA, self.limit_message(kind, path, value, expected) or f"{self.label(path)}：{error.message}")
+
+    def not_here(self, path: PathKey, why: str) -> str:
+        """A field the schema allows only beside some values of its neighbour ``type`` (an event's ``delivered`` on a
+        ``review_failed``): the field, the type it sits on, and where it belongs (the schema's ``errorMessage``)."""
+        parent = self.original(path[:-1]) if path else None
+        kind = parent.get("type") if isinstance(parent, dict) else None
+        where = f"不能用在 {kind} 事件上" if isinstance(kind, str) else "不能用在这里"
+        return f"{self.label(path)} {where}：{why}"
 
     def unknown_fields(self, path: PathKey, value: dict[str, Any], schema: dict[str, Any]) -> Iterator[tuple[PathKey, Finding]]:
         """One finding per key the schema does not know, at the key, with the closest known key or the allowed ones."""

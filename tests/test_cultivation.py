@@ -163,3 +163,38 @@ def test_explain_cites_each_entry_as_the_measures_in_force_on_its_date_number_it
     assert any(line.startswith("  2030-01-01 优先支持（第十四条，") for line in lines), lines
     assert any(line.startswith("  2029-12-31 日常监管（第三条，") for line in lines), lines
     assert any(line.startswith("  2030-01-01 日常监管（第四条，") for line in lines), lines
+
+
+def test_entries_out_of_date_order_are_an_error_as_events_out_of_order_are() -> None:
+    """design section 10: "the usual … order checks"; the usual one, events.order, is an error with no article."""
+    from generator.rules import EVENTS_ORDER
+    from generator.rules.cultivation import CULTIVATION_ORDER
+
+    registry = check_case(CASES / "invalid" / "cultivation.order" / "supervision-out-of-order.yaml")
+    found = [f for f in registry.findings if f.rule == CULTIVATION_ORDER.id]
+    assert [(f.severity, f.article) for f in found] == [(EVENTS_ORDER.severity, EVENTS_ORDER.article)] == [("error", None)]
+    in_order = _with(FILED, [date(2021, 1, 1), date(2021, 1, 1)])
+    assert [o.ok for o in CULTIVATION_ORDER.check(_context(in_order)) if o.rule == CULTIVATION_ORDER.id] == [True]
+
+
+def test_a_certificate_still_out_after_a_withdrawal_is_recovered_after_the_revocation_that_follows() -> None:
+    """Art. 8(5), design section 3 v2: a violation of the last term found after the enterprise withdrew revokes it; the
+    certificate issued for that term was never taken back (a withdrawal records no recovery): 30 days after the
+    revocation it is quiet, on the 31st the clerk is asked to record the recovery; recorded, nothing is asked."""
+    from generator.model import Violation
+    from generator.rules.cultivation import ART8_CERTIFICATE_RECOVERY, art8_certificate_recovery
+
+    events = (Event(0, date(2022, 8, 1), "filed", "西市监〔2022〕8号", "西知强企证〔2022〕8号"),
+              Event(1, date(2024, 12, 31), "withdrawn", "西市监〔2024〕90号"), Event(2, date(2025, 3, 1), "revoked", "西市监〔2025〕9号"))
+    record = replace(RECORD, events=events, violations=(Violation(0, date(2024, 6, 1), "西平县应急管理局", "西应急罚〔2024〕1号", "罚款"),))
+
+    def warned(today: date, rec: Record = record) -> list[Outcome]:
+        ctx = _context(rec, today=today)
+        assert ctx.status.status == "revoked" and ctx.status.ban_until is not None  # the lifecycle accepts the revocation
+        return [o for o in art8_certificate_recovery(ctx) if o.rule == ART8_CERTIFICATE_RECOVERY.id and o.ok is False]
+
+    assert warned(date(2025, 3, 31)) == []
+    (found,) = warned(date(2025, 4, 1))
+    assert found.path == ("events", 0) and "2025-03-01 取消资格已超过 30 天，2022-08-01 颁发的证书西知强企证〔2022〕8号" in found.message
+    recovered = replace(record, events=(replace(events[0], recovered=date(2025, 3, 20)), *events[1:]))
+    assert warned(date(2025, 4, 1), recovered) == []

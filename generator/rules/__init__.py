@@ -77,7 +77,9 @@ INDUSTRY_NAME = Rule(
 )
 TRADEMARK_NUMBER = Rule("trademark.number", None, "error", "商标注册号只含数字（马德里注册为 G 加数字）")
 EVENTS_ORDER = Rule("events.order", None, "error", "事件按日期排列；每轮以 filed 开始，撤销或退出后须重新备案")
-EVENTS_FUTURE = Rule("events.future", None, "error", "事件日期不得晚于今天")
+EVENTS_FUTURE = Rule(
+    "events.future", None, "error", "事件日期及其证书送达、收回和审核日期（delivered、recovered、assessment.date）不得晚于今天"
+)
 EVENTS_DOCUMENT = Rule(
     "events.document", None, "error",
     "决定的文号写作“机关代字〔年份〕序号号”（document_pattern），年份与决定日期同年（不同年为提示，本登记簿的约定）",
@@ -87,7 +89,10 @@ REGISTRY_DUPLICATE = Rule(
     "registry.duplicate", None, "error",
     "同一统一社会信用代码、企业名称、证书编号、专利申请号或商标注册号不得出现两次；一个文号只用于一个日期的决定",
 )
-DATA_CONSISTENCY = Rule("data.consistency", None, "error", "数据前后一致（受训人数不超过总人数、到期不早于开始等）")
+DATA_CONSISTENCY = Rule(
+    "data.consistency", None, "error",
+    "数据前后一致（受训人数不超过总人数、到期不早于开始、证书送达不早于颁发、证书只在撤销以后收回且不早于撤销等）",
+)
 PRIVACY_PERSONAL = Rule(
     "privacy.personal", None, "error", "记录中不得有电话号码、身份证号码、电子邮件地址或“联系人某某”等个人信息（本登记簿的约定）"
 )

@@ -37,7 +37,8 @@ def status_on(record: Record, history: PolicyHistory, day: date) -> Status:
 
 
 def cultivation_future(ctx: Context) -> Iterator[Outcome]:
-    """No service, priority support or supervision dated after today."""
+    """No service, priority support or supervision dated after today, and no compliance confirmed after it (Art. 4(2):
+    ``compliance.confirmed``, what the bureau confirmed)."""
     found = False
     for name in LISTS:
         for entry in getattr(ctx.record, name):
@@ -45,12 +46,17 @@ def cultivation_future(ctx: Context) -> Iterator[Outcome]:
                 found = True
                 yield Outcome(CULTIVATION_FUTURE.id, False, f"{LIST_ZH[name]}的日期 {entry.date} 晚于今天（{ctx.today}）",
                               (name, entry.index, "date"))
+    confirmed = ctx.record.compliance_confirmed
+    if confirmed is not None and confirmed > ctx.today:
+        found = True
+        yield Outcome(CULTIVATION_FUTURE.id, False, f"合规确认的日期 {confirmed} 晚于今天（{ctx.today}）", ("compliance", "confirmed"))
     if not found:
-        yield Outcome(CULTIVATION_FUTURE.id, True, "服务、优先支持和监管的日期都不晚于今天")
+        yield Outcome(CULTIVATION_FUTURE.id, True, "服务、优先支持、监管和合规确认的日期都不晚于今天")
 
 
 CULTIVATION_FUTURE = EligibilityRule(
-    "cultivation.future", None, "error", "服务、优先支持和日常监管的日期不得晚于今天", lifecycle=True, check=cultivation_future
+    "cultivation.future", None, "error", "服务、优先支持、日常监管和合规确认（compliance.confirmed）的日期不得晚于今天", lifecycle=True,
+    check=cultivation_future,
 )
 
 
@@ -68,8 +74,8 @@ def cultivation_order(ctx: Context) -> Iterator[Outcome]:
         yield Outcome(CULTIVATION_ORDER.id, True, "服务、优先支持和监管都按日期排列")
 
 
-CULTIVATION_ORDER = EligibilityRule(
-    "cultivation.order", CONVENTION, "warning", "服务、优先支持和日常监管各按日期从早到晚排列", lifecycle=True, check=cultivation_order
+CULTIVATION_ORDER = EligibilityRule(  # the usual order check (design section 10), an error as events.order is
+    "cultivation.order", None, "error", "服务、优先支持和日常监管各按日期从早到晚排列", lifecycle=True, check=cultivation_order
 )
 
 
@@ -180,7 +186,9 @@ ART13_NOT_ENTITLED = EligibilityRule(
 
 def art8_certificate_recovery(ctx: Context) -> Iterator[Outcome]:
     """After a revocation, the certificate of the decision before it recorded as recovered within
-    ``certificate_recovery_days`` (on the event that issued it)."""
+    ``certificate_recovery_days`` (on the event that issued it). A withdrawal takes no certificate back (the measures
+    say nothing of it and the record has no date for it): a revocation that follows one (design section 3 v2: a
+    violation of the last term found after the enterprise withdrew) asks for that term's certificate too."""
     rec, found = ctx.record, False
     history = ctx.policy_history()
     issued = None
@@ -189,8 +197,6 @@ def art8_certificate_recovery(ctx: Context) -> Iterator[Outcome]:
             break
         if event.type in ("filed", "review_passed"):
             issued = event
-        elif event.type == "withdrawn":
-            issued = None
         elif event.type == "revoked" and issued is not None:
             days = history.on(event.date).certificate_recovery_days
             if issued.recovered is None and (ctx.today - event.date).days > days:

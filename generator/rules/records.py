@@ -129,6 +129,7 @@ def event_findings(record: Record, status: Status, today: date) -> Iterator[Find
         if event.date > today:
             yield EVENTS_FUTURE.finding(record.file, line, col, f"事件日期 {event.date} 晚于今天（{today}）：只能录入已经发生的决定")
         previous = event.date if previous is None else max(previous, event.date)
+    yield from _later_dates(record, today)
     for problem in status.problems:
         if problem.kind == "order" and not unordered:  # with events out of order, the order is the mistake to fix first
             line, col = record.at("events", problem.event_index, "type")
@@ -138,6 +139,22 @@ def event_findings(record: Record, status: Status, today: date) -> Iterator[Find
         line, col = record.positions.key_at(("events",))
         yield EVENTS_APPLIED.finding(record.file, line, col,
                       "申报中的企业还没有申报日期：请在 events 中录入 type: applied 和申报日期（备案条件按申报日期评估）")
+
+
+# the dates an event carries besides its own (design section 10): none may be after today, as the event's own
+_EVENT_DATES = (("delivered", "证书送达日期"), ("recovered", "证书收回日期"), ("assessment", "审核日期"))
+
+
+def _later_dates(record: Record, today: date) -> Iterator[Finding]:
+    """events.future for a certificate's handing over and taking back and an assessment's date."""
+    for event in record.events:
+        for field, label in _EVENT_DATES:
+            value = getattr(event, field)
+            day, path = (value.date, ("events", event.index, field, "date")) if field == "assessment" and value \
+                else (value, ("events", event.index, field))
+            if day is not None and day > today:
+                line, col = record.at(*path)
+                yield EVENTS_FUTURE.finding(record.file, line, col, f"{label} {day} 晚于今天（{today}）：只能录入已经发生的事")
 
 
 @functools.lru_cache(maxsize=16)
@@ -214,6 +231,25 @@ def _inconsistencies(rec: Record) -> Iterator[tuple[PathKey, str]]:
             yield ("events", e.index, "valid_until"), f"有效期至 {e.valid_until} 早于事件日期 {e.date}"
         if rec.established is not None and e.date < rec.established:
             yield ("events", e.index, "date"), f"事件日期 {e.date} 早于企业成立日期 {rec.established}"
+        if e.delivered is not None and e.delivered < e.date:
+            yield ("events", e.index, "delivered"), f"证书送达日期 {e.delivered} 早于颁发证书的决定日期 {e.date}"
+    yield from _recoveries(rec)
+
+
+def _recoveries(rec: Record) -> Iterator[tuple[PathKey, str]]:
+    """A certificate taken back (``recovered``) only after a revocation that follows its issue (with no later
+    certificate issued in between: that revocation takes back the later one), and not before that revocation."""
+    ordered = sorted(rec.events, key=lambda e: (e.date, e.index))
+    for at, e in enumerate(ordered):
+        if e.recovered is None or e.type not in ("filed", "review_passed"):
+            continue
+        after = [x for x in ordered[at + 1:] if x.type in ("filed", "review_passed", "revoked")]
+        revoked = after[0] if after and after[0].type == "revoked" else None
+        if revoked is None:
+            yield ("events", e.index, "recovered"), (f"证书收回日期 {e.recovered}：{e.date} 颁发的证书以后没有撤销决定（revoked），"
+                                                     "证书收回只在取消资格以后录入")
+        elif e.recovered < revoked.date:
+            yield ("events", e.index, "recovered"), f"证书收回日期 {e.recovered} 早于 {revoked.date} 的撤销决定：证书在取消资格以后收回"
 
 
 def _duplicates(rec: Record) -> Iterator[tuple[PathKey, str]]:
