@@ -140,3 +140,13 @@ def test_the_same_command_twice_is_refused_the_second_time(tmp_path: Path) -> No
     data = yaml.safe_load((repo / "records" / f"{codes[0]}.yaml").read_text(encoding="utf-8"))
     assert data["priority_support"][0]["programme"] == "pledge_financing" and data["priority_support"][0]["outcome"] == "granted"
     assert [s.get("title") for s in data["services"]] == ["人才培养培训", "第二期培训"]
+
+
+def test_a_dry_run_shows_the_warning_the_entry_would_cause(tmp_path: Path) -> None:
+    """A service to an enterprise still applying: the dry run the manual tells a clerk to do first already says
+    art11.not-listed (else it is first seen after the write), and writes nothing."""
+    repo, _, waiting = _repo(tmp_path, 1, pending=1)
+    dry = ipreg(repo, "service", "--today", TODAY, "--kind", "matchmaking", "--date", "2026-11-20", "--dry-run", *waiting)
+    assert dry.returncode == 0, dry.stderr
+    assert "录入后会有以下警告" in dry.stdout and "art11.not-listed" in dry.stdout and "申报中" in dry.stdout, dry.stdout
+    assert git(repo, "status", "--porcelain", "records") == ""

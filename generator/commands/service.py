@@ -41,6 +41,10 @@ def apply(args: argparse.Namespace, request: entries.Request, policy: PolicyHist
             for change in changes:
                 print(change.diff(), end="")
             print(f"（试运行，没有写入：{len(changes)} 个记录将录入 {what}）")
+            if warnings:
+                print("录入后会有以下警告（请先核对日期和企业）：")
+            for finding in warnings:
+                print("  " + text_line(finding))
             return 0
         commit(records, [Write(Path(c.file), c.before, c.after) for c in changes])
     for change in changes:
