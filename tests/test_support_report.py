@@ -206,9 +206,24 @@ def test_the_printed_workbook_reads_whole_on_every_page(tmp_path: Path) -> None:
             assert "统一社会信用代码" in page and "企业名称" in page, page
             assert all(r.name in page for r in records[:2]), page  # whose row it is, on every page
     ledger = "".join(by_sheet["服务台账"])
+    assert len(by_sheet["服务台账"]) <= 3, len(by_sheet["服务台账"])  # long texts wrap sooner in a split table: 3 pages, not 4
     assert "3,000,000" in ledger and "西平县测试银行" in ledger
     assert "市知识产权优势企业和示范企业申报" in re.sub(r"\s+", "", ledger)  # wrapped in its cell, never cut
     assert "3,000,000" in by_sheet["服务按企业"][0] and "3,000,000" in by_sheet["服务按类别"][0]
+
+
+def test_a_wrapped_text_gets_a_row_tall_enough_for_its_lines() -> None:
+    """No printing program grows a row for a wrapped cell: the ledger's row of a long programme name is as tall as its
+    lines (else the second line is cut off on paper), and its other values stand at the top beside the first line."""
+    records = _records()
+    data = report_xlsx(year_report(records, POLICY, 2026, TODAY), POLICY.first.documents, support_year(records, POLICY, 2026, TODAY))
+    ws = load_workbook(io.BytesIO(data))["服务台账"]
+    row = next(r for r in ws.iter_rows(min_row=4) if r[1].value == "优先支持")
+    long = next(c for c in row if c.value == "市知识产权优势企业和示范企业申报")
+    assert long.alignment.wrap_text and ws.row_dimensions[long.row].height >= 2 * 15
+    assert row[0].alignment.vertical == "top"
+    short = next(r for r in ws.iter_rows(min_row=4) if r[4].value == "质押融资")
+    assert ws.row_dimensions[short[0].row].height is None  # one line: the program's own height
 
 
 def test_the_workbook_cites_the_articles_as_numbered_in_force() -> None:

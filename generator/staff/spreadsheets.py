@@ -98,6 +98,7 @@ PRINTABLE_MM = 297 - 2 * 17.8  # A4 landscape less Excel's default side margins
 CHAR_MM = 1.9  # the width of one unit of column width, printed at 100 %
 MIN_SCALE = 0.82  # 11 pt x 0.82 = 9 pt: the smallest print a manager reads
 WRAP_AT = 32  # the widest column (units of one Latin character): a longer text wraps in its cell
+SPLIT_WRAP_AT = 28  # the same in a table too wide for one page (the ledger): a name of 13 characters on one line
 
 
 def to_xlsx(headers: list[str], rows: list[list[str]], title: str, today: date, heading: str, issuer: str) -> bytes:
@@ -158,23 +159,14 @@ def _fill(sheet: Any, spec: Sheet, title: str, issuer: str) -> None:
         sheet.append([spec.empty])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="left")  # on the first page even when the table is split
-    widths = [min(max([_display(h) for h in spec.headers[i:i + 1]] + [_display(r[i]) for r in rows if i < len(r)]) + 2, WRAP_AT)
-              for i in range(width)]
+    widths = _widths(spec.headers, rows, width, WRAP_AT)
+    wrap = WRAP_AT if PRINTABLE_MM / (sum(widths) * CHAR_MM) >= MIN_SCALE else SPLIT_WRAP_AT
+    if wrap != WRAP_AT:  # printed across pages: long texts wrap sooner, so that fewer pages hold the table's width
+        widths = _widths(spec.headers, rows, width, wrap)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-    money = {i for i, h in enumerate(spec.headers) if "（元）" in h}
-    for row_cells in sheet.iter_rows(min_row=4):
-        for cell in row_cells:
-            if isinstance(cell.value, date):
-                cell.number_format = "yyyy-mm-dd"
-            elif isinstance(cell.value, str):
-                cell.data_type = "s"  # text, never a number or a formula
-                cell.number_format = "@"
-                if _display(cell.value) + 2 > WRAP_AT:  # a long text wraps in its column instead of widening the table
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-            elif isinstance(cell.value, int) and cell.column - 1 in money:
-                cell.number_format = "#,##0"  # 3,000,000: amounts as a clerk reads them
+    _format_cells(sheet, widths, wrap, {i for i, h in enumerate(spec.headers) if "（元）" in h}, bool(rows))
     if totalled:
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
@@ -193,6 +185,40 @@ def _fill(sheet: Any, spec: Sheet, title: str, issuer: str) -> None:
             sheet.merge_cells(start_row=line, start_column=1, end_row=line, end_column=width)
     if spec.rows:
         sheet.auto_filter.ref = f"A3:{get_column_letter(width)}{len(spec.rows) + 3}"
+
+
+def _format_cells(sheet: Any, widths: Sequence[int], wrap: int, money: set[int], data: bool) -> None:
+    """Dates as dates, texts as text, amounts with thousands separators; a text longer than ``wrap`` wraps, and its row
+    is made as tall as its lines (no printing program grows a row for it: the second line would be cut off)."""
+    from openpyxl.styles import Alignment
+
+    for row_cells in sheet.iter_rows(min_row=4 if data else 5):
+        lines = 1
+        for cell in row_cells:
+            if isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd"
+            elif isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a number or a formula
+                cell.number_format = "@"
+                if _display(cell.value) + 2 > wrap:  # a long text wraps in its column instead of widening the table
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                    lines = max(lines, -(-_display(cell.value) // max(widths[cell.column - 1] - 2, 1)))
+            elif isinstance(cell.value, int) and cell.column - 1 in money:
+                cell.number_format = "#,##0"  # 3,000,000: amounts as a clerk reads them
+        if lines > 1:
+            sheet.row_dimensions[row_cells[0].row].height = LINE_PT * lines
+            for cell in row_cells:  # the row's other values beside the first line of the wrapped one
+                if not cell.alignment.wrap_text:
+                    cell.alignment = Alignment(vertical="top")
+
+
+LINE_PT = 15  # the height of one line of 11 pt text in a row
+
+
+def _widths(headers: Sequence[str], rows: Sequence[Sequence[Any]], width: int, wrap: int) -> list[int]:
+    """Each column as wide as its widest value or header, but never past ``wrap`` (there its texts wrap)."""
+    return [min(max([_display(h) for h in headers[i:i + 1]] + [_display(r[i]) for r in rows if i < len(r)]) + 2, wrap)
+            for i in range(width)]
 
 
 def _is_day(text: str) -> bool:
