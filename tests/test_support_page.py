@@ -81,8 +81,10 @@ def test_a_year_without_entries_is_a_sentence_not_an_empty_table() -> None:
 
 
 def test_no_year_at_all_is_said_in_a_sentence() -> None:
-    page = _page([], first=None)
-    assert "还没有登记任何服务或优先支持。" in page and "<table" not in page
+    """Nothing recorded yet: one sentence, not a heading and a sentence for every year since the first decision."""
+    for first in (None, 2018):
+        page = _page([], first=first)
+        assert "还没有登记任何服务或优先支持。" in page and "<table" not in page and not re.findall(r"^### ", page, re.M)
 
 
 def test_one_enterprise_pledge_never_shows_its_amount() -> None:

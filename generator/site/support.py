@@ -118,7 +118,7 @@ def _services(y: dict[str, Any], items: Mapping[str, str], today: date) -> str:
     header = ["服务类别", "条款", "项数", "企业数", *(["质押融资金额（元）"] if pledge else [])]
     rows = []
     for k in y["by_kind"]:
-        amount = [] if not pledge else [md("—") if k["kind"] != "pledge_financing" else md(
+        amount = [] if not pledge else [md("") if k["kind"] != "pledge_financing" else md(  # empty: left out of a phone's card
             f"{k['amount']:,}" if k.get("amount") is not None else f"不公布（不足 {MIN_ENTERPRISES} 家企业）")]
         rows.append([md(k["label"]), _article_cell(items[k["kind"]]), md(k["count"]), md(k["enterprises"]), *amount])
     rows.append([Markup("<strong>合计</strong>"), md(""), Markup(f"<strong>{y['services']}</strong>"),

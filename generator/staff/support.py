@@ -197,9 +197,14 @@ def support_entries(record: Record) -> tuple[SupportEntry, ...]:
 
 
 def support_years(entries: Sequence[SupportEntry], first: int | None, today: date) -> list[int]:
-    """Every year from the first entry or public decision (``first``) to the data date's year, years without an entry included."""
-    start = min([x.date.year for _, x in entries if x.date <= today] + ([first] if first is not None else []), default=None)
-    return list(range(start, today.year + 1)) if start is not None else []
+    """Every year from the first entry or public decision (``first``) to the data date's year, years without an entry
+    included; none at all before the first entry (a registry that has recorded no service yet says so once, not once
+    for every year since its first decision)."""
+    dated = [x.date.year for _, x in entries if x.date <= today]
+    if not dated:
+        return []
+    start = min(dated + ([first] if first is not None else []))
+    return list(range(start, today.year + 1))
 
 
 def public_support(entries: Sequence[SupportEntry], years: Sequence[int], today: date, history: PolicyHistory) -> list[dict[str, Any]]:
