@@ -165,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     explain = sub.add_parser("explain", help="逐条说明一家企业的检查结果和依据")
     _common(explain, paths=False)
-    explain.add_argument("file", metavar="FILE", help="记录文件，如 records/91411721MA00000154.yaml")
+    explain.add_argument("file", metavar="FILE", help="记录文件，如 records/91411721MA00000154.yaml，或只写统一社会信用代码")
 
     due = sub.add_parser("due", help="工作清单：即将届满的有效期、保留资格期和逾期未复核的企业")
     _common(due)

@@ -116,6 +116,10 @@ def test_explain_shows_each_entry_with_its_article_and_status_shows_who_is_entit
     assert "2026-11-20 服务（第十一条，专家服务）：专家服务，某专利代理机构；当天“有效”" in text
     assert "2026-11-21 优先支持（第十三条，高价值专利培育）：待定；当天“有效”，可获优先支持" in text
     assert "2026-11-22 日常监管（第三条，现场检查）：未发现问题" in text
+    by_code = ipreg(repo, "explain", "--today", TODAY, codes[0].lower())  # the code alone, as a clerk types it
+    assert by_code.returncode == 0 and by_code.stdout == text, by_code.stderr
+    unknown = ipreg(repo, "explain", "--today", TODAY, "9141")
+    assert unknown.returncode == 2 and "统一社会信用代码" in unknown.stderr
     shown = ipreg(repo, "status", "--today", TODAY, "--entitled").stdout
     assert "可获优先支持（第十三条）的企业（2 家）" in shown and all(c in shown for c in codes) and waiting[0] not in shown
     before_filing = ipreg(repo, "status", "--today", "2025-06-09", "--entitled").stdout
