@@ -85,54 +85,32 @@ class Rank:
     valid_ties: int = 1
 
 
-class _Fenwick:
-    """Counts of peers per figure value (0..size-1), with prefix sums in O(log size)."""
-
-    def __init__(self, size: int) -> None:
-        self.tree = [0] * (size + 1)
-
-    def add(self, value: int, delta: int) -> None:
-        i = value + 1
-        while i < len(self.tree):
-            self.tree[i] += delta
-            i += i & -i
-
-    def upto(self, value: int) -> int:
-        """Peers whose figure is at most ``value``."""
-        total, i = 0, value + 1
-        while i > 0:
-            total += self.tree[i]
-            i -= i & -i
-        return total
-
-
 def recent_ranks(members: list[RankInput], lookback: int, calendar: bool = False) -> dict[str, tuple[int, int, int]]:
-    """key -> (recent inventions, rank, ties) of every member at its own date, by one sweep over the dates."""
+    """key -> (recent inventions, rank, ties) of every member at its own date, by one sweep over the dates: ``peers[n]``
+    counts the members with n inventions in the window as it moves (a member's figure changes by one per grant entering
+    or leaving it), so a rank is the count of members above the figure."""
     events = sorted((g, i) for i, m in enumerate(members) for g in m.inventions)
     counts = [0] * len(members)
-    size = max((len(m.inventions) for m in members), default=0) + 1
-    freq = _Fenwick(size)
-    freq.add(0, len(members))
+    peers = [0] * (max((len(m.inventions) for m in members), default=0) + 2)
+    peers[0] = len(members)
     enter = leave = 0
     out: dict[str, tuple[int, int, int]] = {}
     for m in sorted(members, key=lambda m: m.on):
         threshold, on = window(m.on, lookback, calendar)  # both grow with m.on: one sweep
         while enter < len(events) and events[enter][0] <= on:
             i = events[enter][1]
-            freq.add(counts[i], -1)
+            peers[counts[i]] -= 1
             counts[i] += 1
-            freq.add(counts[i], 1)
+            peers[counts[i]] += 1
             enter += 1
         while leave < len(events) and events[leave][0] <= threshold:
             i = events[leave][1]
-            freq.add(counts[i], -1)
+            peers[counts[i]] -= 1
             counts[i] -= 1
-            freq.add(counts[i], 1)
+            peers[counts[i]] += 1
             leave += 1
         x = m.recent(on, threshold)
-        at_most = freq.upto(x)
-        same = at_most - (freq.upto(x - 1) if x > 0 else 0)
-        out[m.key] = (x, 1 + len(members) - at_most, max(1, same))
+        out[m.key] = (x, 1 + sum(peers[x + 1:]), max(1, peers[x]))
     return out
 
 

@@ -277,3 +277,17 @@ def test_sweep_ranking_equals_the_definition(industries: int, dates: int, seed: 
     stranger = RankInput("g", "C0", "x", date(2023, 5, 5), (date(2022, 1, 1).toordinal(),), (date(2022, 1, 1).toordinal(),), (), 1, 1)
     r = ranking.rank(stranger)  # not a member: compared with the members at its own date
     assert (r.recent, r.recent_rank) == _naive_rank(stranger, ranking.industries["C0"], 3)[1:3]
+
+
+@pytest.mark.parametrize("count,workers", [(400, 2), (10_000, 2), (10_000, 8), (50_000, 8), (417, 3)])
+def test_chunks_cover_every_file_once_and_shrink_towards_the_end(count: int, workers: int) -> None:
+    """The parallel check's chunks (guided scheduling): every file in exactly one chunk, in order; never more than
+    MAX_CHUNK; never growing; the last ones small, so that no worker checks a big last chunk while the others wait
+    (measured: 10,000 records with services, 2 workers, 0.3 s less of a 8.4 s check)."""
+    from generator.checking.workers import MAX_CHUNK, MIN_CHUNK, chunk_bounds
+
+    bounds = chunk_bounds(count, workers)
+    assert [s for s, _ in bounds] == [0] + [e for _, e in bounds[:-1]] and bounds[-1][1] == count
+    sizes = [e - s for s, e in bounds]
+    assert max(sizes) <= MAX_CHUNK and sizes == sorted(sizes, reverse=True)
+    assert sizes[-1] <= MIN_CHUNK and len(bounds) >= 2 * workers

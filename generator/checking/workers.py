@@ -103,13 +103,27 @@ def compute(todo: list[tuple[str, bytes | StrPath]], policy: PolicyHistory, toda
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(policy, today, keep)) as pool:
-            size = max(16, min(512, len(todo) // (workers * 8)))  # big chunks cost less to pass around; eight per worker keep them even
-            chunks = {pool.submit(_check_chunk, todo[i:i + size]): i for i in range(0, len(todo), size)}
+            chunks = {pool.submit(_check_chunk, todo[start:end]): start for start, end in chunk_bounds(len(todo), workers)}
             done: dict[int, list[Local]] = {}
             for future in as_completed(chunks):
                 done[chunks[future]] = future.result()
                 advance(len(done[chunks[future]]))
             return [local for start in sorted(done) for local in done[start]]
+
+
+def chunk_bounds(count: int, workers: int) -> list[tuple[int, int]]:
+    """(start, end) of the chunks ``count`` files are checked in: each a share of what is left (big chunks cost less to
+    pass around), so that they shrink towards the end and the workers finish together instead of one checking a last
+    big chunk while the others wait (guided scheduling); at most MAX_CHUNK files, at least MIN_CHUNK."""
+    bounds, start = [], 0
+    while start < count:
+        size = max(MIN_CHUNK, min(MAX_CHUNK, (count - start) // (workers * 2)))
+        bounds.append((start, min(count, start + size)))
+        start += size
+    return bounds
+
+
+MIN_CHUNK, MAX_CHUNK = 16, 512
 
 
 def _init(policy: PolicyHistory, today: date, keep: Keep) -> None:
