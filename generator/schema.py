@@ -289,8 +289,7 @@ class _Translator:
             yield self.make(path, SCHEMA, self.not_here(path, str(schema["errorMessage"])), at_key=True)
         elif kind == "not" and expected == {}:  # a field the schema allows only in another case (amount: pledge financing)
             reason = field_schema(self.schema, path).get("description", "")
-            yield self.make(path, SCHEMA, f"{self.label(path)} 不适用于这一项（{reason.rstrip('。')}）：请删除这个字段，或核对同一项的类别",
-                            at_key=True)
+            yield self.make(path, SCHEMA, f"{self.label(path)} 不适用于这一项：{reason}请删除这个字段，或核对同一项的类别", at_key=True)
         else:
             yield self.make(path, SCHEMA, self.limit_message(kind, path, value, expected) or f"{self.label(path)}：{error.message}")
 

@@ -118,8 +118,9 @@ def test_explain_shows_each_entry_with_its_article_and_status_shows_who_is_entit
     assert "2026-11-22 日常监管（第三条，现场检查）：未发现问题" in text
     by_code = ipreg(repo, "explain", "--today", TODAY, codes[0].lower())  # the code alone, as a clerk types it
     assert by_code.returncode == 0 and by_code.stdout == text, by_code.stderr
+    assert ipreg(repo, "explain", "--today", TODAY, f"{codes[0]}.yaml").stdout == text  # the file's name as listed
     unknown = ipreg(repo, "explain", "--today", TODAY, "9141")
-    assert unknown.returncode == 2 and "统一社会信用代码" in unknown.stderr
+    assert unknown.returncode == 2 and "统一社会信用代码" in unknown.stderr and "records/9141.yaml" in unknown.stderr
     shown = ipreg(repo, "status", "--today", TODAY, "--entitled").stdout
     assert "可获优先支持（第十三条）的企业（2 家）" in shown and all(c in shown for c in codes) and waiting[0] not in shown
     before_filing = ipreg(repo, "status", "--today", "2025-06-09", "--entitled").stdout
@@ -154,3 +155,27 @@ def test_a_dry_run_shows_the_warning_the_entry_would_cause(tmp_path: Path) -> No
     assert dry.returncode == 0, dry.stderr
     assert "录入后会有以下警告" in dry.stdout and "art11.not-listed" in dry.stdout and "申报中" in dry.stdout, dry.stdout
     assert git(repo, "status", "--porcelain", "records") == ""
+
+
+def test_only_the_new_entry_s_warnings_are_shown_and_a_repeat_is_the_whole_entry(tmp_path: Path) -> None:
+    """An older service of the record that already warns (dated before the filing) is not shown again as if the new
+    entry caused it, in the dry run or the write; an entry is a repeat only with the same fields and values (a 文号 in
+    its standard form): an older one with a 文号 is not the same as a new one without."""
+    repo, codes, _ = _repo(tmp_path, 1)
+    old = ipreg(repo, "service", "--today", TODAY, "--kind", "matchmaking", "--date", "2025-01-05", "--document", "西市监[2025]1号",
+                codes[0])
+    assert old.returncode == 0 and "art11.not-listed" in old.stdout, old.stdout  # before the filing: its own warning
+    for extra in (("--dry-run",), ()):
+        new = ipreg(repo, "service", "--today", TODAY, "--kind", "matchmaking", "--date", "2026-11-20", *extra, codes[0])
+        assert new.returncode == 0 and "art11.not-listed" not in new.stdout and "警告" not in new.stdout, new.stdout
+    again = ipreg(repo, "service", "--today", TODAY, "--kind", "matchmaking", "--date", "2025-01-05", codes[0])
+    assert again.returncode == 0, again.stderr  # the same day and kind, without the 文号: another entry
+    repeat = ipreg(repo, "service", "--today", TODAY, "--kind", "matchmaking", "--date", "2025-01-05", "--document",
+                   "西市监〔2025〕1号", codes[0])
+    assert repeat.returncode == 1 and "这一项已经录入过" in repeat.stderr, repeat.stderr
+    twice = ipreg(repo, "priority", "--today", TODAY, "--programme", "training", "--outcome", "granted", "--date", "2026-11-20",
+                  codes[0])
+    assert twice.returncode == 0, twice.stderr
+    twice = ipreg(repo, "priority", "--today", TODAY, "--programme", "training", "--outcome", "granted", "--date", "2026-11-20",
+                  codes[0])
+    assert twice.returncode == 1 and "请用 --document 写明区别" in twice.stderr and "--title" not in twice.stderr, twice.stderr

@@ -63,7 +63,7 @@ def test_who_is_entitled_follows_priority_support_statuses() -> None:
     page = _page([])
     for status in ("valid", "review_due", "under_review", "conditional"):
         assert f'<span class="ipreg-badge ipreg-{status}"' in page
-    assert "本登记簿的约定" in page and "不在可以得到这些服务和优先支持的范围内" in page and "核实前也计入数字" in page
+    assert "本登记簿的约定" in page and "不在可以得到这些服务和优先支持的范围内" in page and "这些服务也计入数字" in page
     narrow = policy_from_mapping({"priority_support_statuses": ["valid"]})
     page = _page([], history=narrow)
     entitled = page[page.index("优先支持面向状态为"):]

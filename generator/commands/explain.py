@@ -29,11 +29,13 @@ _MARK = {True: "✔", False: "✘", None: "－"}
 
 def run(args: argparse.Namespace, env: Env) -> int:
     target = Path(args.file)
-    by_code = Path("records") / f"{args.file.strip().upper()}.yaml"  # a clerk types the code: records/<code>.yaml
+    code = args.file.strip().upper().removesuffix(".YAML")
+    by_code = Path("records") / f"{code}.yaml"  # a clerk types the code (or the file's name): records/<code>.yaml
     if not target.is_file() and "/" not in args.file and "\\" not in args.file and by_code.is_file():
         target = by_code
     if not target.is_file():
-        raise UsageError(f"找不到记录文件 {args.file}：请写记录文件的路径（如 records/91411721MA00000154.yaml）或统一社会信用代码")
+        raise UsageError(f"找不到记录文件 {args.file}（也没有 {by_code.as_posix()}）：请在登记簿根目录运行，写记录文件的路径"
+                         "（如 records/91411721MA00000154.yaml）或统一社会信用代码")
     reg = registry(args, env, [target.parent.as_posix() or "."])
     entry = next((e for e in reg.entries if Path(e.file).resolve() == target.resolve()), None)
     if entry is None:

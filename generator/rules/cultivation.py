@@ -49,7 +49,8 @@ def cultivation_future(ctx: Context) -> Iterator[Outcome]:
     confirmed = ctx.record.compliance_confirmed
     if confirmed is not None and confirmed > ctx.today:
         found = True
-        yield Outcome(CULTIVATION_FUTURE.id, False, f"合规确认的日期 {confirmed} 晚于今天（{ctx.today}）", ("compliance", "confirmed"))
+        yield Outcome(CULTIVATION_FUTURE.id, False, f"合规确认的日期 {confirmed} 晚于今天（{ctx.today}）：只能录入已经确认的日期",
+                      ("compliance", "confirmed"))
     if not found:
         yield Outcome(CULTIVATION_FUTURE.id, True, "服务、优先支持、监管和合规确认的日期都不晚于今天")
 

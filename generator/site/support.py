@@ -53,13 +53,14 @@ def support_csv(years: list[dict[str, Any]]) -> bytes:
             writer.writerow([y["year"], "服务", k["label"], k["article"], k["count"], k["enterprises"], amount, *blank])
         for p in y["by_programme"]:
             writer.writerow([y["year"], "优先支持", p["label"], p["article"], p["count"], "", "", *p["outcomes"].values()])
-        if y["by_kind"]:
-            writer.writerow([y["year"], "合计", "服务（各类合计）", "", y["services"], y["enterprises"], "", *blank])
-        if y["by_programme"]:
+        if y["by_kind"] or y["by_programme"]:
             totals = [sum(p["outcomes"][o] for p in y["by_programme"]) for o in SUPPORT_OUTCOME_ZH]
+            writer.writerow([y["year"], "合计", "服务（各类合计）", "", y["services"], y["enterprises"], "", *blank])
             writer.writerow([y["year"], "合计", "优先支持（各项目合计）", "", y["priority_support"], "", "", *totals])
-        if not y["by_kind"] and not y["by_programme"]:
+        else:
             writer.writerow([y["year"], "无", "本年度没有登记服务或优先支持", "", 0, 0, "", *blank])
+    if not years:
+        writer.writerow(["", "无", "还没有登记任何服务或优先支持", "", 0, 0, "", *blank])
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 

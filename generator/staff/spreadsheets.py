@@ -150,6 +150,7 @@ def _fill(sheet: Any, spec: Sheet, title: str, issuer: str) -> None:
     sheet.append(list(spec.headers))
     rows = [list(row) for row in spec.rows]
     totalled = bool(rows) and (spec.total or spec.totals is not None)
+    assert spec.totals is None or len(spec.totals) == width - 1, (spec.name, spec.totals)  # a column of its own each
     if totalled:
         rows.append(["合计", *(spec.totals if spec.totals is not None else
                              [sum(r[i] for r in rows) if all(isinstance(r[i], int) for r in rows) else "" for i in range(1, width)])])

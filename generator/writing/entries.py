@@ -118,8 +118,16 @@ def plan(raws: Mapping[str, bytes], prefix: str, request: Request, usccs: Sequen
         file = f"{prefix}{code}.yaml"
         changes.append(Change(file, raws[file], add_entry(raws[file], request, file), None))
     after = _checked_after(raws, changes, policy, today, jobs)
-    named = {c.file for c in changes}
-    return changes, [f for f in after.findings if f.file in named and f.rule in NEW_WARNINGS]
+    added = {c.file: _added_lines(c) for c in changes}  # the new entry's warnings, not those of the record's older entries
+    return changes, [f for f in after.findings if f.rule in NEW_WARNINGS and f.line in added.get(f.file, ())]
+
+
+def _added_lines(change: Change) -> range:
+    """The 1-based numbers of the lines ``change`` inserted (an entry is only ever inserted, in one place)."""
+    old = change.before.decode("utf-8-sig").splitlines()
+    new = change.after.decode("utf-8-sig").splitlines()
+    first = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), len(old))
+    return range(first + 1, first + 1 + len(new) - len(old))
 
 
 def _refuse_repeats(raws: Mapping[str, bytes], files: Sequence[str], request: Request) -> None:
@@ -130,12 +138,20 @@ def _refuse_repeats(raws: Mapping[str, bytes], files: Sequence[str], request: Re
         loaded = load_bytes(raws[file], file)
         items = (loaded.data or {}).get(request.key)
         for i, item in enumerate(items if isinstance(items, list) else ()):
-            if isinstance(item, dict) and all(str(item.get(k)) == str(v) for k, v in request.entry.items()):
+            if isinstance(item, dict) and _same(item, request.entry):
                 found.append(f"{file} 第 {(loaded.positions.value_at((request.key, i)) or (1, 1))[0]} 行")
                 break
     if found:
+        options = "--title 或 --document" if request.key == "services" else "--document"
         raise DecideError(f"这一项已经录入过（日期和内容都相同，可能是同一命令运行了两次）：{'；'.join(found)}。没有写入任何文件；"
-                          "如确是另一次，请用 --title 或 --document 写明区别")
+                          f"如确是另一次，请用 {options} 写明区别")
+
+
+def _same(item: Mapping[str, object], entry: Mapping[str, Value]) -> bool:
+    """The same fields with the same values (a 文号 compared in its standard form, as ipreg writes it)."""
+    if set(item) != set(entry):
+        return False
+    return all(_document(str(item[k])) == v if k == "document" else str(item[k]) == str(v) for k, v in entry.items())
 
 
 def add_entry(raw: bytes, request: Request, file: str) -> bytes:
