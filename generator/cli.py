@@ -98,6 +98,9 @@ class _ChineseHelpFormatter(WideHelpFormatter):
     def start_section(self, heading: str | None) -> None:
         super().start_section(_ARGPARSE_ZH.get(heading, heading) if heading else heading)
 
+    def format_help(self) -> str:  # argparse ends a heading with ":"; a Chinese heading takes "："
+        return re.sub(r"^(\S*[\u4e00-\u9fff]):$", r"\1：", super().format_help(), flags=re.M)
+
 
 class ChineseArgumentParser(argparse.ArgumentParser):
     """argparse speaking Chinese through its public methods (its subcommands' parsers are of this class too)."""

@@ -39,6 +39,8 @@ def test_every_help_fits_the_terminal_in_display_columns(command: list[str], wid
     text = _help(command, width, monkeypatch)
     assert _too_wide(text, width) == [], text
     assert all(columns(line) <= width for line in text.splitlines()), text  # no token is that long: the allowance is unused
+    headings = [line for line in text.splitlines() if line and not line[0].isspace() and line.endswith((":", "："))]
+    assert "选项：" in headings and all(h.endswith("：") for h in headings), headings  # a Chinese heading's colon
 
 
 @pytest.mark.parametrize("width", [80, 120])
