@@ -513,14 +513,15 @@ FOCUSED = """() => {  // the focused input, the list item it is in (its list and
 @pytest.mark.browser
 @pytest.mark.parametrize("width,height", [(1366, 900), (360, 740)])
 def test_a_finding_takes_the_clerk_to_its_field_in_its_list_item(editor: tuple[Path, str], browser: Any, width: int, height: int) -> None:
-    """Issue 40: the field's name in the list of findings opens the 3rd patent (not the first one with a 授权公告日) or the
-    2nd event (not the first 日期 of the form, nor the 日期 of the event's 审核意见), puts the cursor in the date and shows
-    it on the screen, above the list."""
+    """Issue 40: the field's name in the list of findings opens the 3rd patent (not the first one with a 授权公告日), the
+    1st event's 审核意见 (its 审核日期, not the event's own 日期) or the 2nd event (not the first 日期 of the form), puts the
+    cursor in the date and shows it on the screen, above the list. (The assessment is on the filing: design section 10
+    allows it on applied and filed events only.)"""
     repo, url = editor
     record = repo / "records" / "91411721MA45A0046D.yaml"
     sample = record.read_text(encoding="utf-8")
     broken = sample.replace("granted: 2020-01-12", "granted: 2020-02-30").replace("date: 2026-03-20", "date: 2026-03-32").replace(
-        "保留资格一年\n", "保留资格一年\n    assessment:\n      by: 科员\n      opinion: 同意\n      date: 2026-02-31\n")
+        "西市监〔2022〕15号\n", "西市监〔2022〕15号\n    assessment:\n      by: 科员\n      opinion: 同意\n      date: 2022-02-31\n")
     record.write_text(broken, encoding="utf-8")
     page, _ = _open(browser, url)
     page.set_viewport_size({"width": width, "height": height})
@@ -531,9 +532,9 @@ def test_a_finding_takes_the_clerk_to_its_field_in_its_list_item(editor: tuple[P
     panel = page.locator("[data-ipreg-findings]")
     panel.wait_for(timeout=15_000)
     links = panel.locator("a")
-    assert links.all_inner_texts() == ["授权公告日", "日期", "审核日期"], panel.inner_text()
+    assert links.all_inner_texts() == ["授权公告日", "审核日期", "日期"], panel.inner_text()
     assert not _field(page, "授权公告日").is_visible()  # the patents are collapsed until a link opens one
-    wanted = [("patents", 2, "granted", "2020-02-30"), ("events", 1, "date", "2026-03-32"), ("events", 1, "date", "2026-02-31")]
+    wanted = [("patents", 2, "granted", "2020-02-30"), ("events", 0, "date", "2022-02-31"), ("events", 1, "date", "2026-03-32")]
     for n, (wanted_list, item, field, value) in enumerate(wanted):
         links.nth(n).click()
         page.wait_for_function(f"() => (document.activeElement.id || '').startsWith('{field}-field-')", timeout=5_000)

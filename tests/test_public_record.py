@@ -101,10 +101,11 @@ def test_statistics_page_and_annual_report_agree(tmp_path: Path) -> None:
         assert out.returncode == 0, out.stderr
         book = openpyxl.load_workbook(io.BytesIO((repo / f"r{year}.xlsx").read_bytes()))
         sheets = book.worksheets
-        decisions = [row for row in sheets[0].iter_rows(min_row=4, values_only=True) if row[0]]
+        # data rows: an empty sheet's one row is a sentence in its first cell alone (2024年没有企业进入名单。)
+        decisions = [row for row in sheets[0].iter_rows(min_row=4, values_only=True) if row[0] and row[1] is not None]
         listed = sum(row[1] for row in sheets[3].iter_rows(min_row=4, values_only=True) if isinstance(row[1], int) and row[0] != "合计")
-        entered = [row for row in sheets[5].iter_rows(min_row=4, values_only=True) if row[0]]
-        left = [row for row in sheets[6].iter_rows(min_row=4, values_only=True) if row[0]]
+        entered = [row for row in sheets[5].iter_rows(min_row=4, values_only=True) if row[0] and row[1] is not None]
+        left = [row for row in sheets[6].iter_rows(min_row=4, values_only=True) if row[0] and row[1] is not None]
         assert sum(cells[:-3]) == len(decisions) and cells[-3:] == [listed, len(entered), len(left)], (year, cells)
     assert rows[2022][0] == 3  # three filings in 2022, although all three enterprises apply again in 2026
     assert rows[2026][-1] == 1  # the lapse of 2026-06-01 had no decision that year, and still counts as leaving
