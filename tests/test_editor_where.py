@@ -48,3 +48,19 @@ def test_a_finding_for_the_form_says_its_place_in_chinese_only() -> None:
     )]
     assert said == ["授权公告日的日期 2020-02-30 不存在", "缺少 2025 年培训数据，无法核对",
                     "专利申请号 1 格式不对：应为 12 位数字（如 202010566088.9）"]
+
+
+def test_a_finding_at_the_key_of_a_group_names_the_group() -> None:
+    """A finding at the key of a mapping (an 审核意见 on an event that may not carry one) is on the key's line, its value
+    on the next: the form names the group in its item, not 整条记录."""
+    from generator.editor.where import described
+    from generator.loader import load_bytes
+    from generator.schema import schema_findings
+    from tests.helpers import SAMPLES
+
+    sample = (SAMPLES / "records" / "91411721MA45A0046D.yaml").read_text(encoding="utf-8")
+    raw = sample.replace("保留资格一年\n", "保留资格一年\n    assessment:\n      by: 科员\n      opinion: 同意\n      date: 2026-02-01\n")
+    loaded = load_bytes(raw.encode("utf-8"), "records/91411721MA45A0046D.yaml")
+    [finding] = schema_findings(loaded)
+    shown = described(finding, loaded)
+    assert (shown["field"], shown["where"], shown["path"]) == ("审核意见", "备案事件 第 2 项", ["events", 1, "assessment"]), shown

@@ -14,10 +14,11 @@ from generator.schema import ENTERPRISE_SCHEMA, field_schema, load_schema
 
 
 def field_path(finding: Finding, loaded: Loaded) -> PathKey:
-    """The path of the value the finding points at: the deepest value or key on its line (its column first)."""
-    places = {**loaded.positions.keys, **loaded.positions.places()}
-    exact = [p for p, at in places.items() if at == (finding.line, finding.column)]
-    same_line = [p for p, at in places.items() if at[0] == finding.line]
+    """The path of the value the finding points at: the deepest value or key on its line (its column first). Keys and
+    values are looked at apart: a list's or a mapping's key (``assessment:``) is on another line than its value."""
+    places = [*loaded.positions.keys.items(), *loaded.positions.places().items()]
+    exact = [p for p, at in places if at == (finding.line, finding.column)]
+    same_line = [p for p, at in places if at[0] == finding.line]
     found = exact or same_line
     return max(found, key=len) if found else ()
 
