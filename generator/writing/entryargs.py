@@ -22,8 +22,8 @@ def add_parsers(sub: Any, common: Callable[..., None]) -> None:
     service.add_argument("--title", metavar="TEXT", help="服务或活动名称（默认为类别名称）")
     service.add_argument("--document", metavar="文号", help="依据的文件文号（可不写）")
     service.add_argument("--provider", metavar="TEXT", help="服务提供方：单位或职务，不写个人姓名")
-    service.add_argument("--amount", metavar="YUAN", help="质押融资金额（元，整数），质押融资必填")
-    service.add_argument("--lender", metavar="TEXT", help="贷款机构，质押融资必填")
+    service.add_argument("--amount", metavar="YUAN", help="质押融资金额（元，整数）：质押融资必填，其他类别不写")
+    service.add_argument("--lender", metavar="TEXT", help="贷款机构：质押融资必填，其他类别不写")
     service.add_argument("--participants", metavar="N", help="参训人数，人才培养培训必填")
     _tail(service)
     priority: argparse.ArgumentParser = sub.add_parser(
