@@ -4,21 +4,22 @@ Bytes -> (data, positions, findings). Refused with a finding, never an exception
 is not UTF-8, duplicate keys, anchors/aliases and merge keys, explicit tags, non-string keys,
 several documents, a document that is not a mapping, nesting deeper than ``MAX_DEPTH``.
 Dates stay strings (the schema checks them); every value keeps its line and column, and every
-plain scalar its raw text so that "quote it" messages can quote what the clerk typed.
+plain scalar its raw text so that "quote it" messages can quote what the clerk typed (read again
+from the text when first asked for, for a file that passed the quick read: ``Positions``).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import yaml
 
 from generator.findings import Finding
 from generator.rules import YAML_ALIAS, YAML_DUPLICATE_KEY, YAML_SYNTAX, YAML_TYPE, Rule
-from generator.yamltext import CONTROL_VALUE, FIRST_CHARS, PLAIN, decode, resolve_plain, syntax_error
+from generator.yamltext import CONTROL_VALUE, FIRST_CHARS, PLAIN, Quick, Scalar, decode, quick, resolve_plain, syntax_error
 
 PathKey = tuple[str | int, ...]
 StrPath = str | os.PathLike[str]  # a file to read: plain strings from the folder listing, Path elsewhere
@@ -28,27 +29,56 @@ MAX_BYTES = 1_048_576  # a real record is about 4 KB; past 1 MB a file is refuse
 PARSER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml through PyYAML (its pure-Python parser where the C one is missing)
 
 
-class Scalar(NamedTuple):
-    """What the clerk typed for one scalar: its raw text, whether unquoted, YAML's type, and where it starts."""
-
-    raw: str
-    plain: bool
-    kind: str  # str, int, float, bool, null, timestamp
-    line: int
-    col: int
-
-
-@dataclass
 class Positions:
     """1-based (line, column) of every value and mapping key, by path from the root: a scalar's in ``scalars`` (one
-    dictionary entry per scalar, the most common value), a list's, a mapping's or an alias's in ``values``."""
+    dictionary entry per scalar, the most common value), a list's, a mapping's or an alias's in ``values``.
 
-    values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
-    scalars: dict[PathKey, Scalar] = field(default_factory=dict)
+    A clean file is read the quick way (``yamltext.quick``): only the places every check asks for are ``kept``, and the
+    dictionaries are read again from the text when first used (a finding's line, the form editor): most files have no
+    finding, and a place for each value was most of the door's work (docs/benchmarks.md)."""
+
+    __slots__ = ("values", "keys", "scalars", "kept")
+
+    def __init__(self, values: dict[PathKey, tuple[int, int]] | None = None, keys: dict[PathKey, tuple[int, int]] | None = None,
+                 scalars: dict[PathKey, Scalar] | None = None, kept: tuple[str, Quick] | None = None) -> None:
+        if kept is None:
+            self.values, self.keys, self.scalars = values or {}, keys or {}, scalars or {}
+        self.kept = kept  # the text and its quick read, until the dictionaries are filled
+
+    def __getattr__(self, name: str) -> Any:  # values, keys or scalars of a file read the quick way: read again, once
+        if name not in ("values", "keys", "scalars") or self.kept is None:
+            raise AttributeError(name)
+        full = _read(self.kept[0], "").positions
+        self.values, self.keys, self.scalars, self.kept = full.values, full.keys, full.scalars, None
+        return getattr(self, name)
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return (self.kept,) if self.kept is not None else (None, self.values, self.keys, self.scalars)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.kept = state[0]
+        if self.kept is None:
+            self.values, self.keys, self.scalars = state[1:]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Positions):
+            return NotImplemented
+        return (self.values, self.keys, self.scalars) == (other.values, other.keys, other.scalars)  # and so unhashable
+
+    def texts(self) -> list[tuple[str | int, str]]:
+        """Every text value as typed, with the key or list index it stands under (what a scan of texts looks at first)."""
+        if self.kept is not None:
+            return self.kept[1].texts
+        return [(path[-1], s.raw) for path, s in self.scalars.items() if path and s.kind == "str"]
+
+    def has_float(self) -> bool:
+        """Whether any value is written as a decimal number."""
+        return self.kept[1].floats if self.kept is not None else any(s.kind == "float" for s in self.scalars.values())
 
     def value_at(self, path: PathKey) -> tuple[int, int] | None:
         """Position of the value at exactly ``path`` (None: no value there)."""
+        if self.kept is not None and path in self.kept[1].values:
+            return self.kept[1].values[path]
         scalar = self.scalars.get(path)
         return (scalar.line, scalar.col) if scalar is not None else self.values.get(path)
 
@@ -58,9 +88,6 @@ class Positions:
 
     def at(self, path: PathKey) -> tuple[int, int]:
         """Position of the value at ``path``, or of its nearest recorded ancestor."""
-        scalar = self.scalars.get(path)  # most often asked: a scalar's own place
-        if scalar is not None:
-            return scalar.line, scalar.col
         for end in range(len(path), -1, -1):
             found = self.value_at(tuple(path[:end]))
             if found is not None:
@@ -69,6 +96,8 @@ class Positions:
 
     def key_at(self, path: PathKey) -> tuple[int, int]:
         """Position of the key that names ``path`` (falls back to the value)."""
+        if self.kept is not None and tuple(path) in self.kept[1].keys:
+            return self.kept[1].keys[tuple(path)]
         return self.keys.get(tuple(path)) or self.at(path)
 
 
@@ -103,13 +132,17 @@ def load_bytes(raw: bytes, file: str) -> Loaded:
     if len(raw) > MAX_BYTES:
         return _fail(file, 1, 1, YAML_SYNTAX, f"文件超过 {MAX_BYTES // 1_048_576} MB，未读取：一家企业的记录通常只有几 KB，"
                      "请检查是否误粘贴了大段内容或放错了文件")
-    text_or_finding = decode(raw, file)
-    if isinstance(text_or_finding, Finding):
-        return Loaded(file, None, Positions(), (text_or_finding,))
-    return load_text(text_or_finding, file)
+    text = decode(raw, file)
+    return Loaded(file, None, Positions(), (text,)) if isinstance(text, Finding) else load_text(text, file)
 
 
 def load_text(text: str, file: str) -> Loaded:
+    """Parse ``text``: the quick way when the file is clean, else fully, with a finding for everything unusual."""
+    read = quick(PARSER(text), MAX_DEPTH)
+    return Loaded(file, read.data, Positions(kept=(text, read)), ()) if read is not None else _read(text, file).result()
+
+
+def _read(text: str, file: str) -> _Builder:
     builder = _Builder(file)
     parser = PARSER(text)
     try:
@@ -123,7 +156,7 @@ def load_text(text: str, file: str) -> Loaded:
         builder.broken = True
     finally:
         parser.dispose()
-    return builder.result()
+    return builder
 
 
 def _fail(file: str, line: int, col: int, rule: Rule, message: str) -> Loaded:
@@ -154,6 +187,7 @@ class _Builder:
         self.file = file
         self.findings: list[Finding] = []
         self.positions = Positions()
+        self.value_places, self.key_places, self.scalar_places = self.positions.values, self.positions.keys, self.positions.scalars
         self.frames: list[_Frame] = []
         self.root: Any = None
         self.has_root = False
@@ -202,7 +236,7 @@ class _Builder:
                 self.add(line, col, YAML_ALIAS, f"不允许使用别名 *{event.anchor}：请把内容直接写出来")
                 role, path = self.role()
                 if path is not None:
-                    self.positions.values[path] = (line, col)
+                    self.value_places[path] = (line, col)
                 self.complete(None, role, path, line, col, None)
             elif event is None or kind is _STREAM_END:
                 return
@@ -222,14 +256,13 @@ class _Builder:
 
     def start(self, event: Any) -> bool:
         role, path = self.role()
-        mark = event.start_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        line, col = _mark(event)
         if event.anchor is not None:
             self.add(line, col, YAML_ALIAS, f"不允许使用锚点 &{event.anchor}：请把内容直接写出来")
         if event.tag is not None:
             self.add(line, col, YAML_TYPE, f"不允许使用 YAML 标签 {event.tag}：请删除它，只写值本身")
         if path is not None:
-            self.positions.values[path] = (line, col)
+            self.value_places[path] = (line, col)
         if len(self.frames) >= MAX_DEPTH:
             self.add(line, col, YAML_SYNTAX, f"嵌套超过 {MAX_DEPTH} 层：登记表不会有这么深的结构，请检查缩进")
             self.broken = True
@@ -265,7 +298,7 @@ class _Builder:
             if kind != "str" or value in top.container:
                 return self.general(event)
             if top.path is not None:
-                self.positions.keys[top.path + (value,)] = (mark.line + 1, mark.column + 1)
+                self.key_places[top.path + (value,)] = (mark.line + 1, mark.column + 1)
             top.key = value
             return None
         else:
@@ -274,13 +307,12 @@ class _Builder:
             path = top.path + (top.key,)  # type: ignore[operator]
             top.container[top.key] = value
             top.key = _EXPECT_KEY
-        self.positions.scalars[path] = _new_scalar(Scalar, (raw, bool(plain), kind, mark.line + 1, mark.column + 1))
+        self.scalar_places[path] = _new_scalar(Scalar, (raw, bool(plain), kind, mark.line + 1, mark.column + 1))
         return None
 
     def general(self, event: yaml.ScalarEvent) -> None:
         """Any scalar: role() and common() inlined, with every finding a scalar can have."""
-        mark = event.start_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        line, col = _mark(event)
         path: PathKey | None
         if not self.frames:
             role, path = "root", ()
@@ -317,7 +349,7 @@ class _Builder:
                     self.add(line, col, YAML_SYNTAX, f"引号中的转义写法产生了不可见的控制字符或格式字符（U+{ord(control.group()):04X}）："
                              "它会破坏网页、日历和订阅文件，请删除这个转义")
         if path is not None:
-            self.positions.scalars[path] = Scalar(raw, plain, kind, line, col)
+            self.scalar_places[path] = Scalar(raw, plain, kind, line, col)
         if role == "value":
             top = self.frames[-1]
             if top.key is not _BAD_KEY:
@@ -351,11 +383,11 @@ class _Builder:
             self.add(line, col, YAML_TYPE, f"字段名 {shown} 不是文字：字段名应为英文小写，如 name；若确需此名请加引号")
             return _BAD_KEY
         if value in top.container:
-            first = self.positions.keys.get((top.path or ()) + (value,), (top.line, top.col))
+            first = self.key_places.get((top.path or ()) + (value,), (top.line, top.col))
             self.add(line, col, YAML_DUPLICATE_KEY, f"字段 {value} 重复出现（第一次在第 {first[0]} 行）：请删除或合并其中一个")
             return _BAD_KEY
         if top.path is not None:
-            self.positions.keys[top.path + (value,)] = (line, col)
+            self.key_places[top.path + (value,)] = (line, col)
         return value
 
 

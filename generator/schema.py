@@ -235,7 +235,9 @@ def _size(error: ValidationError) -> int:
 def _float_integers(loaded: Loaded, schema: dict[str, Any]) -> list[Finding]:
     """Integers written with a decimal point (``8050000.00``, ``2024.0``): JSON Schema counts 1.0 as an
     integer, so both validators let them through; amounts, counts and years are whole numbers here."""
-    out = []
+    out: list[Finding] = []
+    if not loaded.positions.has_float():
+        return out
     translator = _Translator(loaded.file, loaded.positions, schema, loaded.data)
     for path, scalar in loaded.positions.scalars.items():
         if scalar.kind != "float" or field_schema(schema, path).get("type") != "integer":

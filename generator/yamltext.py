@@ -1,12 +1,13 @@
 """What is wrong with the text of a YAML file, in a clerk's words: an encoding that is not UTF-8, invisible control
 characters, and the real cause of a syntax error (a full-width colon or space, an unclosed quote) where the parser
-stopped at its consequence; and the type YAML 1.1 gives a plain scalar, with what would surprise a clerk about it.
-``loader`` uses it; it builds nothing."""
+stopped at its consequence; the type YAML 1.1 gives a plain scalar, with what would surprise a clerk about it; and the
+quick read of a clean file (``quick``). ``loader`` uses it."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.nodes import ScalarNode
@@ -208,3 +209,147 @@ def _construct(event: yaml.ScalarEvent) -> tuple[str, Any]:
     if kind in ("merge", "timestamp"):
         return kind, event.value
     return "str", event.value
+
+
+class Scalar(NamedTuple):
+    """What the clerk typed for one scalar: its raw text, whether unquoted, YAML's type, and where it starts."""
+
+    raw: str
+    plain: bool
+    kind: str  # str, int, float, bool, null, timestamp
+    line: int
+    col: int
+
+
+# -- the quick read of a clean file -------------------------------------------------------------
+
+KEPT_KEYS = frozenset({"number", "certificate", "document"})  # the identifiers compared across files (registry._keys)
+_EXPECT, _ITEM = object(), object()  # a mapping frame waiting for its next key; a sequence frame
+_SCALAR_EVENT, _ALIAS_EVENT, _DOCUMENT_START = yaml.ScalarEvent, yaml.AliasEvent, yaml.DocumentStartEvent
+_MAPPING_START, _SEQUENCE_START = yaml.MappingStartEvent, yaml.SequenceStartEvent
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+Place = tuple[int, int]
+
+
+@dataclass(slots=True)
+class Quick:
+    """A clean file read without a place for every value: its data; the places every check of every file asks for
+    (each top-level key and value, and the identifiers in the items of top-level lists: ``KEPT_KEYS``); each text value
+    as typed, with the key or index it stands under; and whether any value was written as a decimal number."""
+
+    data: dict[str, Any]
+    values: dict[tuple[str | int, ...], Place]
+    keys: dict[tuple[str | int, ...], Place]
+    texts: list[tuple[str | int, str]]
+    floats: bool
+
+
+def quick(parser: Any, max_depth: int) -> Quick | None:
+    """Read a file the quick way, or None when anything in it is unusual: an anchor, alias, tag, key that is not plain
+    text or repeats, a scalar with a YAML 1.1 surprise or an escaped control character, a second document, nesting past
+    ``max_depth``, a top level that is not a mapping, or a syntax error. Such a file is read again by the full door,
+    which words what it finds; for every other file both give the same data and no finding (tests/test_loader.py)."""
+    read = _QuickRead(max_depth)
+    try:
+        done = read.run(parser.get_event)
+    except yaml.YAMLError:
+        return None
+    finally:
+        parser.dispose()
+    return Quick(read.root, read.values, read.keys, read.texts, read.floats) if done and type(read.root) is dict else None
+
+
+class _QuickRead:
+    """The events of a clean file into data, with only the places and texts ``Quick`` keeps."""
+
+    def __init__(self, max_depth: int) -> None:
+        self.max_depth = max_depth
+        self.stack: list[list[Any]] = []  # [container, the key awaited or being filled (_EXPECT, _ITEM), path or None]
+        self.values: dict[tuple[str | int, ...], Place] = {}
+        self.keys: dict[tuple[str | int, ...], Place] = {}
+        self.texts: list[tuple[str | int, str]] = []
+        self.root: Any = None
+        self.floats = False
+
+    def run(self, get_event: Any) -> bool:
+        """Whether the whole file was read without anything unusual. Scalars, nine events in ten, are read inline."""
+        stack, texts, values, start, documents = self.stack, self.texts, self.values, self.start, 0
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is _SCALAR_EVENT:
+                if event.anchor is not None or event.tag is not None or not stack:
+                    return False
+                raw = event.value
+                if event.implicit[0] and (not raw or raw[0] in FIRST_CHARS):
+                    resolved = PLAIN.get(raw) or resolve_plain(event)
+                    if resolved[2] is not None:
+                        return False
+                    typed, value = resolved[0], resolved[1]
+                    self.floats = self.floats or typed == "float"
+                elif event.style == '"' and CONTROL_VALUE.search(raw) is not None:
+                    return False
+                else:
+                    typed, value = "str", raw
+                top = stack[-1]
+                container, key, path = top
+                if key is _ITEM:
+                    if typed == "str":
+                        texts.append((len(container), raw))
+                    container.append(value)
+                elif key is _EXPECT:
+                    if typed != "str" or value in container:
+                        return False
+                    top[1] = value
+                    if path == ():
+                        self.keys[(value,)] = _place(event)
+                else:
+                    container[key] = value
+                    top[1] = _EXPECT
+                    if typed == "str":
+                        texts.append((key, raw))
+                    if path is not None and (path == () or key in KEPT_KEYS):
+                        values[path + (key,)] = _place(event)
+            elif kind is _MAPPING_START or kind is _SEQUENCE_START:
+                if not start(event, kind is _MAPPING_START):
+                    return False
+            elif kind in _ENDS:
+                stack.pop()
+            elif kind is _DOCUMENT_START:
+                documents += 1
+                if documents > 1:
+                    return False
+            elif kind is _ALIAS_EVENT:
+                return False
+            elif event is None or kind is yaml.StreamEndEvent:
+                return True
+
+    def start(self, event: Any, mapping: bool) -> bool:
+        if event.anchor is not None or event.tag is not None or len(self.stack) >= self.max_depth:
+            return False
+        new: Any = {} if mapping else []
+        path: tuple[str | int, ...] | None = None
+        if not self.stack:
+            self.root, path = new, ()
+        else:
+            top = self.stack[-1]
+            container, key, parent = top
+            if key is _ITEM:
+                if parent is not None and len(parent) == 1:
+                    path = parent + (len(container),)
+                container.append(new)
+            elif key is _EXPECT:
+                return False
+            else:
+                if parent == ():
+                    path = (key,)
+                    self.values[path] = _place(event)
+                container[key] = new
+                top[1] = _EXPECT
+        self.stack.append([new, _EXPECT if mapping else _ITEM, path])
+        return True
+
+
+def _place(event: Any) -> Place:
+    mark = event.start_mark  # always there with libyaml and with PyYAML's own parser
+    return mark.line + 1, mark.column + 1

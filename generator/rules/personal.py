@@ -41,6 +41,9 @@ def _masked(text: str) -> str:
 
 def personal_findings(loaded: Loaded) -> Iterator[Finding]:
     """privacy.personal on every text value of the file (run even when the schema found other problems)."""
+    texts = "\n".join(raw for key, raw in loaded.positions.texts() if key not in _IDENTIFIER_KEYS)
+    if _CANDIDATE.search(texts) is None:  # no candidate can span two texts: none of its forms has a line break
+        return
     for path, scalar in loaded.positions.scalars.items():
         if scalar.kind != "str" or not path or path[-1] in _IDENTIFIER_KEYS or _CANDIDATE.search(scalar.raw) is None:
             continue

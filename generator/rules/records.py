@@ -103,7 +103,7 @@ def industry_findings(loaded: Loaded) -> Iterator[Finding]:
 
 def placeholder_findings(loaded: Loaded) -> Iterator[Finding]:
     """Template placeholders (``待填写``) left in text fields that the schema would accept."""
-    if loaded.data is None or not any(PLACEHOLDER in s.raw for s in loaded.positions.scalars.values()):
+    if loaded.data is None or not any(PLACEHOLDER in raw for _, raw in loaded.positions.texts()):
         return
     stack: list[tuple[PathKey, Any]] = [((), loaded.data)]
     while stack:
@@ -122,12 +122,13 @@ def event_findings(record: Record, status: Status, today: date) -> Iterator[Find
     previous: date | None = None
     unordered = False
     for event in record.events:
-        line, col = record.at("events", event.index, "date")
+        at = ("events", event.index, "date")  # its line is looked up only for a finding: most files have none
         if previous is not None and event.date < previous:
             unordered = True
-            yield EVENTS_ORDER.finding(record.file, line, col, f"事件日期 {event.date} 早于上一个事件 {previous}：事件须按日期从早到晚排列")
+            yield EVENTS_ORDER.finding(record.file, *record.at(*at),
+                                       f"事件日期 {event.date} 早于上一个事件 {previous}：事件须按日期从早到晚排列")
         if event.date > today:
-            yield EVENTS_FUTURE.finding(record.file, line, col, f"事件日期 {event.date} 晚于今天（{today}）：只能录入已经发生的决定")
+            yield EVENTS_FUTURE.finding(record.file, *record.at(*at), f"事件日期 {event.date} 晚于今天（{today}）：只能录入已经发生的决定")
         previous = event.date if previous is None else max(previous, event.date)
     yield from _later_dates(record, today)
     for problem in status.problems:
