@@ -140,6 +140,7 @@ def patent_problem(number: str, patent_type: str | None = None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # asked three times for each patent of a check: duplicates, consistency and ranking
 def patent_key(number: str) -> str:
     """A patent application number as compared: ``ZL``/``CN`` prefix, the check character's dot, spaces, full-width
     characters and letter case do not count (ZL202010566088.9, CN202010566088.9, 2020105660889 and

@@ -65,6 +65,9 @@ def test_the_check_is_also_timed_against_the_revision_the_issue_was_filed_on(tmp
     figures = checks(tmp_path, 12, 3, 0.0, 1, "HEAD")
     then = figures["baseline"]
     assert isinstance(then, dict) and then["rev"] == "HEAD" and then["seconds"] > 0 and then["ratio"] > 0, figures
+    # the goal is judged against the revision: "ratio" and "met" are the baseline's, the services' own cost beside them
+    assert (figures["against"], figures["ratio"], figures["goal"]) == ("HEAD", then["ratio"], 1.2), figures
+    assert figures["met"] is (then["ratio"] <= 1.2) and figures["ratio_to_without"] > 0, figures
     assert len(list((tmp_path / "baseline" / "records").glob("*.yaml"))) == 12
     assert (tmp_path / "baseline-tree" / "generator" / "cli.py").is_file()
     assert not any("services:" in p.read_text(encoding="utf-8") for p in (tmp_path / "baseline" / "records").glob("*.yaml"))
