@@ -239,6 +239,7 @@ def _bare_affixes(prefix: str, suffix: str) -> tuple[str, str]:
     return _BRACKET.sub("", fold(prefix)), _BRACKET.sub("", fold(suffix))
 
 
+@lru_cache(maxsize=4096)  # a batch decision's 文号 stands in every record it decided
 def number_key(text: str, prefix: str = "", suffix: str = "") -> str:
     """The key two 文号 or certificate numbers are compared by: ``year-serial`` (2024-1) when, without the
     certificate format's literal ``prefix`` and ``suffix``, brackets and separators, only the year and the serial are

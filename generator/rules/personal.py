@@ -19,7 +19,8 @@ from generator.loader import Loaded
 from generator.rules import PRIVACY_PERSONAL
 
 _IDENTIFIER_KEYS = frozenset({"uscc", "number", "certificate"})
-_CANDIDATE = re.compile(r"[0-9]{7}|[0-9]{3,4}[- ][0-9]{4}|@|联系人|法定代表人|法人代表|经办人")
+# every branch starts with one character or class (no repeat first), so that a search skips to those characters
+_CANDIDATE = re.compile(r"[0-9][0-9]{6}|[0-9][0-9]{2,3}[- ][0-9]{4}|@|联系人|法定代表人|法人代表|经办人")
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("身份证号码", re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")),
     ("手机号码", re.compile(r"(?<![0-9])1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}(?![0-9])")),

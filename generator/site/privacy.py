@@ -68,10 +68,11 @@ def _private_leaves(record: Record) -> Iterator[tuple[str, Any]]:
 
 
 def _leaves(path: str, value: Any, public: frozenset[str]) -> Iterator[tuple[str, Any]]:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for field in dataclasses.fields(value):
-            if field.name not in public and field.name != "index":
-                yield from _leaves(f"{path}.{field.name}", getattr(value, field.name), frozenset())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) or hasattr(value, "_fields"):  # or a named tuple
+        names = value._fields if hasattr(value, "_fields") else [field.name for field in dataclasses.fields(value)]
+        for name in names:
+            if name not in public and name != "index":
+                yield from _leaves(f"{path}.{name}", getattr(value, name), frozenset())
     elif isinstance(value, tuple):
         for i, item in enumerate(value):
             yield from _leaves(f"{path}[{i}]", item, public)
