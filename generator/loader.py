@@ -46,14 +46,15 @@ class Positions:
         self.kept = kept  # the text and its quick read, until the dictionaries are filled
 
     def __getattr__(self, name: str) -> Any:  # values, keys or scalars of a file read the quick way: read again, once
-        if name not in ("values", "keys", "scalars") or self.kept is None:
+        if name not in ("values", "keys", "scalars"):
             raise AttributeError(name)
-        full = _read(self.kept[0], "").positions
-        self.values, self.keys, self.scalars, self.kept = full.values, full.keys, full.scalars, None
-        return getattr(self, name)
+        if (kept := self.kept) is not None:  # None: another thread has just filled them (all three before ``kept``)
+            full = _read(kept[0], "").positions
+            self.values, self.keys, self.scalars, self.kept = full.values, full.keys, full.scalars, None
+        return object.__getattribute__(self, name)
 
     def __getstate__(self) -> tuple[Any, ...]:
-        return (self.kept,) if self.kept is not None else (None, self.values, self.keys, self.scalars)
+        return (kept,) if (kept := self.kept) is not None else (None, self.values, self.keys, self.scalars)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         self.kept = state[0]
@@ -67,18 +68,18 @@ class Positions:
 
     def texts(self) -> list[tuple[str | int, str]]:
         """Every text value as typed, with the key or list index it stands under (what a scan of texts looks at first)."""
-        if self.kept is not None:
-            return self.kept[1].texts
+        if (kept := self.kept) is not None:  # read once: another thread may fill the dictionaries meanwhile
+            return kept[1].texts
         return [(path[-1], s.raw) for path, s in self.scalars.items() if path and s.kind == "str"]
 
     def has_float(self) -> bool:
         """Whether any value is written as a decimal number."""
-        return self.kept[1].floats if self.kept is not None else any(s.kind == "float" for s in self.scalars.values())
+        return kept[1].floats if (kept := self.kept) is not None else any(s.kind == "float" for s in self.scalars.values())
 
     def value_at(self, path: PathKey) -> tuple[int, int] | None:
         """Position of the value at exactly ``path`` (None: no value there)."""
-        if self.kept is not None and path in self.kept[1].values:
-            return self.kept[1].values[path]
+        if (kept := self.kept) is not None and path in kept[1].values:
+            return kept[1].values[path]
         scalar = self.scalars.get(path)
         return (scalar.line, scalar.col) if scalar is not None else self.values.get(path)
 
@@ -96,8 +97,8 @@ class Positions:
 
     def key_at(self, path: PathKey) -> tuple[int, int]:
         """Position of the key that names ``path`` (falls back to the value)."""
-        if self.kept is not None and tuple(path) in self.kept[1].keys:
-            return self.kept[1].keys[tuple(path)]
+        if (kept := self.kept) is not None and tuple(path) in kept[1].keys:
+            return kept[1].keys[tuple(path)]
         return self.keys.get(tuple(path)) or self.at(path)
 
 

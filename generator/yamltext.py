@@ -231,7 +231,7 @@ _ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 Place = tuple[int, int]
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)  # frozen: pickled by every protocol, as the line map it is part of
 class Quick:
     """A clean file read without a place for every value: its data; the places every check of every file asks for
     (each top-level key and value, and the identifiers in the items of top-level lists: ``KEPT_KEYS``); each text value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -239,3 +241,58 @@ def test_a_clean_record_is_checked_without_reading_it_twice(monkeypatch: pytest.
     assert any(x.findings for x in full)
     clean = [loaded.positions.kept is not None for loaded, local in zip(read, quick, strict=True) if not local.findings]
     assert len(clean) >= 5 and all(clean)
+
+
+def _ask_from_threads(positions: object, threads: int, times: int) -> tuple[list[object], list[Exception]]:
+    """What ``threads`` threads asking ``positions`` for places, texts and types at once get, and what they raised."""
+    import threading
+
+    answers: list[object] = []
+    failures: list[Exception] = []
+
+    def ask() -> None:
+        try:
+            for _ in range(times):
+                p: Any = positions
+                answers.append((p.value_at(("a",)), p.texts(), p.has_float(), p.key_at(("a",)), p.at(("k1", 2, "number", "x"))))
+        except Exception as exc:  # noqa: BLE001 - the failure is what the test reports
+            failures.append(exc)
+
+    started = [threading.Thread(target=ask) for _ in range(threads)]
+    for thread in started:
+        thread.start()
+    for thread in started:
+        thread.join()
+    return answers, failures
+
+
+def test_a_line_map_read_again_is_the_same_from_any_thread_and_after_pickling() -> None:
+    """Threads asking a quick-read file's places at once all get the full door's (the form editor serves requests in
+    threads); pickled by any protocol, before or after the fill, a line map answers the same."""
+    import pickle
+    import sys
+
+    from generator.loader import Positions
+
+    text = "a: 1\n" + "".join(f"k{i}: [x, y, {{number: '{i}'}}]\n" for i in range(200))
+    read = load_text(text, "t.yaml").positions
+    kept = read.kept
+    assert kept is not None
+    expected = (read.value_at(("a",)), read.texts(), read.has_float(), read.key_at(("a",)), read.at(("k1", 2, "number", "x")))
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch as often as they can
+    try:
+        for _ in range(60):
+            answers, failures = _ask_from_threads(Positions(kept=kept), 8, 3)
+            assert failures == [] and len(answers) == 24 and all(answer == expected for answer in answers), failures
+    finally:
+        sys.setswitchinterval(interval)
+    filled = load_text(text, "t.yaml").positions
+    filled.places()  # every place: the dictionaries are filled
+    # the interleaving that failed (AttributeError): a thread finds no scalars, another fills them, the first asks again
+    assert filled.__getattr__("scalars") is filled.scalars and filled.kept is None
+    for positions in (load_text(text, "t.yaml").positions, filled):
+        for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+            again = pickle.loads(pickle.dumps(positions, protocol))
+            assert (again.kept is None) is (positions.kept is None)
+            assert again == positions and again.at(("k1", 2, "number", "x")) == expected[-1]
